@@ -1,0 +1,122 @@
+"""The ``dondoc`` command line: run the bot, the demo, and the operator's commands
+(import a plan, list tasks, make invites, try the deadline and status readers).
+
+Every command takes ``--db URL`` (default from the config) and ``--json``; without
+``--json`` it prints a readable Vietnamese table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from bot import commands_cli
+from bot.config import ConfigError, load_config
+from documents.plan_table import PlanFileError
+from scheduler.clock import DEFAULT_TZ, Clock
+
+
+def _parse_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ «{value}» (dạng YYYY-MM-DD)") from exc
+
+
+def _parse_moment(value: str) -> datetime:
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(
+            f"thời điểm không hợp lệ «{value}» (dạng 2026-03-06T08:00)"
+        ) from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dondoc", description="dondoc — đôn đốc nhiệm vụ kế hoạch"
+    )
+    parser.add_argument("--config", help="tệp cấu hình TOML (hoặc biến DONDOC_CONFIG)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text)
+        p.add_argument("--db", help="địa chỉ cơ sở dữ liệu (mặc định theo cấu hình)")
+        p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+        return p
+
+    p = command("import", "nhập kế hoạch từ tệp .docx/.xlsx/.csv/.txt")
+    p.add_argument("file")
+    p.add_argument("--org", required=True, help="tên xã/phường")
+    p.add_argument("--plan", help="tên kế hoạch")
+    p.add_argument("--year", type=int)
+
+    p = command("tasks", "liệt kê nhiệm vụ")
+    p.add_argument("--org", required=True)
+    p.add_argument("--unit")
+
+    p = command("invite", "tạo mã mời")
+    p.add_argument("--org", required=True)
+    p.add_argument("--unit")
+    p.add_argument("--role", required=True, choices=["officer", "leader", "admin", "viewer"])
+    p.add_argument("--uses", type=int, default=1)
+
+    p = command("parse-deadline", "đọc thử một thời hạn")
+    p.add_argument("text")
+    p.add_argument("--year", type=int)
+    p.add_argument("--today", type=_parse_date)
+
+    p = command("parse-status", "đọc thử một câu trả lời tình trạng")
+    p.add_argument("text")
+    p.add_argument("--today", type=_parse_date)
+
+    p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
+
+    p = command("demo", "chạy thử trên cửa sổ dòng lệnh, không cần mạng")
+    p.add_argument("--now", type=_parse_moment, help="giờ bắt đầu của đồng hồ demo")
+
+    p = command("run", "chạy bot")
+    p.add_argument(
+        "--now", type=_parse_moment, help="đặt đồng hồ về thời điểm này rồi chạy bình thường"
+    )
+    return parser
+
+
+def emit(args: argparse.Namespace, data: Any, text: str) -> None:
+    if args.json:
+        print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    else:
+        print(text)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        config = load_config(args.config)
+    except ConfigError as exc:
+        print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
+        return 2
+    if getattr(args, "db", None):
+        config.database.url = args.db
+    clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
+    today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
+    try:
+        handler = commands_cli.COMMANDS[args.command]
+        return asyncio.run(handler(args, config, clock, today, emit)) or 0
+    except PlanFileError as exc:
+        print(f"Không nhập được: {exc.message}", file=sys.stderr)
+        return 1
+    except commands_cli.CliError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

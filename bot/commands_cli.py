@@ -1,0 +1,202 @@
+"""What each ``dondoc`` sub-command does, once ``bot.cli`` has parsed the arguments."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Awaitable, Callable
+from contextlib import asynccontextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import Config
+from handlers.plan_import import ImportSummary, import_plan_file
+from handlers.status_text import understand_status
+from handlers.task_view import task_to_json
+from models.db import open_database
+from models.invites import create_invite
+from models.plan_store import find_organization, resolve_unit
+from models.queries import list_tasks
+from scheduler.clock import Clock
+from scheduler.deadlines import parse_deadline
+
+Emit = Callable[[argparse.Namespace, Any, str], None]
+
+
+class CliError(Exception):
+    """A problem the operator must fix; the message is Vietnamese and says how."""
+
+
+@asynccontextmanager
+async def _session(config: Config):  # noqa: ANN202 - yields an AsyncSession in a transaction
+    engine, sessions = await open_database(config.database.url)
+    try:
+        async with sessions() as session, session.begin():
+            yield session
+    finally:
+        await engine.dispose()
+
+
+async def _org(session: AsyncSession, name: str):  # noqa: ANN202
+    org = await find_organization(session, name)
+    if org is None:
+        raise CliError(
+            f"Không có xã/phường «{name}» trong cơ sở dữ liệu. Hãy nhập kế hoạch trước: dondoc import TỆP --org «{name}»"
+        )
+    return org
+
+
+def import_text(summary: ImportSummary) -> str:
+    lines = [
+        f"Đã nhập «{summary.plan}» ({summary.year}) cho {summary.organization}: {summary.tasks} nhiệm vụ trong {len(summary.sections)} mục.",
+    ]
+    for s in summary.sections:
+        lines.append(f"  {s['numeral']}. {s['title']} — {s['tasks']} nhiệm vụ")
+    lines.append("Đơn vị chủ trì/phối hợp: " + "; ".join(summary.units))
+    if not summary.plan_created:
+        lines.append(
+            f"Nhập lại: thêm {len(summary.added)}, thay đổi {len(summary.changed)}, giữ nguyên {summary.unchanged}."
+        )
+        for change in summary.changed:
+            lines.append(f"  Nhiệm vụ {change['number']}: đổi {', '.join(change['fields'])}")
+        if summary.missing:
+            lines.append(
+                "Không còn trong tệp (đã giữ lại, đánh dấu cần xem): " + ", ".join(summary.missing)
+            )
+    if summary.needs_review:
+        lines.append(f"Cần xem lại {len(summary.needs_review)} nhiệm vụ:")
+        for item in summary.needs_review:
+            lines.append(f"  Nhiệm vụ {item['number']}: {item['problem']}")
+    for warning in summary.warnings:
+        lines.append(f"Lưu ý: {warning}")
+    return "\n".join(lines)
+
+
+async def cmd_import(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise CliError(f"Không đọc được tệp {path}: {exc.strerror}") from exc
+    async with _session(config) as session:
+        summary = await import_plan_file(
+            session,
+            data=data,
+            filename=path.name,
+            organization=args.org,
+            now=clock.now(),
+            timezone=config.organization.timezone,
+            title=args.plan,
+            year=args.year,
+        )
+    emit(args, summary.to_json(), import_text(summary))
+    return 0
+
+
+async def cmd_tasks(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    async with _session(config) as session:
+        org = await _org(session, args.org)
+        unit_ids = None
+        if args.unit:
+            unit = await resolve_unit(session, org, args.unit)
+            if unit is None:
+                raise CliError(f"{org.name} không có đơn vị «{args.unit}».")
+            unit_ids = [unit.id]
+        tasks = await list_tasks(session, org, unit_ids=unit_ids)
+        rows = [await task_to_json(session, t) for t in tasks]
+    lines = []
+    section = None
+    for row in rows:
+        if row["section"] != section:
+            section = row["section"]
+            lines.append(f"\n{section}")
+        lead = "; ".join(row["lead_units"]) or row["lead_note"] or "—"
+        lines.append(
+            f"{row['number']:>4}. {row['content']}\n      Chủ trì: {lead} | Thời hạn: {row['deadline']['text'] or '—'} | {row['status_label']}"
+        )
+    emit(args, rows, "\n".join(lines).strip() or "Chưa có nhiệm vụ nào.")
+    return 0
+
+
+async def cmd_invite(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    async with _session(config) as session:
+        org = await _org(session, args.org)
+        unit = None
+        if args.unit:
+            unit = await resolve_unit(session, org, args.unit)
+            if unit is None:
+                raise CliError(f"{org.name} không có đơn vị «{args.unit}».")
+        invite = await create_invite(
+            session, org, role=args.role, unit=unit, uses=args.uses, now=clock.now()
+        )
+        code = invite.code
+    emit(args, {"code": code}, f"Mã mời: {code}\nNgười được mời nhắn cho bot: /dangky {code}")
+    return 0
+
+
+async def cmd_parse_deadline(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    deadline = parse_deadline(args.text, args.year or today.year, today)
+    data = deadline.to_json()
+    emit(
+        args,
+        data,
+        f"Loại: {data['kind']}\nBắt đầu: {data['start'] or '—'}\nHạn: {data['due'] or '—'}\nLặp lại: {data['every'] or '—'}",
+    )
+    return 0
+
+
+async def cmd_parse_status(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    reading = understand_status(args.text, today)
+    data = reading.to_json()
+    text = f"Tình trạng: {data['status']}\nTỷ lệ: {data['percent'] if data['percent'] is not None else '—'}\nLý do: {data['reason'] or '—'}\nMinh chứng: {'; '.join(data['evidence']) or '—'}\nGia hạn đến: {data['until'] or '—'}"
+    emit(args, data, text)
+    return 0
+
+
+async def cmd_migrate(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    engine, _ = await open_database(config.database.url)
+    await engine.dispose()
+    emit(args, {"ok": True}, "Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+    return 0
+
+
+async def cmd_demo(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    from bot.demo import run_demo
+
+    return await run_demo(args, config, clock)
+
+
+async def cmd_run(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    from bot.runner import run_bot
+
+    return await run_bot(config, clock)
+
+
+COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
+    "import": cmd_import,
+    "tasks": cmd_tasks,
+    "invite": cmd_invite,
+    "parse-deadline": cmd_parse_deadline,
+    "parse-status": cmd_parse_status,
+    "migrate": cmd_migrate,
+    "demo": cmd_demo,
+    "run": cmd_run,
+}

@@ -1,0 +1,157 @@
+"""Importing a plan file: read the table (documents), split the unit cells and parse
+the deadlines (scheduler), store it in one transaction (models), and summarise what
+happened. Used by the CLI's ``dondoc import`` and the admin's ``/nhap``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from documents.plan_reader import read_plan
+from documents.plan_table import ParsedPlan
+from locales import _
+from models.plan_store import TaskInput, get_or_create_organization, store_plan
+from models.unit_names import display_name, normalise_unit_name, split_unit_cell
+from scheduler.deadlines import describe_problem, parse_deadline
+
+_YEAR = re.compile(r"\b(20\d\d)\b")
+
+
+@dataclass
+class ImportSummary:
+    organization: str
+    plan: str
+    year: int
+    plan_created: bool
+    sections: list[dict[str, Any]]
+    units: list[str]
+    needs_review: list[dict[str, str]]
+    added: list[str] = field(default_factory=list)
+    changed: list[dict[str, Any]] = field(default_factory=list)
+    unchanged: int = 0
+    missing: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def tasks(self) -> int:
+        return sum(s["tasks"] for s in self.sections)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "organization": self.organization,
+            "plan": self.plan,
+            "year": self.year,
+            "tasks": self.tasks,
+            "sections": self.sections,
+            "units": self.units,
+            "needs_review": self.needs_review,
+            "added": self.added,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "missing": self.missing,
+            "warnings": self.warnings,
+        }
+
+
+def guess_year(parsed: ParsedPlan, fallback: int) -> int:
+    """The plan's year: the year named most often in its title and deadlines."""
+    texts = [parsed.title or ""] + [t.deadline_text for s in parsed.sections for t in s.tasks]
+    years = Counter(int(y) for text in texts for y in _YEAR.findall(text))
+    return years.most_common(1)[0][0] if years else fallback
+
+
+def to_task_inputs(parsed: ParsedPlan, year: int, today: date) -> list[TaskInput]:
+    """Split unit cells, parse deadlines and note what needs a person's review."""
+    inputs = []
+    for section in parsed.sections:
+        for task in section.tasks:
+            leads, lead_generic = split_unit_cell(task.lead_text)
+            coops, coop_generic = split_unit_cell(task.cooperating_text)
+            deadline = parse_deadline(task.deadline_text, year, today)
+            problems = []
+            problem = describe_problem(deadline)
+            if problem:
+                problems.append(problem)
+            if not leads:
+                problems.append(
+                    _("Chưa có đơn vị chủ trì cụ thể («{text}»): không biết nhắc ai").format(
+                        text=task.lead_text.strip() or "—"
+                    )
+                )
+            inputs.append(
+                TaskInput(
+                    section_numeral=section.numeral,
+                    section_title=section.title,
+                    section_order=section.order,
+                    number=task.number,
+                    content=task.content,
+                    product=task.product,
+                    lead_units=leads,
+                    cooperating_units=coops,
+                    lead_note="; ".join(lead_generic),
+                    cooperating_note="; ".join(coop_generic),
+                    deadline_text=task.deadline_text,
+                    deadline_kind=deadline.kind,
+                    deadline_start=deadline.start,
+                    deadline_due=deadline.due,
+                    deadline_every=deadline.every,
+                    review_reason="; ".join(problems) or None,
+                )
+            )
+    return inputs
+
+
+async def import_plan_file(
+    session: AsyncSession,
+    *,
+    data: bytes,
+    filename: str,
+    organization: str,
+    now: datetime,
+    timezone: str = "Asia/Ho_Chi_Minh",
+    title: str | None = None,
+    year: int | None = None,
+) -> ImportSummary:
+    """Read and store a plan file. Raises ``PlanFileError`` (nothing stored) on bad input.
+
+    The caller owns the transaction: commit on success, roll back on error.
+    """
+    parsed = read_plan(data, filename)
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    year = year or guess_year(parsed, today.year)
+    title = title or parsed.title or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
+    inputs = to_task_inputs(parsed, year, today)
+    org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
+    stored = await store_plan(
+        session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
+    )
+    # One name per unit, whatever spelling each row used.
+    distinct: dict[str, str] = {}
+    for item in inputs:
+        for name in item.lead_units + item.cooperating_units:
+            distinct.setdefault(normalise_unit_name(name), display_name(name))
+    return ImportSummary(
+        organization=org.name,
+        plan=title,
+        year=year,
+        plan_created=stored.plan_created,
+        sections=[
+            {"numeral": s.numeral, "title": s.title, "tasks": len(s.tasks)} for s in parsed.sections
+        ],
+        units=list(distinct.values()),
+        needs_review=[
+            {"number": i.number, "problem": i.review_reason} for i in inputs if i.review_reason
+        ],
+        added=stored.added,
+        changed=[{"number": n, "fields": f} for n, f in stored.changed],
+        unchanged=stored.unchanged,
+        missing=stored.missing,
+        warnings=list(parsed.warnings),
+    )

@@ -1,0 +1,105 @@
+"""How a task is shown: status labels, the deadline in words ("còn 3 ngày",
+"quá hạn 2 ngày"), a task as JSON for the CLI, and a task as a chat message."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from locales import N_, _, ngettext
+from models.plans import Task
+from models.queries import evidence_of
+
+STATUS_LABELS = {
+    "not_started": N_("Chưa thực hiện"),
+    "in_progress": N_("Đang thực hiện"),
+    "done": N_("Hoàn thành"),
+    "not_applicable": N_("Chưa phát sinh"),
+}
+CLOSED = ("done", "not_applicable")
+
+
+def status_label(status: str, percent: int | None = None) -> str:
+    label = _(STATUS_LABELS.get(status, status))
+    if status == "in_progress" and percent is not None:
+        return f"{label} {percent}%"
+    return label
+
+
+def format_date(d: date) -> str:
+    """Vietnamese style: 14/01/2026."""
+    return d.strftime("%d/%m/%Y")
+
+
+def deadline_in_words(task: Task, today: date) -> str:
+    """The deadline as a person would say it, relative to ``today``."""
+    kind, due = task.deadline_kind, task.deadline_due
+    if kind == "continuous":
+        return _("thường xuyên")
+    if kind == "on_request":
+        return _("theo yêu cầu")
+    if due is None:
+        return task.deadline_text or _("chưa rõ thời hạn")
+    days = (due - today).days
+    when = format_date(due)
+    if task.status in CLOSED:
+        return _("hạn {date}").format(date=when)
+    if days > 0:
+        left = ngettext("còn {n} ngày", "còn {n} ngày", days).format(n=days)
+        return _("hạn {date} — {left}").format(date=when, left=left)
+    if days == 0:
+        return _("hạn hôm nay {date}").format(date=when)
+    late = ngettext("quá hạn {n} ngày", "quá hạn {n} ngày", -days).format(n=-days)
+    return _("hạn {date} — {late}").format(date=when, late=late)
+
+
+def is_overdue(task: Task, today: date) -> bool:
+    return (
+        task.status not in CLOSED
+        and task.deadline_due is not None
+        and task.deadline_kind in ("due", "period", "recurring")
+        and task.deadline_due < today
+    )
+
+
+def sort_key(task: Task) -> tuple[int, date, int]:
+    """Nearest deadline first; tasks without a date last, in plan order."""
+    due = task.deadline_due or date.max
+    return (0 if task.deadline_due else 1, due, task.position)
+
+
+def lead_names(task: Task) -> list[str]:
+    return [u.name for u in task.units("lead")]
+
+
+def cooperating_names(task: Task) -> list[str]:
+    return [u.name for u in task.units("cooperating")]
+
+
+async def task_to_json(session: AsyncSession, task: Task) -> dict[str, Any]:
+    return {
+        "number": task.number,
+        "section": f"{task.section.numeral}. {task.section.title}"
+        if task.section.numeral
+        else task.section.title,
+        "content": task.content,
+        "product": task.product,
+        "lead_units": lead_names(task),
+        "cooperating_units": cooperating_names(task),
+        "lead_note": task.lead_note,
+        "cooperating_note": task.cooperating_note,
+        "deadline": {
+            "text": task.deadline_text,
+            "kind": task.deadline_kind,
+            "start": task.deadline_start.isoformat() if task.deadline_start else None,
+            "due": task.deadline_due.isoformat() if task.deadline_due else None,
+            "every": task.deadline_every,
+        },
+        "status": task.status,
+        "status_label": status_label(task.status, task.percent),
+        "percent": task.percent,
+        "evidence": await evidence_of(session, task),
+        "needs_review": task.review_reason if task.needs_review else None,
+    }

@@ -1,0 +1,20 @@
+"""What is kept: tables, the async session, and queries. Imports nothing of ours."""
+
+from models.base import Base
+from models.people import Identity, Invite, Membership, Organization, Person, Unit
+from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
+
+__all__ = [
+    "Base",
+    "Identity",
+    "Invite",
+    "Membership",
+    "Organization",
+    "Person",
+    "Plan",
+    "Section",
+    "StatusUpdate",
+    "Task",
+    "TaskUnit",
+    "Unit",
+]

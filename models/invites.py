@@ -1,0 +1,145 @@
+"""Invites: a short code that lets a person join an organization with a role (and
+optionally a unit). Codes avoid look-alike characters so they can be read out loud."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.people import Identity, Invite, Membership, Organization, Person, Unit
+
+ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+CODE_LENGTH = 8
+
+
+def new_code() -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+
+
+async def create_invite(
+    session: AsyncSession,
+    org: Organization,
+    *,
+    role: str,
+    unit: Unit | None,
+    uses: int,
+    now: datetime,
+    valid_for: timedelta | None = timedelta(days=30),
+) -> Invite:
+    invite = Invite(
+        code=new_code(),
+        organization_id=org.id,
+        unit_id=unit.id if unit else None,
+        role=role,
+        uses_left=uses,
+        created_at=now,
+        expires_at=now + valid_for if valid_for else None,
+    )
+    session.add(invite)
+    await session.flush()
+    return invite
+
+
+@dataclass
+class Redeemed:
+    membership: Membership
+    invite: Invite
+    already_member: bool
+
+
+class InviteProblem(Exception):
+    """Why a code cannot be used: "unknown", "expired" or "used_up"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+async def redeem_invite(
+    session: AsyncSession, person: Person, code: str, *, now: datetime
+) -> Redeemed:
+    code = code.strip().upper().replace("-", "").replace(" ", "")
+    invite = await session.scalar(
+        select(Invite)
+        .where(Invite.code == code)
+        .options(selectinload(Invite.organization), selectinload(Invite.unit))
+    )
+    if invite is None:
+        raise InviteProblem("unknown")
+    if invite.expires_at is not None and invite.expires_at < now:
+        raise InviteProblem("expired")
+    existing = await session.scalar(
+        select(Membership)
+        .where(
+            Membership.person_id == person.id,
+            Membership.organization_id == invite.organization_id,
+            Membership.unit_id.is_(None)
+            if invite.unit_id is None
+            else Membership.unit_id == invite.unit_id,
+            Membership.role == invite.role,
+        )
+        .options(selectinload(Membership.organization), selectinload(Membership.unit))
+    )
+    if existing is not None:
+        return Redeemed(existing, invite, already_member=True)
+    if invite.uses_left <= 0:
+        raise InviteProblem("used_up")
+    invite.uses_left -= 1
+    membership = Membership(
+        person_id=person.id,
+        organization_id=invite.organization_id,
+        unit_id=invite.unit_id,
+        role=invite.role,
+    )
+    session.add(membership)
+    await session.flush()
+    membership.organization = invite.organization
+    membership.unit = invite.unit
+    return Redeemed(membership, invite, already_member=False)
+
+
+async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
+    return await session.scalar(
+        select(Person)
+        .join(Identity, Identity.person_id == Person.id)
+        .where(Identity.channel == channel, Identity.external_id == str(external_id))
+        .options(
+            selectinload(Person.memberships).selectinload(Membership.organization),
+            selectinload(Person.memberships).selectinload(Membership.unit),
+        )
+    )
+
+
+async def get_or_create_person(
+    session: AsyncSession,
+    channel: str,
+    external_id: str,
+    *,
+    display_name: str,
+    chat_id: str | None,
+    now: datetime,
+) -> Person:
+    person = await find_person(session, channel, external_id)
+    if person is None:
+        person = Person(
+            display_name=display_name or external_id,
+            language="vi",
+            created_at=now,
+            last_channel=channel,
+        )
+        session.add(person)
+        await session.flush()
+        session.add(
+            Identity(
+                person_id=person.id, channel=channel, external_id=str(external_id), chat_id=chat_id
+            )
+        )
+        await session.flush()
+        person = await find_person(session, channel, external_id)
+        assert person is not None
+    return person

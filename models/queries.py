@@ -1,0 +1,105 @@
+"""Reading tasks: the tasks of an organization or a unit with their units loaded, one
+task by its number, a task's history, and the evidence recorded for it."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.people import Organization, Unit
+from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
+
+
+def _task_query():  # noqa: ANN202 - a Select of Task
+    return select(Task).options(
+        selectinload(Task.unit_links).selectinload(TaskUnit.unit),
+        selectinload(Task.section),
+        selectinload(Task.plan),
+    )
+
+
+async def latest_plan(session: AsyncSession, org: Organization) -> Plan | None:
+    return await session.scalar(
+        select(Plan)
+        .where(Plan.organization_id == org.id)
+        .order_by(Plan.year.desc(), Plan.imported_at.desc())
+        .limit(1)
+    )
+
+
+async def list_tasks(
+    session: AsyncSession,
+    org: Organization,
+    *,
+    unit_ids: Sequence[int] | None = None,
+    roles: Sequence[str] = ("lead", "cooperating"),
+    plan: Plan | None = None,
+) -> list[Task]:
+    """Tasks of the organization's newest plan (or ``plan``), in plan order; only those
+    where one of ``unit_ids`` takes one of ``roles`` when ``unit_ids`` is given."""
+    plan = plan or await latest_plan(session, org)
+    if plan is None:
+        return []
+    query = (
+        _task_query().join(Section, Task.section_id == Section.id).where(Task.plan_id == plan.id)
+    )
+    if unit_ids is not None:
+        query = query.where(
+            Task.id.in_(
+                select(TaskUnit.task_id).where(
+                    TaskUnit.unit_id.in_(list(unit_ids)), TaskUnit.role.in_(list(roles))
+                )
+            )
+        )
+    return list(await session.scalars(query.order_by(Section.order, Task.position)))
+
+
+async def find_tasks_by_number(session: AsyncSession, org: Organization, number: str) -> list[Task]:
+    """Tasks numbered ``number`` ("12", or "II.3" to name the section too)."""
+    plan = await latest_plan(session, org)
+    if plan is None:
+        return []
+    query = _task_query().where(Task.plan_id == plan.id)
+    numeral, _, num = number.strip().rpartition(".")
+    if numeral:
+        query = query.join(Section, Task.section_id == Section.id).where(
+            Section.numeral == numeral.upper(), Task.number == num
+        )
+    else:
+        query = query.where(Task.number == num)
+    return list(await session.scalars(query))
+
+
+async def get_task(session: AsyncSession, task_id: int) -> Task | None:
+    return await session.scalar(_task_query().where(Task.id == task_id))
+
+
+async def history(session: AsyncSession, task: Task) -> list[StatusUpdate]:
+    return list(
+        await session.scalars(
+            select(StatusUpdate)
+            .where(StatusUpdate.task_id == task.id)
+            .options(selectinload(StatusUpdate.person))
+            .order_by(StatusUpdate.created_at, StatusUpdate.id)
+        )
+    )
+
+
+async def evidence_of(session: AsyncSession, task: Task) -> list[str]:
+    """Evidence documents recorded for the task, oldest first, without repeats."""
+    seen: list[str] = []
+    for update in await history(session, task):
+        if update.kind == "status":
+            for item in update.evidence or []:
+                if item not in seen:
+                    seen.append(item)
+    return seen
+
+
+async def units_of(session: AsyncSession, org: Organization) -> list[Unit]:
+    return list(
+        await session.scalars(select(Unit).where(Unit.organization_id == org.id).order_by(Unit.id))
+    )

@@ -1,0 +1,66 @@
+"""Shared test fixtures: a migrated database on SQLite, and again on PostgreSQL when
+``DONDOC_TEST_POSTGRES_URL`` is set (``.ci/run`` sets it), and a frozen clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from models.db import make_engine, session_factory, upgrade
+from scheduler.clock import Clock
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "samples"
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+POSTGRES_URL = os.environ.get("DONDOC_TEST_POSTGRES_URL")
+
+BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
+
+
+async def _reset_postgres(engine: AsyncEngine) -> None:
+    async with engine.begin() as conn:
+        await conn.execute(text("DROP SCHEMA public CASCADE"))
+        await conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    backend = getattr(request, "param", "sqlite")
+    if backend == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("DONDOC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+        return POSTGRES_URL
+    return f"sqlite+aiosqlite:///{tmp_path / 'dondoc.sqlite3'}"
+
+
+@pytest.fixture
+async def empty_engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    """An engine on an empty database (no tables)."""
+    engine = make_engine(database_url)
+    if database_url.startswith("postgresql"):
+        await _reset_postgres(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture
+async def engine(empty_engine: AsyncEngine) -> AsyncEngine:
+    await upgrade(empty_engine)
+    return empty_engine
+
+
+@pytest.fixture
+def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock.starting_at(datetime(2026, 1, 5, 9, 0, tzinfo=TZ), frozen=True)
