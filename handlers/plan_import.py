@@ -18,6 +18,7 @@ from documents.plan_reader import read_plan
 from documents.plan_table import ParsedPlan
 from locales import _
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
+from models.queries import plans_of_year
 from models.unit_names import display_name, normalise_unit_name, split_unit_cell
 from scheduler.deadlines import describe_problem, parse_deadline
 
@@ -126,9 +127,15 @@ async def import_plan_file(
     parsed = read_plan(data, filename)
     today = now.astimezone(ZoneInfo(timezone)).date()
     year = year or guess_year(parsed, today.year)
-    title = title or parsed.title or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
     inputs = to_task_inputs(parsed, year, today)
     org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
+    if title is None:
+        # Without an explicit title, a file for a year that has one plan updates that
+        # plan: the same plan pasted as text and sent as .docx is one plan, not two.
+        existing = await plans_of_year(session, org, year)
+        title = existing[0].title if len(existing) == 1 else None
+    named = parsed.title if parsed.title and parsed.title.casefold().startswith("kế hoạch") else None
+    title = title or named or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
     stored = await store_plan(
         session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
     )

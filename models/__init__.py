@@ -1,11 +1,14 @@
 """What is kept: tables, the async session, and queries. Imports nothing of ours."""
 
 from models.base import Base
+from models.conversation import ChatState, SentMessage
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 
 __all__ = [
     "Base",
+    "ChatState",
+    "SentMessage",
     "Identity",
     "Invite",
     "Membership",

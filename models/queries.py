@@ -103,3 +103,11 @@ async def units_of(session: AsyncSession, org: Organization) -> list[Unit]:
     return list(
         await session.scalars(select(Unit).where(Unit.organization_id == org.id).order_by(Unit.id))
     )
+
+
+async def plans_of_year(session: AsyncSession, org: Organization, year: int) -> list[Plan]:
+    return list(
+        await session.scalars(
+            select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
+        )
+    )

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:27:36.559898
+Create Date: 2026-11-23 13:34:01.254843
 """
 
 from __future__ import annotations
@@ -196,6 +196,52 @@ def upgrade() -> None:
         ),
     )
     op.create_table(
+        "chat_state",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("choices", sa.JSON(), nullable=False),
+        sa.Column("updated_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_chat_state_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_chat_state_task_id_task"), ondelete="SET NULL"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_state")),
+        sa.UniqueConstraint("person_id", "channel", name=op.f("uq_chat_state_person_id_channel")),
+    )
+    op.create_table(
+        "sent_message",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("channel", sa.String(length=16), nullable=False),
+        sa.Column("chat_id", sa.String(length=64), nullable=False),
+        sa.Column("message_id", sa.String(length=64), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("person_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_sent_message_person_id_person"),
+            ondelete="SET NULL",
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_sent_message_task_id_task"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_sent_message")),
+        sa.UniqueConstraint(
+            "channel",
+            "chat_id",
+            "message_id",
+            name=op.f("uq_sent_message_channel_chat_id_message_id"),
+        ),
+    )
+    op.create_table(
         "status_update",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("task_id", sa.Integer(), nullable=False),
@@ -256,6 +302,8 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_status_update_created_at"))
 
     op.drop_table("status_update")
+    op.drop_table("sent_message")
+    op.drop_table("chat_state")
     op.drop_table("task")
     op.drop_table("section")
     op.drop_table("membership")

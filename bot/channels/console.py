@@ -1,0 +1,148 @@
+"""The console channel: the same conversation in a terminal, for the demo and its test.
+
+Lines typed are ``Incoming`` messages from the person you currently are; answers are
+printed. Two demo-only commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ``
+moves the clock. Buttons arrive already turned into numbered choices by the router.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TextIO
+from zoneinfo import ZoneInfo
+
+from handlers.messages import Incoming, Outgoing
+from handlers.router import Conversation
+from scheduler.clock import DEFAULT_TZ, Clock
+
+
+@dataclass(frozen=True)
+class ConsolePerson:
+    key: str
+    name: str
+    about: str
+
+
+class ConsoleChannel:
+    def __init__(
+        self,
+        conversation: Conversation,
+        clock: Clock,
+        people: list[ConsolePerson],
+        *,
+        stdin: TextIO = sys.stdin,
+        stdout: TextIO = sys.stdout,
+        on_time_travel: Callable[[datetime, datetime], Awaitable[list[str]]] | None = None,
+    ) -> None:
+        self.conversation = conversation
+        self.clock = clock
+        self.people = {p.key: p for p in people}
+        self.me = people[0]
+        self.stdin, self.stdout = stdin, stdout
+        self.on_time_travel = on_time_travel
+        self._counter = 0
+
+    def say(self, text: str) -> None:
+        print(text, file=self.stdout, flush=True)
+
+    def prompt(self) -> str:
+        now = self.clock.now(DEFAULT_TZ).strftime("%d/%m/%Y %H:%M")
+        return f"[{now}] {self.me.name} › "
+
+    async def run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            print(self.prompt(), end="", file=self.stdout, flush=True)
+            line = await loop.run_in_executor(None, self.stdin.readline)
+            if not line:
+                self.say("")
+                return
+            line = line.strip()
+            if not line:
+                continue
+            if not self.stdin.isatty():
+                self.say(line)  # echo piped input so the transcript reads as a conversation
+            if line in ("/thoat", "/exit", "/quit"):
+                return
+            if await self._local(line):
+                continue
+            await self.send(line)
+
+    async def send(self, text: str) -> list[Outgoing]:
+        self._counter += 1
+        incoming = Incoming(
+            channel="console",
+            user_id=self.me.key,
+            chat_id=self.me.key,
+            display_name=self.me.name,
+            text=text,
+            message_id=str(self._counter),
+        )
+        replies = await self.conversation.handle(incoming)
+        for reply in replies:
+            self._counter += 1
+            await self.conversation.remember_sent(incoming, reply, str(self._counter))
+            self.show(reply)
+        return replies
+
+    def show(self, reply: Outgoing) -> None:
+        target = ""
+        if reply.chat_id and reply.chat_id != self.me.key:
+            who = self.people.get(reply.chat_id)
+            target = f" → {who.name if who else reply.chat_id}"
+        body = reply.text.replace("\n", "\n   ")
+        self.say(f"dondoc{target}: {body}")
+        if reply.document:
+            self.say(f"   [tệp {reply.document.filename}]")
+
+    async def _local(self, line: str) -> bool:
+        """Demo-only commands handled here, not by the conversation."""
+        word, _, rest = line.partition(" ")
+        if word == "/la":
+            return self._switch(rest.strip())
+        if word == "/tua":
+            await self._travel(rest.strip())
+            return True
+        if word == "/ai":
+            self.who()
+            return True
+        return False
+
+    def who(self) -> None:
+        self.say("Trong demo có những người sau (gõ /la TÊN để đóng vai):")
+        for p in self.people.values():
+            mark = "  ← đang là" if p is self.me else ""
+            self.say(f"  {p.key:<8} {p.name} — {p.about}{mark}")
+
+    def _switch(self, key: str) -> bool:
+        wanted = key.lower()
+        match = self.people.get(wanted) or next(
+            (p for p in self.people.values() if wanted and wanted in p.name.lower()), None
+        )
+        if match is None:
+            self.say(f"Không có ai tên «{key}». Gõ /ai để xem danh sách.")
+        else:
+            self.me = match
+            self.say(f"Bây giờ bạn là {match.name} ({match.about}).")
+        return True
+
+    async def _travel(self, text: str) -> None:
+        try:
+            moment = datetime.fromisoformat(
+                text.replace(" ", "T") if len(text) > 10 else text + "T08:00"
+            )
+        except ValueError:
+            self.say("Cách dùng: /tua 2026-03-06 08:00")
+            return
+        zone = ZoneInfo(DEFAULT_TZ)
+        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
+        before = self.clock.now()
+        self.clock.move_to(moment)
+        self.say(f"Đồng hồ chuyển tới {moment.astimezone(zone).strftime('%d/%m/%Y %H:%M')}.")
+        if self.on_time_travel is not None:
+            for line in await self.on_time_travel(before, self.clock.now()):
+                self.say(line)

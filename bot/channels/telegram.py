@@ -1,0 +1,221 @@
+"""The Telegram channel: python-telegram-bot's ``Application`` (polling or webhook)
+translating updates into ``Incoming`` and ``Outgoing`` into Bot API calls, and nothing
+else. Pacing: PTB's ``AIORateLimiter`` keeps the global limits; our own per-chat gap
+keeps about one message per second to each private chat, which it does not do."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import defaultdict
+
+from telegram import (
+    BotCommand,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    Message,
+    Update,
+)
+from telegram.constants import MessageLimit
+from telegram.ext import (
+    AIORateLimiter,
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    MessageHandler,
+    filters,
+)
+
+from bot.channels.text_split import split_text
+from bot.config import TelegramConfig
+from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.router import MENU, Conversation
+
+log = logging.getLogger(__name__)
+MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API does not hand bots bigger files
+
+MENU_DESCRIPTIONS = {
+    "viec": "Nhiệm vụ của tôi",
+    "capnhat": "Báo cáo tình trạng: /capnhat SỐ nội dung",
+    "quahan": "Nhiệm vụ quá hạn",
+    "tiendo": "Tiến độ chung",
+    "giahan": "Xin gia hạn: /giahan SỐ NGÀY lý do",
+    "hoantac": "Hoàn tác lần cập nhật vừa rồi",
+    "dangky": "Đăng ký bằng mã mời",
+    "ngonngu": "Ngôn ngữ: vi | en",
+    "trogiup": "Hướng dẫn",
+}
+
+
+class ChatPacer:
+    """At most one message per ``interval`` seconds to each chat (monotonic time)."""
+
+    def __init__(self, interval: float) -> None:
+        self.interval = interval
+        self._next: dict[str, float] = {}
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def wait(self, chat_id: str) -> None:
+        if self.interval <= 0:
+            return
+        async with self._locks[chat_id]:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            ready = self._next.get(chat_id, now)
+            if ready > now:
+                await asyncio.sleep(ready - now)
+            self._next[chat_id] = max(ready, now) + self.interval
+
+
+def keyboard(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
+    if not outgoing.buttons:
+        return None
+    return InlineKeyboardMarkup(
+        [
+            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
+            for row in outgoing.buttons
+        ]
+    )
+
+
+class TelegramChannel:
+    def __init__(self, conversation: Conversation, config: TelegramConfig) -> None:
+        self.conversation = conversation
+        self.config = config
+        self.pacer = ChatPacer(config.per_chat_interval)
+        self.app: Application | None = None
+
+    def build(self) -> Application:
+        app = (
+            ApplicationBuilder()
+            .token(self.config.token)
+            .base_url(self.config.base_url)
+            .base_file_url(self.config.base_file_url)
+            .rate_limiter(AIORateLimiter(max_retries=3))
+            .post_init(self._post_init)
+            .build()
+        )
+        app.add_handler(CallbackQueryHandler(self._on_callback))
+        app.add_handler(
+            MessageHandler(filters.UpdateType.MESSAGE & ~filters.StatusUpdate.ALL, self._on_message)
+        )
+        app.add_error_handler(self._on_error)
+        self.app = app
+        return app
+
+    async def _post_init(self, app: Application) -> None:
+        await app.bot.set_my_commands([BotCommand(name, MENU_DESCRIPTIONS[name]) for name in MENU])
+
+    async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        log.error("Telegram update failed: %s", context.error, exc_info=context.error)
+
+    async def _incoming(
+        self, message: Message, *, user_id: int, name: str, callback: str | None = None
+    ) -> Incoming:
+        attachment = None
+        if not callback:
+            attachment = await self._attachment(message)
+        reply_to = None
+        if (
+            message.reply_to_message is not None
+            and message.reply_to_message.from_user is not None
+            and message.reply_to_message.from_user.is_bot
+        ):
+            reply_to = str(message.reply_to_message.message_id)
+        return Incoming(
+            channel="telegram",
+            user_id=str(user_id),
+            chat_id=str(message.chat_id),
+            display_name=name,
+            text=(message.text or message.caption or "") if not callback else "",
+            chat_type="private" if message.chat.type == "private" else "group",
+            message_id=str(message.message_id),
+            reply_to=reply_to if not callback else str(message.message_id),
+            callback=callback,
+            attachment=attachment,
+        )
+
+    async def _attachment(self, message: Message) -> Attachment | None:
+        if message.document is not None:
+            doc = message.document
+            if doc.file_size and doc.file_size > MAX_DOWNLOAD:
+                return Attachment(
+                    doc.file_name or "tep", b"", "document", ref=f"telegram:{doc.file_id}"
+                )
+            data = bytes(await (await doc.get_file()).download_as_bytearray())
+            return Attachment(
+                doc.file_name or "tep", data, "document", ref=f"telegram:{doc.file_id}"
+            )
+        if message.photo:
+            photo = message.photo[-1]
+            data = bytes(await (await photo.get_file()).download_as_bytearray())
+            return Attachment("anh.jpg", data, "photo", ref=f"telegram:{photo.file_id}")
+        return None
+
+    async def _on_message(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        message, user = update.effective_message, update.effective_user
+        if message is None or user is None or user.is_bot:
+            return
+        incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
+        await self.deliver(incoming, await self.conversation.handle(incoming))
+
+    async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        if query is None or query.message is None or not isinstance(query.message, Message):
+            if query is not None:
+                await query.answer()
+            return
+        incoming = await self._incoming(
+            query.message,
+            user_id=query.from_user.id,
+            name=query.from_user.full_name,
+            callback=query.data or "",
+        )
+        replies = await self.conversation.handle(incoming)
+        await query.answer()
+        await self.deliver(incoming, replies, pressed=query.message)
+
+    async def deliver(
+        self, incoming: Incoming, replies: list[Outgoing], *, pressed: Message | None = None
+    ) -> None:
+        for reply in replies:
+            if reply.edit and pressed is not None:
+                await pressed.edit_reply_markup(reply_markup=None)
+            sent = await self.send(
+                int(reply.chat_id or incoming.chat_id),
+                reply,
+                reply_to=incoming.message_id if incoming.chat_type != "private" else None,
+            )
+            if sent is not None:
+                await self.conversation.remember_sent(incoming, reply, str(sent.message_id))
+
+    async def send(
+        self, chat_id: int, reply: Outgoing, *, reply_to: str | None = None
+    ) -> Message | None:
+        """Send one ``Outgoing``; returns the last message sent (the one replies map to)."""
+        assert self.app is not None
+        bot = self.app.bot
+        last: Message | None = None
+        pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH) if reply.text else []
+        for index, piece in enumerate(pieces):
+            await self.pacer.wait(str(chat_id))
+            markup = keyboard(reply) if index == len(pieces) - 1 else None
+            last = await bot.send_message(
+                chat_id,
+                piece,
+                reply_markup=markup,
+                reply_to_message_id=int(reply_to) if reply_to and index == 0 else None,
+            )
+        if reply.document is not None:
+            await self.pacer.wait(str(chat_id))
+            last = await bot.send_document(
+                chat_id, InputFile(reply.document.data, filename=reply.document.filename)
+            )
+        if reply.photo is not None:
+            await self.pacer.wait(str(chat_id))
+            last = await bot.send_photo(
+                chat_id, InputFile(reply.photo.data, filename=reply.photo.filename)
+            )
+        return last

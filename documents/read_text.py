@@ -1,0 +1,170 @@
+"""Plan tables as text: csv (";" or ","), tsv and a table pasted from Word.
+
+A table copied from Word and pasted as text has one line per row, cells separated by
+tabs, some HTML (``<b>``, ``<i>``, ``<ul><li>``) and two kinds of broken rows:
+a cell with line breaks spreads one row over several lines (each short of tabs), and a
+row continued on the next page arrives as a line whose first cell is empty. Lines are
+joined back into rows here; :func:`documents.plan_table.build_plan` does the rest.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+from collections import Counter
+
+from documents.plan_table import (
+    ParsedPlan,
+    PlanFileError,
+    build_plan,
+    clean_cell,
+    header_mapping,
+    is_number_text,
+    no_header_error,
+    parse_section_text,
+    strip_markup,
+)
+from locales import _
+
+MAX_HEADER_LINES = 4
+
+
+def decode_text(data: bytes) -> str:
+    """Text of a csv/tsv file: UTF-8 (with or without BOM), UTF-16, else Windows-1258."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    head = data[:4000]
+    if head and head.count(0) * 3 >= len(head):  # UTF-16 without BOM (Excel "Unicode Text")
+        odd_zeros = head[1::2].count(0)
+        return data.decode("utf-16-le" if odd_zeros >= head[0::2].count(0) else "utf-16-be",
+                           errors="replace")
+    return data.decode("cp1258", errors="replace")
+
+
+def read_text(data: bytes, *, source: str) -> ParsedPlan:
+    """Read a csv/tsv/text file."""
+    return read_plan_text(decode_text(data), source=source)
+
+
+def read_plan_text(text: str, *, source: str) -> ParsedPlan:
+    """Read a table given as text: tab-separated (pasted from Word or Excel) or csv."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    lines = text.split("\n")
+    if any("\t" in line for line in lines):
+        plan = _read_tabbed(lines, source)
+        if plan is not None:
+            return plan
+    return _read_csv(text, source)
+
+
+def _cells(line: str) -> list[str]:
+    return [strip_markup(cell) for cell in line.split("\t")]
+
+
+def _find_tabbed_header(lines: list[str]) -> tuple[int, int, list[str]] | None:
+    """(first line, last line, cells) of the header, which may span a few lines."""
+    counts = Counter(line.count("\t") for line in lines if line.count("\t") >= 2)
+    width = counts.most_common(1)[0][0] + 1 if counts else 0
+    for first, line in enumerate(lines):
+        if "\t" not in line:
+            continue
+        found: tuple[int, int, list[str]] | None = None
+        joined = line
+        for last in range(first, min(len(lines), first + MAX_HEADER_LINES)):
+            if last > first:
+                following = lines[last].split("\t")
+                if _starts_row(following) or joined.count("\t") + len(following) > width:
+                    break
+                joined += "\n" + lines[last]
+            cells = _cells(joined)
+            if header_mapping(_clean(cells)) is not None:
+                found = (first, last, cells)
+            if found is not None and len(cells) >= width:
+                break
+        if found is not None:
+            return found
+    return None
+
+
+def _clean(cells: list[str]) -> list[str]:
+    return [clean_cell(cell) for cell in cells]
+
+
+def _starts_row(cells: list[str]) -> bool:
+    first = clean_cell(cells[0])
+    if len(cells) > 1 and is_number_text(first):
+        return True
+    return bool(first) and parse_section_text(first) is not None
+
+
+def _read_tabbed(lines: list[str], source: str) -> ParsedPlan | None:
+    found = _find_tabbed_header(lines)
+    if found is None:
+        return None
+    first, last, header = found
+    width = len(header)
+    rows: list[list[str]] = [_cells(line) for line in lines[:first]] + [header]
+    numbers: list[int] = list(range(1, first + 1)) + [first + 1]
+    pending: list[str] | None = None
+    pending_line = 0
+    for index in range(last + 1, len(lines)):
+        cells = lines[index].split("\t")
+        if pending is not None and not (lines[index].strip() and _starts_row(cells)):
+            pending[-1] += "\n" + cells[0]
+            pending.extend(cells[1:])
+            if len(pending) >= width:
+                rows.append([strip_markup(cell) for cell in pending])
+                numbers.append(pending_line)
+                pending = None
+            continue
+        if pending is not None:
+            rows.append([strip_markup(cell) for cell in pending])
+            numbers.append(pending_line)
+            pending = None
+        stripped = clean_cell(strip_markup(cells[0]))
+        if len(cells) >= width or not lines[index].strip() or not stripped or _starts_row(cells):
+            rows.append([strip_markup(cell) for cell in cells])
+            numbers.append(index + 1)
+        else:  # a row whose cell holds line breaks: gather the following lines
+            pending, pending_line = cells, index + 1
+    if pending is not None:
+        rows.append([strip_markup(cell) for cell in pending])
+        numbers.append(pending_line)
+    return build_plan(rows, source=source, row_numbers=numbers)
+
+
+def _csv_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    start = 1
+    for row in reader:
+        rows.append([strip_markup(cell) for cell in row])
+        numbers.append(start)
+        start = reader.line_num + 1
+    return rows, numbers
+
+
+def _read_csv(text: str, source: str) -> ParsedPlan:
+    head = text[:8192]
+    try:
+        first = csv.Sniffer().sniff(head, delimiters=",;").delimiter
+    except csv.Error:
+        first = ";" if head.count(";") > head.count(",") else ","
+    for delimiter in dict.fromkeys((first, ";", ",")):
+        try:
+            rows, numbers = _csv_rows(text, delimiter)
+        except csv.Error as exc:
+            raise PlanFileError(
+                _("Tệp {name} không đúng định dạng CSV nên không đọc được.").format(name=source)
+            ) from exc
+        if any(header_mapping(_clean(row)) is not None for row in rows):
+            return build_plan(rows, source=source, row_numbers=numbers)
+    raise no_header_error(source)

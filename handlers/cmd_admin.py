@@ -1,0 +1,140 @@
+"""Admin commands: /nhap (import a plan file sent as a document) and /moi ĐƠN_VỊ
+[vai_trò] (make an invite code)."""
+
+from __future__ import annotations
+
+from documents.plan_table import PlanFileError
+from handlers.cmd_register import not_registered, role_name
+from handlers.context import Request
+from handlers.messages import Outgoing
+from handlers.permissions import is_admin
+from handlers.plan_import import import_plan_file
+from locales import _
+from models.conversation import chat_state
+from models.invites import create_invite
+from models.plan_store import resolve_unit
+
+AWAIT_IMPORT = "@import"
+ROLE_WORDS = {
+    "canbo": "officer",
+    "officer": "officer",
+    "cb": "officer",
+    "lanhdao": "leader",
+    "leader": "leader",
+    "ld": "leader",
+    "quantri": "admin",
+    "admin": "admin",
+    "theodoi": "viewer",
+    "viewer": "viewer",
+}
+
+
+def _refuse() -> list[Outgoing]:
+    return [Outgoing(_("Lệnh này chỉ dành cho quản trị của xã/phường."))]
+
+
+async def awaiting_import(request: Request) -> bool:
+    if request.person is None:
+        return False
+    state = await chat_state(
+        request.session, request.person.id, request.incoming.channel, request.now
+    )
+    return AWAIT_IMPORT in state.choices
+
+
+async def import_plan(request: Request, args: str) -> list[Outgoing]:
+    org = request.organization
+    if org is None:
+        return not_registered()
+    if not is_admin(request.grants, org.id):
+        return _refuse()
+    state = await chat_state(
+        request.session, request.person.id, request.incoming.channel, request.now
+    )
+    attachment = request.incoming.attachment
+    if attachment is None or attachment.kind != "document":
+        state.choices = [AWAIT_IMPORT]
+        return [
+            Outgoing(
+                _(
+                    "Anh/chị gửi tệp kế hoạch (.docx, .xlsx hoặc .csv) vào đây, tôi sẽ nhập cho {org}."
+                ).format(org=org.name)
+            )
+        ]
+    state.choices = []
+    try:
+        # The file is read before anything is written, so a bad file changes nothing.
+        summary = await import_plan_file(
+            request.session,
+            data=attachment.data,
+            filename=attachment.filename,
+            organization=org.name,
+            now=request.now,
+            timezone=org.timezone,
+        )
+    except PlanFileError as error:
+        return [
+            Outgoing(
+                _("Không nhập được tệp «{name}»: {problem}\nDữ liệu cũ vẫn giữ nguyên.").format(
+                    name=attachment.filename, problem=error.message
+                )
+            )
+        ]
+    lines = [
+        _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
+            plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)
+        )
+    ]
+    if not summary.plan_created:
+        lines.append(
+            _("Nhập lại: thêm {added}, thay đổi {changed}, giữ nguyên {same}.").format(
+                added=len(summary.added), changed=len(summary.changed), same=summary.unchanged
+            )
+        )
+    lines.append(_("Đơn vị: {units}").format(units="; ".join(summary.units)))
+    if summary.needs_review:
+        lines.append(_("Cần xem lại {n} nhiệm vụ:").format(n=len(summary.needs_review)))
+        lines += [f"• {item['number']}: {item['problem']}" for item in summary.needs_review[:10]]
+    return [Outgoing("\n".join(lines))]
+
+
+async def invite(request: Request, args: str) -> list[Outgoing]:
+    org = request.organization
+    if org is None:
+        return not_registered()
+    if not is_admin(request.grants, org.id):
+        return _refuse()
+    words = args.split()
+    role = "officer"
+    if words and words[-1].lower() in ROLE_WORDS:
+        role = ROLE_WORDS[words.pop().lower()]
+    unit = None
+    if words:
+        unit = await resolve_unit(request.session, org, " ".join(words))
+        if unit is None:
+            return [
+                Outgoing(
+                    _("Không tìm thấy đơn vị «{name}» trong {org}.").format(
+                        name=" ".join(words), org=org.name
+                    )
+                )
+            ]
+    elif role == "officer":
+        return [
+            Outgoing(
+                _(
+                    "Cách dùng: /moi ĐƠN_VỊ [canbo|lanhdao|quantri|theodoi], ví dụ: /moi Phòng Kinh tế canbo"
+                )
+            )
+        ]
+    created = await create_invite(
+        request.session, org, role=role, unit=unit, uses=1, now=request.now
+    )
+    where = unit.name if unit else org.name
+    return [
+        Outgoing(
+            _(
+                "Mã mời cho {where} (vai trò {role}): {code}\nNgười được mời nhắn cho dondoc: /dangky {code}\nMã dùng được một lần, trong 30 ngày."
+            ).format(where=where, role=role_name(role), code=created.code)
+        )
+    ]

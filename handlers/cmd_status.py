@@ -1,0 +1,282 @@
+"""Reporting on a task: free text in reply to a task message (or about the task in
+focus), /capnhat SỐ nội dung, the status buttons, /giahan, and /hoantac.
+
+What a person typed is always kept: understood text becomes a status row, anything
+else a note on the task, and the answer says what was recorded so a mistake shows.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from handlers.cmd_register import not_registered
+from handlers.cmd_tasks import short, status_buttons
+from handlers.context import Request
+from handlers.messages import Button, Outgoing
+from handlers.status_text import StatusReading, understand_status
+from handlers.task_access import may_update, task_by_number, task_in_focus
+from handlers.task_view import format_date, status_label
+from locales import _
+from models import status_store
+from models.plans import StatusUpdate, Task
+from models.queries import get_task
+
+UNDO_WINDOW = timedelta(days=2)
+_STATUS_FROM_BUTTON = {"done", "in_progress", "not_started"}
+
+
+def undo_button(update: StatusUpdate) -> list[list[Button]]:
+    return [[Button(_("Hoàn tác"), f"undo:{update.id}")]]
+
+
+def choices_text() -> str:
+    return _(
+        "Anh/chị có thể trả lời: «Hoàn thành» (kèm số văn bản nếu có), «Đang thực hiện 60%», "
+        "«Chưa thực hiện, lý do: …», «Chưa phát sinh hồ sơ» hoặc «Xin gia hạn đến 20/12»."
+    )
+
+
+def recorded_text(task: Task, reading: StatusReading) -> str:
+    what = status_label(reading.status, reading.percent)
+    if reading.status == "extension":
+        what = (
+            _("Xin gia hạn đến {date}").format(date=format_date(reading.until))
+            if reading.until
+            else _("Xin gia hạn")
+        )
+    parts = [
+        _("Đã ghi nhận nhiệm vụ {number} «{content}»: {what}.").format(
+            number=task.number, content=short(task.content, 70), what=what
+        )
+    ]
+    if reading.reason:
+        parts.append(_("Lý do: {reason}.").format(reason=reading.reason.rstrip(".")))
+    if reading.evidence:
+        parts.append(_("Minh chứng: {items}.").format(items="; ".join(reading.evidence)))
+    return " ".join(parts)
+
+
+async def apply_reading(request: Request, task: Task, reading: StatusReading) -> list[Outgoing]:
+    """Record what the person said about ``task`` and confirm it in one line."""
+    incoming = request.incoming
+    attachment = None
+    evidence = list(reading.evidence)
+    if incoming.attachment is not None:
+        attachment = incoming.attachment.ref or incoming.attachment.filename
+        evidence.append(_("Tệp đính kèm: {name}").format(name=incoming.attachment.filename))
+    if not may_update(request, task):
+        await status_store.record(
+            request.session,
+            task,
+            request.person,
+            kind="note",
+            text=reading.text,
+            now=request.now,
+            attachment=attachment,
+            channel=incoming.channel,
+        )
+        return [
+            Outgoing(
+                _(
+                    "Nhiệm vụ {number} do đơn vị khác chủ trì nên anh/chị không cập nhật được tình trạng; tôi đã lưu nội dung này thành ghi chú của nhiệm vụ."
+                ).format(number=task.number),
+                task_id=task.id,
+            )
+        ]
+    if reading.status == "unknown":
+        update = await status_store.record(
+            request.session,
+            task,
+            request.person,
+            kind="note",
+            text=reading.text,
+            now=request.now,
+            attachment=attachment,
+            evidence=evidence,
+            channel=incoming.channel,
+        )
+        text = _(
+            "Tôi đã lưu nội dung này thành ghi chú của nhiệm vụ {number}, nhưng chưa hiểu tình trạng."
+        ).format(number=task.number)
+        return [
+            Outgoing(
+                text + "\n" + choices_text(),
+                buttons=status_buttons(task) + undo_button(update),
+                task_id=task.id,
+            )
+        ]
+    if reading.status == "extension":
+        update = await status_store.record(
+            request.session,
+            task,
+            request.person,
+            kind="extension_request",
+            text=reading.text,
+            now=request.now,
+            reason=reading.reason,
+            until=reading.until,
+            evidence=evidence,
+            attachment=attachment,
+            channel=incoming.channel,
+        )
+        text = recorded_text(task, reading) + " " + _("Đề nghị đã được lưu để lãnh đạo xem xét.")
+        return [Outgoing(text, buttons=undo_button(update), task_id=task.id)]
+    update = await status_store.record(
+        request.session,
+        task,
+        request.person,
+        kind="status",
+        text=reading.text,
+        now=request.now,
+        status=reading.status,
+        percent=reading.percent,
+        reason=reading.reason,
+        evidence=evidence,
+        attachment=attachment,
+        channel=incoming.channel,
+    )
+    return [Outgoing(recorded_text(task, reading), buttons=undo_button(update), task_id=task.id)]
+
+
+async def free_text(request: Request) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    incoming = request.incoming
+    task = await task_in_focus(request)
+    if task is None:
+        if incoming.chat_type != "private":
+            return []  # in a group, only replies to dondoc's messages are for dondoc
+        return [
+            Outgoing(
+                _(
+                    "Anh/chị muốn báo cáo nhiệm vụ nào? Hãy trả lời (reply) vào tin nhắn của nhiệm vụ đó, hoặc nhắn /capnhat SỐ nội dung. Nhắn /viec để xem danh sách."
+                )
+            )
+        ]
+    text = incoming.text.strip()
+    if not text and incoming.attachment is None:
+        return []
+    reading = understand_status(text, request.today())
+    if not text:  # a file alone is evidence for the task, kept as a note
+        reading = StatusReading("unknown", None, None, (), None, "")
+    return await apply_reading(request, task, reading)
+
+
+_UPDATE_ARGS = re.compile(r"^(\S+)\s*[:,.-]?\s*(.*)$", re.DOTALL)
+
+
+async def update_command(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    match = _UPDATE_ARGS.match(args.strip())
+    if not match or not match.group(2).strip():
+        return [
+            Outgoing(
+                _(
+                    "Cách dùng: /capnhat SỐ nội dung, ví dụ: /capnhat 12 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026"
+                )
+            )
+        ]
+    task, problem = await task_by_number(request, match.group(1))
+    if task is None:
+        return [Outgoing(problem or "")]
+    return await apply_reading(
+        request, task, understand_status(match.group(2).strip(), request.today())
+    )
+
+
+async def extension_command(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    parts = args.split(maxsplit=1)
+    if len(parts) < 2:
+        return [
+            Outgoing(_("Cách dùng: /giahan SỐ NGÀY lý do, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+        ]
+    task, problem = await task_by_number(request, parts[0])
+    if task is None:
+        return [Outgoing(problem or "")]
+    rest = parts[1]
+    reading = understand_status(f"xin gia hạn đến {rest}", request.today())
+    if reading.status != "extension" or reading.until is None:
+        return [
+            Outgoing(
+                _(
+                    "Tôi chưa đọc được ngày xin gia hạn trong «{text}». Ví dụ: /giahan 12 20/12 chờ kinh phí"
+                ).format(text=rest)
+            )
+        ]
+    reading = StatusReading(
+        "extension", None, reading.reason, reading.evidence, reading.until, request.incoming.text
+    )
+    return await apply_reading(request, task, reading)
+
+
+async def undo_command(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    update = await status_store.last_undoable(request.session, request.person)
+    if update is None or request.now - update.created_at > UNDO_WINDOW:
+        return [Outgoing(_("Không có cập nhật nào gần đây để hoàn tác."))]
+    return await _undo(request, update)
+
+
+async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
+    task = await get_task(request.session, update.task_id)
+    if task is None or update.person_id != request.person.id:
+        return [Outgoing(_("Chỉ người đã cập nhật mới hoàn tác được."))]
+    if update.id in await status_store.undone_ids(request.session, task):
+        return [Outgoing(_("Cập nhật này đã được hoàn tác rồi."))]
+    await status_store.undo(
+        request.session,
+        task,
+        update,
+        request.person,
+        now=request.now,
+        channel=request.incoming.channel,
+    )
+    text = _("Đã hoàn tác. Nhiệm vụ {number} trở lại: {status}.").format(
+        number=task.number, status=status_label(task.status, task.percent)
+    )
+    return [Outgoing(text, task_id=task.id, edit=True)]
+
+
+async def button(request: Request, data: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    kind, _sep, rest = data.partition(":")
+    if kind == "undo" and rest.isdigit():
+        update = await request.session.get(StatusUpdate, int(rest))
+        if update is None:
+            return [Outgoing(_("Không tìm thấy cập nhật cần hoàn tác."))]
+        return await _undo(request, update)
+    task_id, _sep, status = rest.partition(":")
+    task = await get_task(request.session, int(task_id)) if task_id.isdigit() else None
+    if task is None or not may_update(request, task):
+        return [Outgoing(_("Anh/chị không cập nhật được nhiệm vụ này."))]
+    if kind == "ext":
+        return [
+            Outgoing(
+                _(
+                    "Nhiệm vụ {number}: anh/chị trả lời tin này với ngày xin gia hạn và lý do, ví dụ «Xin gia hạn đến 20/12 vì chờ kinh phí»."
+                ).format(number=task.number),
+                task_id=task.id,
+            )
+        ]
+    if kind != "st" or status not in _STATUS_FROM_BUTTON:
+        return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
+    label = status_label(status)
+    reading = StatusReading(status, 100 if status == "done" else None, None, (), None, label)
+    out = await apply_reading(request, task, reading)
+    follow = {
+        "done": _(
+            "Nếu có văn bản minh chứng, anh/chị trả lời tin này với số văn bản (ví dụ «QĐ số 12/QĐ-UBND ngày 09/01/2026»)."
+        ),
+        "in_progress": _("Anh/chị có thể trả lời tin này với tỷ lệ, ví dụ «đang thực hiện 60%»."),
+        "not_started": _(
+            "Anh/chị vui lòng trả lời tin này với lý do, ví dụ «Chưa thực hiện, lý do: chờ hướng dẫn»."
+        ),
+    }[status]
+    out[-1].text += "\n" + follow
+    return out

@@ -1,0 +1,151 @@
+"""Seeing tasks: /viec (my open tasks, nearest deadline first), /viec SỐ (one task with
+its history), /quahan (overdue tasks by unit)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from zoneinfo import ZoneInfo
+
+from handlers.cmd_register import not_registered
+from handlers.context import Request
+from handlers.messages import Button, Outgoing
+from handlers.task_access import may_update, task_by_number, visible_tasks
+from handlers.task_view import (
+    CLOSED,
+    deadline_in_words,
+    is_overdue,
+    lead_names,
+    sort_key,
+    status_label,
+)
+from locales import _
+from models.plans import Task
+from models.queries import evidence_of, history
+
+# On channels with buttons, this many nearest tasks come as their own message.
+TASK_MESSAGES = 5
+HISTORY_LINES = 8
+
+
+def status_buttons(task: Task) -> list[list[Button]]:
+    return [
+        [
+            Button(_("Hoàn thành"), f"st:{task.id}:done"),
+            Button(_("Đang thực hiện"), f"st:{task.id}:in_progress"),
+        ],
+        [
+            Button(_("Chưa thực hiện"), f"st:{task.id}:not_started"),
+            Button(_("Xin gia hạn"), f"ext:{task.id}"),
+        ],
+    ]
+
+
+def short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def task_card(task: Task, request: Request) -> str:
+    today = request.today()
+    lines = [
+        _("Nhiệm vụ {number}: {content}").format(
+            number=task.number, content=short(task.content, 300)
+        )
+    ]
+    lead = "; ".join(lead_names(task)) or task.lead_note or "—"
+    lines.append(_("Chủ trì: {units}").format(units=lead))
+    lines.append(
+        _("Thời hạn: {text} ({words})").format(
+            text=task.deadline_text or "—", words=deadline_in_words(task, today)
+        )
+    )
+    if task.product:
+        lines.append(_("Sản phẩm: {product}").format(product=short(task.product, 200)))
+    lines.append(_("Tình trạng: {status}").format(status=status_label(task.status, task.percent)))
+    return "\n".join(lines)
+
+
+def task_line(task: Task, request: Request) -> str:
+    return f"{task.number}. {short(task.content, 90)} — {deadline_in_words(task, request.today())}"
+
+
+async def my_tasks(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    if args:
+        return await one_task(request, args.split()[0])
+    if request.role == "viewer":
+        return [Outgoing(_("Tài khoản theo dõi chỉ xem tiến độ: nhắn /tiendo."))]
+    tasks = sorted(
+        (t for t in await visible_tasks(request) if t.status not in CLOSED), key=sort_key
+    )
+    if not tasks:
+        return [Outgoing(_("Anh/chị không còn nhiệm vụ nào đang mở. Cảm ơn anh/chị!"))]
+    header = _("Anh/chị có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(n=len(tasks))
+    if request.has_buttons:
+        first, rest = tasks[:TASK_MESSAGES], tasks[TASK_MESSAGES:]
+        out = [Outgoing(header)]
+        for task in first:
+            buttons = status_buttons(task) if may_update(request, task) else []
+            out.append(Outgoing(task_card(task, request), buttons=buttons, task_id=task.id))
+        if rest:
+            lines = [_("Các nhiệm vụ khác (nhắn /viec SỐ để mở):")] + [
+                task_line(t, request) for t in rest
+            ]
+            out.append(Outgoing("\n".join(lines)))
+        return out
+    lines = [header] + [task_line(t, request) for t in tasks]
+    lines.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
+    return [Outgoing("\n".join(lines))]
+
+
+async def one_task(request: Request, number: str) -> list[Outgoing]:
+    task, problem = await task_by_number(request, number)
+    if task is None:
+        return [Outgoing(problem or "")]
+    lines = [task_card(task, request)]
+    evidence = await evidence_of(request.session, task)
+    if evidence:
+        lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))
+    rows = [
+        u
+        for u in await history(request.session, task)
+        if u.kind in ("status", "note", "extension_request", "undo")
+    ]
+    if rows:
+        zone = ZoneInfo(request.organization.timezone)
+        lines.append(_("Lịch sử:"))
+        for update in rows[-HISTORY_LINES:]:
+            when = update.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+            who = update.person.display_name if update.person else "dondoc"
+            lines.append(
+                f"• {when} — {who}: {short(update.text, 160) or status_label(update.status or '')}"
+            )
+    updatable = may_update(request, task)
+    if updatable:
+        lines.append(
+            _("Trả lời tin này để báo cáo, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")
+        )
+    return [
+        Outgoing(
+            "\n".join(lines), buttons=status_buttons(task) if updatable else [], task_id=task.id
+        )
+    ]
+
+
+async def overdue(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    today = request.today()
+    tasks = sorted((t for t in await visible_tasks(request) if is_overdue(t, today)), key=sort_key)
+    if not tasks:
+        return [Outgoing(_("Không có nhiệm vụ nào quá hạn. Tốt lắm!"))]
+    by_unit: dict[str, list[Task]] = defaultdict(list)
+    for task in tasks:
+        for unit in lead_names(task) or [task.lead_note or _("Chưa rõ đơn vị")]:
+            by_unit[unit].append(task)
+    lines = [_("{n} nhiệm vụ quá hạn:").format(n=len(tasks))]
+    for unit, items in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
+        lines.append(f"\n{unit} ({len(items)}):")
+        lines.extend(f"  {task_line(t, request)}" for t in items)
+    return [Outgoing("\n".join(lines))]

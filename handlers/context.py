@@ -1,0 +1,72 @@
+"""What a handler works with: the long-lived services (sessions, clock, calendar) and,
+per message, the request (the incoming message, an open session, the person and their
+grants, the moment). Built by the router; handlers only read it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.messages import Incoming
+from handlers.permissions import RANK, Grant, best_role
+from models.people import Organization, Person
+from scheduler.clock import DEFAULT_TZ, Clock
+from scheduler.workdays import WorkCalendar
+
+# Channels that show buttons; on the others, buttons become numbered choices.
+BUTTON_CHANNELS = ("telegram",)
+
+
+@dataclass
+class Services:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    timezone: str = DEFAULT_TZ
+    bot_name: str = "dondoc"
+
+
+@dataclass
+class Request:
+    incoming: Incoming
+    session: AsyncSession
+    services: Services
+    now: datetime
+    person: Person | None = None
+    grants: list[Grant] = field(default_factory=list)
+    organizations: dict[int, Organization] = field(default_factory=dict)
+
+    @property
+    def has_buttons(self) -> bool:
+        return self.incoming.channel in BUTTON_CHANNELS
+
+    @property
+    def organization(self) -> Organization | None:
+        """The organization the person works in: the one where their role is highest."""
+        if not self.grants:
+            return None
+        ranked = sorted(
+            self.organizations.values(), key=lambda o: (-_rank(self.grants, o.id), o.id)
+        )
+        return ranked[0] if ranked else None
+
+    @property
+    def role(self) -> str | None:
+        org = self.organization
+        return best_role(self.grants, org.id) if org else None
+
+    def today(self, org: Organization | None = None) -> date:
+        zone = (
+            (org or self.organization).timezone
+            if (org or self.organization)
+            else self.services.timezone
+        )
+        return self.now.astimezone(ZoneInfo(zone)).date()
+
+
+def _rank(grants: list[Grant], organization_id: int) -> int:
+    role = best_role(grants, organization_id)
+    return RANK[role] if role else -1

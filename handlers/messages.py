@@ -1,0 +1,46 @@
+"""The channel-neutral shapes of a conversation: what a person sent (``Incoming``) and
+what dondoc answers (``Outgoing``). Each channel (Telegram, Zalo, console) maps its
+platform to these and back, and nothing else."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    data: bytes
+    kind: str = "document"  # "document" | "photo"
+    ref: str | None = None  # the channel's own file id, kept as evidence reference
+
+
+@dataclass(frozen=True)
+class Incoming:
+    channel: str  # "telegram" | "zalo" | "console"
+    user_id: str
+    chat_id: str
+    display_name: str = ""
+    text: str = ""
+    chat_type: str = "private"  # "private" | "group"
+    message_id: str | None = None
+    reply_to: str | None = None  # id of the bot message this replies to
+    callback: str | None = None  # data of a pressed button
+    attachment: Attachment | None = None
+
+
+@dataclass(frozen=True)
+class Button:
+    label: str
+    data: str
+
+
+@dataclass
+class Outgoing:
+    text: str
+    buttons: list[list[Button]] = field(default_factory=list)
+    document: Attachment | None = None
+    photo: Attachment | None = None
+    task_id: int | None = None  # the task this message is about: a reply to it maps back
+    edit: bool = False  # replace the message whose button was pressed, where the channel can
+    chat_id: str | None = None  # another chat than the sender's (notifications)

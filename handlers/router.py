@@ -1,0 +1,175 @@
+"""The conversation's entry point, the same for every channel: ``Conversation.handle``
+takes an ``Incoming`` and returns the ``Outgoing`` messages, in one transaction.
+
+It finds or creates the person, sets their language for the reply (a ContextVar, as in
+aiogram's i18n middleware), and routes: a pressed button or a numbered choice, a
+command, a file, or free text about a task. Nothing a person types is dropped: an
+error rolls the transaction back and the person still gets a clear answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Awaitable, Callable
+
+from handlers import cmd_admin, cmd_progress, cmd_register, cmd_status, cmd_tasks
+from handlers.context import Request, Services
+from handlers.messages import Incoming, Outgoing
+from handlers.permissions import Grant
+from locales import _, set_language
+from models.conversation import chat_state, remember_sent
+from models.invites import get_or_create_person
+
+log = logging.getLogger(__name__)
+
+Handler = Callable[[Request, str], Awaitable[list[Outgoing]]]
+
+# Telegram command names are ASCII; aliases help people who type English.
+COMMANDS: dict[str, Handler] = {
+    "start": cmd_register.start,
+    "dangky": cmd_register.register,
+    "trogiup": cmd_register.help_,
+    "help": cmd_register.help_,
+    "ngonngu": cmd_register.set_language,
+    "moi": cmd_admin.invite,
+    "nhap": cmd_admin.import_plan,
+    "viec": cmd_tasks.my_tasks,
+    "quahan": cmd_tasks.overdue,
+    "capnhat": cmd_status.update_command,
+    "giahan": cmd_status.extension_command,
+    "hoantac": cmd_status.undo_command,
+    "tiendo": cmd_progress.progress,
+}
+# Shown in Telegram's menu (setMyCommands), in this order.
+MENU = ("viec", "capnhat", "quahan", "tiendo", "giahan", "hoantac", "dangky", "ngonngu", "trogiup")
+
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+def parse_command(text: str) -> tuple[str, str] | None:
+    match = _COMMAND.match(text.strip())
+    if not match:
+        return None
+    return match.group(1).lower(), (match.group(2) or "").strip()
+
+
+class Conversation:
+    def __init__(self, services: Services) -> None:
+        self.services = services
+
+    async def handle(self, incoming: Incoming) -> list[Outgoing]:
+        now = self.services.clock.now()
+        set_language("vi")
+        try:
+            async with self.services.sessions() as session, session.begin():
+                request = await self._request(incoming, session, now)
+                outgoing = await self._route(request)
+                await self._remember_focus(request, outgoing)
+                return outgoing
+        except Exception:
+            log.exception("handling a message failed")
+            return [
+                Outgoing(
+                    _(
+                        "Xin lỗi, dondoc gặp lỗi khi xử lý tin nhắn này; chưa có gì bị thay đổi. Anh/chị vui lòng thử lại sau ít phút."
+                    )
+                )
+            ]
+
+    async def remember_sent(self, incoming: Incoming, outgoing: Outgoing, message_id: str) -> None:
+        """Note which task a sent message was about, so that a reply to it maps back."""
+        if outgoing.task_id is None:
+            return
+        async with self.services.sessions() as session, session.begin():
+            request = await self._request(
+                incoming, session, self.services.clock.now(), create=False
+            )
+            await remember_sent(
+                session,
+                channel=incoming.channel,
+                chat_id=outgoing.chat_id or incoming.chat_id,
+                message_id=str(message_id),
+                task_id=outgoing.task_id,
+                person_id=request.person.id if request.person else None,
+                now=request.now,
+            )
+
+    async def _request(self, incoming: Incoming, session, now, *, create: bool = True) -> Request:  # noqa: ANN001
+        request = Request(incoming=incoming, session=session, services=self.services, now=now)
+        if create:
+            person = await get_or_create_person(
+                session,
+                incoming.channel,
+                incoming.user_id,
+                display_name=incoming.display_name,
+                chat_id=incoming.chat_id,
+                now=now,
+            )
+            person.last_channel = incoming.channel
+        else:
+            from models.invites import find_person
+
+            person = await find_person(session, incoming.channel, incoming.user_id)
+        if person is None:
+            return request
+        request.person = person
+        for membership in person.memberships:
+            request.grants.append(
+                Grant(membership.organization_id, membership.unit_id, membership.role)
+            )
+            request.organizations[membership.organization_id] = membership.organization
+        set_language(person.language)
+        return request
+
+    async def _remember_focus(self, request: Request, outgoing: list[Outgoing]) -> None:
+        """The last task shown is the one a bare reply refers to; on text-only channels
+        the last buttons become numbered choices ("1", "2", ...)."""
+        if request.person is None or not outgoing:
+            return
+        state = await chat_state(
+            request.session, request.person.id, request.incoming.channel, request.now
+        )
+        for message in outgoing:
+            if message.task_id is not None and message.chat_id is None:
+                state.task_id = message.task_id
+        if not request.has_buttons:
+            with_buttons = [m for m in outgoing if m.buttons and m.chat_id is None]
+            for message in outgoing:
+                if message.buttons and message.chat_id is None and message is not with_buttons[-1]:
+                    message.buttons = []
+            if with_buttons:
+                last = with_buttons[-1]
+                flat = [b for row in last.buttons for b in row]
+                last.text += (
+                    "\n"
+                    + _("Trả lời")
+                    + " "
+                    + ", ".join(f"{i} = {b.label}" for i, b in enumerate(flat, 1))
+                )
+                last.buttons = []
+                state.choices = [b.data for b in flat]
+        state.updated_at = request.now
+
+    async def _route(self, request: Request) -> list[Outgoing]:
+        incoming = request.incoming
+        if incoming.callback:
+            return await cmd_status.button(request, incoming.callback)
+        text = incoming.text.strip()
+        command = parse_command(text)
+        if command:
+            name, args = command
+            handler = COMMANDS.get(name)
+            if handler is None:
+                return await cmd_register.unknown_command(request, name)
+            return await handler(request, args)
+        if incoming.attachment and await cmd_admin.awaiting_import(request):
+            return await cmd_admin.import_plan(request, "")
+        if request.person and text.isdigit() and len(text) <= 2:
+            state = await chat_state(
+                request.session, request.person.id, incoming.channel, request.now
+            )
+            index = int(text) - 1
+            if 0 <= index < len(state.choices):
+                return await cmd_status.button(request, state.choices[index])
+        return await cmd_status.free_text(request)

@@ -1,0 +1,88 @@
+"""Finding the tasks a request may see or change, by number or by the message it
+replies to, with the permission rules applied in one place."""
+
+from __future__ import annotations
+
+from handlers.context import Request
+from handlers.permissions import (
+    TaskUnits,
+    can_update_task,
+    can_view_task,
+    is_leader,
+    officer_units,
+)
+from locales import _
+from models.conversation import chat_state, task_of_message
+from models.plans import Task
+from models.queries import find_tasks_by_number, get_task, list_tasks
+
+
+def task_units(task: Task) -> TaskUnits:
+    return TaskUnits(
+        organization_id=task.plan.organization_id,
+        lead_unit_ids=frozenset(u.id for u in task.units("lead")),
+        cooperating_unit_ids=frozenset(u.id for u in task.units("cooperating")),
+    )
+
+
+def may_view(request: Request, task: Task) -> bool:
+    return can_view_task(request.grants, task_units(task))
+
+
+def may_update(request: Request, task: Task) -> bool:
+    return can_update_task(request.grants, task_units(task))
+
+
+async def visible_tasks(request: Request) -> list[Task]:
+    org = request.organization
+    if org is None:
+        return []
+    if is_leader(request.grants, org.id):
+        return await list_tasks(request.session, org)
+    units = officer_units(request.grants, org.id)
+    if not units:
+        return []
+    return await list_tasks(request.session, org, unit_ids=sorted(units))
+
+
+async def task_by_number(request: Request, number: str) -> tuple[Task | None, str | None]:
+    """The visible task numbered ``number``; else None and why, in one line that says
+    nothing about tasks the person may not see."""
+    org = request.organization
+    if org is None:
+        return None, _("Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI.")
+    found = [
+        t for t in await find_tasks_by_number(request.session, org, number) if may_view(request, t)
+    ]
+    if not found:
+        return None, _("Không có nhiệm vụ số {number} trong các nhiệm vụ anh/chị theo dõi.").format(
+            number=number
+        )
+    if len(found) > 1:
+        choices = ", ".join(f"{t.section.numeral}.{t.number}" for t in found)
+        return None, _(
+            "Có nhiều nhiệm vụ số {number}; vui lòng ghi cả mục, ví dụ: {choices}."
+        ).format(number=number, choices=choices)
+    return found[0], None
+
+
+async def task_in_focus(request: Request) -> Task | None:
+    """The task a bare reply refers to: the bot message it answers, else the last task
+    dondoc showed or reminded this person about on this channel."""
+    incoming = request.incoming
+    task_id = None
+    if incoming.reply_to:
+        task_id = await task_of_message(
+            request.session,
+            channel=incoming.channel,
+            chat_id=incoming.chat_id,
+            message_id=incoming.reply_to,
+        )
+    if task_id is None and request.person is not None and incoming.chat_type == "private":
+        task_id = (
+            await chat_state(request.session, request.person.id, incoming.channel, request.now)
+        ).task_id
+    if task_id is None:
+        return None
+    task = await get_task(request.session, task_id)
+    return task if task is not None and may_view(request, task) else None

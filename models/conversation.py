@@ -1,0 +1,98 @@
+"""What the conversation remembers between messages: which bot message was about which
+task (so a reply to it maps back), and the pending numbered choices of text-only
+channels (Zalo, console), where "1" means the first button of the last message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Mapped, mapped_column
+
+from models.base import Base, UTCDateTime
+
+
+class SentMessage(Base):
+    __tablename__ = "sent_message"
+    __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    chat_id: Mapped[str] = mapped_column(String(64))
+    message_id: Mapped[str] = mapped_column(String(64))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ChatState(Base):
+    """Per person and channel: the task in focus and the numbered choices on offer."""
+
+    __tablename__ = "chat_state"
+    __table_args__ = (UniqueConstraint("person_id", "channel"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    choices: Mapped[list[str]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+async def remember_sent(
+    session: AsyncSession,
+    *,
+    channel: str,
+    chat_id: str,
+    message_id: str,
+    task_id: int | None,
+    person_id: int | None,
+    now: datetime,
+) -> None:
+    exists = await session.scalar(
+        select(SentMessage.id).where(
+            SentMessage.channel == channel,
+            SentMessage.chat_id == chat_id,
+            SentMessage.message_id == message_id,
+        )
+    )
+    if exists is None:
+        session.add(
+            SentMessage(
+                channel=channel,
+                chat_id=chat_id,
+                message_id=message_id,
+                task_id=task_id,
+                person_id=person_id,
+                created_at=now,
+            )
+        )
+        await session.flush()
+
+
+async def task_of_message(
+    session: AsyncSession, *, channel: str, chat_id: str, message_id: str
+) -> int | None:
+    return await session.scalar(
+        select(SentMessage.task_id).where(
+            SentMessage.channel == channel,
+            SentMessage.chat_id == chat_id,
+            SentMessage.message_id == message_id,
+        )
+    )
+
+
+async def chat_state(
+    session: AsyncSession, person_id: int, channel: str, now: datetime
+) -> ChatState:
+    state = await session.scalar(
+        select(ChatState).where(ChatState.person_id == person_id, ChatState.channel == channel)
+    )
+    if state is None:
+        state = ChatState(
+            person_id=person_id, channel=channel, task_id=None, choices=[], updated_at=now
+        )
+        session.add(state)
+        await session.flush()
+    return state

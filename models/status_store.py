@@ -1,0 +1,134 @@
+"""Recording what people say about a task: every status, note, extension request and
+undo is a new ``StatusUpdate`` row (the history is append-only), and the task's current
+status follows the newest status row that has not been undone."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.people import Person
+from models.plans import StatusUpdate, Task
+
+CURRENT = ("not_started", "in_progress", "done", "not_applicable")
+
+
+async def record(
+    session: AsyncSession,
+    task: Task,
+    person: Person | None,
+    *,
+    kind: str,
+    text: str,
+    now: datetime,
+    status: str | None = None,
+    percent: int | None = None,
+    reason: str | None = None,
+    evidence: list[str] | None = None,
+    until: date | None = None,
+    attachment: str | None = None,
+    channel: str | None = None,
+) -> StatusUpdate:
+    """Append one history row; a "status" row also becomes the task's current status."""
+    update = StatusUpdate(
+        task_id=task.id,
+        person_id=person.id if person else None,
+        created_at=now,
+        kind=kind,
+        status=status,
+        percent=percent,
+        reason=reason,
+        evidence=list(evidence or []),
+        until=until,
+        text=text,
+        attachment=attachment,
+        channel=channel,
+    )
+    session.add(update)
+    if kind == "status" and status in CURRENT:
+        task.status = status
+        task.percent = 100 if status == "done" else percent
+        task.updated_at = now
+    await session.flush()
+    return update
+
+
+async def undo(
+    session: AsyncSession,
+    task: Task,
+    update: StatusUpdate,
+    person: Person | None,
+    *,
+    now: datetime,
+    channel: str | None,
+) -> StatusUpdate:
+    """Take back ``update``: an "undo" row is appended and the task's status returns to
+    the newest status row still standing (or "not_started")."""
+    marker = await record(
+        session, task, person, kind="undo", text=f"#{update.id}", now=now, channel=channel
+    )
+    await session.flush()
+    task.status, task.percent = await _standing_status(session, task)
+    task.updated_at = now
+    return marker
+
+
+async def undone_ids(session: AsyncSession, task: Task) -> set[int]:
+    rows = await session.scalars(
+        select(StatusUpdate.text).where(
+            StatusUpdate.task_id == task.id, StatusUpdate.kind == "undo"
+        )
+    )
+    return {int(t[1:]) for t in rows if t.startswith("#") and t[1:].isdigit()}
+
+
+async def _standing_status(session: AsyncSession, task: Task) -> tuple[str, int | None]:
+    undone = await undone_ids(session, task)
+    rows = await session.scalars(
+        select(StatusUpdate)
+        .where(StatusUpdate.task_id == task.id, StatusUpdate.kind == "status")
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+    )
+    for row in rows:
+        if row.id not in undone and row.status in CURRENT:
+            return row.status, (100 if row.status == "done" else row.percent)
+    return "not_started", None
+
+
+async def last_undoable(
+    session: AsyncSession, person: Person, task_ids: list[int] | None = None
+) -> StatusUpdate | None:
+    """The person's newest status or note that has not been undone yet."""
+    query = (
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.person_id == person.id,
+            StatusUpdate.kind.in_(("status", "note", "extension_request")),
+        )
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+        .limit(20)
+    )
+    if task_ids is not None:
+        query = query.where(StatusUpdate.task_id.in_(task_ids))
+    for row in await session.scalars(query):
+        task = await session.get(Task, row.task_id)
+        if task is not None and row.id not in await undone_ids(session, task):
+            return row
+    return None
+
+
+async def done_at(session: AsyncSession, task: Task) -> datetime | None:
+    """When the standing "done" status was recorded, for on-time/late counting."""
+    undone = await undone_ids(session, task)
+    rows = await session.scalars(
+        select(StatusUpdate)
+        .where(StatusUpdate.task_id == task.id, StatusUpdate.kind == "status")
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+    )
+    for row in rows:
+        if row.id in undone:
+            continue
+        return row.created_at if row.status == "done" else None
+    return None

@@ -1,0 +1,348 @@
+"""A fake Telegram Bot API server: a test double of https://api.telegram.org for the tests and
+benchmarks of dondoc.
+
+It is a real HTTP server (aiohttp.web on 127.0.0.1, free port), so the REAL
+python-telegram-bot ``Application`` talks to it over HTTP, exactly as to Telegram::
+
+    async with FakeTelegram() as tg:
+        app = (ApplicationBuilder().token(tg.token).base_url(tg.base_url)
+               .base_file_url(tg.base_file_url).build())
+        ...start polling...
+        msg_id = tg.send_text(42, "/start")              # a user writes to the bot
+        reply = await tg.wait_for(lambda m: m.chat_id == 42)
+        tg.press_button(42, reply.message_id, "done")    # ...and presses an inline button
+
+Fake users *queue updates* (delivered by ``getUpdates`` long polling, or pushed to a webhook
+with ``flush_webhook``/``post_webhook``); what the bot does is recorded in ``sent``, ``calls``,
+``answered_callbacks``, ``commands``, ``webhook``.  Responses mirror the real API: full
+``Message`` objects, per-chat message ids, ``parse_mode`` parsing with Telegram's error texts
+(``telegram_markup``), 400/403/404/409/429 errors with the real descriptions.  Faults can be
+injected with ``fail_next`` and ``block_user``; optional rate limits (``global_rate``,
+``per_chat_rate``, sliding window of 1 s) answer 429 with ``retry_after`` like Telegram's flood
+control.  State lives in plain attributes: tests may read them directly.  The Bot API methods
+are in ``telegram_methods``, value types in ``telegram_types``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import socket
+import time
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+from .telegram_markup import utf16_len
+from .telegram_methods import API
+from .telegram_types import ApiError, FakeUser, SentMessage, StoredFile, read_params
+
+__all__ = ["ApiError", "FakeTelegram", "FakeUser", "SentMessage"]
+
+
+class FakeTelegram:
+    def __init__(self, token: str = "123:TEST", *, bot_username: str = "dondoc_test_bot",
+                 global_rate: float | None = None, per_chat_rate: float | None = None) -> None:  # fmt: skip
+        self.token, self.bot_username = token, bot_username
+        self.bot_id = int(token.split(":")[0])
+        self.global_rate, self.per_chat_rate = global_rate, per_chat_rate
+        self.port: int | None = None
+        # observations
+        self.sent: list[SentMessage] = []
+        self.calls: list[tuple[str, dict]] = []
+        self.answered_callbacks: list[dict] = []
+        self.deleted: list[tuple[int, int]] = []  # (chat_id, message_id) from deleteMessage
+        self.chat_actions: list[tuple[int, str]] = []
+        self.commands: list[dict] = []  # the last setMyCommands list
+        self.commands_by_scope: dict[tuple[str, str], list[dict]] = {}  # (scope type, lang)
+        self.webhook: dict | None = None  # setWebhook parameters while a webhook is set
+        self.requests_429 = 0
+        self.per_chat_count: Counter[int] = Counter()  # accepted sends per chat
+        self.send_times: list[float] = []  # time.monotonic() of every accepted send
+        # internal state
+        self._updates: list[dict] = []
+        self._next_update_id = 1
+        self._last_message_id: Counter[int] = Counter()
+        self._messages: dict[tuple[int, int], dict] = {}
+        self._chats: dict[int, dict] = {}
+        self._users: dict[int, FakeUser] = {}
+        self._files: dict[str, StoredFile] = {}
+        self._files_by_path: dict[str, StoredFile] = {}
+        self._callbacks: dict[str, dict] = {}  # pending callback queries
+        self._failures: dict[str, deque[ApiError]] = defaultdict(deque)
+        self._blocked: set[int] = set()
+        self._global_window: deque[float] = deque()
+        self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
+        self._allowed_updates: list[str] | None = None
+        self._poll_generation = 0
+        self._waiters: set[asyncio.Future] = set()
+        self._closing = False
+        self._runner: web.AppRunner | None = None
+
+    # -- lifecycle ------------------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/file/bot"
+
+    @property
+    def bot_user(self) -> dict:
+        return {"id": self.bot_id, "is_bot": True, "first_name": "Dondoc Test",
+                "username": self.bot_username}  # fmt: skip
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=60 * 1024**2)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+        self._closing = False
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._notify()  # pending long polls return at once
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> FakeTelegram:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
+
+    # -- waiting (sync code calls _notify; async waiters re-check their condition) ----------------
+
+    def _notify(self) -> None:
+        for waiter in self._waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+        self._waiters.clear()
+
+    async def _wait_change(self, timeout: float) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self._waiters.add(waiter)
+        try:
+            await asyncio.wait_for(waiter, max(timeout, 0))
+        except TimeoutError:
+            pass
+        finally:
+            self._waiters.discard(waiter)
+
+    async def wait_until(self, check: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
+        """Wait until ``check()`` is truthy (re-checked after every API call and queued update);
+        returns its value, or fails with an AssertionError listing the last sent messages."""
+        deadline = time.monotonic() + timeout
+        while not (found := check()):
+            if time.monotonic() >= deadline:
+                recent = "\n".join(f"  {m.method} to {m.chat_id}: {m.text!r}" for m in self.sent[-10:])
+                raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last sent:\n{recent}")
+            await self._wait_change(deadline - time.monotonic())
+        return found
+
+    async def wait_for(self, predicate: Callable[[SentMessage], bool] | str, timeout: float = 5.0,
+                       *, since: int = 0) -> SentMessage:  # fmt: skip
+        """The first message in ``sent[since:]`` matching ``predicate`` (a callable, or a string
+        the text must contain), waiting up to ``timeout`` seconds for it."""
+        if isinstance(predicate, str):
+            needle = predicate
+            predicate = lambda m: needle in (m.text or "")  # noqa: E731
+        return await self.wait_until(lambda: next((m for m in self.sent[since:] if predicate(m)), None),
+                                      timeout, f"a message matching {predicate!r}")  # fmt: skip
+
+    async def wait_sent(self, count: int, timeout: float = 5.0) -> list[SentMessage]:
+        """Wait until at least ``count`` messages were sent; returns ``sent``."""
+        await self.wait_until(lambda: len(self.sent) >= count, timeout, f"{count} sent messages")
+        return self.sent
+
+    async def wait_idle(self, timeout: float = 5.0) -> None:
+        """Wait until the bot has fetched every queued update (they may still be processing)."""
+        await self.wait_until(lambda: not self._updates or None, timeout, "updates to be fetched")
+
+    # -- driving the bot as users ---------------------------------------------------------------
+
+    def user(self, user_id: int, first_name: str = "Test", username: str | None = None,
+             language_code: str | None = "vi") -> FakeUser:  # fmt: skip
+        self._users[user_id] = FakeUser(self, user_id, first_name, username, language_code)
+        return self._users[user_id]
+
+    def send_text(self, user_id: int, text: str, *, chat_id: int | None = None,
+                  chat_type: str = "private", reply_to_message_id: int | None = None,
+                  first_name: str = "Test") -> int:  # fmt: skip
+        """Queue a text message from a user; commands get a ``bot_command`` entity."""
+        content: dict[str, Any] = {"text": text}
+        if text.startswith("/"):
+            command = text.split(maxsplit=1)[0]
+            content["entities"] = [{"type": "bot_command", "offset": 0, "length": utf16_len(command)}]
+        return self._user_message(user_id, chat_id, chat_type, reply_to_message_id, first_name, content)
+
+    def send_document(self, user_id: int, filename: str, content: bytes, *, caption: str | None = None,
+                      chat_id: int | None = None, reply_to_message_id: int | None = None,
+                      mime_type: str = "application/octet-stream", chat_type: str = "private") -> int:  # fmt: skip
+        stored = self._store_file(content, "documents", filename, mime_type)
+        body = {"document": stored.as_document(), **({"caption": caption} if caption else {})}
+        return self._user_message(user_id, chat_id, chat_type, reply_to_message_id, "Test", body)
+
+    def send_photo(self, user_id: int, content: bytes, *, caption: str | None = None,
+                   reply_to_message_id: int | None = None, chat_id: int | None = None) -> int:  # fmt: skip
+        stored = self._store_file(content, "photos", "photo.jpg", None)
+        body = {"photo": stored.as_photo(), **({"caption": caption} if caption else {})}
+        return self._user_message(user_id, chat_id, "private", reply_to_message_id, "Test", body)
+
+    def press_button(self, user_id: int, message_id: int, data: str, *, chat_id: int | None = None,
+                     strict: bool = True) -> str:  # fmt: skip
+        """Queue a callback query from pressing a button of a bot message; returns its id.
+        With ``strict`` the message must currently show an inline button with that data."""
+        message = self._messages.get((chat_id or user_id, message_id))
+        if message is None or message["from"]["id"] != self.bot_id:
+            raise ValueError(f"no bot message {message_id} in chat {chat_id or user_id}")
+        rows = message.get("reply_markup", {}).get("inline_keyboard", [])
+        available = [button.get("callback_data") for row in rows for button in row]
+        if strict and data not in available:
+            raise ValueError(f"message {message_id} has no button {data!r}; it has {available}")
+        query_id = f"{self.bot_id}{self._next_update_id:08d}"
+        query = {"id": query_id, "from": self._user_dict(user_id, "Test"), "message": message,
+                 "chat_instance": f"ci{chat_id or user_id}", "data": data}  # fmt: skip
+        self._callbacks[query_id] = query
+        self._queue("callback_query", query)
+        return query_id
+
+    @property
+    def pending_updates(self) -> list[dict]:
+        return list(self._updates)
+
+    async def post_webhook(self, url: str, secret_token: str | None, update: dict) -> int:
+        """POST ``update`` to a webhook like Telegram does; returns the HTTP status."""
+        headers = {"X-Telegram-Bot-Api-Secret-Token": secret_token} if secret_token else {}
+        async with aiohttp.ClientSession() as session, session.post(url, json=update, headers=headers) as response:
+            return response.status
+
+    async def flush_webhook(self) -> list[int]:
+        """Deliver every queued update to the webhook set with ``setWebhook``; the statuses."""
+        if not self.webhook:
+            raise RuntimeError("no webhook is set")
+        statuses = []
+        while self._updates:
+            update = self._updates.pop(0)
+            statuses.append(await self.post_webhook(self.webhook["url"], self.webhook.get("secret_token"), update))
+        return statuses
+
+    # -- observing / fault injection ------------------------------------------------------------
+
+    def messages_to(self, chat_id: int) -> list[SentMessage]:
+        return [m for m in self.sent if m.chat_id == chat_id]
+
+    def message(self, chat_id: int, message_id: int) -> dict | None:
+        """The current state of a message (as Telegram stores it: edits applied)."""
+        return self._messages.get((chat_id, message_id))
+
+    def fail_next(self, method: str, *, status: int = 429, retry_after: int = 1,
+                  description: str | None = None, times: int = 1) -> None:  # fmt: skip
+        """Make the next ``times`` calls of ``method`` fail with ``status``."""
+        for _ in range(times):
+            self._failures[method.lower()].append(
+                ApiError(status, description, retry_after=retry_after if status == 429 else None))
+
+    def block_user(self, chat_id: int) -> None:
+        self._blocked.add(chat_id)
+
+    def unblock_user(self, chat_id: int) -> None:
+        self._blocked.discard(chat_id)
+
+    # -- internal helpers -----------------------------------------------------------------------
+
+    def _queue(self, kind: str, payload: dict) -> None:
+        self._updates.append({"update_id": self._next_update_id, kind: payload})
+        self._next_update_id += 1
+        self._notify()
+
+    def _user_dict(self, user_id: int, first_name: str) -> dict:
+        return (self._users.get(user_id) or FakeUser(self, user_id, first_name)).as_dict()
+
+    def _chat(self, chat_id: int) -> dict:
+        if chat_id in self._chats:
+            return self._chats[chat_id]
+        if chat_id > 0:  # a chat no fake user wrote in yet: Telegram would know it anyway
+            return {"id": chat_id, "type": "private", "first_name": "Test"}
+        return {"id": chat_id, "type": "group", "title": "Test group"}
+
+    def _new_message(self, chat_id: int, sender: dict, content: dict) -> dict:
+        self._last_message_id[chat_id] += 1
+        message = {"message_id": self._last_message_id[chat_id], "from": sender,
+                   "chat": self._chat(chat_id), "date": int(time.time()), **content}  # fmt: skip
+        self._messages[(chat_id, message["message_id"])] = message
+        return message
+
+    def _user_message(self, user_id: int, chat_id: int | None, chat_type: str, reply_to: int | None,
+                      first_name: str, content: dict) -> int:  # fmt: skip
+        sender = self._user_dict(user_id, first_name)
+        chat_id = user_id if chat_type == "private" else chat_id
+        if chat_id is None:
+            raise ValueError("chat_id is required for group chats")
+        if chat_type == "private":
+            names = {key: sender[key] for key in ("first_name", "username") if key in sender}
+            self._chats[chat_id] = {"id": chat_id, "type": "private", **names}
+        else:
+            self._chats[chat_id] = {"id": chat_id, "type": chat_type, "title": f"Test {chat_type} {chat_id}"}
+        if reply_to is not None:
+            content["reply_to_message"] = self._replied(chat_id, reply_to)
+            if content["reply_to_message"] is None:
+                raise ValueError(f"no message {reply_to} in chat {chat_id} to reply to")
+        message = self._new_message(chat_id, sender, content)
+        self._queue("message", message)
+        return message["message_id"]
+
+    def _replied(self, chat_id: int, message_id: int) -> dict | None:
+        target = self._messages.get((chat_id, message_id))
+        return {k: v for k, v in target.items() if k != "reply_to_message"} if target else None
+
+    def _store_file(self, content: bytes, folder: str, filename: str | None, mime: str | None) -> StoredFile:
+        number = len(self._files_by_path) + 1
+        stored = StoredFile(f"BQACAgIAAxk{number:06d}fake", f"AgAD{number:06d}",
+                            f"{folder}/file_{number}{os.path.splitext(filename or '')[1]}", content, filename, mime)  # fmt: skip
+        self._files[stored.file_id] = self._files[stored.file_id + "_s"] = stored
+        self._files_by_path[stored.file_path] = stored
+        return stored
+
+    # -- HTTP ------------------------------------------------------------------------------------
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        path = request.match_info["tail"]
+        if path.startswith("file/bot"):
+            token, _, file_path = path.removeprefix("file/bot").partition("/")
+            stored = self._files_by_path.get(file_path)
+            if token != self.token or stored is None:
+                return ApiError(404, "Not Found").response()
+            return web.Response(body=stored.content, content_type="application/octet-stream")
+        match = re.fullmatch(r"bot([^/]*)/([A-Za-z]+)", path)
+        if match is None:
+            return ApiError(404, "Not Found").response()
+        if match.group(1) != self.token:
+            return ApiError(401, "Unauthorized").response()
+        method, params = match.group(2), await read_params(request)
+        self.calls.append((method, params))
+        handler = API.get(method.lower())
+        try:
+            if handler is None:
+                raise ApiError(404, "Not Found")
+            if self._failures[method.lower()]:
+                raise self._failures[method.lower()].popleft()
+            return web.json_response({"ok": True, "result": await handler(self, params)})
+        except ApiError as err:
+            self.requests_429 += err.status == 429
+            return err.response()
+        finally:
+            self._notify()
+

@@ -1,0 +1,97 @@
+"""Driving the conversation in tests without any network (as errbot's test backend
+does): a ``Harness`` owns a migrated database, a frozen clock and a ``Conversation``,
+and ``say`` sends one ``Incoming`` as a given person."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from handlers.context import Services
+from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.plan_import import import_plan_file
+from handlers.router import Conversation
+from models.invites import create_invite
+from models.plan_store import find_organization, resolve_unit
+from scheduler.clock import Clock
+from tests.conftest import SAMPLES
+
+ORG = "Xã Nguyễn Bình Khiêm"
+SAMPLE_DOCX = SAMPLES / "ke-hoach-cchc-2026-mau.docx"
+
+
+@dataclass
+class Harness:
+    sessions: async_sessionmaker[AsyncSession]
+    clock: Clock
+    channel: str = "console"
+    conversation: Conversation = field(init=False)
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
+    last: dict[str, list[tuple[str, Outgoing]]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.conversation = Conversation(Services(sessions=self.sessions, clock=self.clock))
+
+    async def import_sample(self) -> None:
+        async with self.sessions() as session, session.begin():
+            await import_plan_file(
+                session, data=SAMPLE_DOCX.read_bytes(), filename=SAMPLE_DOCX.name, organization=ORG, now=self.clock.now()
+            )
+
+    async def invite(self, role: str, unit: str | None = None) -> str:
+        async with self.sessions() as session, session.begin():
+            org = await find_organization(session, ORG)
+            assert org is not None
+            unit_row = await resolve_unit(session, org, unit) if unit else None
+            if unit:
+                assert unit_row is not None, unit
+            return (await create_invite(session, org, role=role, unit=unit_row, uses=1, now=self.clock.now())).code
+
+    async def say(
+        self,
+        user: str,
+        text: str = "",
+        *,
+        reply_to: str | None = None,
+        callback: str | None = None,
+        attachment: Attachment | None = None,
+        chat_type: str = "private",
+    ) -> list[Outgoing]:
+        incoming = Incoming(
+            channel=self.channel,
+            user_id=user,
+            chat_id=user,
+            display_name=user.title(),
+            text=text,
+            chat_type=chat_type,
+            message_id=str(next(self._ids)),
+            reply_to=reply_to,
+            callback=callback,
+            attachment=attachment,
+        )
+        replies = await self.conversation.handle(incoming)
+        sent = []
+        for reply in replies:
+            message_id = str(next(self._ids))
+            await self.conversation.remember_sent(incoming, reply, message_id)
+            sent.append((message_id, reply))
+        self.last[user] = sent
+        return replies
+
+    def message_about(self, user: str, task_number: str) -> str:
+        """Id of the last message sent to ``user`` whose text is about ``task_number``."""
+        for message_id, reply in reversed(self.last.get(user, [])):
+            if reply.task_id is not None and f"Nhiệm vụ {task_number}" in reply.text:
+                return message_id
+        raise AssertionError(f"no message about task {task_number}")
+
+    async def register(self, user: str, role: str, unit: str | None = None) -> None:
+        code = await self.invite(role, unit)
+        replies = await self.say(user, f"/dangky {code}")
+        assert "Đăng ký thành công" in replies[0].text, replies[0].text
+
+
+def text_of(replies: list[Outgoing]) -> str:
+    return "\n".join(r.text for r in replies)

@@ -1,0 +1,175 @@
+"""The conversation, driven without a network: registration, roles, /viec, buttons and
+numbered choices, free-text replies, undo, /tiendo, and refusals."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.messages import Attachment
+from handlers.router import parse_command
+from models.plans import StatusUpdate, Task
+from tests.conftest import BACKENDS
+from tests.harness import SAMPLE_DOCX, Harness, text_of
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    return harness
+
+
+async def task_row(bot: Harness, number: str) -> Task:
+    async with bot.sessions() as session:
+        task = await session.scalar(select(Task).where(Task.number == number))
+        assert task is not None
+        return task
+
+
+def test_parse_command() -> None:
+    assert parse_command("/viec@dondoc_bot 12") == ("viec", "12")
+    assert parse_command("/CapNhat 3 Hoàn thành") == ("capnhat", "3 Hoàn thành")
+    assert parse_command("Hoàn thành") is None
+
+
+async def test_stranger_gets_one_line_and_no_tasks(bot: Harness) -> None:
+    for text in ("/viec", "/tiendo", "/viec 1", "/capnhat 1 Hoàn thành", "Hoàn thành", "/quahan"):
+        replies = await bot.say("stranger", text)
+        assert len(replies) == 1
+        assert "/dangky" in replies[0].text
+        assert "Ban hành Kế hoạch" not in replies[0].text
+    assert (await task_row(bot, "1")).status == "not_started"
+
+
+async def test_start_and_unknown_command(bot: Harness) -> None:
+    assert "/dangky" in text_of(await bot.say("newcomer", "/start"))
+    replies = await bot.say("newcomer", "/khongco")
+    assert "chưa hiểu lệnh /khongco" in replies[0].text
+
+
+async def test_register_says_org_unit_and_role(bot: Harness) -> None:
+    code = await bot.invite("officer", "Phòng VH-XH")
+    replies = await bot.say("lan", f"/dangky {code}")
+    assert "Phòng Văn hóa - Xã hội" in replies[0].text or "Phòng Văn hoá" in replies[0].text
+    assert "Xã Nguyễn Bình Khiêm" in replies[0].text and "cán bộ phụ trách" in replies[0].text
+    again = await bot.say("other", f"/dangky {code}")
+    assert "hết lượt" in again[0].text
+    assert "không đúng" in (await bot.say("other", "/dangky ZZZZZZZZ"))[0].text
+
+
+async def test_officer_sees_own_unit_tasks_nearest_first(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    replies = await bot.say("lan", "/viec")
+    assert "nhiệm vụ đang mở" in replies[0].text
+    first = replies[1]
+    assert first.text.startswith("Nhiệm vụ 1:")  # due 14/01/2026, the nearest
+    assert "còn 9 ngày" in first.text  # the clock says 05/01/2026
+    labels = [b.label for row in first.buttons for b in row]
+    assert labels == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"]
+    everything = text_of(replies)
+    assert "Công an" not in everything and "Nhiệm vụ 33" not in everything
+
+
+async def test_button_then_free_text_reply_records_and_undo(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.say("lan", "/viec")
+    task = await task_row(bot, "1")
+    pressed = await bot.say("lan", callback=f"st:{task.id}:in_progress", reply_to=bot.message_about("lan", "1"))
+    assert "Đã ghi nhận nhiệm vụ 1" in pressed[0].text and "Đang thực hiện" in pressed[0].text
+    assert (await task_row(bot, "1")).status == "in_progress"
+
+    await bot.say("lan", "/viec 1")
+    reply = await bot.say(
+        "lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026", reply_to=bot.message_about("lan", "1")
+    )
+    assert "Hoàn thành" in reply[0].text and "QĐ số 12/QĐ-UBND ngày 09/01/2026" in reply[0].text
+    assert reply[0].buttons[0][0].label == "Hoàn tác"
+    assert (await task_row(bot, "1")).status == "done"
+
+    undone = await bot.say("lan", callback=reply[0].buttons[0][0].data)
+    assert "Đã hoàn tác" in undone[0].text
+    assert (await task_row(bot, "1")).status == "in_progress"
+    async with bot.sessions() as session:  # nothing deleted: 3 statuses/undo rows kept
+        kinds = list(await session.scalars(select(StatusUpdate.kind).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)))
+    assert kinds == ["status", "status", "undo"]
+
+
+async def test_unknown_text_is_kept_as_note(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.say("lan", "/viec 6")
+    replies = await bot.say("lan", "để em hỏi lại chị trưởng phòng", reply_to=bot.message_about("lan", "6"))
+    assert "ghi chú" in replies[0].text and "Hoàn thành" in replies[0].text
+    async with bot.sessions() as session:
+        note = await session.scalar(select(StatusUpdate).where(StatusUpdate.kind == "note"))
+    assert note is not None and note.text == "để em hỏi lại chị trưởng phòng"
+    assert (await task_row(bot, "6")).status == "not_started"
+
+
+async def test_other_units_officer_is_refused(bot: Harness) -> None:
+    await bot.register("minh", "officer", "Phòng Kinh tế")
+    replies = await bot.say("minh", "/viec 1")
+    assert replies[0].text.startswith("Không có nhiệm vụ số 1")
+    replies = await bot.say("minh", "/capnhat 1 Hoàn thành")
+    assert replies[0].text.startswith("Không có nhiệm vụ số 1")
+    assert (await task_row(bot, "1")).status == "not_started"
+
+
+async def test_capnhat_and_extension_and_progress(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.register("trinh", "leader")
+    done = await bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026")
+    assert "Hoàn thành" in done[0].text
+    ext = await bot.say("lan", "/giahan 6 20/3 chờ hướng dẫn của Sở")
+    assert "Xin gia hạn đến 20/03/2026" in ext[0].text
+    progress = await bot.say("trinh", "/tiendo")
+    assert "Hoàn thành: 1/39 (2,6%)" in progress[0].text
+    officer_view = await bot.say("lan", "/tiendo")
+    assert "Hoàn thành: 1/" in officer_view[0].text and "/39" not in officer_view[0].text
+
+
+async def test_leader_can_update_any_task(bot: Harness) -> None:
+    await bot.register("trinh", "leader")
+    replies = await bot.say("trinh", "/capnhat 33 đang thực hiện 60%")
+    assert "Đang thực hiện 60%" in replies[0].text
+    task = await task_row(bot, "33")
+    assert (task.status, task.percent) == ("in_progress", 60)
+
+
+async def test_text_channel_numbered_choices(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    shown = await bot.say("lan", "/viec 2")
+    assert "Trả lời 1 = Hoàn thành, 2 = Đang thực hiện" in shown[-1].text
+    assert not shown[-1].buttons
+    chosen = await bot.say("lan", "1")
+    assert "Đã ghi nhận nhiệm vụ 2" in chosen[0].text
+    assert (await task_row(bot, "2")).status == "done"
+    # a bare reply goes to the task in focus, and the confirmation names it
+    reply = await bot.say("lan", "chưa thực hiện vì chưa có kinh phí")
+    assert "nhiệm vụ 2" in reply[0].text and "chưa có kinh phí" in reply[0].text
+    undo = await bot.say("lan", "/hoantac")
+    assert "Đã hoàn tác" in undo[0].text and "Hoàn thành" in undo[0].text
+
+
+async def test_admin_import_by_chat_keeps_data_on_bad_file(bot: Harness) -> None:
+    await bot.register("ha", "admin")
+    ask = await bot.say("ha", "/nhap")
+    assert "gửi tệp kế hoạch" in ask[0].text
+    bad = await bot.say("ha", attachment=Attachment("hong.docx", b"PK\x03\x04 broken", "document"))
+    assert "Không nhập được" in bad[0].text and "giữ nguyên" in bad[0].text
+    async with bot.sessions() as session:
+        assert await session.scalar(select(func.count(Task.id))) == 39
+    again = await bot.say("ha", "/nhap", attachment=Attachment("kh.docx", SAMPLE_DOCX.read_bytes(), "document"))
+    assert "39 nhiệm vụ" in again[0].text and "giữ nguyên 39" in again[0].text
+    refused = await bot.say("lan", "/nhap")
+    assert "/dangky" in refused[0].text
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_story_on_both_databases(bot: Harness) -> None:
+    await bot.register("lan", "officer", "phòng VH-XH")
+    await bot.say("lan", "/viec 1")
+    await bot.say("lan", "hoan thanh", reply_to=bot.message_about("lan", "1"))
+    assert (await task_row(bot, "1")).status == "done"

@@ -1,0 +1,124 @@
+"""The whole story over the real python-telegram-bot Application, talking HTTP to a
+fake Bot API server on 127.0.0.1: invite → /dangky → /viec → a button → a free-text
+reply to a task message → /tiendo → refusals; plus the menu, long messages and files."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.text_split import split_text
+from bot.config import TelegramConfig
+from models.plans import Task
+from tests.fakes.telegram_api import FakeTelegram
+from tests.harness import SAMPLE_DOCX, Harness
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def running(tg: FakeTelegram, sessions, clock) -> AsyncIterator[Harness]:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
+    channel = TelegramChannel(harness.conversation, config)
+    app = channel.build()
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield harness
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+async def status_of(harness: Harness, number: str) -> str:
+    async with harness.sessions() as session:
+        return (await session.scalar(select(Task).where(Task.number == number))).status
+
+
+def buttons(message) -> dict[str, str]:  # noqa: ANN001
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+async def test_whole_story(tg: FakeTelegram, running: Harness) -> None:
+    assert [c["command"] for c in tg.commands][:3] == ["viec", "capnhat", "quahan"]
+    code = await running.invite("officer", "Phòng Văn hóa - Xã hội")
+    tg.send_text(42, f"/dangky {code}", first_name="Lan")
+    await tg.wait_for("Đăng ký thành công")
+
+    mark = len(tg.sent)
+    tg.send_text(42, "/viec")
+    card = await tg.wait_for(lambda m: m.chat_id == 42 and (m.text or "").startswith("Nhiệm vụ 1:"), since=mark)
+    assert set(buttons(card)) == {"Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"}
+
+    mark = len(tg.sent)
+    tg.press_button(42, card.message_id, buttons(card)["Đang thực hiện"])
+    confirm = await tg.wait_for("Đã ghi nhận nhiệm vụ 1", since=mark)
+    assert "Đang thực hiện" in confirm.text and "Hoàn tác" in buttons(confirm)
+    await tg.wait_until(lambda: tg.answered_callbacks, what="the callback to be answered")
+    assert await status_of(running, "1") == "in_progress"
+
+    mark = len(tg.sent)
+    tg.send_text(42, "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026", reply_to_message_id=card.message_id)
+    done = await tg.wait_for("Đã ghi nhận nhiệm vụ 1", since=mark)
+    assert "QĐ số 12/QĐ-UBND ngày 09/01/2026" in done.text
+    assert await status_of(running, "1") == "done"
+
+    await running.register("trinh", "leader")  # the leader registers from another channel
+    leader_code = await running.invite("leader")
+    tg.send_text(7, f"/dangky {leader_code}")
+    await tg.wait_for(lambda m: m.chat_id == 7 and "lãnh đạo" in (m.text or ""))
+    mark = len(tg.sent)
+    tg.send_text(7, "/tiendo")
+    progress = await tg.wait_for(lambda m: m.chat_id == 7, since=mark)
+    assert "Hoàn thành: 1/39 (2,6%)" in progress.text
+
+    mark = len(tg.sent)
+    tg.send_text(99, "/viec 1")  # a stranger
+    refusal = await tg.wait_for(lambda m: m.chat_id == 99, since=mark)
+    assert "/dangky" in refusal.text and "Ban hành" not in refusal.text
+
+    other = await running.invite("officer", "Phòng Kinh tế")
+    tg.send_text(55, f"/dangky {other}")
+    await tg.wait_for(lambda m: m.chat_id == 55)
+    mark = len(tg.sent)
+    tg.send_text(55, "/capnhat 1 chưa thực hiện")
+    refused = await tg.wait_for(lambda m: m.chat_id == 55, since=mark)
+    assert refused.text.startswith("Không có nhiệm vụ số 1")
+    assert await status_of(running, "1") == "done"
+
+
+async def test_admin_imports_document_and_gets_summary(tg: FakeTelegram, running: Harness) -> None:
+    code = await running.invite("admin")
+    tg.send_text(11, f"/dangky {code}")
+    await tg.wait_for(lambda m: m.chat_id == 11)
+    mark = len(tg.sent)
+    tg.send_document(11, "ke-hoach.docx", SAMPLE_DOCX.read_bytes(), caption="/nhap")
+    summary = await tg.wait_for(lambda m: m.chat_id == 11, since=mark, timeout=10)
+    assert "39 nhiệm vụ trong 7 mục" in summary.text
+
+
+async def test_unknown_command_gets_help(tg: FakeTelegram, running: Harness) -> None:
+    tg.send_text(5, "/xyz")
+    reply = await tg.wait_for(lambda m: m.chat_id == 5)
+    assert "chưa hiểu lệnh /xyz" in reply.text
+
+
+def test_split_text_on_line_boundaries() -> None:
+    lines = [f"{i}. " + "nhiệm vụ " * 20 for i in range(100)]
+    pieces = split_text("\n".join(lines), 4096)
+    assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
+    assert "\n".join(pieces).split("\n") == lines
+    assert split_text("x" * 5000, 2000) == ["x" * 2000, "x" * 2000, "x" * 1000]

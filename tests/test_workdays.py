@@ -1,0 +1,155 @@
+"""Working days: weekends, Vietnamese public holidays (Tết), official swaps and the
+organisation's own days off and compensating working days."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scheduler.workdays import WorkCalendar, public_holidays
+
+D = date
+CAL = WorkCalendar()
+
+
+def test_tet_2026_is_off():
+    # Tết Bính Ngọ: 17/2/2026. The holidays package gives 16–20 Feb (Mon–Fri), so with
+    # the weekends around it the office is closed from Sat 14 to Sun 22 Feb.
+    assert D(2026, 2, 17) in public_holidays(2026)
+    assert {D(2026, 2, 16) + timedelta(days=i) for i in range(5)} <= public_holidays(2026)
+    assert CAL.is_working_day(D(2026, 2, 13))  # Friday before
+    for i in range(9):
+        assert not CAL.is_working_day(D(2026, 2, 14) + timedelta(days=i))
+    assert CAL.is_working_day(D(2026, 2, 23))  # Monday after
+
+
+@pytest.mark.parametrize(
+    "day",
+    [
+        D(2026, 1, 1),  # New Year
+        D(2026, 4, 27),  # Giỗ Tổ Hùng Vương (26/4 is a Sunday, observed on Monday)
+        D(2026, 4, 30),  # 30/4
+        D(2026, 5, 1),  # 1/5
+        D(2026, 8, 31),  # bridge day off, worked on Saturday 22/8
+        D(2026, 9, 1),
+        D(2026, 9, 2),  # 2/9
+        D(2025, 9, 2),
+        D(2027, 9, 2),
+    ],
+)
+def test_public_holidays_are_off(day):
+    assert not CAL.is_working_day(day)
+
+
+@pytest.mark.parametrize(
+    ("day", "working"),
+    [
+        (D(2026, 3, 14), False),  # Saturday
+        (D(2026, 3, 15), False),  # Sunday
+        (D(2026, 3, 16), True),  # Monday
+        (D(2026, 3, 20), True),  # Friday
+        (D(2026, 8, 22), True),  # Saturday worked to make 31/8 a day off (official swap)
+        (D(2025, 4, 26), True),  # Saturday worked for 2/5/2025
+    ],
+)
+def test_weekends_and_official_swaps(day, working):
+    assert CAL.is_working_day(day) is working
+
+
+def test_config_overrides():
+    saturday, friday = D(2026, 3, 14), D(2026, 3, 13)
+    cal = WorkCalendar(frozenset({friday}), frozenset({saturday}))
+    assert cal.is_working_day(saturday)  # a compensating working Saturday
+    assert not cal.is_working_day(friday)
+    # The organisation can also open on a public holiday, or close on a swap Saturday.
+    cal = WorkCalendar(
+        extra_days_off=frozenset({D(2026, 8, 22)}), extra_working_days=frozenset({D(2026, 5, 1)})
+    )
+    assert cal.is_working_day(D(2026, 5, 1))
+    assert not cal.is_working_day(D(2026, 8, 22))
+    # A date in both lists is a day off.
+    both = WorkCalendar(frozenset({saturday}), frozenset({saturday}))
+    assert not both.is_working_day(saturday)
+
+
+def test_from_dates_reads_iso_strings():
+    cal = WorkCalendar.from_dates(["2026-03-13"], [D(2026, 3, 14)])
+    assert cal.extra_days_off == frozenset({D(2026, 3, 13)})
+    assert cal.extra_working_days == frozenset({D(2026, 3, 14)})
+
+
+def test_previous_and_next_working_day():
+    assert CAL.previous_working_day(D(2026, 3, 16)) == D(2026, 3, 16)  # itself if working
+    assert CAL.next_working_day(D(2026, 3, 16)) == D(2026, 3, 16)
+    assert CAL.previous_working_day(D(2026, 2, 17)) == D(2026, 2, 13)  # Tết
+    assert CAL.next_working_day(D(2026, 2, 17)) == D(2026, 2, 23)
+    assert CAL.previous_working_day(D(2026, 5, 3)) == D(2026, 4, 29)  # Sun → before 30/4
+    assert CAL.next_working_day(D(2026, 8, 29)) == D(2026, 9, 3)  # Sat → after 31/8–2/9
+    assert CAL.previous_working_day(D(2026, 8, 23)) == D(2026, 8, 22)  # the swap Saturday
+
+
+@pytest.mark.parametrize(
+    ("start", "n", "expected"),
+    [
+        (D(2026, 1, 14), -7, D(2026, 1, 5)),
+        (D(2026, 1, 6), -3, D(2025, 12, 31)),  # 1/1/2026 skipped
+        (D(2026, 2, 13), 1, D(2026, 2, 23)),  # over Tết
+        (D(2026, 2, 23), -1, D(2026, 2, 13)),
+        (D(2026, 2, 20), 1, D(2026, 2, 23)),  # from a day off
+        (D(2026, 2, 20), -1, D(2026, 2, 13)),
+        (D(2026, 3, 13), 0, D(2026, 3, 13)),
+        (D(2026, 3, 14), 0, D(2026, 3, 14)),  # 0 steps: the day itself, even a Saturday
+        (D(2026, 3, 13), 5, D(2026, 3, 20)),
+        (D(2026, 8, 21), 1, D(2026, 8, 22)),  # the swap Saturday counts
+        (D(2026, 8, 28), 1, D(2026, 9, 3)),
+    ],
+)
+def test_add_working_days(start, n, expected):
+    assert CAL.add_working_days(start, n) == expected
+
+
+def test_working_days_between():
+    assert CAL.working_days_between(D(2026, 2, 13), D(2026, 2, 23)) == 1
+    assert CAL.working_days_between(D(2026, 2, 23), D(2026, 2, 13)) == -1
+    assert CAL.working_days_between(D(2026, 3, 13), D(2026, 3, 13)) == 0
+    assert CAL.working_days_between(D(2026, 3, 13), D(2026, 3, 20)) == 5
+    assert CAL.working_days_between(D(2026, 3, 14), D(2026, 3, 15)) == 0
+
+
+def test_working_days_in_2026():
+    # 261 weekdays, minus the 12 weekday holidays listed by the package, plus 22/8.
+    first, last = D(2025, 12, 31), D(2026, 12, 31)
+    weekday_holidays = [d for d in public_holidays(2026) if d.weekday() < 5]
+    assert CAL.working_days_between(first, last) == 261 - len(weekday_holidays) + 1
+
+
+def test_a_calendar_without_working_days_fails_loudly():
+    everything = frozenset(D(2026, 1, 1) + timedelta(days=i) for i in range(-1200, 1200))
+    with pytest.raises(ValueError):
+        WorkCalendar(extra_days_off=everything).next_working_day(D(2026, 1, 1))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(D(2024, 1, 1), D(2028, 12, 31)), st.integers(-40, 40))
+def test_add_and_count_agree(day, n):
+    result = CAL.add_working_days(day, n)
+    assert CAL.working_days_between(day, result) == n
+    if n:
+        assert CAL.is_working_day(result)
+        assert (result > day) == (n > 0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dates(D(2024, 1, 1), D(2028, 12, 31)))
+def test_previous_next_are_working_and_nearest(day):
+    before, after = CAL.previous_working_day(day), CAL.next_working_day(day)
+    assert CAL.is_working_day(before) and CAL.is_working_day(after)
+    assert before <= day <= after
+    assert all(
+        not CAL.is_working_day(before + timedelta(days=i))
+        for i in range(1, (day - before).days + 1)
+    )
+    assert all(not CAL.is_working_day(day + timedelta(days=i)) for i in range((after - day).days))
