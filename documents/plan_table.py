@@ -13,7 +13,6 @@ and is ignored in a continuation row.
 
 from __future__ import annotations
 
-import html
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -80,12 +79,9 @@ _NUMBER_RE = re.compile(r"^(?:\d{1,4}(?:[.,]\d{1,3})*[a-zđ]?|[a-zđ])\s*[.):]?$
 _COLUMN_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)?$")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACES_RE = re.compile("[\t\xa0\u2007\u202f\f\v]")
-_LI_RE = re.compile(r"<li\b[^>]*>\s*(?:[-–•+]\s*)?", re.I)
-_BLOCK_TAG_RE = re.compile(r"<br\s*/?>|</?(?:p|div|ul|ol|tr|table)\b[^>]*>", re.I)
-_INLINE_TAG_RE = re.compile(
-    r"</?(?:b|i|u|s|em|strong|span|font|sup|sub|li|td|th|a|mark|small|big|o:p)\b[^>]*>", re.I
-)
 _BULLETS = ("-", "+", "•", "–", "*")
+_ATTRIBUTES = {"content": "content", "lead": "lead_text", "cooperating": "cooperating_text",
+               "deadline": "deadline_text", "product": "product"}  # column → ParsedTask field
 
 
 def clean_cell(text: object) -> str:
@@ -97,15 +93,6 @@ def clean_cell(text: object) -> str:
     value = _ODD_SPACES_RE.sub(" ", _INVISIBLE_RE.sub("", value))
     lines = (" ".join(line.split()) for line in value.split("\n"))
     return "\n".join(line for line in lines if line)
-
-
-def strip_markup(text: str) -> str:
-    """Remove the HTML a pasted Word table carries: ``<b>``, ``<i>``, ``<li>`` (→ "- ")."""
-    if "<" not in text and "&" not in text:
-        return text
-    value = _LI_RE.sub("\n- ", text)
-    value = _BLOCK_TAG_RE.sub("\n", value)
-    return html.unescape(_INLINE_TAG_RE.sub("", value))
 
 
 def _key(text: str) -> str:
@@ -165,12 +152,8 @@ def parse_section_text(text: str) -> tuple[str, str] | None:
 
 
 def no_header_error(source: str) -> PlanFileError:
-    return PlanFileError(
-        _(
-            "Không tìm thấy dòng tiêu đề bảng (STT, Nội dung công việc, Cơ quan chủ trì, "
-            "Thời gian thực hiện…) trong tệp {source}."
-        ).format(source=source)
-    )
+    return PlanFileError(_("Không tìm thấy dòng tiêu đề bảng (STT, Nội dung công việc, Cơ quan chủ "
+                           "trì, Thời gian thực hiện…) trong tệp {source}.").format(source=source))
 
 
 def _clean(cell: object) -> str:
@@ -260,31 +243,19 @@ class _Builder:
             return
         number = number.strip().rstrip(".):").strip()
         if not cells["content"]:
-            raise PlanFileError(
-                _("Dòng {row} có số thứ tự {number} nhưng không có nội dung công việc.").format(
-                    row=row_number, number=number
-                )
-            )
+            raise PlanFileError(_("Dòng {row} có số thứ tự {number} nhưng không có nội dung công "
+                                  "việc.").format(row=row_number, number=number))
         if not self.sections:
             self.sections.append(ParsedSection("", "", 1, []))
         section = self.sections[-1]
         if number in self.numbers:
             label = f"{section.numeral}. {section.title}" if section.numeral else section.title
-            raise PlanFileError(
-                _("Số thứ tự {number} bị trùng trong mục “{section}” (dòng {row}).").format(
-                    number=number, section=label or _("(không có mục)"), row=row_number
-                )
-            )
+            raise PlanFileError(_("Số thứ tự {number} bị trùng trong mục “{section}” (dòng {row}).")
+                                .format(number=number, section=label or _("(không có mục)"),
+                                        row=row_number))
         self.numbers.add(number)
-        task = ParsedTask(
-            number=number,
-            content=cells["content"],
-            lead_text=cells["lead"],
-            cooperating_text=cells.get("cooperating", ""),
-            deadline_text=cells["deadline"],
-            product=cells.get("product", ""),
-            row=row_number,
-        )
+        texts = {attribute: cells.get(name, "") for name, attribute in _ATTRIBUTES.items()}
+        task = ParsedTask(number=number, row=row_number, **texts)
         section.tasks.append(task)
         self.last_task = task
 
@@ -300,10 +271,8 @@ class _Builder:
                 )
             )
             return
-        attributes = {"content": "content", "lead": "lead_text", "cooperating": "cooperating_text",
-                      "deadline": "deadline_text", "product": "product"}
         for name, text in more.items():
-            attribute = attributes[name]
+            attribute = _ATTRIBUTES[name]
             setattr(task, attribute, _join(getattr(task, attribute), text))
 
     def finish(self, title: str | None) -> ParsedPlan:
@@ -318,11 +287,8 @@ class _Builder:
                     _("Mục “{section}” không có nhiệm vụ nào nên đã được bỏ qua.").format(section=label)
                 )
         if not sections:
-            raise PlanFileError(
-                _("Bảng trong tệp {source} có dòng tiêu đề nhưng không có nhiệm vụ nào.").format(
-                    source=self.source
-                )
-            )
+            raise PlanFileError(_("Bảng trong tệp {source} có dòng tiêu đề nhưng không có nhiệm vụ "
+                                  "nào.").format(source=self.source))
         return ParsedPlan(title=title, sections=sections, warnings=self.warnings)
 
 

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import codecs
 import csv
+import html
 import io
+import re
 from collections import Counter
 
 from documents.plan_table import (
@@ -23,11 +25,25 @@ from documents.plan_table import (
     is_number_text,
     no_header_error,
     parse_section_text,
-    strip_markup,
 )
 from locales import _
 
 MAX_HEADER_LINES = 4
+_QUOTED_TAB_RE = re.compile(r'(?:^|\t)"[^"\t]*\n', re.M)
+_LI_RE = re.compile(r"<li\b[^>]*>\s*(?:[-–•+]\s*)?", re.I)
+_BLOCK_TAG_RE = re.compile(r"<br\s*/?>|</?(?:p|div|ul|ol|tr|table)\b[^>]*>", re.I)
+_INLINE_TAG_RE = re.compile(
+    r"</?(?:b|i|u|s|em|strong|span|font|sup|sub|li|td|th|a|mark|small|big|o:p)\b[^>]*>", re.I
+)
+
+
+def strip_markup(text: str) -> str:
+    """Remove the HTML a pasted Word table carries: ``<b>``, ``<i>``, ``<li>`` (→ "- ")."""
+    if "<" not in text and "&" not in text:
+        return text
+    value = _LI_RE.sub("\n- ", text)
+    value = _BLOCK_TAG_RE.sub("\n", value)
+    return html.unescape(_INLINE_TAG_RE.sub("", value))
 
 
 def decode_text(data: bytes) -> str:
@@ -58,6 +74,10 @@ def read_plan_text(text: str, *, source: str) -> ParsedPlan:
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     lines = text.split("\n")
     if any("\t" in line for line in lines):
+        if _QUOTED_TAB_RE.search(text):  # copied from Excel: cells with line breaks are quoted
+            plan = _read_delimited(text, source, ("\t",))
+            if plan is not None:
+                return plan
         plan = _read_tabbed(lines, source)
         if plan is not None:
             return plan
@@ -71,7 +91,7 @@ def _cells(line: str) -> list[str]:
 def _find_tabbed_header(lines: list[str]) -> tuple[int, int, list[str]] | None:
     """(first line, last line, cells) of the header, which may span a few lines."""
     counts = Counter(line.count("\t") for line in lines if line.count("\t") >= 2)
-    width = counts.most_common(1)[0][0] + 1 if counts else 0
+    width = max(counts, key=lambda tabs: (counts[tabs], tabs)) + 1 if counts else 0
     for first, line in enumerate(lines):
         if "\t" not in line:
             continue
@@ -152,13 +172,8 @@ def _csv_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
     return rows, numbers
 
 
-def _read_csv(text: str, source: str) -> ParsedPlan:
-    head = text[:8192]
-    try:
-        first = csv.Sniffer().sniff(head, delimiters=",;").delimiter
-    except csv.Error:
-        first = ";" if head.count(";") > head.count(",") else ","
-    for delimiter in dict.fromkeys((first, ";", ",")):
+def _read_delimited(text: str, source: str, delimiters: tuple[str, ...]) -> ParsedPlan | None:
+    for delimiter in dict.fromkeys(delimiters):
         try:
             rows, numbers = _csv_rows(text, delimiter)
         except csv.Error as exc:
@@ -167,4 +182,16 @@ def _read_csv(text: str, source: str) -> ParsedPlan:
             ) from exc
         if any(header_mapping(_clean(row)) is not None for row in rows):
             return build_plan(rows, source=source, row_numbers=numbers)
-    raise no_header_error(source)
+    return None
+
+
+def _read_csv(text: str, source: str) -> ParsedPlan:
+    head = text[:8192]
+    try:
+        first = csv.Sniffer().sniff(head, delimiters=",;").delimiter
+    except csv.Error:
+        first = ";" if head.count(";") > head.count(",") else ","
+    plan = _read_delimited(text, source, (first, ";", ","))
+    if plan is None:
+        raise no_header_error(source)
+    return plan

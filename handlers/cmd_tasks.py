@@ -66,7 +66,8 @@ def task_card(task: Task, request: Request) -> str:
 
 
 def task_line(task: Task, request: Request) -> str:
-    return f"{task.number}. {short(task.content, 90)} — {deadline_in_words(task, request.today())}"
+    """Two short lines, readable on a phone: what, then when."""
+    return f"{task.number}. {short(task.content, 80)}\n    {deadline_in_words(task, request.today())}"
 
 
 async def my_tasks(request: Request, args: str) -> list[Outgoing]:
@@ -124,7 +125,7 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     updatable = may_update(request, task)
     if updatable:
         lines.append(
-            _("Trả lời tin này để báo cáo, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")
+            _("Để báo cáo, nhắn tình trạng, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")
         )
     return [
         Outgoing(

@@ -18,7 +18,7 @@ from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
 from locales import _, set_language
-from models.conversation import chat_state, remember_sent
+from models.conversation import ChatState, chat_state, remember_sent
 from models.invites import get_or_create_person
 
 log = logging.getLogger(__name__)
@@ -52,6 +52,10 @@ def parse_command(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     return match.group(1).lower(), (match.group(2) or "").strip()
+
+
+def _awaiting(state: ChatState) -> bool:
+    return cmd_admin.AWAIT_IMPORT in state.choices
 
 
 class Conversation:
@@ -149,6 +153,8 @@ class Conversation:
                 )
                 last.buttons = []
                 state.choices = [b.data for b in flat]
+            elif not _awaiting(state):
+                state.choices = []  # a bare number now names a task
         state.updated_at = request.now
 
     async def _route(self, request: Request) -> list[Outgoing]:
@@ -172,4 +178,6 @@ class Conversation:
             index = int(text) - 1
             if 0 <= index < len(state.choices):
                 return await cmd_status.button(request, state.choices[index])
+            if not state.choices and request.grants:
+                return await cmd_tasks.my_tasks(request, text)
         return await cmd_status.free_text(request)

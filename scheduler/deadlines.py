@@ -21,7 +21,7 @@ from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from locales import _
 
@@ -47,14 +47,13 @@ class Deadline:
         }
 
 
-Occurrences = Callable[[int], list[tuple[date, date]]]
+Occurrences = Callable[[int], list[tuple[date, date]]]  # plan year → (start, due) windows
+_T = TypeVar("_T")
 
 # ---------------------------------------------------------------- normalisation
 
 _TAGS = re.compile(r"<[^>]*>")
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-_PARENS = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
-_OPEN_NOTE = re.compile(r"[(\[].*$")  # an unclosed note runs to the end
 _Q_ABBREV = re.compile(r"\bq\s*(?=(?:i{1,3}|iv|[1-4])\b)")  # "Q3", "QIII" → "quy 3"
 # "Kế hoạch số 310/KH-UBND ngày 24/11/2025": a document's number and date, never a deadline.
 _DOC_REF = re.compile(
@@ -72,16 +71,26 @@ _ON_REQUEST = re.compile(
 )
 
 
+def _drop_notes(text: str) -> str:
+    """Drop "(...)" and "[...]" notes, nested or left open, in one pass."""
+    out, depth = [], 0
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]" and depth:
+            depth -= 1
+            out.append(" ")
+        elif not depth:
+            out.append(ch)
+    return "".join(out)
+
+
 def normalize(text: str) -> str:
     """Lower-case ASCII-ish form of a phrase: what the grammar reads."""
     text = _TAGS.sub(" ", unicodedata.normalize("NFC", text or ""))
     text = text.casefold().replace("đ", "d").replace("ð", "d")
     text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    text = _DASHES.sub("-", text)
-    previous = None
-    while previous != text:  # nested notes: drop the innermost first
-        previous, text = text, _PARENS.sub(" ", text)
-    text = _OPEN_NOTE.sub(" ", text)
+    text = _drop_notes(_DASHES.sub("-", text))
     text = re.sub(r"[,;:]", " ", text)
     text = re.sub(r"\s+", " ", text).strip(" .")
     return _Q_ABBREV.sub("quy ", text)
@@ -160,7 +169,7 @@ class _Cursor:
         return self.number(1, 4)
 
 
-def _attempt(c: _Cursor, rule: Callable[[_Cursor], object]):
+def _attempt(c: _Cursor, rule: Callable[[_Cursor], _T | None]) -> _T | None:
     """Run ``rule``; on failure put the cursor back (backtracking)."""
     mark = c.i
     result = rule(c)
