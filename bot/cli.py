@@ -75,6 +75,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--today", type=_parse_date)
 
+    p = command("progress", "tiến độ theo các nhóm của Biểu mẫu 1")
+    p.add_argument("--org", required=True)
+    p.add_argument("--as-of", dest="as_of", type=_parse_date)
+
+    p = command("report", "xuất phụ lục kết quả thực hiện (.docx/.xlsx)")
+    p.add_argument("--org", required=True)
+    p.add_argument("--format", choices=["docx", "xlsx"], default="docx")
+    p.add_argument("--out", required=True)
+    p.add_argument("--as-of", dest="as_of", type=_parse_date)
+    p.add_argument("--period", choices=["quy", "6thang", "nam"], default=None)
+
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 
     p = command("demo", "chạy thử trên cửa sổ dòng lệnh, không cần mạng")

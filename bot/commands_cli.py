@@ -30,7 +30,7 @@ class CliError(Exception):
 
 
 @asynccontextmanager
-async def _session(config: Config):  # noqa: ANN202 - yields an AsyncSession in a transaction
+async def open_session(config: Config):  # noqa: ANN202 - yields an AsyncSession in a transaction
     engine, sessions = await open_database(config.database.url)
     try:
         async with sessions() as session, session.begin():
@@ -39,7 +39,7 @@ async def _session(config: Config):  # noqa: ANN202 - yields an AsyncSession in 
         await engine.dispose()
 
 
-async def _org(session: AsyncSession, name: str):  # noqa: ANN202
+async def require_org(session: AsyncSession, name: str):  # noqa: ANN202
     org = await find_organization(session, name)
     if org is None:
         raise CliError(
@@ -82,7 +82,7 @@ async def cmd_import(
         data = path.read_bytes()
     except OSError as exc:
         raise CliError(f"Không đọc được tệp {path}: {exc.strerror}") from exc
-    async with _session(config) as session:
+    async with open_session(config) as session:
         summary = await import_plan_file(
             session,
             data=data,
@@ -100,8 +100,8 @@ async def cmd_import(
 async def cmd_tasks(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
-    async with _session(config) as session:
-        org = await _org(session, args.org)
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
         unit_ids = None
         if args.unit:
             unit = await resolve_unit(session, org, args.unit)
@@ -127,8 +127,8 @@ async def cmd_tasks(
 async def cmd_invite(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
-    async with _session(config) as session:
-        org = await _org(session, args.org)
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
         unit = None
         if args.unit:
             unit = await resolve_unit(session, org, args.unit)
@@ -190,12 +190,26 @@ async def cmd_run(
     return await run_bot(config, clock)
 
 
+async def cmd_progress(args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit) -> int:
+    from bot import cli_reports
+
+    return await cli_reports.progress(args, config, clock, today, emit)
+
+
+async def cmd_report(args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit) -> int:
+    from bot import cli_reports
+
+    return await cli_reports.report(args, config, clock, today, emit)
+
+
 COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
     "import": cmd_import,
     "tasks": cmd_tasks,
     "invite": cmd_invite,
     "parse-deadline": cmd_parse_deadline,
     "parse-status": cmd_parse_status,
+    "progress": cmd_progress,
+    "report": cmd_report,
     "migrate": cmd_migrate,
     "demo": cmd_demo,
     "run": cmd_run,

@@ -29,6 +29,7 @@ from documents.plan_table import (
 from locales import _
 
 MAX_HEADER_LINES = 4
+_END_RE = re.compile(r"\s*(?:Nơi nhận|NƠI NHẬN|Ghi chú|GHI CHÚ)")
 _QUOTED_TAB_RE = re.compile(r'(?:^|\t)"[^"\t]*\n', re.M)
 _LI_RE = re.compile(r"<li\b[^>]*>\s*(?:[-–•+]\s*)?", re.I)
 _BLOCK_TAG_RE = re.compile(r"<br\s*/?>|</?(?:p|div|ul|ol|tr|table)\b[^>]*>", re.I)
@@ -117,11 +118,15 @@ def _clean(cells: list[str]) -> list[str]:
     return [clean_cell(cell) for cell in cells]
 
 
-def _starts_row(cells: list[str]) -> bool:
-    first = clean_cell(cells[0])
-    if len(cells) > 1 and is_number_text(first):
-        return True
+def _is_section(cells: list[str]) -> bool:
+    first = clean_cell(strip_markup(cells[0]))
     return bool(first) and parse_section_text(first) is not None
+
+
+def _starts_row(cells: list[str]) -> bool:
+    """True if a line begins a new row: a task number and a tab, or a section title."""
+    first = clean_cell(strip_markup(cells[0]))
+    return (len(cells) > 1 and is_number_text(first)) or _is_section(cells)
 
 
 def _read_tabbed(lines: list[str], source: str) -> ParsedPlan | None:
@@ -130,34 +135,35 @@ def _read_tabbed(lines: list[str], source: str) -> ParsedPlan | None:
         return None
     first, last, header = found
     width = len(header)
-    rows: list[list[str]] = [_cells(line) for line in lines[:first]] + [header]
-    numbers: list[int] = list(range(1, first + 1)) + [first + 1]
-    pending: list[str] | None = None
-    pending_line = 0
+    rows: list[list[str]] = [line.split("\t") for line in lines[:first]] + [header]
+    numbers: list[int] = [*range(1, first + 1), first + 1]
+    pending: list[str] | None = None  # a row still short of cells: a cell holds line breaks
+    data_row = False  # whether rows[-1] is a task row or a task's continuation
     for index in range(last + 1, len(lines)):
-        cells = lines[index].split("\t")
-        if pending is not None and not (lines[index].strip() and _starts_row(cells)):
-            pending[-1] += "\n" + cells[0]
-            pending.extend(cells[1:])
-            if len(pending) >= width:
-                rows.append([strip_markup(cell) for cell in pending])
-                numbers.append(pending_line)
-                pending = None
-            continue
+        line = lines[index]
+        cells = line.split("\t")
         if pending is not None:
-            rows.append([strip_markup(cell) for cell in pending])
-            numbers.append(pending_line)
+            if not line.strip() or not _starts_row(cells):
+                pending[-1] += "\n" + cells[0]
+                pending.extend(cells[1:])
+                if len(pending) >= width:
+                    pending = None
+                continue
             pending = None
-        stripped = clean_cell(strip_markup(cells[0]))
-        if len(cells) >= width or not lines[index].strip() or not stripped or _starts_row(cells):
-            rows.append([strip_markup(cell) for cell in cells])
+        if not line.strip():
+            rows.append([])
             numbers.append(index + 1)
-        else:  # a row whose cell holds line breaks: gather the following lines
-            pending, pending_line = cells, index + 1
-    if pending is not None:
-        rows.append([strip_markup(cell) for cell in pending])
-        numbers.append(pending_line)
-    return build_plan(rows, source=source, row_numbers=numbers)
+            continue
+        if "\t" not in line and data_row and not _starts_row(cells) and not _END_RE.match(line):
+            rows[-1][-1] += "\n" + line  # the last cell of the row above spans several lines
+            continue
+        rows.append(cells)
+        numbers.append(index + 1)
+        data_row = not _is_section(cells)
+        if len(cells) < width and clean_cell(cells[0]) and data_row:
+            pending = cells  # joined in place with the following lines
+    return build_plan([[strip_markup(cell) for cell in row] for row in rows], source=source,
+                      row_numbers=numbers)
 
 
 def _csv_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:

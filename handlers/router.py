@@ -13,7 +13,7 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 
-from handlers import cmd_admin, cmd_progress, cmd_register, cmd_status, cmd_tasks
+from handlers import cmd_admin, cmd_progress, cmd_register, cmd_report, cmd_status, cmd_tasks
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
@@ -40,9 +40,10 @@ COMMANDS: dict[str, Handler] = {
     "giahan": cmd_status.extension_command,
     "hoantac": cmd_status.undo_command,
     "tiendo": cmd_progress.progress,
+    "baocao": cmd_report.report,
 }
 # Shown in Telegram's menu (setMyCommands), in this order.
-MENU = ("viec", "capnhat", "quahan", "tiendo", "giahan", "hoantac", "dangky", "ngonngu", "trogiup")
+MENU = ("viec", "capnhat", "quahan", "tiendo", "baocao", "giahan", "hoantac", "dangky", "ngonngu", "trogiup")
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
 

@@ -41,6 +41,7 @@ MENU_DESCRIPTIONS = {
     "capnhat": "Báo cáo tình trạng: /capnhat SỐ nội dung",
     "quahan": "Nhiệm vụ quá hạn",
     "tiendo": "Tiến độ chung",
+    "baocao": "Báo cáo kết quả: /baocao quy | 6thang | nam",
     "giahan": "Xin gia hạn: /giahan SỐ NGÀY lý do",
     "hoantac": "Hoàn tác lần cập nhật vừa rồi",
     "dangky": "Đăng ký bằng mã mời",
