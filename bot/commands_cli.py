@@ -190,13 +190,17 @@ async def cmd_run(
     return await run_bot(config, clock)
 
 
-async def cmd_progress(args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit) -> int:
+async def cmd_progress(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
     from bot import cli_reports
 
     return await cli_reports.progress(args, config, clock, today, emit)
 
 
-async def cmd_report(args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit) -> int:
+async def cmd_report(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
     from bot import cli_reports
 
     return await cli_reports.report(args, config, clock, today, emit)

@@ -58,6 +58,9 @@ class RemindersConfig:
     quiet_start: time = time(18, 0)
     quiet_end: time = time(7, 30)
     dispatch_interval: int = 20  # seconds between two runs of the dispatcher
+    digest_weekday: int = 0  # leaders' weekly digest: 0 = Monday ... 6 = Sunday
+    digest_time: time = time(8, 0)
+    plan_horizon_days: int = 35  # how far ahead reminders are put in the outbox
 
 
 @dataclass

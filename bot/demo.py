@@ -6,18 +6,22 @@ you type as one of them and ``/la TÊN`` switches who you are."""
 from __future__ import annotations
 
 import argparse
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.console import ConsoleChannel, ConsolePerson
 from bot.config import Config
-from bot.wiring import build_conversation
+from bot.reminders import ReminderService
+from bot.wiring import build_services
 from handlers.plan_import import import_plan_file
+from handlers.router import Conversation
 from models.db import open_database
 from models.invites import get_or_create_person
+from models.outbox import PENDING, OutboxItem
 from models.people import Membership
 from models.plan_store import find_organization, resolve_unit
 from scheduler.clock import DEFAULT_TZ, Clock
@@ -84,6 +88,53 @@ async def seed_demo(session: AsyncSession, now: datetime) -> int:
     return summary.tasks
 
 
+async def travel(
+    reminders: ReminderService, channel: ConsoleChannel, clock: Clock, target: datetime
+) -> list[str]:
+    """Run the bot through the jump as if it had been up all along: stop at each moment
+    a reminder was due and send it, printing only those due at the moment reached."""
+    channel.quiet, channel.muted = True, {}
+    try:
+        start = clock.now()
+        while True:
+            step_end = min(start + timedelta(days=28), target)
+            clock.move_to(start)
+            await reminders.plan()
+            async with reminders.sessions() as session:
+                moments = list(
+                    await session.scalars(
+                        select(OutboxItem.send_at)
+                        .where(
+                            OutboxItem.state == PENDING,
+                            OutboxItem.send_at > start,
+                            OutboxItem.send_at < step_end,
+                        )
+                        .distinct()
+                        .order_by(OutboxItem.send_at)
+                    )
+                )
+            for moment in moments:
+                clock.move_to(moment)
+                await reminders.tick()
+            if step_end >= target:
+                break
+            start = step_end
+    finally:
+        channel.quiet = False
+    lines = []
+    if channel.muted:
+        total = sum(channel.muted.values())
+        lines.append(
+            f"(Trong khoảng thời gian đó dondoc đã gửi {total} tin nhắc; chỉ hiện các tin của thời điểm hiện tại.)"
+        )
+    clock.move_to(target)
+    for line in lines:
+        channel.say(line)
+    await reminders.plan()
+    await reminders.tick()
+    return []
+
+
 async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> int:
     if not getattr(args, "now", None):
         clock.move_to(DEMO_START)
@@ -95,9 +146,14 @@ async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
     try:
         async with sessions() as session, session.begin():
             tasks = await seed_demo(session, clock.now())
-        conversation = build_conversation(config, clock, sessions)
+        services = build_services(config, clock, sessions)
+        conversation = Conversation(services)
+        reminders = ReminderService(services, {})
         people = [ConsolePerson(key, name, about) for key, name, _r, _u, about in PEOPLE]
-        channel = ConsoleChannel(conversation, clock, people)
+        channel = ConsoleChannel(conversation, clock, people, after_message=reminders.tick)
+        reminders.senders["console"] = channel.deliver
+        channel.on_time_travel = lambda before, after: travel(reminders, channel, clock, after)
+        await reminders.plan()
         channel.say(
             INTRO.format(
                 org=DEMO_ORG, tasks=tasks, now=clock.now(DEFAULT_TZ).strftime("%d/%m/%Y %H:%M")

@@ -10,7 +10,9 @@ import signal
 
 from bot.channels.telegram import TelegramChannel
 from bot.config import Config
-from bot.wiring import build_conversation
+from bot.reminders import ReminderService
+from bot.wiring import build_services
+from handlers.router import Conversation
 from models.db import open_database
 from scheduler.clock import Clock
 
@@ -33,8 +35,11 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
         )
         return 2
     engine, sessions = await open_database(config.database.url)
-    conversation = build_conversation(config, clock, sessions)
-    channel = TelegramChannel(conversation, config.telegram)
+    services = build_services(config, clock, sessions)
+    conversation = Conversation(services)
+    reminders = ReminderService(services, {}, interval=config.reminders.dispatch_interval)
+    channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
+    reminders.senders["telegram"] = channel.send_reminder
     app = channel.build()
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -61,6 +66,7 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
         log.info("dondoc đang chạy (%s)", tg.mode)
         await stop.wait()
     finally:
+        reminders.stop()
         if app.updater and app.updater.running:
             await app.updater.stop()
         if app.running:

@@ -1,14 +1,19 @@
 """Wiring: build the long-lived services of a running dondoc from the config (the
-database, the clock, the working-day calendar) and the conversation on top of them."""
+database sessions, the clock, the working-day calendar, the reminder settings) and
+the conversation on top of them."""
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from datetime import timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from handlers.context import Services
 from handlers.router import Conversation
 from scheduler.clock import Clock
+from scheduler.planner import PlanningSettings
+from scheduler.reminder_policy import ReminderSettings
 from scheduler.workdays import WorkCalendar
 
 
@@ -18,16 +23,29 @@ def calendar_from(config: Config) -> WorkCalendar:
     )
 
 
-def build_conversation(
+def planning_from(config: Config) -> PlanningSettings:
+    r = config.reminders
+    return PlanningSettings(
+        reminders=ReminderSettings.from_config(r),
+        horizon=timedelta(days=r.plan_horizon_days),
+        digest_weekday=r.digest_weekday,
+        digest_time=r.digest_time,
+    )
+
+
+def build_services(
     config: Config, clock: Clock, sessions: async_sessionmaker[AsyncSession]
-) -> Conversation:
-    services = Services(
+) -> Services:
+    return Services(
         sessions=sessions,
         clock=clock,
         calendar=calendar_from(config),
+        planning=planning_from(config),
         timezone=config.organization.timezone,
     )
-    return Conversation(services)
 
 
-__all__ = ["AsyncEngine", "build_conversation", "calendar_from"]
+def build_conversation(
+    config: Config, clock: Clock, sessions: async_sessionmaker[AsyncSession]
+) -> Conversation:
+    return Conversation(build_services(config, clock, sessions))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import io
 import logging
+import math
 import zipfile
 from pathlib import PurePath
 
@@ -35,7 +36,8 @@ TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".md", ".text"})
 OFFICE_EXTENSIONS = frozenset({".docx", ".docm", ".xlsx", ".xlsm", ".dotx", ".xltx"})
 
 def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f}".replace(".", ",")
+    """Size in MB, rounded up to a tenth, with a decimal comma: "20,1"."""
+    return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".replace(".", ",")
 
 
 def _ole2_error(data: bytes, name: str, extension: str) -> PlanFileError:

@@ -171,6 +171,12 @@ def _title(rows: Sequence[Sequence[str]]) -> str | None:
                     r"phu luc(?: [ivx\d]+)?", _key(line)
                 ):
                     lines.append(line)
+    capitals = [i for i, line in enumerate(lines) if line == line.upper() and line.lower() != line]
+    if capitals:  # the last block of lines in capitals is the title, not the text above it
+        end = start = capitals[-1]
+        while start - 1 in capitals:
+            start -= 1
+        lines = lines[start : end + 1]
     return " ".join(lines[-3:])[:300] or None
 
 

@@ -1,10 +1,14 @@
-"""Plan tables as text: csv (";" or ","), tsv and a table pasted from Word.
+"""Plan tables as text: csv (";" or ","), tsv, a table pasted from Word, Markdown tables.
 
 A table copied from Word and pasted as text has one line per row, cells separated by
 tabs, some HTML (``<b>``, ``<i>``, ``<ul><li>``) and two kinds of broken rows:
 a cell with line breaks spreads one row over several lines (each short of tabs), and a
 row continued on the next page arrives as a line whose first cell is empty. Lines are
 joined back into rows here; :func:`documents.plan_table.build_plan` does the rest.
+Text copied from Excel quotes its multi-line cells and is read as tab-separated csv.
+
+Files are decoded as UTF-8 (with or without BOM), UTF-16 (Excel's "Unicode Text") or,
+failing those, Windows-1258 (Excel's plain "CSV" on Vietnamese Windows).
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from locales import _
 
 MAX_HEADER_LINES = 4
 _END_RE = re.compile(r"\s*(?:Nơi nhận|NƠI NHẬN|Ghi chú|GHI CHÚ)")
+_PIPE_RULE_RE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _QUOTED_TAB_RE = re.compile(r'(?:^|\t)"[^"\t]*\n', re.M)
 _LI_RE = re.compile(r"<li\b[^>]*>\s*(?:[-–•+]\s*)?", re.I)
 _BLOCK_TAG_RE = re.compile(r"<br\s*/?>|</?(?:p|div|ul|ol|tr|table)\b[^>]*>", re.I)
@@ -82,7 +87,29 @@ def read_plan_text(text: str, *, source: str) -> ParsedPlan:
         plan = _read_tabbed(lines, source)
         if plan is not None:
             return plan
+    if sum(line.lstrip().startswith("|") for line in lines) >= 2:
+        plan = _read_pipes(lines, source)
+        if plan is not None:
+            return plan
     return _read_csv(text, source)
+
+
+def _read_pipes(lines: list[str], source: str) -> ParsedPlan | None:
+    """A Markdown table: "| STT | Nội dung công việc | … |", its "|---|" line skipped."""
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    for index, line in enumerate(lines):
+        if _PIPE_RULE_RE.match(line):
+            continue
+        body = line.strip()
+        body = body[1:] if body.startswith("|") else body
+        body = body[:-1] if body.endswith("|") else body
+        cells = (cell.replace("<br>", "\n").replace("**", "") for cell in body.split("|"))
+        rows.append([strip_markup(cell) for cell in cells])
+        numbers.append(index + 1)
+    if not any(header_mapping(_clean(row)) is not None for row in rows):
+        return None
+    return build_plan(rows, source=source, row_numbers=numbers)
 
 
 def _cells(line: str) -> list[str]:
@@ -143,7 +170,7 @@ def _read_tabbed(lines: list[str], source: str) -> ParsedPlan | None:
         line = lines[index]
         cells = line.split("\t")
         if pending is not None:
-            if not line.strip() or not _starts_row(cells):
+            if not line.strip() or not (_starts_row(cells) or _END_RE.match(line)):
                 pending[-1] += "\n" + cells[0]
                 pending.extend(cells[1:])
                 if len(pending) >= width:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from documents.plan_table import PlanFileError
+from handlers.choices import AWAIT_IMPORT
 from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
 from handlers.messages import Outgoing
@@ -14,7 +15,6 @@ from models.conversation import chat_state
 from models.invites import create_invite
 from models.plan_store import resolve_unit
 
-AWAIT_IMPORT = "@import"
 ROLE_WORDS = {
     "canbo": "officer",
     "officer": "officer",

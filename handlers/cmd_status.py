@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
+from handlers import cmd_extension
+from handlers.cmd_extension import notify_leaders
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
@@ -21,6 +23,7 @@ from locales import _
 from models import status_store
 from models.plans import StatusUpdate, Task
 from models.queries import get_task
+from scheduler.planner import replan_task
 
 UNDO_WINDOW = timedelta(days=2)
 _STATUS_FROM_BUTTON = {"done", "in_progress", "not_started"}
@@ -120,7 +123,10 @@ async def apply_reading(request: Request, task: Task, reading: StatusReading) ->
             attachment=attachment,
             channel=incoming.channel,
         )
-        text = recorded_text(task, reading) + " " + _("Đề nghị đã được lưu để lãnh đạo xem xét.")
+        await notify_leaders(request.session, task, update, request.now)
+        text = (
+            recorded_text(task, reading) + " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
+        )
         return [Outgoing(text, buttons=undo_button(update), task_id=task.id)]
     update = await status_store.record(
         request.session,
@@ -135,6 +141,9 @@ async def apply_reading(request: Request, task: Task, reading: StatusReading) ->
         evidence=evidence,
         attachment=attachment,
         channel=incoming.channel,
+    )
+    await replan_task(
+        request.session, task, request.now, request.services.planning, request.services.calendar
     )
     return [Outgoing(recorded_text(task, reading), buttons=undo_button(update), task_id=task.id)]
 
@@ -236,6 +245,9 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
         now=request.now,
         channel=request.incoming.channel,
     )
+    await replan_task(
+        request.session, task, request.now, request.services.planning, request.services.calendar
+    )
     text = _("Đã hoàn tác. Nhiệm vụ {number} trở lại: {status}.").format(
         number=task.number, status=status_label(task.status, task.percent)
     )
@@ -251,6 +263,8 @@ async def button(request: Request, data: str) -> list[Outgoing]:
         if update is None:
             return [Outgoing(_("Không tìm thấy cập nhật cần hoàn tác."))]
         return await _undo(request, update)
+    if kind in ("extok", "extno"):
+        return await cmd_extension.button(request, kind, rest)
     task_id, _sep, status = rest.partition(":")
     task = await get_task(request.session, int(task_id)) if task_id.isdigit() else None
     if task is None or not may_update(request, task):

@@ -14,6 +14,7 @@ from handlers.messages import Incoming
 from handlers.permissions import RANK, Grant, best_role
 from models.people import Organization, Person
 from scheduler.clock import DEFAULT_TZ, Clock
+from scheduler.planner import PlanningSettings
 from scheduler.workdays import WorkCalendar
 
 # Channels that show buttons; on the others, buttons become numbered choices.
@@ -25,6 +26,7 @@ class Services:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
     bot_name: str = "dondoc"
 

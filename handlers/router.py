@@ -13,12 +13,21 @@ import logging
 import re
 from collections.abc import Awaitable, Callable
 
-from handlers import cmd_admin, cmd_progress, cmd_register, cmd_report, cmd_status, cmd_tasks
+from handlers import (
+    cmd_admin,
+    cmd_extension,
+    cmd_progress,
+    cmd_register,
+    cmd_report,
+    cmd_status,
+    cmd_tasks,
+)
+from handlers.choices import remember_focus
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
 from locales import _, set_language
-from models.conversation import ChatState, chat_state, remember_sent
+from models.conversation import chat_state, remember_sent
 from models.invites import get_or_create_person
 
 log = logging.getLogger(__name__)
@@ -40,10 +49,23 @@ COMMANDS: dict[str, Handler] = {
     "giahan": cmd_status.extension_command,
     "hoantac": cmd_status.undo_command,
     "tiendo": cmd_progress.progress,
+    "duyet": cmd_extension.approve_command,
+    "tuchoi": cmd_extension.reject_command,
     "baocao": cmd_report.report,
 }
 # Shown in Telegram's menu (setMyCommands), in this order.
-MENU = ("viec", "capnhat", "quahan", "tiendo", "baocao", "giahan", "hoantac", "dangky", "ngonngu", "trogiup")
+MENU = (
+    "viec",
+    "capnhat",
+    "quahan",
+    "tiendo",
+    "baocao",
+    "giahan",
+    "hoantac",
+    "dangky",
+    "ngonngu",
+    "trogiup",
+)
 
 _COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
 
@@ -53,10 +75,6 @@ def parse_command(text: str) -> tuple[str, str] | None:
     if not match:
         return None
     return match.group(1).lower(), (match.group(2) or "").strip()
-
-
-def _awaiting(state: ChatState) -> bool:
-    return cmd_admin.AWAIT_IMPORT in state.choices
 
 
 class Conversation:
@@ -70,7 +88,15 @@ class Conversation:
             async with self.services.sessions() as session, session.begin():
                 request = await self._request(incoming, session, now)
                 outgoing = await self._route(request)
-                await self._remember_focus(request, outgoing)
+                if request.person is not None:
+                    await remember_focus(
+                        session,
+                        request.person.id,
+                        incoming.channel,
+                        outgoing,
+                        has_buttons=request.has_buttons,
+                        now=now,
+                    )
                 return outgoing
         except Exception:
             log.exception("handling a message failed")
@@ -112,6 +138,7 @@ class Conversation:
                 now=now,
             )
             person.last_channel = incoming.channel
+            person.unreachable_since = None  # they wrote to us, so they can be reached again
         else:
             from models.invites import find_person
 
@@ -126,37 +153,6 @@ class Conversation:
             request.organizations[membership.organization_id] = membership.organization
         set_language(person.language)
         return request
-
-    async def _remember_focus(self, request: Request, outgoing: list[Outgoing]) -> None:
-        """The last task shown is the one a bare reply refers to; on text-only channels
-        the last buttons become numbered choices ("1", "2", ...)."""
-        if request.person is None or not outgoing:
-            return
-        state = await chat_state(
-            request.session, request.person.id, request.incoming.channel, request.now
-        )
-        for message in outgoing:
-            if message.task_id is not None and message.chat_id is None:
-                state.task_id = message.task_id
-        if not request.has_buttons:
-            with_buttons = [m for m in outgoing if m.buttons and m.chat_id is None]
-            for message in outgoing:
-                if message.buttons and message.chat_id is None and message is not with_buttons[-1]:
-                    message.buttons = []
-            if with_buttons:
-                last = with_buttons[-1]
-                flat = [b for row in last.buttons for b in row]
-                last.text += (
-                    "\n"
-                    + _("Trả lời")
-                    + " "
-                    + ", ".join(f"{i} = {b.label}" for i, b in enumerate(flat, 1))
-                )
-                last.buttons = []
-                state.choices = [b.data for b in flat]
-            elif not _awaiting(state):
-                state.choices = []  # a bare number now names a task
-        state.updated_at = request.now
 
     async def _route(self, request: Request) -> list[Outgoing]:
         incoming = request.incoming

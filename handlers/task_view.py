@@ -44,6 +44,8 @@ def deadline_in_words(task: Task, today: date) -> str:
         return task.deadline_text or _("chưa rõ thời hạn")
     days = (due - today).days
     when = format_date(due)
+    if task.original_due and task.original_due != due:
+        when += " " + _("(đã gia hạn từ {date})").format(date=format_date(task.original_due))
     if task.status in CLOSED:
         return _("hạn {date}").format(date=when)
     if days > 0:

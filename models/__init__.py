@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.conversation import ChatState, SentMessage
+from models.outbox import OutboxItem
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 
@@ -13,6 +14,7 @@ __all__ = [
     "Invite",
     "Membership",
     "Organization",
+    "OutboxItem",
     "Person",
     "Plan",
     "Section",

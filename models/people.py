@@ -21,6 +21,10 @@ class Organization(Base):
     name: Mapped[str] = mapped_column(String(200), unique=True)
     timezone: Mapped[str] = mapped_column(String(64), default="Asia/Ho_Chi_Minh")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Reminders are planned up to this moment; those between it and the next planning
+    # run were missed while dondoc was down (and are sent or folded into a digest).
+    # None: never planned, so nothing before the first run was ever owed.
+    planned_through: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
 
     units: Mapped[list[Unit]] = relationship(back_populates="organization", order_by="Unit.id")
 
@@ -47,6 +51,8 @@ class Person(Base):
     # The channel reminders go to; None means the channel the person used last.
     preferred_channel: Mapped[str | None] = mapped_column(String(16), default=None)
     last_channel: Mapped[str | None] = mapped_column(String(16), default=None)
+    # Set when a channel says the person blocked the bot; cleared when they write again.
+    unreachable_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     identities: Mapped[list[Identity]] = relationship(back_populates="person")

@@ -74,6 +74,8 @@ class Task(Base):
     deadline_start: Mapped[date | None] = mapped_column(Date)
     deadline_due: Mapped[date | None] = mapped_column(Date)
     deadline_every: Mapped[str | None] = mapped_column(String(16))
+    # The plan's own due date, kept when an approved extension moves deadline_due.
+    original_due: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="not_started")
     percent: Mapped[int | None] = mapped_column(Integer)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -148,8 +148,13 @@ def _pieces(cell: str) -> list[str]:
     """Lines of a cell, without list markup and bullets."""
     text = _LI_RE.sub("\n", cell)
     text = _TAG_RE.sub("", unicodedata.normalize("NFC", text))
-    lines = (_SPACES_RE.sub(" ", line).strip() for line in text.splitlines())
-    return [line for line in lines if line]
+    lines: list[str] = []
+    for line in (_SPACES_RE.sub(" ", line).strip() for line in text.splitlines()):
+        if line and lines and line[0].islower():
+            lines[-1] += " " + line  # a name wrapped onto the next line: "…hành\nchính công"
+        elif line:
+            lines.append(line)
+    return lines
 
 
 def split_unit_cell(cell: str) -> tuple[list[str], list[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -265,6 +266,52 @@ def test_pasted_header_with_line_breaks() -> None:
         ("1", "Quý I/2026", "Kế hoạch")]
 
 
+def test_pasted_cells_with_line_breaks() -> None:
+    text = ("STT\tNội dung công việc\tCơ quan chủ trì\tCơ quan phối hợp\tThời gian\tSản phẩm\n"
+            "I. Chỉ đạo\n"  # trailing tabs trimmed by the chat app
+            "1\tBan hành kế hoạch\t- Phòng Kinh tế;\n- Công an xã\tCác phòng\tQuý I/2026\tKế hoạch\n"
+            "2\tNội dung dài\ntiếp dòng 2\tPhòng VH-XH\t\tQuý II/2026\t- Báo cáo\n- Công văn\n"
+            "3\tABC\tCông an xã\t\tThường xuyên\n"
+            "Ghi chú: abc\n")
+    plan = read_plan_text(text)
+    assert [(s.numeral, s.title) for s in plan.sections] == [("I", "Chỉ đạo")]
+    assert as_tuples(plan) == [
+        ("1", "Ban hành kế hoạch", "- Phòng Kinh tế;\n- Công an xã", "Các phòng", "Quý I/2026",
+         "Kế hoạch"),
+        ("2", "Nội dung dài\ntiếp dòng 2", "Phòng VH-XH", "", "Quý II/2026",
+         "- Báo cáo\n- Công văn"),
+        ("3", "ABC", "Công an xã", "", "Thường xuyên", ""),
+    ]
+    assert plan.warnings == ["Dòng 9: bỏ qua “Ghi chú: abc” vì không phải số thứ tự của một "
+                             "nhiệm vụ."]
+
+
+def test_markdown_table() -> None:
+    text = ("| STT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp | Thời hạn | Sản phẩm |\n"
+            "|---|---|---|---|:---:|---|\n"
+            "| **I. Chỉ đạo** | | | | | |\n"
+            "| 1 | Ban hành kế hoạch | Phòng Kinh tế | | Quý I/2026 | Kế hoạch<br>Báo cáo |\n")
+    plan = read_plan_text(text)
+    assert [(s.numeral, s.title) for s in plan.sections] == [("I", "Chỉ đạo")]
+    assert as_tuples(plan) == [
+        ("1", "Ban hành kế hoạch", "Phòng Kinh tế", "", "Quý I/2026", "Kế hoạch\nBáo cáo")]
+
+
+def test_xlsx_cell_values() -> None:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["TT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Kết quả"])
+    sheet.append([1.0, "Ban hành", "Phòng Kinh tế", None, dt.datetime(2026, 1, 15), 0.5])
+    sheet.append(["2.", "Kiểm tra", "Công an xã", None, dt.date(2026, 3, 31), 12])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    plan = read_plan(buffer.getvalue(), "a.xlsx")
+    assert as_tuples(plan) == [
+        ("1", "Ban hành", "Phòng Kinh tế", "", "15/01/2026", "0.5"),
+        ("2", "Kiểm tra", "Công an xã", "", "31/03/2026", "12"),
+    ]
+
+
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504)
 
 
@@ -312,7 +359,7 @@ def test_bad_files(data: bytes, name: str, expected: str) -> None:
 def test_file_too_large() -> None:
     with pytest.raises(PlanFileError) as caught:
         read_plan(b"x" * (MAX_BYTES + 1), "to.xlsx")
-    assert "quá lớn (20,0 MB)" in caught.value.message and "20 MB" in caught.value.message
+    assert caught.value.message == "Tệp to.xlsx quá lớn (20,1 MB); chỉ nhận tệp đến 20 MB."
 
 
 def test_docx_and_xlsx_without_plan_header() -> None:

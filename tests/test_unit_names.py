@@ -82,6 +82,8 @@ def test_split_several_units() -> None:
     assert split_unit_cell("Phòng Kinh tế, Hạ tầng và Đô thị") == (
         ["Phòng Kinh tế, Hạ tầng và Đô thị"], [])
     assert split_unit_cell("Phòng Kinh tế;\nPhòng Kinh tế xã") == (["Phòng Kinh tế"], [])
+    assert split_unit_cell("Trung tâm Phục vụ hành\nchính công") == (
+        ["Trung tâm Phục vụ hành chính công"], [])
     assert split_unit_cell("") == ([], [])
     assert split_unit_cell(" \n ") == ([], [])
 

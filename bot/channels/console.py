@@ -37,6 +37,7 @@ class ConsoleChannel:
         stdin: TextIO = sys.stdin,
         stdout: TextIO = sys.stdout,
         on_time_travel: Callable[[datetime, datetime], Awaitable[list[str]]] | None = None,
+        after_message: Callable[[], Awaitable[object]] | None = None,
     ) -> None:
         self.conversation = conversation
         self.clock = clock
@@ -44,7 +45,10 @@ class ConsoleChannel:
         self.me = people[0]
         self.stdin, self.stdout = stdin, stdout
         self.on_time_travel = on_time_travel
+        self.after_message = after_message
         self._counter = 0
+        self.quiet = False  # while time jumps, reminders are counted, not printed
+        self.muted: dict[str, int] = {}
 
     def say(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
@@ -87,13 +91,25 @@ class ConsoleChannel:
             self._counter += 1
             await self.conversation.remember_sent(incoming, reply, str(self._counter))
             self.show(reply)
+        if self.after_message is not None:  # notices for others (extension requests...)
+            await self.after_message()
         return replies
 
-    def show(self, reply: Outgoing) -> None:
+    async def deliver(self, chat_id: str, outgoing: Outgoing) -> str:
+        """The reminder dispatcher's sender for this channel: print to whoever it is for."""
+        self._counter += 1
+        if self.quiet:
+            self.muted[chat_id] = self.muted.get(chat_id, 0) + 1
+        else:
+            self.show(outgoing, to=chat_id)
+        return str(self._counter)
+
+    def show(self, reply: Outgoing, *, to: str | None = None) -> None:
         target = ""
-        if reply.chat_id and reply.chat_id != self.me.key:
-            who = self.people.get(reply.chat_id)
-            target = f" → {who.name if who else reply.chat_id}"
+        to = to or reply.chat_id
+        if to and to != self.me.key:
+            who = self.people.get(to)
+            target = f" → {who.name if who else to}"
         body = reply.text.replace("\n", "\n   ")
         self.say(f"dondoc{target}: {body}")
         if reply.document:
@@ -141,8 +157,12 @@ class ConsoleChannel:
         zone = ZoneInfo(DEFAULT_TZ)
         moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
         before = self.clock.now()
-        self.clock.move_to(moment)
+        if moment <= before:
+            self.say("Chỉ tua tới được, không tua lùi.")
+            return
         self.say(f"Đồng hồ chuyển tới {moment.astimezone(zone).strftime('%d/%m/%Y %H:%M')}.")
-        if self.on_time_travel is not None:
-            for line in await self.on_time_travel(before, self.clock.now()):
-                self.say(line)
+        if self.on_time_travel is None:
+            self.clock.move_to(moment)
+            return
+        for line in await self.on_time_travel(before, moment):
+            self.say(line)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import defaultdict
+from collections.abc import Callable
 
 from telegram import (
     BotCommand,
@@ -50,6 +51,10 @@ MENU_DESCRIPTIONS = {
 }
 
 
+def _seconds(value: object) -> float:
+    return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr, arg-type]
+
+
 class ChatPacer:
     """At most one message per ``interval`` seconds to each chat (monotonic time)."""
 
@@ -82,8 +87,15 @@ def keyboard(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
 
 
 class TelegramChannel:
-    def __init__(self, conversation: Conversation, config: TelegramConfig) -> None:
+    def __init__(
+        self,
+        conversation: Conversation,
+        config: TelegramConfig,
+        *,
+        on_start: Callable[[], None] | None = None,
+    ) -> None:
         self.conversation = conversation
+        self.on_start = on_start
         self.config = config
         self.pacer = ChatPacer(config.per_chat_interval)
         self.app: Application | None = None
@@ -108,6 +120,8 @@ class TelegramChannel:
 
     async def _post_init(self, app: Application) -> None:
         await app.bot.set_my_commands([BotCommand(name, MENU_DESCRIPTIONS[name]) for name in MENU])
+        if self.on_start is not None:  # the reminder scheduler starts here, not at import
+            self.on_start()
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Telegram update failed: %s", context.error, exc_info=context.error)

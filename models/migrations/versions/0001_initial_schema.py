@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:34:01.254843
+Create Date: 2026-11-23 13:42:20.915031
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("name", sa.String(length=200), nullable=False),
         sa.Column("timezone", sa.String(length=64), nullable=False),
         sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("planned_through", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_organization")),
         sa.UniqueConstraint("name", name=op.f("uq_organization_name")),
     )
@@ -36,6 +37,7 @@ def upgrade() -> None:
         sa.Column("language", sa.String(length=8), nullable=False),
         sa.Column("preferred_channel", sa.String(length=16), nullable=True),
         sa.Column("last_channel", sa.String(length=16), nullable=True),
+        sa.Column("unreachable_since", models.base.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", models.base.UTCDateTime(timezone=True), nullable=False),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_person")),
     )
@@ -176,6 +178,7 @@ def upgrade() -> None:
         sa.Column("deadline_start", sa.Date(), nullable=True),
         sa.Column("deadline_due", sa.Date(), nullable=True),
         sa.Column("deadline_every", sa.String(length=16), nullable=True),
+        sa.Column("original_due", sa.Date(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("percent", sa.Integer(), nullable=True),
         sa.Column("needs_review", sa.Boolean(), nullable=False),
@@ -215,6 +218,53 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_chat_state")),
         sa.UniqueConstraint("person_id", "channel", name=op.f("uq_chat_state_person_id_channel")),
     )
+    op.create_table(
+        "outbox",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("key", sa.String(length=200), nullable=False),
+        sa.Column("organization_id", sa.Integer(), nullable=False),
+        sa.Column("task_id", sa.Integer(), nullable=True),
+        sa.Column("kind", sa.String(length=32), nullable=False),
+        sa.Column("occurrence", sa.String(length=80), nullable=False),
+        sa.Column("recipient_id", sa.Integer(), nullable=False),
+        sa.Column("send_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.Column("useful_until", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("to_leaders", sa.Boolean(), nullable=False),
+        sa.Column("state", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("detail", sa.Text(), nullable=True),
+        sa.Column("channel", sa.String(length=16), nullable=True),
+        sa.Column("message_id", sa.String(length=64), nullable=True),
+        sa.Column("claimed_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.Column("sent_at", models.base.UTCDateTime(timezone=True), nullable=True),
+        sa.ForeignKeyConstraint(
+            ["organization_id"],
+            ["organization.id"],
+            name=op.f("fk_outbox_organization_id_organization"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["recipient_id"],
+            ["person.id"],
+            name=op.f("fk_outbox_recipient_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["task_id"], ["task.id"], name=op.f("fk_outbox_task_id_task"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_outbox")),
+        sa.UniqueConstraint("key", name=op.f("uq_outbox_key")),
+    )
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.create_index(
+            batch_op.f("ix_outbox_organization_id"), ["organization_id"], unique=False
+        )
+        batch_op.create_index(batch_op.f("ix_outbox_recipient_id"), ["recipient_id"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_send_at"), ["send_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_state"), ["state"], unique=False)
+        batch_op.create_index(batch_op.f("ix_outbox_task_id"), ["task_id"], unique=False)
+
     op.create_table(
         "sent_message",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -303,6 +353,14 @@ def downgrade() -> None:
 
     op.drop_table("status_update")
     op.drop_table("sent_message")
+    with op.batch_alter_table("outbox", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_outbox_task_id"))
+        batch_op.drop_index(batch_op.f("ix_outbox_state"))
+        batch_op.drop_index(batch_op.f("ix_outbox_send_at"))
+        batch_op.drop_index(batch_op.f("ix_outbox_recipient_id"))
+        batch_op.drop_index(batch_op.f("ix_outbox_organization_id"))
+
+    op.drop_table("outbox")
     op.drop_table("chat_state")
     op.drop_table("task")
     op.drop_table("section")

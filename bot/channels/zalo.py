@@ -1,0 +1,270 @@
+"""The Zalo channel: Zalo Bot Platform updates in (long polling or a webhook), turned
+into ``Incoming``; ``Outgoing`` turned into ``sendMessage`` calls; nothing else.
+
+Zalo bots have private chats only, no buttons, no documents and no edits, so on Zalo
+everything works by typed text: the router already turns buttons into numbered choices
+("Trả lời 1 = …"); a document cannot be sent, so its text goes alone (the handlers say
+where to get the file); a text over 2000 characters goes as several messages.
+
+Updates of one chat are handled one after another, in the order they came; different
+chats are handled side by side. A webhook answers 200 at once and handles the update in
+the background; a request without the right ``X-Bot-Api-Secret-Token`` gets 403.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hmac
+import logging
+from typing import TYPE_CHECKING, Any, Protocol
+
+from bot.channels.zalo_client import ZaloApiError, ZaloClient, mask
+from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.router import Conversation
+from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+SECRET_HEADER = "X-Bot-Api-Secret-Token"
+CHANNEL = "zalo"
+STOP_GRACE = 5.0  # seconds given to updates in progress when stopping
+UNREACHABLE = frozenset({403, 404})  # not verified against Zalo: their codes are undocumented
+
+
+class ZaloSettings(Protocol):
+    """The ``[zalo]`` section of the config (``bot.config.ZaloConfig``)."""
+
+    token: str
+    base_url: str
+    mode: str  # "polling" | "webhook"
+    webhook_secret: str
+    webhook_listen: str
+    webhook_port: int
+    webhook_path: str
+    poll_timeout: int
+
+
+def to_incoming(update: dict[str, Any]) -> Incoming | None:
+    """The ``Incoming`` of one Zalo update, or ``None`` for what is not a person's message.
+
+    Images keep their URL as evidence (``Attachment(kind="photo", ref=url)``) and their
+    caption as text; stickers and unsupported messages come as an empty text."""
+    if isinstance(update.get("result"), dict) and "event_name" not in update:
+        update = update["result"]  # some deliveries wrap the update like an API answer
+    message = update.get("message")
+    if not isinstance(message, dict):
+        return None
+    sender, chat = message.get("from") or {}, message.get("chat") or {}
+    if not sender.get("id") or sender.get("is_bot"):
+        return None
+    event = str(update.get("event_name") or "")
+    text = message.get("text") or message.get("caption") or ""
+    attachment = None
+    if event == "message.image.received":
+        url = message.get("photo") or message.get("photo_url") or message.get("url")
+        if url:
+            attachment = Attachment("anh.jpg", b"", "photo", ref=str(url))
+    elif event != "message.text.received":
+        text = ""  # stickers, unsupported: the router answers what it can
+    return Incoming(
+        channel=CHANNEL,
+        user_id=str(sender["id"]),
+        chat_id=str(chat.get("id") or sender["id"]),
+        display_name=str(sender.get("display_name") or sender.get("name") or ""),
+        text=str(text),
+        chat_type="private"
+        if str(chat.get("chat_type", "PRIVATE")).upper() == "PRIVATE"
+        else "group",
+        message_id=str(message["message_id"]) if message.get("message_id") else None,
+        attachment=attachment,
+    )
+
+
+class ZaloChannel:
+    def __init__(
+        self, conversation: Conversation, config: ZaloSettings, *, client: ZaloClient | None = None
+    ) -> None:
+        self.conversation = conversation
+        self.config = config
+        self._own_client = client is None
+        self.client = client or ZaloClient(config.token, config.base_url)
+        self._poller: asyncio.Task[None] | None = None
+        self._runner: web.AppRunner | None = None
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
+        self.bot: dict[str, Any] = {}
+
+    # -- lifecycle --------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Check the token (getMe), then poll or serve the webhook, per ``config.mode``."""
+        self.bot = await self.client.get_me()
+        log.info(
+            "Zalo bot %s ready (%s)",
+            self.bot.get("account_name") or self.bot.get("id"),
+            self.config.mode,
+        )
+        if self.config.mode == "webhook":
+            await self._start_webhook()
+        else:
+            try:  # getUpdates and a webhook exclude each other
+                await self.client.delete_webhook()
+            except ZaloApiError as err:
+                log.info("Zalo deleteWebhook: %s", err)
+            self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def stop(self) -> None:
+        if self._poller is not None:
+            self._poller.cancel()
+            await asyncio.gather(self._poller, return_exceptions=True)
+            self._poller = None
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        if self._tasks:
+            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
+            for task in pending:
+                task.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+        if self._own_client:
+            await self.client.aclose()
+
+    @property
+    def running(self) -> bool:
+        return self._poller is not None or self._runner is not None
+
+    # -- receiving --------------------------------------------------------------------------
+
+    async def _poll(self) -> None:
+        failures = 0
+        while True:
+            try:
+                updates = await self.client.get_updates(self.config.poll_timeout)
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:  # the client already retried; keep the bot alive
+                failures += 1
+                delay = min(0.5 * 2**failures, 60.0)
+                log.error(
+                    "Zalo getUpdates failed: %s; polling again in %.0f s", mask(str(exc)), delay
+                )
+                await asyncio.sleep(delay)
+                continue
+            failures = 0
+            for update in updates:
+                self.dispatch(update)
+
+    def dispatch(self, update: dict[str, Any]) -> asyncio.Task[None] | None:
+        """Handle ``update`` in the background, after earlier updates of the same chat."""
+        incoming = to_incoming(update)
+        if incoming is None:
+            log.info("Zalo update ignored: %s", update.get("event_name"))
+            return None
+        task = asyncio.create_task(self._in_turn(incoming), name=f"zalo-{incoming.message_id}")
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    async def _in_turn(self, incoming: Incoming) -> None:
+        lock, waiting = self._chats.get(incoming.chat_id) or (asyncio.Lock(), 0)
+        self._chats[incoming.chat_id] = (lock, waiting + 1)
+        try:
+            async with lock:
+                await self.handle(incoming)
+        except Exception as exc:
+            log.error("Zalo message %s failed: %s", incoming.message_id, mask(str(exc)))
+        finally:
+            lock, waiting = self._chats[incoming.chat_id]
+            if waiting <= 1:
+                del self._chats[incoming.chat_id]
+            else:
+                self._chats[incoming.chat_id] = (lock, waiting - 1)
+
+    async def handle(self, incoming: Incoming) -> None:
+        """Answer one message: the conversation's replies, sent in order, each remembered
+        under the id of its last piece (the one a reply would refer to)."""
+        try:
+            await self.client.send_chat_action(incoming.chat_id, "typing")
+        except ZaloApiError:
+            pass  # cosmetic
+        for reply in await self.conversation.handle(incoming):
+            last = await self.send(reply.chat_id or incoming.chat_id, reply)
+            if last:
+                await self.conversation.remember_sent(incoming, reply, last)
+
+    # -- sending ----------------------------------------------------------------------------
+
+    async def send(self, chat_id: str, outgoing: Outgoing) -> str | None:
+        """Send one ``Outgoing`` to ``chat_id``; returns the id of the last message sent.
+
+        Buttons are not shown (Zalo has none: the router made them numbered choices), a
+        document is not sent (Zalo bots cannot), a picture only if it has a URL."""
+        last: str | None = None
+        ids = await self.client.send_message(str(chat_id), outgoing.text)
+        if ids:
+            last = ids[-1]
+        photo = outgoing.photo
+        if photo is not None and photo.ref and photo.ref.startswith(("https://", "http://")):
+            last = await self.client.send_photo(str(chat_id), photo.ref)
+        return last or None
+
+    async def send_reminder(self, chat_id: str, outgoing: Outgoing) -> str | None:
+        """``send`` for the reminder dispatcher (a ``bot.reminders.Sender``): Zalo's
+        errors become the dispatcher's (rate limited, try later, cannot be reached)."""
+        try:
+            return await self.send(chat_id, outgoing)
+        except ZaloApiError as err:
+            raise dispatcher_error(err) from None
+
+    # -- webhook ----------------------------------------------------------------------------
+
+    async def _start_webhook(self) -> None:
+        from aiohttp import web  # only the webhook mode needs aiohttp
+
+        if not self.config.webhook_secret:
+            raise ValueError("Zalo webhook mode needs a webhook_secret")
+        app = web.Application(client_max_size=1024**2)
+        app.router.add_post(self.config.webhook_path, self._on_webhook)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, self.config.webhook_listen, self.config.webhook_port)
+        await site.start()
+        public_url = getattr(self.config, "webhook_url", "")
+        if public_url:
+            await self.client.set_webhook(public_url, self.config.webhook_secret)
+        log.info("Zalo webhook listening on port %s%s", self.webhook_port, self.config.webhook_path)
+
+    @property
+    def webhook_port(self) -> int | None:
+        """The port the webhook server listens on (useful when configured as 0)."""
+        if self._runner is None or not self._runner.addresses:
+            return None
+        return int(self._runner.addresses[0][1])
+
+    async def _on_webhook(self, request: web.Request) -> web.StreamResponse:
+        from aiohttp import web
+
+        given = request.headers.get(SECRET_HEADER, "")
+        expected = self.config.webhook_secret
+        if not expected or not hmac.compare_digest(given.encode(), expected.encode()):
+            log.warning("Zalo webhook call refused: wrong or missing secret token")
+            return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
+        try:
+            update = await request.json()
+        except ValueError:
+            return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
+        if isinstance(update, dict):
+            self.dispatch(update)
+        return web.json_response({"ok": True})
+
+
+def dispatcher_error(err: ZaloApiError) -> Exception:
+    """The reminder dispatcher's view of a Zalo failure (after the client's retries)."""
+    if err.error_code == 429:
+        return RateLimited(err.retry_after or 30.0)
+    if err.error_code in UNREACHABLE:
+        return Unreachable(str(err))
+    return TemporaryFailure(str(err))

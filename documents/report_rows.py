@@ -1,0 +1,301 @@
+"""The content of the result appendix ("Kết quả thực hiện nhiệm vụ"), shared by the
+.docx and .xlsx writers and by the chat summary: the reporting period, the table rows
+under their section rows, results written the way officials write them, and the
+Biểu mẫu 1 figures.
+
+The appendix is the document the commune submits, so its words are always Vietnamese
+(not translated); the category labels are marked for extraction because the chat and
+the chart show them in the person's language. Which category a task falls in is
+decided in ``models.progress`` only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from babel.numbers import format_decimal
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from locales import N_
+from models.people import Organization
+from models.plans import Plan, Task
+from models.progress import (
+    Progress,
+    Reported,
+    Tally,
+    TaskFacts,
+    classify,
+    current_plans,
+    is_city_assigned,
+    is_ongoing,
+    plan_facts,
+    quarter_end,
+    rate_text,
+    standing_reports,
+    tally,
+    task_facts,
+    whole_year,
+)
+from models.queries import list_tasks, plans_of_year
+from models.unit_names import fold
+
+# Biểu mẫu 1 wording, in the order the chart stacks them.
+CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
+    ("done_on_time", N_("Hoàn thành đúng hạn")),
+    ("done_late", N_("Hoàn thành nhưng quá hạn")),
+    ("overdue", N_("Quá hạn nhưng chưa hoàn thành")),
+    ("in_progress", N_("Đang thực hiện trong hạn")),
+    ("not_started", N_("Chưa thực hiện, chưa đến hạn")),
+    ("not_applicable", N_("Chưa phát sinh")),
+)
+PERIODS = ("quy", "6thang", "nam")
+ROMAN = ("I", "II", "III", "IV")
+HEADER = (
+    "TT",
+    "Nội dung công việc",
+    "Cơ quan chủ trì",
+    "Cơ quan phối hợp",
+    "Thời gian thực hiện/hoàn thành",
+    "Kết quả thực hiện",
+)
+# A reply that only names a status says nothing worth copying into the report.
+_BARE = re.compile(
+    r"^(?:da\s+)?(?:hoan thanh|xong|dang thuc hien|chua thuc hien|chua phat sinh(?: ho so)?)"
+    r"(?:\s*\d+\s*%)?[\s.!]*$"
+)
+
+
+def vn_number(value: float, pattern: str = "#,##0.#") -> str:
+    """Vietnamese style: 9.275 and 51,9."""
+    return format_decimal(value, format=pattern, locale="vi")
+
+
+def vn_date(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+@dataclass(frozen=True)
+class Period:
+    kind: str  # "quy" | "6thang" | "nam"
+    year: int
+    quarter: int | None = None
+
+    @property
+    def end(self) -> date:
+        if self.kind == "quy":
+            return quarter_end(self.year, self.quarter or 1)
+        return date(self.year, 6, 30) if self.kind == "6thang" else date(self.year, 12, 31)
+
+    @property
+    def label(self) -> str:
+        """As written inside a title: "quý III năm 2026", "6 tháng đầu năm 2026"."""
+        if self.kind == "quy":
+            return f"quý {ROMAN[(self.quarter or 1) - 1]} năm {self.year}"
+        return f"6 tháng đầu năm {self.year}" if self.kind == "6thang" else f"năm {self.year}"
+
+
+def make_period(kind: str | None, year: int, today: date, quarter: int | None = None) -> Period:
+    """The period of a report on the plan of ``year``. Without a kind, the one the
+    reporting rhythm asks for now: quarter I and III reports, the six-month report in
+    quarter II, the yearly report in quarter IV. "quy" without a number is the quarter
+    of ``today`` (the first or last quarter when ``today`` is outside ``year``)."""
+    if today.year < year:
+        current = 1
+    elif today.year > year:
+        current = 4
+    else:
+        current = (today.month - 1) // 3 + 1
+    if kind is None:
+        kind = {2: "6thang", 4: "nam"}.get(current, "quy")
+    if kind not in PERIODS:
+        raise ValueError(kind)
+    return Period(kind, year, (quarter or current) if kind == "quy" else None)
+
+
+def report_as_of(period: Period, today: date) -> date:
+    """Figures of a period count up to its end, or up to today while it runs."""
+    return min(today, period.end)
+
+
+@dataclass(frozen=True)
+class Row:
+    section: str | None  # a section row ("I. Cải cách thể chế") when set
+    cells: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    organization: str
+    plan_title: str
+    year: int
+    period: Period
+    as_of: date
+    rows: list[Row]
+    progress: Progress
+    city: Tally | None = None
+    units: list[str] = field(default_factory=list)  # the units it is narrowed to, if any
+
+    @property
+    def title(self) -> str:
+        return f"Kết quả thực hiện nhiệm vụ công tác cải cách hành chính {self.period.label}"
+
+    @property
+    def rate(self) -> str:
+        return rate_text(self.progress.overall.done, self.progress.overall.total)
+
+    def form1(self) -> list[tuple[str, str, str, int | str | None]]:
+        """Biểu mẫu 1 rows 2 and 4: (STT, indicator, unit of count, value)."""
+        t, c = self.progress.overall, self.city
+        return [
+            ("2.", "Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo)", "%", self.rate),
+            ("2.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", t.total),
+            ("2.2.", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", t.done),
+            ("4.", "Thực hiện nhiệm vụ Ủy ban nhân dân thành phố, Chủ tịch Ủy ban nhân dân thành phố giao", "", ""),
+            ("4.1.", "Tổng số nhiệm vụ được giao", "Nhiệm vụ", c.total if c else None),
+            ("4.1.1.", "Số nhiệm vụ đã hoàn thành đúng hạn", "Nhiệm vụ", c.counts["done_on_time"] if c else None),
+            ("4.1.2.", "Số nhiệm vụ đã hoàn thành nhưng quá hạn", "Nhiệm vụ", c.counts["done_late"] if c else None),
+            ("4.1.3.", "Số nhiệm vụ quá hạn nhưng chưa hoàn thành", "Nhiệm vụ", c.counts["overdue"] if c else None),
+        ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- results in words
+
+
+def _evidence(reports: Sequence[Reported]) -> list[str]:
+    seen: list[str] = []
+    for report in reports:
+        for item in report.evidence:
+            if item not in seen:
+                seen.append(item)
+    return seen
+
+
+def _said(reports: Sequence[Reported]) -> list[str]:
+    """What was reported in words (status replies that say more than a status)."""
+    seen: list[str] = []
+    for report in reports:
+        text = " ".join(report.text.split())
+        if report.status != "note" and text and not _BARE.match(fold(text)) and text not in seen:
+            seen.append(text)
+    return seen[-3:]
+
+
+def _lines(head: str, items: Sequence[str]) -> str:
+    return "\n".join([head, *(f"- {item}" for item in items)])
+
+
+def result_text(facts: TaskFacts, reports: Sequence[Reported], year: int, as_of: date) -> str:
+    """The "Kết quả thực hiện" cell, as officials write it."""
+    statuses = [r for r in reports if r.status != "note"]
+    last = statuses[-1] if statuses else None
+    evidence = _evidence(reports)
+    category = classify(facts, as_of)
+    if facts.status == "not_applicable":
+        return "Chưa phát sinh hồ sơ"
+    periodic = is_ongoing(facts) and not whole_year(facts) and facts.deadline_kind != "on_request"
+    if facts.status == "in_progress" and is_ongoing(facts) or facts.status == "done" and periodic:
+        return _lines(
+            f"Đã thực hiện và tiếp tục thực hiện cả năm {year}", evidence or _said(statuses)
+        )
+    if facts.status == "done":
+        return _lines("Hoàn thành", evidence)
+    if facts.status == "in_progress":
+        head = "Đang thực hiện"
+        if last and last.percent is not None:
+            head += f" (đạt {last.percent}%)"
+        if category == "overdue":
+            head += ", chưa hoàn thành (quá hạn)"
+        return _lines(head, evidence or _said(statuses))
+    reason = last.reason if last else None
+    if reason:
+        return f"Chưa thực hiện.\nLý do: {reason.strip().rstrip('.')}."
+    if category == "overdue":
+        return "Chưa thực hiện." if last else "Chưa thực hiện (đơn vị chưa báo cáo)."
+    return "Chưa thực hiện." if last else "Chưa đến thời hạn thực hiện."
+
+
+def _joined(names: Sequence[str], note: str) -> str:
+    return "; ".join([*names, *([note] if note else [])])
+
+
+def deadline_cell(task: Task) -> str:
+    text = task.deadline_text
+    original = getattr(task, "original_due", None)
+    if original is not None and task.deadline_due is not None and task.deadline_due != original:
+        text += f"\n(Gia hạn đến {vn_date(task.deadline_due)})"
+    return text
+
+
+def task_row(task: Task, facts: TaskFacts, reports: Sequence[Reported], year: int, as_of: date) -> Row:
+    return Row(
+        None,
+        (
+            task.number,
+            " ".join(task.content.split()),
+            _joined([u.name for u in task.units("lead")], task.lead_note),
+            _joined([u.name for u in task.units("cooperating")], task.cooperating_note),
+            deadline_cell(task),
+            result_text(facts, reports, year, as_of),
+        ),
+    )
+
+
+# ---------------------------------------------------------------- from the database
+
+
+async def report_plan(session: AsyncSession, org: Organization) -> Plan | None:
+    plan_id = (await current_plans(session, [org.id])).get(org.id)
+    return await session.get(Plan, plan_id) if plan_id is not None else None
+
+
+async def city_tally(session: AsyncSession, org: Organization, year: int, as_of: date) -> Tally | None:
+    """Biểu mẫu 1 row 4: the tasks of the year's plans of city-assigned tasks, if any."""
+    ids = [p.id for p in await plans_of_year(session, org, year) if is_city_assigned(p.title)]
+    if not ids:
+        return None
+    result = Tally()
+    for _org, facts in await plan_facts(session, ids, as_of, org.timezone, with_units=False):
+        result.add(classify(facts, as_of))
+    return result
+
+
+async def build_report(
+    session: AsyncSession,
+    org: Organization,
+    *,
+    period: Period,
+    as_of: date,
+    plan: Plan | None = None,
+    unit_ids: Sequence[int] | None = None,
+    unit_names: Sequence[str] = (),
+) -> Report | None:
+    """The appendix of ``org``'s current plan (or ``plan``) with results on ``as_of``;
+    only the tasks led by ``unit_ids`` when given. None when there is no plan."""
+    plan = plan or await report_plan(session, org)
+    if plan is None:
+        return None
+    tasks = await list_tasks(session, org, unit_ids=unit_ids, roles=("lead",), plan=plan)
+    facts = {f.task_id: f for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)}
+    reports = await standing_reports(session, [t.id for t in tasks], as_of, org.timezone)
+    rows: list[Row] = []
+    section = None
+    for task in tasks:
+        if task.section_id != section:
+            section = task.section_id
+            numeral, title = task.section.numeral, task.section.title
+            rows.append(Row(f"{numeral}. {title}" if numeral else title))
+        rows.append(task_row(task, facts[task.id], reports.get(task.id, []), plan.year, as_of))
+    return Report(
+        organization=org.name,
+        plan_title=plan.title,
+        year=plan.year,
+        period=period,
+        as_of=as_of,
+        rows=rows,
+        progress=tally(facts.values(), as_of),
+        city=None if unit_ids is not None else await city_tally(session, org, plan.year, as_of),
+        units=list(unit_names),
+    )

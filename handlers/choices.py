@@ -1,0 +1,88 @@
+"""What a person's next bare reply means. The last task shown or reminded is the task
+in focus (a reply without a number is about it); on text-only channels the buttons of
+the last message become numbered choices ("Trả lời 1 = Hoàn thành, 2 = …") and a bare
+"1" picks the first. Used for answers and for reminders alike."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.messages import Outgoing
+from locales import _
+from models.conversation import chat_state
+
+AWAIT_IMPORT = "@import"  # an admin said /nhap and the file comes next
+
+
+def render_choices(outgoing: list[Outgoing], *, has_buttons: bool) -> list[str] | None:
+    """On a text-only channel, turn the last message's buttons into numbered choices
+    (other messages lose theirs); returns the choices' data, or None if there were none.
+    On a channel with buttons nothing changes and None is returned."""
+    if has_buttons:
+        return None
+    own = [m for m in outgoing if m.chat_id is None]
+    with_buttons = [m for m in own if m.buttons]
+    for message in with_buttons[:-1]:
+        message.buttons = []
+    if not with_buttons:
+        return None
+    last = with_buttons[-1]
+    flat = [b for row in last.buttons for b in row]
+    last.text += (
+        "\n" + _("Trả lời") + " " + ", ".join(f"{i} = {b.label}" for i, b in enumerate(flat, 1))
+    )
+    last.buttons = []
+    return [b.data for b in flat]
+
+
+def focus_of(outgoing: list[Outgoing]) -> int | None:
+    focus = None
+    for message in outgoing:
+        if message.task_id is not None and message.chat_id is None:
+            focus = message.task_id
+    return focus
+
+
+async def save_focus(
+    session: AsyncSession,
+    person_id: int,
+    channel: str,
+    *,
+    task_id: int | None,
+    choices: list[str] | None,
+    text_only: bool,
+    now: datetime,
+) -> None:
+    state = await chat_state(session, person_id, channel, now)
+    if task_id is not None:
+        state.task_id = task_id
+    if choices is not None:
+        state.choices = choices
+    elif text_only and AWAIT_IMPORT not in state.choices:
+        state.choices = []  # a bare number now names a task
+    state.updated_at = now
+
+
+async def remember_focus(
+    session: AsyncSession,
+    person_id: int,
+    channel: str,
+    outgoing: list[Outgoing],
+    *,
+    has_buttons: bool,
+    now: datetime,
+) -> None:
+    if not outgoing:
+        return
+    choices = render_choices(outgoing, has_buttons=has_buttons)
+    await save_focus(
+        session,
+        person_id,
+        channel,
+        task_id=focus_of(outgoing),
+        choices=choices,
+        text_only=not has_buttons,
+        now=now,
+    )

@@ -1,0 +1,215 @@
+"""What a reminder says: the task's number and content, the deadline in working days
+("hạn 14/01/2026 — còn 1 ngày làm việc"), the expected product, and how to answer.
+Several reminders for one person at one moment make one message. Also the notices
+that travel through the outbox: the leaders' weekly digest, "no one to remind for unit
+X", "person Y blocked dondoc", extension requests and decisions."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from handlers.cmd_extension import extension_notice
+from handlers.cmd_tasks import short, status_buttons
+from handlers.messages import Button, Outgoing
+from handlers.task_view import CLOSED, format_date, is_overdue, lead_names
+from locales import _, ngettext
+from models.outbox import OutboxItem
+from models.people import Organization, Person, Unit
+from models.plans import Task
+from models.queries import get_task, list_tasks
+from scheduler.workdays import WorkCalendar
+
+TASK_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note")
+
+
+def due_words(task: Task, today: date, calendar: WorkCalendar) -> str:
+    """ "hạn 14/01/2026 — còn 1 ngày làm việc", "… — quá hạn 3 ngày làm việc"."""
+    due = task.deadline_due
+    if due is None:
+        return task.deadline_text or _("chưa rõ thời hạn")
+    when = format_date(due)
+    if task.original_due and task.original_due != due:
+        when += " " + _("(đã gia hạn từ {date})").format(date=format_date(task.original_due))
+    days = calendar.working_days_between(today, due)
+    if due == today:
+        return _("hạn hôm nay {date}").format(date=when)
+    if days > 0:
+        return _("hạn {date} — còn {n}").format(
+            date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", days).format(n=days)
+        )
+    if due > today:  # only days off left before the due day
+        return _("hạn {date}").format(date=when)
+    late = max(1, -days)
+    return _("hạn {date} — quá hạn {n}").format(
+        date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", late).format(n=late)
+    )
+
+
+def _headline(kind: str, to_leaders: bool) -> str:
+    if to_leaders:
+        return _("Nhiệm vụ quá hạn cần lãnh đạo đôn đốc")
+    return {
+        "before_due": _("Nhắc việc"),
+        "due_day": _("Hôm nay đến hạn"),
+        "overdue": _("Nhiệm vụ đã quá hạn"),
+        "report": _("Sắp đến kỳ báo cáo: anh/chị cập nhật kết quả nhiệm vụ"),
+        "cooperating_note": _("Để phối hợp: nhiệm vụ đến hạn hôm nay"),
+    }.get(kind, _("Nhắc việc"))
+
+
+def _task_block(task: Task, today: date, calendar: WorkCalendar) -> list[str]:
+    lines = [
+        _("Nhiệm vụ {number}: {content}").format(
+            number=task.number, content=short(task.content, 200)
+        )
+    ]
+    lines.append(due_words(task, today, calendar).capitalize())
+    if task.product:
+        lines.append(_("Sản phẩm: {product}").format(product=short(task.product, 160)))
+    return lines
+
+
+async def compose(
+    session: AsyncSession,
+    person: Person,
+    items: list[OutboxItem],
+    *,
+    today: date,
+    calendar: WorkCalendar,
+    offline_digest: bool,
+    has_buttons: bool,
+) -> Outgoing:
+    """One message for ``person`` carrying all ``items``."""
+    task_items = [i for i in items if i.kind in TASK_KINDS and i.task_id is not None]
+    parts: list[str] = []
+    buttons: list[list[Button]] = []
+    focus: int | None = None
+    if offline_digest:
+        parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
+    tasks: list[tuple[OutboxItem, Task]] = []
+    for item in task_items:
+        task = await get_task(session, item.task_id)
+        if (
+            task is not None
+            and task.status not in CLOSED
+            and all(t.id != task.id for _, t in tasks)
+        ):
+            tasks.append((item, task))
+    if len(tasks) == 1 and not offline_digest:
+        item, task = tasks[0]
+        parts.append(_headline(item.kind, item.to_leaders) + ":")
+        parts += _task_block(task, today, calendar)
+        if item.kind != "cooperating_note" and not item.to_leaders:
+            parts.append(
+                _(
+                    "Anh/chị trả lời tin này với tình trạng, ví dụ «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026» hoặc «Chưa thực hiện, lý do: …»."
+                )
+            )
+            buttons = status_buttons(task)
+        focus = task.id
+    elif tasks:
+        if not offline_digest:
+            parts.append(_("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks)))
+        for item, task in sorted(
+            tasks, key=lambda it: (it[1].deadline_due or date.max, it[1].position)
+        ):
+            mark = " " + _("(báo lãnh đạo)") if item.to_leaders else ""
+            parts.append(
+                f"• {task.number}. {short(task.content, 90)} — {due_words(task, today, calendar)}{mark}"
+            )
+        first = min(tasks, key=lambda it: (it[1].deadline_due or date.max, it[1].position))[1]
+        focus = first.id
+        parts.append(
+            _(
+                "Báo cáo bằng /capnhat SỐ nội dung, ví dụ: /capnhat {number} Hoàn thành. Trả lời thẳng tin này sẽ ghi cho nhiệm vụ {number}."
+            ).format(number=first.number)
+        )
+    for item in items:
+        if item.kind not in TASK_KINDS:
+            text, extra = await _notice(
+                session, item, today=today, calendar=calendar, has_buttons=has_buttons
+            )
+            if text:
+                parts.append(("\n" if parts else "") + text)
+                buttons += extra
+    if not parts:
+        parts.append(_("Các nhiệm vụ được nhắc đã hoàn thành. Cảm ơn anh/chị!"))
+    return Outgoing("\n".join(parts), buttons=buttons, task_id=focus)
+
+
+async def _notice(
+    session: AsyncSession,
+    item: OutboxItem,
+    *,
+    today: date,
+    calendar: WorkCalendar,
+    has_buttons: bool,
+) -> tuple[str, list[list[Button]]]:
+    if item.kind == "weekly_digest":
+        org = await session.get(Organization, item.organization_id)
+        return (await weekly_digest(session, org, today, calendar) if org else ""), []
+    if item.kind == "no_recipient":
+        if item.task_id is not None:
+            task = await get_task(session, item.task_id)
+            number = task.number if task else "?"
+            return _(
+                "Nhiệm vụ {number} chưa có đơn vị chủ trì cụ thể («{note}») nên dondoc không biết nhắc ai. Vui lòng sửa trong tệp kế hoạch rồi nhập lại."
+            ).format(number=number, note=item.detail or ""), []
+        unit = (
+            await session.get(Unit, int(item.detail))
+            if item.detail and item.detail.isdigit()
+            else None
+        )
+        name = unit.name if unit else (item.detail or "?")
+        return _(
+            "Đơn vị «{unit}» chưa có ai đăng ký nên dondoc chưa nhắc việc được cho đơn vị này. Tạo mã mời: /moi {unit}"
+        ).format(unit=name), []
+    if item.kind == "unreachable":
+        person = (
+            await session.get(Person, int(item.detail))
+            if item.detail and item.detail.isdigit()
+            else None
+        )
+        name = person.display_name if person else "?"
+        return _(
+            "Không gửi được tin nhắc cho {name}: người này đã chặn dondoc hoặc xóa cuộc trò chuyện. Vui lòng liên hệ trực tiếp; khi họ nhắn lại cho dondoc, việc nhắc sẽ tiếp tục."
+        ).format(name=name), []
+    if item.kind in ("extension_request", "extension_decision"):
+        return await extension_notice(session, item, has_buttons=has_buttons)
+    return "", []
+
+
+async def weekly_digest(
+    session: AsyncSession, org: Organization, today: date, calendar: WorkCalendar
+) -> str:
+    """Overdue tasks and tasks due this week, by unit."""
+    tasks = await list_tasks(session, org)
+    week_end = today + timedelta(days=6 - today.weekday())
+    overdue = [t for t in tasks if is_overdue(t, today)]
+    due_soon = [
+        t
+        for t in tasks
+        if t.status not in CLOSED
+        and t.deadline_due
+        and today <= t.deadline_due <= week_end
+        and t.deadline_kind in ("due", "period", "recurring")
+    ]
+    lines = [_("Tổng hợp tuần của {org}:").format(org=org.name)]
+    for title, group in ((_("Quá hạn"), overdue), (_("Đến hạn trong tuần"), due_soon)):
+        lines.append(f"{title}: {len(group)}")
+        by_unit: dict[str, list[Task]] = defaultdict(list)
+        for task in group:
+            for unit in lead_names(task) or [task.lead_note or _("Chưa rõ đơn vị")]:
+                by_unit[unit].append(task)
+        for unit, items in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
+            lines.append(
+                f"  {unit}: "
+                + ", ".join(
+                    f"{t.number} ({format_date(t.deadline_due)})" for t in items if t.deadline_due
+                )
+            )
+    return "\n".join(lines)
+

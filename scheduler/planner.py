@@ -1,0 +1,272 @@
+"""Planning: turn the reminder policy into outbox rows for the right people.
+
+For each open task of an organization's current plan, the policy's reminders between
+the organization's ``planned_through`` watermark and the horizon become rows for:
+the members of the task's lead units; the leaders for escalations; the cooperating
+units' members for one note on the due day. A lead unit with no registered member
+gets the admins one "no one to remind" notice (its key makes it once, not every run).
+Leaders also get the weekly digest. Closed tasks lose their pending rows.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import selectinload
+
+from models.outbox import Owed, cancel_pending, upsert
+from models.people import Membership, Organization
+from models.plans import Task
+from models.queries import latest_plan, list_tasks
+from scheduler.deadlines import Deadline
+from scheduler.reminder_policy import (
+    PlannedReminder,
+    ReminderSettings,
+    TaskTiming,
+    plan_reminders,
+)
+from scheduler.workdays import WorkCalendar
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+CLOSED = ("done", "not_applicable")
+
+
+@dataclass(frozen=True)
+class PlanningSettings:
+    reminders: ReminderSettings = field(default_factory=ReminderSettings)
+    horizon: timedelta = timedelta(days=35)
+    digest_weekday: int = 0
+    digest_time: time = time(8, 0)
+
+
+@dataclass
+class People:
+    """Who is who in one organization, for choosing recipients."""
+
+    by_unit: dict[int, list[int]]
+    leaders: list[int]
+    admins: list[int]
+
+    @classmethod
+    def from_memberships(cls, memberships: list[Membership]) -> People:
+        by_unit: dict[int, list[int]] = defaultdict(list)
+        leaders, admins = [], []
+        for m in memberships:
+            if m.person.unreachable_since is not None:
+                continue
+            if m.unit_id is not None and m.role in ("officer", "leader", "admin"):
+                by_unit[m.unit_id].append(m.person_id)
+            if m.role == "leader":
+                leaders.append(m.person_id)
+            if m.role == "admin":
+                admins.append(m.person_id)
+        return cls(dict(by_unit), sorted(set(leaders)), sorted(set(admins)))
+
+
+def deadline_of(task: Task) -> Deadline:
+    return Deadline(
+        task.deadline_kind,
+        task.deadline_start,
+        task.deadline_due,
+        task.deadline_every,
+        task.deadline_text,
+    )
+
+
+def useful_until(reminder: PlannedReminder, zone: ZoneInfo) -> datetime:
+    """Until when a missed reminder is still worth sending: before the due moment
+    (the end of the due day, or the report date) for reminders that look ahead; the
+    end of its own day for overdue ones."""
+    found = _DATE.search(reminder.occurrence)
+    if reminder.kind in ("before_due", "due_day") and found:
+        day = date.fromisoformat(found.group()) + timedelta(days=1)
+    elif reminder.kind == "report" and found:
+        day = date.fromisoformat(found.group())
+    else:
+        day = reminder.send_at.astimezone(zone).date() + timedelta(days=1)
+    return datetime.combine(day, time(0, 0), tzinfo=zone)
+
+
+def owed_for_task(
+    task: Task,
+    org: Organization,
+    people: People,
+    reminders: list[PlannedReminder],
+    since: datetime,
+    until: datetime,
+) -> list[Owed]:
+    zone = ZoneInfo(org.timezone)
+    leads = [u.id for u in task.units("lead")]
+    coops = [u.id for u in task.units("cooperating")]
+    owed: list[Owed] = []
+    for r in reminders:
+        if not (since <= r.send_at <= until):
+            continue
+        common = dict(
+            organization_id=org.id,
+            task_id=task.id,
+            send_at=r.send_at,
+            useful_until=useful_until(r, zone),
+        )
+        if r.to_leaders:
+            owed += [
+                Owed(
+                    kind=r.kind, occurrence=r.occurrence, recipient_id=p, to_leaders=True, **common
+                )
+                for p in people.leaders
+            ]
+            continue
+        recipients = sorted({p for u in leads for p in people.by_unit.get(u, [])})
+        owed += [
+            Owed(kind=r.kind, occurrence=r.occurrence, recipient_id=p, **common) for p in recipients
+        ]
+        for unit_id in leads:
+            if not people.by_unit.get(unit_id):
+                owed += [
+                    Owed(
+                        org.id,
+                        None,
+                        "no_recipient",
+                        f"unit{unit_id}",
+                        a,
+                        r.send_at,
+                        detail=str(unit_id),
+                    )
+                    for a in people.admins
+                ]
+        if not leads:
+            owed += [
+                Owed(
+                    org.id,
+                    task.id,
+                    "no_recipient",
+                    f"task{task.id}",
+                    a,
+                    r.send_at,
+                    detail=task.lead_note,
+                )
+                for a in people.admins
+            ]
+        if r.kind == "due_day":
+            notes = sorted({p for u in coops for p in people.by_unit.get(u, [])} - set(recipients))
+            owed += [
+                Owed(kind="cooperating_note", occurrence=r.occurrence, recipient_id=p, **common)
+                for p in notes
+            ]
+    return owed
+
+
+def digest_times(
+    since: datetime,
+    until: datetime,
+    zone: ZoneInfo,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+) -> list[tuple[str, datetime]]:
+    """(ISO week, send time) of the leaders' weekly digests between ``since`` and ``until``."""
+    out = []
+    day = since.astimezone(zone).date() - timedelta(days=7)
+    day -= timedelta(days=(day.weekday() - settings.digest_weekday) % 7)
+    while True:
+        send_day = day if calendar.is_working_day(day) else calendar.next_working_day(day)
+        moment = datetime.combine(send_day, settings.digest_time, tzinfo=zone)
+        if moment > until:
+            return out
+        if moment >= since:
+            year, week, _ = day.isocalendar()
+            out.append((f"{year}-W{week:02d}", moment))
+        day += timedelta(days=7)
+
+
+async def _members(session: AsyncSession, org: Organization) -> People:
+    rows = await session.scalars(
+        select(Membership)
+        .where(Membership.organization_id == org.id)
+        .options(selectinload(Membership.person))
+    )
+    return People.from_memberships(list(rows))
+
+
+async def plan_task(
+    session: AsyncSession,
+    task: Task,
+    org: Organization,
+    people: People,
+    now: datetime,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+    since: datetime,
+) -> int:
+    """Bring one task's outbox rows in line with its status and deadline."""
+    if task.status in CLOSED:
+        await cancel_pending(session, task.id)
+        return 0
+    timing = TaskTiming(task.id, deadline_of(task), task.status, task.plan.year)
+    reminders = plan_reminders(
+        timing, now, settings=settings.reminders, calendar=calendar, tz=org.timezone
+    )
+    owed = owed_for_task(task, org, people, reminders, since, now + settings.horizon)
+    added = await upsert(session, [o for o in owed if o.task_id == task.id])
+    await upsert(session, [o for o in owed if o.task_id != task.id])
+    await cancel_pending(session, task.id, keep=[o.key for o in owed if o.task_id == task.id])
+    return added
+
+
+async def plan_organization(
+    session: AsyncSession,
+    org: Organization,
+    now: datetime,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+) -> int:
+    """Plan every task of the organization's current plan; returns the new rows."""
+    since = org.planned_through or now
+    plan = await latest_plan(session, org)
+    if plan is None:
+        org.planned_through = now
+        return 0
+    people = await _members(session, org)
+    added = 0
+    for task in await list_tasks(session, org, plan=plan):
+        added += await plan_task(session, task, org, people, now, settings, calendar, since)
+    zone = ZoneInfo(org.timezone)
+    digests = [
+        Owed(
+            org.id,
+            None,
+            "weekly_digest",
+            week,
+            leader,
+            moment,
+            useful_until=moment + timedelta(days=1),
+        )
+        for week, moment in digest_times(since, now + settings.horizon, zone, settings, calendar)
+        for leader in people.leaders
+    ]
+    added += await upsert(session, digests)
+    org.planned_through = now
+    return added
+
+
+async def replan_task(
+    session: AsyncSession,
+    task: Task,
+    now: datetime,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+) -> None:
+    """After a status change or a new deadline: only future reminders are (re)made."""
+    org = await session.get(Organization, task.plan.organization_id)
+    assert org is not None
+    people = await _members(session, org)
+    await plan_task(session, task, org, people, now, settings, calendar, since=now)
+
+
+async def all_organizations(session: AsyncSession) -> list[Organization]:
+    return list(await session.scalars(select(Organization).order_by(Organization.id)))
