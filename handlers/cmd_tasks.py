@@ -19,12 +19,13 @@ from handlers.task_view import (
     status_label,
 )
 from locales import _
-from models.plans import Task
+from models.plans import StatusUpdate, Task
 from models.queries import evidence_of, history
 
 # On channels with buttons, this many nearest tasks come as their own message.
 TASK_MESSAGES = 5
 HISTORY_LINES = 8
+HISTORY_KINDS = ("status", "note", "extension_request", "extension_approved", "extension_rejected", "undo")
 
 
 def status_buttons(task: Task) -> list[list[Button]]:
@@ -111,7 +112,7 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     rows = [
         u
         for u in await history(request.session, task)
-        if u.kind in ("status", "note", "extension_request", "undo")
+        if u.kind in HISTORY_KINDS
     ]
     if rows:
         zone = ZoneInfo(request.organization.timezone)
@@ -119,9 +120,7 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
         for update in rows[-HISTORY_LINES:]:
             when = update.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
             who = update.person.display_name if update.person else "dondoc"
-            lines.append(
-                f"• {when} — {who}: {short(update.text, 160) or status_label(update.status or '')}"
-            )
+            lines.append(f"• {when} — {who}: {history_text(update)}")
     updatable = may_update(request, task)
     if updatable:
         lines.append(
@@ -132,6 +131,16 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
             "\n".join(lines), buttons=status_buttons(task) if updatable else [], task_id=task.id
         )
     ]
+
+
+def history_text(update: StatusUpdate) -> str:
+    if update.kind == "extension_approved" and update.until:
+        return _("Duyệt gia hạn đến {date}").format(date=update.until.strftime("%d/%m/%Y"))
+    if update.kind == "extension_rejected":
+        return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
+    if update.kind == "undo":
+        return _("Hoàn tác lần cập nhật trước")
+    return short(update.text, 160) or status_label(update.status or "")
 
 
 async def overdue(request: Request, args: str) -> list[Outgoing]:

@@ -223,6 +223,10 @@ def _apply(task: Task, item: TaskInput) -> list[str]:
     changed = []
     for name in _FIELDS:
         new = getattr(item, name)
+        if name == "deadline_due" and task.original_due is not None:
+            if new == task.original_due:
+                continue  # the file still says the plan's date; the approved extension stands
+            task.original_due = None  # the plan itself moved the date: it replaces the extension
         if getattr(task, name, None) != new:
             if task.id is not None:
                 changed.append(name)

@@ -143,7 +143,7 @@ async def test_stranger_is_refused(zalo: FakeZalo, harness: Harness, polling: Za
     refusal = await say(zalo, STRANGER, "/viec 1")
     assert "/dangky" in refusal and "Ban hành" not in refusal
     mark = len(zalo.sent)
-    zalo.send_sticker(STRANGER)
+    zalo.send_event(STRANGER, "message.sticker.received", sticker="a1b2", url="https://s/x.png")
     sticker_answer = await zalo.wait_for(lambda m: m.chat_id == STRANGER, since=mark)
     assert "/dangky" in (sticker_answer.text or "")
     assert (await task_row(harness, "1")).status == "not_started"

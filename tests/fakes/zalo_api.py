@@ -68,7 +68,9 @@ class ApiError(Exception):
 
 
 class FakeZalo:
-    def __init__(self, token: str = "3141592653:FAKE-zalo-bot-token", *, bot_name: str = "Bot Đôn Đốc") -> None:  # fmt: skip
+    def __init__(
+        self, token: str = "3141592653:FAKE-zalo-bot-token", *, bot_name: str = "Bot Đôn Đốc"
+    ) -> None:
         self.token, self.bot_name = token, bot_name
         self.bot_id = hashlib.md5(token.encode()).hexdigest()[:16]
         self.port: int | None = None
@@ -154,15 +156,19 @@ class FakeZalo:
             await self._wait_change(deadline - time.monotonic())
         return found
 
-    async def wait_for(self, predicate: Callable[[ZaloSent], bool] | str, timeout: float = 5.0,
-                       *, since: int = 0) -> ZaloSent:  # fmt: skip
+    async def wait_for(
+        self, predicate: Callable[[ZaloSent], bool] | str, timeout: float = 5.0, *, since: int = 0
+    ) -> ZaloSent:
         """The first message in ``sent[since:]`` matching ``predicate`` (a callable, or a
         string the text must contain), waiting up to ``timeout`` seconds for it."""
         if isinstance(predicate, str):
             needle = predicate
             predicate = lambda m: needle in (m.text or "")  # noqa: E731
-        return await self.wait_until(lambda: next((m for m in self.sent[since:] if predicate(m)), None),
-                                     timeout, f"a message matching {predicate!r}")  # fmt: skip
+        return await self.wait_until(
+            lambda: next((m for m in self.sent[since:] if predicate(m)), None),
+            timeout,
+            f"a message matching {predicate!r}",
+        )
 
     async def wait_idle(self, timeout: float = 5.0) -> None:
         """Wait until the bot has fetched every queued update (they may still be processing)."""
@@ -170,8 +176,14 @@ class FakeZalo:
 
     # -- driving the bot as users ---------------------------------------------------------------
 
-    def update(self, user_id: str, event_name: str = "message.text.received", *,
-               display_name: str = "Người dùng", **content: Any) -> dict:  # fmt: skip
+    def update(
+        self,
+        user_id: str,
+        event_name: str = "message.text.received",
+        *,
+        display_name: str = "Người dùng",
+        **content: Any,
+    ) -> dict:
         """An update as Zalo builds it (not queued): for ``post_webhook``."""
         message = {
             "from": {"id": str(user_id), "display_name": display_name, "is_bot": False},
@@ -186,21 +198,23 @@ class FakeZalo:
         """Queue a text message from a user; returns its message id."""
         return self._queue(self.update(user_id, text=text, display_name=display_name))
 
-    def send_image(self, user_id: str, url: str, *, caption: str | None = None,
-                   display_name: str = "Người dùng") -> str:  # fmt: skip
-        content: dict[str, Any] = {"photo": url, **({"caption": caption} if caption else {})}
-        return self._queue(
-            self.update(user_id, "message.image.received", display_name=display_name, **content)
-        )
+    def send_image(
+        self,
+        user_id: str,
+        url: str,
+        *,
+        caption: str | None = None,
+        display_name: str = "Người dùng",
+    ) -> str:
+        extra = {"caption": caption} if caption else {}
+        return self.send_event(user_id, "message.image.received", display_name, photo=url, **extra)
 
-    def send_sticker(self, user_id: str, *, display_name: str = "Người dùng") -> str:
-        return self._queue(self.update(user_id, "message.sticker.received", display_name=display_name,
-                                       sticker="a1b2c3", url="https://zalo.example/sticker.png"))  # fmt: skip
-
-    def send_unsupported(self, user_id: str, *, display_name: str = "Người dùng") -> str:
-        return self._queue(
-            self.update(user_id, "message.unsupported.received", display_name=display_name)
-        )
+    def send_event(
+        self, user_id: str, event_name: str, display_name: str = "Người dùng", **content: Any
+    ) -> str:
+        """Queue any event, e.g. ``message.sticker.received`` (with ``sticker``, ``url``)
+        or ``message.unsupported.received``; returns its message id."""
+        return self._queue(self.update(user_id, event_name, display_name=display_name, **content))
 
     @property
     def pending_updates(self) -> list[dict]:
@@ -232,8 +246,15 @@ class FakeZalo:
     def messages_to(self, chat_id: str) -> list[ZaloSent]:
         return [m for m in self.sent if m.chat_id == str(chat_id)]
 
-    def fail_next(self, method: str, *, status: int = 429, times: int = 1,
-                  retry_after: int | None = None, description: str | None = None) -> None:  # fmt: skip
+    def fail_next(
+        self,
+        method: str,
+        *,
+        status: int = 429,
+        times: int = 1,
+        retry_after: int | None = None,
+        description: str | None = None,
+    ) -> None:
         """Make the next ``times`` calls of ``method`` fail with HTTP ``status``."""
         text = description or ("Too Many Requests" if status == 429 else "Internal Server Error")
         for _ in range(times):
@@ -282,8 +303,13 @@ class FakeZalo:
     # -- the API methods ------------------------------------------------------------------------
 
     async def _api_getme(self, params: dict) -> dict:
-        return {"id": self.bot_id, "account_name": f"bot.{self.bot_id[:8]}", "account_type": "BASIC",
-                "can_join_groups": False, "display_name": self.bot_name}  # fmt: skip
+        return {
+            "id": self.bot_id,
+            "account_name": f"bot.{self.bot_id[:8]}",
+            "account_type": "BASIC",
+            "can_join_groups": False,
+            "display_name": self.bot_name,
+        }
 
     async def _api_getupdates(self, params: dict, request: web.Request) -> dict | web.Response:
         if self.webhook:
@@ -346,9 +372,24 @@ class FakeZalo:
             raise ApiError(400, "Bad Request: chat_id is required")
         return chat_id
 
-    def _record(self, method: str, chat_id: str, params: dict, *, text: str | None = None,
-                photo: str | None = None) -> dict:  # fmt: skip
-        message = ZaloSent(method, chat_id, self._hex_id(), text=text, photo=photo,
-                           date=int(time.time() * 1000), time=time.monotonic(), params=params)  # fmt: skip
+    def _record(
+        self,
+        method: str,
+        chat_id: str,
+        params: dict,
+        *,
+        text: str | None = None,
+        photo: str | None = None,
+    ) -> dict:
+        message = ZaloSent(
+            method,
+            chat_id,
+            self._hex_id(),
+            text=text,
+            photo=photo,
+            date=int(time.time() * 1000),
+            time=time.monotonic(),
+            params=params,
+        )
         self.sent.append(message)
         return {"message_id": message.message_id, "date": message.date}
