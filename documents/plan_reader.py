@@ -35,6 +35,7 @@ IMAGE_MAGICS = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x0
 TEXT_EXTENSIONS = frozenset({".csv", ".tsv", ".txt", ".tab", ".md", ".text"})
 OFFICE_EXTENSIONS = frozenset({".docx", ".docm", ".xlsx", ".xlsm", ".dotx", ".xltx"})
 
+
 def _megabytes(size: int) -> str:
     """Size in MB, rounded up to a tenth, with a decimal comma: "20,1"."""
     return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".replace(".", ",")
@@ -43,8 +44,10 @@ def _megabytes(size: int) -> str:
 def _ole2_error(data: bytes, name: str, extension: str) -> PlanFileError:
     if "EncryptedPackage".encode("utf-16-le") in data or extension in OFFICE_EXTENSIONS:
         return PlanFileError(
-            _("Tệp {name} được đặt mật khẩu (mã hoá) nên không đọc được; vui lòng gỡ mật khẩu "
-              "rồi gửi lại.").format(name=name)
+            _(
+                "Tệp {name} được đặt mật khẩu (mã hoá) nên không đọc được; vui lòng gỡ mật khẩu "
+                "rồi gửi lại."
+            ).format(name=name)
         )
     if extension in (".xls", ".xlt") or "Workbook".encode("utf-16-le") in data:
         return PlanFileError(
@@ -57,8 +60,9 @@ def _ole2_error(data: bytes, name: str, extension: str) -> PlanFileError:
 
 def _corrupt(name: str) -> PlanFileError:
     return PlanFileError(
-        _("Tệp {name} bị hỏng (không mở được như tệp Word/Excel); vui lòng lưu lại rồi gửi lại.")
-        .format(name=name)
+        _(
+            "Tệp {name} bị hỏng (không mở được như tệp Word/Excel); vui lòng lưu lại rồi gửi lại."
+        ).format(name=name)
     )
 
 
@@ -69,7 +73,9 @@ def _zip_kind(data: bytes, name: str) -> str:
             infos = archive.infolist()
             if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
                 raise PlanFileError(
-                    _("Tệp {name} quá lớn khi giải nén; vui lòng gửi tệp nhỏ hơn.").format(name=name)
+                    _("Tệp {name} quá lớn khi giải nén; vui lòng gửi tệp nhỏ hơn.").format(
+                        name=name
+                    )
                 )
             names = {info.filename for info in infos}
             types = b""
@@ -88,19 +94,25 @@ def _zip_kind(data: bytes, name: str) -> str:
         return "docx"
     if b"opendocument" in mimetype:
         raise PlanFileError(
-            _("Tệp {name} là tệp OpenDocument (LibreOffice), chưa được hỗ trợ; vui lòng lưu lại "
-              "thành .docx hoặc .xlsx.").format(name=name)
+            _(
+                "Tệp {name} là tệp OpenDocument (LibreOffice), chưa được hỗ trợ; vui lòng lưu lại "
+                "thành .docx hoặc .xlsx."
+            ).format(name=name)
         )
     if b"presentationml" in types:
         raise PlanFileError(
-            _("Tệp PowerPoint không đọc được bảng kế hoạch; vui lòng gửi tệp Word (.docx) "
-              "hoặc Excel (.xlsx).")
+            _(
+                "Tệp PowerPoint không đọc được bảng kế hoạch; vui lòng gửi tệp Word (.docx) "
+                "hoặc Excel (.xlsx)."
+            )
         )
     if types or "word/document.xml" in names or "xl/workbook.xml" in names:
         raise _corrupt(name)
     raise PlanFileError(
-        _("Tệp {name} là tệp nén (.zip), không phải tệp Word hay Excel; vui lòng gửi tệp Word "
-          "(.docx) hoặc Excel (.xlsx).").format(name=name)
+        _(
+            "Tệp {name} là tệp nén (.zip), không phải tệp Word hay Excel; vui lòng gửi tệp Word "
+            "(.docx) hoặc Excel (.xlsx)."
+        ).format(name=name)
     )
 
 
@@ -129,21 +141,23 @@ def _dispatch(data: bytes, name: str, extension: str) -> ParsedPlan:
         kind = _zip_kind(data, name)
         return read_docx(data, source=name) if kind == "docx" else read_xlsx(data, source=name)
     if data.startswith(b"{\\rtf"):
-        raise PlanFileError(
-            _("Tệp RTF chưa được hỗ trợ; vui lòng lưu lại thành tệp Word (.docx).")
-        )
+        raise PlanFileError(_("Tệp RTF chưa được hỗ trợ; vui lòng lưu lại thành tệp Word (.docx)."))
     if data.startswith(IMAGE_MAGICS):
         raise PlanFileError(
-            _("Tệp ảnh không đọc được bảng; vui lòng gửi tệp Word (.docx) hoặc Excel (.xlsx), "
-              "hoặc dán bảng vào tin nhắn.")
+            _(
+                "Tệp ảnh không đọc được bảng; vui lòng gửi tệp Word (.docx) hoặc Excel (.xlsx), "
+                "hoặc dán bảng vào tin nhắn."
+            )
         )
     if extension in OFFICE_EXTENSIONS:
         raise _corrupt(name)
     if extension in TEXT_EXTENSIONS or _looks_like_text(data):
         return read_text.read_plan_text(read_text.decode_text(data), source=name)
     raise PlanFileError(
-        _("Không nhận ra loại tệp {name}; vui lòng gửi tệp Word (.docx), Excel (.xlsx), CSV "
-          "hoặc dán bảng vào tin nhắn.").format(name=name)
+        _(
+            "Không nhận ra loại tệp {name}; vui lòng gửi tệp Word (.docx), Excel (.xlsx), CSV "
+            "hoặc dán bảng vào tin nhắn."
+        ).format(name=name)
     )
 
 

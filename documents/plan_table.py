@@ -80,8 +80,13 @@ _COLUMN_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)?$")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _ODD_SPACES_RE = re.compile("[\t\xa0\u2007\u202f\f\v]")
 _BULLETS = ("-", "+", "•", "–", "*")
-_ATTRIBUTES = {"content": "content", "lead": "lead_text", "cooperating": "cooperating_text",
-               "deadline": "deadline_text", "product": "product"}  # column → ParsedTask field
+_ATTRIBUTES = {
+    "content": "content",
+    "lead": "lead_text",
+    "cooperating": "cooperating_text",
+    "deadline": "deadline_text",
+    "product": "product",
+}  # column → ParsedTask field
 
 
 def clean_cell(text: object) -> str:
@@ -152,8 +157,12 @@ def parse_section_text(text: str) -> tuple[str, str] | None:
 
 
 def no_header_error(source: str) -> PlanFileError:
-    return PlanFileError(_("Không tìm thấy dòng tiêu đề bảng (STT, Nội dung công việc, Cơ quan chủ "
-                           "trì, Thời gian thực hiện…) trong tệp {source}.").format(source=source))
+    return PlanFileError(
+        _(
+            "Không tìm thấy dòng tiêu đề bảng (STT, Nội dung công việc, Cơ quan chủ "
+            "trì, Thời gian thực hiện…) trong tệp {source}."
+        ).format(source=source)
+    )
 
 
 def _clean(cell: object) -> str:
@@ -167,8 +176,10 @@ def _title(rows: Sequence[Sequence[str]]) -> str | None:
         for text in dict.fromkeys(cell for cell in row if cell):
             for line in text.split("\n"):
                 line = line.strip(" *")
-                if line and not line.startswith("(") and not re.fullmatch(
-                    r"phu luc(?: [ivx\d]+)?", _key(line)
+                if (
+                    line
+                    and not line.startswith("(")
+                    and not re.fullmatch(r"phu luc(?: [ivx\d]+)?", _key(line))
                 ):
                     lines.append(line)
     capitals = [i for i, line in enumerate(lines) if line == line.upper() and line.lower() != line]
@@ -249,16 +260,21 @@ class _Builder:
             return
         number = number.strip().rstrip(".):").strip()
         if not cells["content"]:
-            raise PlanFileError(_("Dòng {row} có số thứ tự {number} nhưng không có nội dung công "
-                                  "việc.").format(row=row_number, number=number))
+            raise PlanFileError(
+                _("Dòng {row} có số thứ tự {number} nhưng không có nội dung công việc.").format(
+                    row=row_number, number=number
+                )
+            )
         if not self.sections:
             self.sections.append(ParsedSection("", "", 1, []))
         section = self.sections[-1]
         if number in self.numbers:
             label = f"{section.numeral}. {section.title}" if section.numeral else section.title
-            raise PlanFileError(_("Số thứ tự {number} bị trùng trong mục “{section}” (dòng {row}).")
-                                .format(number=number, section=label or _("(không có mục)"),
-                                        row=row_number))
+            raise PlanFileError(
+                _("Số thứ tự {number} bị trùng trong mục “{section}” (dòng {row}).").format(
+                    number=number, section=label or _("(không có mục)"), row=row_number
+                )
+            )
         self.numbers.add(number)
         texts = {attribute: cells.get(name, "") for name, attribute in _ATTRIBUTES.items()}
         task = ParsedTask(number=number, row=row_number, **texts)
@@ -290,11 +306,16 @@ class _Builder:
             else:
                 label = f"{section.numeral}. {section.title}".strip(". ")
                 self.warnings.append(
-                    _("Mục “{section}” không có nhiệm vụ nào nên đã được bỏ qua.").format(section=label)
+                    _("Mục “{section}” không có nhiệm vụ nào nên đã được bỏ qua.").format(
+                        section=label
+                    )
                 )
         if not sections:
-            raise PlanFileError(_("Bảng trong tệp {source} có dòng tiêu đề nhưng không có nhiệm vụ "
-                                  "nào.").format(source=self.source))
+            raise PlanFileError(
+                _("Bảng trong tệp {source} có dòng tiêu đề nhưng không có nhiệm vụ nào.").format(
+                    source=self.source
+                )
+            )
         return ParsedPlan(title=title, sections=sections, warnings=self.warnings)
 
 

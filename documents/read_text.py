@@ -65,8 +65,9 @@ def decode_text(data: bytes) -> str:
     head = data[:4000]
     if head and head.count(0) * 3 >= len(head):  # UTF-16 without BOM (Excel "Unicode Text")
         odd_zeros = head[1::2].count(0)
-        return data.decode("utf-16-le" if odd_zeros >= head[0::2].count(0) else "utf-16-be",
-                           errors="replace")
+        return data.decode(
+            "utf-16-le" if odd_zeros >= head[0::2].count(0) else "utf-16-be", errors="replace"
+        )
     return data.decode("cp1258", errors="replace")
 
 
@@ -189,8 +190,9 @@ def _read_tabbed(lines: list[str], source: str) -> ParsedPlan | None:
         data_row = not _is_section(cells)
         if len(cells) < width and clean_cell(cells[0]) and data_row:
             pending = cells  # joined in place with the following lines
-    return build_plan([[strip_markup(cell) for cell in row] for row in rows], source=source,
-                      row_numbers=numbers)
+    return build_plan(
+        [[strip_markup(cell) for cell in row] for row in rows], source=source, row_numbers=numbers
+    )
 
 
 def _csv_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:

@@ -29,6 +29,7 @@ from models.progress import (
     TaskFacts,
     classify,
     current_plans,
+    has_deadline,
     is_city_assigned,
     is_ongoing,
     plan_facts,
@@ -137,6 +138,7 @@ class Report:
     progress: Progress
     city: Tally | None = None
     units: list[str] = field(default_factory=list)  # the units it is narrowed to, if any
+    issued: date | None = None  # the day the file is made (the document's date)
 
     @property
     def title(self) -> str:
@@ -196,7 +198,9 @@ def result_text(facts: TaskFacts, reports: Sequence[Reported], year: int, as_of:
     if facts.status == "not_applicable":
         return "Chưa phát sinh hồ sơ"
     periodic = is_ongoing(facts) and not whole_year(facts) and facts.deadline_kind != "on_request"
-    if facts.status == "in_progress" and is_ongoing(facts) or facts.status == "done" and periodic:
+    if (facts.status == "in_progress" and is_ongoing(facts)) or (
+        facts.status == "done" and periodic
+    ):
         return _lines(
             f"Đã thực hiện và tiếp tục thực hiện cả năm {year}", evidence or _said(statuses)
         )
@@ -212,9 +216,13 @@ def result_text(facts: TaskFacts, reports: Sequence[Reported], year: int, as_of:
     reason = last.reason if last else None
     if reason:
         return f"Chưa thực hiện.\nLý do: {reason.strip().rstrip('.')}."
-    if category == "overdue":
-        return "Chưa thực hiện." if last else "Chưa thực hiện (đơn vị chưa báo cáo)."
-    return "Chưa thực hiện." if last else "Chưa đến thời hạn thực hiện."
+    if last is not None:
+        return "Chưa thực hiện."
+    return (
+        "Chưa đến thời hạn thực hiện."
+        if category == "not_started" and has_deadline(facts) and not is_ongoing(facts)
+        else "Chưa có báo cáo kết quả."
+    )
 
 
 def _joined(names: Sequence[str], note: str) -> str:
@@ -229,7 +237,9 @@ def deadline_cell(task: Task) -> str:
     return text
 
 
-def task_row(task: Task, facts: TaskFacts, reports: Sequence[Reported], year: int, as_of: date) -> Row:
+def task_row(
+    task: Task, facts: TaskFacts, reports: Sequence[Reported], year: int, as_of: date
+) -> Row:
     return Row(
         None,
         (
@@ -251,7 +261,9 @@ async def report_plan(session: AsyncSession, org: Organization) -> Plan | None:
     return await session.get(Plan, plan_id) if plan_id is not None else None
 
 
-async def city_tally(session: AsyncSession, org: Organization, year: int, as_of: date) -> Tally | None:
+async def city_tally(
+    session: AsyncSession, org: Organization, year: int, as_of: date
+) -> Tally | None:
     """Biểu mẫu 1 row 4: the tasks of the year's plans of city-assigned tasks, if any."""
     ids = [p.id for p in await plans_of_year(session, org, year) if is_city_assigned(p.title)]
     if not ids:
@@ -271,6 +283,7 @@ async def build_report(
     plan: Plan | None = None,
     unit_ids: Sequence[int] | None = None,
     unit_names: Sequence[str] = (),
+    issued: date | None = None,
 ) -> Report | None:
     """The appendix of ``org``'s current plan (or ``plan``) with results on ``as_of``;
     only the tasks led by ``unit_ids`` when given. None when there is no plan."""
@@ -278,7 +291,10 @@ async def build_report(
     if plan is None:
         return None
     tasks = await list_tasks(session, org, unit_ids=unit_ids, roles=("lead",), plan=plan)
-    facts = {f.task_id: f for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)}
+    facts = {
+        f.task_id: f
+        for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
+    }
     reports = await standing_reports(session, [t.id for t in tasks], as_of, org.timezone)
     rows: list[Row] = []
     section = None
@@ -298,4 +314,5 @@ async def build_report(
         progress=tally(facts.values(), as_of),
         city=None if unit_ids is not None else await city_tally(session, org, plan.year, as_of),
         units=list(unit_names),
+        issued=issued,
     )

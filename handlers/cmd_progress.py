@@ -1,29 +1,61 @@
-"""/tiendo: the progress of the organization (leaders) or of the person's units
-(officers), in the official categories, with the units furthest behind and the
-overdue tasks by number. A viewer of several organizations gets one line each."""
+"""/tiendo: the progress of the organization (leaders, viewers) or of the person's units
+(officers) in the official categories — "Hoàn thành: X/Y (Z%)" first, the other
+categories, the three units furthest behind and the overdue tasks by number — and on
+Telegram a chart after it. A viewer of several organizations gets one line each, worst
+first; naming one of them shows its details.
+
+``/tiendo ĐƠN_VỊ`` narrows to a unit; ``/tiendo quy3`` (also "quý III", "q3") counts as
+of the end of that quarter of the plan year (or today, if earlier), and only the tasks
+due in or before that quarter plus the ongoing ones (``models.progress.in_scope``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
+
 from babel.numbers import format_decimal
 
+from documents.charts import progress_chart
+from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
 from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.messages import Outgoing
-from handlers.permissions import grants_in, is_leader, officer_units
+from handlers.messages import Attachment, Outgoing
+from handlers.permissions import is_leader, officer_units
 from handlers.task_view import format_date
-from locales import N_, _
+from locales import _
+from models.people import Organization
 from models.plan_store import resolve_unit
-from models.progress import Progress, Tally, tally, task_facts
-from models.queries import latest_plan
+from models.progress import Progress, Tally, overview, quarter_end, tally, task_facts
+from models.unit_names import fold
 
-CATEGORY_LABELS = (
-    ("done_on_time", N_("Hoàn thành đúng hạn")),
-    ("done_late", N_("Hoàn thành quá hạn")),
-    ("overdue", N_("Quá hạn, chưa hoàn thành")),
-    ("in_progress", N_("Đang thực hiện trong hạn")),
-    ("not_started", N_("Chưa thực hiện, chưa đến hạn")),
-    ("not_applicable", N_("Chưa phát sinh")),
-)
+CHART_ROWS = 12  # bars on one chart, worst first
+OVERDUE_SHOWN = 20
+_QUARTER = re.compile(r"^(?:quy|q)?(iv|iii|ii|i|[1-4])$")
+
+
+def can_send_files(request: Request) -> bool:
+    """Only Telegram delivers pictures and documents (Zalo bots cannot send files)."""
+    return request.incoming.channel == "telegram"
+
+
+def parse_quarter(args: str) -> tuple[int | None, str]:
+    """"quy3 Phòng Kinh tế" → (3, "Phòng Kinh tế"); "quý III", "q3" and "Q.3" too."""
+    words, rest, quarter = args.split(), [], None
+    index = 0
+    while index < len(words):
+        word = fold(words[index]).replace(".", "")
+        if quarter is None and word in ("quy", "q") and index + 1 < len(words):
+            word += fold(words[index + 1])
+            index += 1 if _QUARTER.match(word) else 0
+        match = _QUARTER.match(word) if word.startswith("q") else None
+        if quarter is None and match:
+            roman = match.group(1)
+            quarter = int(roman) if roman.isdigit() else ROMAN.index(roman.upper()) + 1
+        else:
+            rest.append(words[index])
+        index += 1
+    return quarter, " ".join(rest)
 
 
 def percent(done: int, total: int) -> str:
@@ -37,89 +69,127 @@ def done_line(t: Tally) -> str:
     )
 
 
-def behind_score(t: Tally) -> tuple[float, int]:
-    """Units furthest behind: most overdue, then lowest completion."""
-    return (-t.counts["overdue"], t.done / t.total if t.total else 1.0)
-
-
-def progress_text(title: str, progress: Progress, *, show_units: bool) -> str:
-    t = progress.overall
-    lines = [title, done_line(t)]
-    lines += [
+def category_lines(t: Tally) -> list[str]:
+    return [
         f"• {_(label)}: {t.counts[key]}"
         for key, label in CATEGORY_LABELS
         if t.counts[key] or key in ("overdue", "in_progress")
     ]
+
+
+def behind_score(t: Tally) -> tuple[int, float]:
+    """Furthest behind first: most overdue, then lowest completion."""
+    return (-t.counts["overdue"], t.rate if t.total else 1.0)
+
+
+def worst_units(progress: Progress, n: int) -> list[tuple[str, Tally]]:
+    return sorted(progress.by_unit.items(), key=lambda kv: behind_score(kv[1]))[:n]
+
+
+def progress_text(title: str, progress: Progress, *, show_units: bool) -> str:
+    t = progress.overall
+    lines = [title, done_line(t), *category_lines(t)]
     if show_units and len(progress.by_unit) > 1:
-        worst = sorted(progress.by_unit.items(), key=lambda kv: behind_score(kv[1]))[:3]
         lines.append(_("Đơn vị chậm nhất:"))
-        for unit, ut in worst:
+        for unit, ut in worst_units(progress, 3):
             lines.append(
                 _("  {unit}: {done}/{total} hoàn thành, {overdue} quá hạn").format(
                     unit=unit, done=ut.done, total=ut.total, overdue=ut.counts["overdue"]
                 )
             )
-    if progress.overdue_numbers:
-        lines.append(
-            _("Nhiệm vụ quá hạn: số {numbers}").format(numbers=", ".join(progress.overdue_numbers))
-        )
+    numbers = progress.overdue_numbers
+    if numbers:
+        shown = ", ".join(numbers[:OVERDUE_SHOWN])
+        if len(numbers) > OVERDUE_SHOWN:
+            shown += " " + _("(và {n} nhiệm vụ khác)").format(n=len(numbers) - OVERDUE_SHOWN)
+        lines.append(_("Nhiệm vụ quá hạn: số {numbers}").format(numbers=shown))
     return "\n".join(lines)
+
+
+async def chart(rows: list[tuple[str, Tally]], title: str) -> Attachment:
+    """The stacked-bar chart, drawn off the event loop."""
+    labels = [(key, _(label)) for key, label in CATEGORY_LABELS]
+    data = [(name, t.counts) for name, t in rows[:CHART_ROWS]]
+    png = await asyncio.to_thread(progress_chart, data, labels, title)
+    return Attachment("tiendo.png", png, "photo")
 
 
 async def progress(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
-    if request.role == "viewer" and len(request.organizations) > 1:
-        return await _viewer_overview(request)
-    org = request.organization
-    plan = await latest_plan(request.session, org)
+    quarter, rest = parse_quarter(args)
+    viewed = [o for o in request.organizations.values()]
+    if request.role == "viewer" and len(viewed) > 1:
+        chosen = [o for o in viewed if rest and fold(o.name) == fold(rest)]
+        if not chosen:
+            return await _overview(request, viewed, quarter)
+        return await org_progress(request, chosen[0], quarter, "")
+    return await org_progress(request, request.organization, quarter, rest)
+
+
+async def org_progress(
+    request: Request, org: Organization, quarter: int | None, unit_text: str
+) -> list[Outgoing]:
+    session = request.session
+    plan = await report_plan(session, org)
     if plan is None:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
-    unit_ids = None
-    scope = org.name
-    if args:
-        unit = await resolve_unit(request.session, org, args)
+    leader_view = is_leader(request.grants, org.id) or request.role == "viewer"
+    unit_ids, scope = None, org.name
+    if unit_text:
+        unit = await resolve_unit(session, org, unit_text)
         if unit is None:
-            return [Outgoing(_("Không tìm thấy đơn vị «{name}».").format(name=args))]
-        if (
-            not is_leader(request.grants, org.id)
-            and request.role != "viewer"
-            and unit.id not in officer_units(request.grants, org.id)
-        ):
+            return [Outgoing(_("Không tìm thấy đơn vị «{name}».").format(name=unit_text))]
+        if not leader_view and unit.id not in officer_units(request.grants, org.id):
             return [Outgoing(_("Anh/chị chỉ xem được tiến độ của đơn vị mình."))]
         unit_ids, scope = [unit.id], unit.name
-    elif not is_leader(request.grants, org.id) and request.role != "viewer":
+    elif not leader_view:
         unit_ids = sorted(officer_units(request.grants, org.id))
-        scope = (
-            "; ".join(
-                g.unit.name
-                for g in request.person.memberships
-                if g.unit and g.organization_id == org.id
-            )
-            or org.name
+        names = [m.unit.name for m in request.person.memberships if m.unit and m.organization_id == org.id]
+        scope = "; ".join(names) or org.name
+    today = request.today(org)
+    until = quarter_end(plan.year, quarter) if quarter else None
+    as_of = min(today, until) if until else today
+    facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
+    result = tally(facts, as_of, until=until)
+    when = format_date(as_of)
+    if quarter:
+        when = _("quý {q}/{year} (đến ngày {date})").format(
+            q=ROMAN[quarter - 1], year=plan.year, date=format_date(as_of)
         )
-    today = request.today()
-    facts = await task_facts(request.session, org, unit_ids=unit_ids, plan=plan)
-    result = tally(facts, today)
-    title = _("Tiến độ {plan} — {scope}, đến ngày {date}:").format(
-        plan=plan.title, scope=scope, date=format_date(today)
+    title = _("Tiến độ {plan} — {scope}, đến {when}:").format(plan=plan.title, scope=scope, when=when)
+    if not quarter:
+        title = _("Tiến độ {plan} — {scope}, đến ngày {date}:").format(
+            plan=plan.title, scope=scope, date=when
+        )
+    reply = Outgoing(progress_text(title, result, show_units=unit_ids is None))
+    if can_send_files(request) and result.overall.total:
+        rows = worst_units(result, CHART_ROWS) if unit_ids is None else [(scope, result.overall)]
+        heading = f"{scope}: {result.overall.done}/{result.overall.total} ({percent(result.overall.done, result.overall.total)})"
+        reply.photo = await chart(rows or [(scope, result.overall)], heading)
+    return [reply]
+
+
+async def _overview(
+    request: Request, orgs: list[Organization], quarter: int | None
+) -> list[Outgoing]:
+    as_of = {}
+    for org in orgs:
+        today = request.today(org)
+        as_of[org.id] = min(today, quarter_end(today.year, quarter)) if quarter else today
+    tallies = await overview(request.session, orgs, as_of, quarter=quarter)
+    rows = sorted(
+        ((org.name, tallies[org.id]) for org in orgs), key=lambda r: (behind_score(r[1]), r[0])
     )
-    return [Outgoing(progress_text(title, result, show_units=unit_ids is None))]
-
-
-async def _viewer_overview(request: Request) -> list[Outgoing]:
-    rows = []
-    for org in request.organizations.values():
-        if not grants_in(request.grants, org.id):
-            continue
-        result = tally(await task_facts(request.session, org), request.today(org))
-        rows.append((result.overall, org.name))
-    rows.sort(key=lambda r: behind_score(r[0]))
     lines = [_("Tiến độ theo xã/phường (chậm nhất trước):")]
-    for t, name in rows:
+    for name, t in rows:
         lines.append(
             _("{org}: {done} — {overdue} quá hạn").format(
                 org=name, done=done_line(t), overdue=t.counts["overdue"]
             )
         )
-    return [Outgoing("\n".join(lines))]
+    lines.append(_("Nhắn /tiendo TÊN_XÃ để xem chi tiết một xã/phường."))
+    reply = Outgoing("\n".join(lines))
+    if can_send_files(request) and rows:
+        reply.photo = await chart(rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS)))
+    return [reply]

@@ -28,6 +28,9 @@ PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED = (
     "folded",
 )
 OPEN_STATES = (PENDING, SENDING)
+# Kinds the planner makes from the reminder policy; a re-plan may cancel them. Notices
+# made by people's actions (extension requests and decisions) are never cancelled by it.
+PLANNED_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note", "no_recipient")
 
 
 class OutboxItem(Base):
@@ -83,7 +86,10 @@ class Owed:
 async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
     """Insert the rows not yet in the outbox; move the send time of pending ones that
     changed. Returns the number of new rows. Sent, failed and folded rows stay as they are."""
-    wanted = {o.key: o for o in owed}
+    wanted: dict[str, Owed] = {}
+    for o in owed:  # a notice owed by several reminders goes at the earliest
+        if o.key not in wanted or o.send_at < wanted[o.key].send_at:
+            wanted[o.key] = o
     if not wanted:
         return 0
     existing: dict[str, OutboxItem] = {}
@@ -124,7 +130,9 @@ async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
 
 async def cancel_pending(session: AsyncSession, task_id: int, keep: Sequence[str] = ()) -> int:
     """Cancel the task's pending rows except those in ``keep`` (a re-plan's keys)."""
-    query = update(OutboxItem).where(OutboxItem.task_id == task_id, OutboxItem.state == PENDING)
+    query = update(OutboxItem).where(
+        OutboxItem.task_id == task_id, OutboxItem.state == PENDING, OutboxItem.kind.in_(PLANNED_KINDS)
+    )
     if keep:
         query = query.where(OutboxItem.key.not_in(list(keep)))
     result = await session.execute(

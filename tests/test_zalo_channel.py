@@ -15,6 +15,7 @@ from sqlalchemy import select
 from bot.channels.zalo import ZaloChannel, to_incoming
 from bot.channels.zalo_client import MAX_TEXT
 from handlers.messages import Attachment, Outgoing
+from models.invites import find_person
 from models.plans import StatusUpdate, Task
 from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
 from tests.fakes.zalo_api import FakeZalo
@@ -133,8 +134,6 @@ async def test_the_person_is_known_by_zalo_id(
     code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
     await say(zalo, LAN, f"/dangky {code}", display_name="Chị Lan")
     async with harness.sessions() as session:
-        from models.invites import find_person
-
         person = await find_person(session, "zalo", LAN)
     assert person is not None and person.display_name == "Chị Lan"
 
@@ -213,6 +212,12 @@ async def test_webhook_refuses_a_wrong_or_missing_secret(
     answer = await zalo.wait_for(lambda m: m.chat_id == STRANGER)
     assert "/dangky" in (answer.text or "")
     assert len(zalo.sent) == 1  # the refused calls were not processed
+    again = zalo.update(STRANGER, text="/viec")
+    assert await zalo.post_webhook(url, SECRET, again) == 200
+    assert await zalo.post_webhook(url, SECRET, again) == 200  # Zalo retried a delivery
+    await zalo.wait_until(lambda: len(zalo.sent) == 2)
+    await webhook.stop()  # waits for the updates in progress
+    assert len(zalo.sent) == 2  # the same message is answered once
     assert "getUpdates" not in [c for c, _ in zalo.calls]
 
 

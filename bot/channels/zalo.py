@@ -7,8 +7,10 @@ everything works by typed text: the router already turns buttons into numbered c
 where to get the file); a text over 2000 characters goes as several messages.
 
 Updates of one chat are handled one after another, in the order they came; different
-chats are handled side by side. A webhook answers 200 at once and handles the update in
-the background; a request without the right ``X-Bot-Api-Secret-Token`` gets 403.
+chats side by side up to ``concurrency`` (default 1, as on Telegram, for SQLite). A
+webhook answers 200 at once and handles the update in the background; a request
+without the right ``X-Bot-Api-Secret-Token`` gets 403; a delivery Zalo repeats (same
+message id) is handled once.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import hmac
 import logging
+from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.channels.zalo_client import ZaloApiError, ZaloClient, mask
@@ -31,6 +34,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 CHANNEL = "zalo"
 STOP_GRACE = 5.0  # seconds given to updates in progress when stopping
+REMEMBERED_IDS = 1000  # recent message ids, so that a delivery retried by Zalo is handled once
 UNREACHABLE = frozenset({403, 404})  # not verified against Zalo: their codes are undocumented
 
 
@@ -85,8 +89,15 @@ def to_incoming(update: dict[str, Any]) -> Incoming | None:
 
 class ZaloChannel:
     def __init__(
-        self, conversation: Conversation, config: ZaloSettings, *, client: ZaloClient | None = None
+        self,
+        conversation: Conversation,
+        config: ZaloSettings,
+        *,
+        client: ZaloClient | None = None,
+        concurrency: int = 1,
     ) -> None:
+        """``concurrency``: how many chats are answered at the same time. 1, like the
+        Telegram channel, keeps SQLite's one writer happy; raise it on PostgreSQL."""
         self.conversation = conversation
         self.config = config
         self._own_client = client is None
@@ -95,6 +106,8 @@ class ZaloChannel:
         self._runner: web.AppRunner | None = None
         self._tasks: set[asyncio.Task[None]] = set()
         self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)
+        self._slots = asyncio.Semaphore(max(concurrency, 1))
         self.bot: dict[str, Any] = {}
 
     # -- lifecycle --------------------------------------------------------------------------
@@ -163,6 +176,11 @@ class ZaloChannel:
         if incoming is None:
             log.info("Zalo update ignored: %s", update.get("event_name"))
             return None
+        if incoming.message_id:
+            if incoming.message_id in self._seen:
+                log.info("Zalo message %s delivered again: ignored", incoming.message_id)
+                return None
+            self._seen.append(incoming.message_id)
         task = asyncio.create_task(self._in_turn(incoming), name=f"zalo-{incoming.message_id}")
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
@@ -172,7 +190,7 @@ class ZaloChannel:
         lock, waiting = self._chats.get(incoming.chat_id) or (asyncio.Lock(), 0)
         self._chats[incoming.chat_id] = (lock, waiting + 1)
         try:
-            async with lock:
+            async with lock, self._slots:
                 await self.handle(incoming)
         except Exception as exc:
             log.error("Zalo message %s failed: %s", incoming.message_id, mask(str(exc)))

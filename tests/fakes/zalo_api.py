@@ -283,6 +283,7 @@ class FakeZalo:
             return ApiError(400, "Bad Request: invalid JSON").response()
         params = {**request.query, **(params if isinstance(params, dict) else {})}
         self.calls.append((method, params))
+        self._notify()  # a test may wait for the call itself (a long poll in progress)
         name = method.lower()
         try:
             if self._failures[name]:
