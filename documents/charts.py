@@ -7,6 +7,7 @@ Vietnamese letter.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from io import BytesIO
 
@@ -21,6 +22,7 @@ COLORS = {
 DARK = {"done_on_time", "overdue", "in_progress"}  # white numbers on these
 WIDTH_IN, DPI = 5.0, 216  # 1,080 pixels wide, so 11 pt reads well on a phone
 NAME_CHARS = 44  # what fits on one line at 11 pt
+TITLE_CHARS = 46  # and at 12 pt bold
 ROW_IN, TOP_IN, BOTTOM_IN = 0.62, 0.55, 1.0
 
 
@@ -37,7 +39,9 @@ def progress_chart(
     from matplotlib.figure import Figure
     from matplotlib.patches import Patch, Rectangle
 
-    height = TOP_IN + BOTTOM_IN + ROW_IN * max(len(rows), 1)
+    title = "\n".join(textwrap.wrap(title, TITLE_CHARS, max_lines=3, placeholder="…")) or title
+    top = TOP_IN + 0.25 * title.count("\n")
+    height = top + BOTTOM_IN + ROW_IN * max(len(rows), 1)
     figure = Figure(figsize=(WIDTH_IN, height), dpi=DPI)
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.03, BOTTOM_IN / height, 0.94, ROW_IN * len(rows) / height))

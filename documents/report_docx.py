@@ -95,7 +95,16 @@ def _no_borders(table) -> None:  # noqa: ANN001 - a docx Table
         edge = OxmlElement(f"w:{side}")
         edge.set(qn("w:val"), "nil")
         borders.append(edge)
-    table._tbl.tblPr.append(borders)
+    properties = table._tbl.tblPr
+    later = [
+        c
+        for c in properties
+        if c.tag in {qn(f"w:{t}") for t in ("shd", "tblLayout", "tblCellMar", "tblLook")}
+    ]
+    if later:  # the schema's order: tblBorders before shd, tblLayout, tblCellMar, tblLook
+        later[0].addprevious(borders)
+    else:
+        properties.append(borders)
 
 
 def _heading(document: Document, report: Report) -> None:
@@ -103,8 +112,8 @@ def _heading(document: Document, report: Report) -> None:
     _no_borders(table)
     table.autofit = False
     left, right = table.rows[0].cells
-    for cell, width in ((left, Cm(10.0)), (right, Cm(15.7))):
-        cell.width = width
+    for column, cell, width in zip(table.columns, (left, right), (Cm(10.0), Cm(15.7)), strict=True):
+        column.width = cell.width = width
     _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True)
     _write(left.add_paragraph(), report.organization.upper(), bold=True, center=True)
     _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True)

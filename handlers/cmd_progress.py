@@ -31,7 +31,7 @@ from models.unit_names import fold
 
 CHART_ROWS = 12  # bars on one chart, worst first
 OVERDUE_SHOWN = 20
-_QUARTER = re.compile(r"^(?:quy|q)?(iv|iii|ii|i|[1-4])$")
+_QUARTER = re.compile(r"^(?:quy|q)(iv|iii|ii|i|[1-4])$")
 
 
 def can_send_files(request: Request) -> bool:
@@ -39,22 +39,28 @@ def can_send_files(request: Request) -> bool:
     return request.incoming.channel == "telegram"
 
 
+def _quarter(word: str) -> int | None:
+    match = _QUARTER.match(fold(word).replace(".", ""))
+    if match is None:
+        return None
+    value = match.group(1)
+    return int(value) if value.isdigit() else ROMAN.index(value.upper()) + 1
+
+
 def parse_quarter(args: str) -> tuple[int | None, str]:
-    """"quy3 Phòng Kinh tế" → (3, "Phòng Kinh tế"); "quý III", "q3" and "Q.3" too."""
+    """The quarter named in ``args`` and the rest: "quy3 Phòng Kinh tế" → (3, "Phòng
+    Kinh tế"); "quý III", "q3" and "Q.3" too."""
     words, rest, quarter = args.split(), [], None
     index = 0
     while index < len(words):
-        word = fold(words[index]).replace(".", "")
-        if quarter is None and word in ("quy", "q") and index + 1 < len(words):
-            word += fold(words[index + 1])
-            index += 1 if _QUARTER.match(word) else 0
-        match = _QUARTER.match(word) if word.startswith("q") else None
-        if quarter is None and match:
-            roman = match.group(1)
-            quarter = int(roman) if roman.isdigit() else ROMAN.index(roman.upper()) + 1
+        pair = "".join(words[index : index + 2])
+        if quarter is None and (found := _quarter(words[index])):
+            quarter, index = found, index + 1
+        elif quarter is None and index + 1 < len(words) and (found := _quarter(pair)):
+            quarter, index = found, index + 2
         else:
             rest.append(words[index])
-        index += 1
+            index += 1
     return quarter, " ".join(rest)
 
 
@@ -118,7 +124,7 @@ async def progress(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
     quarter, rest = parse_quarter(args)
-    viewed = [o for o in request.organizations.values()]
+    viewed = list(request.organizations.values())
     if request.role == "viewer" and len(viewed) > 1:
         chosen = [o for o in viewed if rest and fold(o.name) == fold(rest)]
         if not chosen:
@@ -145,39 +151,48 @@ async def org_progress(
         unit_ids, scope = [unit.id], unit.name
     elif not leader_view:
         unit_ids = sorted(officer_units(request.grants, org.id))
-        names = [m.unit.name for m in request.person.memberships if m.unit and m.organization_id == org.id]
+        names = [
+            m.unit.name
+            for m in request.person.memberships
+            if m.unit and m.organization_id == org.id
+        ]
         scope = "; ".join(names) or org.name
     today = request.today(org)
     until = quarter_end(plan.year, quarter) if quarter else None
     as_of = min(today, until) if until else today
     facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     result = tally(facts, as_of, until=until)
-    when = format_date(as_of)
     if quarter:
         when = _("quý {q}/{year} (đến ngày {date})").format(
             q=ROMAN[quarter - 1], year=plan.year, date=format_date(as_of)
         )
-    title = _("Tiến độ {plan} — {scope}, đến {when}:").format(plan=plan.title, scope=scope, when=when)
-    if not quarter:
-        title = _("Tiến độ {plan} — {scope}, đến ngày {date}:").format(
-            plan=plan.title, scope=scope, date=when
-        )
+    else:
+        when = _("ngày {date}").format(date=format_date(as_of))
+    title = _("Tiến độ {plan} — {scope}, đến {when}:").format(
+        plan=plan.title, scope=scope, when=when
+    )
     reply = Outgoing(progress_text(title, result, show_units=unit_ids is None))
     if can_send_files(request) and result.overall.total:
-        rows = worst_units(result, CHART_ROWS) if unit_ids is None else [(scope, result.overall)]
-        heading = f"{scope}: {result.overall.done}/{result.overall.total} ({percent(result.overall.done, result.overall.total)})"
-        reply.photo = await chart(rows or [(scope, result.overall)], heading)
+        rows = worst_units(result, CHART_ROWS)
+        if unit_ids is not None:  # the person's own units only, else one bar
+            rows = (
+                [(n, ut) for n, ut in rows if n in scope.split("; ")] if len(unit_ids) > 1 else []
+            )
+        t = result.overall
+        heading = f"{scope} — {format_date(as_of)}: {t.done}/{t.total} ({percent(t.done, t.total)})"
+        reply.photo = await chart(rows or [(scope, t)], heading)
     return [reply]
 
 
 async def _overview(
     request: Request, orgs: list[Organization], quarter: int | None
 ) -> list[Outgoing]:
-    as_of = {}
+    as_of, until = {}, {}
     for org in orgs:
         today = request.today(org)
-        as_of[org.id] = min(today, quarter_end(today.year, quarter)) if quarter else today
-    tallies = await overview(request.session, orgs, as_of, quarter=quarter)
+        until[org.id] = quarter_end(today.year, quarter) if quarter else None
+        as_of[org.id] = min(today, until[org.id] or today)
+    tallies = await overview(request.session, orgs, as_of, until if quarter else None)
     rows = sorted(
         ((org.name, tallies[org.id]) for org in orgs), key=lambda r: (behind_score(r[1]), r[0])
     )
@@ -191,5 +206,7 @@ async def _overview(
     lines.append(_("Nhắn /tiendo TÊN_XÃ để xem chi tiết một xã/phường."))
     reply = Outgoing("\n".join(lines))
     if can_send_files(request) and rows:
-        reply.photo = await chart(rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS)))
+        reply.photo = await chart(
+            rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS))
+        )
     return [reply]

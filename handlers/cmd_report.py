@@ -1,11 +1,132 @@
-"""/baocao: placeholder until the reports issue lands (being written)."""
+"""/baocao [quy|quy3|6thang|nam]: the result appendix the commune submits. On Telegram
+the .docx and the .xlsx (with the Biểu mẫu 1 figures) come as documents after a short
+summary; on Zalo and the console, which cannot send files, the summary says how to get
+them. Leaders and viewers get the whole organization, officers the tasks their units
+lead. Without a period, the one the reporting rhythm asks for now (see
+``documents.report_rows.make_period``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import re
+
+from documents.report_docx import report_docx
+from documents.report_rows import Report, build_report, make_period, report_as_of, report_plan
+from documents.report_xlsx import report_xlsx
+from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
+from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.messages import Outgoing
+from handlers.messages import Attachment, Outgoing
+from handlers.permissions import is_leader, officer_units
+from handlers.task_view import format_date
 from locales import _
+from models.unit_names import fold
+
+_SIX_MONTHS = re.compile(r"^6\s*(?:thang)?(?:\s*dau\s*nam)?$")
+_YEAR = re.compile(r"^(?:ca\s*)?nam$")
+
+
+def parse_period(args: str) -> tuple[str | None, int | None] | None:
+    """(kind, quarter) from "quy", "quy3", "quý III", "6thang", "6 tháng", "nam";
+    (None, None) for nothing; None when the words name no period."""
+    quarter, rest = parse_quarter(args)
+    if quarter is not None:
+        return ("quy", quarter) if not rest else None
+    word = " ".join(fold(args).split())
+    if not word:
+        return None, None
+    if word in ("quy", "q"):
+        return "quy", None
+    if _SIX_MONTHS.match(word):
+        return "6thang", None
+    if _YEAR.match(word):
+        return "nam", None
+    return None
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
+
+
+def file_stem(report: Report) -> str:
+    period = report.period
+    when = {"quy": f"quy{period.quarter}", "6thang": "6thang", "nam": "nam"}[period.kind]
+    return f"ket-qua-cchc-{slug(report.organization)}-{when}-{period.year}"
+
+
+def summary_text(report: Report) -> str:
+    scope = "; ".join(report.units) or report.organization
+    lines = [
+        _("Phụ lục «{title}» — {scope}, số liệu đến ngày {date}:").format(
+            title=report.title, scope=scope, date=format_date(report.as_of)
+        ),
+        _("Tỷ lệ hoàn thành: {rate}").format(rate=report.rate),
+        *category_lines(report.progress.overall),
+    ]
+    return "\n".join(lines)
 
 
 async def report(request: Request, args: str) -> list[Outgoing]:
-    return [Outgoing(_("Chức năng xuất báo cáo đang được hoàn thiện."))]
+    if not request.grants:
+        return not_registered()
+    period_args = parse_period(args)
+    if period_args is None:
+        return [
+            Outgoing(
+                _(
+                    "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao quy, /baocao quy3, /baocao 6thang hoặc /baocao nam."
+                ).format(args=args)
+            )
+        ]
+    org = request.organization
+    session = request.session
+    plan = await report_plan(session, org)
+    if plan is None:
+        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
+    unit_ids, unit_names = None, []
+    if not is_leader(request.grants, org.id) and request.role != "viewer":
+        unit_ids = sorted(officer_units(request.grants, org.id))
+        unit_names = [
+            m.unit.name
+            for m in request.person.memberships
+            if m.unit and m.organization_id == org.id
+        ]
+    today = request.today(org)
+    period = make_period(period_args[0], plan.year, today, period_args[1])
+    built = await build_report(
+        session,
+        org,
+        period=period,
+        as_of=report_as_of(period, today),
+        plan=plan,
+        unit_ids=unit_ids,
+        unit_names=unit_names,
+        issued=today,
+    )
+    assert built is not None  # the plan exists
+    summary = summary_text(built)
+    if not can_send_files(request):
+        command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
+        return [
+            Outgoing(
+                summary
+                + "\n"
+                + _(
+                    "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram; người quản trị cũng có thể xuất trên máy chủ bằng lệnh:"
+                )
+                + "\n"
+                + command
+            )
+        ]
+    docx, xlsx = await asyncio.gather(
+        asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
+    )
+    stem = file_stem(built)
+    return [
+        Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
+        Outgoing(
+            _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
+            document=Attachment(f"{stem}.xlsx", xlsx, "document"),
+        ),
+    ]

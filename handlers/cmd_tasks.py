@@ -25,7 +25,14 @@ from models.queries import evidence_of, history
 # On channels with buttons, this many nearest tasks come as their own message.
 TASK_MESSAGES = 5
 HISTORY_LINES = 8
-HISTORY_KINDS = ("status", "note", "extension_request", "extension_approved", "extension_rejected", "undo")
+HISTORY_KINDS = (
+    "status",
+    "note",
+    "extension_request",
+    "extension_approved",
+    "extension_rejected",
+    "undo",
+)
 
 
 def status_buttons(task: Task) -> list[list[Button]]:
@@ -68,7 +75,9 @@ def task_card(task: Task, request: Request) -> str:
 
 def task_line(task: Task, request: Request) -> str:
     """Two short lines, readable on a phone: what, then when."""
-    return f"{task.number}. {short(task.content, 80)}\n    {deadline_in_words(task, request.today())}"
+    return (
+        f"{task.number}. {short(task.content, 80)}\n    {deadline_in_words(task, request.today())}"
+    )
 
 
 async def my_tasks(request: Request, args: str) -> list[Outgoing]:
@@ -109,11 +118,7 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     evidence = await evidence_of(request.session, task)
     if evidence:
         lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))
-    rows = [
-        u
-        for u in await history(request.session, task)
-        if u.kind in HISTORY_KINDS
-    ]
+    rows = [u for u in await history(request.session, task) if u.kind in HISTORY_KINDS]
     if rows:
         zone = ZoneInfo(request.organization.timezone)
         lines.append(_("Lịch sử:"))

@@ -134,7 +134,9 @@ async def import_plan_file(
         # plan: the same plan pasted as text and sent as .docx is one plan, not two.
         existing = await plans_of_year(session, org, year)
         title = existing[0].title if len(existing) == 1 else None
-    named = parsed.title if parsed.title and parsed.title.casefold().startswith("kế hoạch") else None
+    named = (
+        parsed.title if parsed.title and parsed.title.casefold().startswith("kế hoạch") else None
+    )
     title = title or named or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
     stored = await store_plan(
         session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now

@@ -212,4 +212,3 @@ async def weekly_digest(
                 )
             )
     return "\n".join(lines)
-

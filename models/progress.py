@@ -13,12 +13,16 @@ The rules are pure functions over ``TaskFacts`` (tests call them directly):
   for the period ("Đã thực hiện và tiếp tục thực hiện"), never late; a whole-year task
   still not started after 31/12 is overdue, the others have no deadline to miss;
 - a task with a deadline is done on time when its standing "done" was recorded on or
-  before the due date, done late after it; not done after the due date, it is overdue;
+  before the due date (the extended one, once an extension is approved), done late
+  after it; not done after the due date, it is overdue;
 - ``in_scope`` narrows to a quarter: ongoing and undated tasks always count, dated
-  ones when due on or before the quarter's last day.
+  ones when due on or before the quarter's last day;
+- per unit, a task counts for each of its lead units, or for its lead note ("Các cơ
+  quan chuyên môn liên quan") when it names none.
 
-The queries compute the standing status of every task in SQL (a window function over
-the history), so a city of 7,000 tasks and 150,000 updates is counted in one pass.
+The queries find the standing status of every task in SQL (the newest moment per task
+by GROUP BY, joined back), so a city of 7,000 tasks and 150,000 updates is counted in
+a few queries whatever the number of organizations.
 """
 
 from __future__ import annotations
@@ -215,26 +219,24 @@ async def standing_statuses(
 ) -> dict[int, tuple[str, datetime]]:
     """Per task, the status standing just before ``cut`` and when it was recorded."""
     su = StatusUpdate
-    order = (su.created_at.desc(), su.id.desc())
     is_status = (su.kind == "status", su.status.in_(STATUSES))
-    ranked = (
-        select(
-            su.id,
-            su.task_id,
-            su.status,
-            su.created_at,
-            func.row_number().over(partition_by=su.task_id, order_by=order).label("rank"),
-        )
+    # The newest moment per task, then the rows at that moment (GROUP BY and a join:
+    # twice as fast as a window function on SQLite); ties go to the newest id.
+    last = (
+        select(su.task_id, func.max(su.created_at).label("at"))
         .where(su.task_id.in_(task_ids), *is_status, su.created_at < cut)
+        .group_by(su.task_id)
         .subquery()
     )
-    r = ranked.c
-    latest = {
-        task_id: (uid, status, created)
-        for uid, task_id, status, created in await session.execute(
-            select(r.id, r.task_id, r.status, r.created_at).where(r.rank == 1)
-        )
-    }
+    rows = await session.execute(
+        select(su.id, su.task_id, su.status, su.created_at)
+        .join(last, (su.task_id == last.c.task_id) & (su.created_at == last.c.at))
+        .where(*is_status)
+    )
+    latest: dict[int, tuple[int, str, datetime]] = {}
+    for uid, task_id, status, created in rows:
+        if task_id not in latest or uid > latest[task_id][0]:
+            latest[task_id] = (uid, status, created)
     undone = await undone_ids(session, task_ids, cut)
     hit = [task_id for task_id, row in latest.items() if row[0] in undone]
     if hit:  # rare: an undone status was the newest; look further back for those tasks
@@ -243,7 +245,7 @@ async def standing_statuses(
         rows = await session.execute(
             select(su.id, su.task_id, su.status, su.created_at)
             .where(su.task_id.in_(hit), *is_status, su.created_at < cut)
-            .order_by(*order)
+            .order_by(su.created_at.desc(), su.id.desc())
         )
         for uid, task_id, status, created in rows:
             if task_id not in latest and uid not in undone:
@@ -402,16 +404,22 @@ async def task_facts(
 
 
 async def overview(
-    session: AsyncSession, orgs: Sequence[Organization], as_of: dict[int, date]
+    session: AsyncSession,
+    orgs: Sequence[Organization],
+    as_of: dict[int, date],
+    until: dict[int, date | None] | None = None,
 ) -> dict[int, Tally]:
-    """The overall tally of each organization's current plan on its ``as_of`` date."""
+    """The overall tally of each organization's current plan on its ``as_of`` date,
+    only the tasks ``in_scope`` of its ``until`` date when given."""
     plans = await current_plans(session, [o.id for o in orgs])
-    groups: dict[tuple[str, date], list[int]] = defaultdict(list)
+    groups: dict[tuple[str, date, date | None], list[int]] = defaultdict(list)
     for org in orgs:
         if org.id in plans:
-            groups[(org.timezone, as_of[org.id])].append(plans[org.id])
+            end = until.get(org.id) if until else None
+            groups[(org.timezone, as_of[org.id], end)].append(plans[org.id])
     result = {org.id: Tally() for org in orgs}
-    for (timezone, day), plan_ids in groups.items():
+    for (timezone, day, end), plan_ids in groups.items():
         for org_id, facts in await plan_facts(session, plan_ids, day, timezone, with_units=False):
-            result[org_id].add(classify(facts, day))
+            if end is None or in_scope(facts, end):
+                result[org_id].add(classify(facts, day))
     return result

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Callable
 
 from telegram import (
@@ -19,6 +19,7 @@ from telegram import (
     Update,
 )
 from telegram.constants import MessageLimit
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TimedOut
 from telegram.ext import (
     AIORateLimiter,
     Application,
@@ -33,6 +34,7 @@ from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import MENU, Conversation
+from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API does not hand bots bigger files
@@ -55,6 +57,41 @@ def _seconds(value: object) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr, arg-type]
 
 
+class GlobalPacer:
+    """At most ``rate`` sends in any rolling second, overall, as Telegram counts them.
+
+    AIORateLimiter's leaky bucket lets a burst through first, which Telegram's sliding
+    window answers with 429. Here each send waits until fewer than ``rate`` were released
+    in the last second, and keeps a small gap after the previous one, so a busy event loop
+    may delay sends and later catch up, but never bunches them past the window."""
+
+    def __init__(self, rate: float, window: float = 1.0) -> None:
+        self.capacity = int(rate)
+        self.window = window
+        self.gap = window / (1.25 * rate) if rate > 0 else 0.0
+        self._released: deque[float] = deque()
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> None:
+        if self.capacity <= 0:
+            return
+        async with self._lock:  # held while sleeping: releases happen one at a time
+            loop = asyncio.get_running_loop()
+            while True:
+                now = loop.time()
+                while self._released and self._released[0] <= now - self.window:
+                    self._released.popleft()
+                delay = 0.0
+                if len(self._released) >= self.capacity:
+                    delay = self._released[0] + self.window - now
+                if self._released:
+                    delay = max(delay, self._released[-1] + self.gap - now)
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            self._released.append(loop.time())
+
+
 class ChatPacer:
     """At most one message per ``interval`` seconds to each chat (monotonic time)."""
 
@@ -63,8 +100,10 @@ class ChatPacer:
         self._next: dict[str, float] = {}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def wait(self, chat_id: str) -> None:
+    async def wait(self, chat_id: str, overall: GlobalPacer | None = None) -> None:
         if self.interval <= 0:
+            if overall is not None:
+                await overall.wait()
             return
         async with self._locks[chat_id]:
             loop = asyncio.get_running_loop()
@@ -73,6 +112,8 @@ class ChatPacer:
             if ready > now:
                 await asyncio.sleep(ready - now)
             self._next[chat_id] = max(ready, now) + self.interval
+            if overall is not None:
+                await overall.wait()
 
 
 def keyboard(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
@@ -98,6 +139,7 @@ class TelegramChannel:
         self.on_start = on_start
         self.config = config
         self.pacer = ChatPacer(config.per_chat_interval)
+        self.overall = GlobalPacer(config.global_rate)
         self.app: Application | None = None
 
     def build(self) -> Application:
@@ -106,7 +148,13 @@ class TelegramChannel:
             .token(self.config.token)
             .base_url(self.config.base_url)
             .base_file_url(self.config.base_file_url)
-            .rate_limiter(AIORateLimiter(max_retries=3))
+            # Overall pacing is ours (GlobalPacer); AIORateLimiter keeps group limits and retries.
+            # A 429 is not retried here: the reminder dispatcher pauses everything instead.
+            .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=0))
+            # One pooled connection (PTB's default) queues sends behind a slow one and
+            # then lets them out in a burst; enough connections keep the pacing intact.
+            .connection_pool_size(64)
+            .pool_timeout(30)
             .post_init(self._post_init)
             .build()
         )
@@ -206,6 +254,22 @@ class TelegramChannel:
             if sent is not None:
                 await self.conversation.remember_sent(incoming, reply, str(sent.message_id))
 
+    async def send_reminder(self, chat_id: str, reply: Outgoing) -> str | None:
+        """Send for the reminder dispatcher, translating Telegram's errors into its own."""
+        try:
+            sent = await self.send(int(chat_id), reply)
+        except RetryAfter as error:
+            raise RateLimited(_seconds(error.retry_after)) from error
+        except Forbidden as error:
+            raise Unreachable(str(error)) from error
+        except BadRequest as error:
+            if "chat not found" in str(error).lower():
+                raise Unreachable(str(error)) from error
+            raise
+        except (NetworkError, TimedOut) as error:
+            raise TemporaryFailure(str(error)) from error
+        return str(sent.message_id) if sent is not None else None
+
     async def send(
         self, chat_id: int, reply: Outgoing, *, reply_to: str | None = None
     ) -> Message | None:
@@ -215,7 +279,7 @@ class TelegramChannel:
         last: Message | None = None
         pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH) if reply.text else []
         for index, piece in enumerate(pieces):
-            await self.pacer.wait(str(chat_id))
+            await self.pacer.wait(str(chat_id), self.overall)
             markup = keyboard(reply) if index == len(pieces) - 1 else None
             last = await bot.send_message(
                 chat_id,
@@ -224,12 +288,12 @@ class TelegramChannel:
                 reply_to_message_id=int(reply_to) if reply_to and index == 0 else None,
             )
         if reply.document is not None:
-            await self.pacer.wait(str(chat_id))
+            await self.pacer.wait(str(chat_id), self.overall)
             last = await bot.send_document(
                 chat_id, InputFile(reply.document.data, filename=reply.document.filename)
             )
         if reply.photo is not None:
-            await self.pacer.wait(str(chat_id))
+            await self.pacer.wait(str(chat_id), self.overall)
             last = await bot.send_photo(
                 chat_id, InputFile(reply.photo.data, filename=reply.photo.filename)
             )

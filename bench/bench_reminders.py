@@ -1,0 +1,182 @@
+"""Benchmark: a storm of 5,000 reminders due at 08:00 for 2,000 people, sent through
+the real Telegram channel (python-telegram-bot over HTTP) to the local fake Bot API
+server enforcing Telegram's limits (30 messages/s overall, 1/s per private chat).
+
+Prints the messages per second achieved as a fraction of the limit, the 429s received,
+duplicates and lost reminders, and the process's peak memory. A measurement for
+``make bench``, not a pass/fail test. Target: ≥ 0.95 of the limit, no 429, no
+duplicate, nothing lost, < 200 MB.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter
+from datetime import datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from sqlalchemy import insert, select  # noqa: E402
+
+from bot.channels.telegram import TelegramChannel  # noqa: E402
+from bot.config import TelegramConfig  # noqa: E402
+from bot.reminders import ReminderService  # noqa: E402
+from handlers.context import Services  # noqa: E402
+from handlers.router import Conversation  # noqa: E402
+from models.db import open_database  # noqa: E402
+from models.outbox import SENT, OutboxItem  # noqa: E402
+from models.people import Identity, Membership, Organization, Person, Unit  # noqa: E402
+from models.plans import Plan, Section, Task, TaskUnit  # noqa: E402
+from scheduler.clock import Clock  # noqa: E402
+from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+
+PEOPLE, REMINDERS, LIMIT = 2000, 5000, 30.0
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+AT = datetime(2026, 3, 2, 8, 0, tzinfo=TZ)
+
+
+async def seed(sessions) -> None:  # noqa: ANN001
+    now = AT
+    async with sessions() as s, s.begin():
+        org = Organization(
+            name="Xã Thử Tải", timezone="Asia/Ho_Chi_Minh", created_at=now, planned_through=now
+        )
+        s.add(org)
+        await s.flush()
+        plan = Plan(organization_id=org.id, title="Kế hoạch thử tải", year=2026, imported_at=now)
+        s.add(plan)
+        await s.flush()
+        section = Section(plan_id=plan.id, numeral="I", title="Thử tải", order=0)
+        s.add(section)
+        await s.flush()
+        units = [
+            {
+                "organization_id": org.id,
+                "name": f"Đơn vị {i}",
+                "normalized_name": f"don vi {i}",
+                "aliases": [],
+            }
+            for i in range(PEOPLE)
+        ]
+        await s.execute(insert(Unit), units)
+        unit_ids = list(await s.scalars(select(Unit.id).order_by(Unit.id)))
+        await s.execute(
+            insert(Person),
+            [
+                {
+                    "display_name": f"Cán bộ {i}",
+                    "language": "vi",
+                    "created_at": now,
+                    "last_channel": "telegram",
+                }
+                for i in range(PEOPLE)
+            ],
+        )
+        person_ids = list(await s.scalars(select(Person.id).order_by(Person.id)))
+        await s.execute(
+            insert(Identity),
+            [
+                {
+                    "person_id": p,
+                    "channel": "telegram",
+                    "external_id": str(10_000 + i),
+                    "chat_id": str(10_000 + i),
+                }
+                for i, p in enumerate(person_ids)
+            ],
+        )
+        await s.execute(
+            insert(Membership),
+            [
+                {"person_id": p, "organization_id": org.id, "unit_id": u, "role": "officer"}
+                for p, u in zip(person_ids, unit_ids, strict=True)
+            ],
+        )
+        await s.execute(insert(Task), [
+            {"plan_id": plan.id, "section_id": section.id, "number": str(i + 1), "position": i, "content": f"Nhiệm vụ thử tải số {i + 1}",
+             "product": "Báo cáo", "deadline_text": "Trước ngày 10/03/2026", "deadline_kind": "due", "deadline_due": datetime(2026, 3, 9).date(),
+             "status": "not_started", "updated_at": now, "lead_note": "", "cooperating_note": "", "needs_review": False}
+            for i in range(REMINDERS)
+        ])  # fmt: skip
+        task_ids = list(await s.scalars(select(Task.id).order_by(Task.id)))
+        await s.execute(
+            insert(TaskUnit),
+            [
+                {"task_id": t, "unit_id": unit_ids[i % PEOPLE], "role": "lead", "position": 0}
+                for i, t in enumerate(task_ids)
+            ],
+        )
+        await s.execute(insert(OutboxItem), [
+            {"key": f"{t}:before_due:2026-03-09:-5:{person_ids[i % PEOPLE]}", "organization_id": org.id, "task_id": t, "kind": "before_due",
+             "occurrence": "2026-03-09:-5", "recipient_id": person_ids[i % PEOPLE], "send_at": now, "useful_until": datetime(2026, 3, 10, tzinfo=TZ),
+             "to_leaders": False, "state": "pending", "attempts": 0}
+            for i, t in enumerate(task_ids)
+        ])  # fmt: skip
+
+
+async def main() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        engine, sessions = await open_database(f"sqlite+aiosqlite:///{folder}/bench.sqlite3")
+        await seed(sessions)
+        clock = Clock.starting_at(AT)
+        services = Services(sessions=sessions, clock=clock)
+        # The fake server gets its own thread and event loop, as Telegram is another
+        # machine: its clock must not stall when the bot's loop is busy.
+        tg = FakeTelegram(global_rate=LIMIT, per_chat_rate=1.0)
+        server_loop = asyncio.new_event_loop()
+        thread = threading.Thread(target=server_loop.run_forever, daemon=True)
+        thread.start()
+        asyncio.run_coroutine_threadsafe(tg.start(), server_loop).result()
+        try:
+            config = TelegramConfig(
+                token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url
+            )
+            channel = TelegramChannel(Conversation(services), config)
+            app = channel.build()
+            await app.initialize()
+            service = ReminderService(services, {"telegram": channel.send_reminder})
+            started = time.perf_counter()
+            result = await service.dispatcher.tick()
+            while (
+                extra := await service.dispatcher.tick()
+            ).messages:  # retried rows, as the job would
+                result.messages += extra.messages
+            elapsed = time.perf_counter() - started
+            await app.shutdown()
+            times = sorted(tg.send_times)
+            per_chat = Counter(m.chat_id for m in tg.sent if m.method == "sendMessage")
+        finally:
+            asyncio.run_coroutine_threadsafe(tg.stop(), server_loop).result()
+            server_loop.call_soon_threadsafe(server_loop.stop)
+        async with sessions() as s:
+            states = Counter(await s.scalars(select(OutboxItem.state)))
+        await engine.dispose()
+    messages = len(times)
+    span = times[-1] - times[0] if messages > 1 else elapsed
+    rate = (messages - 1) / span if span > 0 else 0.0
+    duplicates = sum(n - 1 for n in per_chat.values() if n > 1)
+    lost = REMINDERS - states[SENT]
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(
+        f"Bão nhắc việc: {REMINDERS} lời nhắc cho {PEOPLE} người, gộp thành {result.messages} tin, qua Telegram (giả lập, giới hạn {LIMIT:.0f} tin/giây)"
+    )
+    print(
+        f"  tốc độ: {rate:.1f} tin/giây = {rate / LIMIT:.2f} giới hạn (mục tiêu ≥ 0.95) {'✓' if rate / LIMIT >= 0.95 else '✗'}"
+    )
+    print(f"  lỗi 429: {tg.requests_429} (mục tiêu 0) {'✓' if tg.requests_429 == 0 else '✗'}")
+    print(
+        f"  trùng: {duplicates}, thất lạc: {lost} (mục tiêu 0, 0) {'✓' if duplicates == 0 and lost == 0 else '✗'}"
+    )
+    print(f"  bộ nhớ đỉnh: {peak_mb:.0f} MB (mục tiêu < 200 MB) {'✓' if peak_mb < 200 else '✗'}")
+    print(f"  thời gian: {elapsed:.1f} s")
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

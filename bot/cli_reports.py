@@ -1,0 +1,78 @@
+"""``dondoc progress`` and ``dondoc report``: the figures in the Biểu mẫu 1 categories
+as of a date, and the result appendix written to a .docx or .xlsx file."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from bot.commands_cli import CliError, Emit, open_session, require_org
+from bot.config import Config
+from documents.report_docx import report_docx
+from documents.report_rows import (
+    build_report,
+    make_period,
+    report_as_of,
+    report_plan,
+    vn_number,
+)
+from documents.report_xlsx import report_xlsx
+from handlers.cmd_progress import progress_text
+from handlers.cmd_report import summary_text
+from handlers.task_view import format_date
+from models.progress import tally, task_facts
+from scheduler.clock import Clock
+
+
+async def progress(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
+        plan = await report_plan(session, org)
+        if plan is None:
+            raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+        as_of = args.as_of or clock.today(org.timezone)
+        result = tally(await task_facts(session, org, as_of=as_of, plan=plan), as_of)
+    title = f"Tiến độ {plan.title} — {org.name}, đến ngày {format_date(as_of)}:"
+    emit(args, result.to_json(), progress_text(title, result, show_units=True))
+    return 0
+
+
+async def report(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    out = Path(args.out)
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
+        plan = await report_plan(session, org)
+        if plan is None:
+            raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+        today = clock.today(org.timezone)
+        period = make_period(getattr(args, "period", None), plan.year, args.as_of or today)
+        as_of = args.as_of or report_as_of(period, today)
+        built = await build_report(
+            session, org, period=period, as_of=as_of, plan=plan, issued=today
+        )
+    assert built is not None  # the plan exists
+    data = report_docx(built) if args.format == "docx" else report_xlsx(built)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise CliError(f"Không ghi được tệp {out}: {exc.strerror}") from exc
+    t = built.progress.overall
+    emit(
+        args,
+        {
+            "out": str(out),
+            "format": args.format,
+            "title": built.title,
+            "as_of": as_of.isoformat(),
+            "total": t.total,
+            "done": t.done,
+            "rate": built.rate,
+        },
+        f"Đã ghi {out} ({vn_number(len(data))} byte).\n{summary_text(built)}",
+    )
+    return 0

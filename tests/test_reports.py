@@ -1,0 +1,421 @@
+"""The result appendix: results in words and reporting periods (table-driven), then end
+to end — statuses recorded through the conversation, /baocao on Telegram, the .docx and
+.xlsx read back cell by cell against the database, the .docx rendered to PDF by
+LibreOffice (A4 landscape pages), the CLI, officers, and text-only channels."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.cli import main as cli_main
+from documents.report_rows import HEADER, Period, make_period, report_as_of, result_text
+from handlers.cmd_report import parse_period
+from handlers.plan_import import import_plan_file
+from models.plan_store import find_organization
+from models.plans import Plan
+from models.progress import Reported, TaskFacts, tally, task_facts
+from models.queries import list_tasks
+from tests.conftest import BACKENDS, TZ
+from tests.harness import ORG, SAMPLE_DOCX, Harness, text_of
+
+D = date
+MARCH_END = D(2026, 3, 31)
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+TITLE = "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính 6 tháng đầu năm 2026"
+CONTINUING = "Đã thực hiện và tiếp tục thực hiện cả năm 2026"
+
+
+# ---------------------------------------------------------------- pure rules
+
+
+def _facts(status: str, kind: str = "due", due: date | None = MARCH_END, **more) -> TaskFacts:  # noqa: ANN003
+    start = more.pop("start", None)
+    return TaskFacts(1, "1", "I", (), status, kind, due, more.pop("done_on", None), start, None)
+
+
+def _said(status: str, text: str = "", **more) -> Reported:  # noqa: ANN003
+    return Reported(
+        status,
+        more.get("percent"),
+        more.get("reason"),
+        tuple(more.get("evidence", ())),
+        text,
+        D(2026, 3, 1),
+    )
+
+
+@dataclass(frozen=True)
+class Words:
+    name: str
+    facts: TaskFacts
+    reports: tuple[Reported, ...]
+    expected: str
+
+
+WORDS = [
+    Words("done with evidence", _facts("done", done_on=D(2026, 1, 9)),
+          (_said("done", "Hoàn thành, QĐ số 12", evidence=["QĐ số 12/QĐ-UBND ngày 09/01/2026"]),),
+          "Hoàn thành\n- QĐ số 12/QĐ-UBND ngày 09/01/2026"),
+    Words("evidence sent later as a note", _facts("done", done_on=D(2026, 1, 9)),
+          (_said("done", "Hoàn thành"), _said("note", "QĐ 12", evidence=["QĐ số 12/QĐ-UBND"])),
+          "Hoàn thành\n- QĐ số 12/QĐ-UBND"),
+    Words("not done with a reason", _facts("not_started"),
+          (_said("not_started", reason="chờ hướng dẫn của Sở Nội vụ"),),
+          "Chưa thực hiện.\nLý do: chờ hướng dẫn của Sở Nội vụ."),
+    Words("continuous carried out", _facts("in_progress", kind="continuous", due=None),
+          (_said("in_progress", "Đã tổ chức 2 hội nghị tuyên truyền"),),
+          f"{CONTINUING}\n- Đã tổ chức 2 hội nghị tuyên truyền"),
+    Words("whole year in progress, bare status", _facts("in_progress", kind="period", start=D(2026, 1, 1), due=D(2026, 12, 31)),
+          (_said("in_progress", "Đang thực hiện"),), CONTINUING),
+    Words("not applicable", _facts("not_applicable", kind="on_request", due=None),
+          (_said("not_applicable", "Chưa phát sinh hồ sơ"),), "Chưa phát sinh hồ sơ"),
+    Words("in progress with a percent", _facts("in_progress", due=D(2026, 12, 31)),
+          (_said("in_progress", "đang thực hiện 60%", percent=60),), "Đang thực hiện (đạt 60%)"),
+    Words("in progress past the deadline", _facts("in_progress"),
+          (_said("in_progress", "đang làm"),), "Đang thực hiện, chưa hoàn thành (quá hạn)\n- đang làm"),
+    Words("nothing reported, not yet due", _facts("not_started", due=D(2026, 12, 31)), (), "Chưa đến thời hạn thực hiện."),
+    Words("nothing reported, overdue", _facts("not_started"), (), "Chưa có báo cáo kết quả."),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", WORDS, ids=[w.name for w in WORDS])
+def test_result_in_words(case: Words) -> None:
+    assert result_text(case.facts, case.reports, 2026, D(2026, 6, 9)) == case.expected
+
+
+@pytest.mark.parametrize(
+    ("kind", "today", "quarter", "expected", "label", "end"),
+    [
+        (None, D(2026, 2, 10), None, "quy", "quý I năm 2026", D(2026, 3, 31)),
+        (None, D(2026, 6, 9), None, "6thang", "6 tháng đầu năm 2026", D(2026, 6, 30)),
+        (None, D(2026, 9, 8), None, "quy", "quý III năm 2026", D(2026, 9, 30)),
+        (None, D(2026, 12, 5), None, "nam", "năm 2026", D(2026, 12, 31)),
+        ("quy", D(2026, 11, 2), 3, "quy", "quý III năm 2026", D(2026, 9, 30)),
+        ("quy", D(2027, 1, 5), None, "quy", "quý IV năm 2026", D(2026, 12, 31)),
+        ("6thang", D(2026, 11, 2), None, "6thang", "6 tháng đầu năm 2026", D(2026, 6, 30)),
+    ],
+)
+def test_periods(kind, today, quarter, expected, label, end) -> None:  # noqa: ANN001
+    period = make_period(kind, 2026, today, quarter)
+    assert (period.kind, period.label, period.end) == (expected, label, end)
+    assert report_as_of(period, today) == min(today, end)
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [("", (None, None)), ("quy", ("quy", None)), ("quý III", ("quy", 3)), ("quy2", ("quy", 2)),
+     ("6thang", ("6thang", None)), ("6 tháng", ("6thang", None)), ("năm", ("nam", None)),
+     ("cả năm", ("nam", None)), ("tuần", None)],
+)  # fmt: skip
+def test_parse_period(args: str, expected: tuple | None) -> None:
+    assert parse_period(args) == expected
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    await harness.register("trinh", "leader")
+    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    return harness
+
+
+STORY = [
+    (datetime(2026, 1, 9, 10, tzinfo=TZ), "lan", "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026"),
+    (datetime(2026, 3, 9, 10, tzinfo=TZ), "lan", "/capnhat 2 Đang thực hiện, đã ban hành Kế hoạch số 15/KH-UBND ngày 20/01/2026"),
+    (datetime(2026, 3, 9, 11, tzinfo=TZ), "trinh", "/capnhat 16 Chưa thực hiện, lý do: chờ hướng dẫn của Sở Nội vụ"),
+    (datetime(2026, 3, 9, 12, tzinfo=TZ), "lan", "/capnhat 7 Chưa phát sinh hồ sơ"),
+    (datetime(2026, 3, 9, 13, tzinfo=TZ), "trinh", "/capnhat 18 Đã thực hiện, tổ chức 2 hội nghị tuyên truyền"),
+    (datetime(2026, 4, 9, 10, tzinfo=TZ), "lan", "/capnhat 6 Hoàn thành"),
+]  # fmt: skip
+EXPECTED = {
+    "1": lambda r: r == "Hoàn thành\n- QĐ số 12/QĐ-UBND ngày 09/01/2026",
+    "2": lambda r: r.startswith(CONTINUING) and "Kế hoạch số 15/KH-UBND ngày 20/01/2026" in r,
+    "16": lambda r: r == "Chưa thực hiện.\nLý do: chờ hướng dẫn của Sở Nội vụ.",
+    "7": lambda r: r == "Chưa phát sinh hồ sơ",
+    "18": lambda r: r.startswith(CONTINUING) and "tổ chức 2 hội nghị" in r,
+    "6": lambda r: r.startswith("Hoàn thành"),
+    "17": lambda r: r == "Chưa có báo cáo kết quả.",  # Quý I, nobody reported
+    "36": lambda r: r == "Chưa đến thời hạn thực hiện.",  # Tháng 10/2026
+}
+
+
+async def tell_story(bot: Harness) -> None:
+    for moment, user, text in STORY:
+        bot.clock.move_to(moment)
+        reply = text_of(await bot.say(user, text))
+        assert "Đã ghi nhận" in reply, reply
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+
+
+async def expected_rows(bot: Harness, *, lead_unit: str | None = None) -> list[tuple[str, ...]]:
+    """The table as the database says it should be: section rows and task rows."""
+    async with bot.sessions() as session:
+        org = await find_organization(session, ORG)
+        tasks = await list_tasks(session, org, roles=("lead",))
+    rows, section = [], None
+    for task in tasks:
+        leads = [u.name for u in task.units("lead")]
+        if lead_unit and lead_unit not in leads:
+            continue
+        if task.section_id != section:
+            section = task.section_id
+            rows.append((f"{task.section.numeral}. {task.section.title}",))
+        rows.append(
+            (
+                task.number,
+                " ".join(task.content.split()),
+                "; ".join(leads) or task.lead_note,
+                task.deadline_text,
+            )
+        )
+    return rows
+
+
+def docx_rows(data: bytes) -> list[tuple[str, ...]]:
+    table = Document(BytesIO(data)).tables[1]
+    rows = []
+    for row in table.rows[1:]:
+        cells = row.cells
+        if len({id(c._tc) for c in cells}) == 1:  # a merged section row
+            rows.append((cells[0].text,))
+        else:
+            rows.append(tuple(c.text for c in cells))
+    return rows
+
+
+def check_against_database(
+    rows: list[tuple[str, ...]], expected: list[tuple[str, ...]]
+) -> dict[str, str]:
+    assert len(rows) == len(expected)
+    results = {}
+    for got, want in zip(rows, expected, strict=True):
+        if len(want) == 1:
+            assert got == want
+            continue
+        number, content, lead, deadline = want
+        assert (got[0], got[1], got[2], got[4]) == (number, content, lead, deadline)
+        results[number] = got[5]
+    for number, ok in EXPECTED.items():
+        if number in results:
+            assert ok(results[number]), (number, results[number])
+    return results
+
+
+async def figures(bot: Harness, day: date) -> tuple[int, int]:
+    async with bot.sessions() as session:
+        org = await find_organization(session, ORG)
+        result = tally(await task_facts(session, org, as_of=day), day).overall
+    return result.total, result.done
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness) -> None:
+    await tell_story(bot)
+    replies = await bot.say("trinh", "/baocao")
+    assert len(replies) == 2
+    summary, excel = replies
+    assert TITLE in summary.text and "số liệu đến ngày 09/06/2026" in summary.text
+    assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in summary.text
+    assert summary.document is not None and summary.document.filename.endswith("-6thang-2026.docx")
+    assert excel.document is not None and excel.document.filename.endswith(".xlsx")
+    assert await figures(bot, D(2026, 6, 9)) == (39, 4)
+    expected = await expected_rows(bot)
+
+    # The Word file.
+    data = summary.document.data
+    document = Document(BytesIO(data))
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert abs(section.page_width - Cm(29.7)) < Cm(0.05) and abs(section.page_height - Cm(21)) < Cm(
+        0.05
+    )
+    assert all(
+        abs(m - Cm(2)) < Cm(0.05)
+        for m in (section.left_margin, section.right_margin, section.top_margin)
+    )
+    normal = document.styles["Normal"]
+    assert normal.font.name == "Times New Roman" and normal.font.size == Pt(13)
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "Times New Roman"
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "PHỤ LỤC" in text and TITLE in text and "4/39 = 10,3%" in text
+    heading = document.tables[0]
+    assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in heading.cell(0, 1).text
+    assert "XÃ NGUYỄN BÌNH KHIÊM" in heading.cell(0, 0).text
+    table = document.tables[1]
+    assert tuple(c.text for c in table.rows[0].cells) == HEADER
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
+    rows = docx_rows(data)
+    assert rows[0] == ("I. Chỉ đạo điều hành, kiểm tra và tuyên truyền",)
+    docx_results = check_against_database(rows, expected)
+
+    # The Excel file: the same table, and Biểu mẫu 1.
+    book = load_workbook(BytesIO(excel.document.data))
+    sheet = book["Kết quả thực hiện"]
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$6:$6"
+    assert tuple(c.value for c in sheet[6]) == HEADER
+    xlsx_rows = []
+    for row in sheet.iter_rows(min_row=7, values_only=True):
+        cells = tuple("" if v is None else str(v) for v in row)
+        xlsx_rows.append(cells[:1] if not any(cells[1:]) else cells)
+    assert check_against_database(xlsx_rows, expected) == docx_results
+    form = {row[0]: row for row in book["Biểu mẫu 1"].iter_rows(min_row=7, values_only=True)}
+    assert form["2."][3] == "4/39 = 10,3%"
+    assert (form["2.1."][3], form["2.2."][3]) == (39, 4)
+    assert form["4.1."][3] is None and "Chưa có danh sách" in form["4.1."][4]
+    by_unit = {row[0]: row for row in book["Theo đơn vị"].iter_rows(min_row=7, values_only=True)}
+    assert by_unit["Phòng Văn hóa - Xã hội"][1] == 16
+
+
+async def test_city_assigned_tasks_fill_form_row_4(bot: Harness) -> None:
+    async with bot.sessions() as session, session.begin():
+        await import_plan_file(
+            session, data=SAMPLE_DOCX.read_bytes(), filename="giao.docx", organization=ORG,
+            now=bot.clock.now() - timedelta(days=1), title="Nhiệm vụ UBND thành phố giao năm 2026", year=2026,
+        )  # fmt: skip
+    await tell_story(bot)
+    replies = await bot.say("trinh", "/baocao 6thang")
+    form = {
+        r[0]: r
+        for r in load_workbook(BytesIO(replies[1].document.data))["Biểu mẫu 1"].iter_rows(
+            min_row=7, values_only=True
+        )
+    }
+    async with bot.sessions() as session:
+        org = await find_organization(session, ORG)
+        city = await session.scalar(select(Plan).where(Plan.title.like("Nhiệm vụ UBND%")))
+        t = tally(
+            await task_facts(session, org, as_of=D(2026, 6, 9), plan=city), D(2026, 6, 9)
+        ).overall
+    assert form["4.1."][3] == 39 == t.total
+    assert (form["4.1.1."][3], form["4.1.2."][3], form["4.1.3."][3]) == (0, 0, t.counts["overdue"])
+    assert t.counts["overdue"] > 0
+    assert (
+        form["2.1."][3] == 39 and form["2."][3] == "4/39 = 10,3%"
+    )  # the CCHC plan, not the city list
+
+
+def page_sizes(pdf: Path) -> list[tuple[float, float]]:
+    if shutil.which("pdfinfo"):
+        out = subprocess.run(
+            ["pdfinfo", "-f", "1", "-l", "999", str(pdf)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        return [
+            (float(w), float(h))
+            for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)
+        ]
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
+    return [(float(w), float(h)) for w, h in boxes]
+
+
+@pytest.mark.skipif(
+    SOFFICE is None,
+    reason="LibreOffice (soffice) is not installed; .ci/run installs libreoffice-writer-nogui",
+)
+async def test_docx_renders_to_landscape_a4_pdf(bot: Harness, tmp_path: Path) -> None:
+    await tell_story(bot)
+    docx = (await bot.say("trinh", "/baocao"))[0].document
+    path = tmp_path / docx.filename
+    path.write_bytes(docx.data)
+    command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(tmp_path), str(path)]  # fmt: skip
+    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, timeout=240)
+    pdf = path.with_suffix(".pdf")
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    sizes = page_sizes(pdf)
+    assert len(sizes) >= 2  # 39 tasks do not fit on one page
+    for width, height in sizes:
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+
+
+async def test_cli_report_writes_files(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    await tell_story(bot)
+    url = bot.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    out = tmp_path / "phu-luc.xlsx"
+    argv = [
+        "report",
+        "--db",
+        url,
+        "--org",
+        ORG,
+        "--format",
+        "xlsx",
+        "--out",
+        str(out),
+        "--as-of",
+        "2026-06-09",
+    ]
+    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in capsys.readouterr().out
+    form = {
+        r[0]: r for r in load_workbook(out)["Biểu mẫu 1"].iter_rows(min_row=7, values_only=True)
+    }
+    assert (form["2.1."][3], form["2.2."][3]) == (39, 4)
+    docx = tmp_path / "phu-luc.docx"
+    argv = [
+        "report",
+        "--db",
+        url,
+        "--org",
+        ORG,
+        "--format",
+        "docx",
+        "--out",
+        str(docx),
+        "--as-of",
+        "2026-03-31",
+        "--json",
+    ]
+    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert '"rate": "3/39 = 7,7%"' in capsys.readouterr().out  # task 6 was done on 09/04
+    assert "quý I năm 2026" in "\n".join(p.text for p in Document(docx).paragraphs)
+
+
+async def test_officer_gets_own_units_tasks(bot: Harness) -> None:
+    await tell_story(bot)
+    replies = await bot.say("lan", "/baocao quy2")
+    assert "Phòng Văn hóa - Xã hội" in replies[0].text
+    data = replies[0].document.data
+    assert "Đơn vị: Phòng Văn hóa - Xã hội" in "\n".join(
+        p.text for p in Document(BytesIO(data)).paragraphs
+    )
+    check_against_database(
+        docx_rows(data), await expected_rows(bot, lead_unit="Phòng Văn hóa - Xã hội")
+    )
+
+
+async def test_text_channels_get_the_summary_and_the_way_to_the_file(bot: Harness) -> None:
+    await tell_story(bot)
+    bot.channel = "zalo"  # another channel is another account: register it
+    await bot.register("trinh-zalo", "leader")
+    replies = await bot.say("trinh-zalo", "/baocao")
+    assert len(replies) == 1 and replies[0].document is None
+    assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in replies[0].text
+    assert "Telegram" in replies[0].text and f'dondoc report --org "{ORG}"' in replies[0].text
+    assert "Chưa rõ kỳ báo cáo" in text_of(await bot.say("trinh-zalo", "/baocao tuần"))
+    assert "/dangky" in text_of(await bot.say("stranger", "/baocao"))
+
+
+def test_period_title() -> None:
+    assert Period("quy", 2026, 3).label == "quý III năm 2026"
