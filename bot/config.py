@@ -45,6 +45,19 @@ class TelegramConfig:
 
 
 @dataclass
+class ZaloConfig:
+    token: str = ""
+    base_url: str = "https://bot-api.zaloplatforms.com"
+    mode: str = "polling"  # "polling" | "webhook"
+    webhook_url: str = ""  # the public HTTPS address (your proxy); set with setWebhook at start
+    webhook_secret: str = ""  # 8-256 characters; Zalo sends it back in X-Bot-Api-Secret-Token
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: int = 8444
+    webhook_path: str = "/zalo/webhook"
+    poll_timeout: int = 30
+
+
+@dataclass
 class RemindersConfig:
     send_time: time = time(8, 0)
     before_due: list[int] = field(default_factory=lambda: [7, 3, 1])
@@ -75,6 +88,7 @@ class Config:
     database: DatabaseConfig = field(default_factory=DatabaseConfig)
     organization: OrganizationConfig = field(default_factory=OrganizationConfig)
     telegram: TelegramConfig = field(default_factory=TelegramConfig)
+    zalo: ZaloConfig = field(default_factory=ZaloConfig)
     reminders: RemindersConfig = field(default_factory=RemindersConfig)
     calendar: CalendarConfig = field(default_factory=CalendarConfig)
     path: Path | None = None
@@ -106,6 +120,28 @@ def _fill(target: Any, data: dict[str, Any], where: str) -> None:
             setattr(target, key, _coerce(value, hints[key], f"{where} {key}"))
 
 
+def _check(config: Config) -> None:
+    for name, section in (("telegram", config.telegram), ("zalo", config.zalo)):
+        if section.mode not in ("polling", "webhook"):
+            raise ConfigError(
+                f'[{name}] mode phải là "polling" hoặc "webhook", không phải «{section.mode}»'
+            )
+    if (
+        config.zalo.token
+        and config.zalo.mode == "webhook"
+        and not 8 <= len(config.zalo.webhook_secret) <= 256
+    ):
+        raise ConfigError("[zalo] webhook_secret phải dài 8–256 ký tự khi dùng chế độ webhook")
+    if (
+        config.telegram.token
+        and config.telegram.mode == "webhook"
+        and not config.telegram.webhook_secret
+    ):
+        raise ConfigError("[telegram] cần webhook_secret khi dùng chế độ webhook")
+    if not 0 < config.reminders.dispatch_interval <= 30:
+        raise ConfigError("[reminders] dispatch_interval phải từ 1 đến 30 giây")
+
+
 def load_config(path: str | Path | None = None) -> Config:
     """Read ``path``, else ``$DONDOC_CONFIG``, else defaults; then the environment."""
     config = Config()
@@ -123,4 +159,6 @@ def load_config(path: str | Path | None = None) -> Config:
     env = os.environ
     config.database.url = env.get("DONDOC_DATABASE_URL", config.database.url)
     config.telegram.token = env.get("DONDOC_TELEGRAM_TOKEN", config.telegram.token)
+    config.zalo.token = env.get("DONDOC_ZALO_TOKEN", config.zalo.token)
+    _check(config)
     return config

@@ -1,14 +1,20 @@
-"""``dondoc run``: start the configured channels over one database and one clock, and
-stop cleanly on Ctrl-C or SIGTERM. The token is never logged (httpx logs request URLs,
-which contain it, so its logger is kept at WARNING)."""
+"""``dondoc run``: start the configured channels (Telegram, Zalo, or both) over one
+database, one clock and one reminder scheduler, and stop cleanly on Ctrl-C or SIGTERM.
+
+The scheduler starts from the channels' lifecycle (Telegram's post_init), never at
+import. Tokens are never logged: httpx logs request URLs, which contain them, so its
+loggers are kept at WARNING.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 
 from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
 from bot.config import Config
 from bot.reminders import ReminderService
 from bot.wiring import build_services
@@ -23,37 +29,24 @@ def configure_logging() -> None:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
 
 
-async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
-    configure_logging()
-    if not config.telegram.token:
-        log.error(
-            "Chưa có token Telegram: đặt DONDOC_TELEGRAM_TOKEN hoặc [telegram] token trong tệp cấu hình."
-        )
-        return 2
-    engine, sessions = await open_database(config.database.url)
-    services = build_services(config, clock, sessions)
-    conversation = Conversation(services)
-    reminders = ReminderService(services, {}, interval=config.reminders.dispatch_interval)
-    channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
-    reminders.senders["telegram"] = channel.send_reminder
-    app = channel.build()
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            loop.add_signal_handler(sig, stop.set)
-        except (NotImplementedError, RuntimeError):
-            pass
-    try:
+class TelegramRunner:
+    """The Telegram channel's lifecycle: initialize, post_init (menu, scheduler), start,
+    polling or webhook; and the reverse."""
+
+    def __init__(self, channel: TelegramChannel, config: Config) -> None:
+        self.channel, self.config = channel, config.telegram
+        self.app = channel.build()
+
+    async def start(self) -> None:
+        app, tg = self.app, self.config
         await app.initialize()
         if app.post_init:
             await app.post_init(app)
         await app.start()
-        tg = config.telegram
         if tg.mode == "webhook":
             await app.updater.start_webhook(
                 listen=tg.webhook_listen,
@@ -63,14 +56,54 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
             )
         else:
             await app.updater.start_polling(drop_pending_updates=False)
-        log.info("dondoc đang chạy (%s)", tg.mode)
-        await stop.wait()
-    finally:
-        reminders.stop()
+
+    async def stop(self) -> None:
+        app = self.app
         if app.updater and app.updater.running:
             await app.updater.stop()
         if app.running:
             await app.stop()
         await app.shutdown()
+
+
+async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
+    configure_logging()
+    if not config.telegram.token and not config.zalo.token:
+        log.error(
+            "Chưa có token: đặt DONDOC_TELEGRAM_TOKEN (hoặc [telegram] token) và/hoặc "
+            "DONDOC_ZALO_TOKEN (hoặc [zalo] token) trong tệp cấu hình."
+        )
+        return 2
+    engine, sessions = await open_database(config.database.url)
+    services = build_services(config, clock, sessions)
+    conversation = Conversation(services)
+    reminders = ReminderService(services, {}, interval=config.reminders.dispatch_interval)
+    telegram = zalo = None
+    if config.telegram.token:
+        channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
+        reminders.senders["telegram"] = channel.send_reminder
+        telegram = TelegramRunner(channel, config)
+    if config.zalo.token:
+        zalo = ZaloChannel(conversation, config.zalo)
+        reminders.senders["zalo"] = zalo.send_reminder
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(sig, stop.set)
+    try:
+        if telegram is not None:
+            await telegram.start()  # its post_init starts the reminder scheduler
+        if zalo is not None:
+            await zalo.start()
+        reminders.start()  # no-op if Telegram's lifecycle already started it
+        log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
+        await stop.wait()
+    finally:
+        reminders.stop()
+        if zalo is not None:
+            await zalo.stop()
+        if telegram is not None:
+            await telegram.stop()
         await engine.dispose()
     return 0

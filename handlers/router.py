@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 from handlers import (
     cmd_admin,
     cmd_extension,
+    cmd_link,
     cmd_progress,
     cmd_register,
     cmd_report,
@@ -49,6 +50,8 @@ COMMANDS: dict[str, Handler] = {
     "giahan": cmd_status.extension_command,
     "hoantac": cmd_status.undo_command,
     "tiendo": cmd_progress.progress,
+    "lienket": cmd_link.link,
+    "kenh": cmd_link.choose_channel,
     "duyet": cmd_extension.approve_command,
     "tuchoi": cmd_extension.reject_command,
     "baocao": cmd_report.report,

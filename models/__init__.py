@@ -2,6 +2,7 @@
 
 from models.base import Base
 from models.conversation import ChatState, SentMessage
+from models.linking import LinkCode
 from models.outbox import OutboxItem
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
@@ -12,6 +13,7 @@ __all__ = [
     "SentMessage",
     "Identity",
     "Invite",
+    "LinkCode",
     "Membership",
     "Organization",
     "OutboxItem",

@@ -111,6 +111,7 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
         .options(
             selectinload(Person.memberships).selectinload(Membership.organization),
             selectinload(Person.memberships).selectinload(Membership.unit),
+            selectinload(Person.identities),
         )
     )
 
@@ -142,4 +143,20 @@ async def get_or_create_person(
         await session.flush()
         person = await find_person(session, channel, external_id)
         assert person is not None
+    return person
+
+
+async def reload_person(session: AsyncSession, person_id: int) -> Person:
+    """The person with memberships and identities read afresh (after a merge)."""
+    person = await session.scalar(
+        select(Person)
+        .where(Person.id == person_id)
+        .options(
+            selectinload(Person.memberships).selectinload(Membership.organization),
+            selectinload(Person.memberships).selectinload(Membership.unit),
+            selectinload(Person.identities),
+        )
+        .execution_options(populate_existing=True)
+    )
+    assert person is not None
     return person

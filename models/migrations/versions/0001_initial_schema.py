@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-23 13:42:20.915031
+Create Date: 2026-11-23 14:03:51.163690
 """
 
 from __future__ import annotations
@@ -56,6 +56,21 @@ def upgrade() -> None:
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_identity")),
         sa.UniqueConstraint("channel", "external_id", name=op.f("uq_identity_channel_external_id")),
+    )
+    op.create_table(
+        "link_code",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("code", sa.String(length=16), nullable=False),
+        sa.Column("person_id", sa.Integer(), nullable=False),
+        sa.Column("expires_at", models.base.UTCDateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["person_id"],
+            ["person.id"],
+            name=op.f("fk_link_code_person_id_person"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_link_code")),
+        sa.UniqueConstraint("code", name=op.f("uq_link_code_code")),
     )
     op.create_table(
         "plan",
@@ -368,6 +383,7 @@ def downgrade() -> None:
     op.drop_table("invite")
     op.drop_table("unit")
     op.drop_table("plan")
+    op.drop_table("link_code")
     op.drop_table("identity")
     op.drop_table("person")
     op.drop_table("organization")
