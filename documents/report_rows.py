@@ -28,9 +28,7 @@ from models.progress import (
     Tally,
     TaskFacts,
     classify,
-    current_plans,
     has_deadline,
-    is_city_assigned,
     is_ongoing,
     plan_facts,
     quarter_end,
@@ -40,7 +38,7 @@ from models.progress import (
     task_facts,
     whole_year,
 )
-from models.queries import list_tasks, plans_of_year
+from models.queries import current_plans, is_city_assigned, list_tasks, plans_of_year
 from models.unit_names import fold
 
 # Biểu mẫu 1 wording, in the order the chart stacks them.

@@ -11,6 +11,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -116,6 +117,8 @@ class StatusUpdate(Base):
     """
 
     __tablename__ = "status_update"
+    # Progress as of a date reads each task's newest status rows.
+    __table_args__ = (Index("ix_status_update_task_kind_time", "task_id", "kind", "created_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"), index=True)

@@ -39,7 +39,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
-from models.unit_names import fold
+from models.queries import current_plans
 
 CATEGORIES = (
     "done_on_time",
@@ -123,12 +123,6 @@ def quarter_end(year: int, quarter: int) -> date:
 def in_scope(facts: TaskFacts, until: date) -> bool:
     """Whether a task counts in a report that ends on ``until`` (a quarter's end)."""
     return is_ongoing(facts) or facts.due is None or facts.due <= until
-
-
-def is_city_assigned(title: str) -> bool:
-    """A plan listing tasks assigned by the city ("Nhiệm vụ UBND thành phố giao …")."""
-    words = f" {' '.join(fold(title).split())} "
-    return " giao " in words and any(w in words for w in (" thanh pho ", " tinh ", " cap tren "))
 
 
 @dataclass
@@ -369,22 +363,6 @@ async def plan_facts(
             )
         )
     return out
-
-
-async def current_plans(session: AsyncSession, org_ids: Sequence[int]) -> dict[int, int]:
-    """Organization id → id of its current plan: the newest (year, then import) that is
-    not a list of city-assigned tasks, else the newest."""
-    rows = await session.execute(
-        select(Plan.organization_id, Plan.id, Plan.title, Plan.year, Plan.imported_at).where(
-            Plan.organization_id.in_(list(org_ids))
-        )
-    )
-    best: dict[int, tuple[tuple[bool, int, datetime], int]] = {}
-    for org_id, plan_id, title, year, imported in rows:
-        key = (not is_city_assigned(title), year, imported)
-        if org_id not in best or key > best[org_id][0]:
-            best[org_id] = (key, plan_id)
-    return {org_id: plan_id for org_id, (_, plan_id) in best.items()}
 
 
 async def task_facts(

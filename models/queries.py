@@ -4,6 +4,7 @@ task by its number, a task's history, and the evidence recorded for it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
+from models.unit_names import fold
 
 
 def _task_query():  # noqa: ANN202 - a Select of Task
@@ -22,12 +24,31 @@ def _task_query():  # noqa: ANN202 - a Select of Task
 
 
 async def latest_plan(session: AsyncSession, org: Organization) -> Plan | None:
-    return await session.scalar(
-        select(Plan)
-        .where(Plan.organization_id == org.id)
-        .order_by(Plan.year.desc(), Plan.imported_at.desc())
-        .limit(1)
+    """The organization's current plan (see ``current_plans``)."""
+    plan_id = (await current_plans(session, [org.id])).get(org.id)
+    return await session.get(Plan, plan_id) if plan_id is not None else None
+
+
+def is_city_assigned(title: str) -> bool:
+    """A plan listing tasks assigned by the city ("Nhiệm vụ UBND thành phố giao …")."""
+    words = f" {' '.join(fold(title).split())} "
+    return " giao " in words and any(w in words for w in (" thanh pho ", " tinh ", " cap tren "))
+
+
+async def current_plans(session: AsyncSession, org_ids: Sequence[int]) -> dict[int, int]:
+    """Organization id → id of its current plan: the newest (year, then import) that is
+    not a list of city-assigned tasks, else the newest."""
+    rows = await session.execute(
+        select(Plan.organization_id, Plan.id, Plan.title, Plan.year, Plan.imported_at).where(
+            Plan.organization_id.in_(list(org_ids))
+        )
     )
+    best: dict[int, tuple[tuple[bool, int, datetime], int]] = {}
+    for org_id, plan_id, title, year, imported in rows:
+        key = (not is_city_assigned(title), year, imported)
+        if org_id not in best or key > best[org_id][0]:
+            best[org_id] = (key, plan_id)
+    return {org_id: plan_id for org_id, (_, plan_id) in best.items()}
 
 
 async def list_tasks(

@@ -21,13 +21,13 @@ from models.progress import (
     TaskFacts,
     classify,
     in_scope,
-    is_city_assigned,
     is_ongoing,
     quarter_end,
     rate_text,
     tally,
     task_facts,
 )
+from models.queries import is_city_assigned
 from tests.conftest import BACKENDS, TZ
 from tests.harness import ORG, Harness, text_of
 
