@@ -19,7 +19,7 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP) $@
 
-demo: $(STAMP)
+demo: $(STAMP) locales-compile
 	$(BIN)/dondoc demo
 
 test: $(DEVSTAMP)
@@ -31,8 +31,8 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
 locales: $(DEVSTAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ -o locales/messages.pot bot handlers scheduler documents
-	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-wrap --sort-by-file -o locales/messages.pot bot handlers scheduler documents models
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap --no-fuzzy-matching
 	$(MAKE) locales-compile
 
 locales-compile: $(STAMP)
