@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint locales bench sample clean
+.PHONY: demo test lint locales locales-compile bench sample clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -36,7 +36,7 @@ locales: $(DEVSTAMP)
 	$(MAKE) locales-compile
 
 locales-compile: $(STAMP)
-	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -q -d locales -D messages; fi
+	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d locales -D messages >/dev/null; fi
 
 bench: $(DEVSTAMP)
 	@if [ -d bench ] && ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b; done; else echo "no benchmarks yet"; fi
