@@ -226,7 +226,10 @@ async def plan_organization(
     calendar: WorkCalendar,
 ) -> int:
     """Plan every task of the organization's current plan; returns the new rows."""
-    since = org.planned_through or now
+    zone = ZoneInfo(org.timezone)
+    # The first run owes today's reminders too (a plan imported at 10:00 still gets the
+    # 08:00 ones), but nothing from before today.
+    since = org.planned_through or datetime.combine(now.astimezone(zone).date(), time(0, 0), tzinfo=zone)
     plan = await latest_plan(session, org)
     if plan is None:
         org.planned_through = now
@@ -235,7 +238,6 @@ async def plan_organization(
     added = 0
     for task in await list_tasks(session, org, plan=plan):
         added += await plan_task(session, task, org, people, now, settings, calendar, since)
-    zone = ZoneInfo(org.timezone)
     digests = [
         Owed(
             org.id,
