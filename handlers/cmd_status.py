@@ -68,84 +68,45 @@ async def apply_reading(request: Request, task: Task, reading: StatusReading) ->
     if incoming.attachment is not None:
         attachment = incoming.attachment.ref or incoming.attachment.filename
         evidence.append(_("Tệp đính kèm: {name}").format(name=incoming.attachment.filename))
-    if not may_update(request, task):
-        await status_store.record(
-            request.session,
-            task,
-            request.person,
-            kind="note",
-            text=reading.text,
-            now=request.now,
-            attachment=attachment,
-            channel=incoming.channel,
-        )
-        return [
-            Outgoing(
-                _(
-                    "Nhiệm vụ {number} do đơn vị khác chủ trì nên anh/chị không cập nhật được tình trạng; tôi đã lưu nội dung này thành ghi chú của nhiệm vụ."
-                ).format(number=task.number),
-                task_id=task.id,
-            )
-        ]
-    if reading.status == "unknown":
-        update = await status_store.record(
-            request.session,
-            task,
-            request.person,
-            kind="note",
-            text=reading.text,
-            now=request.now,
-            attachment=attachment,
-            evidence=evidence,
-            channel=incoming.channel,
-        )
-        text = _(
-            "Tôi đã lưu nội dung này thành ghi chú của nhiệm vụ {number}, nhưng chưa hiểu tình trạng."
-        ).format(number=task.number)
-        return [
-            Outgoing(
-                text + "\n" + choices_text(),
-                buttons=status_buttons(task) + undo_button(update),
-                task_id=task.id,
-            )
-        ]
-    if reading.status == "extension":
-        update = await status_store.record(
-            request.session,
-            task,
-            request.person,
-            kind="extension_request",
-            text=reading.text,
-            now=request.now,
-            reason=reading.reason,
-            until=reading.until,
-            evidence=evidence,
-            attachment=attachment,
-            channel=incoming.channel,
-        )
-        await notify_leaders(request.session, task, update, request.now)
-        text = (
-            recorded_text(task, reading) + " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
-        )
-        return [Outgoing(text, buttons=undo_button(update), task_id=task.id)]
+    allowed = may_update(request, task)
+    if not allowed or reading.status == "unknown":
+        kind = "note"  # kept on the task, whatever it says
+    else:
+        kind = "extension_request" if reading.status == "extension" else "status"
     update = await status_store.record(
         request.session,
         task,
         request.person,
-        kind="status",
+        kind=kind,
         text=reading.text,
         now=request.now,
-        status=reading.status,
-        percent=reading.percent,
-        reason=reading.reason,
+        status=reading.status if kind == "status" else None,
+        percent=reading.percent if kind == "status" else None,
+        reason=reading.reason if kind != "note" else None,
+        until=reading.until if kind == "extension_request" else None,
         evidence=evidence,
         attachment=attachment,
         channel=incoming.channel,
     )
-    await replan_task(
-        request.session, task, request.now, request.services.planning, request.services.calendar
-    )
-    return [Outgoing(recorded_text(task, reading), buttons=undo_button(update), task_id=task.id)]
+    if not allowed:
+        text = _(
+            "Nhiệm vụ {number} do đơn vị khác chủ trì nên anh/chị không cập nhật được tình trạng; tôi đã lưu nội dung này thành ghi chú của nhiệm vụ."
+        ).format(number=task.number)
+        return [Outgoing(text, task_id=task.id)]
+    if kind == "note":
+        text = _(
+            "Tôi đã lưu nội dung này thành ghi chú của nhiệm vụ {number}, nhưng chưa hiểu tình trạng."
+        ).format(number=task.number)
+        buttons = status_buttons(task) + undo_button(update)
+        return [Outgoing(text + "\n" + choices_text(), buttons=buttons, task_id=task.id)]
+    text = recorded_text(task, reading)
+    if kind == "extension_request":
+        await notify_leaders(request.session, task, update, request.now)
+        text += " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
+    else:
+        services = request.services
+        await replan_task(request.session, task, request.now, services.planning, services.calendar)
+    return [Outgoing(text, buttons=undo_button(update), task_id=task.id)]
 
 
 async def free_text(request: Request) -> list[Outgoing]:
