@@ -11,10 +11,11 @@ duplicate, nothing lost, < 200 MB.
 from __future__ import annotations
 
 import asyncio
+import json
 import resource
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 from collections import Counter
 from datetime import datetime
@@ -35,7 +36,6 @@ from models.outbox import SENT, OutboxItem  # noqa: E402
 from models.people import Identity, Membership, Organization, Person, Unit  # noqa: E402
 from models.plans import Plan, Section, Task, TaskUnit  # noqa: E402
 from scheduler.clock import Clock  # noqa: E402
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
 PEOPLE, REMINDERS, LIMIT = 2000, 5000, 30.0
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -127,41 +127,37 @@ async def main() -> None:
         await seed(sessions)
         clock = Clock.starting_at(AT)
         services = Services(sessions=sessions, clock=clock)
-        # The fake server gets its own thread and event loop, as Telegram is another
-        # machine: its clock must not stall when the bot's loop is busy.
-        tg = FakeTelegram(global_rate=LIMIT, per_chat_rate=1.0)
-        server_loop = asyncio.new_event_loop()
-        thread = threading.Thread(target=server_loop.run_forever, daemon=True)
-        thread.start()
-        asyncio.run_coroutine_threadsafe(tg.start(), server_loop).result()
+        # The fake server runs in a process of its own, as Telegram is another machine:
+        # its flood-control clock must not stall when the bot's process is busy.
+        server = subprocess.Popen(
+            [sys.executable, str(Path(__file__).with_name("fake_telegram_process.py")), "--global-rate", str(LIMIT)],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+        )  # fmt: skip
         try:
-            config = TelegramConfig(
-                token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url
-            )
+            urls = json.loads(server.stdout.readline())
+            config = TelegramConfig(token=urls["token"], base_url=urls["base_url"], base_file_url=urls["base_file_url"])
             channel = TelegramChannel(Conversation(services), config)
             app = channel.build()
             await app.initialize()
             service = ReminderService(services, {"telegram": channel.send_reminder})
             started = time.perf_counter()
             result = await service.dispatcher.tick()
-            while (
-                extra := await service.dispatcher.tick()
-            ).messages:  # retried rows, as the job would
+            while (extra := await service.dispatcher.tick()).messages:  # retried rows, as the job would
                 result.messages += extra.messages
             elapsed = time.perf_counter() - started
             await app.shutdown()
-            times = sorted(tg.send_times)
-            per_chat = Counter(m.chat_id for m in tg.sent if m.method == "sendMessage")
         finally:
-            asyncio.run_coroutine_threadsafe(tg.stop(), server_loop).result()
-            server_loop.call_soon_threadsafe(server_loop.stop)
+            server.stdin.close()
+            stats = json.loads(server.stdout.readline())
+            server.wait(timeout=30)
+        times = stats["send_times"]
         async with sessions() as s:
             states = Counter(await s.scalars(select(OutboxItem.state)))
         await engine.dispose()
     messages = len(times)
     span = times[-1] - times[0] if messages > 1 else elapsed
     rate = (messages - 1) / span if span > 0 else 0.0
-    duplicates = sum(n - 1 for n in per_chat.values() if n > 1)
+    duplicates = sum(n - 1 for n in stats["per_chat"] if n > 1)
     lost = REMINDERS - states[SENT]
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(
@@ -170,7 +166,7 @@ async def main() -> None:
     print(
         f"  tốc độ: {rate:.1f} tin/giây = {rate / LIMIT:.2f} giới hạn (mục tiêu ≥ 0.95) {'✓' if rate / LIMIT >= 0.95 else '✗'}"
     )
-    print(f"  lỗi 429: {tg.requests_429} (mục tiêu 0) {'✓' if tg.requests_429 == 0 else '✗'}")
+    print(f"  lỗi 429: {stats['requests_429']} (mục tiêu 0) {'✓' if stats['requests_429'] == 0 else '✗'}")
     print(
         f"  trùng: {duplicates}, thất lạc: {lost} (mục tiêu 0, 0) {'✓' if duplicates == 0 and lost == 0 else '✗'}"
     )

@@ -41,7 +41,7 @@ class TelegramConfig:
     webhook_port: int = 8443
     webhook_secret: str = ""
     per_chat_interval: float = 1.0  # seconds between two messages to one private chat
-    global_rate: float = 29.0  # messages per second overall (Telegram allows 30)
+    global_rate: float = 30.0  # messages per second overall (Telegram allows 30)
 
 
 @dataclass

@@ -14,6 +14,26 @@ from locales import _
 from models.conversation import chat_state
 
 AWAIT_IMPORT = "@import"  # an admin said /nhap and the file comes next
+AWAIT_EXTENSION = "@ext:"  # + task id: the next text is the date and reason asked for
+
+
+async def take_awaited(
+    session: AsyncSession, person_id: int, channel: str, prefix: str, now: datetime
+) -> str | None:
+    """The marker starting with ``prefix`` left by the previous answer, removed: it is
+    good for one message only."""
+    state = await chat_state(session, person_id, channel, now)
+    found = next((c for c in state.choices if c.startswith(prefix)), None)
+    if found is not None:
+        state.choices = [c for c in state.choices if c != found]
+    return found
+
+
+async def await_next(
+    session: AsyncSession, person_id: int, channel: str, marker: str, now: datetime
+) -> None:
+    state = await chat_state(session, person_id, channel, now)
+    state.choices = [c for c in state.choices if not c.startswith("@")] + [marker]
 
 
 def render_choices(outgoing: list[Outgoing], *, has_buttons: bool) -> list[str] | None:
@@ -60,8 +80,9 @@ async def save_focus(
         state.task_id = task_id
     if choices is not None:
         state.choices = choices
-    elif text_only and AWAIT_IMPORT not in state.choices:
-        state.choices = []  # a bare number now names a task
+    elif text_only:
+        # A bare number now names a task; what the next message is awaited for stays.
+        state.choices = [c for c in state.choices if c.startswith("@")]
     state.updated_at = now
 
 

@@ -5,7 +5,8 @@ the plan's date in ``original_due`` and in the history; the requester is told.""
 
 from __future__ import annotations
 
-from datetime import datetime
+import re
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -26,6 +27,35 @@ from models.queries import get_task
 from scheduler.planner import replan_task
 
 DECIDED = ("extension_approved", "extension_rejected")
+_MORE = re.compile(r"\bth[eê]m\b", re.IGNORECASE)
+
+
+def check_extension(
+    due: date | None, status: str, until: date | None, text: str, today: date
+) -> tuple[date | None, str | None]:
+    """The date an extension request really asks for, or why it cannot be sent.
+
+    "thêm 10 ngày" counts from the current deadline, not from today."""
+    if status in ("done", "not_applicable"):
+        return None, _("Nhiệm vụ này đã hoàn thành nên không cần gia hạn.")
+    if until is None:
+        return None, _(
+            "Tôi chưa đọc được ngày xin gia hạn. Ví dụ: «Xin gia hạn đến 20/12 vì chờ kinh phí»."
+        )
+    if due is not None and _MORE.search(text) and until > today:
+        until = due + (until - today)
+    if (until - today).days > 180 and not re.search(rf"\b0?{until.day}[/.-]0?{until.month}[/.-]\d{{2,4}}\b", text):
+        # "đến 2/1" written in January of the plan year means a day that has passed, not next year.
+        return None, _("Ngày xin gia hạn {date} còn hơn 6 tháng nữa; nếu đúng, vui lòng ghi rõ cả năm, ví dụ {date}.").format(date=format_date(until))
+    if until <= today:
+        return None, _("Ngày xin gia hạn {date} đã qua; vui lòng ghi một ngày sắp tới.").format(
+            date=format_date(until)
+        )
+    if due is not None and until <= due:
+        return None, _("Ngày xin gia hạn {date} phải sau hạn hiện tại {due}.").format(
+            date=format_date(until), due=format_date(due)
+        )
+    return until, None
 
 
 async def notify_leaders(

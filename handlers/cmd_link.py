@@ -13,12 +13,14 @@ from models.invites import reload_person
 from models.linking import merge_people, new_link_code, redeem_link_code
 from models.people import CHANNELS, Identity
 
-CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "console"}
+CHANNEL_NAMES = {"telegram": "Telegram", "zalo": "Zalo", "console": "dòng lệnh"}
 
 
 async def link(request: Request, args: str) -> list[Outgoing]:
     person = request.person
     if not args:
+        if not request.grants:  # only a registered account can be joined from elsewhere
+            return [Outgoing(_("Chỉ tài khoản đã đăng ký mới tạo được mã liên kết. Nhắn /lienket trên tài khoản đã đăng ký, rồi nhập mã ở đây."))]
         code = await new_link_code(request.session, person, request.now)
         return [
             Outgoing(
@@ -36,6 +38,9 @@ async def link(request: Request, args: str) -> list[Outgoing]:
                 )
             )
         ]
+    if request.grants and owner.id != person.id:
+        # Joining two registered accounts could merge two different people: refuse.
+        return [Outgoing(_("Tài khoản này đã đăng ký với dondoc nên không liên kết bằng mã được. Nếu cần gộp hai tài khoản, vui lòng liên hệ quản trị."))]
     if owner.id == person.id:
         return [Outgoing(_("Mã này là của chính tài khoản này; hãy nhập nó trên kênh còn lại."))]
     await merge_people(request.session, owner, person)

@@ -8,10 +8,12 @@ else a note on the task, and the answer says what was recorded so a mistake show
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import timedelta
 
 from handlers import cmd_extension
-from handlers.cmd_extension import notify_leaders
+from handlers.choices import AWAIT_EXTENSION, await_next
+from handlers.cmd_extension import check_extension, notify_leaders
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
@@ -69,7 +71,13 @@ async def apply_reading(request: Request, task: Task, reading: StatusReading) ->
         attachment = incoming.attachment.ref or incoming.attachment.filename
         evidence.append(_("Tệp đính kèm: {name}").format(name=incoming.attachment.filename))
     allowed = may_update(request, task)
-    if not allowed or reading.status == "unknown":
+    problem = None
+    if allowed and reading.status == "extension":
+        until, problem = check_extension(
+            task.deadline_due, task.status, reading.until, reading.text, request.today()
+        )
+        reading = replace(reading, until=until)
+    if not allowed or reading.status == "unknown" or problem:
         kind = "note"  # kept on the task, whatever it says
     else:
         kind = "extension_request" if reading.status == "extension" else "status"
@@ -93,6 +101,15 @@ async def apply_reading(request: Request, task: Task, reading: StatusReading) ->
             "Nhiệm vụ {number} do đơn vị khác chủ trì nên anh/chị không cập nhật được tình trạng; tôi đã lưu nội dung này thành ghi chú của nhiệm vụ."
         ).format(number=task.number)
         return [Outgoing(text, task_id=task.id)]
+    if problem:
+        text = (
+            problem
+            + " "
+            + _("Nội dung anh/chị gửi đã được lưu thành ghi chú của nhiệm vụ {number}.").format(
+                number=task.number
+            )
+        )
+        return [Outgoing(text, buttons=undo_button(update), task_id=task.id)]
     if kind == "note":
         text = _(
             "Tôi đã lưu nội dung này thành ghi chú của nhiệm vụ {number}, nhưng chưa hiểu tình trạng."
@@ -128,6 +145,13 @@ async def free_text(request: Request) -> list[Outgoing]:
     if not text and incoming.attachment is None:
         return []
     reading = understand_status(text, request.today())
+    if request.awaited == f"{AWAIT_EXTENSION}{task.id}" and reading.status != "extension":
+        # "4 = Xin gia hạn" asked for a date and a reason: "15/4 vì chờ ý kiến của Sở".
+        asked = understand_status(f"xin gia hạn đến {text}", request.today())
+        if asked.until is not None:
+            reading = StatusReading(
+                "extension", None, asked.reason, reading.evidence, asked.until, text
+            )
     if not text:  # a file alone is evidence for the task, kept as a note
         reading = StatusReading("unknown", None, None, (), None, "")
     return await apply_reading(request, task, reading)
@@ -231,6 +255,13 @@ async def button(request: Request, data: str) -> list[Outgoing]:
     if task is None or not may_update(request, task):
         return [Outgoing(_("Anh/chị không cập nhật được nhiệm vụ này."))]
     if kind == "ext":
+        await await_next(
+            request.session,
+            request.person.id,
+            request.incoming.channel,
+            f"{AWAIT_EXTENSION}{task.id}",
+            request.now,
+        )
         return [
             Outgoing(
                 _(

@@ -40,6 +40,7 @@ class Request:
     person: Person | None = None
     grants: list[Grant] = field(default_factory=list)
     organizations: dict[int, Organization] = field(default_factory=dict)
+    awaited: str | None = None  # what the previous answer asked for (choices.AWAIT_*)
 
     @property
     def has_buttons(self) -> bool:

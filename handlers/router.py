@@ -23,7 +23,7 @@ from handlers import (
     cmd_status,
     cmd_tasks,
 )
-from handlers.choices import remember_focus
+from handlers.choices import AWAIT_EXTENSION, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
@@ -162,6 +162,10 @@ class Conversation:
         if incoming.callback:
             return await cmd_status.button(request, incoming.callback)
         text = incoming.text.strip()
+        if request.person is not None:
+            request.awaited = await take_awaited(
+                request.session, request.person.id, incoming.channel, AWAIT_EXTENSION, request.now
+            )
         command = parse_command(text)
         if command:
             name, args = command

@@ -290,12 +290,15 @@ _WEAK_DONE = re.compile(
 )
 
 
+OUT_OF_RANGE = -1  # "150%": not a percent of work done; the reply is not understood
+
+
 def _percent(n: str) -> int | None:
     m = _PERCENT.search(n)
     if not m:
         return None
     digits = m[1].lstrip("0") or "0"
-    return 100 if len(digits) > 3 else min(100, int(digits))
+    return OUT_OF_RANGE if len(digits) > 3 or int(digits) > 100 else int(digits)
 
 
 def understand_status(text: str, today: date) -> StatusReading:
@@ -326,6 +329,8 @@ def understand_status(text: str, today: date) -> StatusReading:
     if _NOT_APPLICABLE.search(n):
         return read("not_applicable", reason=reason)
     pct = _percent(n)
+    if pct == OUT_OF_RANGE:
+        return read("unknown")
     if m := _NOT_STARTED.search(n):
         return read(
             "not_started", pct if pct == 0 else None, reason or _clause(text, n, pos, m.end())

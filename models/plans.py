@@ -136,3 +136,14 @@ class StatusUpdate(Base):
 
     task: Mapped[Task] = relationship()
     person: Mapped[Person | None] = relationship()
+
+    @property
+    def undoes(self) -> int | None:
+        """For an "undo" row, the id of the row it takes back (its text is "#ID")."""
+        return undo_target(self.kind, self.text)
+
+
+def undo_target(kind: str, text: str) -> int | None:
+    if kind == "undo" and text.startswith("#") and text[1:].isdigit():
+        return int(text[1:])
+    return None

@@ -110,10 +110,13 @@ async def history(session: AsyncSession, task: Task) -> list[StatusUpdate]:
 
 
 async def evidence_of(session: AsyncSession, task: Task) -> list[str]:
-    """Evidence documents recorded for the task, oldest first, without repeats."""
+    """Evidence documents recorded for the task, oldest first, without repeats; what was
+    undone is not evidence."""
     seen: list[str] = []
-    for update in await history(session, task):
-        if update.kind == "status":
+    rows = await history(session, task)
+    undone = {u.undoes for u in rows if u.undoes is not None}
+    for update in rows:
+        if update.kind == "status" and update.id not in undone:
             for item in update.evidence or []:
                 if item not in seen:
                     seen.append(item)

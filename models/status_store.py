@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.people import Person
-from models.plans import StatusUpdate, Task
+from models.plans import StatusUpdate, Task, undo_target
 
 CURRENT = ("not_started", "in_progress", "done", "not_applicable")
 
@@ -76,12 +76,12 @@ async def undo(
 
 
 async def undone_ids(session: AsyncSession, task: Task) -> set[int]:
-    rows = await session.scalars(
-        select(StatusUpdate.text).where(
+    rows = await session.execute(
+        select(StatusUpdate.kind, StatusUpdate.text).where(
             StatusUpdate.task_id == task.id, StatusUpdate.kind == "undo"
         )
     )
-    return {int(t[1:]) for t in rows if t.startswith("#") and t[1:].isdigit()}
+    return {target for kind, text in rows if (target := undo_target(kind, text)) is not None}
 
 
 async def _standing_status(session: AsyncSession, task: Task) -> tuple[str, int | None]:

@@ -120,8 +120,8 @@ async def test_capnhat_and_extension_and_progress(bot: Harness) -> None:
     await bot.register("trinh", "leader")
     done = await bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026")
     assert "Hoàn thành" in done[0].text
-    ext = await bot.say("lan", "/giahan 6 20/3 chờ hướng dẫn của Sở")
-    assert "Xin gia hạn đến 20/03/2026" in ext[0].text
+    ext = await bot.say("lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
+    assert "Xin gia hạn đến 20/04/2026" in ext[0].text
     progress = await bot.say("trinh", "/tiendo")
     assert "Hoàn thành: 1/39 (2,6%)" in progress[0].text
     officer_view = await bot.say("lan", "/tiendo")
@@ -173,3 +173,50 @@ async def test_story_on_both_databases(bot: Harness) -> None:
     await bot.say("lan", "/viec 1")
     await bot.say("lan", "hoan thanh", reply_to=bot.message_about("lan", "1"))
     assert (await task_row(bot, "1")).status == "done"
+
+
+async def test_extension_dates_are_checked(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")  # today is 05/01/2026
+    past = await bot.say("lan", "/giahan 6 2/1 chờ hướng dẫn")
+    assert "ghi rõ cả năm" in past[0].text
+    past = await bot.say("lan", "/giahan 6 2/1/2026 chờ hướng dẫn")
+    assert "đã qua" in past[0].text
+    earlier = await bot.say("lan", "/giahan 6 20/3 chờ hướng dẫn")  # task 6 is due 31/03
+    assert "phải sau hạn hiện tại 31/03/2026" in earlier[0].text
+    bad = await bot.say("lan", "/capnhat 6 xin gia hạn đến 30/2")
+    assert "chưa đọc được ngày" in bad[0].text
+    more = await bot.say("lan", "/capnhat 6 đề nghị gia hạn thêm 10 ngày vì chờ kinh phí")
+    assert "Xin gia hạn đến 10/04/2026" in more[0].text  # counted from the deadline
+    await bot.say("lan", "/capnhat 1 Hoàn thành")
+    done = await bot.say("lan", "/giahan 1 20/1 chờ")
+    assert "đã hoàn thành nên không cần gia hạn" in done[0].text
+
+
+async def test_extension_button_then_date_and_reason(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.say("lan", "/viec 6")
+    asked = await bot.say("lan", "4")  # 4 = Xin gia hạn
+    assert "ngày xin gia hạn và lý do" in asked[0].text
+    reply = await bot.say("lan", "15/4 vì chờ ý kiến của Sở Nội vụ")
+    assert "Xin gia hạn đến 15/04/2026" in reply[0].text and "chờ ý kiến của Sở Nội vụ" in reply[0].text
+    # the marker is good for one message only
+    after = await bot.say("lan", "20/4")
+    assert "chưa hiểu tình trạng" in after[0].text
+
+
+async def test_percent_over_100_is_asked_again(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    replies = await bot.say("lan", "/capnhat 6 đang thực hiện 150%")
+    assert "chưa hiểu tình trạng" in replies[0].text
+    assert (await task_row(bot, "6")).status == "not_started"
+
+
+async def test_undone_evidence_is_not_evidence(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.say("lan", "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
+    await bot.say("lan", "/hoantac")
+    await bot.say("lan", "/capnhat 1 xong")
+    shown = await bot.say("lan", "/viec 1")
+    assert "Minh chứng" not in shown[0].text

@@ -81,3 +81,18 @@ async def test_reminders_follow_the_chosen_channel(sessions, clock) -> None:  # 
         await upsert(session, [Owed(1, None, "weekly_digest", "test2", person.id, clock.now())])
     await service.dispatcher.tick()
     assert len(got["telegram"]) == 1
+
+
+async def test_link_cannot_take_over_an_account(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    refused = await bot.say("stranger", "/lienket")  # an unregistered account makes no code
+    assert "Chỉ tài khoản đã đăng ký" in refused[0].text and "Mã liên kết" not in refused[0].text
+    await bot.register("minh", "officer", "Phòng Kinh tế")
+    code = (await bot.say("minh", "/lienket"))[0].text.split("Mã liên kết: ")[1].split()[0]
+    taken = await bot.say("lan", f"/lienket {code}")  # a registered account is never merged away
+    assert "đã đăng ký" in taken[0].text
+    async with sessions() as session:
+        names = set(await session.scalars(select(Person.display_name)))
+    assert {"Lan", "Minh"} <= names

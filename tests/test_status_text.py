@@ -270,9 +270,12 @@ def test_passed_date_without_year_means_next_year() -> None:
     )
 
 
-def test_percent_clamps_to_100() -> None:
-    assert understand_status("150%", TODAY).percent == 100
-    assert understand_status("9" * 5000 + "%", TODAY).percent == 100
+def test_percent_over_100_is_not_understood() -> None:
+    # "đang thực hiện 150%" is a typo, not "done": it is kept as a note and asked again.
+    for text in ("150%", "đang thực hiện 150%", "9" * 5000 + "%"):
+        reading = understand_status(text, TODAY)
+        assert (reading.status, reading.percent) == ("unknown", None), text
+    assert understand_status("100%", TODAY).status == "done"
 
 
 def test_to_json() -> None:

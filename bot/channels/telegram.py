@@ -65,9 +65,11 @@ class GlobalPacer:
     in the last second, and keeps a small gap after the previous one, so a busy event loop
     may delay sends and later catch up, but never bunches them past the window."""
 
-    def __init__(self, rate: float, window: float = 1.0) -> None:
+    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.05) -> None:
         self.capacity = int(rate)
-        self.window = window
+        # Counted over a window a little longer than Telegram's, so that a send delayed
+        # on its way (a busy event loop, the network) cannot push a second over the limit.
+        self.window = window + margin
         self.gap = window / (1.25 * rate) if rate > 0 else 0.0
         self._released: deque[float] = deque()
         self._lock = asyncio.Lock()
