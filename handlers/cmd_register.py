@@ -39,17 +39,28 @@ def help_text(request: Request) -> str:
             "/capnhat SỐ nội dung — báo cáo tình trạng, ví dụ: /capnhat 12 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026"
         )
     )
-    lines.append(_("/quahan — nhiệm vụ quá hạn; /tiendo — tiến độ chung"))
-    lines.append(_("/giahan SỐ NGÀY lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+    lines.append(
+        _(
+            "/quahan — nhiệm vụ quá hạn; /tiendo [ĐƠN_VỊ|quy1…quy4] — tiến độ; /baocao [quy|6thang|nam] — phụ lục kết quả"
+        )
+    )
+    lines.append(_("/giahan SỐ NGÀY_MỚI lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+    if request.role in ("leader", "admin"):
+        lines.append(_("Lãnh đạo: /duyet SỐ — duyệt gia hạn; /tuchoi SỐ lý do — từ chối"))
     lines.append(_("/hoantac — hoàn tác lần cập nhật vừa rồi"))
     lines.append(_("/dangky MÃ — đăng ký bằng mã mời; /ngonngu vi|en — đổi ngôn ngữ"))
+    lines.append(
+        _(
+            "/lienket — dùng dondoc trên cả Telegram và Zalo; /kenh telegram|zalo — chọn nơi nhận lời nhắc"
+        )
+    )
     if request.role == "admin":
         lines.append(
             _("Quản trị: /nhap (gửi kèm tệp kế hoạch), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời")
         )
     lines.append(
         _(
-            "Cũng có thể trả lời thẳng vào tin nhắc việc bằng lời thường: «Hoàn thành», «đang thực hiện 60%», «chưa thực hiện, lý do: …»."
+            "Cũng có thể trả lời trực tiếp vào tin nhắc việc bằng lời thường: «Hoàn thành», «đang thực hiện 60%», «chưa thực hiện, lý do: …»."
         )
     )
     return "\n".join(lines)

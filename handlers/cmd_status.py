@@ -137,7 +137,7 @@ async def free_text(request: Request) -> list[Outgoing]:
         return [
             Outgoing(
                 _(
-                    "Anh/chị muốn báo cáo nhiệm vụ nào? Hãy trả lời (reply) vào tin nhắn của nhiệm vụ đó, hoặc nhắn /capnhat SỐ nội dung. Nhắn /viec để xem danh sách."
+                    "Anh/chị muốn báo cáo nhiệm vụ nào? Hãy trả lời trực tiếp vào tin nhắn của nhiệm vụ đó, hoặc nhắn /capnhat SỐ nội dung. Nhắn /viec để xem danh sách."
                 )
             )
         ]

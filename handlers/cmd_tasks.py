@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
+from handlers.permissions import officer_units
 from handlers.task_access import may_update, task_by_number, visible_tasks
 from handlers.task_view import (
     CLOSED,
@@ -25,6 +26,7 @@ from models.queries import evidence_of, history
 # On channels with buttons, this many nearest tasks come as their own message.
 TASK_MESSAGES = 5
 HISTORY_LINES = 8
+LEADER_LIST = 10
 HISTORY_KINDS = (
     "status",
     "note",
@@ -63,7 +65,7 @@ def task_card(task: Task, request: Request) -> str:
     lead = "; ".join(lead_names(task)) or task.lead_note or "—"
     lines.append(_("Chủ trì: {units}").format(units=lead))
     lines.append(
-        _("Thời hạn: {text} ({words})").format(
+        _("Thời hạn: {text} — {words}").format(
             text=task.deadline_text or "—", words=deadline_in_words(task, today)
         )
     )
@@ -92,6 +94,8 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     )
     if not tasks:
         return [Outgoing(_("Anh/chị không còn nhiệm vụ nào đang mở. Cảm ơn anh/chị!"))]
+    if not officer_units(request.grants, request.organization.id):
+        return [Outgoing(leader_overview(tasks, request))]
     header = _("Anh/chị có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(n=len(tasks))
     if request.has_buttons:
         first, rest = tasks[:TASK_MESSAGES], tasks[TASK_MESSAGES:]
@@ -108,6 +112,20 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     lines = [header] + [task_line(t, request) for t in tasks]
     lines.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
     return [Outgoing("\n".join(lines))]
+
+
+def leader_overview(tasks: list[Task], request: Request) -> str:
+    """A leader follows the whole organization: the nearest deadlines, not every task."""
+    lines = [
+        _("Toàn {org} có {n} nhiệm vụ đang mở; hạn gần nhất:").format(
+            org=request.organization.name, n=len(tasks)
+        )
+    ]
+    lines += [task_line(t, request) for t in tasks[:LEADER_LIST]]
+    if len(tasks) > LEADER_LIST:
+        lines.append(_("… và {n} nhiệm vụ khác.").format(n=len(tasks) - LEADER_LIST))
+    lines.append(_("Xem một nhiệm vụ: /viec SỐ; quá hạn: /quahan; tiến độ: /tiendo."))
+    return "\n".join(lines)
 
 
 async def one_task(request: Request, number: str) -> list[Outgoing]:
@@ -154,7 +172,7 @@ async def overdue(request: Request, args: str) -> list[Outgoing]:
     today = request.today()
     tasks = sorted((t for t in await visible_tasks(request) if is_overdue(t, today)), key=sort_key)
     if not tasks:
-        return [Outgoing(_("Không có nhiệm vụ nào quá hạn. Tốt lắm!"))]
+        return [Outgoing(_("Hiện không có nhiệm vụ nào quá hạn."))]
     by_unit: dict[str, list[Task]] = defaultdict(list)
     for task in tasks:
         for unit in lead_names(task) or [task.lead_note or _("Chưa rõ đơn vị")]:

@@ -6,6 +6,7 @@ X", "person Y blocked dondoc", extension requests and decisions."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -22,6 +23,7 @@ from models.plans import Task
 from models.queries import get_task, list_tasks
 from scheduler.workdays import WorkCalendar
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TASK_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note")
 
 
@@ -32,7 +34,7 @@ def due_words(task: Task, today: date, calendar: WorkCalendar) -> str:
         return task.deadline_text or _("chưa rõ thời hạn")
     when = format_date(due)
     if task.original_due and task.original_due != due:
-        when += " " + _("(đã gia hạn từ {date})").format(date=format_date(task.original_due))
+        when += ", " + _("đã gia hạn từ {date}").format(date=format_date(task.original_due))
     days = calendar.working_days_between(today, due)
     if due == today:
         return _("hạn hôm nay {date}").format(date=when)
@@ -72,6 +74,86 @@ def _task_block(task: Task, today: date, calendar: WorkCalendar) -> list[str]:
     return lines
 
 
+def _report_date(items: list[OutboxItem]) -> date | None:
+    for item in items:
+        if item.kind == "report" and (found := _DATE.search(item.occurrence)):
+            return date.fromisoformat(found.group())
+    return None
+
+
+def _by_deadline(pair: tuple[OutboxItem, Task]) -> tuple[date, int]:
+    return (pair[1].deadline_due or date.max, pair[1].position)
+
+
+async def _open_tasks(
+    session: AsyncSession, items: list[OutboxItem]
+) -> list[tuple[OutboxItem, Task]]:
+    tasks: list[tuple[OutboxItem, Task]] = []
+    for item in items:
+        if (
+            item.kind not in TASK_KINDS
+            or item.task_id is None
+            or any(t.id == item.task_id for _, t in tasks)
+        ):
+            continue
+        task = await get_task(session, item.task_id)
+        if task is not None and task.status not in CLOSED:
+            tasks.append((item, task))
+    return sorted(tasks, key=_by_deadline)
+
+
+def _leaders_summary(
+    tasks: list[tuple[OutboxItem, Task]], today: date, calendar: WorkCalendar
+) -> list[str]:
+    """For leaders: what is overdue and who leads it; nothing to answer."""
+    lines = [_("Nhiệm vụ quá hạn cần lãnh đạo đôn đốc:")]
+    for _item, task in tasks:
+        units = "; ".join(lead_names(task)) or task.lead_note or _("chưa rõ đơn vị")
+        lines.append(
+            f"• {task.number}. {short(task.content, 80)} — {units} — {due_words(task, today, calendar)}"
+        )
+    lines.append(_("Xem chi tiết: /viec SỐ; toàn bộ: /quahan."))
+    return lines
+
+
+def _officer_parts(
+    tasks: list[tuple[OutboxItem, Task]], today: date, calendar: WorkCalendar, *, offline: bool
+) -> tuple[list[str], list[list[Button]], int | None]:
+    if len(tasks) == 1 and not offline:
+        item, task = tasks[0]
+        parts = [_headline(item.kind, False) + ":", *_task_block(task, today, calendar)]
+        if item.kind == "cooperating_note":
+            return parts, [], task.id
+        parts.append(
+            _(
+                "Anh/chị trả lời tin này với tình trạng, ví dụ «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026» hoặc «Chưa thực hiện, lý do: …»."
+            )
+        )
+        return parts, status_buttons(task), task.id
+    report_day = _report_date([item for item, _task in tasks])
+    if offline:
+        parts = []
+    elif report_day is not None:
+        parts = [
+            _(
+                "Sắp đến hạn báo cáo (trước ngày {date}): anh/chị cập nhật kết quả {n} nhiệm vụ sau:"
+            ).format(date=format_date(report_day), n=len(tasks))
+        ]
+    else:
+        parts = [_("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))]
+    parts += [
+        f"• {task.number}. {short(task.content, 80)} — {due_words(task, today, calendar)}"
+        for _item, task in tasks
+    ]
+    first = tasks[0][1]
+    parts.append(
+        _(
+            "Báo cáo bằng /capnhat SỐ nội dung, ví dụ: /capnhat {number} Hoàn thành. Nếu trả lời trực tiếp tin này, nội dung sẽ ghi cho nhiệm vụ {number}."
+        ).format(number=first.number)
+    )
+    return parts, [], first.id
+
+
 async def compose(
     session: AsyncSession,
     person: Person,
@@ -83,50 +165,21 @@ async def compose(
     has_buttons: bool,
 ) -> Outgoing:
     """One message for ``person`` carrying all ``items``."""
-    task_items = [i for i in items if i.kind in TASK_KINDS and i.task_id is not None]
+    tasks = await _open_tasks(session, items)
+    mine = [pair for pair in tasks if not pair[0].to_leaders]
+    escalated = [
+        pair for pair in tasks if pair[0].to_leaders and all(pair[1].id != t.id for _, t in mine)
+    ]
     parts: list[str] = []
     buttons: list[list[Button]] = []
     focus: int | None = None
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
-    tasks: list[tuple[OutboxItem, Task]] = []
-    for item in task_items:
-        task = await get_task(session, item.task_id)
-        if (
-            task is not None
-            and task.status not in CLOSED
-            and all(t.id != task.id for _, t in tasks)
-        ):
-            tasks.append((item, task))
-    if len(tasks) == 1 and not offline_digest:
-        item, task = tasks[0]
-        parts.append(_headline(item.kind, item.to_leaders) + ":")
-        parts += _task_block(task, today, calendar)
-        if item.kind != "cooperating_note" and not item.to_leaders:
-            parts.append(
-                _(
-                    "Anh/chị trả lời tin này với tình trạng, ví dụ «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026» hoặc «Chưa thực hiện, lý do: …»."
-                )
-            )
-            buttons = status_buttons(task)
-        focus = task.id
-    elif tasks:
-        if not offline_digest:
-            parts.append(_("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks)))
-        for item, task in sorted(
-            tasks, key=lambda it: (it[1].deadline_due or date.max, it[1].position)
-        ):
-            mark = " " + _("(báo lãnh đạo)") if item.to_leaders else ""
-            parts.append(
-                f"• {task.number}. {short(task.content, 90)} — {due_words(task, today, calendar)}{mark}"
-            )
-        first = min(tasks, key=lambda it: (it[1].deadline_due or date.max, it[1].position))[1]
-        focus = first.id
-        parts.append(
-            _(
-                "Báo cáo bằng /capnhat SỐ nội dung, ví dụ: /capnhat {number} Hoàn thành. Trả lời thẳng tin này sẽ ghi cho nhiệm vụ {number}."
-            ).format(number=first.number)
-        )
+    if mine:
+        more, buttons, focus = _officer_parts(mine, today, calendar, offline=offline_digest)
+        parts += more
+    if escalated:
+        parts += ([""] if parts else []) + _leaders_summary(escalated, today, calendar)
     for item in items:
         if item.kind not in TASK_KINDS:
             text, extra = await _notice(
@@ -205,10 +258,12 @@ async def weekly_digest(
             for unit in lead_names(task) or [task.lead_note or _("Chưa rõ đơn vị")]:
                 by_unit[unit].append(task)
         for unit, items in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
-            lines.append(
-                f"  {unit}: "
-                + ", ".join(
-                    f"{t.number} ({format_date(t.deadline_due)})" for t in items if t.deadline_due
+            dated = sorted((t for t in items if t.deadline_due), key=lambda t: t.deadline_due)
+            listed = "; ".join(
+                _("NV {number} – hạn {date}").format(
+                    number=t.number, date=format_date(t.deadline_due)[:5]
                 )
+                for t in dated
             )
+            lines.append(f"  {unit}: {listed}")
     return "\n".join(lines)

@@ -70,7 +70,8 @@ MENU = (
     "trogiup",
 )
 
-_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s+(.*))?$", re.DOTALL)
+# "/viec 12", "/viec12" and "/viec@dondoc_bot 12" alike.
+_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s*(.*))?$", re.DOTALL)
 
 
 def parse_command(text: str) -> tuple[str, str] | None:

@@ -45,7 +45,7 @@ def deadline_in_words(task: Task, today: date) -> str:
     days = (due - today).days
     when = format_date(due)
     if task.original_due and task.original_due != due:
-        when += " " + _("(đã gia hạn từ {date})").format(date=format_date(task.original_due))
+        when += ", " + _("đã gia hạn từ {date}").format(date=format_date(task.original_due))
     if task.status in CLOSED:
         return _("hạn {date}").format(date=when)
     if days > 0:

@@ -124,12 +124,17 @@ class Dispatcher:
             if not items:
                 return result
             semaphore = asyncio.Semaphore(self.concurrency)
+            per_person: dict[int, list[Batch]] = defaultdict(list)
+            for batch in group(items, now, self.late_after):
+                per_person[batch.recipient_id].append(batch)
 
-            async def run(batch: Batch) -> None:
+            async def run(batches: list[Batch]) -> None:
+                # One person's messages go one after the other, in order; people in parallel.
                 async with semaphore:
-                    await self._send(batch, result)
+                    for batch in batches:
+                        await self._send(batch, result)
 
-            await asyncio.gather(*(run(b) for b in group(items, now, self.late_after)))
+            await asyncio.gather(*(run(b) for b in per_person.values()))
             return result
 
     async def _wait_if_paused(self) -> None:

@@ -178,7 +178,8 @@ def digest_times(
         moment = datetime.combine(send_day, settings.digest_time, tzinfo=zone)
         if moment > until:
             return out
-        if moment >= since:
+        # A week whose digest day falls in a long holiday (Tết) is covered by the next one.
+        if moment >= since and send_day < day + timedelta(days=7):
             year, week, _ = day.isocalendar()
             out.append((f"{year}-W{week:02d}", moment))
         day += timedelta(days=7)
