@@ -18,7 +18,7 @@ from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
-from handlers.permissions import is_leader, officer_units
+from handlers.permissions import is_admin, is_leader, officer_units
 from handlers.task_view import format_date
 from locales import _
 from models.unit_names import fold
@@ -107,18 +107,11 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     assert built is not None  # the plan exists
     summary = summary_text(built)
     if not can_send_files(request):
-        command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
-        return [
-            Outgoing(
-                summary
-                + "\n"
-                + _(
-                    "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram; người quản trị cũng có thể xuất trên máy chủ bằng lệnh:"
-                )
-                + "\n"
-                + command
-            )
-        ]
+        where = _("Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản).")
+        if is_admin(request.grants, org.id):  # the operator's way, for those who run it
+            command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
+            where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+        return [Outgoing(summary + "\n" + where)]
     docx, xlsx = await asyncio.gather(
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
     )

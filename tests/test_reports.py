@@ -412,7 +412,11 @@ async def test_text_channels_get_the_summary_and_the_way_to_the_file(bot: Harnes
     replies = await bot.say("trinh-zalo", "/baocao")
     assert len(replies) == 1 and replies[0].document is None
     assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in replies[0].text
-    assert "Telegram" in replies[0].text and f'dondoc report --org "{ORG}"' in replies[0].text
+    assert "Telegram" in replies[0].text and "/lienket" in replies[0].text
+    assert "dondoc report" not in replies[0].text  # a server command is for the operator only
+    await bot.register("ha-zalo", "admin")
+    admin = await bot.say("ha-zalo", "/baocao")
+    assert f'dondoc report --org "{ORG}"' in admin[0].text
     assert "Chưa rõ kỳ báo cáo" in text_of(await bot.say("trinh-zalo", "/baocao tuần"))
     assert "/dangky" in text_of(await bot.say("stranger", "/baocao"))
 
