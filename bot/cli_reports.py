@@ -21,7 +21,8 @@ from documents.report_xlsx import report_xlsx
 from handlers.cmd_progress import progress_text
 from handlers.cmd_report import summary_text
 from handlers.task_view import format_date
-from models.progress import tally, task_facts
+from models.progress import tally
+from models.progress_queries import task_facts
 from scheduler.clock import Clock
 
 

@@ -30,14 +30,12 @@ from models.progress import (
     classify,
     has_deadline,
     is_ongoing,
-    plan_facts,
     quarter_end,
     rate_text,
-    standing_reports,
     tally,
-    task_facts,
     whole_year,
 )
+from models.progress_queries import plan_facts, standing_reports, task_facts
 from models.queries import current_plans, is_city_assigned, list_tasks, plans_of_year
 from models.unit_names import fold
 

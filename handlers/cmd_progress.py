@@ -26,7 +26,8 @@ from handlers.task_view import format_date
 from locales import _
 from models.people import Organization
 from models.plan_store import resolve_unit
-from models.progress import Progress, Tally, overview, quarter_end, tally, task_facts
+from models.progress import Progress, Tally, quarter_end, tally
+from models.progress_queries import overview, task_facts
 from models.unit_names import fold
 
 CHART_ROWS = 12  # bars on one chart, worst first

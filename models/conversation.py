@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -83,16 +85,18 @@ async def task_of_message(
     )
 
 
-async def chat_state(
-    session: AsyncSession, person_id: int, channel: str, now: datetime
-) -> ChatState:
-    state = await session.scalar(
-        select(ChatState).where(ChatState.person_id == person_id, ChatState.channel == channel)
-    )
+async def chat_state(session: AsyncSession, person_id: int, channel: str, now: datetime) -> ChatState:
+    """The person's state on ``channel``, made if missing. Two transactions may make it at
+    once (an answer and a reminder): the insert yields to the other instead of failing."""
+    query = select(ChatState).where(ChatState.person_id == person_id, ChatState.channel == channel)
+    state = await session.scalar(query)
     if state is None:
-        state = ChatState(
-            person_id=person_id, channel=channel, task_id=None, choices=[], updated_at=now
+        insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+        await session.execute(
+            insert(ChatState)
+            .values(person_id=person_id, channel=channel, task_id=None, choices=[], updated_at=now)
+            .on_conflict_do_nothing(index_elements=["person_id", "channel"])
         )
-        session.add(state)
-        await session.flush()
+        state = await session.scalar(query)
+        assert state is not None
     return state

@@ -10,6 +10,12 @@ dash, one space, parenthesised notes dropped) so that what people type ("quy III
 "thuong xuyen", "Q3/2026") reads the same as the official spelling. Anything the
 grammar does not recognise is ``unknown``: a deadline is never guessed.
 
+This module is the public face of the grammar: the :class:`Deadline`, normalisation,
+the kinds of phrase (continuous, on request, recurring, one-off), the occurrences of a
+recurring deadline and the explanation of an unreadable one. The token-level rules
+(dates, months, quarters, halves, spans and the backtracking cursor) are in
+``scheduler.deadline_tokens``.
+
 Pure: no I/O and no clock; ``today`` is an argument.
 """
 
@@ -21,13 +27,12 @@ from calendar import monthrange
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import NamedTuple, TypeVar
 
 from locales import _
+from scheduler.deadline_tokens import Cursor, Point, Span, one_off, tokenize, window
 
 KINDS = ("due", "period", "recurring", "continuous", "on_request", "unknown")
 EVERY = ("month", "quarter", "year")
-_MIN_YEAR, _MAX_YEAR = 1900, 2199  # keeps date arithmetic far from date.min/max
 
 
 @dataclass(frozen=True)
@@ -48,7 +53,6 @@ class Deadline:
 
 
 Occurrences = Callable[[int], list[tuple[date, date]]]  # plan year → (start, due) windows
-_T = TypeVar("_T")
 
 # ---------------------------------------------------------------- normalisation
 
@@ -96,183 +100,6 @@ def normalize(text: str) -> str:
     return _Q_ABBREV.sub("quy ", text)
 
 
-# ---------------------------------------------------------------- points in time
-
-
-class _Point(NamedTuple):
-    unit: str  # "day" | "month" | "quarter" | "half" | "year"
-    a: int  # the day of a "day"; else the first month
-    b: int  # the month of a "day"; else the last month
-    year: int | None = None
-
-
-class _Span(NamedTuple):
-    first: _Point
-    last: _Point
-
-
-def _window(p: _Point | _Span, default_year: int) -> tuple[date, date]:
-    """First and last day of a point or span; ValueError for an impossible one."""
-    if isinstance(p, _Span):
-        # "Tháng 01 đến tháng 5/2026": the first end takes the year of the last.
-        start, _end = _window(p.first, p.last.year or default_year)
-        _start, due = _window(p.last, default_year)
-        if start > due:
-            raise ValueError("span ends before it starts")
-        return start, due
-    y = p.year or default_year
-    if p.unit == "day":
-        return date(y, p.b, p.a), date(y, p.b, p.a)
-    return date(y, p.a, 1), date(y, p.b, monthrange(y, p.b)[1])
-
-
-# ---------------------------------------------------------------- tokens and parser
-
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-
-
-class _Cursor:
-    def __init__(self, tokens: list[str]) -> None:
-        self.t, self.i = tokens, 0
-
-    def done(self) -> bool:
-        return self.i == len(self.t)
-
-    def take(self, *words: str) -> str | None:
-        if self.i < len(self.t) and self.t[self.i] in words:
-            self.i += 1
-            return self.t[self.i - 1]
-        return None
-
-    def number(self, lo: int, hi: int, digits: int | None = None) -> int | None:
-        tok = self.t[self.i] if self.i < len(self.t) else ""
-        if not (tok.isascii() and tok.isdigit()) or len(tok) > 4 or (digits and len(tok) != digits):
-            return None
-        if lo <= int(tok) <= hi:
-            self.i += 1
-            return int(tok)
-        return None
-
-    def year(self) -> int | None:
-        """An optional year: "/2026", "năm 2026" or "2026"."""
-        mark = self.i
-        self.take("/", "nam")
-        y = self.number(_MIN_YEAR, _MAX_YEAR, digits=4)
-        if y is None:
-            self.i = mark
-        return y
-
-    def quarter(self) -> int | None:
-        if self.i < len(self.t) and self.t[self.i] in _ROMAN:
-            self.i += 1
-            return _ROMAN[self.t[self.i - 1]]
-        return self.number(1, 4)
-
-
-def _attempt(c: _Cursor, rule: Callable[[_Cursor], _T | None]) -> _T | None:
-    """Run ``rule``; on failure put the cursor back (backtracking)."""
-    mark = c.i
-    result = rule(c)
-    if result is None:
-        c.i = mark
-    return result
-
-
-def _date(c: _Cursor) -> _Point | None:
-    """ "15/01/2026", "15-01-2026", "15.01", "15 tháng 01 năm 2026"."""
-    day = c.number(1, 31)
-    sep = c.take("/", "-", ".", "thang") if day else None
-    month = c.number(1, 12) if sep else None
-    if day is None or month is None:
-        return None
-    if sep != "thang" and c.take(sep):  # the same separator again: a year must follow
-        y = c.number(_MIN_YEAR, _MAX_YEAR, digits=4)
-        return None if y is None else _Point("day", day, month, y)
-    return _Point("day", day, month, c.year())
-
-
-def _point(c: _Cursor) -> _Point | None:
-    for rule in (_whole_year, _half, _month, _quarter, _day):
-        p = _attempt(c, rule)
-        if p is not None:
-            return p
-    return None
-
-
-def _whole_year(c: _Cursor) -> _Point | None:
-    whole = c.take("ca")
-    if not c.take("nam"):
-        return None
-    y = c.number(_MIN_YEAR, _MAX_YEAR, digits=4)
-    return _Point("year", 1, 12, y) if (whole or y) else None
-
-
-def _half(c: _Cursor) -> _Point | None:
-    """Six months: "6 tháng đầu năm", "9 tháng cuối năm", "nửa đầu năm"."""
-    if c.take("nua"):
-        n = 6
-    else:
-        n = c.number(1, 12)
-        if n is None or not c.take("thang"):
-            return None
-    side = c.take("dau", "cuoi")
-    if not side or not c.take("nam"):
-        return None
-    a, b = (1, n) if side == "dau" else (13 - n, 12)
-    return _Point("half", a, b, c.number(_MIN_YEAR, _MAX_YEAR, digits=4))
-
-
-def _unit(c: _Cursor, unit: str) -> _Point | None:
-    if unit == "month":
-        m = c.number(1, 12)
-        return None if m is None else _Point(unit, m, m, c.year())
-    q = c.quarter()
-    return None if q is None else _Point(unit, 3 * q - 2, 3 * q, c.year())
-
-
-def _month(c: _Cursor) -> _Point | None:
-    return _unit(c, "month") if c.take("thang") else None
-
-
-def _quarter(c: _Cursor) -> _Point | None:
-    return _unit(c, "quarter") if c.take("quy") else None
-
-
-def _day(c: _Cursor) -> _Point | None:
-    c.take("ngay")
-    return _date(c)
-
-
-def _span(c: _Cursor) -> _Point | _Span | None:
-    opened = c.take("tu")
-    first = _point(c)
-    if first is None:
-        return None
-    if not c.take("den", "toi", "-"):
-        return None if opened else first  # "Từ ngày 01/3" alone has no end
-    c.take("het")
-    last = _attempt(c, _point)
-    if last is None and first.unit in ("month", "quarter"):  # "Tháng 7-9/2026", "Quý I-II"
-        last = _attempt(c, lambda c2: _unit(c2, first.unit))
-    return None if last is None else _Span(first, last)
-
-
-def _main(c: _Cursor) -> tuple[str, _Point | _Span] | None:
-    """("before" | "by" | "plain", what) for a one-off deadline."""
-    how = "plain"
-    if c.take("cham"):  # "chậm nhất (là) ...", "đến (hết) ngày 30/6"
-        how = "by" if c.take("nhat") else "bad"
-    elif c.take("den"):
-        how = "by"
-    if how == "by":
-        c.take("het")
-        c.take("la")
-    if c.take("truoc"):
-        how = "before"
-    what = _span(c)
-    return None if what is None or how == "bad" else (how, what)
-
-
 # ---------------------------------------------------------------- recurring rules
 
 
@@ -293,12 +120,12 @@ def _repeating(step: int, nth: int, day: int | None, before: bool) -> Occurrence
     return occ
 
 
-def _yearly(what: _Point | _Span, how: str) -> Occurrences:
+def _yearly(what: Point | Span, how: str) -> Occurrences:
     def occ(year: int) -> list[tuple[date, date]]:
-        start, due = _window(what, year)
+        start, due = window(what, year)
         if how == "before":
             due = start - timedelta(days=1)
-        if how != "plain" or (isinstance(what, _Point) and what.unit == "day"):
+        if how != "plain" or (isinstance(what, Point) and what.unit == "day"):
             start = date(due.year, 1, 1)  # a one-day deadline: the occurrence is its year
         return [(start, due)]
 
@@ -312,7 +139,7 @@ def _recurring(tokens: list[str]) -> tuple[str, Occurrences] | None:
             "quy": ("quarter", _repeating(3, 3, None, False)),
             "nam": ("year", lambda y: [(date(y, 1, 1), date(y, 12, 31))]),
         }.get(tokens[1])
-    c = _Cursor(tokens)
+    c = Cursor(tokens)
     before = bool(c.take("truoc"))
     c.take("ngay")
     day = c.number(1, 31)
@@ -327,8 +154,8 @@ def _recurring(tokens: list[str]) -> tuple[str, Occurrences] | None:
             if c.take("quy") and c.done():
                 return "quarter", _repeating(3, nth[which], day, before)
     if len(tokens) > 2 and tokens[-2] in ("hang", "moi") and tokens[-1] == "nam":
-        inner = _Cursor(tokens[:-2])
-        found = _main(inner)
+        inner = Cursor(tokens[:-2])
+        found = one_off(inner)
         if found is not None and inner.done():
             return "year", _yearly(found[1], found[0])
     return None
@@ -343,7 +170,7 @@ def _prepare(text: str) -> tuple[str, list[str]]:
     never read as deadlines."""
     norm = _FILLER.sub("", normalize(text) + " ").strip()
     bare = re.split(r"\s+theo\s+", _DOC_REF.sub(" ", norm), maxsplit=1)[0]
-    return norm, re.findall(r"[0-9]+|[a-z]+|\S", bare.strip(" ."))
+    return norm, tokenize(bare.strip(" ."))
 
 
 def parse_deadline(text: str, plan_year: int, today: date) -> Deadline:
@@ -369,15 +196,15 @@ def _parse(text: str, plan_year: int, today: date) -> Deadline:
             return Deadline("unknown", None, None, None, text)
         start, due = _current(windows, today)
         return Deadline("recurring", start, due, every, text)
-    c = _Cursor(tokens)
-    found = _main(c)
+    c = Cursor(tokens)
+    found = one_off(c)
     if not tokens or found is None or not c.done():
         return Deadline("unknown", None, None, None, text)
     how, what = found
-    start, due = _window(what, plan_year)
+    start, due = window(what, plan_year)
     if how == "before":
         return Deadline("due", None, start - timedelta(days=1), None, text)
-    if how == "by" or (isinstance(what, _Point) and what.unit == "day"):
+    if how == "by" or (isinstance(what, Point) and what.unit == "day"):
         return Deadline("due", None, due, None, text)
     return Deadline("period", start, due, None, text)
 

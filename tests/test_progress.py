@@ -17,16 +17,8 @@ from bot.cli import main as cli_main
 from handlers.cmd_progress import parse_quarter
 from models.plan_store import find_organization
 from models.plans import Task
-from models.progress import (
-    TaskFacts,
-    classify,
-    in_scope,
-    is_ongoing,
-    quarter_end,
-    rate_text,
-    tally,
-    task_facts,
-)
+from models.progress import TaskFacts, classify, in_scope, is_ongoing, quarter_end, rate_text, tally
+from models.progress_queries import task_facts
 from models.queries import is_city_assigned
 from tests.conftest import BACKENDS, TZ
 from tests.harness import ORG, Harness, text_of

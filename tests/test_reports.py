@@ -28,7 +28,8 @@ from handlers.cmd_report import parse_period
 from handlers.plan_import import import_plan_file
 from models.plan_store import find_organization
 from models.plans import Plan
-from models.progress import Reported, TaskFacts, tally, task_facts
+from models.progress import Reported, TaskFacts, tally
+from models.progress_queries import task_facts
 from models.queries import list_tasks
 from tests.conftest import BACKENDS, TZ
 from tests.harness import ORG, SAMPLE_DOCX, Harness, text_of

@@ -20,7 +20,8 @@ with ``flush_webhook``/``post_webhook``); what the bot does is recorded in ``sen
 injected with ``fail_next`` and ``block_user``; optional rate limits (``global_rate``,
 ``per_chat_rate``, sliding window of 1 s) answer 429 with ``retry_after`` like Telegram's flood
 control.  State lives in plain attributes: tests may read them directly.  The Bot API methods
-are in ``telegram_methods``, value types in ``telegram_types``.
+are in ``telegram_methods``, value types in ``telegram_types``, the waiting helpers
+(``wait_for``, ``wait_until``, ``wait_sent``, ``wait_idle``) in ``waiting``.
 """
 
 from __future__ import annotations
@@ -31,7 +32,6 @@ import re
 import socket
 import time
 from collections import Counter, defaultdict, deque
-from collections.abc import Callable
 from typing import Any
 
 import aiohttp
@@ -40,11 +40,12 @@ from aiohttp import web
 from .telegram_markup import utf16_len
 from .telegram_methods import API
 from .telegram_types import ApiError, FakeUser, SentMessage, StoredFile, read_params
+from .waiting import Waiting
 
 __all__ = ["ApiError", "FakeTelegram", "FakeUser", "SentMessage"]
 
 
-class FakeTelegram:
+class FakeTelegram(Waiting[SentMessage]):
     def __init__(self, token: str = "123:TEST", *, bot_username: str = "dondoc_test_bot",
                  global_rate: float | None = None, per_chat_rate: float | None = None) -> None:  # fmt: skip
         self.token, self.bot_username = token, bot_username
@@ -122,54 +123,6 @@ class FakeTelegram:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
-
-    # -- waiting (sync code calls _notify; async waiters re-check their condition) ----------------
-
-    def _notify(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
-
-    async def _wait_change(self, timeout: float) -> None:
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        try:
-            await asyncio.wait_for(waiter, max(timeout, 0))
-        except TimeoutError:
-            pass
-        finally:
-            self._waiters.discard(waiter)
-
-    async def wait_until(self, check: Callable[[], Any], timeout: float = 5.0, what: str = "") -> Any:
-        """Wait until ``check()`` is truthy (re-checked after every API call and queued update);
-        returns its value, or fails with an AssertionError listing the last sent messages."""
-        deadline = time.monotonic() + timeout
-        while not (found := check()):
-            if time.monotonic() >= deadline:
-                recent = "\n".join(f"  {m.method} to {m.chat_id}: {m.text!r}" for m in self.sent[-10:])
-                raise AssertionError(f"timed out after {timeout}s waiting for {what or check}; last sent:\n{recent}")
-            await self._wait_change(deadline - time.monotonic())
-        return found
-
-    async def wait_for(self, predicate: Callable[[SentMessage], bool] | str, timeout: float = 5.0,
-                       *, since: int = 0) -> SentMessage:  # fmt: skip
-        """The first message in ``sent[since:]`` matching ``predicate`` (a callable, or a string
-        the text must contain), waiting up to ``timeout`` seconds for it."""
-        if isinstance(predicate, str):
-            needle = predicate
-            predicate = lambda m: needle in (m.text or "")  # noqa: E731
-        return await self.wait_until(lambda: next((m for m in self.sent[since:] if predicate(m)), None),
-                                      timeout, f"a message matching {predicate!r}")  # fmt: skip
-
-    async def wait_sent(self, count: int, timeout: float = 5.0) -> list[SentMessage]:
-        """Wait until at least ``count`` messages were sent; returns ``sent``."""
-        await self.wait_until(lambda: len(self.sent) >= count, timeout, f"{count} sent messages")
-        return self.sent
-
-    async def wait_idle(self, timeout: float = 5.0) -> None:
-        """Wait until the bot has fetched every queued update (they may still be processing)."""
-        await self.wait_until(lambda: not self._updates or None, timeout, "updates to be fetched")
 
     # -- driving the bot as users ---------------------------------------------------------------
 

@@ -18,6 +18,8 @@ message ids, millisecond dates and ``chat_type`` "PRIVATE"; ``sendMessage`` refu
 text over 2000 characters; ``getWebhookInfo`` answers 404 when no webhook is set; while
 a webhook is set ``getUpdates`` is refused and updates are pushed with ``flush_webhook``
 (header ``X-Bot-Api-Secret-Token``). Faults: ``fail_next(method, status=429|500)``.
+Value types are in ``zalo_types``, the waiting helpers (``wait_for``, ``wait_until``,
+``wait_sent``, ``wait_idle``) in ``waiting``.
 """
 
 from __future__ import annotations
@@ -28,46 +30,22 @@ import itertools
 import socket
 import time
 from collections import defaultdict, deque
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import aiohttp
 from aiohttp import web
+
+from .waiting import Waiting
+from .zalo_types import ApiError, ZaloSent
+
+__all__ = ["ApiError", "FakeZalo", "ZaloSent"]
 
 MAX_TEXT = 2000
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 EMPTY_POLL = (408, {"ok": False, "error_code": 408, "description": "Request timeout"})
 
 
-@dataclass
-class ZaloSent:
-    """One message the bot sent (``sendMessage`` or ``sendPhoto``)."""
-
-    method: str
-    chat_id: str
-    message_id: str
-    text: str | None = None
-    photo: str | None = None
-    date: int = 0  # milliseconds since the epoch
-    time: float = 0.0  # time.monotonic() when the fake accepted it
-    params: dict = field(default_factory=dict)
-
-
-class ApiError(Exception):
-    """Raised inside a method (or queued by ``fail_next``): ``{"ok": false, ...}``."""
-
-    def __init__(self, status: int, description: str, retry_after: int | None = None) -> None:
-        super().__init__(description)
-        self.status, self.description, self.retry_after = status, description, retry_after
-
-    def response(self) -> web.Response:
-        body = {"ok": False, "error_code": self.status, "description": self.description}
-        headers = {"Retry-After": str(self.retry_after)} if self.retry_after is not None else None
-        return web.json_response(body, status=self.status, headers=headers)
-
-
-class FakeZalo:
+class FakeZalo(Waiting[ZaloSent]):
     def __init__(
         self, token: str = "3141592653:FAKE-zalo-bot-token", *, bot_name: str = "Bot Đôn Đốc"
     ) -> None:
@@ -120,59 +98,6 @@ class FakeZalo:
 
     async def __aexit__(self, *exc_info: object) -> None:
         await self.stop()
-
-    # -- waiting --------------------------------------------------------------------------------
-
-    def _notify(self) -> None:
-        for waiter in self._waiters:
-            if not waiter.done():
-                waiter.set_result(None)
-        self._waiters.clear()
-
-    async def _wait_change(self, timeout: float) -> None:
-        waiter = asyncio.get_running_loop().create_future()
-        self._waiters.add(waiter)
-        try:
-            await asyncio.wait_for(waiter, max(timeout, 0))
-        except TimeoutError:
-            pass
-        finally:
-            self._waiters.discard(waiter)
-
-    async def wait_until(
-        self, check: Callable[[], Any], timeout: float = 5.0, what: str = ""
-    ) -> Any:
-        """Wait until ``check()`` is truthy (re-checked after every API call and queued
-        update); returns its value, or fails listing the last messages sent."""
-        deadline = time.monotonic() + timeout
-        while not (found := check()):
-            if time.monotonic() >= deadline:
-                recent = "\n".join(
-                    f"  {m.method} to {m.chat_id}: {m.text!r}" for m in self.sent[-10:]
-                )
-                raise AssertionError(
-                    f"timed out after {timeout}s waiting for {what or check}; last sent:\n{recent}"
-                )
-            await self._wait_change(deadline - time.monotonic())
-        return found
-
-    async def wait_for(
-        self, predicate: Callable[[ZaloSent], bool] | str, timeout: float = 5.0, *, since: int = 0
-    ) -> ZaloSent:
-        """The first message in ``sent[since:]`` matching ``predicate`` (a callable, or a
-        string the text must contain), waiting up to ``timeout`` seconds for it."""
-        if isinstance(predicate, str):
-            needle = predicate
-            predicate = lambda m: needle in (m.text or "")  # noqa: E731
-        return await self.wait_until(
-            lambda: next((m for m in self.sent[since:] if predicate(m)), None),
-            timeout,
-            f"a message matching {predicate!r}",
-        )
-
-    async def wait_idle(self, timeout: float = 5.0) -> None:
-        """Wait until the bot has fetched every queued update (they may still be processing)."""
-        await self.wait_until(lambda: not self._updates or None, timeout, "updates to be fetched")
 
     # -- driving the bot as users ---------------------------------------------------------------
 
