@@ -9,6 +9,7 @@ import asyncio
 import logging
 from collections import defaultdict, deque
 from collections.abc import Callable
+from typing import Any
 
 from telegram import (
     BotCommand,
@@ -29,6 +30,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import HTTPXRequest
 
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
@@ -65,7 +67,7 @@ class GlobalPacer:
     in the last second, and keeps a small gap after the previous one, so a busy event loop
     may delay sends and later catch up, but never bunches them past the window."""
 
-    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.05) -> None:
+    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.03) -> None:
         self.capacity = int(rate)
         # Counted over a window a little longer than Telegram's, so that a send delayed
         # on its way (a busy event loop, the network) cannot push a second over the limit.
@@ -94,6 +96,22 @@ class GlobalPacer:
             self._released.append(loop.time())
 
 
+class PacedRequest(HTTPXRequest):
+    """PTB's HTTP layer with the overall pacing applied right before each message leaves,
+    so that nothing between the pacer and the network can bunch messages together."""
+
+    PACED = ("send", "edit", "copy", "forward")
+
+    def __init__(self, pacer: GlobalPacer, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.pacer = pacer
+
+    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
+        if url.rsplit("/", 1)[-1].startswith(self.PACED):
+            await self.pacer.wait()
+        return await super().do_request(url, method, *args, **kwargs)
+
+
 class ChatPacer:
     """At most one message per ``interval`` seconds to each chat (monotonic time)."""
 
@@ -102,10 +120,8 @@ class ChatPacer:
         self._next: dict[str, float] = {}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def wait(self, chat_id: str, overall: GlobalPacer | None = None) -> None:
+    async def wait(self, chat_id: str) -> None:
         if self.interval <= 0:
-            if overall is not None:
-                await overall.wait()
             return
         async with self._locks[chat_id]:
             loop = asyncio.get_running_loop()
@@ -114,8 +130,6 @@ class ChatPacer:
             if ready > now:
                 await asyncio.sleep(ready - now)
             self._next[chat_id] = max(ready, now) + self.interval
-            if overall is not None:
-                await overall.wait()
 
 
 def keyboard(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
@@ -153,10 +167,7 @@ class TelegramChannel:
             # Overall pacing is ours (GlobalPacer); AIORateLimiter keeps group limits and retries.
             # A 429 is not retried here: the reminder dispatcher pauses everything instead.
             .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=0))
-            # One pooled connection (PTB's default) queues sends behind a slow one and
-            # then lets them out in a burst; enough connections keep the pacing intact.
-            .connection_pool_size(64)
-            .pool_timeout(30)
+            .request(PacedRequest(self.overall, connection_pool_size=64, pool_timeout=30))
             .post_init(self._post_init)
             .build()
         )
@@ -281,7 +292,7 @@ class TelegramChannel:
         last: Message | None = None
         pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH) if reply.text else []
         for index, piece in enumerate(pieces):
-            await self.pacer.wait(str(chat_id), self.overall)
+            await self.pacer.wait(str(chat_id))
             markup = keyboard(reply) if index == len(pieces) - 1 else None
             last = await bot.send_message(
                 chat_id,
@@ -290,12 +301,12 @@ class TelegramChannel:
                 reply_to_message_id=int(reply_to) if reply_to and index == 0 else None,
             )
         if reply.document is not None:
-            await self.pacer.wait(str(chat_id), self.overall)
+            await self.pacer.wait(str(chat_id))
             last = await bot.send_document(
                 chat_id, InputFile(reply.document.data, filename=reply.document.filename)
             )
         if reply.photo is not None:
-            await self.pacer.wait(str(chat_id), self.overall)
+            await self.pacer.wait(str(chat_id))
             last = await bot.send_photo(
                 chat_id, InputFile(reply.photo.data, filename=reply.photo.filename)
             )
