@@ -122,3 +122,21 @@ def test_split_text_on_line_boundaries() -> None:
     assert len(pieces) > 1 and all(len(p) <= 4096 for p in pieces)
     assert "\n".join(pieces).split("\n") == lines
     assert split_text("x" * 5000, 2000) == ["x" * 2000, "x" * 2000, "x" * 1000]
+
+
+async def test_unit_group_with_privacy_mode(tg: FakeTelegram, running: Harness) -> None:
+    """In a unit's group the bot sees commands and replies to its own messages only."""
+    code = await running.invite("officer", "Phòng Văn hóa - Xã hội")
+    tg.send_text(42, f"/dangky {code}")
+    await tg.wait_for(lambda m: m.chat_id == 42)
+    group = -1001
+    mark = len(tg.sent)
+    tg.send_text(42, "/viec@dondoc_test_bot 1", chat_id=group, chat_type="supergroup")
+    card = await tg.wait_for(lambda m: m.chat_id == group and (m.text or "").startswith("Nhiệm vụ 1"), since=mark)
+    mark = len(tg.sent)
+    tg.send_text(42, "chúng tôi đang họp, chưa bàn", chat_id=group, chat_type="supergroup")  # not for the bot
+    tg.send_text(42, "Hoàn thành, QĐ số 7/QĐ-UBND ngày 12/01/2026", chat_id=group, chat_type="supergroup", reply_to_message_id=card.message_id)
+    done = await tg.wait_for(lambda m: m.chat_id == group and "Đã ghi nhận nhiệm vụ 1" in (m.text or ""), since=mark)
+    assert "QĐ số 7/QĐ-UBND" in done.text
+    assert len([m for m in tg.sent[mark:] if m.chat_id == group]) == 1  # the chatter got no answer
+    assert await status_of(running, "1") == "done"

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,28 +16,13 @@ from sqlalchemy import select
 
 from bot.channels.zalo import ZaloChannel, to_incoming
 from bot.channels.zalo_client import MAX_TEXT
+from bot.config import ZaloConfig
 from handlers.messages import Attachment, Outgoing
 from models.invites import find_person
 from models.plans import StatusUpdate, Task
 from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
-
-try:
-    from bot.config import ZaloConfig
-except ImportError:  # until the lead adds [zalo] to bot/config.py: the same fields
-
-    @dataclass
-    class ZaloConfig:  # type: ignore[no-redef]
-        token: str = ""
-        base_url: str = "https://bot-api.zaloplatforms.com"
-        mode: str = "polling"
-        webhook_secret: str = ""
-        webhook_listen: str = "127.0.0.1"
-        webhook_port: int = 8444
-        webhook_path: str = "/zalo/webhook"
-        poll_timeout: int = 30
-
 
 SECRET = "bi-mat-cua-xa-nguyen-binh-khiem"
 LAN, TRINH, STRANGER = "5a1b2c3d4e5f6071", "7e6d5c4b3a291807", "0f0e0d0c0b0a0908"
@@ -278,3 +262,20 @@ async def test_send_reminder_maps_errors_for_the_dispatcher(
     zalo.fail_next("sendMessage", status=403, description="Forbidden: user blocked the bot")
     with pytest.raises(Unreachable):
         await polling.send_reminder(LAN, Outgoing("Nhắc việc"))
+
+
+async def test_a_reminder_answered_on_zalo(zalo: FakeZalo, harness: Harness, polling: ZaloChannel) -> None:
+    from bot.reminders import ReminderService
+
+    code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
+    await say(zalo, LAN, f"/dangky {code}")
+    harness.clock.move_to(datetime(2026, 1, 13, 8, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    service = ReminderService(harness.conversation.services, {"zalo": polling.send_reminder})
+    mark = len(zalo.sent)
+    await service.tick()
+    reminder = await zalo.wait_for(lambda m: m.chat_id == LAN and "Nhiệm vụ 1" in (m.text or ""), since=mark)
+    assert "còn 1 ngày làm việc" in reminder.text and "Trả lời 1 = Hoàn thành" in reminder.text
+    # a bare answer goes to the task just reminded, and the confirmation names it
+    answer = await say(zalo, LAN, "Hoàn thành, QĐ số 15/QĐ-UBND ngày 12/01/2026")
+    assert answer.startswith("Đã ghi nhận nhiệm vụ 1 «Ban hành Kế hoạch cải cách hành chính")
+    assert (await task_row(harness, "1")).status == "done"
