@@ -14,6 +14,8 @@ from locales import _
 from models.conversation import chat_state
 from models.invites import create_invite
 from models.plan_store import resolve_unit
+from models.queries import units_of
+from models.unit_names import fold
 
 ROLE_WORDS = {
     "canbo": "officer",
@@ -106,19 +108,21 @@ async def invite(request: Request, args: str) -> list[Outgoing]:
         return _refuse()
     words = args.split()
     role = "officer"
-    if words and words[-1].lower() in ROLE_WORDS:
-        role = ROLE_WORDS[words.pop().lower()]
+    for size in (2, 1):  # "canbo", "cán bộ", "lãnh đạo", "admin"…
+        tail = fold("".join(words[-size:])) if len(words) >= size else ""
+        if tail in ROLE_WORDS:
+            role = ROLE_WORDS[tail]
+            words = words[:-size]
+            break
     unit = None
     if words:
         unit = await resolve_unit(request.session, org, " ".join(words))
         if unit is None:
-            return [
-                Outgoing(
-                    _("Không tìm thấy đơn vị «{name}» trong {org}.").format(
-                        name=" ".join(words), org=org.name
-                    )
-                )
-            ]
+            known = "; ".join(u.name for u in await units_of(request.session, org))
+            text = _("Không tìm thấy đơn vị «{name}» trong {org}.").format(
+                name=" ".join(words), org=org.name
+            )
+            return [Outgoing(text + "\n" + _("Các đơn vị: {units}").format(units=known))]
     elif role == "officer":
         return [
             Outgoing(

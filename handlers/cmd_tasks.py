@@ -3,6 +3,7 @@ its history), /quahan (overdue tasks by unit)."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
@@ -26,6 +27,7 @@ from models.queries import evidence_of, history
 # On channels with buttons, this many nearest tasks come as their own message.
 TASK_MESSAGES = 5
 HISTORY_LINES = 8
+_COMMAND_PREFIX = re.compile(r"^/(?:capnhat|giahan)\S*\s+\S+\s*")
 LEADER_LIST = 10
 HISTORY_KINDS = (
     "status",
@@ -163,7 +165,12 @@ def history_text(update: StatusUpdate) -> str:
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
-    return short(update.text, 160) or status_label(update.status or "")
+    if update.kind == "extension_request" and update.until:
+        said = _("Xin gia hạn đến {date}").format(date=update.until.strftime("%d/%m/%Y"))
+        return said + (f": {update.reason}" if update.reason else "")
+    # What was typed is kept whole; a leading "/capnhat 12" says nothing more here.
+    text = _COMMAND_PREFIX.sub("", update.text)
+    return short(text, 160) or status_label(update.status or "")
 
 
 async def overdue(request: Request, args: str) -> list[Outgoing]:

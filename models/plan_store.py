@@ -95,6 +95,8 @@ async def resolve_unit(
     unit = await session.scalar(
         select(Unit).where(Unit.organization_id == org.id, Unit.normalized_name == key)
     )
+    if unit is None and not create:
+        unit = await _unit_by_words(session, org, key)
     if unit is None and create:
         unit = Unit(
             organization_id=org.id, name=display_name(name), normalized_name=key, aliases=[]
@@ -104,6 +106,17 @@ async def resolve_unit(
     elif unit is not None and name.strip() not in (unit.name, *unit.aliases):
         unit.aliases = [*unit.aliases, name.strip()]
     return unit
+
+
+async def _unit_by_words(session: AsyncSession, org: Organization, key: str) -> Unit | None:
+    """What people type for a unit is often shorter ("Phòng Văn hóa", "VH-XH"): the one
+    unit whose name holds every word typed, if there is exactly one."""
+    words = set(key.split())
+    if not words:
+        return None
+    units = await session.scalars(select(Unit).where(Unit.organization_id == org.id))
+    found = [u for u in units if words <= set(u.normalized_name.split())]
+    return found[0] if len(found) == 1 else None
 
 
 def _key(content: str) -> str:

@@ -220,3 +220,19 @@ async def test_undone_evidence_is_not_evidence(bot: Harness) -> None:
     await bot.say("lan", "/capnhat 1 xong")
     shown = await bot.say("lan", "/viec 1")
     assert "Minh chứng" not in shown[0].text
+
+
+async def test_units_and_roles_as_people_type_them(bot: Harness) -> None:
+    await bot.register("ha", "admin")
+    for text, unit, role in (
+        ("/moi Phong kinh te cán bộ", "Phòng Kinh tế", "cán bộ phụ trách"),
+        ("/moi phòng VH-XH lãnh đạo", "Phòng Văn hóa - Xã hội", "lãnh đạo"),
+        ("/moi Văn phòng HĐND&UBND", "Văn phòng HĐND và UBND", "cán bộ phụ trách"),
+    ):
+        reply = (await bot.say("ha", text))[0].text
+        assert unit in reply and role in reply, (text, reply)
+    unknown = (await bot.say("ha", "/moi Phòng Tư pháp"))[0].text
+    assert "Không tìm thấy đơn vị «Phòng Tư pháp»" in unknown and "Phòng Kinh tế" in unknown
+    await bot.register("trinh", "leader")
+    narrowed = (await bot.say("trinh", "/tiendo VH-XH"))[0].text
+    assert "Phòng Văn hóa - Xã hội" in narrowed
