@@ -18,7 +18,7 @@ from handlers.messages import Button, Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.task_access import task_by_number
 from handlers.task_view import format_date
-from locales import _
+from locales import N_, _
 from models import status_store
 from models.outbox import OutboxItem, Owed, upsert
 from models.people import Membership, Person
@@ -44,9 +44,13 @@ def check_extension(
         )
     if due is not None and _MORE.search(text) and until > today:
         until = due + (until - today)
-    if (until - today).days > 180 and not re.search(rf"\b0?{until.day}[/.-]0?{until.month}[/.-]\d{{2,4}}\b", text):
+    if (until - today).days > 180 and not re.search(
+        rf"\b0?{until.day}[/.-]0?{until.month}[/.-]\d{{2,4}}\b", text
+    ):
         # "đến 2/1" written in January of the plan year means a day that has passed, not next year.
-        return None, _("Ngày xin gia hạn {date} còn hơn 6 tháng nữa; nếu đúng, vui lòng ghi rõ cả năm, ví dụ {date}.").format(date=format_date(until))
+        return None, _(
+            "Ngày xin gia hạn {date} còn hơn 6 tháng nữa; nếu đúng, vui lòng ghi rõ cả năm, ví dụ {date}."
+        ).format(date=format_date(until))
     if until <= today:
         return None, _("Ngày xin gia hạn {date} đã qua; vui lòng ghi một ngày sắp tới.").format(
             date=format_date(until)
@@ -175,7 +179,7 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
             task,
             request.person,
             kind="extension_approved",
-            text=note or _("Duyệt gia hạn"),
+            text=note or N_("Duyệt gia hạn"),  # kept in the history: Vietnamese
             until=row.until,
             now=request.now,
             channel=request.incoming.channel,
@@ -193,7 +197,7 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
             task,
             request.person,
             kind="extension_rejected",
-            text=note or _("Không duyệt gia hạn"),
+            text=note or N_("Không duyệt gia hạn"),
             reason=note or None,
             now=request.now,
             channel=request.incoming.channel,

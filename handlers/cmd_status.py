@@ -186,7 +186,7 @@ async def extension_command(request: Request, args: str) -> list[Outgoing]:
     parts = args.split(maxsplit=1)
     if len(parts) < 2:
         return [
-            Outgoing(_("Cách dùng: /giahan SỐ NGÀY lý do, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+            Outgoing(_("Cách dùng: /giahan SỐ NGÀY_MỚI lý do, ví dụ: /giahan 12 20/12 chờ kinh phí"))
         ]
     task, problem = await task_by_number(request, parts[0])
     if task is None:

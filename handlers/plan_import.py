@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.plan_reader import read_plan
 from documents.plan_table import ParsedPlan
-from locales import _
+from locales import _, language
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
 from models.queries import plans_of_year
 from models.unit_names import display_name, normalise_unit_name, split_unit_cell
@@ -124,43 +124,48 @@ async def import_plan_file(
 
     The caller owns the transaction: commit on success, roll back on error.
     """
-    parsed = read_plan(data, filename)
-    today = now.astimezone(ZoneInfo(timezone)).date()
-    year = year or guess_year(parsed, today.year)
-    inputs = to_task_inputs(parsed, year, today)
-    org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
-    if title is None:
-        # Without an explicit title, a file for a year that has one plan updates that
-        # plan: the same plan pasted as text and sent as .docx is one plan, not two.
-        existing = await plans_of_year(session, org, year)
-        title = existing[0].title if len(existing) == 1 else None
-    named = (
-        parsed.title if parsed.title and parsed.title.casefold().startswith("kế hoạch") else None
-    )
-    title = title or named or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
-    stored = await store_plan(
-        session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
-    )
-    # One name per unit, whatever spelling each row used.
-    distinct: dict[str, str] = {}
-    for item in inputs:
-        for name in item.lead_units + item.cooperating_units:
-            distinct.setdefault(normalise_unit_name(name), display_name(name))
-    return ImportSummary(
-        organization=org.name,
-        plan=title,
-        year=year,
-        plan_created=stored.plan_created,
-        sections=[
-            {"numeral": s.numeral, "title": s.title, "tasks": len(s.tasks)} for s in parsed.sections
-        ],
-        units=list(distinct.values()),
-        needs_review=[
-            {"number": i.number, "problem": i.review_reason} for i in inputs if i.review_reason
-        ],
-        added=stored.added,
-        changed=[{"number": n, "fields": f} for n, f in stored.changed],
-        unchanged=stored.unchanged,
-        missing=stored.missing,
-        warnings=list(parsed.warnings),
-    )
+    # What is stored (plan title, review reasons) is Vietnamese, whoever imports it.
+    with language("vi"):
+        parsed = read_plan(data, filename)
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        year = year or guess_year(parsed, today.year)
+        inputs = to_task_inputs(parsed, year, today)
+        org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
+        if title is None:
+            # Without an explicit title, a file for a year that has one plan updates that
+            # plan: the same plan pasted as text and sent as .docx is one plan, not two.
+            existing = await plans_of_year(session, org, year)
+            title = existing[0].title if len(existing) == 1 else None
+        named = (
+            parsed.title
+            if parsed.title and parsed.title.casefold().startswith("kế hoạch")
+            else None
+        )
+        title = title or named or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
+        stored = await store_plan(
+            session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
+        )
+        # One name per unit, whatever spelling each row used.
+        distinct: dict[str, str] = {}
+        for item in inputs:
+            for name in item.lead_units + item.cooperating_units:
+                distinct.setdefault(normalise_unit_name(name), display_name(name))
+        return ImportSummary(
+            organization=org.name,
+            plan=title,
+            year=year,
+            plan_created=stored.plan_created,
+            sections=[
+                {"numeral": s.numeral, "title": s.title, "tasks": len(s.tasks)}
+                for s in parsed.sections
+            ],
+            units=list(distinct.values()),
+            needs_review=[
+                {"number": i.number, "problem": i.review_reason} for i in inputs if i.review_reason
+            ],
+            added=stored.added,
+            changed=[{"number": n, "fields": f} for n, f in stored.changed],
+            unchanged=stored.unchanged,
+            missing=stored.missing,
+            warnings=list(parsed.warnings),
+        )
