@@ -153,7 +153,10 @@ async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
         channel = ConsoleChannel(conversation, clock, people, after_message=reminders.tick)
         reminders.senders["console"] = channel.deliver
         channel.on_time_travel = lambda before, after: travel(reminders, channel, clock, after)
-        await reminders.plan()
+        # What was due earlier on the starting day went out "before" the demo began.
+        channel.quiet = True
+        await reminders.tick()
+        channel.quiet, channel.muted = False, {}
         channel.say(
             INTRO.format(
                 org=DEMO_ORG, tasks=tasks, now=clock.now(DEFAULT_TZ).strftime("%d/%m/%Y %H:%M")

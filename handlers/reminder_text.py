@@ -250,6 +250,8 @@ async def weekly_digest(
         and today <= t.deadline_due <= week_end
         and t.deadline_kind in ("due", "period", "recurring")
     ]
+    if not overdue and not due_soon:
+        return _("Tổng hợp tuần của {org}: không có nhiệm vụ quá hạn hay đến hạn trong tuần.").format(org=org.name)
     lines = [_("Tổng hợp tuần của {org}:").format(org=org.name)]
     for title, group in ((_("Quá hạn"), overdue), (_("Đến hạn trong tuần"), due_soon)):
         lines.append(f"{title}: {len(group)}")
