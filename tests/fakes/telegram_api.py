@@ -29,7 +29,6 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import socket
 import time
 from collections import Counter, defaultdict, deque
 from typing import Any
@@ -99,30 +98,7 @@ class FakeTelegram(Waiting[SentMessage]):
         return {"id": self.bot_id, "is_bot": True, "first_name": "Dondoc Test",
                 "username": self.bot_username}  # fmt: skip
 
-    async def start(self) -> None:
-        app = web.Application(client_max_size=60 * 1024**2)
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
-        self._closing = False
-
-    async def stop(self) -> None:
-        self._closing = True
-        self._notify()  # pending long polls return at once
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeTelegram:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
+    client_max_size = 60 * 1024**2  # documents up to the Bot API's 50 MB
 
     # -- driving the bot as users ---------------------------------------------------------------
 

@@ -1,5 +1,6 @@
-"""Waiting for a fake API server to reach a state: the helpers ``FakeTelegram`` and
-``FakeZalo`` share.
+"""What the fake API servers ``FakeTelegram`` and ``FakeZalo`` share: serving HTTP on a
+free port of 127.0.0.1 (``start``/``stop``, or ``async with``), and waiting for the fake
+to reach a state.
 
 Synchronous code (a queued update, a handled API call) calls ``_notify``; async waiters
 (``wait_until`` and the fakes' long polls through ``_wait_change``) wake up and re-check
@@ -11,9 +12,12 @@ each with ``method``, ``chat_id`` and ``text``), ``_updates`` (the queued update
 from __future__ import annotations
 
 import asyncio
+import socket
 import time
 from collections.abc import Callable, Collection
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, Generic, Protocol, Self, TypeVar
+
+from aiohttp import web
 
 
 class _Message(Protocol):
@@ -29,6 +33,38 @@ class Waiting(Generic[M]):
     sent: list[M]
     _updates: Collection[dict]
     _waiters: set[asyncio.Future]
+    _runner: web.AppRunner | None
+    _closing: bool
+    port: int | None
+    client_max_size: int = 1024**2  # the largest request body accepted
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        raise NotImplementedError
+
+    async def start(self) -> None:
+        app = web.Application(client_max_size=self.client_max_size)
+        app.router.add_route("*", "/{tail:.*}", self._handle)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        await web.SockSite(self._runner, sock).start()
+        self._closing = False
+
+    async def stop(self) -> None:
+        self._closing = True
+        self._notify()  # pending long polls return at once
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+
+    async def __aenter__(self) -> Self:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.stop()
 
     def _notify(self) -> None:
         for waiter in self._waiters:

@@ -27,7 +27,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import itertools
-import socket
 import time
 from collections import defaultdict, deque
 from typing import Any
@@ -74,30 +73,6 @@ class FakeZalo(Waiting[ZaloSent]):
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    async def start(self) -> None:
-        app = web.Application()
-        app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
-        await self._runner.setup()
-        sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind(("127.0.0.1", 0))
-        self.port = sock.getsockname()[1]
-        await web.SockSite(self._runner, sock).start()
-        self._closing = False
-
-    async def stop(self) -> None:
-        self._closing = True
-        self._notify()  # pending long polls return at once
-        if self._runner is not None:
-            await self._runner.cleanup()
-            self._runner = None
-
-    async def __aenter__(self) -> FakeZalo:
-        await self.start()
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.stop()
 
     # -- driving the bot as users ---------------------------------------------------------------
 
