@@ -62,11 +62,9 @@ class Request:
         return best_role(self.grants, org.id) if org else None
 
     def today(self, org: Organization | None = None) -> date:
-        zone = (
-            (org or self.organization).timezone
-            if (org or self.organization)
-            else self.services.timezone
-        )
+        """Today in the organization's time zone (the configured default without one)."""
+        org = org or self.organization
+        zone = org.timezone if org is not None else self.services.timezone
         return self.now.astimezone(ZoneInfo(zone)).date()
 
 
