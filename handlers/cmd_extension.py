@@ -25,6 +25,7 @@ from models.people import Membership, Person
 from models.plans import StatusUpdate, Task
 from models.queries import get_task
 from scheduler.planner import replan_task
+from scheduler.reminder_policy import next_send_moment
 
 DECIDED = ("extension_approved", "extension_rejected")
 _MORE = re.compile(r"\bth[eê]m\b", re.IGNORECASE)
@@ -62,10 +63,18 @@ def check_extension(
     return until, None
 
 
+def notice_time(request: Request) -> datetime:
+    """Notices people cause go out at once, but never at night or on a day off."""
+    services = request.services
+    org = request.organization
+    zone = org.timezone if org is not None else services.timezone
+    return next_send_moment(request.now, services.planning.reminders, services.calendar, zone)
+
+
 async def notify_leaders(
     session: AsyncSession, task: Task, request_row: StatusUpdate, now: datetime
 ) -> int:
-    """Queue the request for every leader of the task's organization."""
+    """Queue the request for every leader of the task's organization, to go at ``now``."""
     org_id = task.plan.organization_id
     leaders = await session.scalars(
         select(Membership.person_id).where(
@@ -206,7 +215,16 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
     if row.person_id is not None:
         await upsert(
             request.session,
-            [Owed(org_id, task.id, "extension_decision", str(row.id), row.person_id, request.now)],
+            [
+                Owed(
+                    org_id,
+                    task.id,
+                    "extension_decision",
+                    str(row.id),
+                    row.person_id,
+                    notice_time(request),
+                )
+            ],
         )
     return [Outgoing(answer, task_id=task.id)]
 

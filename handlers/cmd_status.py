@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from handlers import cmd_extension
 from handlers.choices import AWAIT_EXTENSION, await_next
-from handlers.cmd_extension import check_extension, notify_leaders
+from handlers.cmd_extension import check_extension, notice_time, notify_leaders
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
@@ -118,7 +118,7 @@ async def apply_reading(request: Request, task: Task, reading: StatusReading) ->
         return [Outgoing(text + "\n" + choices_text(), buttons=buttons, task_id=task.id)]
     text = recorded_text(task, reading)
     if kind == "extension_request":
-        await notify_leaders(request.session, task, update, request.now)
+        await notify_leaders(request.session, task, update, notice_time(request))
         text += " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
     else:
         services = request.services
@@ -186,7 +186,9 @@ async def extension_command(request: Request, args: str) -> list[Outgoing]:
     parts = args.split(maxsplit=1)
     if len(parts) < 2:
         return [
-            Outgoing(_("Cách dùng: /giahan SỐ NGÀY_MỚI lý do, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+            Outgoing(
+                _("Cách dùng: /giahan SỐ NGÀY_MỚI lý do, ví dụ: /giahan 12 20/12 chờ kinh phí")
+            )
         ]
     task, problem = await task_by_number(request, parts[0])
     if task is None:

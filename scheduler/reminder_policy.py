@@ -137,6 +137,19 @@ def effective_send_time(settings: ReminderSettings) -> time:
     return settings.quiet_end if _is_quiet(t, settings) else t
 
 
+def next_send_moment(now: datetime, settings: ReminderSettings, calendar: WorkCalendar, tz: str) -> datetime:
+    """When a notice made at ``now`` (an extension request, a decision) may go out:
+    at once on a working day outside the quiet hours, else at ``quiet_end`` of the next
+    working day, so that nothing reaches anyone at night or on a day off."""
+    local = now.astimezone(ZoneInfo(tz))
+    if calendar.is_working_day(local.date()) and not _is_quiet(local.time().replace(tzinfo=None), settings):
+        return now
+    day = local.date()
+    if not (calendar.is_working_day(day) and local.time() < settings.quiet_end):
+        day = calendar.next_working_day(day + timedelta(days=1))
+    return datetime.combine(day, settings.quiet_end, tzinfo=ZoneInfo(tz))
+
+
 def _deadline_slots(due: date, stop: date, s: ReminderSettings, cal: WorkCalendar) -> list[_Slot]:
     """Before, on and after one due date; overdue ones only up to ``stop``."""
     due_send = cal.previous_working_day(due)

@@ -393,3 +393,23 @@ def test_every_send_is_on_a_working_day_outside_quiet_hours(
     assert len({x.key for x in r}) == len(r)
     if status in ("done", "not_applicable"):
         assert r == []
+
+
+def test_notices_wait_for_working_hours() -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from scheduler.reminder_policy import ReminderSettings, next_send_moment
+    from scheduler.workdays import WorkCalendar
+
+    tz = ZoneInfo("Asia/Ho_Chi_Minh")
+    cal, s = WorkCalendar(), ReminderSettings()
+
+    def at(*args: int) -> datetime:
+        return datetime(*args, tzinfo=tz)
+
+    assert next_send_moment(at(2026, 1, 12, 10, 0), s, cal, "Asia/Ho_Chi_Minh") == at(2026, 1, 12, 10, 0)
+    assert next_send_moment(at(2026, 1, 12, 6, 0), s, cal, "Asia/Ho_Chi_Minh") == at(2026, 1, 12, 7, 30)
+    assert next_send_moment(at(2026, 1, 12, 21, 0), s, cal, "Asia/Ho_Chi_Minh") == at(2026, 1, 13, 7, 30)
+    assert next_send_moment(at(2026, 1, 16, 19, 0), s, cal, "Asia/Ho_Chi_Minh") == at(2026, 1, 19, 7, 30)  # Friday night
+    assert next_send_moment(at(2026, 2, 13, 20, 0), s, cal, "Asia/Ho_Chi_Minh") == at(2026, 2, 23, 7, 30)  # into Tết

@@ -187,6 +187,7 @@ async def test_rate_limit_waits_and_blocked_user_is_reported(sessions, clock) ->
 
 async def test_extension_approval_moves_due_and_replans(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
+    clock.move_to(datetime(2026, 1, 5, 9, 0, tzinfo=TZ))  # office hours: notices go at once
     await bot.say("u0", "xin gia hạn đến 20/01 vì chờ Sở Nội vụ góp ý", reply_to=None)
     await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")
     await service.tick()
@@ -217,3 +218,14 @@ async def test_two_dispatchers_on_postgres_send_nothing_twice(sessions, clock) -
         sent = list(await session.scalars(select(OutboxItem).where(OutboxItem.state.in_((SENT, FOLDED)))))
     assert sent
     await assert_each_message_recorded_once(sessions, inbox)
+
+
+async def test_a_request_made_at_night_reaches_leaders_in_the_morning(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock)
+    clock.move_to(datetime(2026, 1, 6, 21, 30, tzinfo=TZ))
+    await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")
+    await service.tick()
+    assert not [o for o in inbox.to("leader") if "xin gia hạn" in o.text]
+    clock.move_to(datetime(2026, 1, 7, 7, 30, tzinfo=TZ))
+    await service.tick()
+    assert [o for o in inbox.to("leader") if "xin gia hạn nhiệm vụ 1" in o.text]
