@@ -27,7 +27,6 @@ from models.queries import get_task
 from scheduler.planner import replan_task
 from scheduler.reminder_policy import next_send_moment
 
-DECIDED = ("extension_approved", "extension_rejected")
 _MORE = re.compile(r"\bth[eê]m\b", re.IGNORECASE)
 
 
@@ -89,26 +88,6 @@ async def notify_leaders(
     return await upsert(session, owed)
 
 
-async def pending_request(session: AsyncSession, task: Task) -> StatusUpdate | None:
-    """The newest extension request of the task, if no decision followed it."""
-    rows = list(
-        await session.scalars(
-            select(StatusUpdate)
-            .where(
-                StatusUpdate.task_id == task.id,
-                StatusUpdate.kind.in_(("extension_request", *DECIDED)),
-            )
-            .order_by(StatusUpdate.id.desc())
-        )
-    )
-    undone = await status_store.undone_ids(session, task)
-    for row in rows:
-        if row.id in undone:
-            continue
-        return row if row.kind == "extension_request" else None
-    return None
-
-
 async def extension_notice(
     session: AsyncSession, item: OutboxItem, *, has_buttons: bool
 ) -> tuple[str, list[list[Button]]]:
@@ -123,7 +102,7 @@ async def extension_notice(
             select(StatusUpdate)
             .where(
                 StatusUpdate.task_id == task.id,
-                StatusUpdate.kind.in_(DECIDED),
+                StatusUpdate.kind.in_(status_store.DECIDED),
                 StatusUpdate.id > row.id,
             )
             .order_by(StatusUpdate.id)
@@ -139,7 +118,7 @@ async def extension_notice(
         return _("Đề nghị gia hạn nhiệm vụ {number} chưa được chấp thuận.").format(
             number=task.number
         ) + reason, []
-    if await pending_request(session, task) is None:
+    if await status_store.pending_extension(session, task) is None:
         return "", []  # already decided by another leader
     person = await session.get(Person, row.person_id) if row.person_id else None
     who = person.display_name if person else "?"
@@ -163,7 +142,7 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
     org_id = task.plan.organization_id
     if not can_decide_extension(request.grants, org_id):
         return [Outgoing(_("Chỉ lãnh đạo mới duyệt được đề nghị gia hạn."))]
-    row = await pending_request(request.session, task)
+    row = await status_store.pending_extension(request.session, task)
     if row is None:
         return [
             Outgoing(

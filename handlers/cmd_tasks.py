@@ -21,6 +21,7 @@ from handlers.task_view import (
     status_label,
 )
 from locales import _
+from models import status_store
 from models.plans import StatusUpdate, Task
 from models.queries import evidence_of, history
 
@@ -135,6 +136,13 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     if task is None:
         return [Outgoing(problem or "")]
     lines = [task_card(task, request)]
+    pending = await status_store.pending_extension(request.session, task)
+    if pending is not None and pending.until is not None:
+        lines.append(
+            _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(
+                date=pending.until.strftime("%d/%m/%Y")
+            )
+        )
     evidence = await evidence_of(request.session, task)
     if evidence:
         lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))

@@ -13,6 +13,7 @@ from models.people import Person
 from models.plans import StatusUpdate, Task, undo_target
 
 CURRENT = ("not_started", "in_progress", "done", "not_applicable")
+DECIDED = ("extension_approved", "extension_rejected")
 
 
 async def record(
@@ -131,4 +132,21 @@ async def done_at(session: AsyncSession, task: Task) -> datetime | None:
         if row.id in undone:
             continue
         return row.created_at if row.status == "done" else None
+    return None
+
+
+async def pending_extension(session: AsyncSession, task: Task) -> StatusUpdate | None:
+    """The newest extension request of the task, if no decision followed it (and it was
+    not undone)."""
+    rows = await session.scalars(
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.task_id == task.id, StatusUpdate.kind.in_(("extension_request", *DECIDED))
+        )
+        .order_by(StatusUpdate.id.desc())
+    )
+    undone = await undone_ids(session, task)
+    for row in rows:
+        if row.id not in undone:
+            return row if row.kind == "extension_request" else None
     return None

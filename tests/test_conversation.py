@@ -236,3 +236,12 @@ async def test_units_and_roles_as_people_type_them(bot: Harness) -> None:
     await bot.register("trinh", "leader")
     narrowed = (await bot.say("trinh", "/tiendo VH-XH"))[0].text
     assert "Phòng Văn hóa - Xã hội" in narrowed
+
+
+async def test_pending_extension_shows_on_the_task(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.say("lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
+    assert "Đang chờ lãnh đạo duyệt gia hạn đến 20/04/2026." in (await bot.say("lan", "/viec 6"))[0].text
+    await bot.register("trinh", "leader")
+    await bot.say("trinh", "/tuchoi 6 chưa đủ lý do")
+    assert "Đang chờ lãnh đạo duyệt" not in (await bot.say("lan", "/viec 6"))[0].text
