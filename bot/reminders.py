@@ -52,6 +52,7 @@ class ReminderService:
         )
         self._planned_at: datetime | None = None
         self._scheduler: AsyncIOScheduler | None = None
+        self._first_run: asyncio.Task[None] | None = None  # kept so it is not collected
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:

@@ -18,20 +18,22 @@ AWAIT_EXTENSION = "@ext:"  # + task id: the next text is the date and reason ask
 
 
 async def take_awaited(
-    session: AsyncSession, person_id: int, channel: str, prefix: str, now: datetime
+    session: AsyncSession, person_id: int, channel: str, now: datetime
 ) -> str | None:
-    """The marker starting with ``prefix`` left by the previous answer, removed: it is
-    good for one message only."""
+    """What the previous answer asked for (an ``AWAIT_*`` marker), removed: it is good
+    for the one message that follows."""
     state = await chat_state(session, person_id, channel, now)
-    found = next((c for c in state.choices if c.startswith(prefix)), None)
+    found = next((c for c in state.choices if c.startswith("@")), None)
     if found is not None:
-        state.choices = [c for c in state.choices if c != found]
+        state.choices = [c for c in state.choices if not c.startswith("@")]
     return found
 
 
 async def await_next(
     session: AsyncSession, person_id: int, channel: str, marker: str, now: datetime
 ) -> None:
+    """Ask for something in the next message (the file after /nhap, the date after
+    "Xin gia hạn")."""
     state = await chat_state(session, person_id, channel, now)
     state.choices = [c for c in state.choices if not c.startswith("@")] + [marker]
 

@@ -4,14 +4,13 @@
 from __future__ import annotations
 
 from documents.plan_table import PlanFileError
-from handlers.choices import AWAIT_IMPORT
+from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
 from handlers.plan_import import import_plan_file
 from locales import _
-from models.conversation import chat_state
 from models.invites import create_invite
 from models.plan_store import resolve_unit
 from models.queries import units_of
@@ -31,31 +30,24 @@ ROLE_WORDS = {
 }
 
 
-def _refuse() -> list[Outgoing]:
-    return [Outgoing(_("Lệnh này chỉ dành cho quản trị của xã/phường."))]
-
-
-async def awaiting_import(request: Request) -> bool:
-    if request.person is None:
-        return False
-    state = await chat_state(
-        request.session, request.person.id, request.incoming.channel, request.now
-    )
-    return AWAIT_IMPORT in state.choices
+def _admin_only(request: Request) -> list[Outgoing] | None:
+    """The answer to a person who may not use admin commands; None for an admin."""
+    if request.organization is None:
+        return not_registered()
+    if not is_admin(request.grants, request.organization.id):
+        return [Outgoing(_("Lệnh này chỉ dành cho quản trị của xã/phường."))]
+    return None
 
 
 async def import_plan(request: Request, args: str) -> list[Outgoing]:
+    if refusal := _admin_only(request):
+        return refusal
     org = request.organization
-    if org is None:
-        return not_registered()
-    if not is_admin(request.grants, org.id):
-        return _refuse()
-    state = await chat_state(
-        request.session, request.person.id, request.incoming.channel, request.now
-    )
     attachment = request.incoming.attachment
     if attachment is None or attachment.kind != "document":
-        state.choices = [AWAIT_IMPORT]
+        await await_next(
+            request.session, request.person.id, request.incoming.channel, AWAIT_IMPORT, request.now
+        )
         return [
             Outgoing(
                 _(
@@ -63,7 +55,6 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
                 ).format(org=org.name)
             )
         ]
-    state.choices = []
     try:
         # The file is read before anything is written, so a bad file changes nothing.
         summary = await import_plan_file(
@@ -101,11 +92,9 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
 
 
 async def invite(request: Request, args: str) -> list[Outgoing]:
+    if refusal := _admin_only(request):
+        return refusal
     org = request.organization
-    if org is None:
-        return not_registered()
-    if not is_admin(request.grants, org.id):
-        return _refuse()
     words = args.split()
     role = "officer"
     for size in (2, 1):  # "canbo", "cán bộ", "lãnh đạo", "admin"…

@@ -20,7 +20,13 @@ async def link(request: Request, args: str) -> list[Outgoing]:
     person = request.person
     if not args:
         if not request.grants:  # only a registered account can be joined from elsewhere
-            return [Outgoing(_("Chỉ tài khoản đã đăng ký mới tạo được mã liên kết. Nhắn /lienket trên tài khoản đã đăng ký, rồi nhập mã ở đây."))]
+            return [
+                Outgoing(
+                    _(
+                        "Chỉ tài khoản đã đăng ký mới tạo được mã liên kết. Nhắn /lienket trên tài khoản đã đăng ký, rồi nhập mã ở đây."
+                    )
+                )
+            ]
         code = await new_link_code(request.session, person, request.now)
         return [
             Outgoing(
@@ -40,14 +46,22 @@ async def link(request: Request, args: str) -> list[Outgoing]:
         ]
     if request.grants and owner.id != person.id:
         # Joining two registered accounts could merge two different people: refuse.
-        return [Outgoing(_("Tài khoản này đã đăng ký với dondoc nên không liên kết bằng mã được. Nếu cần gộp hai tài khoản, vui lòng liên hệ quản trị."))]
+        return [
+            Outgoing(
+                _(
+                    "Tài khoản này đã đăng ký với dondoc nên không liên kết bằng mã được. Nếu cần gộp hai tài khoản, vui lòng liên hệ quản trị."
+                )
+            )
+        ]
     if owner.id == person.id:
         return [Outgoing(_("Mã này là của chính tài khoản này; hãy nhập nó trên kênh còn lại."))]
     await merge_people(request.session, owner, person)
     owner = await reload_person(request.session, owner.id)
     owner.last_channel = request.incoming.channel
     request.person = owner  # the rest of this request speaks for the joined person
-    identities = await request.session.scalars(select(Identity.channel).where(Identity.person_id == owner.id))
+    identities = await request.session.scalars(
+        select(Identity.channel).where(Identity.person_id == owner.id)
+    )
     channels = sorted(set(identities))
     names = ", ".join(CHANNEL_NAMES.get(c, c) for c in channels)
     return [

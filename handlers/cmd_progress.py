@@ -14,8 +14,6 @@ from __future__ import annotations
 import asyncio
 import re
 
-from babel.numbers import format_decimal
-
 from documents.charts import progress_chart
 from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
 from handlers.cmd_register import not_registered
@@ -26,7 +24,7 @@ from handlers.task_view import format_date
 from locales import _
 from models.people import Organization
 from models.plan_store import resolve_unit
-from models.progress import Progress, Tally, quarter_end, tally
+from models.progress import Progress, Tally, percent_text, quarter_end, tally
 from models.progress_queries import overview, task_facts
 from models.unit_names import fold
 
@@ -65,14 +63,9 @@ def parse_quarter(args: str) -> tuple[int | None, str]:
     return quarter, " ".join(rest)
 
 
-def percent(done: int, total: int) -> str:
-    value = 100 * done / total if total else 0.0
-    return format_decimal(round(value, 1), format="#,##0.#", locale="vi") + "%"
-
-
 def done_line(t: Tally) -> str:
     return _("Hoàn thành: {done}/{total} ({percent})").format(
-        done=t.done, total=t.total, percent=percent(t.done, t.total)
+        done=t.done, total=t.total, percent=percent_text(t.done, t.total)
     )
 
 
@@ -180,7 +173,9 @@ async def org_progress(
                 [(n, ut) for n, ut in rows if n in scope.split("; ")] if len(unit_ids) > 1 else []
             )
         t = result.overall
-        heading = f"{scope} — {format_date(as_of)}: {t.done}/{t.total} ({percent(t.done, t.total)})"
+        heading = (
+            f"{scope} — {format_date(as_of)}: {t.done}/{t.total} ({percent_text(t.done, t.total)})"
+        )
         reply.photo = await chart(rows or [(scope, t)], heading)
     return [reply]
 

@@ -107,10 +107,16 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     assert built is not None  # the plan exists
     summary = summary_text(built)
     if not can_send_files(request):
-        where = _("Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản).")
+        where = _(
+            "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
+        )
         if is_admin(request.grants, org.id):  # the operator's way, for those who run it
-            command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
-            where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+            command = (
+                f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
+            )
+            where += (
+                "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+            )
         return [Outgoing(summary + "\n" + where)]
     docx, xlsx = await asyncio.gather(
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)

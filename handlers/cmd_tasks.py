@@ -67,11 +67,10 @@ def task_card(task: Task, request: Request) -> str:
     ]
     lead = "; ".join(lead_names(task)) or task.lead_note or "—"
     lines.append(_("Chủ trì: {units}").format(units=lead))
-    lines.append(
-        _("Thời hạn: {text} — {words}").format(
-            text=task.deadline_text or "—", words=deadline_in_words(task, today)
-        )
-    )
+    lines.append(_("Thời hạn: {text}").format(text=task.deadline_text or "—"))
+    if task.deadline_due is not None:  # as the plan says it, then in working days
+        words = deadline_in_words(task, today, request.services.calendar)
+        lines.append(words[:1].upper() + words[1:])
     if task.product:
         lines.append(_("Sản phẩm: {product}").format(product=short(task.product, 200)))
     lines.append(_("Tình trạng: {status}").format(status=status_label(task.status, task.percent)))
@@ -80,9 +79,7 @@ def task_card(task: Task, request: Request) -> str:
 
 def task_line(task: Task, request: Request) -> str:
     """Two short lines, readable on a phone: what, then when."""
-    return (
-        f"{task.number}. {short(task.content, 80)}\n    {deadline_in_words(task, request.today())}"
-    )
+    return f"{task.number}. {short(task.content, 80)}\n    {deadline_in_words(task, request.today(), request.services.calendar)}"
 
 
 async def my_tasks(request: Request, args: str) -> list[Outgoing]:

@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.cmd_extension import extension_notice
 from handlers.cmd_tasks import short, status_buttons
 from handlers.messages import Button, Outgoing
-from handlers.task_view import CLOSED, format_date, is_overdue, lead_names
-from locales import _, ngettext
+from handlers.task_view import CLOSED, deadline_in_words, format_date, is_overdue, lead_names
+from locales import _
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
@@ -25,29 +25,6 @@ from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 TASK_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note")
-
-
-def due_words(task: Task, today: date, calendar: WorkCalendar) -> str:
-    """ "hạn 14/01/2026 — còn 1 ngày làm việc", "… — quá hạn 3 ngày làm việc"."""
-    due = task.deadline_due
-    if due is None:
-        return task.deadline_text or _("chưa rõ thời hạn")
-    when = format_date(due)
-    if task.original_due and task.original_due != due:
-        when += ", " + _("đã gia hạn từ {date}").format(date=format_date(task.original_due))
-    days = calendar.working_days_between(today, due)
-    if due == today:
-        return _("hạn hôm nay {date}").format(date=when)
-    if days > 0:
-        return _("hạn {date} — còn {n}").format(
-            date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", days).format(n=days)
-        )
-    if due > today:  # only days off left before the due day
-        return _("hạn {date}").format(date=when)
-    late = max(1, -days)
-    return _("hạn {date} — quá hạn {n}").format(
-        date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", late).format(n=late)
-    )
 
 
 def _headline(kind: str, to_leaders: bool) -> str:
@@ -68,7 +45,8 @@ def _task_block(task: Task, today: date, calendar: WorkCalendar) -> list[str]:
             number=task.number, content=short(task.content, 200)
         )
     ]
-    lines.append(due_words(task, today, calendar).capitalize())
+    words = deadline_in_words(task, today, calendar)
+    lines.append(words[:1].upper() + words[1:])  # str.capitalize would lower "Quý I"
     if task.product:
         lines.append(_("Sản phẩm: {product}").format(product=short(task.product, 160)))
     return lines
@@ -110,7 +88,7 @@ def _leaders_summary(
     for _item, task in tasks:
         units = "; ".join(lead_names(task)) or task.lead_note or _("chưa rõ đơn vị")
         lines.append(
-            f"• {task.number}. {short(task.content, 80)} — {units} — {due_words(task, today, calendar)}"
+            f"• {task.number}. {short(task.content, 80)} — {units} — {deadline_in_words(task, today, calendar)}"
         )
     lines.append(_("Xem chi tiết: /viec SỐ; toàn bộ: /quahan."))
     return lines
@@ -142,7 +120,7 @@ def _officer_parts(
     else:
         parts = [_("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))]
     parts += [
-        f"• {task.number}. {short(task.content, 80)} — {due_words(task, today, calendar)}"
+        f"• {task.number}. {short(task.content, 80)} — {deadline_in_words(task, today, calendar)}"
         for _item, task in tasks
     ]
     first = tasks[0][1]
@@ -251,7 +229,9 @@ async def weekly_digest(
         and t.deadline_kind in ("due", "period", "recurring")
     ]
     if not overdue and not due_soon:
-        return _("Tổng hợp tuần của {org}: không có nhiệm vụ quá hạn hay đến hạn trong tuần.").format(org=org.name)
+        return _(
+            "Tổng hợp tuần của {org}: không có nhiệm vụ quá hạn hay đến hạn trong tuần."
+        ).format(org=org.name)
     lines = [_("Tổng hợp tuần của {org}:").format(org=org.name)]
     for title, group in ((_("Quá hạn"), overdue), (_("Đến hạn trong tuần"), due_soon)):
         lines.append(f"{title}: {len(group)}")

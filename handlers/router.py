@@ -12,6 +12,9 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import (
     cmd_admin,
@@ -23,13 +26,13 @@ from handlers import (
     cmd_status,
     cmd_tasks,
 )
-from handlers.choices import AWAIT_EXTENSION, remember_focus, take_awaited
+from handlers.choices import AWAIT_IMPORT, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
 from locales import _, set_language
 from models.conversation import chat_state, remember_sent
-from models.invites import get_or_create_person
+from models.invites import get_or_create_person, person_id_of
 
 log = logging.getLogger(__name__)
 
@@ -92,15 +95,14 @@ class Conversation:
             async with self.services.sessions() as session, session.begin():
                 request = await self._request(incoming, session, now)
                 outgoing = await self._route(request)
-                if request.person is not None:
-                    await remember_focus(
-                        session,
-                        request.person.id,
-                        incoming.channel,
-                        outgoing,
-                        has_buttons=request.has_buttons,
-                        now=now,
-                    )
+                await remember_focus(
+                    session,
+                    request.person.id,
+                    incoming.channel,
+                    outgoing,
+                    has_buttons=request.has_buttons,
+                    now=now,
+                )
                 return outgoing
         except Exception:
             log.exception("handling a message failed")
@@ -117,38 +119,28 @@ class Conversation:
         if outgoing.task_id is None:
             return
         async with self.services.sessions() as session, session.begin():
-            request = await self._request(
-                incoming, session, self.services.clock.now(), create=False
-            )
             await remember_sent(
                 session,
                 channel=incoming.channel,
                 chat_id=outgoing.chat_id or incoming.chat_id,
                 message_id=str(message_id),
                 task_id=outgoing.task_id,
-                person_id=request.person.id if request.person else None,
-                now=request.now,
+                person_id=await person_id_of(session, incoming.channel, incoming.user_id),
+                now=self.services.clock.now(),
             )
 
-    async def _request(self, incoming: Incoming, session, now, *, create: bool = True) -> Request:  # noqa: ANN001
+    async def _request(self, incoming: Incoming, session: AsyncSession, now: datetime) -> Request:
         request = Request(incoming=incoming, session=session, services=self.services, now=now)
-        if create:
-            person = await get_or_create_person(
-                session,
-                incoming.channel,
-                incoming.user_id,
-                display_name=incoming.display_name,
-                chat_id=incoming.chat_id,
-                now=now,
-            )
-            person.last_channel = incoming.channel
-            person.unreachable_since = None  # they wrote to us, so they can be reached again
-        else:
-            from models.invites import find_person
-
-            person = await find_person(session, incoming.channel, incoming.user_id)
-        if person is None:
-            return request
+        person = await get_or_create_person(
+            session,
+            incoming.channel,
+            incoming.user_id,
+            display_name=incoming.display_name,
+            chat_id=incoming.chat_id,
+            now=now,
+        )
+        person.last_channel = incoming.channel
+        person.unreachable_since = None  # they wrote to us, so they can be reached again
         request.person = person
         for membership in person.memberships:
             request.grants.append(
@@ -160,13 +152,13 @@ class Conversation:
 
     async def _route(self, request: Request) -> list[Outgoing]:
         incoming = request.incoming
+        # What the previous answer asked for is good for this one message only.
+        request.awaited = await take_awaited(
+            request.session, request.person.id, incoming.channel, request.now
+        )
         if incoming.callback:
             return await cmd_status.button(request, incoming.callback)
         text = incoming.text.strip()
-        if request.person is not None:
-            request.awaited = await take_awaited(
-                request.session, request.person.id, incoming.channel, AWAIT_EXTENSION, request.now
-            )
         command = parse_command(text)
         if command:
             name, args = command
@@ -174,9 +166,9 @@ class Conversation:
             if handler is None:
                 return await cmd_register.unknown_command(request, name)
             return await handler(request, args)
-        if incoming.attachment and await cmd_admin.awaiting_import(request):
+        if incoming.attachment and request.awaited == AWAIT_IMPORT:
             return await cmd_admin.import_plan(request, "")
-        if request.person and text.isdigit() and len(text) <= 2:
+        if text.isdigit() and len(text) <= 2:
             state = await chat_state(
                 request.session, request.person.id, incoming.channel, request.now
             )

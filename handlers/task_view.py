@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from locales import N_, _, ngettext
 from models.plans import Task
 from models.queries import evidence_of
+from scheduler.workdays import WorkCalendar
 
 STATUS_LABELS = {
     "not_started": N_("Chưa thực hiện"),
@@ -33,8 +34,9 @@ def format_date(d: date) -> str:
     return d.strftime("%d/%m/%Y")
 
 
-def deadline_in_words(task: Task, today: date) -> str:
-    """The deadline as a person would say it, relative to ``today``."""
+def deadline_in_words(task: Task, today: date, calendar: WorkCalendar) -> str:
+    """The deadline as a colleague would say it, in working days: "hạn 14/01/2026 — còn
+    1 ngày làm việc", "… — quá hạn 3 ngày làm việc"; the plan's date too if extended."""
     kind, due = task.deadline_kind, task.deadline_due
     if kind == "continuous":
         return _("thường xuyên")
@@ -42,19 +44,24 @@ def deadline_in_words(task: Task, today: date) -> str:
         return _("theo yêu cầu")
     if due is None:
         return task.deadline_text or _("chưa rõ thời hạn")
-    days = (due - today).days
     when = format_date(due)
     if task.original_due and task.original_due != due:
         when += ", " + _("đã gia hạn từ {date}").format(date=format_date(task.original_due))
     if task.status in CLOSED:
         return _("hạn {date}").format(date=when)
-    if days > 0:
-        left = ngettext("còn {n} ngày", "còn {n} ngày", days).format(n=days)
-        return _("hạn {date} — {left}").format(date=when, left=left)
-    if days == 0:
+    if due == today:
         return _("hạn hôm nay {date}").format(date=when)
-    late = ngettext("quá hạn {n} ngày", "quá hạn {n} ngày", -days).format(n=-days)
-    return _("hạn {date} — {late}").format(date=when, late=late)
+    days = calendar.working_days_between(today, due)
+    if days > 0:
+        return _("hạn {date} — còn {n}").format(
+            date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", days).format(n=days)
+        )
+    if due > today:  # only days off left before the due day
+        return _("hạn {date}").format(date=when)
+    late = max(1, -days)
+    return _("hạn {date} — quá hạn {n}").format(
+        date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", late).format(n=late)
+    )
 
 
 def is_overdue(task: Task, today: date) -> bool:

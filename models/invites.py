@@ -103,6 +103,14 @@ async def redeem_invite(
     return Redeemed(membership, invite, already_member=False)
 
 
+async def person_id_of(session: AsyncSession, channel: str, external_id: str) -> int | None:
+    return await session.scalar(
+        select(Identity.person_id).where(
+            Identity.channel == channel, Identity.external_id == str(external_id)
+        )
+    )
+
+
 async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
     return await session.scalar(
         select(Person)

@@ -186,12 +186,21 @@ def tally(facts: Iterable[TaskFacts], as_of: date, *, until: date | None = None)
     return Progress(as_of, overall, dict(by_unit), dict(by_section), overdue)
 
 
+def _percent(done: int, total: int, pattern: str) -> str:
+    value = round(100 * done / total, 1) if total else 0.0
+    return format_decimal(value, format=pattern, locale="vi") + "%"
+
+
+def percent_text(done: int, total: int) -> str:
+    """The share done, Vietnamese style: "2,6%", "50%"."""
+    return _percent(done, total, "#,##0.#")
+
+
 def rate_text(done: int, total: int) -> str:
     """The completion rate as officials write it: "27/52 = 51,9%"."""
     if total == 0:
         return "0/0"
-    value = format_decimal(round(100 * done / total, 1), format="#,##0.0", locale="vi")
-    return f"{done}/{total} = {value}%"
+    return f"{done}/{total} = {_percent(done, total, '#,##0.0')}"
 
 
 # ---------------------------------------------------------------- the queries, re-exported

@@ -64,7 +64,7 @@ async def test_officer_sees_own_unit_tasks_nearest_first(bot: Harness) -> None:
     assert "nhiệm vụ đang mở" in replies[0].text
     first = replies[1]
     assert first.text.startswith("Nhiệm vụ 1:")  # due 14/01/2026, the nearest
-    assert "còn 9 ngày" in first.text  # the clock says 05/01/2026
+    assert "\nHạn 14/01/2026 — còn 7 ngày làm việc\n" in first.text  # the clock says 05/01/2026
     labels = [b.label for row in first.buttons for b in row]
     assert labels == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"]
     everything = text_of(replies)

@@ -215,9 +215,9 @@ def test_english_at_run_time(compiled_english: None, template: Catalog, english:
     with language("en"):
         assert _("Hoàn thành") == "Done"
         assert _("Đã chuyển sang tiếng Việt.") == "Switched to English."
-        one = ngettext("còn {n} ngày", "còn {n} ngày", 1).format(n=1)
-        many = ngettext("còn {n} ngày", "còn {n} ngày", 3).format(n=3)
-        assert (one, many) == ("1 day left", "3 days left")
+        one = ngettext("{n} ngày làm việc", "{n} ngày làm việc", 1).format(n=1)
+        many = ngettext("{n} ngày làm việc", "{n} ngày làm việc", 3).format(n=3)
+        assert (one, many) == ("1 working day", "3 working days")
         stale = []
         for message in _messages(template):
             strings = _strings(english[message.id])
