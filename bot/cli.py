@@ -18,6 +18,7 @@ from typing import Any
 from bot import commands_cli
 from bot.config import ConfigError, load_config
 from documents.plan_table import PlanFileError
+from models.people import ROLES
 from scheduler.clock import DEFAULT_TZ, Clock
 
 
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("invite", "tạo mã mời")
     p.add_argument("--org", required=True)
     p.add_argument("--unit")
-    p.add_argument("--role", required=True, choices=["officer", "leader", "admin", "viewer"])
+    p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--uses", type=int, default=1)
 
     p = command("parse-deadline", "đọc thử một thời hạn")

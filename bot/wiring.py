@@ -10,7 +10,6 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from handlers.context import Services
-from handlers.router import Conversation
 from scheduler.clock import Clock
 from scheduler.planner import PlanningSettings
 from scheduler.reminder_policy import ReminderSettings
@@ -43,9 +42,3 @@ def build_services(
         planning=planning_from(config),
         timezone=config.organization.timezone,
     )
-
-
-def build_conversation(
-    config: Config, clock: Clock, sessions: async_sessionmaker[AsyncSession]
-) -> Conversation:
-    return Conversation(build_services(config, clock, sessions))

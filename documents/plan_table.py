@@ -21,7 +21,6 @@ from dataclasses import dataclass, field
 from locales import _
 from models.unit_names import fold
 
-FIELDS = ("number", "content", "lead", "cooperating", "deadline", "product")
 REQUIRED_FIELDS = ("number", "content", "lead", "deadline")
 
 

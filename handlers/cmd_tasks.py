@@ -15,6 +15,7 @@ from handlers.task_access import may_update, task_by_number, visible_tasks
 from handlers.task_view import (
     CLOSED,
     deadline_in_words,
+    format_date,
     is_overdue,
     lead_names,
     sort_key,
@@ -137,7 +138,7 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     if pending is not None and pending.until is not None:
         lines.append(
             _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(
-                date=pending.until.strftime("%d/%m/%Y")
+                date=format_date(pending.until)
             )
         )
     evidence = await evidence_of(request.session, task)
@@ -165,13 +166,13 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
 
 def history_text(update: StatusUpdate) -> str:
     if update.kind == "extension_approved" and update.until:
-        return _("Duyệt gia hạn đến {date}").format(date=update.until.strftime("%d/%m/%Y"))
+        return _("Duyệt gia hạn đến {date}").format(date=format_date(update.until))
     if update.kind == "extension_rejected":
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
     if update.kind == "extension_request" and update.until:
-        said = _("Xin gia hạn đến {date}").format(date=update.until.strftime("%d/%m/%Y"))
+        said = _("Xin gia hạn đến {date}").format(date=format_date(update.until))
         return said + (f": {update.reason}" if update.reason else "")
     # What was typed is kept whole; a leading "/capnhat 12" says nothing more here.
     text = _COMMAND_PREFIX.sub("", update.text)

@@ -28,7 +28,6 @@ class Services:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
-    bot_name: str = "dondoc"
 
 
 @dataclass

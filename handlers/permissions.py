@@ -67,9 +67,5 @@ def can_update_task(grants: Sequence[Grant], task: TaskUnits) -> bool:
     return bool(officer_units(grants, task.organization_id) & task.lead_unit_ids)
 
 
-def can_read_progress(grants: Sequence[Grant], organization_id: int) -> bool:
-    return bool(grants_in(grants, organization_id))
-
-
 def can_decide_extension(grants: Sequence[Grant], organization_id: int) -> bool:
     return is_leader(grants, organization_id)

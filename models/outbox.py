@@ -27,7 +27,6 @@ PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED = (
     "cancelled",
     "folded",
 )
-OPEN_STATES = (PENDING, SENDING)
 # Kinds the planner makes from the reminder policy; a re-plan may cancel them. Notices
 # made by people's actions (extension requests and decisions) are never cancelled by it.
 PLANNED_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note", "no_recipient")

@@ -23,7 +23,6 @@ from models.base import Base, UTCDateTime
 from models.people import Organization, Person, Unit
 
 STATUSES = ("not_started", "in_progress", "done", "not_applicable")
-UNIT_ROLES = ("lead", "cooperating")
 
 
 class Plan(Base):

@@ -120,21 +120,6 @@ async def last_undoable(
     return None
 
 
-async def done_at(session: AsyncSession, task: Task) -> datetime | None:
-    """When the standing "done" status was recorded, for on-time/late counting."""
-    undone = await undone_ids(session, task)
-    rows = await session.scalars(
-        select(StatusUpdate)
-        .where(StatusUpdate.task_id == task.id, StatusUpdate.kind == "status")
-        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
-    )
-    for row in rows:
-        if row.id in undone:
-            continue
-        return row.created_at if row.status == "done" else None
-    return None
-
-
 async def pending_extension(session: AsyncSession, task: Task) -> StatusUpdate | None:
     """The newest extension request of the task, if no decision followed it (and it was
     not undone)."""

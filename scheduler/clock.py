@@ -3,7 +3,7 @@
 of the console demo and the tests can move time.
 
 A ``Clock`` starts at a chosen moment and then runs at normal speed (``offset``), or
-is frozen (``frozen=True``) for tests that advance it by hand.
+is frozen (``frozen=True``) for tests that move it by hand.
 """
 
 from __future__ import annotations
@@ -49,9 +49,3 @@ class Clock:
             self.frozen_at = moment.astimezone(UTC)
         else:
             self.offset = moment.astimezone(UTC) - _system_now()
-
-    def advance(self, delta: timedelta) -> None:
-        if self.frozen_at is not None:
-            self.frozen_at += delta
-        else:
-            self.offset += delta
