@@ -89,9 +89,11 @@ def worst_units(progress: Progress, n: int) -> list[tuple[str, Tally]]:
 def progress_text(title: str, progress: Progress, *, show_units: bool) -> str:
     t = progress.overall
     lines = [title, done_line(t), *category_lines(t)]
-    if show_units and len(progress.by_unit) > 1:
+    # Named only when they are late: early in the year "0/16 done" is no one's delay.
+    behind = [(u, ut) for u, ut in worst_units(progress, 3) if ut.counts["overdue"]]
+    if show_units and len(progress.by_unit) > 1 and behind:
         lines.append(_("Đơn vị chậm nhất:"))
-        for unit, ut in worst_units(progress, 3):
+        for unit, ut in behind:
             lines.append(
                 _("  {unit}: {done}/{total} hoàn thành, {overdue} quá hạn").format(
                     unit=unit, done=ut.done, total=ut.total, overdue=ut.counts["overdue"]

@@ -245,3 +245,9 @@ async def test_pending_extension_shows_on_the_task(bot: Harness) -> None:
     await bot.register("trinh", "leader")
     await bot.say("trinh", "/tuchoi 6 chưa đủ lý do")
     assert "Đang chờ lãnh đạo duyệt" not in (await bot.say("lan", "/viec 6"))[0].text
+
+
+async def test_no_unit_is_named_behind_before_anything_is_due(bot: Harness) -> None:
+    await bot.register("trinh", "leader")
+    reply = (await bot.say("trinh", "/tiendo"))[0].text  # 05/01/2026: nothing due yet
+    assert "Hoàn thành: 0/39 (0%)" in reply and "Đơn vị chậm nhất" not in reply
