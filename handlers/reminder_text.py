@@ -15,7 +15,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers.cmd_extension import extension_notice
 from handlers.cmd_tasks import short, status_buttons
 from handlers.messages import Button, Outgoing
-from handlers.task_view import CLOSED, deadline_in_words, format_date, is_overdue, lead_names
+from handlers.task_view import (
+    CLOSED,
+    deadline_in_words,
+    format_date,
+    is_overdue,
+    lead_names,
+    status_label,
+)
 from locales import _
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
@@ -119,10 +126,13 @@ def _officer_parts(
         ]
     else:
         parts = [_("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))]
-    parts += [
-        f"• {task.number}. {short(task.content, 80)} — {deadline_in_words(task, today, calendar)}"
-        for _item, task in tasks
-    ]
+    for item, task in tasks:
+        # Before a report what matters is what dondoc has on record; otherwise, when it is due.
+        if item.kind == "report":
+            said = status_label(task.status, task.percent)
+        else:
+            said = deadline_in_words(task, today, calendar)
+        parts.append(f"• {task.number}. {short(task.content, 70)} — {said}")
     first = tasks[0][1]
     parts.append(
         _(

@@ -229,3 +229,12 @@ async def test_a_request_made_at_night_reaches_leaders_in_the_morning(sessions, 
     clock.move_to(datetime(2026, 1, 7, 7, 30, tzinfo=TZ))
     await service.tick()
     assert [o for o in inbox.to("leader") if "xin gia hạn nhiệm vụ 1" in o.text]
+
+
+async def test_report_reminder_lists_what_is_on_record(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock)
+    await bot.say("u3", "/capnhat 18 đang thực hiện 40%")  # Trung tâm Phục vụ hành chính công
+    await run_until(service, clock, datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
+    report = [o.text for c, m, o in inbox.got if c == "u3" and m.astimezone(TZ).date().isoformat() == "2026-03-03"]
+    assert report and report[0].startswith("Sắp đến hạn báo cáo (trước ngày 10/03/2026)")
+    assert "• 18. " in report[0] and "— Đang thực hiện 40%" in report[0]
