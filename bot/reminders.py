@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
-from handlers.choices import focus_of, render_choices, save_focus
+from handlers.choices import message_focus, render_choices, save_focus
 from handlers.context import BUTTON_CHANNELS, Services
 from handlers.messages import Outgoing
 from handlers.reminder_text import compose
@@ -146,18 +146,18 @@ class ReminderService:
                 session,
                 person_id,
                 channel,
-                task_id=focus_of([outgoing]),
+                focus=message_focus(outgoing),
                 choices=choices,
                 text_only=not has_buttons,
                 now=now,
             )
-            if message_id is not None and outgoing.task_id is not None:
+            if message_id is not None and message_focus(outgoing):
                 await remember_sent(
                     session,
                     channel=channel,
                     chat_id=chat_id,
                     message_id=message_id,
-                    task_id=outgoing.task_id,
+                    focus=message_focus(outgoing),
                     person_id=person_id,
                     now=now,
                 )

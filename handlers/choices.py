@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.messages import Outgoing
 from locales import _
-from models.conversation import chat_state
+from models.conversation import Focus, chat_state
 
 AWAIT_IMPORT = "@import"  # an admin said /nhap and the file comes next
 AWAIT_EXTENSION = "@ext:"  # + task id: the next text is the date and reason asked for
@@ -59,11 +59,16 @@ def render_choices(outgoing: list[Outgoing], *, has_buttons: bool) -> list[str] 
     return [b.data for b in flat]
 
 
-def focus_of(outgoing: list[Outgoing]) -> int | None:
-    focus = None
+def message_focus(message: Outgoing) -> Focus:
+    return Focus(message.task_id, tuple(message.task_ids))
+
+
+def focus_of(outgoing: list[Outgoing]) -> Focus:
+    """What the last of the person's own messages about tasks is about."""
+    focus = Focus()
     for message in outgoing:
-        if message.task_id is not None and message.chat_id is None:
-            focus = message.task_id
+        if message.chat_id is None and message_focus(message):
+            focus = message_focus(message)
     return focus
 
 
@@ -72,14 +77,15 @@ async def save_focus(
     person_id: int,
     channel: str,
     *,
-    task_id: int | None,
+    focus: Focus,
     choices: list[str] | None,
     text_only: bool,
     now: datetime,
 ) -> None:
     state = await chat_state(session, person_id, channel, now)
-    if task_id is not None:
-        state.task_id = task_id
+    if focus:
+        state.task_id = focus.task_id
+        state.task_ids = list(focus.task_ids)
     if choices is not None:
         state.choices = choices
     elif text_only:
@@ -104,7 +110,7 @@ async def remember_focus(
         session,
         person_id,
         channel,
-        task_id=focus_of(outgoing),
+        focus=focus_of(outgoing),
         choices=choices,
         text_only=not has_buttons,
         now=now,

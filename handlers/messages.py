@@ -42,5 +42,6 @@ class Outgoing:
     document: Attachment | None = None
     photo: Attachment | None = None
     task_id: int | None = None  # the task this message is about: a reply to it maps back
+    task_ids: tuple[int, ...] = ()  # several tasks it lists: a bare reply is asked about
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     chat_id: str | None = None  # another chat than the sender's (notifications)

@@ -26,7 +26,7 @@ from handlers import (
     cmd_status,
     cmd_tasks,
 )
-from handlers.choices import AWAIT_IMPORT, remember_focus, take_awaited
+from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
@@ -116,7 +116,8 @@ class Conversation:
 
     async def remember_sent(self, incoming: Incoming, outgoing: Outgoing, message_id: str) -> None:
         """Note which task a sent message was about, so that a reply to it maps back."""
-        if outgoing.task_id is None:
+        focus = message_focus(outgoing)
+        if not focus:
             return
         async with self.services.sessions() as session, session.begin():
             await remember_sent(
@@ -124,7 +125,7 @@ class Conversation:
                 channel=incoming.channel,
                 chat_id=outgoing.chat_id or incoming.chat_id,
                 message_id=str(message_id),
-                task_id=outgoing.task_id,
+                focus=focus,
                 person_id=await person_id_of(session, incoming.channel, incoming.user_id),
                 now=self.services.clock.now(),
             )

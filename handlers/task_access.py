@@ -12,7 +12,7 @@ from handlers.permissions import (
     officer_units,
 )
 from locales import _
-from models.conversation import chat_state, task_of_message
+from models.conversation import chat_state, focus_of_message
 from models.plans import Task
 from models.queries import find_tasks_by_number, get_task, list_tasks
 
@@ -72,12 +72,13 @@ async def task_in_focus(request: Request) -> Task | None:
     incoming = request.incoming
     task_id = None
     if incoming.reply_to:
-        task_id = await task_of_message(
+        focus = await focus_of_message(
             request.session,
             channel=incoming.channel,
             chat_id=incoming.chat_id,
             message_id=incoming.reply_to,
         )
+        task_id = focus.task_id if focus else None
     if task_id is None and request.person is not None and incoming.chat_type == "private":
         task_id = (
             await chat_state(request.session, request.person.id, incoming.channel, request.now)

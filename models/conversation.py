@@ -4,6 +4,7 @@ channels (Zalo, console), where "1" means the first button of the last message."
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
@@ -15,6 +16,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UTCDateTime
 
 
+@dataclass(frozen=True)
+class Focus:
+    """What a message (or a chat) is about: one task, or several listed at once (a
+    reminder of three tasks). A bare reply to several tasks is asked about, not guessed."""
+
+    task_id: int | None = None
+    task_ids: tuple[int, ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.task_id is not None or bool(self.task_ids)
+
+    @property
+    def tasks(self) -> tuple[int, ...]:
+        return (self.task_id,) if self.task_id is not None else self.task_ids
+
+
 class SentMessage(Base):
     __tablename__ = "sent_message"
     __table_args__ = (UniqueConstraint("channel", "chat_id", "message_id"),)
@@ -24,6 +41,7 @@ class SentMessage(Base):
     chat_id: Mapped[str] = mapped_column(String(64))
     message_id: Mapped[str] = mapped_column(String(64))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    task_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -38,6 +56,7 @@ class ChatState(Base):
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
     channel: Mapped[str] = mapped_column(String(16))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
+    task_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -48,7 +67,7 @@ async def remember_sent(
     channel: str,
     chat_id: str,
     message_id: str,
-    task_id: int | None,
+    focus: Focus,
     person_id: int | None,
     now: datetime,
 ) -> None:
@@ -65,7 +84,8 @@ async def remember_sent(
                 channel=channel,
                 chat_id=chat_id,
                 message_id=message_id,
-                task_id=task_id,
+                task_id=focus.task_id,
+                task_ids=list(focus.task_ids),
                 person_id=person_id,
                 created_at=now,
             )
@@ -73,16 +93,26 @@ async def remember_sent(
         await session.flush()
 
 
-async def task_of_message(
+async def focus_of_message(
     session: AsyncSession, *, channel: str, chat_id: str, message_id: str
-) -> int | None:
-    return await session.scalar(
-        select(SentMessage.task_id).where(
-            SentMessage.channel == channel,
-            SentMessage.chat_id == chat_id,
-            SentMessage.message_id == message_id,
+) -> Focus | None:
+    """What the bot message ``message_id`` was about; None if dondoc has no record of it."""
+    row = (
+        await session.execute(
+            select(SentMessage.task_id, SentMessage.task_ids).where(
+                SentMessage.channel == channel,
+                SentMessage.chat_id == chat_id,
+                SentMessage.message_id == message_id,
+            )
         )
-    )
+    ).first()
+    if row is None:
+        return None
+    return Focus(row.task_id, tuple(row.task_ids or ()))
+
+
+def chat_focus(state: ChatState) -> Focus:
+    return Focus(state.task_id, tuple(state.task_ids or ()))
 
 
 async def chat_state(session: AsyncSession, person_id: int, channel: str, now: datetime) -> ChatState:
