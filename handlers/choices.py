@@ -15,6 +15,7 @@ from models.conversation import Focus, chat_state
 
 AWAIT_IMPORT = "@import"  # an admin said /nhap and the file comes next
 AWAIT_EXTENSION = "@ext:"  # + task id: the next text is the date and reason asked for
+AWAIT_DECISION = "@why:"  # + decision row id: a leader's next text is its reason or instruction
 
 
 async def take_awaited(
@@ -86,6 +87,7 @@ async def save_focus(
     if focus:
         state.task_id = focus.task_id
         state.task_ids = list(focus.task_ids)
+        state.focus_at = now
     if choices is not None:
         state.choices = choices
     elif text_only:
@@ -103,7 +105,7 @@ async def remember_focus(
     has_buttons: bool,
     now: datetime,
 ) -> None:
-    if not outgoing:
+    if not outgoing or all(m.aside for m in outgoing):
         return
     choices = render_choices(outgoing, has_buttons=has_buttons)
     await save_focus(

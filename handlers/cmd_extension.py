@@ -1,16 +1,20 @@
 """Extension requests and decisions. An officer's request ("xin gia hạn đến 20/12",
-/giahan) reaches the leaders through the outbox, with Approve / Reject buttons on
-Telegram and /duyet SỐ, /tuchoi SỐ everywhere. Approval moves the due date and keeps
-the plan's date in ``original_due`` and in the history; the requester is told."""
+/giahan) reaches whoever may decide (leaders and admins, never the requester) through
+the outbox, with Approve / Reject buttons on Telegram and /duyet SỐ, /tuchoi SỐ
+everywhere. Approval moves the due date and keeps the plan's date in ``original_due``
+and in the history; the requester is told. After a decision made without words, the
+leader's next text is its reason or instruction: kept with the decision and sent to
+the requester (a leader's words are never an officer's report)."""
 
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.choices import AWAIT_DECISION, await_next
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short
 from handlers.context import Request
@@ -28,6 +32,10 @@ from scheduler.planner import replan_task
 from scheduler.reminder_policy import next_send_moment
 
 _MORE = re.compile(r"\bth[eê]m\b", re.IGNORECASE)
+DECIDERS = ("leader", "admin")  # the roles that may decide (permissions.can_decide_extension)
+# A decision's notice waits this long, so the reason typed right after goes with it.
+REASON_GRACE = timedelta(minutes=2)
+REASON_LAPSE = timedelta(hours=2)  # a reason typed later than this is not tied to the decision
 
 
 def check_extension(
@@ -77,7 +85,7 @@ async def notify_leaders(
     org_id = task.plan.organization_id
     leaders = await session.scalars(
         select(Membership.person_id).where(
-            Membership.organization_id == org_id, Membership.role == "leader"
+            Membership.organization_id == org_id, Membership.role.in_(DECIDERS)
         )
     )
     owed = [
@@ -97,6 +105,8 @@ async def extension_notice(
     task = await get_task(session, item.task_id) if item.task_id else None
     if row is None or task is None:
         return "", []
+    if item.kind == "extension_note":
+        return _decision_note_text(row, task), []
     if item.kind == "extension_decision":
         decision = await session.scalar(
             select(StatusUpdate)
@@ -111,13 +121,20 @@ async def extension_notice(
         if decision is None:
             return "", []
         if decision.kind == "extension_approved":
-            return _("Đề nghị gia hạn nhiệm vụ {number} đã được duyệt: hạn mới {date}.").format(
+            text = _("Đề nghị gia hạn nhiệm vụ {number} đã được duyệt: hạn mới {date}.").format(
                 number=task.number, date=format_date(decision.until)
-            ), []
-        reason = f" {_('Lý do')}: {decision.reason}." if decision.reason else ""
-        return _("Đề nghị gia hạn nhiệm vụ {number} chưa được chấp thuận.").format(
-            number=task.number
-        ) + reason, []
+            )
+            if decision.reason:
+                text += " " + _("Chỉ đạo: {note}.").format(note=decision.reason.rstrip("."))
+            return text, []
+        text = _("Đề nghị gia hạn nhiệm vụ {number} «{content}» chưa được chấp thuận.").format(
+            number=task.number, content=short(task.content, 70)
+        )
+        if decision.reason:
+            text += " " + _("Lý do: {reason}.").format(reason=decision.reason.rstrip("."))
+        if task.deadline_due:
+            text += " " + _("Hạn vẫn là {date}.").format(date=format_date(task.deadline_due))
+        return text, []
     if await status_store.pending_extension(session, task) is None:
         return "", []  # already decided by another leader
     person = await session.get(Person, row.person_id) if row.person_id else None
@@ -151,6 +168,22 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
                 )
             )
         ]
+    if row.person_id == request.person.id:
+        return [
+            Outgoing(
+                _(
+                    "Anh/chị không tự quyết định đề nghị gia hạn của chính mình được; một lãnh đạo khác sẽ xem xét."
+                )
+            )
+        ]
+    if approve and task.status in ("done", "not_applicable"):
+        return [
+            Outgoing(
+                _("Nhiệm vụ {number} đã hoàn thành nên không cần gia hạn.").format(
+                    number=task.number
+                )
+            )
+        ]
     if approve:
         if row.until is None:
             return [
@@ -162,12 +195,13 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
             ]
         task.original_due = task.original_due or task.deadline_due
         task.deadline_due = row.until
-        await status_store.record(
+        decision = await status_store.record(
             request.session,
             task,
             request.person,
             kind="extension_approved",
             text=note or N_("Duyệt gia hạn"),  # kept in the history: Vietnamese
+            reason=note or None,
             until=row.until,
             now=request.now,
             channel=request.incoming.channel,
@@ -180,7 +214,7 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
             old=format_date(task.original_due) if task.original_due else "—",
         )
     else:
-        await status_store.record(
+        decision = await status_store.record(
             request.session,
             task,
             request.person,
@@ -191,21 +225,108 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
             channel=request.incoming.channel,
         )
         answer = _("Đã từ chối đề nghị gia hạn nhiệm vụ {number}.").format(number=task.number)
+    when = notice_time(request)
+    if not note:
+        answer += " " + (
+            _(
+                "Anh/chị nhắn lý do hoặc chỉ đạo trong tin tiếp theo; tôi sẽ ghi kèm quyết định và chuyển cho người đề nghị."
+            )
+        )
+        await await_next(
+            request.session,
+            request.person.id,
+            request.incoming.channel,
+            f"{AWAIT_DECISION}{decision.id}",
+            request.now,
+        )
+        when = max(when, request.now + REASON_GRACE)
     if row.person_id is not None:
         await upsert(
             request.session,
-            [
-                Owed(
-                    org_id,
-                    task.id,
-                    "extension_decision",
-                    str(row.id),
-                    row.person_id,
-                    notice_time(request),
-                )
-            ],
+            [Owed(org_id, task.id, "extension_decision", str(row.id), row.person_id, when)],
         )
     return [Outgoing(answer, task_id=task.id)]
+
+
+async def decision_note(request: Request, row_id: str, text: str) -> list[Outgoing]:
+    """A leader's text right after a decision: its reason or instruction. Kept with the
+    decision and sent to the requester; never a status of the task."""
+    decision = await request.session.get(StatusUpdate, int(row_id)) if row_id.isdigit() else None
+    task = await get_task(request.session, decision.task_id) if decision else None
+    if (
+        decision is None
+        or task is None
+        or decision.kind not in status_store.DECIDED
+        or decision.person_id != request.person.id
+        or request.now - decision.created_at > REASON_LAPSE
+    ):
+        return [
+            Outgoing(_("Tôi chưa rõ nội dung này dành cho quyết định nào; chưa có gì được ghi."))
+        ]
+    decision.reason = f"{decision.reason}; {text}" if decision.reason else text
+    decision.text = decision.reason
+    request_row = await _request_before(request.session, decision)
+    if request_row is not None and request_row.person_id is not None:
+        notice = await request.session.scalar(
+            select(OutboxItem).where(
+                OutboxItem.key
+                == Owed(
+                    0,
+                    task.id,
+                    "extension_decision",
+                    str(request_row.id),
+                    request_row.person_id,
+                    request.now,
+                ).key
+            )
+        )
+        if notice is None or notice.state != "pending":
+            # The decision already went out: the words follow in a notice of their own.
+            await upsert(
+                request.session,
+                [
+                    Owed(
+                        task.plan.organization_id,
+                        task.id,
+                        "extension_note",
+                        str(decision.id),
+                        request_row.person_id,
+                        notice_time(request),
+                    )
+                ],
+            )
+    return [
+        Outgoing(
+            _(
+                "Đã ghi kèm quyết định về nhiệm vụ {number} và sẽ chuyển cho người đề nghị: «{text}»."
+            ).format(number=task.number, text=short(text, 200)),
+            task_id=task.id,
+        )
+    ]
+
+
+async def _request_before(session: AsyncSession, decision: StatusUpdate) -> StatusUpdate | None:
+    return await session.scalar(
+        select(StatusUpdate)
+        .where(
+            StatusUpdate.task_id == decision.task_id,
+            StatusUpdate.kind == "extension_request",
+            StatusUpdate.id < decision.id,
+        )
+        .order_by(StatusUpdate.id.desc())
+        .limit(1)
+    )
+
+
+def _decision_note_text(decision: StatusUpdate, task: Task) -> str:
+    text = _("Lãnh đạo ghi thêm về đề nghị gia hạn nhiệm vụ {number} «{content}»: {note}.").format(
+        number=task.number,
+        content=short(task.content, 70),
+        note=(decision.reason or "").rstrip("."),
+    )
+    if decision.kind == "extension_rejected" and task.deadline_due:
+        text += " " + _("Hạn vẫn là {date}.").format(date=format_date(task.deadline_due))
+    return text
 
 
 async def _by_number(request: Request, args: str, approve: bool) -> list[Outgoing]:

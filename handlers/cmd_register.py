@@ -135,8 +135,17 @@ async def set_language(request: Request, args: str) -> list[Outgoing]:
     return [Outgoing(_("Đã chuyển sang tiếng Việt."))]
 
 
-async def unknown_command(request: Request, name: str) -> list[Outgoing]:
-    text = _("Tôi chưa hiểu lệnh /{name}.").format(name=name)
+async def unknown_command(request: Request, name: str, near: str | None) -> list[Outgoing]:
+    """One line, with the nearest command when there is one; never the whole help."""
+    text = _("Tôi chưa hiểu lệnh /{name}.").format(name=name[:30])
     if not request.grants:
         return [Outgoing(text + " " + _("Để bắt đầu, nhắn /dangky MÃ_MỜI."))]
-    return [Outgoing(text + "\n" + help_text(request))]
+    if near:
+        return [
+            Outgoing(
+                text
+                + " "
+                + _("Ý anh/chị là /{command}? Nhắn /trogiup để xem các lệnh.").format(command=near)
+            )
+        ]
+    return [Outgoing(text + " " + _("Nhắn /trogiup để xem các lệnh."))]

@@ -45,3 +45,4 @@ class Outgoing:
     task_ids: tuple[int, ...] = ()  # several tasks it lists: a bare reply is asked about
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     chat_id: str | None = None  # another chat than the sender's (notifications)
+    aside: bool = False  # a side remark ("Dạ, cảm ơn"): the focus and choices stay as they were

@@ -67,5 +67,11 @@ def can_update_task(grants: Sequence[Grant], task: TaskUnits) -> bool:
     return bool(officer_units(grants, task.organization_id) & task.lead_unit_ids)
 
 
+def can_report_task(grants: Sequence[Grant], task: TaskUnits) -> bool:
+    """Free text becomes a status only from someone of a lead unit: a leader's words
+    are instructions, never an officer's report (leaders set a status with /capnhat)."""
+    return bool(officer_units(grants, task.organization_id) & task.lead_unit_ids)
+
+
 def can_decide_extension(grants: Sequence[Grant], organization_id: int) -> bool:
     return is_leader(grants, organization_id)

@@ -218,7 +218,7 @@ async def _notice(
         return _(
             "Không gửi được tin nhắc cho {name}: người này đã chặn dondoc hoặc xóa cuộc trò chuyện. Vui lòng liên hệ trực tiếp; khi họ nhắn lại cho dondoc, việc nhắc sẽ tiếp tục."
         ).format(name=name), []
-    if item.kind in ("extension_request", "extension_decision"):
+    if item.kind in ("extension_request", "extension_decision", "extension_note"):
         return await extension_notice(session, item, has_buttons=has_buttons)
     return "", []
 

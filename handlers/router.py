@@ -10,7 +10,6 @@ error rolls the transaction back and the person still gets a clear answer.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from datetime import datetime
 
@@ -25,6 +24,8 @@ from handlers import (
     cmd_report,
     cmd_status,
     cmd_tasks,
+    command_names,
+    free_text,
 )
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
@@ -73,15 +74,8 @@ MENU = (
     "trogiup",
 )
 
-# "/viec 12", "/viec12" and "/viec@dondoc_bot 12" alike.
-_COMMAND = re.compile(r"^/([A-Za-z_]+)(?:@\S+)?(?:\s*(.*))?$", re.DOTALL)
-
-
 def parse_command(text: str) -> tuple[str, str] | None:
-    match = _COMMAND.match(text.strip())
-    if not match:
-        return None
-    return match.group(1).lower(), (match.group(2) or "").strip()
+    return command_names.parse_command(text, COMMANDS)
 
 
 class Conversation:
@@ -165,11 +159,12 @@ class Conversation:
             name, args = command
             handler = COMMANDS.get(name)
             if handler is None:
-                return await cmd_register.unknown_command(request, name)
+                near = command_names.nearest(name, COMMANDS)
+                return await cmd_register.unknown_command(request, name, near)
             return await handler(request, args)
         if incoming.attachment and request.awaited == AWAIT_IMPORT:
             return await cmd_admin.import_plan(request, "")
-        if text.isdigit() and len(text) <= 2:
+        if text.isascii() and text.isdigit() and len(text) <= 2:
             state = await chat_state(
                 request.session, request.person.id, incoming.channel, request.now
             )
@@ -178,4 +173,4 @@ class Conversation:
                 return await cmd_status.button(request, state.choices[index])
             if not state.choices and request.grants:
                 return await cmd_tasks.my_tasks(request, text)
-        return await cmd_status.free_text(request)
+        return await free_text.free_text(request)

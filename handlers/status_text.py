@@ -37,6 +37,8 @@ from datetime import date, datetime, timedelta
 import dateparser
 import holidays
 
+SURE = 0.75  # a reading at least this sure is recorded without asking
+
 STATUSES = ("done", "in_progress", "not_started", "not_applicable", "extension", "unknown")
 
 
@@ -48,6 +50,7 @@ class StatusReading:
     evidence: tuple[str, ...]
     until: date | None
     text: str
+    confidence: float = 1.0
 
     def to_json(self) -> dict:
         return {
@@ -355,3 +358,12 @@ def understand_status(text: str, today: date) -> StatusReading:
     if _WEAK_DONE.search(n) or (evidence and "?" not in text):
         return read("done")
     return read("unknown")
+
+
+_ACKS = {"ok", "oke", "okay", "vang", "da", "da vang", "cam on", "cam on a", "thanks", "thank you",
+         "da nhan", "huy", "thoi", "khong", "👍", "🙏", "chao", "hi"}
+
+
+def is_acknowledgement(text: str) -> bool:
+    n, _pos = _fold(text)
+    return n.strip(_PUNCT) in _ACKS

@@ -3,18 +3,25 @@ replies to, with the permission rules applied in one place."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import timedelta
+
 from handlers.context import Request
 from handlers.permissions import (
     TaskUnits,
+    can_report_task,
     can_update_task,
     can_view_task,
     is_leader,
     officer_units,
 )
 from locales import _
-from models.conversation import chat_state, focus_of_message
+from models.conversation import Focus, chat_focus, chat_state, focus_of_message
 from models.plans import Task
 from models.queries import find_tasks_by_number, get_task, list_tasks
+
+# A bare reply goes to the task shown last only while that is recent (over a weekend).
+FOCUS_FRESH = timedelta(days=3)
 
 
 def task_units(task: Task) -> TaskUnits:
@@ -31,6 +38,10 @@ def may_view(request: Request, task: Task) -> bool:
 
 def may_update(request: Request, task: Task) -> bool:
     return can_update_task(request.grants, task_units(task))
+
+
+def may_report(request: Request, task: Task) -> bool:
+    return can_report_task(request.grants, task_units(task))
 
 
 async def visible_tasks(request: Request) -> list[Task]:
@@ -66,11 +77,12 @@ async def task_by_number(request: Request, number: str) -> tuple[Task | None, st
     return found[0], None
 
 
-async def task_in_focus(request: Request) -> Task | None:
-    """The task a bare reply refers to: the bot message it answers, else the last task
-    dondoc showed or reminded this person about on this channel."""
+async def reply_focus(request: Request) -> Focus:
+    """What a reply without a task number is about, when that is known for sure: the bot
+    message it answers (a reply to a message dondoc has no record of is asked about,
+    never guessed), else in a private chat the task shown or reminded last, while
+    fresh. An empty Focus means: ask."""
     incoming = request.incoming
-    task_id = None
     if incoming.reply_to:
         focus = await focus_of_message(
             request.session,
@@ -78,12 +90,20 @@ async def task_in_focus(request: Request) -> Task | None:
             chat_id=incoming.chat_id,
             message_id=incoming.reply_to,
         )
-        task_id = focus.task_id if focus else None
-    if task_id is None and request.person is not None and incoming.chat_type == "private":
-        task_id = (
-            await chat_state(request.session, request.person.id, incoming.channel, request.now)
-        ).task_id
-    if task_id is None:
-        return None
-    task = await get_task(request.session, task_id)
-    return task if task is not None and may_view(request, task) else None
+        return focus or Focus()
+    if request.person is None or incoming.chat_type != "private":
+        return Focus()
+    state = await chat_state(request.session, request.person.id, incoming.channel, request.now)
+    if state.focus_at is None or request.now - state.focus_at > FOCUS_FRESH:
+        return Focus()
+    return chat_focus(state)
+
+
+async def tasks_of(request: Request, task_ids: Iterable[int]) -> list[Task]:
+    """The tasks among ``task_ids`` the person may see, in the order given."""
+    found = []
+    for task_id in task_ids:
+        task = await get_task(request.session, task_id)
+        if task is not None and may_view(request, task):
+            found.append(task)
+    return found

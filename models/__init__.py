@@ -1,7 +1,7 @@
 """What is kept: tables, the async session, and queries. Imports nothing of ours."""
 
 from models.base import Base
-from models.conversation import ChatState, SentMessage
+from models.conversation import ChatState, Question, SentMessage
 from models.linking import LinkCode
 from models.outbox import OutboxItem
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
@@ -10,6 +10,7 @@ from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 __all__ = [
     "Base",
     "ChatState",
+    "Question",
     "SentMessage",
     "Identity",
     "Invite",

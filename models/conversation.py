@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -57,8 +57,32 @@ class ChatState(Base):
     channel: Mapped[str] = mapped_column(String(16))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
     task_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
+    focus_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Question(Base):
+    """Something dondoc asked before recording: "Ghi: Đang thực hiện 50%?" about a note
+    already kept (``confirm``), or which task a reply is about (``which``, the text kept
+    here until the answer). Answered once; unanswered ones lapse and the text stays."""
+
+    __tablename__ = "question"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    channel: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(String(16))  # "confirm" | "which"
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    note_id: Mapped[int | None] = mapped_column(
+        ForeignKey("status_update.id", ondelete="CASCADE")
+    )
+    candidates: Mapped[list[int]] = mapped_column(JSON, default=list)
+    text: Mapped[str] = mapped_column(Text, default="")
+    reading: Mapped[dict | None] = mapped_column(JSON, nullable=True)
+    attachment: Mapped[str | None] = mapped_column(String(500), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
 async def remember_sent(
@@ -130,3 +154,23 @@ async def chat_state(session: AsyncSession, person_id: int, channel: str, now: d
         state = await session.scalar(query)
         assert state is not None
     return state
+
+
+async def open_questions(
+    session: AsyncSession, person_id: int, channel: str, *, since: datetime, kind: str
+) -> list[Question]:
+    """The person's unanswered questions of ``kind`` on ``channel`` asked after ``since``,
+    newest first."""
+    return list(
+        await session.scalars(
+            select(Question)
+            .where(
+                Question.person_id == person_id,
+                Question.channel == channel,
+                Question.kind == kind,
+                Question.answered_at.is_(None),
+                Question.created_at >= since,
+            )
+            .order_by(Question.id.desc())
+        )
+    )

@@ -56,6 +56,37 @@ async def record(
     return update
 
 
+async def promote(
+    session: AsyncSession,
+    task: Task,
+    note: StatusUpdate,
+    *,
+    kind: str,
+    now: datetime,
+    status: str | None = None,
+    percent: int | None = None,
+    reason: str | None = None,
+    until: date | None = None,
+) -> StatusUpdate:
+    """Turn a note kept while dondoc asked into what the person confirmed it means (a
+    status or an extension request): one history row for what was typed, dated when it
+    was confirmed (so the newest status row is still the task's status)."""
+    note.created_at = now
+    note.kind, note.status, note.percent, note.reason, note.until = (
+        kind,
+        status,
+        percent,
+        reason,
+        until,
+    )
+    if kind == "status" and status in CURRENT:
+        task.status = status
+        task.percent = 100 if status == "done" else percent
+        task.updated_at = now
+    await session.flush()
+    return note
+
+
 async def undo(
     session: AsyncSession,
     task: Task,

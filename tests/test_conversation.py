@@ -146,9 +146,14 @@ async def test_text_channel_numbered_choices(sessions, clock) -> None:  # noqa: 
     chosen = await bot.say("lan", "1")
     assert "Đã ghi nhận nhiệm vụ 2" in chosen[0].text
     assert (await task_row(bot, "2")).status == "done"
-    # a bare reply goes to the task in focus, and the confirmation names it
+    # a bare reply goes to the task in focus; done → not started is asked first
     reply = await bot.say("lan", "chưa thực hiện vì chưa có kinh phí")
-    assert "nhiệm vụ 2" in reply[0].text and "chưa có kinh phí" in reply[0].text
+    assert "Nhiệm vụ 2" in reply[0].text and "đang ghi «Hoàn thành»" in reply[0].text
+    assert "1 = Ghi: Chưa thực hiện, 2 = Không phải" in reply[0].text
+    assert (await task_row(bot, "2")).status == "done"
+    confirmed = await bot.say("lan", "1")
+    assert "nhiệm vụ 2" in confirmed[0].text and "chưa có kinh phí" in confirmed[0].text
+    assert (await task_row(bot, "2")).status == "not_started"
     undo = await bot.say("lan", "/hoantac")
     assert "Đã hoàn tác" in undo[0].text and "Hoàn thành" in undo[0].text
 

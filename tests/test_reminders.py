@@ -195,6 +195,7 @@ async def test_extension_approval_moves_due_and_replans(sessions, clock) -> None
     assert request and "/duyet 1" in request[0].text
     reply = await bot.say("leader", "/duyet 1")
     assert "Đã duyệt gia hạn nhiệm vụ 1 đến 20/01/2026 (hạn cũ 14/01/2026)" in reply[0].text
+    clock.move_to(datetime(2026, 1, 5, 9, 3, tzinfo=TZ))  # past the wait for the leader's words
     await service.tick()
     assert any("đã được duyệt" in o.text for o in inbox.to("u0"))
     async with sessions() as session:

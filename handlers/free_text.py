@@ -1,0 +1,137 @@
+"""Free text from a registered person: which task it is about, then what it says.
+
+In order: the reason a leader was asked for after a decision; a typed yes/no to an open
+question; thanks and acknowledgements (one friendly line, nothing recorded); tasks named
+in the text ("nhiệm vụ 32 …", "31 hoàn thành, 32 đang thực hiện 20%"), each recorded on
+its own; else the task the reply is about for sure (the message it answers, or the task
+shown last). When that is not known — a reminder listing several tasks, a message
+dondoc has no record of, nothing shown lately — the text is kept and dondoc asks which
+task, one tap each. Nothing typed is dropped.
+"""
+
+from __future__ import annotations
+
+from handlers import cmd_extension
+from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
+from handlers.cmd_register import not_registered
+from handlers.context import Request
+from handlers.messages import Outgoing
+from handlers.questions import WHICH_LIMIT, ask_which, small_id, typed_answer
+from handlers.recording import TEXT, answer, choices_text, record_reading
+from handlers.status_text import StatusReading, is_acknowledgement, understand_status
+from handlers.task_access import reply_focus, task_by_number, tasks_of, visible_tasks
+from handlers.task_refs import Part, fold_same_length, split_by_task
+from handlers.task_view import CLOSED, sort_key
+from locales import _
+from models.plans import Task
+
+MAX_REPLY = 4096  # Telegram's longest message; a longer text is read up to here
+NUMBERS_SHOWN = 15
+_CANCEL = {"huy", "thoi", "khong", "khong can", "bo qua", "cancel"}
+
+
+def acknowledgement_answer(text: str) -> Outgoing:
+    folded = " ".join(fold_same_length(text).strip(" .!?…").split())
+    if folded in _CANCEL:
+        return Outgoing(_("Vâng, tôi không ghi gì thêm."), aside=True)
+    return Outgoing(_("Dạ, cảm ơn anh/chị!"), aside=True)
+
+
+async def free_text(request: Request) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    incoming = request.incoming
+    text = incoming.text.strip()[:MAX_REPLY]
+    if not text and incoming.attachment is None:
+        return []
+    awaited = request.awaited or ""
+    if text and incoming.attachment is None:
+        typed = await typed_answer(request, fold_same_length(text))
+        if typed is not None:
+            return typed
+        if is_acknowledgement(text):
+            return [acknowledgement_answer(text)]
+    if awaited.startswith(AWAIT_DECISION) and text:
+        return await cmd_extension.decision_note(request, awaited[len(AWAIT_DECISION) :], text)
+    parts = split_by_task(text)
+    if parts[0].number is not None:
+        return await _named(request, parts)
+    if awaited.startswith(AWAIT_EXTENSION):
+        task_id = small_id(awaited[len(AWAIT_EXTENSION) :])
+        tasks = await tasks_of(request, [task_id] if task_id else [])
+        if tasks:
+            return await _one(request, tasks[0], text, asked_extension=True)
+    focus = await reply_focus(request)
+    if focus.task_id is not None:
+        tasks = await tasks_of(request, [focus.task_id])
+        if tasks:
+            return await _one(request, tasks[0], text)
+    if focus.task_ids:
+        listed = await tasks_of(request, focus.task_ids)
+        lead = _(
+            "Tin nhắc có {n} nhiệm vụ; nội dung anh/chị gửi là cho nhiệm vụ nào? Tôi đã giữ lại nội dung. Lần sau anh/chị có thể ghi kèm số, ví dụ «{number} hoàn thành»."
+        ).format(n=len(listed), number=listed[0].number if listed else "12")
+        return await ask_which(request, text, [t.id for t in listed], lead=lead)
+    if incoming.chat_type != "private":
+        return []  # in a group, only replies to dondoc's messages are for dondoc
+    open_tasks = [t for t in await visible_tasks(request) if t.status not in CLOSED]
+    open_tasks.sort(key=sort_key)
+    return await ask_which(
+        request,
+        text,
+        [t.id for t in open_tasks[:WHICH_LIMIT]],
+        lead=_(
+            "Anh/chị muốn báo cáo nhiệm vụ nào? Chọn một nhiệm vụ dưới đây (tôi đã giữ lại nội dung), hoặc nhắn kèm số nhiệm vụ, ví dụ «12 hoàn thành». Nhắn /viec để xem danh sách."
+        ),
+    )
+
+
+async def _one(
+    request: Request, task: Task, text: str, *, asked_extension: bool = False
+) -> list[Outgoing]:
+    reading = _read(request, text, asked_extension=asked_extension)
+    result = await record_reading(request, task, reading, via=TEXT)
+    return answer([result], choices=choices_text())
+
+
+def _read(request: Request, text: str, *, asked_extension: bool) -> StatusReading:
+    if not text:  # a file alone is evidence for the task, kept as a note
+        return StatusReading("unknown", None, None, (), None, "")
+    reading = understand_status(text, request.today())
+    if asked_extension and reading.status != "extension":
+        # "4 = Xin gia hạn" asked for a date and a reason: "15/4 vì chờ ý kiến của Sở".
+        asked = understand_status(f"xin gia hạn đến {text}", request.today())
+        if asked.until is not None:
+            return StatusReading(
+                "extension", None, asked.reason, reading.evidence, asked.until, text
+            )
+    return reading
+
+
+async def _named(request: Request, parts: list[Part]) -> list[Outgoing]:
+    """Each task named gets its own part; a number that is not one of the person's
+    tasks stops the whole message, and nothing is recorded."""
+    found: list[tuple[Task, str]] = []
+    for part in parts:
+        task, problem = await task_by_number(request, part.number or "")
+        if task is None:
+            return [Outgoing((problem or "") + " " + await _their_numbers(request))]
+        found.append((task, part.text))
+    results = []
+    for task, said in found:
+        reading = _read(request, said, asked_extension=False)
+        results.append(await record_reading(request, task, reading, via=TEXT))
+    return answer(results, choices=choices_text())
+
+
+async def _their_numbers(request: Request) -> str:
+    tasks = sorted(
+        (t for t in await visible_tasks(request) if t.status not in CLOSED), key=sort_key
+    )
+    if not tasks:
+        return _("Anh/chị không còn nhiệm vụ nào đang mở. Chưa có gì được ghi.")
+    numbers = ", ".join(t.number for t in tasks[:NUMBERS_SHOWN])
+    more = "…" if len(tasks) > NUMBERS_SHOWN else ""
+    return _(
+        "Các nhiệm vụ đang mở của anh/chị: {numbers}{more} (nhắn /viec để xem). Chưa có gì được ghi."
+    ).format(numbers=numbers, more=more)

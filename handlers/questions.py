@@ -1,0 +1,171 @@
+"""Questions dondoc asks before recording, and their one-tap answers.
+
+- ``confirm``: a reading that is not sure or moves a task backwards was kept as a note;
+  "Ghi: Đang thực hiện 50%" (``qy:ID``) turns that note into the status, "Không phải"
+  (``qn:ID``) leaves it a note. On text channels the same come as numbered choices, and
+  a typed "đúng", "có" or "không phải" answers the one open question.
+- ``which``: a reply that does not say which task it is about (a reminder listing
+  several, a message dondoc has no record of) keeps the text here and asks, one button
+  per task (``qt:ID:TASK``) and "Tất cả" (``qt:ID:all``).
+A question is answered once, by the person asked, within ``LAPSE``; after that the text
+stays as it was kept (a note, or here) and nothing more is recorded.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+from handlers.cmd_tasks import short
+from handlers.context import Request
+from handlers.messages import Button, Outgoing
+from handlers.recording import (
+    CONFIRMED,
+    TEXT,
+    Result,
+    answer,
+    choices_text,
+    reading_from_json,
+    record_reading,
+)
+from handlers.status_text import understand_status
+from handlers.task_access import tasks_of
+from handlers.task_view import status_label
+from locales import _
+from models import status_store
+from models.conversation import Question, open_questions
+from models.plans import StatusUpdate
+from models.queries import get_task
+
+LAPSE = timedelta(days=2)
+WHICH_LIMIT = 8  # buttons offered when a reply names no task
+MAX_ID = 2**31 - 1
+
+_YES = {"dung", "dung roi", "co", "co a", "dung a", "vang dung", "dong y", "ghi", "ghi di", "yes"}
+_NO = {"khong phai", "sai", "khong dung", "khong ghi", "no", "not"}
+_FOLD = re.compile(r"[\s.,!?…]+")
+
+
+def small_id(text: str) -> int | None:
+    """A database id typed or in button data; anything else (too long, "²") is None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None
+
+
+def yes_or_no(folded: str) -> str | None:
+    """ "qy" for a typed yes, "qn" for a typed no, else None (``folded``: no diacritics)."""
+    words = _FOLD.sub(" ", folded).strip()
+    if words in _YES:
+        return "qy"
+    if words in _NO:
+        return "qn"
+    return None
+
+
+async def typed_answer(request: Request, folded: str) -> list[Outgoing] | None:
+    """A typed yes/no to the person's single open confirmation, else None."""
+    kind = yes_or_no(folded)
+    if kind is None:
+        return None
+    person = request.person
+    open_ = await open_questions(
+        request.session,
+        person.id,
+        request.incoming.channel,
+        since=request.now - LAPSE,
+        kind="confirm",
+    )
+    if len(open_) != 1:
+        return None
+    return await answer_button(request, kind, str(open_[0].id))
+
+
+async def ask_which(
+    request: Request, text: str, candidates: list[int], *, lead: str
+) -> list[Outgoing]:
+    """Keep ``text`` and ask which of ``candidates`` it is about."""
+    tasks = await tasks_of(request, candidates)
+    if not tasks:
+        return [Outgoing(lead)]
+    incoming = request.incoming
+    question = Question(
+        person_id=request.person.id,
+        channel=incoming.channel,
+        kind="which",
+        candidates=[t.id for t in tasks],
+        text=text,
+        attachment=(incoming.attachment.ref or incoming.attachment.filename)
+        if incoming.attachment
+        else None,
+        created_at=request.now,
+    )
+    request.session.add(question)
+    await request.session.flush()
+    rows = [
+        [Button(f"{t.number}. {short(t.content, 40)}", f"qt:{question.id}:{t.id}")] for t in tasks
+    ]
+    if len(tasks) > 1:
+        rows.append([Button(_("Tất cả"), f"qt:{question.id}:all")])
+    return [Outgoing(lead, buttons=rows)]
+
+
+async def answer_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """A tap (or numbered choice) answering a question: ``qy``/``qn``:ID, ``qt``:ID:TASK."""
+    qid_text, _sep, choice = rest.partition(":")
+    qid = small_id(qid_text)
+    question = await request.session.get(Question, qid) if qid else None
+    if question is None or question.person_id != request.person.id:
+        return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
+    if question.answered_at is not None:
+        return [Outgoing(_("Câu hỏi này đã được trả lời rồi."))]
+    if request.now - question.created_at > LAPSE:
+        question.answered_at = request.now
+        return [Outgoing(_("Câu hỏi này đã hết hạn; nội dung anh/chị gửi vẫn được lưu."))]
+    if kind in ("qy", "qn") and question.kind == "confirm":
+        question.answered_at = request.now
+        return await _confirm(request, question, kind == "qy")
+    if kind == "qt" and question.kind == "which":
+        return await _which(request, question, choice)
+    return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
+
+
+async def _confirm(request: Request, question: Question, yes: bool) -> list[Outgoing]:
+    task = await get_task(request.session, question.task_id) if question.task_id else None
+    note = await request.session.get(StatusUpdate, question.note_id) if question.note_id else None
+    if task is None or note is None:
+        return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
+    if not yes:
+        text = _(
+            "Vâng, tôi giữ nội dung này làm ghi chú của nhiệm vụ {number}; tình trạng vẫn là «{status}». Anh/chị có thể nhắn lại tình trạng bất cứ lúc nào."
+        ).format(number=task.number, status=status_label(task.status, task.percent))
+        return [Outgoing(text, task_id=task.id, edit=True)]
+    if note.id in await status_store.undone_ids(request.session, task):
+        return [Outgoing(_("Ghi chú này đã được hoàn tác nên tôi không ghi nữa."), task_id=task.id)]
+    reading = reading_from_json(question.reading or {"status": "unknown"})
+    result = await record_reading(request, task, reading, via=CONFIRMED, note=note)
+    out = answer([result], choices="")
+    out[0].edit = True
+    return out
+
+
+async def _which(request: Request, question: Question, choice: str) -> list[Outgoing]:
+    if choice == "all":
+        ids = list(question.candidates)
+    else:
+        picked = small_id(choice)
+        ids = [picked] if picked in question.candidates else []
+    tasks = await tasks_of(request, ids)
+    if not tasks:
+        return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
+    question.answered_at = request.now
+    results: list[Result] = []
+    for task in tasks:
+        reading = understand_status(question.text, request.today())
+        results.append(
+            await record_reading(request, task, reading, via=TEXT, attachment=question.attachment)
+        )
+    out = answer(results, choices=choices_text())
+    out[0].edit = True
+    return out

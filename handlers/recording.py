@@ -1,0 +1,270 @@
+"""Recording one reading of what a person said about one task, and saying what was
+recorded so a mistake shows.
+
+Every path that writes a status goes through ``record_reading``: free text, /capnhat,
+the status buttons and a confirmed question. What was typed is always kept: understood
+text becomes a status row (or an extension request), anything else a note, and a
+reading that is not sure or moves the task backwards is kept as a note and asked about
+(``handlers.report_rules``). The answer lines of several tasks go out as one message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date
+
+from handlers.cmd_extension import check_extension, notice_time, notify_leaders
+from handlers.cmd_tasks import short, status_buttons
+from handlers.context import Request
+from handlers.messages import Button, Outgoing
+from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, outcome
+from handlers.status_text import StatusReading
+from handlers.task_access import may_report, may_update
+from handlers.task_view import format_date, status_label
+from locales import _
+from models import status_store
+from models.conversation import Question
+from models.plans import StatusUpdate, Task
+from scheduler.planner import replan_task
+
+# How the person said it: free text is weighed; a command or a tap says it outright.
+TEXT, COMMAND, BUTTON, CONFIRMED = "text", "command", "button", "confirmed"
+
+
+@dataclass
+class Result:
+    task: Task
+    line: str
+    buttons: list[Button] = field(default_factory=list)
+    update: StatusUpdate | None = None
+    kind: str = RECORD  # RECORD | CONFIRM | NOTE
+    understood: bool = True  # False: the note was not understood (offer the choices)
+
+
+def choices_text() -> str:
+    return _(
+        "Anh/chị có thể trả lời: «Hoàn thành» (kèm số văn bản nếu có), «Đang thực hiện 60%», "
+        "«Chưa thực hiện, lý do: …», «Chưa phát sinh hồ sơ» hoặc «Xin gia hạn đến 20/12»."
+    )
+
+
+def what_text(reading: StatusReading) -> str:
+    if reading.status == "extension":
+        return (
+            _("Xin gia hạn đến {date}").format(date=format_date(reading.until))
+            if reading.until
+            else _("Xin gia hạn")
+        )
+    return status_label(reading.status, reading.percent)
+
+
+def recorded_text(task: Task, reading: StatusReading) -> str:
+    parts = [
+        _("Đã ghi nhận nhiệm vụ {number} «{content}»: {what}.").format(
+            number=task.number, content=short(task.content, 70), what=what_text(reading)
+        )
+    ]
+    if reading.reason:
+        parts.append(_("Lý do: {reason}.").format(reason=reading.reason.rstrip(".")))
+    if reading.evidence:
+        parts.append(_("Minh chứng: {items}.").format(items="; ".join(reading.evidence)))
+    return " ".join(parts)
+
+
+def reading_to_json(reading: StatusReading) -> dict:
+    return reading.to_json() | {"text": reading.text}
+
+
+def reading_from_json(data: dict) -> StatusReading:
+    until = date.fromisoformat(data["until"]) if data.get("until") else None
+    return StatusReading(
+        data["status"],
+        data.get("percent"),
+        data.get("reason"),
+        tuple(data.get("evidence") or ()),
+        until,
+        data.get("text", ""),
+    )
+
+
+async def record_reading(
+    request: Request,
+    task: Task,
+    reading: StatusReading,
+    *,
+    via: str,
+    note: StatusUpdate | None = None,
+    attachment: str | None = None,
+) -> Result:
+    """Record what the person said about ``task``; the result's line says what was done.
+    ``note``: the note kept when dondoc asked, which a confirmation turns into the status
+    (one row for what was typed). ``attachment``: a file kept with a question."""
+    incoming = request.incoming
+    evidence = list(reading.evidence)
+    if incoming.attachment is not None and note is None:
+        attachment = incoming.attachment.ref or incoming.attachment.filename
+        evidence.append(_("Tệp đính kèm: {name}").format(name=incoming.attachment.filename))
+    allowed = may_report(request, task) if via == TEXT else may_update(request, task)
+    problem = None
+    if allowed and reading.status == "extension":
+        until, problem = check_extension(
+            task.deadline_due, task.status, reading.until, reading.text, request.today()
+        )
+        reading = replace(reading, until=until)
+    if via == CONFIRMED:
+        decided = RECORD if allowed and reading.status != "unknown" else NOTE
+    else:
+        decided = outcome(reading, Current(task.status, task.percent), may_report=allowed)
+    if problem:
+        decided = NOTE
+    if decided == RECORD:
+        kind = "extension_request" if reading.status == "extension" else "status"
+    else:
+        kind = "note"  # kept on the task, whatever it says
+    values = dict(
+        status=reading.status if kind == "status" else None,
+        percent=reading.percent if kind == "status" else None,
+        reason=reading.reason if kind != "note" else None,
+        until=reading.until if kind == "extension_request" else None,
+    )
+    if note is not None:
+        update = note
+        if kind != "note":
+            await status_store.promote(
+                request.session, task, note, kind=kind, now=request.now, **values
+            )
+    else:
+        update = await status_store.record(
+            request.session,
+            task,
+            request.person,
+            kind=kind,
+            text=reading.text,
+            now=request.now,
+            evidence=evidence,
+            attachment=attachment,
+            channel=incoming.channel,
+            **values,
+        )
+    undo = [Button(_("Hoàn tác"), f"undo:{update.id}")]
+    if decided == RECORD:
+        return Result(task, await _after_record(request, task, update, reading), undo, update)
+    if decided == CONFIRM:
+        return await _ask_to_confirm(request, task, update, reading, attachment)
+    if not allowed:
+        return Result(task, _refused_line(request, task, via), undo, update, NOTE)
+    if problem:
+        line = (
+            problem
+            + " "
+            + _("Nội dung anh/chị gửi đã được lưu thành ghi chú của nhiệm vụ {number}.").format(
+                number=task.number
+            )
+        )
+        return Result(task, line, undo, update, NOTE)
+    line = _(
+        "Tôi đã lưu nội dung này thành ghi chú của nhiệm vụ {number}, nhưng chưa hiểu tình trạng."
+    ).format(number=task.number)
+    return Result(task, line, undo, update, NOTE, understood=False)
+
+
+async def _after_record(
+    request: Request, task: Task, update: StatusUpdate, reading: StatusReading
+) -> str:
+    line = recorded_text(task, reading)
+    services = request.services
+    if update.kind == "extension_request":
+        if await notify_leaders(request.session, task, update, notice_time(request)):
+            line += " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
+        else:
+            line += " " + _(
+                "Hiện chưa có lãnh đạo nào đăng ký với dondoc để duyệt; anh/chị vui lòng báo trực tiếp cho lãnh đạo."
+            )
+    else:
+        await replan_task(request.session, task, request.now, services.planning, services.calendar)
+    return line
+
+
+def _refused_line(request: Request, task: Task, via: str) -> str:
+    if via == TEXT and may_update(request, task):
+        # A leader's words are never an officer's report.
+        return _(
+            "Tôi đã lưu ý kiến của anh/chị thành ghi chú của nhiệm vụ {number}; tình trạng không thay đổi. Để cập nhật tình trạng, nhắn /capnhat {number} nội dung."
+        ).format(number=task.number)
+    return _(
+        "Nhiệm vụ {number} do đơn vị khác chủ trì nên anh/chị không cập nhật được tình trạng; tôi đã lưu nội dung này thành ghi chú của nhiệm vụ."
+    ).format(number=task.number)
+
+
+async def _ask_to_confirm(
+    request: Request,
+    task: Task,
+    note: StatusUpdate,
+    reading: StatusReading,
+    attachment: str | None,
+) -> Result:
+    question = Question(
+        person_id=request.person.id,
+        channel=request.incoming.channel,
+        kind="confirm",
+        task_id=task.id,
+        note_id=note.id,
+        candidates=[task.id],
+        text=reading.text,
+        reading=reading_to_json(reading),
+        attachment=attachment,
+        created_at=request.now,
+    )
+    request.session.add(question)
+    await request.session.flush()
+    what = what_text(reading)
+    if task.status != "not_started" and Current(task.status, task.percent) != Current(
+        reading.status, reading.percent
+    ):
+        said = _(
+            "Nhiệm vụ {number} «{content}» đang ghi «{current}»; tin này sẽ đổi thành «{what}»."
+        ).format(
+            number=task.number,
+            content=short(task.content, 60),
+            current=status_label(task.status, task.percent),
+            what=what,
+        )
+    else:
+        said = _("Nhiệm vụ {number} «{content}»: tôi hiểu là «{what}».").format(
+            number=task.number, content=short(task.content, 60), what=what
+        )
+    line = said + " " + _("Anh/chị xác nhận giúp; nội dung đã được lưu thành ghi chú.")
+    buttons = [
+        Button(_("Ghi: {what}").format(what=what), f"qy:{question.id}"),
+        Button(_("Không phải"), f"qn:{question.id}"),
+    ]
+    return Result(task, line, buttons, note, CONFIRM)
+
+
+def answer(results: list[Result], *, choices: str) -> list[Outgoing]:
+    """One message for every task the person spoke about, with the buttons to confirm
+    or undo each. ``choices`` (what can be typed) is added when a note was not understood."""
+    if not results:
+        return []
+    if len(results) == 1:
+        result = results[0]
+        text, rows = result.line, [result.buttons]
+        if not result.understood:
+            text += "\n" + choices
+            rows = status_buttons(result.task) + rows
+        return [Outgoing(text, buttons=rows, task_id=result.task.id)]
+    rows = [
+        [Button(f"{r.task.number}: {b.label}", b.data) for b in r.buttons]
+        for r in results
+        if r.kind == CONFIRM
+    ]
+    undo = [
+        Button(_("Hoàn tác {number}").format(number=r.task.number), r.buttons[0].data)
+        for r in results
+        if r.kind == RECORD
+    ]
+    rows += [undo[i : i + 3] for i in range(0, len(undo), 3)]
+    lines = [f"• {r.line}" for r in results]
+    if any(not r.understood for r in results):
+        lines.append(choices)
+    return [Outgoing("\n".join(lines), buttons=rows, task_ids=tuple(r.task.id for r in results))]

@@ -1,0 +1,112 @@
+"""Which tasks a message names: "nhiệm vụ 32 …", "NV32", "nv 32:", "việc 32", "#32",
+"32." or "32 -" at the start of a line, and "31 hoàn thành, 32 đang thực hiện 20%".
+
+Hand-written (no library reads these). ``split_by_task`` cuts a message into one part
+per task named, each with the words about that task; ``refers_to_all`` tells "cả 2 đều
+xong" and "tất cả đã hoàn thành" apart from a reply about one task. Matching runs on a
+folded copy (no diacritics, lower case) of the same length as the text, so the parts
+are cut from the original words. Every pattern is linear in the length of the text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+MAX_TASK_NUMBER = 9999  # plans have tens of tasks; a bigger number is not a task number
+
+
+@dataclass(frozen=True)
+class Part:
+    number: str | None  # the task number as written ("32"); None: no task named
+    text: str  # what the message says about it
+
+
+def fold_same_length(text: str) -> str:
+    """Lower case without diacritics, one character for one (so spans map back)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch.lower())[:1] or ch
+        out.append("d" if base in "đð" else base if len(base) == 1 else ch)
+    return "".join(out)
+
+
+# A named task anywhere: "nhiệm vụ 32", "nv32", "NV 32", "việc 32", "#32".
+_NAMED = re.compile(
+    r"(?<![\w#])(?:nhiem\s?vu|nv|viec)\s?(?:so\s?)?(\d{1,4})\b(?![/.,]\d)|#(\d{1,4})\b"
+)
+# A bare number opening a line: "32." "32 -" "32:" "32)" (not "15/01", "50%", "2.5").
+_LINE_NUMBER = re.compile(r"(?m)^[ \t•*+-]*(\d{1,4})\s?(?:[.:)]|\s[-–—])(?!\d)")
+# Words a status opens with, after a bare number: "31 hoàn thành, 32 đang thực hiện".
+_STATUS_START = (
+    r"(?:hoan thanh|hoan tat|xong|ht\b|dang|da|chua|khong|ko\b|xin|tiep tuc|done|finished"
+    r"|completed|in progress|not\b)"
+)
+_LEADING_NUMBER = re.compile(rf"(?m)^[ \t•*+-]*(\d{{1,4}})\s+(?={_STATUS_START})")
+_CLAUSE_NUMBER = re.compile(rf"(?:[,;]|\bva\b|\band\b)\s*(\d{{1,4}})\s+(?={_STATUS_START})")
+
+_ALL = re.compile(
+    r"\b(?:tat ca|toan bo|ca\s(?:\d{1,2}|hai|ba|bon|nam)\b|ca\s(?:hai|2)\s(?:nhiem vu|viec)"
+    r"|cac nhiem vu(?:\s(?:tren|nay|do))?|(?:deu|het)\s(?:da\s)?(?:xong|hoan thanh)|all\b|both\b)"
+)
+_TRIM = " \t\r\n.:;,-–—)•*+"
+
+
+def _refs(folded: str) -> list[tuple[int, int, str]]:
+    """(start, end, number) of each task reference, in order, overlaps removed."""
+    found: list[tuple[int, int, str]] = []
+    for m in _NAMED.finditer(folded):
+        found.append((m.start(), m.end(), m[1] or m[2]))
+    for m in _LINE_NUMBER.finditer(folded):
+        found.append((m.start(1), m.end(), m[1]))
+    if _LEADING_NUMBER.match(folded) or _LINE_NUMBER.match(folded) or found:
+        # Bare numbers inside a line count only in a message that opens with a task
+        # ("31 hoàn thành, 32 …"): "Hoàn thành, 3 văn bản" names no task 3.
+        for m in _LEADING_NUMBER.finditer(folded):
+            found.append((m.start(1), m.end(1), m[1]))
+        for m in _CLAUSE_NUMBER.finditer(folded):
+            found.append((m.start(1), m.end(1), m[1]))
+    found.sort()
+    kept: list[tuple[int, int, str]] = []
+    for ref in found:
+        if kept and ref[0] < kept[-1][1]:
+            continue
+        if int(ref[2]) <= MAX_TASK_NUMBER and int(ref[2]) > 0:
+            kept.append(ref)
+    return kept
+
+
+def split_by_task(text: str) -> list[Part]:
+    """One part per task named, in order. Words before the first task named are kept
+    with the first part ("Em báo cáo: NV 3 xong" is about task 3). A message naming no
+    task is one part with no number."""
+    folded = fold_same_length(text)
+    refs = _refs(folded)
+    if not refs:
+        return [Part(None, text.strip())]
+    parts: list[Part] = []
+    preamble = text[: refs[0][0]].strip(_TRIM)
+    for i, (_start, end, number) in enumerate(refs):
+        stop = refs[i + 1][0] if i + 1 < len(refs) else len(text)
+        said = text[end:stop].strip(_TRIM)
+        if i == 0 and preamble and not said:
+            said = preamble  # "Hoàn thành nhiệm vụ 17"
+        parts.append(Part(str(int(number)), said))
+    return _merge_same(parts)
+
+
+def _merge_same(parts: list[Part]) -> list[Part]:
+    """ "NV 3: xong. Nhiệm vụ 3 có QĐ số …" is one part about task 3."""
+    merged: dict[str | None, str] = {}
+    for part in parts:
+        merged[part.number] = (
+            merged[part.number] + ". " if part.number in merged else ""
+        ) + part.text
+    return [Part(number, said) for number, said in merged.items()]
+
+
+def refers_to_all(text: str) -> bool:
+    """Does a reply speak of several tasks at once ("cả 2 đều xong", "tất cả đã hoàn
+    thành", "all done")?"""
+    return _ALL.search(fold_same_length(text)) is not None
