@@ -26,7 +26,7 @@ from locales import _
 from models.plans import Task
 
 MAX_REPLY = 4096  # Telegram's longest message; a longer text is read up to here
-NUMBERS_SHOWN = 15
+NUMBERS_SHOWN = 20
 _CANCEL = {"huy", "thoi", "khong", "khong can", "bo qua", "cancel"}
 
 
@@ -126,7 +126,8 @@ async def _named(request: Request, parts: list[Part]) -> list[Outgoing]:
 
 async def _their_numbers(request: Request) -> str:
     tasks = sorted(
-        (t for t in await visible_tasks(request) if t.status not in CLOSED), key=sort_key
+        (t for t in await visible_tasks(request) if t.status not in CLOSED),
+        key=lambda t: (int(t.number) if t.number.isdigit() else 10**6, t.number),
     )
     if not tasks:
         return _("Anh/chị không còn nhiệm vụ nào đang mở. Chưa có gì được ghi.")

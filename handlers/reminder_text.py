@@ -24,6 +24,7 @@ from handlers.task_view import (
     status_label,
 )
 from locales import _
+from models.conversation import Focus
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
@@ -103,18 +104,18 @@ def _leaders_summary(
 
 def _officer_parts(
     tasks: list[tuple[OutboxItem, Task]], today: date, calendar: WorkCalendar, *, offline: bool
-) -> tuple[list[str], list[list[Button]], int | None]:
+) -> tuple[list[str], list[list[Button]], Focus]:
     if len(tasks) == 1 and not offline:
         item, task = tasks[0]
         parts = [_headline(item.kind, False) + ":", *_task_block(task, today, calendar)]
         if item.kind == "cooperating_note":
-            return parts, [], task.id
+            return parts, [], Focus(task.id)
         parts.append(
             _(
                 "Anh/chị trả lời tin này với tình trạng, ví dụ «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026» hoặc «Chưa thực hiện, lý do: …»."
             )
         )
-        return parts, status_buttons(task), task.id
+        return parts, status_buttons(task), Focus(task.id)
     report_day = _report_date([item for item, _task in tasks])
     if offline:
         parts = []
@@ -136,10 +137,10 @@ def _officer_parts(
     first = tasks[0][1]
     parts.append(
         _(
-            "Báo cáo bằng /capnhat SỐ nội dung, ví dụ: /capnhat {number} Hoàn thành. Nếu trả lời trực tiếp tin này, nội dung sẽ ghi cho nhiệm vụ {number}."
+            "Anh/chị trả lời tin này kèm số nhiệm vụ, mỗi nhiệm vụ một dòng, ví dụ «{number} hoàn thành»."
         ).format(number=first.number)
     )
-    return parts, [], first.id
+    return parts, [], Focus(task_ids=tuple(task.id for _item, task in tasks))
 
 
 async def compose(
@@ -160,7 +161,7 @@ async def compose(
     ]
     parts: list[str] = []
     buttons: list[list[Button]] = []
-    focus: int | None = None
+    focus = Focus()
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
     if mine:
@@ -178,7 +179,9 @@ async def compose(
                 buttons += extra
     if not parts:
         parts.append(_("Các nhiệm vụ được nhắc đã hoàn thành. Cảm ơn anh/chị!"))
-    return Outgoing("\n".join(parts), buttons=buttons, task_id=focus)
+    return Outgoing(
+        "\n".join(parts), buttons=buttons, task_id=focus.task_id, task_ids=focus.task_ids
+    )
 
 
 async def _notice(

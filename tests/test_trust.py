@@ -1,0 +1,316 @@
+"""Records people can trust (issue 10), through the real conversation on the console
+channel: a leader's words after a decision, a task named in the text beating the focus,
+several tasks in one message, "cả 2 đều xong" on a reminder of several tasks, backward
+moves asked first, thanks left out of the history, accented commands. Each case checks
+the database afterwards, not only the answer."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+from sqlalchemy import func, select
+
+from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, moves_backward, outcome
+from handlers.status_text import StatusReading
+from handlers.task_refs import split_by_task
+from models.conversation import Question
+from models.outbox import OutboxItem
+from models.plans import StatusUpdate, Task
+from scheduler.clock import Clock
+from tests.harness import Harness, text_of
+
+VHXH = "Phòng Văn hóa - Xã hội"
+
+
+@pytest.fixture
+async def bot(sessions, clock: Clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="console")
+    await harness.import_sample()
+    await harness.register("lan", "officer", VHXH)
+    await harness.register("trinh", "leader")
+    return harness
+
+
+async def task_row(bot: Harness, number: str) -> Task:
+    async with bot.sessions() as session:
+        task = await session.scalar(select(Task).where(Task.number == number))
+        assert task is not None
+        return task
+
+
+async def history(bot: Harness, number: str) -> list[StatusUpdate]:
+    task = await task_row(bot, number)
+    async with bot.sessions() as session:
+        return list(
+            await session.scalars(
+                select(StatusUpdate).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)
+            )
+        )
+
+
+# --- pure rules ---------------------------------------------------------------------
+
+
+def reading(status: str, percent: int | None = None, confidence: float = 1.0) -> StatusReading:
+    return StatusReading(status, percent, None, (), None, status, confidence)
+
+
+@pytest.mark.parametrize(
+    ("current", "new", "backward"),
+    [
+        (Current("done", 100), reading("in_progress", 50), True),
+        (Current("done", 100), reading("not_started"), True),
+        (Current("done", 100), reading("done"), False),
+        (Current("in_progress", 70), reading("in_progress", 20), True),
+        (Current("in_progress", 20), reading("in_progress", 70), False),
+        (Current("in_progress", None), reading("in_progress", 20), False),
+        (Current("in_progress", 30), reading("not_started"), True),
+        (Current("not_started", None), reading("in_progress", 10), False),
+        (Current("done", 100), reading("extension"), False),
+    ],
+)
+def test_moves_backward(current: Current, new: StatusReading, backward: bool) -> None:
+    assert moves_backward(current, new) is backward
+
+
+def test_outcome_asks_when_unsure_or_backward_and_notes_what_is_not_theirs() -> None:
+    fresh = Current("not_started", None)
+    assert outcome(reading("done"), fresh, may_report=True) == RECORD
+    assert outcome(reading("done", confidence=0.5), fresh, may_report=True) == CONFIRM
+    assert outcome(reading("not_started"), Current("done", 100), may_report=True) == CONFIRM
+    assert outcome(reading("done"), fresh, may_report=False) == NOTE
+    assert outcome(reading("unknown", confidence=0.0), fresh, may_report=True) == NOTE
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("nhiệm vụ 32 đang thực hiện 30%", ["32"]),
+        ("NV32 xong", ["32"]),
+        ("nv 32: xong", ["32"]),
+        ("việc 32 chưa làm", ["32"]),
+        ("#32 xong", ["32"]),
+        ("32. Hoàn thành", ["32"]),
+        ("32 - đang làm", ["32"]),
+        ("31 hoàn thành, 32 đang thực hiện 20%", ["31", "32"]),
+        ("31 xong\n32 đang làm 50%", ["31", "32"]),
+        ("Hoàn thành, 3 văn bản đã ban hành", [None]),
+        ("Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026", [None]),
+        ("15/01 đã xong", [None]),
+        ("50% rồi", [None]),
+        ("cả 2 đều xong", [None]),
+    ],
+)
+def test_split_by_task(text: str, numbers: list[str | None]) -> None:
+    assert [p.number for p in split_by_task(text)] == numbers
+
+
+def test_split_by_task_is_linear_on_long_input() -> None:
+    import time
+
+    for chunk in ("nv 1 ", "1. ", "#1 ", "1, 2 xong ", "nhiem vu "):
+        started = time.perf_counter()
+        split_by_task(chunk * 2000)
+        assert time.perf_counter() - started < 0.5, chunk
+
+
+# --- which task ---------------------------------------------------------------------
+
+
+async def test_task_named_in_text_beats_the_focus(bot: Harness) -> None:
+    await bot.say("lan", "/viec 2")  # task 2 in focus
+    answer = text_of(await bot.say("lan", "nhiệm vụ 3 đang thực hiện 30%"))
+    assert "nhiệm vụ 3" in answer
+    assert ((await task_row(bot, "3")).status, (await task_row(bot, "3")).percent) == ("in_progress", 30)
+    assert (await task_row(bot, "2")).status == "not_started"
+    assert not [u for u in await history(bot, "2") if u.kind != "import"]
+
+
+async def test_two_tasks_in_one_message_each_recorded(bot: Harness) -> None:
+    await bot.say("lan", "/capnhat 1 đang thực hiện 70%")
+    answer = text_of(await bot.say("lan", "1 hoàn thành, 2 đang thực hiện 20%"))
+    assert "nhiệm vụ 1" in answer and "nhiệm vụ 2" in answer
+    assert (await task_row(bot, "1")).status == "done"
+    two = await task_row(bot, "2")
+    assert (two.status, two.percent) == ("in_progress", 20)
+
+
+async def test_task_named_with_nothing_in_focus(bot: Harness) -> None:
+    answer = text_of(await bot.say("lan", "nhiệm vụ 6 đã hoàn thành"))
+    assert "Đã ghi nhận nhiệm vụ 6" in answer
+    assert (await task_row(bot, "6")).status == "done"
+
+
+async def test_a_number_not_theirs_records_nothing(bot: Harness) -> None:
+    before = len(await history(bot, "5"))
+    answer = text_of(await bot.say("lan", "1 hoàn thành, 5 hoàn thành"))  # 5 is Phòng Kinh tế's
+    assert "Không có nhiệm vụ số 5" in answer and "Chưa có gì được ghi" in answer
+    assert "1, 2, 3" in answer  # their own tasks are named
+    assert (await task_row(bot, "1")).status == "not_started"
+    assert len(await history(bot, "5")) == before
+
+
+async def test_bare_text_with_nothing_in_focus_is_kept_and_asked(bot: Harness) -> None:
+    asked = await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
+    assert "nhiệm vụ nào" in asked[0].text and "1 = 1." in asked[0].text
+    async with bot.sessions() as session:
+        question = await session.scalar(select(Question).where(Question.kind == "which"))
+    assert question is not None and "12/QĐ-UBND" in question.text
+    done = await bot.say("lan", "1")  # the first task offered: task 1, nearest deadline
+    assert "Đã ghi nhận nhiệm vụ 1" in done[0].text and "12/QĐ-UBND" in done[0].text
+    assert (await task_row(bot, "1")).status == "done"
+
+
+async def test_all_done_on_a_reminder_of_several_tasks_asks_which(bot: Harness) -> None:
+    from handlers.choices import save_focus
+    from models.conversation import Focus
+    from models.invites import person_id_of
+
+    one, two = await task_row(bot, "1"), await task_row(bot, "2")
+    async with bot.sessions() as session, session.begin():  # as a reminder of two tasks leaves it
+        person = await person_id_of(session, "console", "lan")
+        await save_focus(session, person, "console", focus=Focus(task_ids=(one.id, two.id)),
+                         choices=None, text_only=True, now=bot.clock.now())  # fmt: skip
+    asked = await bot.say("lan", "cả 2 đều xong")
+    assert "nhiệm vụ nào" in asked[0].text and "Tất cả" in asked[0].text
+    assert (await task_row(bot, "1")).status == "not_started"
+    choices = asked[0].text.split("Trả lời")[-1]
+    number = choices.split("= Tất cả")[0].rsplit(",", 1)[-1].strip()
+    done = text_of(await bot.say("lan", number))
+    assert "nhiệm vụ 1" in done and "nhiệm vụ 2" in done
+    assert (await task_row(bot, "1")).status == "done" and (await task_row(bot, "2")).status == "done"
+
+
+# --- who ----------------------------------------------------------------------------
+
+
+async def test_leader_words_after_a_refusal_are_the_reason_not_a_status(bot: Harness) -> None:
+    bot.clock.move_to(datetime(2026, 1, 5, 9, 0).astimezone())
+    await bot.say("lan", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")
+    rows = await history(bot, "1")
+    request = next(r for r in rows if r.kind == "extension_request")
+    await bot.say("trinh", callback=f"extno:{request.id}")
+    answer = text_of(await bot.say("trinh", "Đề nghị hoàn thành trước 10/5, không gia hạn"))
+    assert "Đã ghi kèm quyết định" in answer and "Đã ghi nhận" not in answer
+    task = await task_row(bot, "1")
+    assert task.status == "not_started"
+    decision = next(r for r in await history(bot, "1") if r.kind == "extension_rejected")
+    assert decision.reason == "Đề nghị hoàn thành trước 10/5, không gia hạn"
+    async with bot.sessions() as session:
+        notice = await session.scalar(select(OutboxItem).where(OutboxItem.kind == "extension_decision"))
+    assert notice is not None and notice.state == "pending"  # sent with the reason, composed at send time
+
+
+async def test_leader_free_text_is_a_note_and_capnhat_names_the_leader(bot: Harness) -> None:
+    await bot.say("trinh", "/viec 1")
+    answer = text_of(await bot.say("trinh", "Hoàn thành gấp trong tuần này"))
+    assert "ghi chú" in answer and "/capnhat 1" in answer
+    assert (await task_row(bot, "1")).status == "not_started"
+    said = text_of(await bot.say("trinh", "/capnhat 1 Hoàn thành, KH số 03/KH-UBND"))
+    assert "Đã ghi nhận nhiệm vụ 1" in said
+    assert (await task_row(bot, "1")).status == "done"
+    card = text_of(await bot.say("lan", "/viec 1"))
+    assert "Trinh: Hoàn thành, KH số 03/KH-UBND" in card
+
+
+async def test_nobody_decides_their_own_extension(bot: Harness) -> None:
+    await bot.register("an", "admin", VHXH)
+    await bot.say("an", "/giahan 1 20/1 chờ kinh phí")
+    request = next(r for r in await history(bot, "1") if r.kind == "extension_request")
+    refused = text_of(await bot.say("an", f"/duyet 1"))
+    assert "chính mình" in refused
+    assert not [r for r in await history(bot, "1") if r.kind == "extension_approved"]
+    assert request.until is not None
+
+
+# --- doubt is asked -----------------------------------------------------------------
+
+
+async def test_backward_move_asked_and_kept_as_note_when_refused(bot: Harness) -> None:
+    await bot.say("lan", "/capnhat 1 hoàn thành")
+    asked = await bot.say("lan", "nhiệm vụ 1 đang thực hiện 50%")
+    assert "đang ghi «Hoàn thành»" in asked[0].text and "2 = Không phải" in asked[0].text
+    assert (await task_row(bot, "1")).status == "done"
+    kept = await bot.say("lan", "2")
+    assert "ghi chú" in kept[0].text
+    rows = await history(bot, "1")
+    assert rows[-1].kind == "note" and rows[-1].text == "đang thực hiện 50%"
+    assert (await task_row(bot, "1")).status == "done"
+    again = await bot.say("lan", "1")  # the question was answered: "1" now is not "Ghi"
+    assert (await task_row(bot, "1")).status == "done", again[0].text
+
+
+async def test_typed_yes_confirms_the_one_open_question(bot: Harness) -> None:
+    await bot.say("lan", "/capnhat 1 đang thực hiện 70%")
+    await bot.say("lan", "nv 1 đang thực hiện 40%")
+    assert (await task_row(bot, "1")).percent == 70
+    await bot.say("lan", "đúng")
+    task = await task_row(bot, "1")
+    assert (task.status, task.percent) == ("in_progress", 40)
+    async with bot.sessions() as session:  # one row for what was typed, not a note and a status
+        assert await session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.text == "đang thực hiện 40%")) == 1
+
+
+async def test_forged_or_foreign_question_buttons_record_nothing(bot: Harness) -> None:
+    await bot.say("lan", "/capnhat 1 hoàn thành")
+    await bot.say("lan", "nv 1 chưa thực hiện")
+    async with bot.sessions() as session:
+        question = await session.scalar(select(Question).where(Question.kind == "confirm"))
+    assert question is not None
+    for user, data in [("trinh", f"qy:{question.id}"), ("lan", "qy:99999999999999999999"), ("lan", "qt:x:1"), ("lan", "undo:99999999999999999999")]:
+        answer = text_of(await bot.say(user, callback=data))
+        assert "không còn dùng được" in answer or "Không tìm thấy" in answer, (user, data, answer)
+    assert (await task_row(bot, "1")).status == "done"
+
+
+async def test_unanswered_question_lapses_and_the_text_stays(bot: Harness) -> None:
+    from datetime import timedelta
+
+    await bot.say("lan", "/capnhat 1 hoàn thành")
+    await bot.say("lan", "nv 1 chưa thực hiện")
+    bot.clock.move_to(bot.clock.now() + timedelta(days=3))
+    late = text_of(await bot.say("lan", "1"))
+    assert (await task_row(bot, "1")).status == "done", late
+    assert any(r.kind == "note" and r.text == "chưa thực hiện" for r in await history(bot, "1"))
+
+
+# --- not every message is a report --------------------------------------------------
+
+
+@pytest.mark.parametrize("text", ["ok", "cảm ơn", "👍", "không", "hủy", "Dạ", "vâng ạ", "cam on"])
+async def test_thanks_stay_out_of_the_history(bot: Harness, text: str) -> None:
+    await bot.say("lan", "/viec 1")
+    before = len(await history(bot, "1"))
+    answer = await bot.say("lan", text)
+    assert len(answer) == 1 and len(answer[0].text) < 60 and not answer[0].buttons
+    assert len(await history(bot, "1")) == before
+
+
+# --- commands as people type them ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("/việc", "nhiệm vụ đang mở"),
+        ("/Tiến độ", "Hoàn thành"),
+        ("/tiến độ quý 1", "Hoàn thành"),
+        ("/viec@dondoc_bot 1", "Nhiệm vụ 1:"),
+        ("/Quá hạn", "quá hạn"),
+    ],
+)
+async def test_accented_commands(bot: Harness, typed: str, expected: str) -> None:
+    answer = text_of(await bot.say("lan", typed))
+    assert expected in answer and "chưa hiểu lệnh" not in answer
+
+
+async def test_accented_undo_command(bot: Harness) -> None:
+    await bot.say("lan", "/capnhat 1 hoàn thành")
+    assert "Đã hoàn tác" in text_of(await bot.say("lan", "/hoàn tác"))
+    assert (await task_row(bot, "1")).status == "not_started"
+
+
+async def test_unknown_command_gets_the_nearest_one(bot: Harness) -> None:
+    answer = text_of(await bot.say("lan", "/tiendoo"))
+    assert "Ý anh/chị là /tiendo?" in answer and len(answer) < 200
