@@ -72,7 +72,7 @@ async def free_text(request: Request) -> list[Outgoing]:
             "Tin nhắc có {n} nhiệm vụ; nội dung anh/chị gửi là cho nhiệm vụ nào? Tôi đã giữ lại nội dung. Lần sau anh/chị có thể ghi kèm số, ví dụ «{number} hoàn thành»."
         ).format(n=len(listed), number=listed[0].number if listed else "12")
         return await ask_which(request, text, [t.id for t in listed], lead=lead)
-    if incoming.chat_type != "private":
+    if incoming.chat_type != "private" and not incoming.reply_to:
         return []  # in a group, only replies to dondoc's messages are for dondoc
     open_tasks = [t for t in await visible_tasks(request) if t.status not in CLOSED]
     open_tasks.sort(key=sort_key)

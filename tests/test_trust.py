@@ -218,7 +218,7 @@ async def test_nobody_decides_their_own_extension(bot: Harness) -> None:
     await bot.register("an", "admin", VHXH)
     await bot.say("an", "/giahan 1 20/1 chờ kinh phí")
     request = next(r for r in await history(bot, "1") if r.kind == "extension_request")
-    refused = text_of(await bot.say("an", f"/duyet 1"))
+    refused = text_of(await bot.say("an", "/duyet 1"))
     assert "chính mình" in refused
     assert not [r for r in await history(bot, "1") if r.kind == "extension_approved"]
     assert request.until is not None
