@@ -1,8 +1,10 @@
 """The ``dondoc`` command line: run the bot, the demo, and the operator's commands
 (import a plan, list tasks, make invites, try the deadline and status readers).
 
-Every command takes ``--db URL`` (default from the config) and ``--json``; without
-``--json`` it prints a readable Vietnamese table.
+The global options ``--config FILE``, ``--db URL`` (default from the config) and
+``--json`` go before or after the command name, in any order with the command's own
+(``dondoc --config C run`` and ``dondoc import FILE --org X --config C`` alike); without
+``--json`` a command prints readable Vietnamese.
 """
 
 from __future__ import annotations
@@ -38,17 +40,35 @@ def _parse_moment(value: str) -> datetime:
         ) from exc
 
 
+def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> None:
+    """The options every command knows. The top parser sets their defaults; each
+    command's parser repeats them without defaults (SUPPRESS), so a value given
+    before the command name is not overwritten by the command's parser."""
+
+    def default(value: Any) -> Any:
+        return value if defaults else argparse.SUPPRESS
+
+    parser.add_argument(
+        "--config", default=default(None), help="tệp cấu hình TOML (hoặc biến DONDOC_CONFIG)"
+    )
+    parser.add_argument(
+        "--db", default=default(None), help="địa chỉ cơ sở dữ liệu (mặc định theo cấu hình)"
+    )
+    parser.add_argument(
+        "--json", action="store_true", default=default(False), help="in kết quả dạng JSON"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="dondoc", description="dondoc — đôn đốc nhiệm vụ kế hoạch"
     )
-    parser.add_argument("--config", help="tệp cấu hình TOML (hoặc biến DONDOC_CONFIG)")
+    add_global_options(parser, defaults=True)
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
         p = sub.add_parser(name, help=help_text)
-        p.add_argument("--db", help="địa chỉ cơ sở dữ liệu (mặc định theo cấu hình)")
-        p.add_argument("--json", action="store_true", help="in kết quả dạng JSON")
+        add_global_options(p, defaults=False)
         return p
 
     p = command("import", "nhập kế hoạch từ tệp .docx/.xlsx/.csv/.txt")
@@ -109,12 +129,11 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        config = load_config(args.config)
+        config = load_config(args.config, database_url=args.db)
     except ConfigError as exc:
-        print(f"Lỗi cấu hình: {exc}", file=sys.stderr)
+        for problem in exc.problems:
+            print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
         return 2
-    if getattr(args, "db", None):
-        config.database.url = args.db
     clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
     today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
     try:

@@ -1,164 +1,276 @@
-"""Settings: read a TOML file (``--config FILE`` or ``DONDOC_CONFIG``) into typed
-dataclasses. Every setting has a default, so dondoc runs with no file at all; the
-commented ``config.example.toml`` lists them all. Secrets may come from the environment
-(``DONDOC_TELEGRAM_TOKEN``, ``DONDOC_ZALO_TOKEN``, ``DONDOC_DATABASE_URL``).
+"""Settings: a TOML file (``--config FILE`` or ``DONDOC_CONFIG``) read into typed
+pydantic models, then the environment on top: ``DONDOC_<SECTION>_<KEY>`` overrides any
+setting (``DONDOC_TELEGRAM_TOKEN``, ``DONDOC_ZALO_TOKEN``, ``DONDOC_DATABASE_URL``, …;
+lists as JSON). Every setting has a default, so dondoc runs with no file at all; the
+commented ``config.example.toml`` lists them all.
+
+Everything is checked at start: a wrong type, a value out of range or an unknown key
+(a typo such as ``[reminder]`` or ``globl_rate``) stops dondoc with one Vietnamese line
+per problem naming the key, the expected form and the value given
+(``bot.config_messages``).
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import date, time
 from pathlib import Path
-from typing import Any, get_type_hints
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from bot.config_messages import describe
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///var/dondoc.sqlite3"
+ENV_PREFIX = "DONDOC_"  # also in bot.config_messages
+# The drivers dondoc is installed with; both are asyncio drivers.
+DATABASE_DRIVERS = {"sqlite+aiosqlite", "postgresql+asyncpg"}
+MIN_WEBHOOK_SECRET = 32  # characters; long enough that guessing it is hopeless
+TELEGRAM_SECRET_CHARS = re.compile(r"[A-Za-z0-9_-]{1,256}")  # what setWebhook accepts
 
 
 class ConfigError(Exception):
-    """A config file that cannot be used; the message says why, in Vietnamese."""
+    """A config that cannot be used; ``problems`` are Vietnamese lines saying why."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
 
 
-@dataclass
-class DatabaseConfig:
-    url: str = DEFAULT_DB_URL
+# --- value types: each rejects what a lax parser would quietly turn into something else
 
 
-@dataclass
-class OrganizationConfig:
-    timezone: str = "Asia/Ho_Chi_Minh"
-
-
-@dataclass
-class TelegramConfig:
-    token: str = ""
-    base_url: str = "https://api.telegram.org/bot"
-    base_file_url: str = "https://api.telegram.org/file/bot"
-    mode: str = "polling"  # "polling" | "webhook"
-    webhook_url: str = ""
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8443
-    webhook_secret: str = ""
-    per_chat_interval: float = 1.0  # seconds between two messages to one private chat
-    global_rate: float = 30.0  # messages per second overall (Telegram allows 30)
-
-
-@dataclass
-class ZaloConfig:
-    token: str = ""
-    base_url: str = "https://bot-api.zaloplatforms.com"
-    mode: str = "polling"  # "polling" | "webhook"
-    webhook_url: str = ""  # the public HTTPS address (your proxy); set with setWebhook at start
-    webhook_secret: str = ""  # 8-256 characters; Zalo sends it back in X-Bot-Api-Secret-Token
-    webhook_listen: str = "127.0.0.1"
-    webhook_port: int = 8444
-    webhook_path: str = "/zalo/webhook"
-    poll_timeout: int = 30
-
-
-@dataclass
-class RemindersConfig:
-    send_time: time = time(8, 0)
-    before_due: list[int] = field(default_factory=lambda: [7, 3, 1])
-    on_due_day: bool = True
-    overdue_after: list[int] = field(default_factory=lambda: [1, 3, 7])
-    overdue_weekly: bool = True
-    escalate_after: int = 3
-    report_days_before: list[int] = field(default_factory=lambda: [5, 2])
-    quarterly_report_day: int = 10
-    yearly_report_month: int = 12
-    yearly_report_day: int = 10
-    quiet_start: time = time(18, 0)
-    quiet_end: time = time(7, 30)
-    dispatch_interval: int = 20  # seconds between two runs of the dispatcher
-    digest_weekday: int = 0  # leaders' weekly digest: 0 = Monday ... 6 = Sunday
-    digest_time: time = time(8, 0)
-    plan_horizon_days: int = 35  # how far ahead reminders are put in the outbox
-
-
-@dataclass
-class CalendarConfig:
-    extra_days_off: list[date] = field(default_factory=list)
-    extra_working_days: list[date] = field(default_factory=list)
-
-
-@dataclass
-class Config:
-    database: DatabaseConfig = field(default_factory=DatabaseConfig)
-    organization: OrganizationConfig = field(default_factory=OrganizationConfig)
-    telegram: TelegramConfig = field(default_factory=TelegramConfig)
-    zalo: ZaloConfig = field(default_factory=ZaloConfig)
-    reminders: RemindersConfig = field(default_factory=RemindersConfig)
-    calendar: CalendarConfig = field(default_factory=CalendarConfig)
-    path: Path | None = None
-
-
-def _coerce(value: Any, kind: Any, where: str) -> Any:
-    if kind is time and isinstance(value, str):
-        try:
-            return time.fromisoformat(value)
-        except ValueError as exc:
-            raise ConfigError(f"{where}: giờ không hợp lệ «{value}» (dạng HH:MM)") from exc
-    if kind == list[date] and isinstance(value, list):
-        return [v if isinstance(v, date) else date.fromisoformat(str(v)) for v in value]
+def _not_bool(value: Any) -> Any:
+    if isinstance(value, bool):  # `escalate_after = true` is not 1
+        raise ValueError("phải là một số")
     return value
 
 
-def _fill(target: Any, data: dict[str, Any], where: str) -> None:
-    hints = get_type_hints(type(target))
-    known = {f.name for f in fields(target)}
-    for key, value in data.items():
-        if key not in known:
-            raise ConfigError(f"{where}: không có thiết lập «{key}»")
-        current = getattr(target, key)
-        if is_dataclass(current):
-            if not isinstance(value, dict):
-                raise ConfigError(f"{where}: [{key}] phải là một mục")
-            _fill(current, value, f"{where}[{key}]")
-        else:
-            setattr(target, key, _coerce(value, hints[key], f"{where} {key}"))
+def _clock_time(value: Any) -> Any:
+    if isinstance(value, time) or (isinstance(value, str) and value.strip()):
+        return value  # pydantic parses "08:00"; a bare number would be seconds
+    raise ValueError('phải là giờ dạng "HH:MM", ví dụ "08:00"')
 
 
-def _check(config: Config) -> None:
-    for name, section in (("telegram", config.telegram), ("zalo", config.zalo)):
-        if section.mode not in ("polling", "webhook"):
-            raise ConfigError(
-                f'[{name}] mode phải là "polling" hoặc "webhook", không phải «{section.mode}»'
+def _calendar_day(value: Any) -> Any:
+    if isinstance(value, date | str):
+        return value  # an integer would be read as a Unix timestamp
+    raise ValueError('phải là ngày dạng "YYYY-MM-DD", ví dụ "2026-04-27"')
+
+
+def _known_zone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValueError('phải là tên múi giờ IANA, ví dụ "Asia/Ho_Chi_Minh"') from exc
+    return name
+
+
+def _database_url(url: str) -> str:
+    try:
+        parsed = make_url(url)
+    except ArgumentError as exc:
+        raise ValueError(_DB_FORM) from exc
+    if parsed.drivername not in DATABASE_DRIVERS:
+        raise ValueError(_DB_FORM)
+    return url
+
+
+_DB_FORM = (
+    'phải là địa chỉ dạng "sqlite+aiosqlite:///đường/dẫn.sqlite3" hoặc '
+    '"postgresql+asyncpg://người_dùng:mật_khẩu@máy:5432/tên_csdl"'
+)
+
+Number = Annotated[float, BeforeValidator(_not_bool)]
+Whole = Annotated[int, BeforeValidator(_not_bool)]
+Port = Annotated[Whole, Field(ge=0, le=65535)]  # 0: any free port (tests)
+Days = list[Annotated[Whole, Field(ge=0, le=366)]]
+ClockTime = Annotated[time, BeforeValidator(_clock_time)]
+CalendarDay = Annotated[date, BeforeValidator(_calendar_day)]
+Mode = Literal["polling", "webhook"]
+HttpUrl = Annotated[str, Field(pattern=r"^(https?://\S+)?$")]  # empty, or an http(s) address
+
+
+class Section(BaseModel):
+    """One ``[section]`` of the file: unknown keys are errors, not silently ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class DatabaseConfig(Section):
+    url: Annotated[str, AfterValidator(_database_url)] = DEFAULT_DB_URL
+
+
+class OrganizationConfig(Section):
+    timezone: Annotated[str, AfterValidator(_known_zone)] = "Asia/Ho_Chi_Minh"
+
+
+class TelegramConfig(Section):
+    token: str = ""
+    base_url: HttpUrl = "https://api.telegram.org/bot"
+    base_file_url: HttpUrl = "https://api.telegram.org/file/bot"
+    mode: Mode = "polling"
+    webhook_url: HttpUrl = ""
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: Port = 8443
+    webhook_secret: str = ""
+    per_chat_interval: Annotated[Number, Field(ge=0)] = 1.0  # seconds between two messages to one chat
+    global_rate: Annotated[Number, Field(gt=0)] = 30.0  # messages per second overall (Telegram allows 30)
+
+
+class ZaloConfig(Section):
+    token: str = ""
+    base_url: HttpUrl = "https://bot-api.zaloplatforms.com"
+    mode: Mode = "polling"
+    webhook_url: HttpUrl = ""  # the public HTTPS address (your proxy); set with setWebhook at start
+    webhook_secret: str = ""  # Zalo sends it back in X-Bot-Api-Secret-Token
+    webhook_listen: str = "127.0.0.1"
+    webhook_port: Port = 8444
+    webhook_path: Annotated[str, Field(pattern=r"^/\S*$")] = "/zalo/webhook"
+    poll_timeout: Annotated[Whole, Field(ge=1, le=600)] = 30
+
+
+class RemindersConfig(Section):
+    send_time: ClockTime = time(8, 0)
+    before_due: Days = Field(default_factory=lambda: [7, 3, 1])
+    on_due_day: bool = True
+    overdue_after: Days = Field(default_factory=lambda: [1, 3, 7])
+    overdue_weekly: bool = True
+    escalate_after: Annotated[Whole, Field(ge=0, le=366)] = 3
+    report_days_before: Days = Field(default_factory=lambda: [5, 2])
+    quarterly_report_day: Annotated[Whole, Field(ge=1, le=31)] = 10
+    yearly_report_month: Annotated[Whole, Field(ge=1, le=12)] = 12
+    yearly_report_day: Annotated[Whole, Field(ge=1, le=31)] = 10
+    quiet_start: ClockTime = time(18, 0)
+    quiet_end: ClockTime = time(7, 30)
+    dispatch_interval: Annotated[Whole, Field(ge=1, le=30)] = 20  # seconds between two dispatcher runs
+    digest_weekday: Annotated[Whole, Field(ge=0, le=6)] = 0  # 0 = Monday ... 6 = Sunday
+    digest_time: ClockTime = time(8, 0)
+    plan_horizon_days: Annotated[Whole, Field(ge=1, le=366)] = 35  # how far ahead the outbox is filled
+
+
+class CalendarConfig(Section):
+    extra_days_off: list[CalendarDay] = Field(default_factory=list)
+    extra_working_days: list[CalendarDay] = Field(default_factory=list)
+
+
+class Config(BaseSettings):
+    """All settings. ``Config()`` is the defaults plus the environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_nested_delimiter="_",
+        env_nested_max_split=1,  # DONDOC_TELEGRAM_WEBHOOK_SECRET -> telegram.webhook_secret
+        extra="forbid",
+    )
+
+    database: DatabaseConfig = Field(default_factory=DatabaseConfig)
+    organization: OrganizationConfig = Field(default_factory=OrganizationConfig)
+    telegram: TelegramConfig = Field(default_factory=TelegramConfig)
+    zalo: ZaloConfig = Field(default_factory=ZaloConfig)
+    reminders: RemindersConfig = Field(default_factory=RemindersConfig)
+    calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    _path: Path | None = PrivateAttr(default=None)
+
+    @property
+    def path(self) -> Path | None:
+        """The file the settings came from, if any."""
+        return self._path
+
+    @classmethod
+    def settings_customise_sources(  # type: ignore[override]
+        cls, settings_cls: Any, init_settings: Any, env_settings: Any, **_: Any
+    ) -> tuple[Any, ...]:
+        # The file's contents arrive as init arguments; the environment wins over them.
+        return (env_settings, init_settings)
+
+    @model_validator(mode="after")
+    def _fits_together(self) -> Config:
+        problems = whole_config_problems(self)
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def whole_config_problems(config: Config) -> list[str]:
+    """Rules across keys, checked once the single values are known to be good."""
+    problems = []
+    tg, zalo, r = config.telegram, config.zalo, config.reminders
+    generate = "tạo bằng: python3 -c 'import secrets; print(secrets.token_urlsafe(32))'"
+    if tg.mode == "webhook":
+        if len(tg.webhook_secret) < MIN_WEBHOOK_SECRET:
+            problems.append(
+                f"[telegram] webhook_secret phải dài ít nhất {MIN_WEBHOOK_SECRET} ký tự khi "
+                f"mode = \"webhook\" (hiện dài {len(tg.webhook_secret)}); {generate}"
             )
-    if (
-        config.zalo.token
-        and config.zalo.mode == "webhook"
-        and not 8 <= len(config.zalo.webhook_secret) <= 256
-    ):
-        raise ConfigError("[zalo] webhook_secret phải dài 8–256 ký tự khi dùng chế độ webhook")
-    if (
-        config.telegram.token
-        and config.telegram.mode == "webhook"
-        and not config.telegram.webhook_secret
-    ):
-        raise ConfigError("[telegram] cần webhook_secret khi dùng chế độ webhook")
-    if not 0 < config.reminders.dispatch_interval <= 30:
-        raise ConfigError("[reminders] dispatch_interval phải từ 1 đến 30 giây")
+        elif not TELEGRAM_SECRET_CHARS.fullmatch(tg.webhook_secret):
+            problems.append(
+                "[telegram] webhook_secret chỉ được gồm chữ A-Z, a-z, số 0-9, “_” và “-”, "
+                f"dài tối đa 256 ký tự (Telegram quy định); {generate}"
+            )
+    if zalo.mode == "webhook" and not MIN_WEBHOOK_SECRET <= len(zalo.webhook_secret) <= 256:
+        problems.append(
+            f"[zalo] webhook_secret phải dài {MIN_WEBHOOK_SECRET}–256 ký tự khi "
+            f"mode = \"webhook\" (hiện dài {len(zalo.webhook_secret)}); {generate}"
+        )
+    try:
+        date(2024, r.yearly_report_month, r.yearly_report_day)  # a leap year: 29/2 is fine
+    except ValueError:
+        problems.append(
+            f"[reminders] yearly_report_day {r.yearly_report_day} không có trong tháng "
+            f"{r.yearly_report_month} (yearly_report_month)"
+        )
+    return problems
 
 
-def load_config(path: str | Path | None = None) -> Config:
-    """Read ``path``, else ``$DONDOC_CONFIG``, else defaults; then the environment."""
-    config = Config()
+def read_toml(file: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ConfigError(f"Không tìm thấy tệp cấu hình {file}") from exc
+    except OSError as exc:
+        raise ConfigError(f"Không đọc được tệp cấu hình {file}: {exc.strerror}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình {file} không phải văn bản UTF-8") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"Tệp cấu hình {file} sai cú pháp TOML: {exc}") from exc
+
+
+def load_config(path: str | Path | None = None, *, database_url: str | None = None) -> Config:
+    """Read ``path``, else ``$DONDOC_CONFIG``, else defaults; then the environment; then
+    ``database_url`` (the command line's ``--db``) over all. Raises ``ConfigError``."""
     path = path or os.environ.get("DONDOC_CONFIG")
-    if path:
-        file = Path(path)
-        try:
-            data = tomllib.loads(file.read_text(encoding="utf-8"))
-        except FileNotFoundError as exc:
-            raise ConfigError(f"Không tìm thấy tệp cấu hình {file}") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"Tệp cấu hình {file} sai cú pháp TOML: {exc}") from exc
-        _fill(config, data, file.name)
-        config.path = file
-    env = os.environ
-    config.database.url = env.get("DONDOC_DATABASE_URL", config.database.url)
-    config.telegram.token = env.get("DONDOC_TELEGRAM_TOKEN", config.telegram.token)
-    config.zalo.token = env.get("DONDOC_ZALO_TOKEN", config.zalo.token)
-    _check(config)
+    file = Path(path) if path else None
+    data = read_toml(file) if file else {}
+    try:
+        config = Config(**data)
+        if database_url is not None:
+            try:
+                config.database = DatabaseConfig(url=database_url)
+            except ValidationError as exc:
+                lines = describe(exc, "--db", DatabaseConfig, ("database",), from_env=False)
+                raise ConfigError(*lines) from exc
+    except ValidationError as exc:
+        raise ConfigError(*describe(exc, file.name if file else None, Config)) from exc
+    except SettingsError as exc:
+        raise ConfigError(
+            f"Một biến môi trường {ENV_PREFIX}… không đọc được ({exc}); danh sách viết "
+            "dạng JSON, ví dụ DONDOC_REMINDERS_BEFORE_DUE='[7, 3, 1]'"
+        ) from exc
+    config._path = file
     return config

@@ -4,6 +4,8 @@ config files, and clear errors."""
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -156,18 +158,82 @@ def test_config_file_sets_database(capsys, tmp_path) -> None:  # noqa: ANN001
 
 def test_example_config_is_complete() -> None:
     """config.example.toml names every setting the program knows."""
-    from dataclasses import fields
+    from bot.config import Config
 
-    from bot.config import Config, load_config
-
-    loaded = load_config(ROOT / "config.example.toml")
     text = (ROOT / "config.example.toml").read_text(encoding="utf-8")
-    for section in fields(Config):
-        if section.name == "path":
-            continue
-        assert f"[{section.name}]" in text
-        for setting in fields(getattr(loaded, section.name)):
-            assert f"\n{setting.name} =" in text, setting.name
+    for name, section in Config.model_fields.items():
+        assert f"[{name}]" in text
+        for setting in section.annotation.model_fields:
+            assert f"\n{setting} =" in text, setting
+
+
+IMPORT = ["import", str(SAMPLES / "ke-hoach-cchc-2026-mau.txt"), "--org", ORG]
+
+
+@pytest.mark.parametrize(
+    "order",
+    [
+        "--config C --db D --json CMD",
+        "CMD --config C --db D --json",
+        "--json CMD --db D --config C",
+        "--db D CMD --json --config C",
+        "--config C CMD --db D --json",
+    ],
+)
+def test_global_options_go_before_or_after_the_command(capsys, tmp_path, order: str) -> None:  # noqa: ANN001
+    """``dondoc --config C import …`` and ``dondoc import FILE --org X --config C`` alike:
+    the file is read (its [organization] timezone reaches the imported organization)
+    and --db and --json are obeyed wherever they stand."""
+    config = tmp_path / "c.toml"
+    config.write_text('[organization]\ntimezone = "Asia/Bangkok"\n', encoding="utf-8")
+    db = tmp_path / "d.sqlite3"
+    argv: list[str] = []
+    for word in order.split():
+        argv += {"C": [str(config)], "D": [f"sqlite+aiosqlite:///{db}"], "CMD": IMPORT}.get(word, [word])
+    code, out, _ = run(capsys, *argv)
+    assert code == 0 and json.loads(out)["tasks"] == 39 and db.exists()
+    with sqlite3.connect(db) as con:
+        assert con.execute("select timezone from organization").fetchall() == [("Asia/Bangkok",)]
+
+
+def test_db_and_json_after_or_before_give_the_same(capsys, db) -> None:  # noqa: ANN001
+    assert run(capsys, *IMPORT, "--db", db)[0] == 0
+    after = run(capsys, "tasks", "--org", ORG, "--db", db, "--json")
+    before = run(capsys, "--db", db, "--json", "tasks", "--org", ORG)
+    assert after == before and after[0] == 0 and len(json.loads(after[1])) == 39
+    # Given twice, the one after the command name wins.
+    code, _, err = run(capsys, "--db", db, "tasks", "--org", ORG, "--db", "mysql://x/y")
+    assert code == 2 and "--db: [database] url" in err
+
+
+@pytest.mark.parametrize("where", ["before", "after"])
+def test_run_reads_the_config_either_way(capsys, tmp_path, where: str) -> None:  # noqa: ANN001
+    bad = tmp_path / "c.toml"
+    bad.write_text('[reminders]\nescalate_after = "ba"\n', encoding="utf-8")
+    argv = ["--config", str(bad), "run"] if where == "before" else ["run", "--config", str(bad)]
+    code, _, err = run(capsys, *argv)
+    assert code == 2 and "[reminders] escalate_after phải là một số nguyên" in err
+
+
+def test_console_script_reads_options_anywhere(tmp_path) -> None:  # noqa: ANN001
+    """The installed ``dondoc`` script, as an operator types it."""
+    script = str(Path(sys.executable).parent / "dondoc")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("DONDOC_")}
+    good = subprocess.run(
+        [script, "parse-deadline", "Quý III/2026", "--today", "2026-01-05",
+         "--config", str(ROOT / "config.example.toml"), "--json"],
+        capture_output=True, text=True, check=False, env=env,
+    )  # fmt: skip
+    assert good.returncode == 0 and json.loads(good.stdout)["due"] == "2026-09-30", good.stderr
+    bad = tmp_path / "c.toml"
+    bad.write_text('[telegram]\nglobal_rate = "nhanh"\n[reminders]\nescalate_after = "ba"\n', encoding="utf-8")
+    for argv in (["--config", str(bad), "run"], ["run", "--config", str(bad)]):
+        result = subprocess.run([script, *argv], capture_output=True, text=True, check=False, env=env)
+        assert result.returncode == 2 and result.stdout == "" and "Traceback" not in result.stderr
+        assert result.stderr.splitlines() == [
+            "Lỗi cấu hình: c.toml: [telegram] global_rate phải là một số, ví dụ 30 hoặc 1.5, không phải «nhanh»",
+            "Lỗi cấu hình: c.toml: [reminders] escalate_after phải là một số nguyên, ví dụ 3, không phải «ba»",
+        ]
 
 
 def test_console_script_is_installed() -> None:
