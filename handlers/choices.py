@@ -13,6 +13,7 @@ from handlers.messages import Outgoing
 from locales import _
 from models.conversation import Focus, chat_state
 
+LONG_CHOICES = 80  # characters of choices that still read well on one line
 AWAIT_IMPORT = "@import"  # an admin said /nhap and the file comes next
 AWAIT_EXTENSION = "@ext:"  # + task id: the next text is the date and reason asked for
 AWAIT_DECISION = "@why:"  # + decision row id: a leader's next text is its reason or instruction
@@ -53,9 +54,11 @@ def render_choices(outgoing: list[Outgoing], *, has_buttons: bool) -> list[str] 
         return None
     last = with_buttons[-1]
     flat = [b for row in last.buttons for b in row]
-    last.text += (
-        "\n" + _("Trả lời") + " " + ", ".join(f"{i} = {b.label}" for i, b in enumerate(flat, 1))
-    )
+    pairs = [f"{i} = {b.label}" for i, b in enumerate(flat, 1)]
+    if sum(len(p) for p in pairs) > LONG_CHOICES:  # on a phone, one choice a line
+        last.text += "\n" + _("Trả lời") + ":\n" + "\n".join(pairs)
+    else:
+        last.text += "\n" + _("Trả lời") + " " + ", ".join(pairs)
     last.buttons = []
     return [b.data for b in flat]
 

@@ -104,7 +104,13 @@ async def ask_which(
     request.session.add(question)
     await request.session.flush()
     rows = [
-        [Button(f"{t.number}. {short(t.content, 40)}", f"qt:{question.id}:{t.id}")] for t in tasks
+        [
+            Button(
+                _("NV {number}: {content}").format(number=t.number, content=short(t.content, 40)),
+                f"qt:{question.id}:{t.id}",
+            )
+        ]
+        for t in tasks
     ]
     if len(tasks) > 1:
         rows.append([Button(_("Tất cả"), f"qt:{question.id}:all")])

@@ -254,12 +254,15 @@ def answer(results: list[Result], *, choices: str) -> list[Outgoing]:
             rows = status_buttons(result.task) + rows
         return [Outgoing(text, buttons=rows, task_id=result.task.id)]
     rows = [
-        [Button(f"{r.task.number}: {b.label}", b.data) for b in r.buttons]
+        [
+            Button(_("NV {number} — {label}").format(number=r.task.number, label=b.label), b.data)
+            for b in r.buttons
+        ]
         for r in results
         if r.kind == CONFIRM
     ]
     undo = [
-        Button(_("Hoàn tác {number}").format(number=r.task.number), r.buttons[0].data)
+        Button(_("Hoàn tác NV {number}").format(number=r.task.number), r.buttons[0].data)
         for r in results
         if r.kind == RECORD
     ]

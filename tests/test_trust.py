@@ -153,7 +153,7 @@ async def test_a_number_not_theirs_records_nothing(bot: Harness) -> None:
 
 async def test_bare_text_with_nothing_in_focus_is_kept_and_asked(bot: Harness) -> None:
     asked = await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
-    assert "nhiệm vụ nào" in asked[0].text and "1 = 1." in asked[0].text
+    assert "nhiệm vụ nào" in asked[0].text and "1 = NV 1: Ban hành" in asked[0].text
     async with bot.sessions() as session:
         question = await session.scalar(select(Question).where(Question.kind == "which"))
     assert question is not None and "12/QĐ-UBND" in question.text
@@ -175,8 +175,7 @@ async def test_all_done_on_a_reminder_of_several_tasks_asks_which(bot: Harness) 
     asked = await bot.say("lan", "cả 2 đều xong")
     assert "nhiệm vụ nào" in asked[0].text and "Tất cả" in asked[0].text
     assert (await task_row(bot, "1")).status == "not_started"
-    choices = asked[0].text.split("Trả lời")[-1]
-    number = choices.split("= Tất cả")[0].rsplit(",", 1)[-1].strip()
+    number = next(line.split(" =")[0] for line in asked[0].text.splitlines() if line.endswith("= Tất cả"))
     done = text_of(await bot.say("lan", number))
     assert "nhiệm vụ 1" in done and "nhiệm vụ 2" in done
     assert (await task_row(bot, "1")).status == "done" and (await task_row(bot, "2")).status == "done"
