@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from handlers.plan_import import ImportSummary, import_plan_file
 from handlers.status_text import understand_status
+from handlers.task_refs import refers_to_all, split_by_task
 from handlers.task_view import task_to_json
 from models.db import open_database
 from models.invites import create_invite
@@ -160,7 +161,17 @@ async def cmd_parse_status(
 ) -> int:
     reading = understand_status(args.text, today)
     data = reading.to_json()
-    text = f"Tình trạng: {data['status']}\nTỷ lệ: {data['percent'] if data['percent'] is not None else '—'}\nLý do: {data['reason'] or '—'}\nMinh chứng: {'; '.join(data['evidence']) or '—'}\nGia hạn đến: {data['until'] or '—'}"
+    data["confidence"] = reading.confidence
+    # The tasks the text names, each read on its own, as the conversation records them.
+    data["tasks"] = [
+        {"number": part.number, **understand_status(part.text, today).to_json()}
+        for part in split_by_task(args.text)
+        if part.number is not None
+    ]
+    data["several_tasks"] = refers_to_all(args.text)
+    text = f"Tình trạng: {data['status']}\nTỷ lệ: {data['percent'] if data['percent'] is not None else '—'}\nLý do: {data['reason'] or '—'}\nMinh chứng: {'; '.join(data['evidence']) or '—'}\nGia hạn đến: {data['until'] or '—'}\nĐộ chắc chắn: {reading.confidence:.2f}"
+    for task in data["tasks"]:
+        text += f"\nNhiệm vụ {task['number']}: {task['status']}" + (f" {task['percent']}%" if task["percent"] is not None and task["status"] == "in_progress" else "")
     emit(args, data, text)
     return 0
 

@@ -118,13 +118,21 @@ def test_parse_deadline_and_status_json(capsys) -> None:  # noqa: ANN001
         "2026-01-12",
         "--json",
     )
-    assert json.loads(out) == {
+    data = json.loads(out)
+    assert {k: data[k] for k in ("status", "percent", "reason", "evidence", "until")} == {
         "status": "done",
         "percent": 100,
         "reason": None,
         "evidence": ["QĐ số 12/QĐ-UBND ngày 09/01/2026"],
         "until": None,
     }
+    assert data["tasks"] == [] and data["confidence"] >= 0.75
+    _, out, _ = run(capsys, "parse-status", "31 hoàn thành, 32 đang thực hiện 20%", "--json")
+    data = json.loads(out)
+    assert [(t["number"], t["status"], t["percent"]) for t in data["tasks"]] == [
+        ("31", "done", 100),
+        ("32", "in_progress", 20),
+    ]
 
 
 def test_errors_are_clear_and_in_vietnamese(capsys, db, tmp_path) -> None:  # noqa: ANN001
