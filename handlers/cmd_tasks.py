@@ -11,7 +11,7 @@ from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.permissions import officer_units
-from handlers.task_access import may_update, task_by_number, visible_tasks
+from handlers.task_access import may_report, may_update, task_by_number, visible_tasks
 from handlers.task_view import (
     CLOSED,
     deadline_in_words,
@@ -153,9 +153,13 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
             who = update.person.display_name if update.person else "dondoc"
             lines.append(f"• {when} — {who}: {history_text(update)}")
     updatable = may_update(request, task)
-    if updatable:
+    if may_report(request, task):
         lines.append(
             _("Để báo cáo, nhắn tình trạng, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")
+        )
+    elif updatable:  # a leader's words are notes; a status is set by command
+        lines.append(
+            _("Để cập nhật tình trạng, nhắn /capnhat {number} nội dung.").format(number=task.number)
         )
     return [
         Outgoing(
