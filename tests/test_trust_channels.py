@@ -89,3 +89,18 @@ async def test_backward_move_confirmed_with_a_number_on_zalo(zalo: FakeZalo, ses
         assert await task_state(harness, "2") == ("in_progress", 30)
     finally:
         await channel.stop()
+
+
+async def test_accented_commands_through_telegram(tg: FakeTelegram, running: Harness) -> None:  # noqa: F811
+    code = await running.invite("officer", "Phòng Văn hóa - Xã hội")
+    tg.send_text(42, f"/dangky {code}", first_name="Lan")
+    await tg.wait_for("Đăng ký thành công")
+    for typed, expected in [("/việc", "nhiệm vụ đang mở"), ("/Tiến độ", "Hoàn thành:"), ("/tiến độ quý 1", "Hoàn thành:")]:
+        mark = len(tg.sent)
+        tg.send_text(42, typed)
+        answer = await tg.wait_for(lambda m: m.chat_id == 42, since=mark)
+        assert expected in (answer.text or "") and "chưa hiểu lệnh" not in (answer.text or ""), typed
+    mark = len(tg.sent)
+    tg.send_text(42, "/tiendoo")
+    near = await tg.wait_for(lambda m: m.chat_id == 42, since=mark)
+    assert "Ý anh/chị là /tiendo?" in near.text
