@@ -102,5 +102,5 @@ async def test_accented_commands_through_telegram(tg: FakeTelegram, running: Har
         assert not [m for m in tg.sent[mark:] if "chưa hiểu lệnh" in (m.text or "")], typed
     mark = len(tg.sent)
     tg.send_text(42, "/tiendoo")
-    near = await tg.wait_for(lambda m: m.chat_id == 42, since=mark)
-    assert "Ý anh/chị là /tiendo?" in near.text
+    near = await tg.wait_for(lambda m: m.chat_id == 42 and m.text is not None, since=mark)
+    assert "Ý anh/chị là /tiendo?" in (near.text or "")
