@@ -1,5 +1,7 @@
-"""Invites: a short code that lets a person join an organization with a role (and
-optionally a unit). Codes avoid look-alike characters so they can be read out loud."""
+"""Invites: a code that lets a person join an organization with a role (and optionally
+a unit). Codes avoid look-alike characters so they can be read out loud, and are long
+enough (10 of 32 symbols, 50 bits) that guessing one is hopeless under the limit on
+wrong attempts (models/attempts.py)."""
 
 from __future__ import annotations
 
@@ -14,11 +16,16 @@ from sqlalchemy.orm import selectinload
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
+CODE_LENGTH = 10
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalize_code(text: str) -> str:
+    """A typed code as stored: upper case, without the dashes and spaces of reading aloud."""
+    return text.strip().upper().replace("-", "").replace(" ", "")[:40]
 
 
 async def create_invite(
@@ -63,7 +70,7 @@ class InviteProblem(Exception):
 async def redeem_invite(
     session: AsyncSession, person: Person, code: str, *, now: datetime
 ) -> Redeemed:
-    code = code.strip().upper().replace("-", "").replace(" ", "")
+    code = normalize_code(code)
     invite = await session.scalar(
         select(Invite)
         .where(Invite.code == code)
