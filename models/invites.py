@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
+from models.reach import is_private_chat
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
@@ -158,6 +159,13 @@ async def get_or_create_person(
         await session.flush()
         person = await find_person(session, channel, external_id)
         assert person is not None
+    elif chat_id and is_private_chat(channel, external_id, chat_id):
+        # Kept as the private chat once the person opens one (the first contact may have
+        # been a group); personal messages go there (models/reach.py).
+        for identity in person.identities:
+            if identity.channel == channel and identity.external_id == str(external_id):
+                if identity.chat_id != chat_id:
+                    identity.chat_id = chat_id
     return person
 
 

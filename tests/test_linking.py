@@ -19,13 +19,12 @@ from models.people import Identity, Person
 from models.plans import StatusUpdate
 from tests.harness import Harness
 
-_CODE = re.compile(r"Mã liên kết: ([A-Z0-9]{5}-[A-Z0-9]{5})")
+_CODE = re.compile(r"Mã liên kết: ([A-Z0-9-]+)")
 
 
 def incoming(channel: str, user: str, text: str = "", **extra: str) -> Incoming:
-    return Incoming(
-        channel=channel, user_id=user, chat_id=user, display_name=user, text=text, **extra
-    )
+    fields = {"chat_id": user, "display_name": user, **extra}
+    return Incoming(channel=channel, user_id=user, text=text, **fields)
 
 
 def code_in(replies: list[Outgoing]) -> str:
@@ -198,3 +197,38 @@ async def test_link_cannot_take_over_an_account(sessions, clock) -> None:  # noq
     async with sessions() as session:
         names = set(await session.scalars(select(Person.display_name)))
     assert {"Lan", "Minh"} <= names
+
+
+async def test_personal_reminders_go_to_the_private_chat_not_the_group(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="telegram")
+    await bot.import_sample()
+    code = await bot.invite("officer", "Phòng Văn hóa - Xã hội")
+    group = {"chat_type": "group", "chat_id": "-1001"}
+    joined = await bot.conversation.handle(incoming("telegram", "lan", f"/dangky {code}", **group))
+    assert "Đăng ký thành công" in joined[0].text
+    outbox = Outbox(bot)
+    async with sessions() as session, session.begin():
+        person = await session.scalar(select(Person))
+        await upsert(session, [Owed(1, None, "weekly_digest", "w1", person.id, clock.now())])
+    sent = await outbox.deliver()
+    assert [(channel, chat) for channel, chat, _m in sent] == [("telegram", "lan")]
+    # Writing privately records the private chat; writing in the group again changes nothing.
+    await bot.conversation.handle(incoming("telegram", "lan", "/viec"))
+    await bot.conversation.handle(incoming("telegram", "lan", "/viec", **group))
+    async with sessions() as session:
+        assert await session.scalar(select(Identity.chat_id)) == "lan"
+
+
+def test_which_chat_reaches_a_person() -> None:
+    from models.reach import Reach, reach
+
+    def identity(id_: int, channel: str, user: str, chat: str | None) -> Identity:
+        return Identity(id=id_, channel=channel, external_id=user, chat_id=chat)
+
+    person = Person(display_name="Lan", last_channel="telegram", preferred_channel=None)
+    person.identities = [identity(1, "zalo", "z1", "zc1"), identity(2, "telegram", "77", "-100")]
+    assert reach(person, {"telegram", "zalo"}) == Reach("telegram", "77", "77")
+    person.preferred_channel = "zalo"
+    assert reach(person, {"telegram", "zalo"}) == Reach("zalo", "zc1", "z1")
+    assert reach(person, {"telegram"}) == Reach("telegram", "77", "77")  # only channels that can send
+    assert reach(person, set()) is None
