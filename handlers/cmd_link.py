@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.cmd_register import guess_scopes, refused_for_guessing
@@ -32,7 +32,7 @@ from models.linking import (
     pending_request,
     show_code,
 )
-from models.outbox import OutboxItem, Owed, upsert
+from models.outbox import CANCELLED, PENDING, OutboxItem, Owed, upsert
 from models.people import CHANNELS, Identity, Membership, Person
 from models.unit_names import fold
 
@@ -70,6 +70,7 @@ async def _make_code(request: Request) -> list[Outgoing]:
                 )
             )
         ]
+    await _cancel_questions(request.session, request.person.id)  # their requests are void
     code = show_code(await new_link_code(request.session, request.person, request.now))
     return [
         Outgoing(
@@ -148,6 +149,20 @@ async def _ask_owner(session: AsyncSession, row: LinkCode, now: datetime) -> Non
     )
 
 
+async def _cancel_questions(session: AsyncSession, owner_id: int) -> None:
+    """Questions not yet sent about requests that are answered or void."""
+    await session.execute(
+        update(OutboxItem)
+        .where(
+            OutboxItem.recipient_id == owner_id,
+            OutboxItem.kind == LINK_REQUEST,
+            OutboxItem.state == PENDING,
+        )
+        .values(state=CANCELLED)
+        .execution_options(synchronize_session=False)
+    )
+
+
 async def link_notice(
     session: AsyncSession, item: OutboxItem, *, has_buttons: bool
 ) -> tuple[str, list[list[Button]]]:
@@ -184,6 +199,7 @@ async def answer(request: Request, row_id: int | None, *, agree: bool) -> list[O
     claimant = await reload_person(session, row.claimant_id)
     channel = row.claim_channel or ""
     await drop_code(session, row.id)
+    await _cancel_questions(session, owner.id)
     where = _("tài khoản {channel} «{name}»").format(
         channel=CHANNEL_NAMES.get(channel, channel), name=claimant.display_name
     )

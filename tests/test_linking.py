@@ -232,3 +232,14 @@ def test_which_chat_reaches_a_person() -> None:
     assert reach(person, {"telegram", "zalo"}) == Reach("zalo", "zc1", "z1")
     assert reach(person, {"telegram"}) == Reach("telegram", "77", "77")  # only channels that can send
     assert reach(person, set()) is None
+
+
+async def test_a_new_code_voids_the_question_not_yet_sent(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="telegram")
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    code = code_in(await bot.say("lan", "/lienket"))
+    await bot.conversation.handle(incoming("zalo", "z-lan", f"/lienket {code}"))
+    await bot.say("lan", "/lienket")  # before the question went out
+    assert not await Outbox(bot).deliver()
+    assert "Không có yêu cầu" in (await bot.say("lan", "/lienket dongy"))[0].text
