@@ -4,16 +4,27 @@ aim at an admin. None of them may join an account or register anyone."""
 
 from __future__ import annotations
 
+import asyncio
 import math
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from handlers.router import Conversation
-from models.attempts import COOLDOWN, PER_ACCOUNT, STRANGERS
+from models.attempts import (
+    COOLDOWN,
+    PER_ACCOUNT,
+    STRANGERS,
+    AttemptCounter,
+    locked_until,
+    record_failure,
+    scopes_for,
+)
 from models.invites import ALPHABET, CODE_LENGTH
 from models.linking import LINK_LENGTH
 from models.people import Identity, Membership, Person
+from tests.conftest import BACKENDS
 from tests.harness import Harness
 from tests.test_linking import Outbox, code_in, incoming, link_buttons, link_on_zalo
 
@@ -47,6 +58,27 @@ def test_codes_are_too_long_to_guess() -> None:
     assert bits >= 50 and guesses_per_year / 2**bits < 1e-5
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_wrong_guesses_from_several_processes_all_count(sessions, clock) -> None:  # noqa: ANN001
+    scopes = scopes_for("zalo", "mallory", [])
+    now = clock.now()
+
+    async def guess() -> None:  # one bot process, its own transaction
+        async with sessions() as session, session.begin():
+            await record_failure(session, scopes, now)
+
+    await asyncio.gather(*(guess() for _ in range(PER_ACCOUNT - 1)))
+    async with sessions() as session:
+        counted = await session.get(AttemptCounter, scopes[0].name)
+        assert counted.failures == PER_ACCOUNT - 1 and counted.locked_until is None
+        assert (await session.get(AttemptCounter, "strangers")).failures == PER_ACCOUNT - 1
+    await guess()
+    async with sessions() as session:
+        assert await locked_until(session, scopes, now) == now + COOLDOWN
+        assert await locked_until(session, scopes, now + COOLDOWN) is None  # the cool-down ends
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_brute_force_on_a_link_code_stops_after_the_limit(sessions, clock) -> None:  # noqa: ANN001
     bot = await _owner(sessions, clock)
     code = code_in(await bot.say("lan", "/lienket"))
@@ -79,6 +111,7 @@ async def test_a_swarm_of_fresh_accounts_shares_one_limit(sessions, clock) -> No
     assert "Đăng ký thành công" in (await bot.say("lan", f"/dangky {invite}"))[0].text
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_brute_force_on_invite_codes_stops_after_the_limit(sessions, clock) -> None:  # noqa: ANN001
     bot = await _owner(sessions, clock)
     invite = await bot.invite("admin")
