@@ -24,6 +24,7 @@ from locales import language
 from models.conversation import remember_sent
 from models.outbox import OutboxItem
 from models.people import Person
+from models.reach import Reach, reach
 from scheduler.dispatcher import Batch, Dispatcher, TickResult, Unreachable
 from scheduler.planner import all_organizations, plan_organization
 
@@ -163,10 +164,5 @@ class ReminderService:
                 )
         return channel, message_id
 
-    def _channel_for(self, person: Person):  # noqa: ANN202 - an Identity or None
-        usable = [i for i in person.identities if i.channel in self.senders]
-        for wanted in (person.preferred_channel, person.last_channel):
-            for identity in usable:
-                if identity.channel == wanted:
-                    return identity
-        return usable[0] if usable else None
+    def _channel_for(self, person: Person) -> Reach | None:
+        return reach(person, self.senders)  # the private chat, never a group (models/reach.py)

@@ -3,10 +3,14 @@ answer to a command dondoc does not know."""
 
 from __future__ import annotations
 
+import math
+from datetime import datetime
+
 from handlers.context import Request
 from handlers.messages import Outgoing
 from locales import LANGUAGES, N_, _
 from locales import set_language as use_language
+from models.attempts import Scope, forget, locked_until, record_failure, scopes_for
 from models.invites import InviteProblem, redeem_invite
 
 ROLE_NAMES = {
@@ -29,6 +33,27 @@ def not_registered() -> list[Outgoing]:
             )
         )
     ]
+
+
+def guess_scopes(request: Request) -> list[Scope]:
+    """Where a wrong code typed in this request is counted (models/attempts.py)."""
+    incoming = request.incoming
+    return scopes_for(incoming.channel, incoming.user_id, [g.organization_id for g in request.grants])
+
+
+async def refused_for_guessing(request: Request, scopes: list[Scope]) -> list[Outgoing] | None:
+    """The answer while a cool-down runs (no code is looked at then), else None."""
+    until = await locked_until(request.session, scopes, request.now)
+    if until is None:
+        return None
+    return [Outgoing(too_many_text(until, request.now))]
+
+
+def too_many_text(until: datetime, now: datetime) -> str:
+    minutes = max(1, math.ceil((until - now).total_seconds() / 60))
+    return _(
+        "Đã có quá nhiều lần nhập sai mã. Để bảo vệ tài khoản, vui lòng thử lại sau {minutes} phút."
+    ).format(minutes=minutes)
 
 
 def help_text(request: Request) -> str:
@@ -98,9 +123,16 @@ async def register(request: Request, args: str) -> list[Outgoing]:
     code = args.split()[0] if args.split() else ""
     if not code:
         return [Outgoing(_("Vui lòng nhắn kèm mã mời, ví dụ: /dangky ABCD2345"))]
+    scopes = guess_scopes(request)
+    refused = await refused_for_guessing(request, scopes)
+    if refused:
+        return refused
+    code = code[:20]  # echoed below; a code is never longer
     try:
         redeemed = await redeem_invite(request.session, request.person, code, now=request.now)
     except InviteProblem as problem:
+        if problem.reason == "unknown":
+            await record_failure(request.session, scopes, request.now)
         messages = {
             "unknown": _(
                 "Mã mời «{code}» không đúng. Anh/chị kiểm tra lại hoặc xin mã mới ở văn phòng."
@@ -109,6 +141,7 @@ async def register(request: Request, args: str) -> list[Outgoing]:
             "used_up": _("Mã mời «{code}» đã được dùng hết lượt. Vui lòng xin mã mới ở văn phòng."),
         }
         return [Outgoing(messages[problem.reason].format(code=code))]
+    await forget(request.session, scopes[0])
     membership = redeemed.membership
     where = membership.organization.name
     if membership.unit is not None:

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.cmd_extension import extension_notice
+from handlers.cmd_link import LINK_REQUEST, link_notice
 from handlers.cmd_tasks import short, status_buttons
 from handlers.messages import Button, Outgoing
 from handlers.task_view import (
@@ -223,6 +224,8 @@ async def _notice(
         ).format(name=name), []
     if item.kind in ("extension_request", "extension_decision", "extension_note"):
         return await extension_notice(session, item, has_buttons=has_buttons)
+    if item.kind == LINK_REQUEST:
+        return await link_notice(session, item, has_buttons=has_buttons)
     return "", []
 
 

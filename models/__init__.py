@@ -1,5 +1,6 @@
 """What is kept: tables, the async session, and queries. Imports nothing of ours."""
 
+from models.attempts import AttemptCounter
 from models.base import Base
 from models.conversation import ChatState, Question, SentMessage
 from models.linking import LinkCode
@@ -8,6 +9,7 @@ from models.people import Identity, Invite, Membership, Organization, Person, Un
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 
 __all__ = [
+    "AttemptCounter",
     "Base",
     "ChatState",
     "Question",

@@ -1,5 +1,7 @@
-"""Invites: a short code that lets a person join an organization with a role (and
-optionally a unit). Codes avoid look-alike characters so they can be read out loud."""
+"""Invites: a code that lets a person join an organization with a role (and optionally
+a unit). Codes avoid look-alike characters so they can be read out loud, and are long
+enough (10 of 32 symbols, 50 bits) that guessing one is hopeless under the limit on
+wrong attempts (models/attempts.py)."""
 
 from __future__ import annotations
 
@@ -12,13 +14,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
+from models.reach import is_private_chat
 
 ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-CODE_LENGTH = 8
+CODE_LENGTH = 10
 
 
-def new_code() -> str:
-    return "".join(secrets.choice(ALPHABET) for _ in range(CODE_LENGTH))
+def new_code(length: int = CODE_LENGTH) -> str:
+    return "".join(secrets.choice(ALPHABET) for _ in range(length))
+
+
+def normalize_code(text: str) -> str:
+    """A typed code as stored: upper case, without the dashes and spaces of reading aloud."""
+    return text.strip().upper().replace("-", "").replace(" ", "")[:40]
 
 
 async def create_invite(
@@ -63,7 +71,7 @@ class InviteProblem(Exception):
 async def redeem_invite(
     session: AsyncSession, person: Person, code: str, *, now: datetime
 ) -> Redeemed:
-    code = code.strip().upper().replace("-", "").replace(" ", "")
+    code = normalize_code(code)
     invite = await session.scalar(
         select(Invite)
         .where(Invite.code == code)
@@ -151,6 +159,13 @@ async def get_or_create_person(
         await session.flush()
         person = await find_person(session, channel, external_id)
         assert person is not None
+    elif chat_id and is_private_chat(channel, external_id, chat_id):
+        # Kept as the private chat once the person opens one (the first contact may have
+        # been a group); personal messages go there (models/reach.py).
+        for identity in person.identities:
+            if identity.channel == channel and identity.external_id == str(external_id):
+                if identity.chat_id != chat_id:
+                    identity.chat_id = chat_id
     return person
 
 

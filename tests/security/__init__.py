@@ -1,0 +1,1 @@
+"""Security tests (issue 12): attacks tried as a stranger would."""
