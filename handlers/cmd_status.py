@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_extension
+from handlers import cmd_extension, cmd_link
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -130,6 +130,8 @@ async def button(request: Request, data: str) -> list[Outgoing]:
         return await _undo(request, update)
     if kind in ("extok", "extno"):
         return await cmd_extension.button(request, kind, rest)
+    if kind in cmd_link.BUTTON_KINDS:  # "lkok"/"lkno": the owner answers a link request
+        return await cmd_link.button(request, kind, rest)
     if kind in ("qy", "qn", "qt"):
         return await answer_button(request, kind, rest)
     task_id, _sep, status = rest.partition(":")

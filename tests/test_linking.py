@@ -6,11 +6,9 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from sqlalchemy import func, select
 
 from bot.reminders import ReminderService
-from handlers import cmd_link, cmd_status
 from handlers.context import Services
 from handlers.messages import Incoming, Outgoing
 from handlers.router import Conversation
@@ -59,21 +57,6 @@ class Outbox:
             for channel, messages in self.got.items()
             for chat_id, message in messages[before[channel] :]
         ]
-
-
-@pytest.fixture
-def link_buttons(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The router hook the lead adds to cmd_status.button: "lkok:"/"lkno:" data (a
-    pressed button, or its number on a text channel) goes to cmd_link.button."""
-    original = cmd_status.button
-
-    async def button(request, data: str):  # noqa: ANN001, ANN202
-        kind, _sep, rest = data.partition(":")
-        if kind in cmd_link.BUTTON_KINDS and request.grants:
-            return await cmd_link.button(request, kind, rest)
-        return await original(request, data)
-
-    monkeypatch.setattr(cmd_status, "button", button)
 
 
 async def link_on_zalo(bot: Harness, owner: str, zalo_user: str) -> Outgoing:
@@ -133,7 +116,7 @@ async def test_link_telegram_and_zalo_into_one_person(sessions, clock) -> None: 
         assert (await session.scalar(select(Person))).preferred_channel == "telegram"
 
 
-async def test_owner_agrees_with_the_button(sessions, clock, link_buttons) -> None:  # noqa: ANN001
+async def test_owner_agrees_with_the_button(sessions, clock) -> None:  # noqa: ANN001
     bot = Harness(sessions, clock, channel="telegram")
     await bot.import_sample()
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
@@ -147,7 +130,7 @@ async def test_owner_agrees_with_the_button(sessions, clock, link_buttons) -> No
         assert await session.scalar(select(func.count(Person.id))) == 1
 
 
-async def test_owner_on_zalo_answers_with_a_number(sessions, clock, link_buttons) -> None:  # noqa: ANN001
+async def test_owner_on_zalo_answers_with_a_number(sessions, clock) -> None:  # noqa: ANN001
     bot = Harness(sessions, clock, channel="zalo")
     await bot.import_sample()
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")

@@ -98,7 +98,7 @@ async def test_accented_commands_through_telegram(tg: FakeTelegram, running: Har
     for typed, expected in [("/việc", "nhiệm vụ đang mở"), ("/Tiến độ", "Hoàn thành:"), ("/tiến độ quý 1", "Hoàn thành:")]:
         mark = len(tg.sent)
         tg.send_text(42, typed)
-        await tg.wait_for(lambda m: m.chat_id == 42 and expected in (m.text or ""), since=mark)
+        await tg.wait_for(lambda m, want=expected: m.chat_id == 42 and want in (m.text or ""), since=mark)
         assert not [m for m in tg.sent[mark:] if "chưa hiểu lệnh" in (m.text or "")], typed
     mark = len(tg.sent)
     tg.send_text(42, "/tiendoo")

@@ -26,9 +26,7 @@ from models.linking import LINK_LENGTH
 from models.people import Identity, Membership, Person
 from tests.conftest import BACKENDS
 from tests.harness import Harness
-from tests.test_linking import Outbox, code_in, incoming, link_buttons, link_on_zalo
-
-__all__ = ["link_buttons"]  # the fixture, imported for the tests below
+from tests.test_linking import Outbox, code_in, incoming, link_on_zalo
 
 
 async def _people(sessions) -> int:  # noqa: ANN001
@@ -171,7 +169,7 @@ async def test_a_code_is_used_once(sessions, clock) -> None:  # noqa: ANN001
     assert await _identities_of(sessions, "Lan") == {"lan", "z-lan"}
 
 
-async def test_forged_button_data_joins_nothing(sessions, clock, link_buttons) -> None:  # noqa: ANN001
+async def test_forged_button_data_joins_nothing(sessions, clock) -> None:  # noqa: ANN001
     bot = await _owner(sessions, clock)
     await bot.register("minh", "officer", "Phòng Kinh tế")
     question = await link_on_zalo(bot, "lan", "z-lan")
