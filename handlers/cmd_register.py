@@ -168,11 +168,16 @@ async def set_language(request: Request, args: str) -> list[Outgoing]:
     return [Outgoing(_("Đã chuyển sang tiếng Việt."))]
 
 
+def unknown_for_stranger(name: str) -> list[Outgoing]:
+    text = _("Tôi chưa hiểu lệnh /{name}.").format(name=name[:30])
+    return [Outgoing(text + " " + _("Để bắt đầu, nhắn /dangky MÃ_MỜI."))]
+
+
 async def unknown_command(request: Request, name: str, near: str | None) -> list[Outgoing]:
     """One line, with the nearest command when there is one; never the whole help."""
-    text = _("Tôi chưa hiểu lệnh /{name}.").format(name=name[:30])
     if not request.grants:
-        return [Outgoing(text + " " + _("Để bắt đầu, nhắn /dangky MÃ_MỜI."))]
+        return unknown_for_stranger(name)
+    text = _("Tôi chưa hiểu lệnh /{name}.").format(name=name[:30])
     if near:
         return [
             Outgoing(

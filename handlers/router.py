@@ -74,6 +74,30 @@ MENU = (
     "trogiup",
 )
 
+# The commands that make a stranger a person: registering, or linking to an account.
+JOINING_COMMANDS = ("start", "dangky", "lienket")
+
+
+def addressed(incoming: Incoming) -> bool:
+    """Is the message for dondoc? In a group only a reply to it, a button, or a command
+    naming it ("/viec@dondoc_bot") is; everything in a private chat is."""
+    if incoming.chat_type == "private" or incoming.callback or incoming.reply_to:
+        return True
+    first = incoming.text.strip().split(maxsplit=1)[0] if incoming.text.strip() else ""
+    return first.startswith("/") and "@" in first
+
+
+def strangers_answer(incoming: Incoming) -> list[Outgoing]:
+    """What a stranger gets, with nothing written: how to register, or nothing at all in
+    a group when they were not talking to dondoc."""
+    if not addressed(incoming):
+        return []
+    command = parse_command(incoming.text) if not incoming.callback else None
+    if command is not None and command[0] not in COMMANDS:
+        return cmd_register.unknown_for_stranger(command[0])
+    return cmd_register.not_registered()
+
+
 def parse_command(text: str) -> tuple[str, str] | None:
     return command_names.parse_command(text, COMMANDS)
 
@@ -87,6 +111,8 @@ class Conversation:
         set_language("vi")
         try:
             async with self.services.sessions() as session, session.begin():
+                if not await self._known_or_joining(session, incoming):
+                    return strangers_answer(incoming)
                 request = await self._request(incoming, session, now)
                 outgoing = await self._route(request)
                 await remember_focus(
@@ -123,6 +149,14 @@ class Conversation:
                 person_id=await person_id_of(session, incoming.channel, incoming.user_id),
                 now=self.services.clock.now(),
             )
+
+    async def _known_or_joining(self, session: AsyncSession, incoming: Incoming) -> bool:
+        """A person is kept only from registration (or linking) on: a stranger who just
+        writes leaves no row behind."""
+        if await person_id_of(session, incoming.channel, incoming.user_id) is not None:
+            return True
+        command = parse_command(incoming.text) if not incoming.callback else None
+        return command is not None and command[0] in JOINING_COMMANDS
 
     async def _request(self, incoming: Incoming, session: AsyncSession, now: datetime) -> Request:
         request = Request(incoming=incoming, session=session, services=self.services, now=now)
