@@ -294,6 +294,7 @@ def one_off(c: Cursor) -> tuple[str, Point | Span] | None:
 # ---------------------------------------------------------------- several of them
 
 _AND = ("va", "&", "cac", "+")
+_MAX_ITEMS = 24  # a longer list is not a deadline: stop reading, so a list costs little
 
 
 def _next_item(c: Cursor, prev: tuple[str, Point | Span]) -> tuple[str, Point | Span] | None:
@@ -327,7 +328,7 @@ def listed(c: Cursor) -> list[tuple[str, Point | Span]] | None:
     if first is None:
         return None
     items = [first]
-    while not c.done():
+    while not c.done() and len(items) <= _MAX_ITEMS:
         mark = c.i
         while c.take(*_AND):
             pass
@@ -336,4 +337,4 @@ def listed(c: Cursor) -> list[tuple[str, Point | Span]] | None:
             c.i = mark
             break
         items.append(item)
-    return items if len(items) > 1 else None
+    return items if 1 < len(items) <= _MAX_ITEMS else None

@@ -59,6 +59,7 @@ class Deadline:
 _TAGS = re.compile(r"<[^<>]*>")  # "[^<>]": an unclosed "<" never makes the next one rescan
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
 _SIX = re.compile(r"\bsáu\b")  # "tháng Sáu" (six) before the accent goes: "sau" is "next"
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _PUNCT = re.compile(r"[,;:]")
 _SPACES = re.compile(r"\s+")
 _Q_ABBREV = re.compile(r"\bq ?(?=(?:i{1,3}|iv|[1-4])\b)")  # "Q3", "QIII" → "quy 3"
@@ -82,6 +83,8 @@ _ON_REQUEST = re.compile(
 
 def _drop_notes(text: str) -> str:
     """Drop "(...)" and "[...]" notes, nested or left open, in one pass."""
+    if "(" not in text and "[" not in text:
+        return text
     out, depth = [], 0
     for ch in text:
         if ch in "([":
@@ -98,7 +101,7 @@ def normalize(text: str) -> str:
     """Lower-case ASCII-ish form of a phrase: what the grammar reads."""
     text = _TAGS.sub(" ", unicodedata.normalize("NFC", text or ""))
     text = _SIX.sub("6", text.casefold()).replace("đ", "d").replace("ð", "d")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     text = _drop_notes(_DASHES.sub("-", text))
     text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip(" .")
     return _Q_ABBREV.sub("quy ", text)
