@@ -125,7 +125,7 @@ def deadline_section() -> list[Row]:
     from scheduler.deadlines import MAX_CELL, _parse, parse_deadline
 
     today = date(2026, 5, 20)
-    capped = f"deadline: parse_deadline, {REPEAT:,} repeats (cells over {MAX_CELL:,} characters are refused)"
+    capped = f"deadline: parse_deadline, {REPEAT:,} repeats (over {MAX_CELL:,} characters: refused)"
     uncapped = f"deadline: the grammar without the cap, {REPEAT:,} characters"
     return [
         (capped, *worst(lambda t: parse_deadline(t, 2026, today), adversarial(DEADLINE_PIECES))),

@@ -157,7 +157,8 @@ async def org_progress(
     until = quarter_end(plan.year, quarter) if quarter else None
     as_of = min(today, until) if until else today
     facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
-    result = tally(facts, as_of, until=until, deadline_end=request.services.calendar.deadline_end)
+    deadline_end = request.services.calendar.deadline_end
+    result = tally(facts, as_of, until=until, deadline_end=deadline_end)
     if quarter:
         when = _("quý {q}/{year} (đến ngày {date})").format(
             q=ROMAN[quarter - 1], year=plan.year, date=format_date(as_of)

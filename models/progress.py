@@ -111,7 +111,9 @@ def is_ongoing(facts: TaskFacts) -> bool:
 
 def has_deadline(facts: TaskFacts) -> bool:
     """A single due date the task can miss (monthly/quarterly tasks have none)."""
-    return facts.deadline_kind in DATED_KINDS and facts.due is not None and not _several_a_year(facts)
+    return (
+        facts.deadline_kind in DATED_KINDS and facts.due is not None and not _several_a_year(facts)
+    )
 
 
 def missed(due: date, on: date, deadline_end: DeadlineEnd) -> bool:
@@ -126,11 +128,15 @@ def classify(facts: TaskFacts, as_of: date, *, deadline_end: DeadlineEnd) -> str
         return "not_applicable"
     if facts.status in ("done", "in_progress") and is_ongoing(facts):
         return "done_on_time"
-    dated = has_deadline(facts)
+    due = facts.due if has_deadline(facts) else None
     if facts.status == "done":
-        late = dated and facts.done_on is not None and missed(facts.due, facts.done_on, deadline_end)  # type: ignore[arg-type]
+        late = (
+            due is not None
+            and facts.done_on is not None
+            and missed(due, facts.done_on, deadline_end)
+        )
         return "done_late" if late else "done_on_time"
-    if dated and missed(facts.due, as_of, deadline_end):  # type: ignore[arg-type]
+    if due is not None and missed(due, as_of, deadline_end):
         return "overdue"
     return "in_progress" if facts.status == "in_progress" else "not_started"
 

@@ -13,8 +13,14 @@ grammar does not recognise is ``unknown``: a deadline is never guessed.
 This module is the public face of the grammar: the :class:`Deadline`, normalisation,
 the kinds of phrase (continuous, on request, recurring, one-off), the occurrences of a
 recurring deadline and the explanation of an unreadable one. The token-level rules
-(dates, months, quarters, halves, spans and the backtracking cursor) are in
-``scheduler.deadline_tokens``.
+(dates, months by number or in words, quarters, halves, spans of months or years, lists
+and the backtracking cursor) are in ``scheduler.deadline_tokens``; the recurring rules
+(rhythms, a named day of a month or quarter, yearly dates, lists such as "Tháng 3, 6,
+9, 12") in ``scheduler.deadline_rhythms``. tests/data/deadline_cells.tsv holds the
+phrases of real plans it reads, and those it refuses with the reason.
+
+Plan cells are bounded (:data:`MAX_CELL` characters) and every pattern and rule is
+linear, so a hostile cell costs milliseconds (tests/test_deadline_speed.py).
 
 Pure: no I/O and no clock; ``today`` is an argument.
 """
@@ -31,7 +37,17 @@ from scheduler.deadline_rhythms import EVERY, Occurrences, rule
 from scheduler.deadline_tokens import Cursor, Point, one_off, tokenize, window
 
 KINDS = ("due", "period", "recurring", "continuous", "on_request", "unknown")
-__all__ = ["EVERY", "KINDS", "MAX_CELL", "Deadline", "Occurrences", "parse_deadline"]
+__all__ = [  # EVERY and Occurrences are re-exported from scheduler.deadline_rhythms
+    "EVERY",
+    "KINDS",
+    "MAX_CELL",
+    "Deadline",
+    "Occurrences",
+    "describe_problem",
+    "normalize",
+    "occurrences",
+    "parse_deadline",
+]
 MAX_CELL = 2000  # characters: a longer "deadline" is not a deadline phrase; never read
 
 

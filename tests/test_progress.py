@@ -149,7 +149,13 @@ def test_current_facts_of_a_task() -> None:
         deadline_every=None,
     )
     f = current_facts(task)
-    assert (f.task_id, f.number, f.status, f.deadline_kind, f.due) == (5, "5", "in_progress", "due", SUNDAY)
+    assert (f.task_id, f.number, f.status, f.deadline_kind, f.due) == (
+        5,
+        "5",
+        "in_progress",
+        "due",
+        SUNDAY,
+    )
     assert classify(f, MONDAY, deadline_end=END) == "in_progress"
     assert classify(f, TUESDAY, deadline_end=END) == "overdue"
 
@@ -442,7 +448,11 @@ async def test_a_deadline_on_a_day_off_is_overdue_only_after_the_next_working_da
         tiendo = await at(bot, moment, "trinh", "/tiendo")
         baocao = await at(bot, moment, "trinh", "/baocao quy1")
         cli = await cli_figures(bot, capsys, day.isoformat())
-        overdue = tiendo.split("Nhiệm vụ quá hạn: số ")[1].split("\n")[0].split(", ") if "Nhiệm vụ quá hạn: số " in tiendo else []
+        overdue = (
+            tiendo.split("Nhiệm vụ quá hạn: số ")[1].split("\n")[0].split(", ")
+            if "Nhiệm vụ quá hạn: số " in tiendo
+            else []
+        )
         figures[day] = (
             {n for n, _t, _d in ON_DAY_OFF if f"\n  {n}. " in quahan},
             {n for n, _t, _d in ON_DAY_OFF if n in overdue},
@@ -467,7 +477,10 @@ async def test_a_deadline_on_a_day_off_is_overdue_only_after_the_next_working_da
     ("today", "words"),
     [
         (D(2026, 3, 13), "hạn 15/03/2026 — còn 1 ngày làm việc"),  # Friday: Monday still counts
-        (D(2026, 3, 15), "hạn 15/03/2026, ngày nghỉ, tính đến hết 16/03/2026 — còn 1 ngày làm việc"),
+        (
+            D(2026, 3, 15),
+            "hạn 15/03/2026, ngày nghỉ, tính đến hết 16/03/2026 — còn 1 ngày làm việc",
+        ),
         (D(2026, 3, 16), "hạn hôm nay 15/03/2026, ngày nghỉ, tính đến hết 16/03/2026"),
         (D(2026, 3, 17), "hạn 15/03/2026 — quá hạn 1 ngày làm việc"),
     ],
