@@ -37,6 +37,7 @@ from models.db import open_database  # noqa: E402
 from models.people import Identity, Membership, Organization, Person, Unit  # noqa: E402
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit  # noqa: E402
 from scheduler.clock import Clock  # noqa: E402
+from scheduler.workdays import WorkCalendar  # noqa: E402
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 ORGS, TASKS, UPDATES = 120, 7_000, 150_000
@@ -230,7 +231,13 @@ async def main() -> int:
             async with sessions() as session:
                 org = await session.get(Organization, 1)
                 period = make_period("nam", 2026, NOW.date())
-                built = await build_report(session, org, period=period, as_of=NOW.date())
+                built = await build_report(
+                    session,
+                    org,
+                    period=period,
+                    as_of=NOW.date(),
+                    deadline_end=WorkCalendar().deadline_end,
+                )
             return report_docx(built)
 
         results = [

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.commands_cli import CliError, Emit, open_session, require_org
 from bot.config import Config
+from bot.wiring import calendar_from
 from documents.report_docx import report_docx
 from documents.report_rows import (
     build_report,
@@ -35,7 +36,8 @@ async def progress(
         if plan is None:
             raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
         as_of = args.as_of or clock.today(org.timezone)
-        result = tally(await task_facts(session, org, as_of=as_of, plan=plan), as_of)
+        facts = await task_facts(session, org, as_of=as_of, plan=plan)
+        result = tally(facts, as_of, deadline_end=calendar_from(config).deadline_end)
     title = f"Tiến độ {plan.title} — {org.name}, đến ngày {format_date(as_of)}:"
     emit(args, result.to_json(), progress_text(title, result, show_units=True))
     return 0
@@ -54,7 +56,13 @@ async def report(
         period = make_period(getattr(args, "period", None), plan.year, args.as_of or today)
         as_of = args.as_of or report_as_of(period, today)
         built = await build_report(
-            session, org, period=period, as_of=as_of, plan=plan, issued=today
+            session,
+            org,
+            period=period,
+            as_of=as_of,
+            deadline_end=calendar_from(config).deadline_end,
+            plan=plan,
+            issued=today,
         )
     assert built is not None  # the plan exists
     data = report_docx(built) if args.format == "docx" else report_xlsx(built)

@@ -23,6 +23,7 @@ from locales import N_
 from models.people import Organization
 from models.plans import Plan, Task
 from models.progress import (
+    DeadlineEnd,
     Progress,
     Reported,
     Tally,
@@ -185,12 +186,19 @@ def _lines(head: str, items: Sequence[str]) -> str:
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
-def result_text(facts: TaskFacts, reports: Sequence[Reported], year: int, as_of: date) -> str:
+def result_text(
+    facts: TaskFacts,
+    reports: Sequence[Reported],
+    year: int,
+    as_of: date,
+    *,
+    deadline_end: DeadlineEnd,
+) -> str:
     """The "Kết quả thực hiện" cell, as officials write it."""
     statuses = [r for r in reports if r.status != "note"]
     last = statuses[-1] if statuses else None
     evidence = _evidence(reports)
-    category = classify(facts, as_of)
+    category = classify(facts, as_of, deadline_end=deadline_end)
     if facts.status == "not_applicable":
         return "Chưa phát sinh hồ sơ"
     periodic = is_ongoing(facts) and not whole_year(facts) and facts.deadline_kind != "on_request"
@@ -234,7 +242,13 @@ def deadline_cell(task: Task) -> str:
 
 
 def task_row(
-    task: Task, facts: TaskFacts, reports: Sequence[Reported], year: int, as_of: date
+    task: Task,
+    facts: TaskFacts,
+    reports: Sequence[Reported],
+    year: int,
+    as_of: date,
+    *,
+    deadline_end: DeadlineEnd,
 ) -> Row:
     return Row(
         None,
@@ -244,7 +258,7 @@ def task_row(
             _joined([u.name for u in task.units("lead")], task.lead_note),
             _joined([u.name for u in task.units("cooperating")], task.cooperating_note),
             deadline_cell(task),
-            result_text(facts, reports, year, as_of),
+            result_text(facts, reports, year, as_of, deadline_end=deadline_end),
         ),
     )
 
@@ -258,7 +272,7 @@ async def report_plan(session: AsyncSession, org: Organization) -> Plan | None:
 
 
 async def city_tally(
-    session: AsyncSession, org: Organization, year: int, as_of: date
+    session: AsyncSession, org: Organization, year: int, as_of: date, deadline_end: DeadlineEnd
 ) -> Tally | None:
     """Biểu mẫu 1 row 4: the tasks of the year's plans of city-assigned tasks, if any."""
     ids = [p.id for p in await plans_of_year(session, org, year) if is_city_assigned(p.title)]
@@ -266,7 +280,7 @@ async def city_tally(
         return None
     result = Tally()
     for _org, facts in await plan_facts(session, ids, as_of, org.timezone, with_units=False):
-        result.add(classify(facts, as_of))
+        result.add(classify(facts, as_of, deadline_end=deadline_end))
     return result
 
 
@@ -276,13 +290,16 @@ async def build_report(
     *,
     period: Period,
     as_of: date,
+    deadline_end: DeadlineEnd,
     plan: Plan | None = None,
     unit_ids: Sequence[int] | None = None,
     unit_names: Sequence[str] = (),
     issued: date | None = None,
 ) -> Report | None:
     """The appendix of ``org``'s current plan (or ``plan``) with results on ``as_of``;
-    only the tasks led by ``unit_ids`` when given. None when there is no plan."""
+    only the tasks led by ``unit_ids`` when given. None when there is no plan.
+    ``deadline_end`` is the working-day rule for due dates on days off (the caller's
+    ``WorkCalendar.deadline_end``), so the figures count overdue like /quahan."""
     plan = plan or await report_plan(session, org)
     if plan is None:
         return None
@@ -299,7 +316,16 @@ async def build_report(
             section = task.section_id
             numeral, title = task.section.numeral, task.section.title
             rows.append(Row(f"{numeral}. {title}" if numeral else title))
-        rows.append(task_row(task, facts[task.id], reports.get(task.id, []), plan.year, as_of))
+        rows.append(
+            task_row(
+                task,
+                facts[task.id],
+                reports.get(task.id, []),
+                plan.year,
+                as_of,
+                deadline_end=deadline_end,
+            )
+        )
     return Report(
         organization=org.name,
         plan_title=plan.title,
@@ -307,8 +333,10 @@ async def build_report(
         period=period,
         as_of=as_of,
         rows=rows,
-        progress=tally(facts.values(), as_of),
-        city=None if unit_ids is not None else await city_tally(session, org, plan.year, as_of),
+        progress=tally(facts.values(), as_of, deadline_end=deadline_end),
+        city=None
+        if unit_ids is not None
+        else await city_tally(session, org, plan.year, as_of, deadline_end),
         units=list(unit_names),
         issued=issued,
     )

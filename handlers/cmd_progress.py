@@ -157,7 +157,8 @@ async def org_progress(
     until = quarter_end(plan.year, quarter) if quarter else None
     as_of = min(today, until) if until else today
     facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
-    result = tally(facts, as_of, until=until)
+    deadline_end = request.services.calendar.deadline_end
+    result = tally(facts, as_of, until=until, deadline_end=deadline_end)
     if quarter:
         when = _("quý {q}/{year} (đến ngày {date})").format(
             q=ROMAN[quarter - 1], year=plan.year, date=format_date(as_of)
@@ -190,7 +191,13 @@ async def _overview(
         today = request.today(org)
         until[org.id] = quarter_end(today.year, quarter) if quarter else None
         as_of[org.id] = min(today, until[org.id] or today)
-    tallies = await overview(request.session, orgs, as_of, until if quarter else None)
+    tallies = await overview(
+        request.session,
+        orgs,
+        as_of,
+        until if quarter else None,
+        deadline_end=request.services.calendar.deadline_end,
+    )
     rows = sorted(
         ((org.name, tallies[org.id]) for org in orgs), key=lambda r: (behind_score(r[1]), r[0])
     )

@@ -99,6 +99,7 @@ async def report(request: Request, args: str) -> list[Outgoing]:
         org,
         period=period,
         as_of=report_as_of(period, today),
+        deadline_end=request.services.calendar.deadline_end,
         plan=plan,
         unit_ids=unit_ids,
         unit_names=unit_names,

@@ -187,7 +187,10 @@ async def overdue(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
     today = request.today()
-    tasks = sorted((t for t in await visible_tasks(request) if is_overdue(t, today)), key=sort_key)
+    calendar = request.services.calendar
+    tasks = sorted(
+        (t for t in await visible_tasks(request) if is_overdue(t, today, calendar)), key=sort_key
+    )
     if not tasks:
         return [Outgoing(_("Hiện không có nhiệm vụ nào quá hạn."))]
     by_unit: dict[str, list[Task]] = defaultdict(list)

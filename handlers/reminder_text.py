@@ -235,13 +235,14 @@ async def weekly_digest(
     """Overdue tasks and tasks due this week, by unit."""
     tasks = await list_tasks(session, org)
     week_end = today + timedelta(days=6 - today.weekday())
-    overdue = [t for t in tasks if is_overdue(t, today)]
+    overdue = [t for t in tasks if is_overdue(t, today, calendar)]
     due_soon = [
         t
         for t in tasks
         if t.status not in CLOSED
         and t.deadline_due
-        and today <= t.deadline_due <= week_end
+        and today <= calendar.deadline_end(t.deadline_due)
+        and t.deadline_due <= week_end
         and t.deadline_kind in ("due", "period", "recurring")
     ]
     if not overdue and not due_soon:

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from locales import N_, _, ngettext
 from models.plans import Task
+from models.progress import classify, current_facts
 from models.queries import evidence_of
 from scheduler.workdays import WorkCalendar
 
@@ -36,7 +37,9 @@ def format_date(d: date) -> str:
 
 def deadline_in_words(task: Task, today: date, calendar: WorkCalendar) -> str:
     """The deadline as a colleague would say it, in working days: "hạn 14/01/2026 — còn
-    1 ngày làm việc", "… — quá hạn 3 ngày làm việc"; the plan's date too if extended."""
+    1 ngày làm việc", "… — quá hạn 3 ngày làm việc"; the plan's date too if extended.
+    A due date on a day off counts until the end of the next working day (Bộ luật Dân
+    sự 2015, article 148); between the two the words say so."""
     kind, due = task.deadline_kind, task.deadline_due
     if kind == "continuous":
         return _("thường xuyên")
@@ -49,14 +52,17 @@ def deadline_in_words(task: Task, today: date, calendar: WorkCalendar) -> str:
         when += ", " + _("đã gia hạn từ {date}").format(date=format_date(task.original_due))
     if task.status in CLOSED:
         return _("hạn {date}").format(date=when)
-    if due == today:
+    end = calendar.deadline_end(due)
+    if due < end and due <= today <= end:  # the plan's date has come, the deadline runs on
+        when += ", " + _("ngày nghỉ, tính đến hết {date}").format(date=format_date(end))
+    if end == today:
         return _("hạn hôm nay {date}").format(date=when)
-    days = calendar.working_days_between(today, due)
+    days = calendar.working_days_between(today, end)
     if days > 0:
         return _("hạn {date} — còn {n}").format(
             date=when, n=ngettext("{n} ngày làm việc", "{n} ngày làm việc", days).format(n=days)
         )
-    if due > today:  # only days off left before the due day
+    if end > today:  # only days off left before the last day
         return _("hạn {date}").format(date=when)
     late = max(1, -days)
     return _("hạn {date} — quá hạn {n}").format(
@@ -64,13 +70,10 @@ def deadline_in_words(task: Task, today: date, calendar: WorkCalendar) -> str:
     )
 
 
-def is_overdue(task: Task, today: date) -> bool:
-    return (
-        task.status not in CLOSED
-        and task.deadline_due is not None
-        and task.deadline_kind in ("due", "period", "recurring")
-        and task.deadline_due < today
-    )
+def is_overdue(task: Task, today: date, calendar: WorkCalendar) -> bool:
+    """Overdue by the rule of the report figures (``models.progress.classify``), with
+    due dates on days off moved to the next working day."""
+    return classify(current_facts(task), today, deadline_end=calendar.deadline_end) == "overdue"
 
 
 def sort_key(task: Task) -> tuple[int, date, int]:

@@ -7,14 +7,21 @@ The rules are pure functions over ``TaskFacts`` (tests call them directly):
 - a task's status on a date is the newest "status" row of its history recorded by the
   end of that day (in the organization's zone) and not undone by then;
 - "not applicable" ("Chưa phát sinh hồ sơ") is never counted late or overdue;
-- *ongoing* tasks — "Thường xuyên", "Theo yêu cầu/chỉ đạo …", monthly or quarterly
-  ones, and those that run the whole plan year ("Cả năm 2026") — are counted as
+- *ongoing* tasks — "Thường xuyên", "Theo yêu cầu/chỉ đạo …", those that recur
+  several times a year (monthly, quarterly, half-yearly, a list such as "Tháng 3, 6,
+  9, 12") and those that run whole years ("Cả năm 2026", "Giai đoạn 2026-2030") — are
+  counted as
   officials count them: once reported carried out (in progress or done) they are done
   for the period ("Đã thực hiện và tiếp tục thực hiện"), never late; a whole-year task
   still not started after 31/12 is overdue, the others have no deadline to miss;
 - a task with a deadline is done on time when its standing "done" was recorded on or
   before the due date (the extended one, once an extension is approved), done late
   after it; not done after the due date, it is overdue;
+- a due date that falls on a day off ends at the end of the next working day (Bộ luật
+  Dân sự 2015, article 148). Which days are off is the scheduler's business
+  (``WorkCalendar.deadline_end``); the rules here take that function as
+  ``deadline_end`` and apply it in one place, :func:`missed`, for the figures, the
+  reports and /quahan alike;
 - ``in_scope`` narrows to a quarter: ongoing and undated tasks always count, dated
   ones when due on or before the quarter's last day;
 - per unit, a task counts for each of its lead units, or for its lead note ("Các cơ
@@ -27,9 +34,10 @@ The database queries that gather ``TaskFacts`` and the standing reports (``plan_
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from babel.numbers import format_decimal
 
@@ -43,6 +51,8 @@ CATEGORIES = (
 )
 DATED_KINDS = ("due", "period", "recurring")
 STATUSES = ("not_started", "in_progress", "done", "not_applicable")
+# The last day a deadline falling on a date is met (scheduler.workdays.WorkCalendar.deadline_end).
+DeadlineEnd = Callable[[date], date]
 
 
 @dataclass(frozen=True)
@@ -76,49 +86,78 @@ class Reported:
 
 
 def whole_year(facts: TaskFacts) -> bool:
-    """A period that runs from 1/1 to 31/12 of one year ("Cả năm 2026")."""
+    """A period of whole years: 1/1 to 31/12 of one year ("Cả năm 2026") or of several
+    ("Giai đoạn 2026 - 2030")."""
     s, d = facts.start, facts.due
     return (
         facts.deadline_kind == "period"
         and s is not None
         and d is not None
-        and (s.year, s.month, s.day) == (d.year, 1, 1)
+        and (s.month, s.day) == (1, 1)
         and (d.month, d.day) == (12, 31)
     )
 
 
+def _several_a_year(facts: TaskFacts) -> bool:
+    """Recurring more than once a year: no single due date to miss."""
+    return facts.deadline_kind == "recurring" and facts.every != "year"
+
+
 def is_ongoing(facts: TaskFacts) -> bool:
-    """Continuous, on-request, monthly/quarterly and whole-year tasks."""
+    """Continuous, on-request, several-times-a-year and whole-year tasks."""
     kind = facts.deadline_kind
-    return (
-        kind in ("continuous", "on_request")
-        or (kind == "recurring" and facts.every in ("month", "quarter"))
-        or whole_year(facts)
-    )
+    return kind in ("continuous", "on_request") or _several_a_year(facts) or whole_year(facts)
 
 
 def has_deadline(facts: TaskFacts) -> bool:
     """A single due date the task can miss (monthly/quarterly tasks have none)."""
     return (
-        facts.deadline_kind in DATED_KINDS
-        and facts.due is not None
-        and not (facts.deadline_kind == "recurring" and facts.every in ("month", "quarter"))
+        facts.deadline_kind in DATED_KINDS and facts.due is not None and not _several_a_year(facts)
     )
 
 
-def classify(facts: TaskFacts, as_of: date) -> str:
+def missed(due: date, on: date, deadline_end: DeadlineEnd) -> bool:
+    """Whether ``on`` is past the deadline ``due``: the one overdue rule. A due date on
+    a day off is met until the end of the next working day (``deadline_end``)."""
+    return on > deadline_end(due)
+
+
+def classify(facts: TaskFacts, as_of: date, *, deadline_end: DeadlineEnd) -> str:
     """The Biểu mẫu 1 category of one task on ``as_of``."""
     if facts.status == "not_applicable":
         return "not_applicable"
     if facts.status in ("done", "in_progress") and is_ongoing(facts):
         return "done_on_time"
-    dated = has_deadline(facts)
+    due = facts.due if has_deadline(facts) else None
     if facts.status == "done":
-        late = dated and facts.done_on is not None and facts.done_on > facts.due  # type: ignore[operator]
+        late = (
+            due is not None
+            and facts.done_on is not None
+            and missed(due, facts.done_on, deadline_end)
+        )
         return "done_late" if late else "done_on_time"
-    if dated and facts.due < as_of:  # type: ignore[operator]
+    if due is not None and missed(due, as_of, deadline_end):
         return "overdue"
     return "in_progress" if facts.status == "in_progress" else "not_started"
+
+
+def current_facts(task: object) -> TaskFacts:
+    """The facts of a task as it stands now (its current status), from anything shaped
+    like ``models.plans.Task``: for /quahan and the leaders' digest, which decide
+    overdue with :func:`classify` like the figures do."""
+    t: Any = task
+    return TaskFacts(
+        t.id,
+        t.number,
+        "",
+        (),
+        t.status,
+        t.deadline_kind,
+        t.deadline_due,
+        None,
+        t.deadline_start,
+        t.deadline_every,
+    )
 
 
 def quarter_end(year: int, quarter: int) -> date:
@@ -167,7 +206,13 @@ class Progress:
         }
 
 
-def tally(facts: Iterable[TaskFacts], as_of: date, *, until: date | None = None) -> Progress:
+def tally(
+    facts: Iterable[TaskFacts],
+    as_of: date,
+    *,
+    deadline_end: DeadlineEnd,
+    until: date | None = None,
+) -> Progress:
     """Count ``facts`` on ``as_of``; only those ``in_scope`` of ``until`` when given."""
     overall = Tally()
     by_unit: dict[str, Tally] = defaultdict(Tally)
@@ -176,7 +221,7 @@ def tally(facts: Iterable[TaskFacts], as_of: date, *, until: date | None = None)
     for item in facts:
         if until is not None and not in_scope(item, until):
             continue
-        category = classify(item, as_of)
+        category = classify(item, as_of, deadline_end=deadline_end)
         overall.add(category)
         by_section[item.section].add(category)
         for unit in item.lead_units:

@@ -23,7 +23,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit, undo_target
-from models.progress import STATUSES, Reported, Tally, TaskFacts, classify, in_scope
+from models.progress import (
+    STATUSES,
+    DeadlineEnd,
+    Reported,
+    Tally,
+    TaskFacts,
+    classify,
+    in_scope,
+)
 from models.queries import current_plans
 
 
@@ -208,9 +216,12 @@ async def overview(
     orgs: Sequence[Organization],
     as_of: dict[int, date],
     until: dict[int, date | None] | None = None,
+    *,
+    deadline_end: DeadlineEnd,
 ) -> dict[int, Tally]:
     """The overall tally of each organization's current plan on its ``as_of`` date,
-    only the tasks ``in_scope`` of its ``until`` date when given."""
+    only the tasks ``in_scope`` of its ``until`` date when given; ``deadline_end`` is
+    the working-day rule for due dates on days off (``models.progress.missed``)."""
     plans = await current_plans(session, [o.id for o in orgs])
     groups: dict[tuple[str, date, date | None], list[int]] = defaultdict(list)
     for org in orgs:
@@ -221,5 +232,5 @@ async def overview(
     for (timezone, day, end), plan_ids in groups.items():
         for org_id, facts in await plan_facts(session, plan_ids, day, timezone, with_units=False):
             if end is None or in_scope(facts, end):
-                result[org_id].add(classify(facts, day))
+                result[org_id].add(classify(facts, day, deadline_end=deadline_end))
     return result

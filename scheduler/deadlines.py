@@ -13,8 +13,14 @@ grammar does not recognise is ``unknown``: a deadline is never guessed.
 This module is the public face of the grammar: the :class:`Deadline`, normalisation,
 the kinds of phrase (continuous, on request, recurring, one-off), the occurrences of a
 recurring deadline and the explanation of an unreadable one. The token-level rules
-(dates, months, quarters, halves, spans and the backtracking cursor) are in
-``scheduler.deadline_tokens``.
+(dates, months by number or in words, quarters, halves, spans of months or years, lists
+and the backtracking cursor) are in ``scheduler.deadline_tokens``; the recurring rules
+(rhythms, a named day of a month or quarter, yearly dates, lists such as "Tháng 3, 6,
+9, 12") in ``scheduler.deadline_rhythms``. tests/data/deadline_cells.tsv holds the
+phrases of real plans it reads, and those it refuses with the reason.
+
+Plan cells are bounded (:data:`MAX_CELL` characters) and every pattern and rule is
+linear, so a hostile cell costs milliseconds (tests/test_deadline_speed.py).
 
 Pure: no I/O and no clock; ``today`` is an argument.
 """
@@ -23,16 +29,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from calendar import monthrange
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from locales import _
-from scheduler.deadline_tokens import Cursor, Point, Span, one_off, tokenize, window
+from scheduler.deadline_rhythms import EVERY, Occurrences, rule
+from scheduler.deadline_tokens import Cursor, Point, one_off, tokenize, window
 
 KINDS = ("due", "period", "recurring", "continuous", "on_request", "unknown")
-EVERY = ("month", "quarter", "year")
+__all__ = [  # EVERY and Occurrences are re-exported from scheduler.deadline_rhythms
+    "EVERY",
+    "KINDS",
+    "MAX_CELL",
+    "Deadline",
+    "Occurrences",
+    "describe_problem",
+    "normalize",
+    "occurrences",
+    "parse_deadline",
+]
+MAX_CELL = 2000  # characters: a longer "deadline" is not a deadline phrase; never read
 
 
 @dataclass(frozen=True)
@@ -40,7 +56,7 @@ class Deadline:
     kind: str  # one of KINDS
     start: date | None
     due: date | None
-    every: str | None  # "month" | "quarter" | "year" | None
+    every: str | None  # one of EVERY for "recurring", else None
     text: str  # the original text
 
     def to_json(self) -> dict:
@@ -52,31 +68,39 @@ class Deadline:
         }
 
 
-Occurrences = Callable[[int], list[tuple[date, date]]]  # plan year → (start, due) windows
-
 # ---------------------------------------------------------------- normalisation
+# Every pattern here is linear: no two quantifiers can take the same characters, so
+# none rescans (a 10,000-character adversarial cell is read in milliseconds).
 
-_TAGS = re.compile(r"<[^>]*>")
+_TAGS = re.compile(r"<[^<>]*>")  # "[^<>]": an unclosed "<" never makes the next one rescan
 _DASHES = re.compile(r"[\u2010-\u2015\u2212\ufe58\ufe63\uff0d]")
-_Q_ABBREV = re.compile(r"\bq\s*(?=(?:i{1,3}|iv|[1-4])\b)")  # "Q3", "QIII" → "quy 3"
+_SIX = re.compile(r"\bsáu\b")  # "tháng Sáu" (six) before the accent goes: "sau" is "next"
+_MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+_PUNCT = re.compile(r"[,;:]")
+_SPACES = re.compile(r"\s+")
+_Q_ABBREV = re.compile(r"\bq ?(?=(?:i{1,3}|iv|[1-4])\b)")  # "Q3", "QIII" → "quy 3"
 # "Kế hoạch số 310/KH-UBND ngày 24/11/2025": a document's number and date, never a deadline.
 _DOC_REF = re.compile(
-    r"(?:\bso\s*)?\b\d+(?:/\d{4})?/[a-z][a-z0-9.\-]*(?:/[a-z0-9.\-]+)*"
-    r"(?:\s*ngay\s*\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{4})?"
+    r"(?:\bso ?)?\b\d+(?:/\d{4})?/[a-z][a-z0-9.\-]*(?:/[a-z0-9.\-]+)*"
+    r"(?: ?ngay ?\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{4})?"
 )
 _FILLER = re.compile(
-    r"^(?:(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han|han chot|han|hoan thanh|"
-    r"thuc hien|trien khai|du kien|dinh ky|trong|vao|la)\s+)+"
+    r"^(?:(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han|han chot|han|hoan thanh|xong|"
+    r"thuc hien|trien khai|du kien|dinh ky|giai doan|trong(?! nam\b)|vao|la) )+"
 )
-_CONTINUOUS = re.compile(r"^(?:thuong xuyen|lien tuc|hang ngay|hang tuan)\b")
+_CONTINUOUS = re.compile(r"^(?:thuong xuyen|lien tuc|hang ngay|hang tuan|moi ngay|moi tuan)\b")
 _ON_REQUEST = re.compile(
-    r"^(?:(?:theo|khi co|khi)\s+(?:yeu cau|chi dao|huong dan|de nghi|thong bao|ke hoach|"
-    r"quy dinh|van ban)|khi co|khi duoc|khi nhan duoc)\b"
+    r"^(?:(?:theo|khi co|khi|ngay khi co|ngay khi)\s+(?:yeu cau|chi dao|huong dan|de nghi|"
+    r"thong bao|ke hoach|quy dinh|van ban|quyet dinh|cong van|chi thi|chuong trinh|"
+    r"tien do|lo trinh|lich|thoi gian quy dinh)|khi co|khi duoc|khi nhan duoc|khi phat sinh|"
+    r"(?:ngay )?sau khi [a-z]+|(?:va )?dot xuat)\b"
 )
 
 
 def _drop_notes(text: str) -> str:
     """Drop "(...)" and "[...]" notes, nested or left open, in one pass."""
+    if "(" not in text and "[" not in text:
+        return text
     out, depth = [], 0
     for ch in text:
         if ch in "([":
@@ -92,105 +116,56 @@ def _drop_notes(text: str) -> str:
 def normalize(text: str) -> str:
     """Lower-case ASCII-ish form of a phrase: what the grammar reads."""
     text = _TAGS.sub(" ", unicodedata.normalize("NFC", text or ""))
-    text = text.casefold().replace("đ", "d").replace("ð", "d")
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+    text = _SIX.sub("6", text.casefold()).replace("đ", "d").replace("ð", "d")
+    text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     text = _drop_notes(_DASHES.sub("-", text))
-    text = re.sub(r"[,;:]", " ", text)
-    text = re.sub(r"\s+", " ", text).strip(" .")
+    text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip(" .")
     return _Q_ABBREV.sub("quy ", text)
-
-
-# ---------------------------------------------------------------- recurring rules
-
-
-def _repeating(step: int, nth: int, day: int | None, before: bool) -> Occurrences:
-    """One window per month (``step`` 1) or quarter (3), due on ``day`` (else the last
-    day) of the period's ``nth`` month, or the day before it if ``before``."""
-
-    def occ(year: int) -> list[tuple[date, date]]:
-        out = []
-        for k in range(0, 12 + step, step):  # next year's first: "before the 1st" is in this year
-            y, first = year + k // 12, k % 12 + 1
-            last = monthrange(y, first + nth - 1)[1]
-            due = date(y, first + nth - 1, min(day or last, last)) - timedelta(days=before)
-            if due.year == year:
-                out.append((min(date(y, first, 1), due.replace(day=1)), due))
-        return out
-
-    return occ
-
-
-def _yearly(what: Point | Span, how: str) -> Occurrences:
-    def occ(year: int) -> list[tuple[date, date]]:
-        start, due = window(what, year)
-        if how == "before":
-            due = start - timedelta(days=1)
-        if how != "plain" or (isinstance(what, Point) and what.unit == "day"):
-            start = date(due.year, 1, 1)  # a one-day deadline: the occurrence is its year
-        return [(start, due)]
-
-    return occ
-
-
-def _recurring(tokens: list[str]) -> tuple[str, Occurrences] | None:
-    if len(tokens) == 2 and tokens[0] in ("hang", "moi"):  # "hằng tháng", "định kỳ hằng quý"
-        return {
-            "thang": ("month", _repeating(1, 1, None, False)),
-            "quy": ("quarter", _repeating(3, 3, None, False)),
-            "nam": ("year", lambda y: [(date(y, 1, 1), date(y, 12, 31))]),
-        }.get(tokens[1])
-    c = Cursor(tokens)
-    before = bool(c.take("truoc"))
-    c.take("ngay")
-    day = c.number(1, 31)
-    if day is not None:
-        c.take("cua")
-        if c.take("hang", "moi") and c.take("thang") and c.done():
-            return "month", _repeating(1, 1, day, before)
-        nth = {"dau": 1, "giua": 2, "cuoi": 3}
-        if c.take("thang") and (which := c.take(*nth)):
-            c.take("cua")
-            c.take("moi", "hang")
-            if c.take("quy") and c.done():
-                return "quarter", _repeating(3, nth[which], day, before)
-    if len(tokens) > 2 and tokens[-2] in ("hang", "moi") and tokens[-1] == "nam":
-        inner = Cursor(tokens[:-2])
-        found = one_off(inner)
-        if found is not None and inner.done():
-            return "year", _yearly(found[1], found[0])
-    return None
 
 
 # ---------------------------------------------------------------- public API
 
 
-def _prepare(text: str) -> tuple[str, list[str]]:
-    """The normalised text without leading filler words, and the tokens to parse:
-    document references and trailing "theo ..." notes dropped, so their dates are
-    never read as deadlines."""
-    norm = _FILLER.sub("", normalize(text) + " ").strip()
-    bare = re.split(r"\s+theo\s+", _DOC_REF.sub(" ", norm), maxsplit=1)[0]
-    return norm, tokenize(bare.strip(" ."))
+def _prepare(text: str) -> tuple[str, list[str], bool]:
+    """The normalised text without leading filler words, the tokens to parse, and
+    whether it said "Định kỳ". Document references and a trailing "theo ..." note are
+    dropped, so their dates are never read as deadlines."""
+    norm = normalize(text) + " "
+    filler = _FILLER.match(norm)
+    said = filler.group(0) if filler else ""
+    norm = norm[len(said) :].strip()
+    tokens = tokenize(_DOC_REF.sub(" ", norm))
+    for i, tok in enumerate(tokens):  # "… theo Kế hoạch số …", but not "các năm tiếp theo"
+        if tok == "theo" and i and tokens[i - 1] != "tiep":
+            tokens = tokens[:i]
+            break
+    while tokens and tokens[-1] == ".":
+        tokens.pop()
+    return norm, tokens, "dinh ky" in said
 
 
 def parse_deadline(text: str, plan_year: int, today: date) -> Deadline:
     """Read a deadline phrase; ``plan_year`` fills a missing year, ``today`` picks the
-    current occurrence of a recurring one. Never raises."""
+    current occurrence of a recurring one. Never raises; a text longer than
+    :data:`MAX_CELL` is ``unknown``."""
+    text = text or ""
+    if len(text) > MAX_CELL:
+        return Deadline("unknown", None, None, None, text)
     try:
-        return _parse(text or "", plan_year, today)
+        return _parse(text, plan_year, today)
     except (ValueError, OverflowError):  # an impossible date such as 31/02
-        return Deadline("unknown", None, None, None, text or "")
+        return Deadline("unknown", None, None, None, text)
 
 
 def _parse(text: str, plan_year: int, today: date) -> Deadline:
-    norm, tokens = _prepare(text)
+    norm, tokens, periodic = _prepare(text)
     if _CONTINUOUS.match(norm):
         return Deadline("continuous", None, None, None, text)
     if _ON_REQUEST.match(norm):
         return Deadline("on_request", None, None, None, text)
-    rule = _recurring(tokens)
-    if rule is not None:
-        every, occ = rule
+    found_rule = rule(tokens, periodic)
+    if found_rule is not None:
+        every, occ = found_rule
         windows = occ(plan_year)
         if not windows:
             return Deadline("unknown", None, None, None, text)
@@ -224,9 +199,10 @@ def occurrences(deadline: Deadline, plan_year: int) -> list[tuple[date, date]]:
     year for ``recurring``; none for continuous, on-request and unknown deadlines."""
     if deadline.kind == "recurring":
         try:
-            rule = _recurring(_prepare(deadline.text)[1])
-            if rule is not None:
-                return rule[1](plan_year)
+            _norm, tokens, periodic = _prepare(deadline.text[: MAX_CELL + 1])
+            found = rule(tokens, periodic)
+            if found is not None:
+                return found[1](plan_year)
         except (ValueError, OverflowError):
             pass
     if deadline.kind in ("due", "period", "recurring") and deadline.due is not None:
@@ -234,6 +210,7 @@ def occurrences(deadline: Deadline, plan_year: int) -> list[tuple[date, date]]:
     return []
 
 
+_QUOTED = 80  # characters of an unreadable deadline quoted back
 _EXAMPLES = "«Trước ngày 15/01/2026», «Quý III/2026» hoặc «Thường xuyên»"
 
 
@@ -241,7 +218,9 @@ def describe_problem(deadline: Deadline) -> str | None:
     """A short Vietnamese explanation for a deadline that could not be read, else None."""
     if deadline.kind != "unknown":
         return None
-    text = " ".join(deadline.text.split())
+    text = " ".join(deadline.text[: MAX_CELL + 1].split())
+    if len(text) > _QUOTED:  # never echo a whole long cell
+        text = text[: _QUOTED - 1].rstrip() + "…"
     if not text:
         return _("Chưa có thời hạn; cần nhập theo dạng {examples}").format(examples=_EXAMPLES)
     if re.search(r"\d{1,2}\s*[/.\-]\s*\d{1,2}", text):

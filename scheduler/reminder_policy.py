@@ -13,7 +13,9 @@ Rules (working days come from :class:`~scheduler.workdays.WorkCalendar`):
   the same day (or later) is dropped, the due-day one says more.
 * Overdue: 1, 3 and 7 working days after the due date, then every 5 working days,
   until ``horizon_days`` after ``now`` or :data:`LATE_LIMIT_DAYS` after the plan year,
-  whichever is first. For a recurring task the overdue reminders of an occurrence stop
+  whichever is first. A due date on a day off is met until the end of the next working
+  day (``WorkCalendar.deadline_end``, Bộ luật Dân sự 2015 article 148), so the
+  working days overdue are counted from that day. For a recurring task the overdue reminders of an occurrence stop
   when the next occurrence starts. From ``escalate_after`` working days overdue each
   overdue reminder gets a twin for the leaders: same kind and time,
   ``to_leaders=True``, occurrence suffixed ``:leaders``; the officers keep theirs.
@@ -175,7 +177,7 @@ def _overdue_steps(s: ReminderSettings) -> Iterator[int]:
 
 def _overdue_slots(due: date, stop: date, s: ReminderSettings, cal: WorkCalendar) -> list[_Slot]:
     slots: list[_Slot] = []
-    day, done = due, 0
+    day, done = cal.deadline_end(due), 0  # overdue only after the deadline's last day
     for n in _overdue_steps(s):
         day, done = cal.add_working_days(day, n - done), n  # step on from the last one
         if day > stop:

@@ -6,6 +6,12 @@ make a bridge day off (22/8/2026 worked for 31/8/2026): those Saturdays are work
 days. The organisation's own ``extra_days_off`` and ``extra_working_days`` (from the
 config) override both; a date listed in both is a day off.
 
+A deadline that falls on a day off ends at the end of the next working day (Bộ luật
+Dân sự 2015, article 148): :meth:`WorkCalendar.deadline_end` is that rule, the one
+place it is written. Reminders, /quahan, the deadline in words and the report figures
+all count overdue from it (``models.progress`` receives it as a function, since
+models import nothing of ours).
+
 Pure: no I/O and no clock; every function takes the date it is about.
 """
 
@@ -77,6 +83,13 @@ class WorkCalendar:
     def next_working_day(self, d: date) -> date:
         """``d`` itself if it is a working day, else the first one after it."""
         return self._step(d, 1)
+
+    def deadline_end(self, due: date) -> date:
+        """The last day on which a deadline falling on ``due`` is met: ``due`` itself on
+        a working day, else the next working day (Bộ luật Dân sự 2015, article 148:
+        a time limit whose last day is a weekend or a holiday ends at the end of the
+        next working day). A task is overdue only on the day after it."""
+        return self.next_working_day(due)
 
     def add_working_days(self, d: date, n: int) -> date:
         """The ``n``-th working day after ``d`` (before it if ``n`` < 0); ``d`` itself is

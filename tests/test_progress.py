@@ -17,14 +17,28 @@ from bot.cli import main as cli_main
 from handlers.cmd_progress import parse_quarter
 from models.plan_store import find_organization
 from models.plans import Task
-from models.progress import TaskFacts, classify, in_scope, is_ongoing, quarter_end, rate_text, tally
+from models.progress import (
+    TaskFacts,
+    classify,
+    current_facts,
+    in_scope,
+    is_ongoing,
+    missed,
+    quarter_end,
+    rate_text,
+    tally,
+)
 from models.progress_queries import task_facts
 from models.queries import is_city_assigned
+from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
 from tests.harness import ORG, Harness, text_of
 
 D = date
 MARCH_END = D(2026, 3, 31)
+END = WorkCalendar().deadline_end  # a due date on a day off ends on the next working day
+SUNDAY, MONDAY, TUESDAY = D(2026, 3, 29), D(2026, 3, 30), D(2026, 3, 31)
+TET, AFTER_TET = D(2026, 2, 17), D(2026, 2, 23)  # Tết runs 14–22/2/2026
 
 
 def facts(
@@ -73,15 +87,77 @@ CASES = [
     Case("whole year not started after the year", facts("not_started", **WHOLE_YEAR), D(2027, 1, 1), "overdue"),
     Case("monthly task carried out", facts("in_progress", kind="recurring", every="month", due=D(2026, 1, 31)), D(2026, 6, 9), "done_on_time"),
     Case("monthly task never misses one date", facts("not_started", kind="recurring", every="quarter", due=D(2026, 3, 31)), D(2026, 6, 9), "not_started"),
-    Case("yearly task (Tháng 10 hàng năm) is dated", facts("not_started", kind="recurring", every="year", start=D(2026, 10, 1), due=D(2026, 10, 31)), D(2026, 11, 2), "overdue"),
+    Case("yearly task (Tháng 10 hàng năm) is dated", facts("not_started", kind="recurring", every="year", start=D(2026, 10, 1), due=D(2026, 10, 31)), D(2026, 11, 3), "overdue"),
+    Case("yearly task due Saturday 31/10 is met on Monday", facts("not_started", kind="recurring", every="year", start=D(2026, 10, 1), due=D(2026, 10, 31)), D(2026, 11, 2), "not_started"),
     Case("unknown deadline is never overdue", facts("in_progress", kind="unknown", due=None), D(2026, 12, 31), "in_progress"),
     Case("done without a known date is on time", facts("done", done_on=None), D(2026, 6, 9), "done_on_time"),
+    # Bộ luật Dân sự 2015, article 148: a due date on a day off is met until the end of the next working day
+    Case("due Sunday, not overdue on Monday", facts("in_progress", due=SUNDAY), MONDAY, "in_progress"),
+    Case("due Sunday, overdue on Tuesday", facts("in_progress", due=SUNDAY), TUESDAY, "overdue"),
+    Case("due Saturday, not started, Monday", facts("not_started", due=D(2026, 3, 28)), MONDAY, "not_started"),
+    Case("due Sunday, done Monday is on time", facts("done", due=SUNDAY, done_on=MONDAY), D(2026, 6, 9), "done_on_time"),
+    Case("due Sunday, done Tuesday is late", facts("done", due=SUNDAY, done_on=TUESDAY), D(2026, 6, 9), "done_late"),
+    Case("due in Tết, not overdue until after it", facts("not_started", due=TET), AFTER_TET, "not_started"),
+    Case("due in Tết, overdue the day after", facts("not_started", due=TET), D(2026, 2, 24), "overdue"),
+    Case("due in Tết, done on its first working day", facts("done", due=TET, done_on=AFTER_TET), D(2026, 6, 9), "done_on_time"),
+    Case("due Friday stays due Friday", facts("in_progress", due=D(2026, 3, 27)), D(2026, 3, 28), "overdue"),
+    Case("period ending on a Sunday", facts("in_progress", kind="period", start=D(2026, 5, 1), due=D(2026, 5, 31)), D(2026, 6, 1), "in_progress"),
+    # the new readings of the grammar
+    Case("several years carried out (2026-2030)", facts("in_progress", kind="period", start=D(2026, 1, 1), due=D(2030, 12, 31)), D(2026, 6, 9), "done_on_time"),
+    Case("several years not started is not overdue", facts("not_started", kind="period", start=D(2026, 1, 1), due=D(2030, 12, 31)), D(2027, 6, 9), "not_started"),
+    Case("a list (Tháng 3, 6, 9, 12) carried out", facts("in_progress", kind="recurring", every="list", due=D(2026, 3, 31)), D(2026, 6, 9), "done_on_time"),
+    Case("a list never misses one date", facts("not_started", kind="recurring", every="list", due=D(2026, 3, 31)), D(2026, 6, 9), "not_started"),
+    Case("half-yearly never misses one date", facts("not_started", kind="recurring", every="half", due=D(2026, 6, 30)), D(2026, 7, 9), "not_started"),
 ]  # fmt: skip
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_classify(case: Case) -> None:
-    assert classify(case.facts, case.as_of) == case.expected
+    assert classify(case.facts, case.as_of, deadline_end=END) == case.expected
+
+
+def test_the_rule_is_the_calendar_passed_in() -> None:
+    sunday = facts("in_progress", due=SUNDAY)
+    assert classify(sunday, MONDAY, deadline_end=lambda d: d) == "overdue"  # no grace
+    own = WorkCalendar.from_dates(days_off=["2026-03-30"])  # the commune closes Monday too
+    assert classify(sunday, TUESDAY, deadline_end=own.deadline_end) == "in_progress"
+    assert missed(SUNDAY, TUESDAY, END) and not missed(SUNDAY, MONDAY, END)
+    assert not missed(MARCH_END, MARCH_END, END)
+
+
+def test_figures_count_a_sunday_deadline_from_the_next_working_day() -> None:
+    items = [
+        facts("not_started", due=SUNDAY, number="1"),
+        facts("done", due=SUNDAY, done_on=MONDAY, number="2"),
+        facts("not_started", due=TET, number="3"),
+    ]
+    assert tally(items, AFTER_TET, deadline_end=END).overdue_numbers == []
+    assert tally(items, D(2026, 2, 24), deadline_end=END).overdue_numbers == ["3"]
+    monday = tally(items, MONDAY, deadline_end=END)
+    assert monday.overdue_numbers == ["3"] and monday.overall.counts["done_on_time"] == 1
+    assert tally(items, TUESDAY, deadline_end=END).overdue_numbers == ["1", "3"]
+
+
+def test_current_facts_of_a_task() -> None:
+    task = Task(
+        id=5,
+        number="5",
+        status="in_progress",
+        deadline_kind="due",
+        deadline_due=SUNDAY,
+        deadline_start=None,
+        deadline_every=None,
+    )
+    f = current_facts(task)
+    assert (f.task_id, f.number, f.status, f.deadline_kind, f.due) == (
+        5,
+        "5",
+        "in_progress",
+        "due",
+        SUNDAY,
+    )
+    assert classify(f, MONDAY, deadline_end=END) == "in_progress"
+    assert classify(f, TUESDAY, deadline_end=END) == "overdue"
 
 
 def test_ongoing_and_quarter_scope() -> None:
@@ -107,7 +183,7 @@ def test_tally_by_unit_section_and_overdue_numbers() -> None:
         facts("not_started", number="2", units=("A", "B"), section="II"),
         facts("in_progress", kind="continuous", due=None, number="3", units=("B",)),
     ]
-    result = tally(items, D(2026, 6, 9))
+    result = tally(items, D(2026, 6, 9), deadline_end=END)
     assert result.overall.to_json() == {
         "total": 3, "done_on_time": 2, "done_late": 0, "overdue": 1,
         "in_progress": 0, "not_started": 0, "not_applicable": 0,
@@ -115,9 +191,10 @@ def test_tally_by_unit_section_and_overdue_numbers() -> None:
     assert result.by_unit["A"].total == 2 and result.by_unit["B"].counts["overdue"] == 1
     assert set(result.by_section) == {"I", "II"}
     assert result.overdue_numbers == ["2"]
-    narrowed = tally(items, D(2026, 3, 1), until=D(2026, 3, 31))
+    narrowed = tally(items, D(2026, 3, 1), until=D(2026, 3, 31), deadline_end=END)
     assert narrowed.overall.total == 3
-    assert tally(items, D(2026, 1, 10), until=D(2026, 2, 1)).overall.total == 1  # continuous only
+    early = tally(items, D(2026, 1, 10), until=D(2026, 2, 1), deadline_end=END)
+    assert early.overall.total == 1  # continuous only
 
 
 @pytest.mark.parametrize(
@@ -315,3 +392,107 @@ async def test_viewer_of_several_organizations(sessions, clock) -> None:  # noqa
     assert lines[2].startswith(f"{ORG}: Hoàn thành: 1/39 (2,6%)")
     detail = text_of(await bot.say("so", f"/tiendo {ORG.lower()}"))
     assert f"— {ORG}, đến ngày 10/04/2026" in detail and "Hoàn thành: 1/39" in detail
+
+
+# ------------------------------------------- a deadline on a day off, through the bot
+
+ON_DAY_OFF = [("1", "Ngày 15/03/2026", D(2026, 3, 15)), ("2", "Ngày 17/02/2026", TET)]
+
+
+async def _move_deadlines(bot: Harness) -> None:
+    """Tasks 1 and 2 of the sample, due on Sunday 15/3 and in Tết (17/2), with the
+    reminders planned again as an import would."""
+    from models.queries import get_task
+    from scheduler.planner import replan_task
+
+    services = bot.conversation.services
+    async with bot.sessions() as session, session.begin():
+        for number, text, due in ON_DAY_OFF:
+            task_id = await session.scalar(select(Task.id).where(Task.number == number))
+            task = await get_task(session, task_id)
+            assert task is not None
+            task.deadline_text, task.deadline_kind, task.deadline_due = text, "due", due
+            await replan_task(session, task, bot.clock.now(), services.planning, services.calendar)
+
+
+def _count(reply: str, label: str) -> int:
+    return int(reply.split(f"{label}: ")[1].split()[0])
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_a_deadline_on_a_day_off_is_overdue_only_after_the_next_working_day(
+    bot: Harness, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bot.clock.move_to(datetime(2026, 2, 20, 9, tzinfo=TZ))  # reminders are planned 35 days ahead
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await _move_deadlines(bot)
+    # reminders: the first overdue one for 15/3 (Sunday) is on Tuesday 17/3, for Tết on 24/2
+    from models.outbox import OutboxItem
+
+    async with bot.sessions() as session:
+        firsts = {}
+        for number, _text, _due in ON_DAY_OFF:
+            task = await session.scalar(select(Task).where(Task.number == number))
+            first = await session.scalar(
+                select(OutboxItem.send_at)
+                .where(OutboxItem.task_id == task.id, OutboxItem.kind == "overdue")
+                .order_by(OutboxItem.send_at)
+            )
+            firsts[number] = first.astimezone(TZ).date() if first else None
+    assert firsts == {"1": D(2026, 3, 17), "2": D(2026, 2, 24)}
+
+    figures = {}
+    for day in (D(2026, 2, 23), D(2026, 2, 24), D(2026, 3, 16), D(2026, 3, 17)):
+        moment = datetime.combine(day, datetime.min.time(), TZ).replace(hour=9)
+        quahan = await at(bot, moment, "trinh", "/quahan")
+        tiendo = await at(bot, moment, "trinh", "/tiendo")
+        baocao = await at(bot, moment, "trinh", "/baocao quy1")
+        cli = await cli_figures(bot, capsys, day.isoformat())
+        overdue = (
+            tiendo.split("Nhiệm vụ quá hạn: số ")[1].split("\n")[0].split(", ")
+            if "Nhiệm vụ quá hạn: số " in tiendo
+            else []
+        )
+        figures[day] = (
+            {n for n, _t, _d in ON_DAY_OFF if f"\n  {n}. " in quahan},
+            {n for n, _t, _d in ON_DAY_OFF if n in overdue},
+            _count(baocao, "Quá hạn nhưng chưa hoàn thành"),
+            cli["overdue"],
+        )
+    # On the next working day the deadline still runs; the day after, it is missed.
+    assert figures[D(2026, 2, 23)][:2] == (set(), set())
+    assert figures[D(2026, 2, 24)][:2] == ({"2"}, {"2"})
+    assert figures[D(2026, 3, 16)][:2] == ({"2"}, {"2"})
+    assert figures[D(2026, 3, 17)][:2] == ({"1", "2"}, {"1", "2"})
+    for before, after in ((D(2026, 2, 23), D(2026, 2, 24)), (D(2026, 3, 16), D(2026, 3, 17))):
+        # the report's figures and the CLI's count the same tasks one day later
+        assert figures[after][2] == figures[before][2] + 1
+        assert figures[after][3] == figures[before][3] + 1
+    bot.clock.move_to(datetime(2026, 3, 16, 9, tzinfo=TZ))
+    card = text_of(await bot.say("trinh", "/viec 1"))
+    assert "Hạn hôm nay 15/03/2026, ngày nghỉ, tính đến hết 16/03/2026" in card
+
+
+@pytest.mark.parametrize(
+    ("today", "words"),
+    [
+        (D(2026, 3, 13), "hạn 15/03/2026 — còn 1 ngày làm việc"),  # Friday: Monday still counts
+        (
+            D(2026, 3, 15),
+            "hạn 15/03/2026, ngày nghỉ, tính đến hết 16/03/2026 — còn 1 ngày làm việc",
+        ),
+        (D(2026, 3, 16), "hạn hôm nay 15/03/2026, ngày nghỉ, tính đến hết 16/03/2026"),
+        (D(2026, 3, 17), "hạn 15/03/2026 — quá hạn 1 ngày làm việc"),
+    ],
+)
+def test_deadline_in_words_counts_from_the_next_working_day(today: date, words: str) -> None:
+    from types import SimpleNamespace
+
+    from handlers.task_view import deadline_in_words, is_overdue
+
+    task = SimpleNamespace(
+        id=1, number="1", status="in_progress", deadline_kind="due", deadline_due=D(2026, 3, 15),
+        deadline_start=None, deadline_every=None, deadline_text="Ngày 15/03/2026", original_due=None,
+    )  # fmt: skip
+    assert deadline_in_words(task, today, WorkCalendar()) == words
+    assert is_overdue(task, today, WorkCalendar()) == (today == D(2026, 3, 17))

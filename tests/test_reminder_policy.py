@@ -112,9 +112,23 @@ def test_due_on_a_day_off_moves_to_the_working_day_before():
         ("2026-03-15:-7", D(2026, 3, 5)),
         ("2026-03-15:-3", D(2026, 3, 11)),
     ]
-    assert days(r, "overdue")[0] == ("overdue:2026-03-15:+1", D(2026, 3, 16))
+    # The deadline itself runs to the end of Monday 16/3 (Bộ luật Dân sự 2015, art. 148):
+    # overdue from Tuesday, the first reminder says so that day.
+    assert days(r, "overdue")[:2] == [
+        ("overdue:2026-03-15:+1", D(2026, 3, 17)),
+        ("overdue:2026-03-15:+3", D(2026, 3, 19)),
+    ]
     tet = plan("Ngày 17/02/2026")  # Tết itself
     assert days(tet, "due_day") == [("2026-02-17:0", D(2026, 2, 13))]
+    # Tết runs 14–22/2: the deadline ends on Monday 23/2, overdue from Tuesday 24/2.
+    assert days(tet, "overdue")[0] == ("overdue:2026-02-17:+1", D(2026, 2, 24))
+    assert days(tet, "overdue", leaders=True)[0] == ("overdue:2026-02-17:+3:leaders", D(2026, 2, 26))
+
+
+def test_overdue_counts_from_a_days_off_of_the_organization():
+    r = plan("Ngày 31/03/2026", cal=WorkCalendar.from_dates(days_off=["2026-03-31"]))
+    assert days(r, "overdue")[0] == ("overdue:2026-03-31:+1", D(2026, 4, 2))
+    assert days(plan("Ngày 31/03/2026"), "overdue")[0] == ("overdue:2026-03-31:+1", D(2026, 4, 1))
 
 
 def test_period_task_is_reminded_before_its_end_and_for_reports():
@@ -160,7 +174,8 @@ def test_yearly_recurring_task():
         ("2026-10-31:-7", D(2026, 10, 22)),
         ("2026-10-31:-3", D(2026, 10, 28)),
     ]
-    assert days(r, "overdue")[0] == ("overdue:2026-10-31:+1", D(2026, 11, 2))
+    # met until the end of Monday 2/11 (the next working day): overdue from Tuesday
+    assert days(r, "overdue")[0] == ("overdue:2026-10-31:+1", D(2026, 11, 3))
     assert days(r, "report") == YEAR_OF_REPORTS[-2:]  # it starts in October
 
 

@@ -31,6 +31,7 @@ from models.plans import Plan
 from models.progress import Reported, TaskFacts, tally
 from models.progress_queries import task_facts
 from models.queries import list_tasks
+from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
 from tests.harness import ORG, SAMPLE_DOCX, Harness, text_of
 
@@ -96,7 +97,10 @@ WORDS = [
 
 @pytest.mark.parametrize("case", WORDS, ids=[w.name for w in WORDS])
 def test_result_in_words(case: Words) -> None:
-    assert result_text(case.facts, case.reports, 2026, D(2026, 6, 9)) == case.expected
+    got = result_text(
+        case.facts, case.reports, 2026, D(2026, 6, 9), deadline_end=WorkCalendar().deadline_end
+    )
+    assert got == case.expected
 
 
 @pytest.mark.parametrize(
@@ -224,7 +228,8 @@ def check_against_database(
 async def figures(bot: Harness, day: date) -> tuple[int, int]:
     async with bot.sessions() as session:
         org = await find_organization(session, ORG)
-        result = tally(await task_facts(session, org, as_of=day), day).overall
+        facts = await task_facts(session, org, as_of=day)
+        result = tally(facts, day, deadline_end=WorkCalendar().deadline_end).overall
     return result.total, result.done
 
 
@@ -304,7 +309,9 @@ async def test_city_assigned_tasks_fill_form_row_4(bot: Harness) -> None:
         org = await find_organization(session, ORG)
         city = await session.scalar(select(Plan).where(Plan.title.like("Nhiệm vụ UBND%")))
         t = tally(
-            await task_facts(session, org, as_of=D(2026, 6, 9), plan=city), D(2026, 6, 9)
+            await task_facts(session, org, as_of=D(2026, 6, 9), plan=city),
+            D(2026, 6, 9),
+            deadline_end=WorkCalendar().deadline_end,
         ).overall
     assert form["4.1."][3] == 39 == t.total
     assert (form["4.1.1."][3], form["4.1.2."][3], form["4.1.3."][3]) == (0, 0, t.counts["overdue"])

@@ -92,6 +92,40 @@ def test_previous_and_next_working_day():
 
 
 @pytest.mark.parametrize(
+    ("due", "end"),
+    [
+        (D(2026, 3, 16), D(2026, 3, 16)),  # a working day: itself
+        (D(2026, 3, 14), D(2026, 3, 16)),  # Saturday → Monday
+        (D(2026, 3, 15), D(2026, 3, 16)),  # Sunday → Monday
+        (D(2026, 2, 14), D(2026, 2, 23)),  # Tết 14–22/2 → the first working day after it
+        (D(2026, 2, 17), D(2026, 2, 23)),
+        (D(2026, 4, 30), D(2026, 5, 4)),  # 30/4, 1/5 and the weekend
+        (D(2026, 8, 22), D(2026, 8, 22)),  # the swap Saturday is a working day
+        (D(2026, 8, 31), D(2026, 9, 3)),  # the bridge day and National Day
+        (D(2026, 12, 31), D(2026, 12, 31)),
+        (D(2027, 1, 1), D(2027, 1, 4)),  # New Year (Friday) → Monday
+    ],
+)
+def test_a_deadline_on_a_day_off_ends_on_the_next_working_day(due, end):
+    # Bộ luật Dân sự 2015, article 148: the time limit ends with the next working day.
+    assert CAL.deadline_end(due) == end
+
+
+def test_deadline_end_follows_the_organisations_days():
+    own = WorkCalendar.from_dates(days_off=["2026-03-16"], working_days=["2026-03-14"])
+    assert own.deadline_end(D(2026, 3, 14)) == D(2026, 3, 14)  # a worked Saturday
+    assert own.deadline_end(D(2026, 3, 15)) == D(2026, 3, 17)  # Monday off too
+
+
+@given(st.dates(D(2025, 1, 1), D(2028, 12, 31)))
+@settings(max_examples=200, deadline=None)
+def test_deadline_end_is_the_first_working_day_not_before(due):
+    end = CAL.deadline_end(due)
+    assert end >= due and CAL.is_working_day(end)
+    assert all(not CAL.is_working_day(due + timedelta(days=i)) for i in range((end - due).days))
+
+
+@pytest.mark.parametrize(
     ("start", "n", "expected"),
     [
         (D(2026, 1, 14), -7, D(2026, 1, 5)),
