@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from documents.plan_reader import read_plan
+from documents.plan_reader import file_name, read_plan
 from documents.plan_table import ParsedPlan
+from documents.worker import run_in_worker
 from locales import _, language
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
 from models.queries import plans_of_year
@@ -109,6 +110,18 @@ def to_task_inputs(parsed: ParsedPlan, year: int, today: date) -> list[TaskInput
     return inputs
 
 
+def prepare_plan(
+    data: bytes, filename: str, year: int | None, today: date
+) -> tuple[ParsedPlan, int, list[TaskInput]]:
+    """Read the file and make its task inputs (pure; run in the worker process).
+
+    What is stored (plan title, review reasons) is Vietnamese, whoever imports it."""
+    with language("vi"):
+        parsed = read_plan(data, filename)
+        year = year or guess_year(parsed, today.year)
+        return parsed, year, to_task_inputs(parsed, year, today)
+
+
 async def import_plan_file(
     session: AsyncSession,
     *,
@@ -124,12 +137,13 @@ async def import_plan_file(
 
     The caller owns the transaction: commit on success, roll back on error.
     """
-    # What is stored (plan title, review reasons) is Vietnamese, whoever imports it.
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    # Reading is CPU work on untrusted bytes: it runs in the worker process, with a time
+    # limit, so that other people's messages go on; only the storing happens here.
     with language("vi"):
-        parsed = read_plan(data, filename)
-        today = now.astimezone(ZoneInfo(timezone)).date()
-        year = year or guess_year(parsed, today.year)
-        inputs = to_task_inputs(parsed, year, today)
+        parsed, year, inputs = await run_in_worker(
+            prepare_plan, data, filename, year, today, name=file_name(filename)
+        )
         org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
         if title is None:
             # Without an explicit title, a file for a year that has one plan updates that
