@@ -24,6 +24,21 @@ from models.unit_names import display_name, normalise_unit_name, split_unit_cell
 from scheduler.deadlines import describe_problem, parse_deadline
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
+_QUOTED = re.compile(r"«([^«»]*)»")  # linear: no nested repetition
+QUOTE_CHARS = 60  # a cell quoted in a message: enough to recognise it
+LINE_CHARS = 300  # one review line of the /nhap answer
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def review_line(number: str, problem: str) -> str:
+    """One "needs review" line of the /nhap answer: a quoted cell is never echoed whole,
+    and the line stays readable on a phone."""
+    problem = _QUOTED.sub(lambda m: f"«{clip(m.group(1), QUOTE_CHARS)}»", problem)
+    return clip(f"• {clip(number, 20)}: {problem}", LINE_CHARS)
 
 
 @dataclass
@@ -84,7 +99,7 @@ def to_task_inputs(parsed: ParsedPlan, year: int, today: date) -> list[TaskInput
             if not leads:
                 problems.append(
                     _("Chưa có đơn vị chủ trì cụ thể («{text}»): không biết nhắc ai").format(
-                        text=task.lead_text.strip() or "—"
+                        text=clip(" ".join(task.lead_text.split()), QUOTE_CHARS) or "—"
                     )
                 )
             inputs.append(
