@@ -27,6 +27,24 @@ from tests.security import hostile_files as hostile  # noqa: E402
 SECONDS, PEAK_MB = 10.0, 300.0
 
 
+def big_xlsx() -> bytes:
+    """A plan at the row limit with many filled columns: accepted, and how fast."""
+    import io
+
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet("KH")
+    extra = [f"Ghi chú {i}" for i in range(15)]
+    sheet.append(["STT", "Nội dung công việc", "Cơ quan chủ trì", "Thời gian hoàn thành", *extra])
+    for n in range(1, 5000):
+        sheet.append([n, f"Nhiệm vụ số {n} của kế hoạch", "Phòng Văn hóa - Xã hội",
+                      "Quý IV/2026", *(f"nội dung {n}-{i}" for i in range(15))])  # fmt: skip
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
 def files() -> list[tuple[str, str, object]]:
     mb = hostile.MB
     return [
@@ -40,6 +58,7 @@ def files() -> list[tuple[str, str, object]]:
          lambda: hostile.lying_zip(real=2048 * mb, declared=1000)),
         ("xlsx, 1,000,000 rows (openpyxl write_only)", "rows.xlsx",
          lambda: hostile.xlsx_of_rows(1_000_000)),
+        ("xlsx, 4,999 tasks x 19 columns (about the largest accepted)", "big.xlsx", big_xlsx),
         ("the sample plan (.docx, 39 tasks)", "sample.docx", hostile.SAMPLE_DOCX.read_bytes),
     ]  # fmt: skip
 

@@ -7,11 +7,11 @@ from __future__ import annotations
 import pytest
 
 from handlers.messages import Attachment
-from handlers.plan_import import LINE_CHARS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
 from tests.test_telegram_channel import running, tg  # noqa: F401  (fixtures)
 
+READABLE = 300  # characters of one review line on a phone
 LONG_LEAD = "Các phòng, ban, ngành " + "và đơn vị liên quan " * 100  # no unit named
 LONG_DEADLINE = "Chưa xác định " + "thời điểm cụ thể " * 100  # not a deadline
 
@@ -36,7 +36,7 @@ async def test_review_lines_never_echo_a_whole_cell(admin: Harness) -> None:
     assert "Cần xem lại 2 nhiệm vụ" in text
     review = [line for line in text.splitlines() if line.startswith("•")]
     assert len(review) == 2
-    assert all(len(line) <= LINE_CHARS for line in review)
+    assert all(len(line) <= READABLE for line in review)
     assert LONG_LEAD.strip() not in text and " ".join(LONG_DEADLINE.split()) not in text
     assert "«Các phòng, ban, ngành và đơn vị liên quan" in review[0] and "…»" in review[0]
     assert "«Chưa xác định thời điểm cụ thể" in review[1] and "…»" in review[1]

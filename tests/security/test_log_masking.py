@@ -13,7 +13,6 @@ import pytest
 
 from bot import runner as runner_module
 from bot.config import Config
-from bot.log_masking import SecretMask
 from bot.runner import run_bot
 from scheduler.clock import Clock
 from tests.fakes.telegram_api import FakeTelegram
@@ -106,6 +105,8 @@ async def test_rejected_zalo_token_is_one_line(database_url, captured: io.String
 
 
 def test_mask_covers_args_tracebacks_and_encoded_forms() -> None:
+    from bot.log_masking import SecretMask
+
     mask = SecretMask([SECRET, "a/b secret+1"])
     record = logging.LogRecord("x", logging.ERROR, __file__, 1, "url %s and %r", (TOKEN, SECRET), None)
     assert mask.filter(record) and record.getMessage() == "url *** and '***'"
