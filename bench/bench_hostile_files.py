@@ -59,6 +59,9 @@ def files() -> list[tuple[str, str, object]]:
         ("xlsx, 1,000,000 rows (openpyxl write_only)", "rows.xlsx",
          lambda: hostile.xlsx_of_rows(1_000_000)),
         ("xlsx, 4,999 tasks x 19 columns (about the largest accepted)", "big.xlsx", big_xlsx),
+        ("csv, 620,000 rows", "rows.csv", lambda: hostile.csv_of_rows(620_000)),
+        ("csv, 4,989 tasks of 3,780 characters (accepted)", "long.csv",
+         lambda: hostile.csv_of_rows(4989, pad=3780)),
         ("the sample plan (.docx, 39 tasks)", "sample.docx", hostile.SAMPLE_DOCX.read_bytes),
     ]  # fmt: skip
 

@@ -28,6 +28,7 @@ MAX_MEMBERS = 2000  # parts in one package (a real plan: about 20)
 MAX_XML_ELEMENTS = 600_000  # a real plan with 60 tasks: about 30,000
 MAX_ROWS = 5000  # rows of the plan table, title rows included
 MAX_SCANNED_ROWS = 20_000  # rows a reader looks through, empty ones included
+MAX_TEXT_LINES = 20_000  # lines of a csv/tsv/pasted table (a cell may hold several)
 MAX_CELLS = 100_000  # cells with text
 MAX_CELL_CHARS = 10_000  # characters in one cell (a long task: about 1,000)
 CHUNK = 256 * 1024  # inflate this much at a time

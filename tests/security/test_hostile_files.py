@@ -71,6 +71,10 @@ def test_xlsx_with_more_rows_than_a_plan_is_refused_with_the_limit() -> None:
     _refused_quickly(data, "rows.xlsx", "hơn 5.000 dòng")
 
 
+def test_csv_of_19_mb_rows_is_refused_before_parsing() -> None:
+    _refused_quickly(hostile.csv_of_rows(620_000), "rows.csv", "hơn 5.000 dòng")
+
+
 def test_xlsx_with_too_many_cells() -> None:
     with pytest.raises(PlanFileError, match="hơn 100.000 ô có nội dung"):
         read_plan(_xlsx(_tasks(4900, width=22)), "o.xlsx")
