@@ -3,7 +3,8 @@ database, one clock and one reminder scheduler, and stop cleanly on Ctrl-C or SI
 
 The scheduler starts from the channels' lifecycle (Telegram's post_init), never at
 import. Tokens are never logged: httpx logs request URLs, which contain them, so its
-loggers are kept at WARNING.
+loggers are kept at WARNING, and every record is masked (bot/log_masking.py). A token
+the platform rejects ends the run with one line and exit code 3, not a traceback.
 """
 
 from __future__ import annotations
@@ -12,9 +13,15 @@ import asyncio
 import contextlib
 import logging
 import signal
+from collections.abc import Iterable
 
+from telegram.error import InvalidToken
+
+from bot import log_masking
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
+from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
 from bot.reminders import ReminderService
 from bot.wiring import build_services
@@ -25,12 +32,25 @@ from scheduler.clock import Clock
 log = logging.getLogger("dondoc")
 
 
-def configure_logging() -> None:
+def configure_logging(secrets: Iterable[str] = ()) -> None:
+    """Log to stderr at INFO, with ``secrets`` (tokens, webhook secrets) masked in every
+    record that reaches the root handlers, whatever library wrote it."""
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    log_masking.install(secrets)
+
+
+def secrets_of(config: Config) -> list[str]:
+    tg, zalo = config.telegram, config.zalo
+    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret]
+
+
+# The one line an operator gets for a token the platform refuses (no traceback).
+TELEGRAM_REJECTED = "Telegram từ chối token: kiểm tra DONDOC_TELEGRAM_TOKEN"
+ZALO_REJECTED = "Zalo từ chối token: kiểm tra DONDOC_ZALO_TOKEN"
 
 
 class TelegramRunner:
@@ -40,6 +60,7 @@ class TelegramRunner:
     def __init__(self, channel: TelegramChannel, config: Config) -> None:
         self.channel, self.config = channel, config.telegram
         self.app = channel.build()
+        self.webhook: TelegramWebhook | None = None
 
     async def start(self) -> None:
         app, tg = self.app, self.config
@@ -47,18 +68,18 @@ class TelegramRunner:
         if app.post_init:
             await app.post_init(app)
         await app.start()
-        if tg.mode == "webhook":
-            await app.updater.start_webhook(
-                listen=tg.webhook_listen,
-                port=tg.webhook_port,
-                webhook_url=tg.webhook_url or None,
-                secret_token=tg.webhook_secret or None,
+        if tg.mode == "webhook":  # our endpoint checks the secret (telegram_webhook.py)
+            self.webhook = TelegramWebhook(
+                app, secret=tg.webhook_secret, listen=tg.webhook_listen, port=tg.webhook_port
             )
+            await self.webhook.start(tg.webhook_url or None)
         else:
             await app.updater.start_polling(drop_pending_updates=False)
 
     async def stop(self) -> None:
         app = self.app
+        if self.webhook is not None:
+            await self.webhook.stop()
         if app.updater and app.updater.running:
             await app.updater.stop()
         if app.running:
@@ -67,7 +88,7 @@ class TelegramRunner:
 
 
 async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
-    configure_logging()
+    configure_logging(secrets_of(config))
     if not config.telegram.token and not config.zalo.token:
         log.error(
             "Chưa có token: đặt DONDOC_TELEGRAM_TOKEN (hoặc [telegram] token) và/hoặc "
@@ -93,9 +114,19 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
             loop.add_signal_handler(sig, stop.set)
     try:
         if telegram is not None:
-            await telegram.start()  # its post_init starts the reminder scheduler
+            try:
+                await telegram.start()  # its post_init starts the reminder scheduler
+            except InvalidToken:
+                log.error(TELEGRAM_REJECTED)
+                return 3
         if zalo is not None:
-            await zalo.start()
+            try:
+                await zalo.start()
+            except ZaloApiError as error:
+                if error.error_code not in (401, 403, 404):
+                    raise
+                log.error(ZALO_REJECTED)
+                return 3
         reminders.start()  # no-op if Telegram's lifecycle already started it
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()

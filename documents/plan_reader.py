@@ -17,17 +17,19 @@ import zipfile
 from pathlib import PurePath
 
 from documents import read_text
+from documents.file_limits import check_package
 from documents.plan_table import ParsedPlan, PlanFileError
 from documents.read_docx import read_docx
 from documents.read_xlsx import read_xlsx
 from locales import _
 
-__all__ = ["MAX_BYTES", "ParsedPlan", "PlanFileError", "read_plan", "read_plan_text"]
+__all__ = [
+    "MAX_BYTES", "ParsedPlan", "PlanFileError", "read_plan", "read_plan_text", "too_large"
+]
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES = 20 * 1024 * 1024
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGICS = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
@@ -39,6 +41,21 @@ OFFICE_EXTENSIONS = frozenset({".docx", ".docm", ".xlsx", ".xlsm", ".dotx", ".xl
 def _megabytes(size: int) -> str:
     """Size in MB, rounded up to a tenth, with a decimal comma: "20,1"."""
     return f"{math.ceil(size * 10 / (1024 * 1024)) / 10:.1f}".replace(".", ",")
+
+
+def file_name(filename: str | None) -> str:
+    """The name shown in messages: the last part of a path, or "(không tên)"."""
+    return PurePath((filename or "").replace("\\", "/")).name or _("(không tên)")
+
+
+def too_large(filename: str | None, size: int) -> PlanFileError:
+    """The refusal of a file over the upload limit (also for a channel that did not
+    download it, knowing only its size)."""
+    return PlanFileError(
+        _("Tệp {name} quá lớn ({size} MB); chỉ nhận tệp đến {limit} MB.").format(
+            name=file_name(filename), size=_megabytes(size), limit=MAX_BYTES // (1024 * 1024)
+        )
+    )
 
 
 def _ole2_error(data: bytes, name: str, extension: str) -> PlanFileError:
@@ -70,14 +87,9 @@ def _zip_kind(data: bytes, name: str) -> str:
     """ "docx" or "xlsx" for an Office zip package; PlanFileError for anything else."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            infos = archive.infolist()
-            if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
-                raise PlanFileError(
-                    _("Tệp {name} quá lớn khi giải nén; vui lòng gửi tệp nhỏ hơn.").format(
-                        name=name
-                    )
-                )
-            names = {info.filename for info in infos}
+            # Real inflated sizes and element counts, before any reader builds a tree.
+            check_package(archive, name)
+            names = {info.filename for info in archive.infolist()}
             types = b""
             if "[Content_Types].xml" in names:
                 types = archive.read("[Content_Types].xml")[:200_000]
@@ -163,13 +175,9 @@ def _dispatch(data: bytes, name: str, extension: str) -> ParsedPlan:
 
 def read_plan(data: bytes, filename: str) -> ParsedPlan:
     """Read a plan table from a file's bytes; raise PlanFileError if that cannot be done."""
-    name = PurePath((filename or "").replace("\\", "/")).name or _("(không tên)")
+    name = file_name(filename)
     if len(data) > MAX_BYTES:
-        raise PlanFileError(
-            _("Tệp {name} quá lớn ({size} MB); chỉ nhận tệp đến {limit} MB.").format(
-                name=name, size=_megabytes(len(data)), limit=MAX_BYTES // (1024 * 1024)
-            )
-        )
+        raise too_large(name, len(data))
     if not data.strip():
         raise PlanFileError(_("Tệp {name} trống, không có nội dung.").format(name=name))
     extension = PurePath(name).suffix.lower()

@@ -330,6 +330,10 @@ def build_plan(
     ``row_numbers`` gives the number to quote for each row in messages (default: its
     1-based position); ``title`` overrides the title read from the rows above the header.
     """
+    # Imported here: file_limits raises this module's PlanFileError (a cycle at import).
+    from documents.file_limits import check_grid
+
+    check_grid(rows, source, row_numbers)  # every reader's table, before any work on it
     grid = [[_clean(cell) for cell in row] for row in rows]
     found = find_header(grid)
     if found is None:

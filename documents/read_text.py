@@ -20,6 +20,7 @@ import io
 import re
 from collections import Counter
 
+from documents.file_limits import MAX_TEXT_LINES, too_many_rows
 from documents.plan_table import (
     ParsedPlan,
     PlanFileError,
@@ -79,6 +80,8 @@ def read_text(data: bytes, *, source: str) -> ParsedPlan:
 def read_plan_text(text: str, *, source: str) -> ParsedPlan:
     """Read a table given as text: tab-separated (pasted from Word or Excel) or csv."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    if text.count("\n") > MAX_TEXT_LINES:  # before any parsing: 20 MB of rows costs seconds
+        raise too_many_rows(source)
     lines = text.split("\n")
     if any("\t" in line for line in lines):
         if _QUOTED_TAB_RE.search(text):  # copied from Excel: cells with line breaks are quoted

@@ -1,4 +1,4 @@
-"""Plan tables from Excel (.xlsx) files, with openpyxl.
+"""Plan tables from Excel (.xlsx) files, with openpyxl in read-only (streaming) mode.
 
 The first worksheet that holds a plan header is read (cached values, not formulas).
 A merged range gives its value to its top-left cell only, so a merged section or title
@@ -9,13 +9,17 @@ tasks). Numbers written as 1.0 read "1"; dates read dd/mm/yyyy.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import warnings
+from xml.parsers import expat
 
 import openpyxl
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+from openpyxl.worksheet.cell_range import CellRange
 
+from documents.file_limits import MAX_ROWS, MAX_SCANNED_ROWS, too_many_rows
 from documents.plan_table import (
     MergedAbove,
     ParsedPlan,
@@ -26,8 +30,7 @@ from documents.plan_table import (
 )
 from locales import _
 
-MAX_ROWS = 5000
-MAX_COLUMNS = 40
+MAX_COLUMNS = 40  # a plan has 6 to 10; columns further right are not read
 
 
 def cell_text(value: object) -> str:
@@ -51,18 +54,54 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def sheet_grid(sheet: Worksheet) -> list[list[str]]:
-    """Cell texts of a worksheet, row 1 first, so a row's index + 1 is its Excel number."""
-    height = min(sheet.max_row or 0, MAX_ROWS)
-    width = min(sheet.max_column or 0, MAX_COLUMNS)
-    grid: list[list[str]] = [[""] * width for _ in range(height)]
-    if not height or not width:
-        return grid
-    for row in sheet.iter_rows(min_row=1, max_row=height, max_col=width):
-        for cell in row:
-            if cell.value is not None:
-                grid[cell.row - 1][cell.column - 1] = cell_text(cell.value)
-    for merged in sheet.merged_cells.ranges:
+def _merged_ranges(sheet: ReadOnlyWorksheet) -> list[CellRange]:
+    """The merged ranges of a read-only sheet, read from its XML with a streaming parser
+    (openpyxl's read-only mode does not read them). The package was checked for size
+    and element count before, so this pass is bounded."""
+    ranges: list[CellRange] = []
+
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        if tag.rsplit(":", 1)[-1] == "mergeCell" and attributes.get("ref"):
+            with contextlib.suppress(ValueError):
+                ranges.append(CellRange(attributes["ref"]))
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    with contextlib.suppress(Exception):  # no merges rather than no plan
+        with sheet._get_source() as source:  # openpyxl keeps the archive open while reading
+            parser.ParseFile(source)
+    return ranges
+
+
+def sheet_grid(sheet: ReadOnlyWorksheet, *, source: str = "") -> list[list[str]]:
+    """Cell texts of a worksheet, row 1 first, so a row's index + 1 is its Excel number.
+
+    Rows are streamed (read-only mode): a sheet with more rows than a plan can have is
+    refused at the first row too many, whatever its declared dimensions say."""
+    grid: list[list[str]] = []
+    last = 0  # rows up to the last one with text
+    for index, values in enumerate(
+        sheet.iter_rows(
+            min_row=1, max_row=MAX_SCANNED_ROWS + 1, max_col=MAX_COLUMNS, values_only=True
+        ),
+        1,
+    ):
+        if index > MAX_SCANNED_ROWS:
+            raise too_many_rows(source)
+        row = [cell_text(value) for value in values]
+        while row and not row[-1]:
+            row.pop()
+        if row:
+            if index > MAX_ROWS:
+                raise too_many_rows(source)
+            last = index
+        grid.append(row)
+    del grid[last:]
+    width = max((len(row) for row in grid), default=0)
+    for row in grid:
+        row.extend([""] * (width - len(row)))
+    height = len(grid)
+    for merged in _merged_ranges(sheet):
         top, left = merged.min_row - 1, merged.min_col - 1
         if top >= height or left >= width or merged.max_row == merged.min_row:
             continue
@@ -78,14 +117,16 @@ def read_xlsx(data: bytes, *, source: str) -> ParsedPlan:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+            workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds on a broken package
         raise PlanFileError(
             _("Tệp {name} bị hỏng hoặc không phải tệp Excel (.xlsx) hợp lệ.").format(name=source)
         ) from exc
     try:
         for sheet in workbook.worksheets:
-            grid = sheet_grid(sheet)
+            if not isinstance(sheet, ReadOnlyWorksheet):
+                continue  # a chart sheet
+            grid = sheet_grid(sheet, source=source)
             if find_header(grid) is not None:
                 return build_plan(grid, source=source)
     finally:

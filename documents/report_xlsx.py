@@ -3,6 +3,11 @@ sheet (section rows merged, header row repeated when printed, A4 landscape), the
 Biểu mẫu 1 figures on the second, and the figures by unit and by section on the third.
 Counts are numbers, so the compiler can add them up; the rate is written as officials
 write it ("27/52 = 51,9%").
+
+Every text comes from people (plan cells, officers' replies), so every text is written
+as a text cell, never a formula: a cell starting with ``= + - @``, a tab or a CR gets
+Excel's own text marker (quotePrefix), and those but the common list dash ("- Phòng…")
+also a visible apostrophe, so the text stays inert even copied out to a CSV.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from io import BytesIO
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -30,6 +36,23 @@ CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 TABLE_WIDTHS = (6, 55, 24, 24, 22, 45)
 FORM_HEADER = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
 NO_CITY_LIST = "Chưa có danh sách nhiệm vụ UBND thành phố giao trong dondoc"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+APOSTROPHE_STARTS = ("=", "+", "@", "\t", "\r")
+
+
+def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
+    """Write ``value`` into a cell; a text is always a text, never a formula."""
+    cell = ws.cell(row, column)
+    if not isinstance(value, str):
+        cell.value = value
+        return cell
+    if value.startswith(APOSTROPHE_STARTS):
+        value = "'" + value
+    cell.value = value
+    cell.data_type = "s"  # openpyxl makes any "=…" a formula; a person's text is not one
+    if value.startswith(FORMULA_STARTS) or value.startswith("'"):
+        cell.quotePrefix = True
+    return cell
 
 
 def _print_setup(ws: Worksheet, header_row: int) -> None:
@@ -43,7 +66,7 @@ def _print_setup(ws: Worksheet, header_row: int) -> None:
 
 def _line(ws: Worksheet, row: int, text: str, width: int, font: Font = BOLD) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-    cell = ws.cell(row, 1, text)
+    cell = _put(ws, row, 1, text)
     cell.font, cell.alignment = font, CENTER
 
 
@@ -51,7 +74,7 @@ def _grid_row(
     ws: Worksheet, row: int, values: tuple, *, font: Font = PLAIN, align: Alignment = WRAP
 ) -> None:
     for column, value in enumerate(values, 1):
-        cell = ws.cell(row, column, value)
+        cell = _put(ws, row, column, value)
         cell.font, cell.border, cell.alignment = font, GRID, align
 
 

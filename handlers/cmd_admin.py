@@ -3,13 +3,14 @@
 
 from __future__ import annotations
 
+from documents.plan_reader import too_large
 from documents.plan_table import PlanFileError
 from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
-from handlers.plan_import import import_plan_file
+from handlers.plan_import import QUOTE_CHARS, clip, import_plan_file, review_line
 from locales import _
 from models.invites import create_invite
 from models.plan_store import resolve_unit
@@ -56,6 +57,9 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
             )
         ]
     try:
+        if attachment.size is not None and attachment.size > len(attachment.data):
+            # The channel did not download it (over its limit): too large, not empty.
+            raise too_large(attachment.filename, attachment.size)
         # The file is read before anything is written, so a bad file changes nothing.
         summary = await import_plan_file(
             request.session,
@@ -84,10 +88,11 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
                 added=len(summary.added), changed=len(summary.changed), same=summary.unchanged
             )
         )
-    lines.append(_("Đơn vị: {units}").format(units="; ".join(summary.units)))
+    units = [clip(unit, QUOTE_CHARS) for unit in summary.units]
+    lines.append(_("Đơn vị: {units}").format(units="; ".join(units)))
     if summary.needs_review:
         lines.append(_("Cần xem lại {n} nhiệm vụ:").format(n=len(summary.needs_review)))
-        lines += [f"• {item['number']}: {item['problem']}" for item in summary.needs_review[:10]]
+        lines += [review_line(item["number"], item["problem"]) for item in summary.needs_review[:10]]
     return [Outgoing("\n".join(lines))]
 
 

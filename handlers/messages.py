@@ -13,6 +13,7 @@ class Attachment:
     data: bytes
     kind: str = "document"  # "document" | "photo"
     ref: str | None = None  # the channel's own file id, kept as evidence reference
+    size: int | None = None  # the announced size of a file too large to download (no data)
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from documents.plan_reader import read_plan
+from documents.plan_reader import file_name, read_plan
 from documents.plan_table import ParsedPlan
+from documents.worker import run_in_worker
 from locales import _, language
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
 from models.queries import plans_of_year
@@ -23,6 +24,21 @@ from models.unit_names import display_name, normalise_unit_name, split_unit_cell
 from scheduler.deadlines import describe_problem, parse_deadline
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
+_QUOTED = re.compile(r"«([^«»]*)»")  # linear: no nested repetition
+QUOTE_CHARS = 60  # a cell quoted in a message: enough to recognise it
+LINE_CHARS = 300  # one review line of the /nhap answer
+
+
+def clip(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def review_line(number: str, problem: str) -> str:
+    """One "needs review" line of the /nhap answer: a quoted cell is never echoed whole,
+    and the line stays readable on a phone."""
+    problem = _QUOTED.sub(lambda m: f"«{clip(m.group(1), QUOTE_CHARS)}»", problem)
+    return clip(f"• {clip(number, 20)}: {problem}", LINE_CHARS)
 
 
 @dataclass
@@ -83,7 +99,7 @@ def to_task_inputs(parsed: ParsedPlan, year: int, today: date) -> list[TaskInput
             if not leads:
                 problems.append(
                     _("Chưa có đơn vị chủ trì cụ thể («{text}»): không biết nhắc ai").format(
-                        text=task.lead_text.strip() or "—"
+                        text=clip(" ".join(task.lead_text.split()), QUOTE_CHARS) or "—"
                     )
                 )
             inputs.append(
@@ -109,6 +125,18 @@ def to_task_inputs(parsed: ParsedPlan, year: int, today: date) -> list[TaskInput
     return inputs
 
 
+def prepare_plan(
+    data: bytes, filename: str, year: int | None, today: date
+) -> tuple[ParsedPlan, int, list[TaskInput]]:
+    """Read the file and make its task inputs (pure; run in the worker process).
+
+    What is stored (plan title, review reasons) is Vietnamese, whoever imports it."""
+    with language("vi"):
+        parsed = read_plan(data, filename)
+        year = year or guess_year(parsed, today.year)
+        return parsed, year, to_task_inputs(parsed, year, today)
+
+
 async def import_plan_file(
     session: AsyncSession,
     *,
@@ -124,12 +152,13 @@ async def import_plan_file(
 
     The caller owns the transaction: commit on success, roll back on error.
     """
-    # What is stored (plan title, review reasons) is Vietnamese, whoever imports it.
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    # Reading is CPU work on untrusted bytes: it runs in the worker process, with a time
+    # limit, so that other people's messages go on; only the storing happens here.
     with language("vi"):
-        parsed = read_plan(data, filename)
-        today = now.astimezone(ZoneInfo(timezone)).date()
-        year = year or guess_year(parsed, today.year)
-        inputs = to_task_inputs(parsed, year, today)
+        parsed, year, inputs = await run_in_worker(
+            prepare_plan, data, filename, year, today, name=file_name(filename)
+        )
         org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
         if title is None:
             # Without an explicit title, a file for a year that has one plan updates that

@@ -455,3 +455,20 @@ def test_random_pasted_text_only_raises_plan_file_error(text: str) -> None:
         read_plan_text(text)
     except PlanFileError as error:
         assert error.message
+
+
+def test_a_large_xlsx_within_the_limits_still_reads() -> None:
+    """The limits of documents/file_limits.py leave room for a real plan, read streaming;
+    merged lead cells still reach the rows below (tests/security has the hostile files)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    sheet.append(["STT", "Nội dung công việc", "Cơ quan chủ trì", "Thời gian hoàn thành"])
+    for number in range(1, 4001):
+        sheet.append([number, f"Nhiệm vụ {number}", "Phòng Văn hóa - Xã hội", "Quý IV/2026"])
+    sheet["C2"], sheet["C3"] = "Phòng Kinh tế", None
+    sheet.merge_cells("C2:C3")
+    out = io.BytesIO()
+    workbook.save(out)
+    plan = read_plan(out.getvalue(), "lon.xlsx")
+    assert len(plan.tasks) == 4000
+    assert [t.lead_text for t in plan.tasks[:3]] == ["Phòng Kinh tế", "Phòng Kinh tế", "Phòng Văn hóa - Xã hội"]

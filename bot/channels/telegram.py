@@ -216,14 +216,21 @@ class TelegramChannel:
     async def _attachment(self, message: Message) -> Attachment | None:
         if message.document is not None:
             doc = message.document
-            if doc.file_size and doc.file_size > MAX_DOWNLOAD:
-                return Attachment(
-                    doc.file_name or "tep", b"", "document", ref=f"telegram:{doc.file_id}"
-                )
-            data = bytes(await (await doc.get_file()).download_as_bytearray())
-            return Attachment(
-                doc.file_name or "tep", data, "document", ref=f"telegram:{doc.file_id}"
+            name, ref = doc.file_name or "tep", f"telegram:{doc.file_id}"
+            # A file over the Bot API's limit comes without data but with its size, so
+            # that /nhap can say "too large" rather than "empty".
+            too_big = Attachment(
+                name, b"", "document", ref=ref, size=doc.file_size or MAX_DOWNLOAD + 1
             )
+            if doc.file_size and doc.file_size > MAX_DOWNLOAD:
+                return too_big
+            try:
+                data = bytes(await (await doc.get_file()).download_as_bytearray())
+            except BadRequest as error:
+                if "too big" not in str(error).lower():
+                    raise
+                return too_big
+            return Attachment(name, data, "document", ref=ref)
         if message.photo:
             photo = message.photo[-1]
             data = bytes(await (await photo.get_file()).download_as_bytearray())

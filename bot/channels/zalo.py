@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import json
 import logging
 from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
@@ -271,11 +272,13 @@ class ZaloChannel:
             log.warning("Zalo webhook call refused: wrong or missing secret token")
             return web.json_response({"ok": False, "description": "Forbidden"}, status=403)
         try:
-            update = await request.json()
-        except ValueError:
+            update = json.loads(await request.read())
+            if not isinstance(update, dict):
+                raise ValueError("not an update")
+            self.dispatch(update)  # reads the update at once: a malformed one raises here
+        except Exception as error:  # garbage with the right secret: the caller's mistake
+            log.warning("Zalo webhook: a body that is not an update (%s)", type(error).__name__)
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
-        if isinstance(update, dict):
-            self.dispatch(update)
         return web.json_response({"ok": True})
 
 
