@@ -122,6 +122,7 @@ def test_parse_deadline_and_status_json(capsys) -> None:  # noqa: ANN001
         "reason": None,
         "evidence": ["QĐ số 12/QĐ-UBND ngày 09/01/2026"],
         "until": None,
+        "confidence": 0.95,
     }
 
 

@@ -286,6 +286,7 @@ def test_to_json() -> None:
         "reason": "chờ kinh phí, CV 45/UBND",
         "evidence": ["CV 45/UBND"],
         "until": "2026-12-20",
+        "confidence": 0.9,
     }
     assert understand_status("ok", TODAY).to_json()["until"] is None
     json.dumps(reading.to_json(), ensure_ascii=False)
