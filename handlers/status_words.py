@@ -275,7 +275,8 @@ IN_PROGRESS = re.compile(
     r"|cap nhat|thi cong|phoi hop|tiep tuc|qua trinh|tham dinh)\b"
     r"|\b(?:in progress|in-progress|ongoing|on-going|underway|under way|working on|in the process"
     r"|being (?:done|prepared|drafted|implemented|processed|carried out|compiled|finalized)"
-    r"|started|implementing|drafting|preparing|processing|doing it|on it)\b"
+    r"|(?:have|has|already|just)\s(?:just\s)?started|started (?:on|working|drafting|to)"
+    r"|implementing|drafting|preparing|processing|doing it|on it)\b"
 )
 WEAK_DONE = re.compile(
     r"\bda\s(?:duoc\s)?(?:ban hanh|to chuc|gui|nop|trien khai|thuc hien|xay dung|phe duyet|ky"
