@@ -59,12 +59,14 @@ import calendar
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import islice
 
 import dateparser
 import holidays
 
 from handlers.status_words import (
     APPROVED,
+    ASKED,
     CONTINUOUS,
     COUNTED,
     COUNTING,
@@ -73,6 +75,7 @@ from handlers.status_words import (
     FRACTION,
     FUTURE_WORDS,
     IN_PROGRESS,
+    LOOSE_PROGRESS,
     NOT_APPLICABLE,
     NOT_STARTED,
     NOT_YET,
@@ -232,6 +235,7 @@ def _until(
 # --- status --------------------------------------------------------------------------
 
 OUT_OF_RANGE = -1  # "150%": not a percent of work done; the reply is not understood
+_MANY = 64  # a reply names a few counts and "done" words; more are not read one by one
 _DATE_BEFORE = {"ngay", "den", "truoc", "tu", "sau", "on", "by", "until"}
 
 
@@ -247,7 +251,7 @@ def _partial(n: str) -> tuple[bool, set[int]]:
     """(is part of the work reported done?, where the "done" words of those parts start)."""
     starts = {m.start() for m in PARTIAL.finditer(n)}
     found = bool(starts)
-    for m in FRACTION.finditer(n):  # "được 2/4 nội dung", "hoàn thành 3 trên 5" (not 9/1)
+    for m in islice(FRACTION.finditer(n), _MANY):  # "được 2/4 nội dung", "3 trên 5" (not 9/1)
         a, b = int(m[1]), int(m[2])
         if a >= b or set(words_before(n, m.start(), 1)) & _DATE_BEFORE:
             continue
@@ -262,15 +266,15 @@ def _partial(n: str) -> tuple[bool, set[int]]:
 def _done_words(n: str, parts: set[int]) -> tuple[bool, bool, bool]:
     """("done" said, "done" only planned: "sẽ hoàn thành", only asked: "đề nghị hoàn thành")."""
     said = planned = told = False
-    for m in STRONG_DONE.finditer(n):
-        if m.start() in parts or negated(n, m.start()):
+    for m in islice(STRONG_DONE.finditer(n), _MANY):
+        if m.start() in parts or negated(n, m.start()) or ASKED.match(n, m.end()):
             continue
         if preceded_by(n, m.start(), DIRECTIVE_WORDS):
             told = True
         elif preceded_by(n, m.start(), FUTURE_WORDS):
             planned = True
         else:
-            said = True
+            return True, planned, told  # said: nothing after it changes the reading
     return said, planned, told
 
 
@@ -381,4 +385,6 @@ def understand_status(text: str, today: date) -> StatusReading:
         return read("done", sure=0.8 if evidence else 0.6)
     if evidence and "?" not in text:
         return read("done", sure=0.6)
+    if LOOSE_PROGRESS.search(n):  # "đang khảo sát …": "đang" with a verb we do not know
+        return read("in_progress", pct, reason, None, 0.6)
     return read("unknown")

@@ -15,6 +15,7 @@ look back (negation, "sẽ", "đề nghị") reads a bounded window of the claus
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -38,15 +39,17 @@ for _key in _KEYS:  # adjacent transpositions: "thnah", "cuha", "dnag"
             _TYPOS.setdefault(_swap, _key)
 _TELEX_KEYS = {*_KEYS, "da", "lam", "gia", "han", "trinh", "duyet", "dinh", "tham", "phat", "sinh"}
 _WORD = re.compile(r"\w+")
+_TONE_KEYS = re.compile(r"[fsrxj]")
+_DOUBLED = re.compile(r"([aeo])\1|(.)\2$")
 _HELD = re.compile(r"([a-z])\1{2,}")
 _ROMAN = re.compile(r"^[ivxlc]+$")
 
 
 def _telex(word: str) -> str | None:
     """ "hoanf" → "hoan", "ddax" → "da", "thuwcj" → "thuc"; None unless a key word results."""
-    plain = word[0] + re.sub(r"[fsrxj]", "", word[1:])
+    plain = word[0] + _TONE_KEYS.sub("", word[1:])
     plain = plain.replace("dd", "d").replace("uow", "uo").replace("w", "")
-    plain = re.sub(r"([aeo])\1", r"\1", plain)
+    plain = _DOUBLED.sub(r"\1\2", plain)  # "hieen", "xongg"
     return plain if plain != word and plain in _TELEX_KEYS else None
 
 
@@ -60,11 +63,18 @@ def _respell(text: str, n: str, pos: list[int]) -> tuple[str, list[int], int]:
     out: list[str] = []
     new_pos: list[int] = []
     last = repaired = 0
+    prev = ""
     for m in _WORD.finditer(n):
-        word = m[0]
-        new = word if _ROMAN.match(word) else _HELD.sub(r"\1", word)  # "xongggg", not "III"
+        word, before, prev = m[0], prev, m[0]
+        if len(word) < 2 or word.isdigit():
+            continue
+        new = word
+        if _HELD.search(word) and not _ROMAN.match(word):  # "xongggg", not "III"
+            new = _HELD.sub(r"\1", word)
         if word == "da" and _written(text, pos, m.start()).startswith("dạ"):
             new = "vang"  # "dạ" is a polite yes, not "đã"
+        elif new == "than" and before == "hoan":  # "hoàn thàn"
+            new, repaired = "thanh", repaired + 1
         elif new in _TYPOS:
             new, repaired = _TYPOS[new], repaired + 1
         elif len(new) > 2 and new not in _TELEX_KEYS and (t := _telex(new)):
@@ -85,6 +95,15 @@ def _respell(text: str, n: str, pos: list[int]) -> tuple[str, list[int], int]:
     return "".join(out), new_pos, repaired
 
 
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    """One character folded: casefolded, marks and format characters dropped, đ→d."""
+    if unicodedata.category(ch) == "Cf":  # zero-width space, joiner, BOM, soft hyphen
+        return ""
+    marks = unicodedata.normalize("NFD", "'" if ch in "’‘`" else ch.casefold())
+    return "".join("d" if c in "đð" else c for c in marks if not unicodedata.combining(c))
+
+
 def fold(text: str) -> tuple[str, list[int], int]:
     """(folded copy, pos, typos repaired): pos[i] is the index in ``text`` of folded[i]."""
     out: list[str] = []
@@ -96,17 +115,19 @@ def fold(text: str) -> tuple[str, list[int], int]:
                 gap, newline = i, False
             newline = newline or ch in "\n\r"
             continue
-        if unicodedata.category(ch) == "Cf":  # zero-width space, joiner, BOM, soft hyphen
+        folded = _fold_char(ch)
+        if not folded:
             continue
         if gap >= 0:
             if out:
                 out.append("\n" if newline else " ")
                 pos.append(gap)
             gap = -1
-        for c in unicodedata.normalize("NFD", "'" if ch in "’‘`" else ch.casefold()):
-            if not unicodedata.combining(c):
-                out.append("d" if c in "đð" else c)
-                pos.append(i)
+        out.append(folded)
+        if len(folded) == 1:
+            pos.append(i)
+        else:
+            pos.extend([i] * len(folded))
     if gap >= 0 and out:
         out.append("\n" if newline else " ")
         pos.append(gap)
@@ -232,7 +253,7 @@ SUBMITTED = re.compile(
     r"\b(?:da|dang)\s(?:duoc\s)?trinh\b|\btrinh\s(?:ky|duyet|phe duyet|tham dinh)\b"
     r"|\b(?:da|dang)\s(?:\w+\s){0,4}?xin y kien\b"
     r"|\b(?:da|dang)\sgui\s(?:\w+\s){0,6}?(?:tham dinh|phe duyet|gop y|xem xet|duyet)\b"
-    r"|\bcho\s(?:\w+\s){0,6}?(?:phe duyet|tham dinh|duyet|ky(?!\s(?:hop|bao cao|nay|toi|sau))"
+    r"|\bcho\s(?:[\w\-–]+\s){0,8}?(?:phe duyet|tham dinh|duyet|ky(?!\s(?:hop|bao cao|nay|toi|sau))"
     r"|xem xet|cho y kien|thong qua|nghiem thu|ket qua|phan hoi)\b"
     r"|\b(?:submitted|sent|forwarded)\s(?:\w+\s){0,5}?(?:for|to)\s(?:\w+\s){0,3}?"
     r"(?:approval|signature|signing|appraisal|review|comments?|opinions?)\b"
@@ -250,6 +271,7 @@ PARTIAL = re.compile(
     r"(?:phan(?!\s(?:tram|viec)\b)|buoc|giai doan|dot|hang muc|khau|cong doan|mot so|the first"
     r"|part|stage|phase|step)\b"
     r"|\b(?:mot phan|1 phan|partially|partly|half|mostly|part of)\b"
+    r"|\bco ban\s(?:da\s)?(?:hoan thanh|xong)\b|\b(?:hoan thanh|xong)\sco ban\b"
 )
 FRACTION = re.compile(
     r"(?<![\d/])(\d{1,4})\s?(?:/|\stren\s|\strong\s(?:so\s|tong so\s)?|\sof\s)\s?(\d{1,4})(?![\d/])"
@@ -281,7 +303,7 @@ IN_PROGRESS = re.compile(
 WEAK_DONE = re.compile(
     r"\bda\s(?:duoc\s)?(?:ban hanh|to chuc|gui|nop|trien khai|thuc hien|xay dung|phe duyet|ky"
     r"|cap nhat|dang tai|bao cao|tham muu|tong hop|ra soat|kiem tra|cong khai|phat hanh"
-    r"|thanh lap|tuyen truyen|lam|hop|ket thuc|giai quyet|chi tra)\b"
+    r"|thanh lap|tuyen truyen|lam|hop|ket thuc|giai quyet|chi tra|niem yet|kien toan|cap)\b"
     r"|\bda duoc\s(?:\w+\s){1,4}?(?:phe duyet|thong qua|chap thuan|cong nhan|nghiem thu)\b"
     r"|\b(?:issued|held|organized|organised|sent|submitted the report|published|implemented)\b"
 )
@@ -323,3 +345,9 @@ def find_reason(text: str, n: str, pos: list[int]) -> tuple[str | None, int | No
             continue
         return clause(text, n, pos, m.end()), m.start()
     return None, None
+
+
+# "đang khảo sát", "đang viết": progressive "đang" with any verb but "chờ" (less sure).
+LOOSE_PROGRESS = re.compile(r"\bdang\s(?!cho\b)[a-z]{2,}")
+# "hoàn thành chưa anh?", "xong không?": a question about the work, not a report.
+ASKED = re.compile(r"(?:\s\w+){0,2}?\s(?:chua|khong|ko|chu|yet)\b(?:\s\w+){0,2}?\s?\?")
