@@ -71,6 +71,7 @@ from handlers.status_words import (
     COUNTED,
     COUNTING,
     DIRECTIVE_WORDS,
+    DOUBT_WORDS,
     EXTENSION,
     FRACTION,
     FUTURE_WORDS,
@@ -145,7 +146,7 @@ _PERIOD_NOW = re.compile(
 )
 _DMY = re.compile(r"(?<![\d/])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}|\d{2}))?(?![\d/])")
 _DELTA = re.compile(
-    r"\b(\d{1,4})\s(?:more\s)?(?:(working|business)\s)?(ngay|tuan|thang|day|week|month)s?"
+    r"\b(?<!thu )(\d{1,4})\s(?:more\s)?(?:(working|business)\s)?(ngay|tuan|thang|day|week|month)s?"
     r"(\slam viec)?(?:\snua)?\b"
 )
 _WEEKDAY = re.compile(
@@ -269,10 +270,10 @@ def _done_words(n: str, parts: set[int]) -> tuple[bool, bool, bool]:
     for m in islice(STRONG_DONE.finditer(n), _MANY):
         if m.start() in parts or negated(n, m.start()) or ASKED.match(n, m.end()):
             continue
-        if preceded_by(n, m.start(), DIRECTIVE_WORDS):
-            told = True
-        elif preceded_by(n, m.start(), FUTURE_WORDS):
+        if preceded_by(n, m.start(), FUTURE_WORDS):
             planned = True
+        elif preceded_by(n, m.start(), DIRECTIVE_WORDS | DOUBT_WORDS, 6):
+            told = True
         else:
             return True, planned, told  # said: nothing after it changes the reading
     return said, planned, told
@@ -330,7 +331,8 @@ def understand_status(text: str, today: date) -> StatusReading:
     ext = next((m for m in EXTENSION.finditer(n) if not negated(n, m.start())), None)
     if ext:
         stop = marker if marker is not None and marker >= ext.end() else len(n)
-        until, end = _until(text, n, pos, ext.end(), stop, today)
+        begin = ext.start() if any(c.isdigit() for c in ext[0]) else ext.end()  # "2 more weeks"
+        until, end = _until(text, n, pos, begin, stop, today)
         if reason is None and until is not None:  # "đến 20/12 chờ kinh phí" (not "20/12 ạ")
             reason = clause(text, n, pos, end)
             reason = reason if reason and len(reason.split()) > 1 else None
@@ -341,7 +343,7 @@ def understand_status(text: str, today: date) -> StatusReading:
     if pct == OUT_OF_RANGE:
         return read("unknown")
     everything = ("done", "in_progress", "not_started")
-    if started_m:
+    if started_m and not partial:  # "xong dự thảo, chưa ban hành" is in progress
         why = reason or clause(text, n, pos, started_m.end())
         return read(
             "not_started",

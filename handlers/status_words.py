@@ -152,7 +152,10 @@ NEG_WORDS = {"chua", "khong", "ko", "k", "kg", "khg", "chang", "hong", "sap", "g
 }  # fmt: skip
 # A "done" word after these is a plan or an instruction, not a report that it is done.
 FUTURE_WORDS = {"se", "du kien", "phan dau", "co gang", "will", "shall", "to be", "going to"}
-FUTURE_WORDS |= {"expect to", "plan to", "expected to", "will be"}
+FUTURE_WORDS |= {"expect to", "plan to", "expected to", "will be", "should be", "i'll", "we'll"}
+FUTURE_WORDS |= {"mai", "tuan sau", "tuan toi", "thang sau", "chac", "hy vong", "hi vong"}
+# Doubt is no report either: "khó hoàn thành đúng hạn", "chưa chắc xong".
+DOUBT_WORDS = {"kho", "chua chac", "khong biet", "lieu"}
 DIRECTIVE_WORDS = {"de nghi", "yeu cau", "can", "phai", "khan truong", "please", "must"}
 DIRECTIVE_WORDS |= {"should", "need to", "have to", "has to"}
 
@@ -185,7 +188,7 @@ def preceded_by(n: str, start: int, phrases: set[str], count: int = 4) -> bool:
 
 _TYPES = (
     r"quyet dinh|qd|ke hoach|kh|cong van|cv|bao cao|bc|thong bao|tb|to trinh|ttr"
-    r"|nghi quyet|nq|chi thi|ct|huong dan|hd|giay moi|gm"
+    r"|nghi quyet|nq|chi thi|ct|huong dan|hd|giay moi|gm|van ban"
     r"|decision|plan|official letter|letter|dispatch|report|notice|resolution|directive"
 )
 _SYMBOL = r"\d+(?:/\d{4})?/[a-z][a-z0-9]*(?:[-/][a-z][a-z0-9]*)*"
@@ -214,15 +217,15 @@ CLAUSE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 # --- status --------------------------------------------------------------------------
 
 _NEG = r"(?:chua|khong|ko|k|kg|khg|chang)"
-_EN_DONE = r"done|finished|completed?|accomplished"
+_EN_DONE = r"done|finished|finish|completed?|accomplished"
 # Words that open a reply before its content: "Dạ", "Em báo cáo", "anh ơi", "ok".
 OPENING = (
     r"^(?:(?:vang|da|thua|bao cao|em bao cao|em|anh oi|chi oi|anh|chi|ok|oke|hi|hello)[\s,.:!]+)*"
 )
 EXTENSION = re.compile(
     r"\b(?:gia han|lui(?:\sthoi)?\shan|keo dai(?:\sthoi)?\shan|doi han|xin\s(?:lui|hoan)"
-    r"|xin(?:\sthem)?\sthoi gian|extend(?:ed|ing)?|extension|postpone[ds]?|more time"
-    r"|push(?:ed)? back|reschedule[ds]?)\b"
+    r"|xin(?:\sthem)?\sthoi gian|them thoi gian|extend(?:ed|ing)?|extension|postpone[ds]?|more time"
+    r"|push(?:ed)? back|reschedule[ds]?|(?:\d{1,3}|a few|few) more (?:days?|weeks?|months?))\b"
 )
 NOT_APPLICABLE = re.compile(
     rf"\b{_NEG}\s(?:co\s)?(?:\w+\s){{0,3}}?phat sinh\b(?!\s(?:vuong mac|kho khan|van de|sai sot))"
@@ -233,7 +236,7 @@ NOT_APPLICABLE = re.compile(
 NOT_STARTED = re.compile(
     rf"\b{_NEG}\s(?:(?:the|duoc|kip)\s)?(?:thuc hien|lam|trien khai|bat dau|to chuc|ban hanh"
     r"|xay dung|tien hanh|gui|nop|trinh)\b(?!\s(?:xong|hoan thanh|hoan tat)\b)(?:\sduoc\b)?"
-    r"|\b(?:khong|ko|k|kg|khg)\s(?:the\s)?hoan thanh\b(?:\sduoc\b)?"
+    r"|\b(?:khong|ko|k|kg|khg)\s(?:(?:the|kip)\s)?(?:hoan thanh|xong)\b(?:\sduoc\b)?"
     r"|\bnot\s(?:yet\s)?(?:been\s)?(?:started|begun|implemented|carried out)\b"
     r"|\b(?:haven't|have not|hasn't|has not)\s(?:yet\s)?(?:started|begun)\b"
     r"|\b(?:cannot|can't|could not|couldn't|unable to)\s(?:be\s)?(?:do|done|implement(?:ed)?"
@@ -246,14 +249,16 @@ NOT_YET = re.compile(
     r"(?=\s?[,.:;!\-–]\s?\S|\s(?:vi|do|boi|because|due|since|ly do|nguyen nhan|cho|waiting)\b)"
 )
 WAITING = re.compile(
-    OPENING + r"(?:(?:van|con|hien|still)\s)?(?:(dang)\s)?(cho|waiting|awaiting)\b"
+    OPENING + r"(?:(?:we|i)\s(?:are|am)\s|(?:we're|i'm)\s)?(?:(?:van|con|hien|still)\s)?"
+    r"(?:(dang)\s)?(cho|waiting|awaiting)\b"
 )
 # Sent up for signature, approval, appraisal or opinions: in progress, not done.
 SUBMITTED = re.compile(
     r"\b(?:da|dang)\s(?:duoc\s)?trinh\b|\btrinh\s(?:ky|duyet|phe duyet|tham dinh)\b"
     r"|\b(?:da|dang)\s(?:\w+\s){0,4}?xin y kien\b"
-    r"|\b(?:da|dang)\sgui\s(?:\w+\s){0,6}?(?:tham dinh|phe duyet|gop y|xem xet|duyet)\b"
-    r"|\bcho\s(?:[\w\-–]+\s){0,8}?(?:phe duyet|tham dinh|duyet|ky(?!\s(?:hop|bao cao|nay|toi|sau))"
+    r"|\b(?:da|dang)\s(?:gui|nop|chuyen)\s(?:\w+\s){0,6}?(?:tham dinh|phe duyet|gop y|xem xet|duyet)\b"
+    r"|\btrinh\s(?:roi|xong)\b"
+    r"|\b(?:cho|doi)\s(?:[\w\-–]+\s){0,8}?(?:phe duyet|tham dinh|duyet|ky(?!\s(?:hop|bao cao|nay|toi|sau))"
     r"|xem xet|cho y kien|thong qua|nghiem thu|ket qua|phan hoi)\b"
     r"|\b(?:submitted|sent|forwarded)\s(?:\w+\s){0,5}?(?:for|to)\s(?:\w+\s){0,3}?"
     r"(?:approval|signature|signing|appraisal|review|comments?|opinions?)\b"
@@ -269,9 +274,12 @@ APPROVED = re.compile(
 PARTIAL = re.compile(
     r"\b(?:xong|hoan thanh|hoan tat|thuc hien|lam|finished|completed|done)\s(?:duoc\s|xong\s)?"
     r"(?:phan(?!\s(?:tram|viec)\b)|buoc|giai doan|dot|hang muc|khau|cong doan|mot so|the first"
+    r"|du thao|ban du thao|ban nhap|de cuong|so bo|draft"
     r"|part|stage|phase|step)\b"
-    r"|\b(?:mot phan|1 phan|partially|partly|half|mostly|part of)\b"
+    r"|\b(?:mot phan|1 phan)\b(?!\s(?:va|,)\s?toan trinh)(?<!truc tuyen mot phan)"
+    r"|\b(?:partially|partly|half|mostly|part of)\b"
     r"|\bco ban\s(?:da\s)?(?:hoan thanh|xong)\b|\b(?:hoan thanh|xong)\sco ban\b"
+    r"|\b(?:mot nua|duoc nua|nua chung)\b"
 )
 FRACTION = re.compile(
     r"(?<![\d/])(\d{1,4})\s?(?:/|\stren\s|\strong\s(?:so\s|tong so\s)?|\sof\s)\s?(\d{1,4})(?![\d/])"
@@ -295,6 +303,7 @@ IN_PROGRESS = re.compile(
     r"\bdang\s(?:trong\s)?(?:thuc hien|lam|trien khai|xay dung|hoan thien|tong hop|du thao|soan"
     r"|trinh|xu ly|tien hanh|to chuc|ra soat|chuan bi|tham muu|lay y kien|kiem tra|giai quyet"
     r"|cap nhat|thi cong|phoi hop|tiep tuc|qua trinh|tham dinh)\b"
+    r"|\b(?:vua|moi|da)\s(?:moi\s)?bat dau\b"
     r"|\b(?:in progress|in-progress|ongoing|on-going|underway|under way|working on|in the process"
     r"|being (?:done|prepared|drafted|implemented|processed|carried out|compiled|finalized)"
     r"|(?:have|has|already|just)\s(?:just\s)?started|started (?:on|working|drafting|to)"
@@ -348,6 +357,8 @@ def find_reason(text: str, n: str, pos: list[int]) -> tuple[str | None, int | No
 
 
 # "đang khảo sát", "đang viết": progressive "đang" with any verb but "chờ" (less sure).
-LOOSE_PROGRESS = re.compile(r"\bdang\s(?!cho\b)[a-z]{2,}")
+LOOSE_PROGRESS = re.compile(
+    r"\bdang\s(?!(?:cho|di|o|ban|nghi|om|cong tac|hop|tren duong|phep|ke|lo|can)\b)[a-z]{2,}"
+)
 # "hoàn thành chưa anh?", "xong không?": a question about the work, not a report.
 ASKED = re.compile(r"(?:\s\w+){0,2}?\s(?:chua|khong|ko|chu|yet)\b(?:\s\w+){0,2}?\s?\?")
