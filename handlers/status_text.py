@@ -8,21 +8,25 @@ in English ("in progress 40%", "not yet, waiting for the city guidance"). Only t
 still kept in ``StatusReading.text``). The words and the folding are in ``status_words``.
 
 Decisions, in the order they are applied (first match wins):
-extension ("xin gia hạn/lùi hạn …", "extend", "more time"; not negated) → not_applicable
-("chưa/không phát sinh", "không áp dụng", "not applicable") → not_started ("chưa/không
-thực hiện|làm|triển khai|trình…", "không hoàn thành (được)", "not started", "cannot be
-done", "chưa đến thời gian…") → in_progress when sent up for signature, approval or
-appraisal and not approved since ("đã trình (ký)", "chờ phê duyệt", "đang chờ Phòng …
-thẩm định", "đã gửi xin ý kiến", "submitted for approval") → not_started for a reply
-opening with "đang chờ/chờ/waiting", or 0% → in_progress for part of the work ("xong phần
-khảo sát", "hoàn thành bước 1", "được 2/4 nội dung", "một phần"), "chưa/sắp/gần … xong",
-"almost done", any percent below 100, the continuous-task phrases ("tiếp tục thực hiện",
-"thường xuyên", "cả năm") → done (100%) → in_progress ("đang thực hiện|làm|…", "in
-progress", "working on it", even beside "xong") → not_started for "Chưa, vì …", "Chưa ạ,
-…", "not yet, …" → done ("hoàn thành", "xong", "HT", "done", "finished", "completed"; not
-negated, and not after "sẽ/dự kiến/will" (then in_progress) or "đề nghị/yêu cầu/cần/
-please" (an instruction: unknown)) → done, less sure ("đã ban hành|tổ chức|gửi|…", or
-only a document reference and no "?") → unknown.
+extension ("xin gia hạn/lùi hạn …", "thêm thời gian", "extend", "2 more weeks"; not
+negated) → not_applicable ("chưa/không phát sinh", "không áp dụng", "not applicable") →
+not_started ("chưa/không thực hiện|làm|triển khai|trình…", "không (kịp) hoàn thành",
+"not started", "cannot be done", "chưa đến thời gian…"; unless part of the work is done:
+"xong dự thảo, chưa ban hành" is in progress) → in_progress when sent up for signature,
+approval or appraisal and not approved since ("đã trình (ký)", "chờ phê duyệt", "đang
+chờ Phòng … thẩm định", "đã gửi xin ý kiến", "submitted for approval") → not_started for
+a reply opening with "đang chờ/chờ/waiting" → 0% → in_progress for part of the work
+("xong phần khảo sát", "hoàn thành bước 1", "xong dự thảo", "được 2/4 nội dung", "một
+nửa", "cơ bản hoàn thành"), "chưa/sắp/gần … xong", "almost done", any percent below
+100, the continuous-task phrases ("tiếp tục thực hiện", "thường xuyên", "cả năm") →
+done (100%) → in_progress ("đang thực hiện|làm|…", "mới bắt đầu", "in progress",
+"working on it", even beside "xong") → not_started for "Chưa, vì …", "Chưa ạ, …", "not
+yet, …" → done ("hoàn thành", "xong", "HT", "done", "finished", "completed"; not
+negated, not asked about ("xong chưa?"), and not after "sẽ/dự kiến/tuần sau/will" (a
+plan: in_progress) or "đề nghị/yêu cầu/cần/khó/please" (an instruction or a doubt:
+unknown)) → done, less sure ("đã ban hành|tổ chức|gửi|…", or only a document reference
+and no "?") → in_progress, less sure ("đang" with another verb: "đang khảo sát") →
+unknown.
 So "chưa hoàn thành" is in progress (not yet finished) while "không hoàn thành" is not
 started (will not be finished); "chưa" or "not yet" alone stays unknown. A reason is what
 follows "lý do", "nguyên nhân", "vì", "do", "bởi", "because", "due to", "since" (one-word
@@ -45,9 +49,10 @@ recorded, below it the officer is asked to confirm with one tap):
 - 0.8  an extension without a date, sent up for approval, a continuous task, "Chưa, vì …",
        a weak "done" verb ("đã ban hành", "đã gửi") together with a document reference;
 - 0.7  a reply that only opens with "đang chờ/waiting";
-- 0.6  done inferred only from a weak verb or only from a document reference;
+- 0.6  done inferred only from a weak verb or only from a document reference; "đang"
+       with a verb not in our list;
 - 0.5  "sẽ hoàn thành/dự kiến hoàn thành" (a plan, read as in progress), and any reading
-       beside a cue of another status ("hoàn thành dự thảo, đã trình UBND", "xong, đang
+       beside a cue of another status ("đã hoàn thành, đang chờ phê duyệt", "xong, đang
        làm"): conflicting signals;
 - then −0.1 when a typo had to be repaired, at most 0.4 when the reply holds a "?";
 - 0.0  unknown.
