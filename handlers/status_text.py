@@ -72,6 +72,7 @@ import holidays
 from handlers.status_words import (
     APPROVED,
     ASKED,
+    CLAUSE_END,
     CONTINUOUS,
     COUNTED,
     COUNTING,
@@ -269,11 +270,19 @@ def _partial(n: str) -> tuple[bool, set[int]]:
     return found, starts
 
 
+def _asked(n: str, end: int) -> bool:
+    """Is the clause after a "done" word a question ("xong chưa anh?", "hoàn thành?")."""
+    if ASKED.match(n, end):
+        return True
+    stop = CLAUSE_END.search(n, end, end + 200)
+    return stop is not None and stop[0] == "?"
+
+
 def _done_words(n: str, parts: set[int]) -> tuple[bool, bool, bool]:
     """("done" said, "done" only planned: "sẽ hoàn thành", only asked: "đề nghị hoàn thành")."""
     said = planned = told = False
     for m in islice(STRONG_DONE.finditer(n), _MANY):
-        if m.start() in parts or negated(n, m.start()) or ASKED.match(n, m.end()):
+        if m.start() in parts or negated(n, m.start()) or _asked(n, m.end()):
             continue
         if preceded_by(n, m.start(), FUTURE_WORDS):
             planned = True

@@ -38,7 +38,6 @@ for _key in _KEYS:  # adjacent transpositions: "thnah", "cuha", "dnag"
         if _swap != _key and _swap not in _NOT_TYPOS:
             _TYPOS.setdefault(_swap, _key)
 _TELEX_KEYS = {*_KEYS, "da", "lam", "gia", "han", "trinh", "duyet", "dinh", "tham", "phat", "sinh"}
-_WORD = re.compile(r"\w+")
 _TONE_KEYS = re.compile(r"[fsrxj]")
 _DOUBLED = re.compile(r"([aeo])\1|(.)\2$")
 _HELD = re.compile(r"([a-z])\1{2,}")
@@ -58,22 +57,26 @@ def _written(text: str, pos: list[int], start: int) -> str:
     return unicodedata.normalize("NFC", text[pos[start] : pos[start] + 3]).casefold()
 
 
+@functools.cache
+def _candidates() -> re.Pattern[str]:
+    """Words ``_respell`` may change: "da", "than", known typos, doubled letters, Telex."""
+    known = "|".join(sorted(_TYPOS, key=len, reverse=True))
+    return re.compile(rf"\b(?:da|than|{known})\b|\b\w*?(?:([a-z])\1|\B[fsrxjw])\w*")
+
+
 def _respell(text: str, n: str, pos: list[int]) -> tuple[str, list[int], int]:
     """Repair slips word by word; (folded, map, how many typos were repaired)."""
     out: list[str] = []
     new_pos: list[int] = []
     last = repaired = 0
-    prev = ""
-    for m in _WORD.finditer(n):
-        word, before, prev = m[0], prev, m[0]
-        if len(word) < 2 or word.isdigit():
-            continue
+    for m in _candidates().finditer(n):
+        word, before = m[0], n[max(0, m.start() - 5) : m.start()]
         new = word
         if _HELD.search(word) and not _ROMAN.match(word):  # "xongggg", not "III"
             new = _HELD.sub(r"\1", word)
         if word == "da" and _written(text, pos, m.start()).startswith("dạ"):
             new = "vang"  # "dạ" is a polite yes, not "đã"
-        elif new == "than" and before == "hoan":  # "hoàn thàn"
+        elif new == "than" and before == "hoan ":  # "hoàn thàn"
             new, repaired = "thanh", repaired + 1
         elif new in _TYPOS:
             new, repaired = _TYPOS[new], repaired + 1
@@ -104,8 +107,52 @@ def _fold_char(ch: str) -> str:
     return "".join("d" if c in "đð" else c for c in marks if not unicodedata.combining(c))
 
 
+class _OneToOne(dict):
+    """str.translate table, filled on first sight: each character to one folded character,
+    "\x00" for one that folds to nothing, "\x01" for one that folds to several ("ß")."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        if ch.isspace():
+            one = "\n" if ch in "\n\r" else " "
+        else:
+            folded = _fold_char(ch)
+            one = folded if len(folded) == 1 else "\x01" if folded else "\x00"
+        self[code] = one
+        return one
+
+
+_ONE_TO_ONE = _OneToOne()
+_SPACES = re.compile(r"\s+")
+
+
 def fold(text: str) -> tuple[str, list[int], int]:
     """(folded copy, pos, typos repaired): pos[i] is the index in ``text`` of folded[i]."""
+    raw = text.translate(_ONE_TO_ONE)  # C speed; the loop below only for "ß" and the like
+    if "\x01" in raw:
+        return _fold_slowly(text)
+    if "\x00" in raw:
+        index = [i for i, c in enumerate(raw) if c != "\x00"]
+        raw = raw.replace("\x00", "")
+    else:
+        index = list(range(len(raw)))
+    out: list[str] = []
+    pos: list[int] = []
+    last = 0
+    for m in _SPACES.finditer(raw):  # collapse each run of spaces to one (a newline if any)
+        out.append(raw[last : m.start()])
+        pos.extend(index[last : m.start()])
+        if m.start() > 0:
+            out.append("\n" if "\n" in m[0] else " ")
+            pos.append(index[m.start()])
+        last = m.end()
+    out.append(raw[last:])
+    pos.extend(index[last:])
+    return _respell(text, "".join(out), pos)
+
+
+def _fold_slowly(text: str) -> tuple[str, list[int], int]:
+    """``fold`` one character at a time, for text with characters that fold to several."""
     out: list[str] = []
     pos: list[int] = []
     gap, newline = -1, False
@@ -155,9 +202,9 @@ FUTURE_WORDS = {"se", "du kien", "phan dau", "co gang", "will", "shall", "to be"
 FUTURE_WORDS |= {"expect to", "plan to", "expected to", "will be", "should be", "i'll", "we'll"}
 FUTURE_WORDS |= {"mai", "tuan sau", "tuan toi", "thang sau", "chac", "hy vong", "hi vong"}
 # Doubt is no report either: "khó hoàn thành đúng hạn", "chưa chắc xong".
-DOUBT_WORDS = {"kho", "chua chac", "khong biet", "lieu"}
+DOUBT_WORDS = {"kho", "chua chac", "khong biet", "lieu", "bao gio", "khi nao", "when", "bao lau"}
 DIRECTIVE_WORDS = {"de nghi", "yeu cau", "can", "phai", "khan truong", "please", "must"}
-DIRECTIVE_WORDS |= {"should", "need to", "have to", "has to"}
+DIRECTIVE_WORDS |= {"should", "need to", "have to", "has to", "nhac", "doc thuc", "chi dao"}
 
 
 def words_before(n: str, start: int, count: int) -> list[str]:
@@ -279,7 +326,7 @@ PARTIAL = re.compile(
     r"|\b(?:mot phan|1 phan)\b(?!\s(?:va|,)\s?toan trinh)(?<!truc tuyen mot phan)"
     r"|\b(?:partially|partly|half|mostly|part of)\b"
     r"|\bco ban\s(?:da\s)?(?:hoan thanh|xong)\b|\b(?:hoan thanh|xong)\sco ban\b"
-    r"|\b(?:mot nua|duoc nua|nua chung)\b"
+    r"|\b(?:mot nua|duoc nua|nua chung|mot it|mot chut|halfway)\b"
 )
 FRACTION = re.compile(
     r"(?<![\d/])(\d{1,4})\s?(?:/|\stren\s|\strong\s(?:so\s|tong so\s)?|\sof\s)\s?(\d{1,4})(?![\d/])"
@@ -296,6 +343,7 @@ UNFINISHED = re.compile(
 PERCENT = re.compile(r"(?<![\d.,])(\d+)(?:[.,]\d+)?\s?(?:%|phan tram\b|percent\b)")
 CONTINUOUS = re.compile(
     r"\btiep tuc\s(?:thuc hien|trien khai|duy tri|lam)\b|\bthuong xuyen\b|\bca nam\b"
+    r"|\b(?:thuc hien|lam|trien khai)\s(?:hang\s(?:ngay|tuan|thang|quy|nam)|dinh ky)\b"
     r"|\b(?:ongoing basis|on a regular basis|continuously|regularly)\b"
 )
 STRONG_DONE = re.compile(rf"\b(?:hoan thanh|hoan tat|xong|{_EN_DONE})\b|^ht\b|\bda\sht\b")

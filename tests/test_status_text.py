@@ -514,7 +514,7 @@ ASKED_READINGS = [
     "Đã hoàn thành, đang chờ phê duyệt",  # conflicting signals
     "Xong rồi, đang làm tiếp",
     "Sẽ hoàn thành trước 30/6",  # a plan
-    "Đã hoàn thành? Em chưa chắc",  # a question
+    "Hoàn thành rồi. Anh cần bản cứng không ạ?",  # a question
     "đang chờ hướng dẫn",  # only opens with "đang chờ"
 ]
 
@@ -690,12 +690,13 @@ def warm() -> None:
 def test_long_adversarial_input_is_fast(warm: None, fragments: list[str], repeat: int) -> None:
     import time
 
+    # CPU time of the one call: what the parser costs, not how busy the machine is.
     text = "".join(fragments) * repeat
-    started = time.perf_counter()
+    started = time.process_time()
     reading = understand_status(text, TODAY)
-    took = time.perf_counter() - started
+    took = time.process_time() - started
     assert took < 0.05, (fragments, repeat, took)
     assert reading.status in STATUSES
-    started = time.perf_counter()
+    started = time.process_time()
     is_acknowledgement(text)
-    assert time.perf_counter() - started < 0.05
+    assert time.process_time() - started < 0.05
