@@ -33,6 +33,9 @@ ADVERSARIAL = (
     "đã trình ", "chờ ", "hoan thanh ", "không ", "a", " ", ",", "đ", "\u200b", "́", "vì ",
     "do ", "ngày 9/1/2026 ", "thêm 10 ngày làm việc ", "đang ", "xong phần ", "2/4 ", "not ",
     "khong phat sinh ", "QĐ số ", "chưa, ", "k ", "hoanf ", "dạ ", "?", "\n", "ok ",
+    "em bao cao ", "vang, ", "chi oi ", "anh ", "not yet ", "waiting ", "xong chua ", "con 2 ",
+    "trinh ", "cho ", "đợi ", "dang ", "hoàn thành ", "da duoc ", "submitted for ", "- ",
+    "ngày ", "tháng ", "quý ", "thứ ", "2 more weeks ", "xongggg", "iii ", "đ́", "ß",
 )  # fmt: skip
 
 

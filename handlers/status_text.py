@@ -373,7 +373,9 @@ def understand_status(text: str, today: date) -> StatusReading:
         share = pct if pct is not None and 0 < pct < 100 else None
         return read("in_progress", share, reason, None, sure(0.8, "in_progress", everything))
     m = WAITING.search(n)
-    if m and (m[1] or m[2] != "cho" or written(text, pos, m.span(2)) == "chờ"):
+    if m and (
+        m[1] or m[2] not in ("cho", "doi") or written(text, pos, m.span(2)) in ("chờ", "đợi")
+    ):
         why = reason or clause(text, n, pos, m.start(2))
         return read("not_started", None, why, None, sure(0.7, "not_started", everything))
     if pct == 0:

@@ -266,8 +266,10 @@ CLAUSE_END = re.compile(r"[.;!?](?=\s|$)|\n")
 _NEG = r"(?:chua|khong|ko|k|kg|khg|chang)"
 _EN_DONE = r"done|finished|finish|completed?|accomplished"
 # Words that open a reply before its content: "Dạ", "Em báo cáo", "anh ơi", "ok".
+# Possessive (*+): "em bao cao" could also be "em" + "bao cao", and trying both ways on
+# every repetition would be exponential.
 OPENING = (
-    r"^(?:(?:vang|da|thua|bao cao|em bao cao|em|anh oi|chi oi|anh|chi|ok|oke|hi|hello)[\s,.:!]+)*"
+    r"^(?:(?:vang|da|thua|bao cao|em bao cao|em|anh oi|chi oi|anh|chi|ok|oke|hi|hello)[\s,.:!]+)*+"
 )
 EXTENSION = re.compile(
     r"\b(?:gia han|lui(?:\sthoi)?\shan|keo dai(?:\sthoi)?\shan|doi han|xin\s(?:lui|hoan)"
@@ -297,11 +299,12 @@ NOT_YET = re.compile(
 )
 WAITING = re.compile(
     OPENING + r"(?:(?:we|i)\s(?:are|am)\s|(?:we're|i'm)\s)?(?:(?:van|con|hien|still)\s)?"
-    r"(?:(dang)\s)?(cho|waiting|awaiting)\b"
+    r"(?:(dang)\s)?(cho|doi|waiting|awaiting)\b"
 )
 # Sent up for signature, approval, appraisal or opinions: in progress, not done.
 SUBMITTED = re.compile(
-    r"\b(?:da|dang)\s(?:duoc\s)?trinh\b|\btrinh\s(?:ky|duyet|phe duyet|tham dinh)\b"
+    r"\b(?:da|dang)\s(?:duoc\s)?trinh\b"
+    r"|(?<!toan )\btrinh\s(?:\w+\s){0,5}?(?:ky|duyet|phe duyet|tham dinh|xem xet)\b"
     r"|\b(?:da|dang)\s(?:\w+\s){0,4}?xin y kien\b"
     r"|\b(?:da|dang)\s(?:gui|nop|chuyen)\s(?:\w+\s){0,6}?(?:tham dinh|phe duyet|gop y|xem xet|duyet)\b"
     r"|\btrinh\s(?:roi|xong)\b"
@@ -324,7 +327,8 @@ PARTIAL = re.compile(
     r"|du thao|ban du thao|ban nhap|de cuong|so bo|draft"
     r"|part|stage|phase|step)\b"
     r"|\b(?:mot phan|1 phan)\b(?!\s(?:va|,)\s?toan trinh)(?<!truc tuyen mot phan)"
-    r"|\b(?:partially|partly|half|mostly|part of)\b"
+    r"|\b(?:partially|partly|half|mostly|part of)\b|\b(?:items?|things?|parts?|tasks?) (?:left|remaining)\b"
+    r"|\bcon\s(?:lai\s|thieu\s)?(?:\d+|mot so|mot vai|vai)\s(?!ngay\b|tuan\b|thang\b)\w+"
     r"|\bco ban\s(?:da\s)?(?:hoan thanh|xong)\b|\b(?:hoan thanh|xong)\sco ban\b"
     r"|\b(?:mot nua|duoc nua|nua chung|mot it|mot chut|halfway)\b"
 )
@@ -406,7 +410,7 @@ def find_reason(text: str, n: str, pos: list[int]) -> tuple[str | None, int | No
 
 # "đang khảo sát", "đang viết": progressive "đang" with any verb but "chờ" (less sure).
 LOOSE_PROGRESS = re.compile(
-    r"\bdang\s(?!(?:cho|di|o|ban|nghi|om|cong tac|hop|tren duong|phep|ke|lo|can)\b)[a-z]{2,}"
+    r"\bdang\s(?!(?:cho|doi|di|o|ban|nghi|om|cong tac|hop|tren duong|phep|ke|lo|can)\b)[a-z]{2,}"
 )
 # "hoàn thành chưa anh?", "xong không?": a question about the work, not a report.
 ASKED = re.compile(r"(?:\s\w+){0,2}?\s(?:chua|khong|ko|chu|yet)\b(?:\s\w+){0,2}?\s?\?")
