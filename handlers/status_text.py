@@ -5,7 +5,7 @@ phones, often without diacritics ("chua thuc hien, ly do cho huong dan"), in the
 of the official reports ("Đã thực hiện và tiếp tục thực hiện cả năm 2026"), and sometimes
 in English ("in progress 40%", "not yet, waiting for the city guidance"). Only the first
 4,096 characters of a reply are read (a Telegram message is no longer; the whole text is
-still kept in ``StatusReading.text``). The words and the folding are in ``status_words``.
+still kept in ``StatusReading.text``).
 
 Decisions, in the order they are applied (first match wins):
 extension ("xin gia hạn/lùi hạn …", "thêm thời gian", "extend", "2 more weeks"; not
@@ -34,11 +34,8 @@ Vietnamese markers only unaccented or with their own accent, so "đơn vị", "�
 one). Without a marker, a not-started reply takes the rest of its clause ("chưa làm, chờ
 kinh phí") and an extension the two or more words after its date ("đến 20/12 chờ kinh
 phí", not "đến 20/12 ạ"); done has no reason.
-Extension dates are read by our own grammar (dd/mm[/yyyy], "20 tháng 12", "tháng
-7-9/2026", "quý III", "cuối năm", "end of month", "thêm 10 ngày (làm việc)", "2 weeks",
-"thứ sáu tuần sau"); only the rest goes to dateparser ("ngày mai", "next friday"). A date
-without a year that has passed means next year; working days skip weekends and Vietnamese
-holidays.
+Extension dates ("đến 20/12", "quý III", "thêm 10 ngày làm việc", "end of month") are read
+in ``status_dates``; the words and the folding are in ``status_words``.
 
 Confidence (``StatusReading.confidence``; ``SURE`` = 0.75: at or above it the reading is
 recorded, below it the officer is asked to confirm with one tap):
@@ -60,16 +57,14 @@ recorded, below it the officer is asked to confirm with one tap):
 
 from __future__ import annotations
 
-import calendar
-import re
+import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date
 from itertools import islice
 
-import dateparser
-import holidays
-
+from handlers.status_dates import until_asked
 from handlers.status_words import (
+    ACCENTED_AS,
     APPROVED,
     ASKED,
     CLAUSE_END,
@@ -78,11 +73,13 @@ from handlers.status_words import (
     COUNTING,
     DIRECTIVE_WORDS,
     DOUBT_WORDS,
+    EVIDENCE,
     EXTENSION,
     FRACTION,
     FUTURE_WORDS,
     IN_PROGRESS,
     LOOSE_PROGRESS,
+    NO,
     NOT_APPLICABLE,
     NOT_STARTED,
     NOT_YET,
@@ -90,20 +87,17 @@ from handlers.status_words import (
     PARTIAL,
     PERCENT,
     PUNCT,
+    REASON,
     STRONG_DONE,
     SUBMITTED,
     UNFINISHED,
     WAITING,
     WEAK_DONE,
-    clause,
-    find_reason,
     fold,
     negated,
     preceded_by,
-    read_evidence,
     span,
     words_before,
-    written,
 )
 
 STATUSES = ("done", "in_progress", "not_started", "not_applicable", "extension", "unknown")
@@ -116,7 +110,7 @@ def extract_evidence(text: str) -> list[str]:
     in order; one per number/symbol (the first spelling wins)."""
     text = text[:MAX_CHARS]
     n, pos, _ = fold(text)
-    return list(read_evidence(text, n, pos))
+    return list(_evidence(text, n, pos))
 
 
 @dataclass(frozen=True)
@@ -140,103 +134,42 @@ class StatusReading:
         }
 
 
-# --- dates asked for -----------------------------------------------------------------
-
-_DATE_WORDS = re.compile(r"\b(\d{1,2})\sthang\s(\d{1,2})(?:\s(?:nam\s)?(\d{4}))?")
-_PERIOD = re.compile(
-    r"\b(?:thang\s(?P<m>\d{1,2})(?:\s?-\s?(?P<m2>\d{1,2}))?|quy\s(?P<q>iv|i{1,3}|[1-4])\b)"
-    r"(?:(?:\s?/\s?|\snam\s)(?P<y>\d{4}))?"
-)
-_PERIOD_NOW = re.compile(
-    r"\b(?:(?:cuoi|het)\s(thang|quy|nam)|end of (?:the |this )?(month|quarter|year))\b"
-)
-_DMY = re.compile(r"(?<![\d/])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}|\d{2}))?(?![\d/])")
-_DELTA = re.compile(
-    r"\b(?<!thu )(\d{1,4})\s(?:more\s)?(?:(working|business)\s)?(ngay|tuan|thang|day|week|month)s?"
-    r"(\slam viec)?(?:\snua)?\b"
-)
-_WEEKDAY = re.compile(
-    r"\b(?:thu\s?(hai|ba|tu|nam|sau|bay|[2-7])|t([2-7])|(chu nhat|cn))\b(\s(?:tuan\s)?(?:sau|toi))?"
-)
-_WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
-_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
-_LEAD_WORDS = re.compile(
-    r"^(?:(?:đến|tới|den|toi|sang|hết|het|to|until|till|by|through|on)\s+)+", re.IGNORECASE
-)
-_MAX_WORKING_DAYS = 400  # "thêm 9999 ngày làm việc" is no request: unread, not 40 years
+# --- evidence and reasons ----------------------------------------------------------
 
 
-def _month_end(year: int, month: int) -> date:
-    return date(year, month, calendar.monthrange(year, month)[1])
+def _evidence(text: str, n: str, pos: list[int]) -> tuple[str, ...]:
+    """Document references in the folded text, as written; one per number/symbol."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for m in EVIDENCE.finditer(n):
+        key = m.group("sym") or m.group("bare") or m.group(0)
+        if key not in seen:
+            seen.add(key)
+            found.append(span(text, pos, m.start(), m.end()))
+    return tuple(found)
 
 
-def _not_past(make, year: int | None, today: date) -> date:
-    """make(year); without a year given, a date already past means next year."""
-    if year is not None:
-        return make(year if year > 99 else 2000 + year)
-    found = make(today.year)
-    return found if found >= today else make(today.year + 1)
+def _clause(text: str, n: str, pos: list[int], start: int) -> str | None:
+    """Original text from ``start`` to the end of its clause, trimmed; None if empty."""
+    while start < len(n) and n[start] in " ,:-–":
+        start += 1
+    end = CLAUSE_END.search(n, start)
+    return span(text, pos, start, end.start() if end else len(n)).strip(PUNCT) or None
 
 
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.month - 1 + months, 12)
-    year += day.year
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+def _written(text: str, pos: list[int], where: tuple[int, int]) -> str:
+    """The original of folded[start:end], composed and casefolded ("chờ", not "cho")."""
+    return unicodedata.normalize("NFC", span(text, pos, *where)).casefold()
 
 
-def _add_working_days(day: date, count: int) -> date:
-    off = holidays.Vietnam(years=range(day.year, day.year + 2 + count // 200))
-    while count > 0:
-        day += timedelta(days=1)
-        if day.weekday() < 5 and day not in off:
-            count -= 1
-    return day
-
-
-def _until(
-    text: str, n: str, pos: list[int], start: int, stop: int, today: date
-) -> tuple[date | None, int]:
-    """(the date asked for in folded[start:stop], after "gia hạn"; where its words end)."""
-    rest = n[start:stop]
-    year = lambda g: int(g) if g else None  # noqa: E731
-    try:
-        if m := _DATE_WORDS.search(rest):
-            found = _not_past(lambda y: date(y, int(m[2]), int(m[1])), year(m[3]), today)
-        elif m := _PERIOD.search(rest):
-            mo = int(m["m2"] or m["m"]) if m["m"] else 3 * (_ROMAN.get(m["q"]) or int(m["q"]))
-            found = _not_past(lambda y: _month_end(y, mo), year(m["y"]), today)
-        elif m := _PERIOD_NOW.search(rest):
-            word = {"month": "thang", "quarter": "quy", "year": "nam"}.get(m[2], m[1])
-            mo = {"thang": today.month, "quy": (today.month + 2) // 3 * 3, "nam": 12}[word]
-            found = _month_end(today.year, mo)
-        elif m := _DMY.search(rest):
-            found = _not_past(lambda y: date(y, int(m[2]), int(m[1])), year(m[3]), today)
-        elif m := _DELTA.search(rest):
-            k, unit = int(m[1]), m[3]
-            if m[2] or m[4]:
-                if k > _MAX_WORKING_DAYS:
-                    return None, stop
-                found = _add_working_days(today, k)
-            elif unit in ("thang", "month"):
-                found = _add_months(today, k)
-            else:
-                found = today + timedelta(days=k * (7 if unit in ("tuan", "week") else 1))
-        elif m := _WEEKDAY.search(rest):
-            word = m[1] or m[2] or ""
-            wd = 6 if m[3] else _WEEKDAYS[word] if word in _WEEKDAYS else int(word) - 2
-            ahead = 7 - today.weekday() + wd if m[4] else (wd - today.weekday() - 1) % 7 + 1
-            found = today + timedelta(days=ahead)
-        else:
-            phrase = _LEAD_WORDS.sub("", span(text, pos, start, stop).strip(PUNCT))
-            if not phrase or len(phrase) > 40:
-                return None, stop
-            base = datetime.combine(today, datetime.min.time())
-            settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base}
-            parsed = dateparser.parse(phrase, languages=["vi", "en"], settings=settings)
-            return (parsed.date() if parsed else None), stop
-        return found, start + m.end()
-    except Exception:  # 31/2, year 10000, dateparser on odd input: unread, never a crash
-        return None, stop
+def _reason(text: str, n: str, pos: list[int]) -> tuple[str | None, int | None]:
+    """(reason, where its marker starts in the folded text)."""
+    for m in REASON.finditer(n):
+        word = m.group(1)
+        if word in ACCENTED_AS and _written(text, pos, m.span(1)) not in ACCENTED_AS[word]:
+            continue
+        return _clause(text, n, pos, m.end()), m.start()
+    return None, None
 
 
 # --- status --------------------------------------------------------------------------
@@ -307,7 +240,7 @@ def understand_status(text: str, today: date) -> StatusReading:
     """Read an officer's reply to a reminder; ``today`` anchors relative dates."""
     full, text = text, text[:MAX_CHARS]
     n, pos, repaired = fold(text)
-    evidence = read_evidence(text, n, pos)
+    evidence = _evidence(text, n, pos)
 
     def read(
         status: str,
@@ -325,7 +258,7 @@ def understand_status(text: str, today: date) -> StatusReading:
 
     if not n.strip():
         return read("unknown")
-    reason, marker = find_reason(text, n, pos)
+    reason, marker = _reason(text, n, pos)
     pct = _percent(n)
     partial, parts = _partial(n)
     said, planned, told = _done_words(n, parts)
@@ -342,13 +275,13 @@ def understand_status(text: str, today: date) -> StatusReading:
         """``base``, or at most 0.5 when the reply also says another status."""
         return min(base, 0.5) if any(cues[o] for o in against if o != status) else base
 
-    ext = next((m for m in EXTENSION.finditer(n) if not negated(n, m.start())), None)
+    ext = next((m for m in EXTENSION.finditer(n) if not negated(n, m.start(), NO)), None)
     if ext:
         stop = marker if marker is not None and marker >= ext.end() else len(n)
         begin = ext.start() if any(c.isdigit() for c in ext[0]) else ext.end()  # "2 more weeks"
-        until, end = _until(text, n, pos, begin, stop, today)
+        until, end = until_asked(text, n, pos, begin, stop, today)
         if reason is None and until is not None:  # "đến 20/12 chờ kinh phí" (not "20/12 ạ")
-            reason = clause(text, n, pos, end)
+            reason = _clause(text, n, pos, end)
             reason = reason if reason and len(reason.split()) > 1 else None
         base = 0.9 if until else 0.8
         return read("extension", None, reason, until, sure(base, "", ("done",)))
@@ -358,7 +291,7 @@ def understand_status(text: str, today: date) -> StatusReading:
         return read("unknown")
     everything = ("done", "in_progress", "not_started")
     if started_m and not partial:  # "xong dự thảo, chưa ban hành" is in progress
-        why = reason or clause(text, n, pos, started_m.end())
+        why = reason or _clause(text, n, pos, started_m.end())
         return read(
             "not_started",
             pct if pct == 0 else None,
@@ -367,16 +300,16 @@ def understand_status(text: str, today: date) -> StatusReading:
             sure(0.9, "not_started", everything),
         )
     if m := NOT_YET_TIME.search(n):
-        why = reason or clause(text, n, pos, m.start())
+        why = reason or _clause(text, n, pos, m.start())
         return read("not_started", None, why, None, sure(0.9, "not_started", everything))
     if submitted:  # "đã trình ký", "chờ phê duyệt": the product waits for someone else
         share = pct if pct is not None and 0 < pct < 100 else None
         return read("in_progress", share, reason, None, sure(0.8, "in_progress", everything))
     m = WAITING.search(n)
     if m and (
-        m[1] or m[2] not in ("cho", "doi") or written(text, pos, m.span(2)) in ("chờ", "đợi")
+        m[1] or m[2] not in ("cho", "doi") or _written(text, pos, m.span(2)) in ("chờ", "đợi")
     ):
-        why = reason or clause(text, n, pos, m.start(2))
+        why = reason or _clause(text, n, pos, m.start(2))
         return read("not_started", None, why, None, sure(0.7, "not_started", everything))
     if pct == 0:
         return read("not_started", 0, reason, None, sure(0.9, "not_started", everything))
@@ -391,7 +324,7 @@ def understand_status(text: str, today: date) -> StatusReading:
     if IN_PROGRESS.search(n):  # "đã xong phần 1, đang làm phần 2": not done yet
         return read("in_progress", pct, reason, None, sure(0.9, "in_progress", everything))
     if m := NOT_YET.search(n):  # "Chưa, vì chưa có kinh phí"
-        why = reason or clause(text, n, pos, m.end())
+        why = reason or _clause(text, n, pos, m.end())
         return read("not_started", None, why, None, sure(0.8, "not_started", everything))
     if said:
         return read("done", sure=sure(0.95, "done", everything))

@@ -194,7 +194,7 @@ def span(text: str, pos: list[int], start: int, end: int) -> str:
 PUNCT = " \t\r\n.,;:-–—!?\"'()[]…"
 _CLAUSE_BREAK = ".,;:!?\n"
 NEG_WORDS = {"chua", "khong", "ko", "k", "kg", "khg", "chang", "hong", "sap", "gan"} | {
-    "not", "no", "isn't", "isnt", "aren't", "haven't", "hasn't", "wasn't", "never", "almost",
+    "not", "isn't", "isnt", "aren't", "haven't", "hasn't", "wasn't", "never", "almost",
     "nearly", "cannot", "can't", "cant", "don't", "dont", "didn't", "won't", "without",
 }  # fmt: skip
 # A "done" word after these is a plan or an instruction, not a report that it is done.
@@ -219,9 +219,13 @@ def words_before(n: str, start: int, count: int) -> list[str]:
     return window.split()[-count:]
 
 
-def negated(n: str, start: int) -> bool:
-    """Is one of the three words before ``start`` (same clause) a negation?"""
-    return any(w in NEG_WORDS for w in words_before(n, start, 3))
+def negated(n: str, start: int, also: frozenset[str] = frozenset()) -> bool:
+    """Is one of the three words before ``start`` (same clause) a negation (or in ``also``)?"""
+    return any(w in NEG_WORDS or w in also for w in words_before(n, start, 3))
+
+
+# "no extension needed"; not a negation elsewhere, where "no" is mostly "nó" (it) unaccented.
+NO = frozenset({"no"})
 
 
 def preceded_by(n: str, start: int, phrases: set[str], count: int = 4) -> bool:
@@ -368,44 +372,6 @@ WEAK_DONE = re.compile(
     r"|\bda duoc\s(?:\w+\s){1,4}?(?:phe duyet|thong qua|chap thuan|cong nhan|nghiem thu)\b"
     r"|\b(?:issued|held|organized|organised|sent|submitted the report|published|implemented)\b"
 )
-
-
-# --- reading evidence and reasons -----------------------------------------------
-
-
-def read_evidence(text: str, n: str, pos: list[int]) -> tuple[str, ...]:
-    """Document references in the folded text, as written; one per number/symbol."""
-    found: list[str] = []
-    seen: set[str] = set()
-    for m in EVIDENCE.finditer(n):
-        key = m.group("sym") or m.group("bare") or m.group(0)
-        if key not in seen:
-            seen.add(key)
-            found.append(span(text, pos, m.start(), m.end()))
-    return tuple(found)
-
-
-def clause(text: str, n: str, pos: list[int], start: int) -> str | None:
-    """Original text from ``start`` to the end of its clause, trimmed; None if empty."""
-    while start < len(n) and n[start] in " ,:-–":
-        start += 1
-    end = CLAUSE_END.search(n, start)
-    return span(text, pos, start, end.start() if end else len(n)).strip(PUNCT) or None
-
-
-def written(text: str, pos: list[int], where: tuple[int, int]) -> str:
-    """The original of folded[start:end], composed and casefolded ("chờ", not "cho")."""
-    return unicodedata.normalize("NFC", span(text, pos, *where)).casefold()
-
-
-def find_reason(text: str, n: str, pos: list[int]) -> tuple[str | None, int | None]:
-    """(reason, where its marker starts in the folded text)."""
-    for m in REASON.finditer(n):
-        word = m.group(1)
-        if word in ACCENTED_AS and written(text, pos, m.span(1)) not in ACCENTED_AS[word]:
-            continue
-        return clause(text, n, pos, m.end()), m.start()
-    return None, None
 
 
 # "đang khảo sát", "đang viết": progressive "đang" with any verb but "chờ" (less sure).
