@@ -176,6 +176,7 @@ def _reason(text: str, n: str, pos: list[int]) -> tuple[str | None, int | None]:
 
 OUT_OF_RANGE = -1  # "150%": not a percent of work done; the reply is not understood
 _MANY = 64  # a reply names a few counts and "done" words; more are not read one by one
+_NOT_A_REPORT = DIRECTIVE_WORDS | DOUBT_WORDS
 _DATE_BEFORE = {"ngay", "den", "truoc", "tu", "sau", "on", "by", "until"}
 
 
@@ -197,9 +198,10 @@ def _partial(n: str) -> tuple[bool, set[int]]:
             continue
         if COUNTED.match(n, m.end()) or preceded_by(n, m.start(), COUNTING, 2):
             found = True
-            words = words_before(n, m.start(), 2)
-            if words and len(" ".join(words)) < m.start():
-                starts.add(m.start() - len(" ".join(words)) - 1)
+            for count in (1, 2):  # where "xong" or "hoàn thành" before the count starts
+                words = words_before(n, m.start(), count)
+                if len(words) == count:
+                    starts.add(m.start() - len(" ".join(words)) - 1)
     return found, starts
 
 
@@ -219,7 +221,7 @@ def _done_words(n: str, parts: set[int]) -> tuple[bool, bool, bool]:
             continue
         if preceded_by(n, m.start(), FUTURE_WORDS):
             planned = True
-        elif preceded_by(n, m.start(), DIRECTIVE_WORDS | DOUBT_WORDS, 6):
+        elif preceded_by(n, m.start(), _NOT_A_REPORT, 6):
             told = True
         else:
             return True, planned, told  # said: nothing after it changes the reading

@@ -32,11 +32,13 @@ _TYPOS = {
     "chuathuchien": "chua thuc hien", "hthanh": "hoan thanh",
     "hoanthnah": "hoan thanh", "thah": "thanh",
 }  # fmt: skip
-for _key in _KEYS:  # adjacent transpositions: "thnah", "cuha", "dnag"
-    for _i in range(len(_key) - 1):
-        _swap = _key[:_i] + _key[_i + 1] + _key[_i] + _key[_i + 2 :]
-        if _swap != _key and _swap not in _NOT_TYPOS:
-            _TYPOS.setdefault(_swap, _key)
+_SWAPS = {  # adjacent transpositions: "thnah", "cuha", "dnag"
+    key[:i] + key[i + 1] + key[i] + key[i + 2 :]: key
+    for key in _KEYS
+    for i in range(len(key) - 1)
+    if key[i] != key[i + 1]
+}
+_TYPOS = {**{k: v for k, v in _SWAPS.items() if k not in _NOT_TYPOS}, **_TYPOS}
 _TELEX_KEYS = {*_KEYS, "da", "lam", "gia", "han", "trinh", "duyet", "dinh", "tham", "phat", "sinh"}
 _TONE_KEYS = re.compile(r"[fsrxj]")
 _DOUBLED = re.compile(r"([aeo])\1|(.)\2$")
@@ -52,7 +54,7 @@ def _telex(word: str) -> str | None:
     return plain if plain != word and plain in _TELEX_KEYS else None
 
 
-def _written(text: str, pos: list[int], start: int) -> str:
+def _three_chars(text: str, pos: list[int], start: int) -> str:
     """The three original characters from folded[start], composed and casefolded."""
     return unicodedata.normalize("NFC", text[pos[start] : pos[start] + 3]).casefold()
 
@@ -74,7 +76,7 @@ def _respell(text: str, n: str, pos: list[int]) -> tuple[str, list[int], int]:
         new = word
         if _HELD.search(word) and not _ROMAN.match(word):  # "xongggg", not "III"
             new = _HELD.sub(r"\1", word)
-        if word == "da" and _written(text, pos, m.start()).startswith("dạ"):
+        if word == "da" and _three_chars(text, pos, m.start()).startswith("dạ"):
             new = "vang"  # "dạ" is a polite yes, not "đã"
         elif new == "than" and before == "hoan ":  # "hoàn thàn"
             new, repaired = "thanh", repaired + 1
