@@ -470,6 +470,21 @@ WORDS = [
     "chờ",
     "HT",
     "tiếp tục thực hiện",
+    "done",
+    "not yet",
+    "extend",
+    "because",
+    "đã trình",
+    "chờ phê duyệt",
+    "2/4",
+    "nội dung",
+    "sẽ",
+    "đề nghị",
+    "\u200b",
+    "dạ",
+    "ok",
+    "cảm ơn",
+    "em bao cao",
 ]
 TEXTS = st.one_of(st.text(), st.lists(st.sampled_from(WORDS), max_size=12).map(" ".join))
 
@@ -700,3 +715,15 @@ def test_long_adversarial_input_is_fast(warm: None, fragments: list[str], repeat
     started = time.process_time()
     is_acknowledgement(text)
     assert time.process_time() - started < 0.05
+
+
+SMALL_WORDS = ["ok", "dạ", "vâng", "cảm ơn", "anh", "ạ", "nhé", "không", "hủy", "đã nhận", "👍"]
+SMALL_WORDS += ["xong", "hoàn thành", "chưa", "đang làm", "gia hạn", "1", "done", "thanks"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(words=st.lists(st.sampled_from(SMALL_WORDS), min_size=1, max_size=5))
+def test_small_talk_is_never_a_status(words: list[str]) -> None:
+    text = " ".join(words)
+    if is_acknowledgement(text):
+        assert understand_status(text, TODAY).status == "unknown", text
