@@ -137,7 +137,9 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     pending = await status_store.pending_extension(request.session, task)
     if pending is not None and pending.until is not None:
         lines.append(
-            _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(date=format_date(pending.until))
+            _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(
+                date=format_date(pending.until)
+            )
         )
     evidence = await evidence_of(request.session, task)
     if evidence:
