@@ -62,6 +62,7 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
+from handlers.small_talk import is_acknowledgement
 from handlers.status_dates import until_asked
 from handlers.status_words import (
     ACCENTED_AS,
@@ -99,6 +100,9 @@ from handlers.status_words import (
     span,
     words_before,
 )
+
+__all__ = ["SURE", "STATUSES", "StatusReading", "extract_evidence", "understand_status"]
+__all__ += ["is_acknowledgement"]  # lives in small_talk; the handlers import it from here
 
 STATUSES = ("done", "in_progress", "not_started", "not_applicable", "extension", "unknown")
 SURE = 0.75  # confidence at or above which a reading is recorded without asking
