@@ -44,9 +44,10 @@ recorded, below it the officer is asked to confirm with one tap):
        an extension with a date read;
 - 0.85 "chưa hoàn thành", part of the work done;
 - 0.8  an extension without a date, sent up for approval, a continuous task, "Chưa, vì …",
-       a weak "done" verb ("đã ban hành", "đã gửi") together with a document reference;
+       a finished act ("đã ban hành", "đã tổ chức", "đã thực hiện"), a step that may not
+       be the whole task ("đã gửi", "đã triển khai") together with a document reference;
 - 0.7  a reply that only opens with "đang chờ/waiting";
-- 0.6  done inferred only from a weak verb or only from a document reference; "đang"
+- 0.6  done inferred only from such a step or only from a document reference; "đang"
        with a verb not in our list;
 - 0.5  "sẽ hoàn thành/dự kiến hoàn thành" (a plan, read as in progress), and any reading
        beside a cue of another status ("đã hoàn thành, đang chờ phê duyệt", "xong, đang
@@ -66,6 +67,7 @@ from handlers.small_talk import is_acknowledgement
 from handlers.status_dates import until_asked
 from handlers.status_words import (
     ACCENTED_AS,
+    ACT_DONE,
     APPROVED,
     ASKED,
     CLAUSE_END,
@@ -338,6 +340,8 @@ def understand_status(text: str, today: date) -> StatusReading:
         return read("in_progress", None, reason, None, 0.5)
     if told:  # "đề nghị hoàn thành trước 10/5": an instruction
         return read("unknown")
+    if ACT_DONE.search(n):
+        return read("done", sure=0.8)
     if WEAK_DONE.search(n):
         return read("done", sure=0.8 if evidence else 0.6)
     if evidence and "?" not in text:

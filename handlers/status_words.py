@@ -367,12 +367,17 @@ IN_PROGRESS = re.compile(
     r"|(?:have|has|already|just)\s(?:just\s)?started|started (?:on|working|drafting|to)"
     r"|implementing|drafting|preparing|processing|doing it|on it)\b"
 )
-WEAK_DONE = re.compile(
-    r"\bda\s(?:duoc\s)?(?:ban hanh|to chuc|gui|nop|trien khai|thuc hien|xay dung|phe duyet|ky"
-    r"|cap nhat|dang tai|bao cao|tham muu|tong hop|ra soat|kiem tra|cong khai|phat hanh"
-    r"|thanh lap|tuyen truyen|lam|hop|ket thuc|giai quyet|chi tra|niem yet|kien toan|cap)\b"
+# A finished act ("đã ban hành", "đã tổ chức", "đã thực hiện"): done, fairly sure.
+ACT_DONE = re.compile(
+    r"\bda\s(?:duoc\s)?(?:ban hanh|to chuc|thuc hien|phe duyet|ky|dang tai|cong khai|phat hanh"
+    r"|thanh lap|ket thuc|giai quyet|chi tra|niem yet|kien toan|nop)\b"
     r"|\bda duoc\s(?:\w+\s){1,4}?(?:phe duyet|thong qua|chap thuan|cong nhan|nghiem thu)\b"
-    r"|\b(?:issued|held|organized|organised|sent|submitted the report|published|implemented)\b"
+    r"|\b(?:issued|held|organized|organised|published|implemented)\b"
+)
+# A step that may or may not be the whole task ("đã gửi", "đã triển khai"): done, asked.
+WEAK_DONE = re.compile(
+    r"\bda\s(?:duoc\s)?(?:gui|trien khai|xay dung|cap nhat|bao cao|tham muu|tong hop|ra soat"
+    r"|kiem tra|tuyen truyen|lam|hop|cap)\b|\b(?:sent|submitted the report)\b"
 )
 
 

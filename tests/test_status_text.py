@@ -521,10 +521,12 @@ SURE_READINGS = [
     "xin gia hạn đến 20/12",
     "Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026",
     "đã trình ký",
+    "Đã tổ chức hội nghị ngày 23/3",  # a finished act
+    "Đã thực hiện, tổ chức 2 hội nghị tuyên truyền",
 ]
 ASKED_READINGS = [
     "đã gửi báo cáo",  # done only from a weak verb
-    "Đã tổ chức hội nghị ngày 23/3",
+    "Đã triển khai",  # a step that may not be the whole task
     "QĐ số 12/QĐ-UBND ngày 09/01/2026",  # done only from a document reference
     "Đã hoàn thành, đang chờ phê duyệt",  # conflicting signals
     "Xong rồi, đang làm tiếp",
