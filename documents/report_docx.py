@@ -86,14 +86,15 @@ def _write(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _cell_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+def _cell_text(
+    cell: _Cell, text: str, *, bold: bool = False, center: bool = False, air: Pt = Pt(2)
+) -> None:
     """Each line of ``text`` a paragraph of its own, with a little air around."""
     lines = text.split("\n") or [""]
     first = cell.paragraphs[0]
     for index, line in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.space_before = Pt(2)
-        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = air
         _write(paragraph, line, bold=bold, center=center)
 
 
@@ -127,7 +128,7 @@ def _rule(cell: _Cell, length: Cm, width: Cm) -> None:
     paragraph._p.get_or_add_pPr().append(borders)  # before spacing and ind, as the schema wants
     indent = Cm(max((width - length) / 2 / 360000, 0))
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
-    paragraph.paragraph_format.space_before = Pt(1)
+    paragraph.paragraph_format.space_before = Pt(3)
     _write(paragraph, "", size=Pt(4))
     paragraph.paragraph_format.line_spacing = Pt(4)
 
@@ -244,9 +245,11 @@ def _form_one(document: Document, report: Report) -> None:
     for item in form.form_one(report):
         cells = _add_row(table, FORM_WIDTHS)
         value = "" if item.value is None else str(item.value)
-        texts = (item.number, item.label, item.unit, value, "")
+        unit = item.unit.replace("\n", " ")  # "Trực tuyến = 0 Phát phiếu = 1 …" as the seed
+        texts = (item.number, item.label, unit, value, "")
         for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
-            _cell_text(cell, text, bold=item.heading and index < 2, center=index in (0, 2, 3))
+            bold = item.heading and index < 2
+            _cell_text(cell, text, bold=bold, center=index in (0, 2, 3), air=Pt(1))
 
 
 def _figures(document: Document, report: Report) -> None:

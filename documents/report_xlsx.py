@@ -33,17 +33,21 @@ GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 FLAG = PatternFill("solid", fgColor="FFF2CC")  # a cell the compiler should look at
-TABLE_WIDTHS = (6, 52, 22, 22, 20, 46)
-FORM_WIDTHS = (9, 70, 18, 16, 20)
+TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+# Column widths in Excel units, a digit of the workbook's font (Times New Roman 13, about
+# 0,23 cm): those of the .docx, so the 25,2 cm between the margins print at full size.
+TABLE_WIDTHS = (5, 33, 15, 15, 15, 25)
+FORM_WIDTHS = (9, 52, 17, 15, 15)
+BREAKDOWN_WIDTHS = (25, 7, 11, 11, 11, 11, 11, 11, 12)
 INCH = 2.54  # cm
-LINE = 17.0  # points per line of 13 pt text
-CHARS_PER_WIDTH = 0.95  # Times New Roman 13 pt characters per unit of column width
+LINE = 15.5  # points per line of 13 pt text
+CHARS_PER_WIDTH = 1.1  # Times New Roman 13 pt characters per unit of column width
 
 
-def _print_setup(ws: Worksheet, header_rows: str) -> None:
+def _print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, int(one_page)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_margins.left, ws.page_margins.right = 3.0 / INCH, 1.5 / INCH
     ws.page_margins.top = ws.page_margins.bottom = 2.0 / INCH
@@ -126,7 +130,7 @@ def _results(ws: Worksheet, report: Report) -> None:
         values = (int(item.cells[0]) if item.cells[0].isdigit() else item.cells[0], *item.cells[1:])
         _grid_row(ws, row, values)
         _fit(ws, row, item.cells, TABLE_WIDTHS)
-        ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = CENTER
+        ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = TOP_CENTER
         if item.review:
             ws.cell(row, width).fill = FLAG
     _widths(ws, TABLE_WIDTHS)
@@ -153,14 +157,14 @@ def _form1(ws: Worksheet, report: Report) -> None:
         _grid_row(ws, row, values, font=BOLD if item.heading else PLAIN)
         _fit(ws, row, values, FORM_WIDTHS)
         for column in (1, 3, 4):
-            ws.cell(row, column).alignment = CENTER
+            ws.cell(row, column).alignment = TOP_CENTER
     _widths(ws, FORM_WIDTHS)
-    _print_setup(ws, f"{header}:{header + 1}")
+    _print_setup(ws, f"{header}:{header + 1}", one_page=True)  # a one-page form
 
 
 def _breakdown(ws: Worksheet, report: Report) -> None:
     columns = ("", "Tổng số", *(label for _, label in CATEGORY_LABELS), "Tỷ lệ hoàn thành")
-    widths = (40, 10, *(16,) * len(CATEGORY_LABELS), 18)
+    widths = BREAKDOWN_WIDTHS
     header = _title_block(
         ws, report, widths, [("SỐ LIỆU THEO ĐƠN VỊ VÀ THEO MỤC", BOLD), (report.title, BOLD)]
     )
@@ -177,6 +181,8 @@ def _breakdown(ws: Worksheet, report: Report) -> None:
             values = (name, t.total, *counts, rate_text(t.done, t.total))
             _grid_row(ws, row, values)
             _fit(ws, row, values, widths)
+            for column in range(2, len(values) + 1):
+                ws.cell(row, column).alignment = TOP_CENTER
         row += 2
 
     first = row
@@ -189,6 +195,9 @@ def _breakdown(ws: Worksheet, report: Report) -> None:
 def report_xlsx(report: Report) -> bytes:
     """The appendix and its figures as .xlsx bytes."""
     workbook = Workbook()
+    # The workbook's default font sets the unit of column widths; Calibri, openpyxl's
+    # default, is missing where LibreOffice prints, and its stand-in is wider.
+    workbook._fonts[0] = PLAIN  # noqa: SLF001 - openpyxl has no public setter
     results = workbook.active
     results.title = "Kết quả thực hiện"
     _results(results, report)

@@ -317,7 +317,7 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     assert check_against_database(xlsx_rows, expected) == docx_results
     for index in range(7, sheet.max_row + 1):  # heights that show the whole text
         longest = max(len(str(c.value or "")) for c in sheet[index])
-        assert sheet.row_dimensions[index].height >= 17 * (longest // 60 + 1) * 0.9
+        assert sheet.row_dimensions[index].height >= 15 * (longest // 40 + 1)
     form_sheet = book["Biểu mẫu 1"]
     assert [c.value for c in form_sheet[5]][:3] == list(FORM_HEADER_TOP[:3])
     assert [c.value for c in form_sheet[6]][2:4] == ["Đơn vị tính", "Số liệu"]
