@@ -33,6 +33,7 @@ LEFT, RIGHT, TOP, BOTTOM = Cm(3.0), Cm(1.5), Cm(2.0), Cm(2.0)  # Nghị định 
 WIDTHS = (1.2, 7.6, 3.5, 3.5, 3.5, 5.9)
 FORM_WIDTHS = (2.0, 12.2, 4.0, 3.5, 3.5)
 HEADING_WIDTHS = (9.5, 15.7)
+AIR = Pt(2)  # above and below each line in a cell
 FLAG = "FFF2CC"  # the pale yellow of a cell the compiler should look at
 
 
@@ -87,7 +88,7 @@ def _write(
 
 
 def _cell_text(
-    cell: _Cell, text: str, *, bold: bool = False, center: bool = False, air: Pt = Pt(2)
+    cell: _Cell, text: str, *, bold: bool = False, center: bool = False, air: Pt = AIR
 ) -> None:
     """Each line of ``text`` a paragraph of its own, with a little air around."""
     lines = text.split("\n") or [""]
