@@ -67,7 +67,11 @@ async def test_docx_and_xlsx_print_whole_rows_with_headers(bot: Harness, tmp_pat
     await tell_story(bot)
     docx, xlsx = (r.document for r in await bot.say("trinh", "/baocao") if r.document)
     table = Document(BytesIO(docx.data)).tables[1]
-    rows = [tuple(c.text for c in r.cells) for r in table.rows[1:] if len({id(c._tc) for c in r.cells}) > 1]
+    rows = [
+        tuple(c.text for c in r.cells)
+        for r in table.rows[1:]
+        if len({id(c._tc) for c in r.cells}) > 1
+    ]
     for attachment in (docx, xlsx):
         path = tmp_path / attachment.filename
         path.write_bytes(attachment.data)

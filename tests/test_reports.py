@@ -274,7 +274,9 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     # Nghị định 30/2020: left 30–35 mm, right 15–20 mm, top and bottom 20–25 mm.
     assert Cm(3.0) - Cm(0.01) <= section.left_margin <= Cm(3.5)
     assert Cm(1.5) - Cm(0.01) <= section.right_margin <= Cm(2.0)
-    assert all(Cm(2.0) - Cm(0.01) <= m <= Cm(2.5) for m in (section.top_margin, section.bottom_margin))
+    assert all(
+        Cm(2.0) - Cm(0.01) <= m <= Cm(2.5) for m in (section.top_margin, section.bottom_margin)
+    )
     assert section.different_first_page_header_footer  # no page number on the first page
     assert section.header._element.xpath(".//w:fldSimple[@w:instr='PAGE']")
     normal = document.styles["Normal"]
