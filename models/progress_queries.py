@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.completion import completed_on
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit, undo_target
 from models.progress import STATUSES, Reported, Tally, TaskFacts, classify, in_scope
@@ -45,8 +46,9 @@ async def undone_ids(session: AsyncSession, task_ids: Select, cut: datetime) -> 
 
 async def standing_statuses(
     session: AsyncSession, task_ids: Select, cut: datetime
-) -> dict[int, tuple[str, datetime]]:
-    """Per task, the status standing just before ``cut`` and when it was recorded."""
+) -> dict[int, tuple[str, datetime, int]]:
+    """Per task, the status standing just before ``cut``, when it was recorded and the
+    id of its row."""
     su = StatusUpdate
     is_status = (su.kind == "status", su.status.in_(STATUSES))
     # The newest moment per task, then the rows at that moment (GROUP BY and a join:
@@ -79,7 +81,28 @@ async def standing_statuses(
         for uid, task_id, status, created in rows:
             if task_id not in latest and uid not in undone:
                 latest[task_id] = (uid, status, created)
-    return {task_id: (status, created) for task_id, (_, status, created) in latest.items()}
+    return {task_id: (status, created, uid) for task_id, (uid, status, created) in latest.items()}
+
+
+async def completion_days(
+    session: AsyncSession, standing: dict[int, tuple[str, datetime, int]], timezone: str
+) -> dict[int, date]:
+    """Per task standing "done", the day the work was done (``models.completion``):
+    what its reply says, or the newest document it names, or the day it was recorded."""
+    zone = ZoneInfo(timezone)
+    done = {uid: created for status, created, uid in standing.values() if status == "done"}
+    days: dict[int, date] = {}
+    ids = list(done)
+    for start in range(0, len(ids), 5000):  # within every backend's parameter limit
+        rows = await session.execute(
+            select(
+                StatusUpdate.id, StatusUpdate.task_id, StatusUpdate.text, StatusUpdate.evidence
+            ).where(StatusUpdate.id.in_(ids[start : start + 5000]))
+        )
+        for uid, task_id, text, evidence in rows:
+            recorded = done[uid].astimezone(zone).date()
+            days[task_id] = completed_on(text or "", evidence or (), recorded)
+    return days
 
 
 async def standing_reports(
@@ -170,11 +193,11 @@ async def plan_facts(
         ):
             leads[task_id].append(name)
     standing = await standing_statuses(session, ids, day_end(as_of, timezone))
-    zone = ZoneInfo(timezone)
+    done_days = await completion_days(session, standing, timezone)
     out = []
     for org_id, task_id, number, numeral, note, kind, start, due, every in rows:
-        status, recorded = standing.get(task_id, ("not_started", None))
-        done_on = recorded.astimezone(zone).date() if status == "done" and recorded else None
+        status = standing[task_id][0] if task_id in standing else "not_started"
+        done_on = done_days.get(task_id) if status == "done" else None
         units = tuple(leads.get(task_id, ())) or ((note,) if with_units and note else ())
         out.append(
             (
