@@ -70,3 +70,11 @@ async def test_late_typing_of_work_done_on_time(bot: Harness) -> None:
     assert "Đã ghi nhận" in text_of(await bot.say("trinh", "/capnhat 16 Hoàn thành"))
     counts = await categories(bot, D(2026, 11, 3))
     assert counts["done_late"] == 1
+
+
+async def test_a_completion_day_after_today_is_refused(bot: Harness) -> None:
+    bot.clock.move_to(datetime(2026, 11, 3, 9, tzinfo=TZ))
+    reply = text_of(await bot.say("trinh", "/capnhat 1 Hoàn thành, xong ngày 20/12/2026"))
+    assert "sau hôm nay" in reply and "ghi chú" in reply, reply
+    counts = await categories(bot, D(2026, 11, 3))
+    assert counts["done_on_time"] + counts["done_late"] == 0  # kept as a note only
