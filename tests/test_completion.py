@@ -78,3 +78,10 @@ async def test_a_completion_day_after_today_is_refused(bot: Harness) -> None:
     assert "sau hôm nay" in reply and "ghi chú" in reply, reply
     counts = await categories(bot, D(2026, 11, 3))
     assert counts["done_on_time"] + counts["done_late"] == 0  # kept as a note only
+
+
+async def test_history_shows_both_days(bot: Harness) -> None:
+    bot.clock.move_to(datetime(2026, 11, 3, 9, tzinfo=TZ))
+    await bot.say("trinh", "/capnhat 1 Hoàn thành, Quyết định số 5/QĐ-UBND ngày 10/01/2026")
+    card = text_of(await bot.say("trinh", "/viec 1"))
+    assert "03/11/2026 09:00" in card and "(hoàn thành ngày 10/01/2026)" in card, card
