@@ -232,8 +232,9 @@ def _form_one(document: Document, report: Report) -> None:
     document.add_page_break()
     _write(document.add_paragraph(), form.TITLE, bold=True, center=True)
     _write(document.add_paragraph(), form.SUBTITLE, bold=True, center=True)
-    _write(document.add_paragraph(), report.attached_to, italic=True, center=True)
-    document.add_paragraph().paragraph_format.space_after = Pt(6)
+    attached = document.add_paragraph()
+    attached.paragraph_format.space_after = Pt(8)  # the form fits one page: no blank line
+    _write(attached, report.attached_to, italic=True, center=True)
     table = _grid(document, FORM_WIDTHS, 2)
     top, sub = table.rows[0].cells, table.rows[1].cells
     for index in (0, 1, 4):
@@ -250,7 +251,7 @@ def _form_one(document: Document, report: Report) -> None:
         texts = (item.number, item.label, unit, value, "")
         for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
             bold = item.heading and index < 2
-            _cell_text(cell, text, bold=bold, center=index in (0, 2, 3), air=Pt(1))
+            _cell_text(cell, text, bold=bold, center=index in (0, 2, 3), air=Pt(0.5))
 
 
 def _figures(document: Document, report: Report) -> None:

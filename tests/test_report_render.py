@@ -1,6 +1,7 @@
 """The appendix through LibreOffice, as a compiler prints it: the .docx and the .xlsx
-rendered to PDF, A4 landscape pages, the header row on every page of the table, and no
-task row split across two pages (each row's first and last words on the same page)."""
+rendered to PDF, A4 landscape pages, the header row on every page of the table, no task
+row split across two pages (each row's first and last words on the same page), and
+Biểu mẫu 1 on a single page."""
 
 from __future__ import annotations
 
@@ -83,6 +84,9 @@ async def test_docx_and_xlsx_print_whole_rows_with_headers(bot: Harness, tmp_pat
         # last page that holds a task.
         last_task = max(page_of(pages, rows[-1][1][:40]))
         assert all(squeeze("Nội dung công việc") in pages[i] for i in range(first, last_task + 1))
+        # Biểu mẫu 1 is printed on one page, its first row to its last.
+        (form_page,) = page_of(pages, "Công tác chỉ đạo điều hành cải cách hành chính")
+        assert squeeze("Tổ chức đối thoại của lãnh đạo") in pages[form_page]
         for row in rows:
             start = page_of(pages, row[1][:30])  # the task's first words
             end_text = (row[5] or row[1]).split("\n")[-1][-25:]  # the last words of its row
