@@ -121,6 +121,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--so", dest="number", help="số của báo cáo kèm theo (116)")
     p.add_argument("--ngay", dest="dated", type=_parse_day, help="ngày của báo cáo (30/3/2026)")
     p.add_argument("--check", action="store_true", help="chỉ liệt kê các dòng cần xem lại")
+    p.add_argument("--phu-luc", dest="appendix", default="01", help="số phụ lục (mặc định 01)")
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 

@@ -68,6 +68,7 @@ async def report(
             issued=today,
             number=getattr(args, "number", None),
             dated=getattr(args, "dated", None),
+            appendix=getattr(args, "appendix", "01"),
         )
     assert built is not None  # the plan exists
     if check:

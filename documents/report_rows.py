@@ -354,6 +354,7 @@ async def build_report(
     issued: date | None = None,
     number: str | None = None,
     dated: date | None = None,
+    appendix: str = "01",
 ) -> Report | None:
     """The appendix of ``org``'s current plan (or ``plan``) with results on ``as_of``;
     only the tasks led by ``unit_ids`` when given. None when there is no plan."""
@@ -388,4 +389,5 @@ async def build_report(
         issued=issued,
         number=number,
         dated=dated,
+        appendix=appendix,
     )

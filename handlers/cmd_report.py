@@ -1,5 +1,6 @@
-"""/baocao [quy|quy3|6thang|nam] [số 116] [ngày 30/3/2026]: the result appendix the
-commune submits, with the number and date of the report it goes with. First the rows
+"""/baocao [quy|quy3|6thang|nam] [số 116] [ngày 30/3/2026] [phụ lục 02]: the result
+appendix the commune submits, with the number and date of the report it goes with and
+its own number ("PHỤ LỤC 01" unless told). First the rows
 the compiler should look at before it goes out (``documents.report_review``); then on
 Telegram and the console (which writes them to a folder) the .docx and the .xlsx (with
 Biểu mẫu 1) come as documents after a short summary; on Zalo, which cannot send files,
@@ -32,6 +33,7 @@ _SIX_MONTHS = re.compile(r"^6\s*(?:thang)?(?:\s*dau\s*nam)?$")
 _YEAR = re.compile(r"^(?:ca\s*)?nam$")
 # "số 116", "số: 116/BC-UBND" and "ngày 30/3/2026", read on folded text (same length).
 _NUMBER = re.compile(r"\bso\s*[:.]?\s*(\d{1,6})(?:\s*/\s*bc-ubnd)?\b")
+_APPENDIX = re.compile(r"\bphu\s*luc\s*(?:so\s*)?(\d{1,2})\b")
 _DATED = re.compile(r"\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
 REVIEW_LIMIT = 40  # rows listed in one message; the rest are counted
 
@@ -41,15 +43,24 @@ class ReportArgs:
     rest: str  # the words left for the period
     number: str | None = None
     dated: date | None = None
+    appendix: str = "01"  # "PHỤ LỤC 01"; "phụ lục 2" makes it "PHỤ LỤC 02"
 
 
 def parse_report_args(args: str) -> ReportArgs | None:
     """Take "số 116" and "ngày 30/3/2026" out of ``args``; None for an impossible date."""
     folded = fold(args)
     number = dated = None
+    appendix = "01"
     spans = []
+    if match := _APPENDIX.search(folded):  # before "số", which "phụ lục số 2" contains
+        appendix, folded = (
+            f"{int(match.group(1)):02d}",
+            folded.replace(match.group(0), " " * len(match.group(0))),
+        )
+        spans.append(match.span())
     if match := _NUMBER.search(folded):
-        number, spans = match.group(1), [match.span()]
+        number = match.group(1)
+        spans.append(match.span())
     if match := _DATED.search(folded):
         day, month, year = (int(g) for g in match.groups())
         try:
@@ -60,7 +71,7 @@ def parse_report_args(args: str) -> ReportArgs | None:
     rest = args
     for start, end in sorted(spans, reverse=True):
         rest = rest[:start] + " " + rest[end:]
-    return ReportArgs(" ".join(rest.split()), number, dated)
+    return ReportArgs(" ".join(rest.split()), number, dated, appendix)
 
 
 def parse_period(args: str) -> tuple[str | None, int | None] | None:
@@ -175,6 +186,7 @@ async def report(request: Request, args: str) -> list[Outgoing]:
         issued=today,
         number=given.number,
         dated=given.dated,
+        appendix=given.appendix,
     )
     assert built is not None  # the plan exists
     review = review_text(built)

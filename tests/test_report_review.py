@@ -120,6 +120,14 @@ def test_parse_report_args(args: str, rest: str, number: str | None, dated: date
     assert parse_report_args("quy1 ngày 31/2/2026") is None
 
 
+def test_appendix_number() -> None:
+    given = parse_report_args("quy1 phụ lục 2 số 116")
+    assert given is not None and (given.rest, given.appendix, given.number) == ("quy1", "02", "116")
+    given = parse_report_args("nam phụ lục số 3")
+    assert given is not None and (given.rest, given.appendix, given.number) == ("nam", "03", None)
+    assert parse_report_args("nam").appendix == "01"
+
+
 # ---------------------------------------------------------------- end to end
 
 
@@ -180,8 +188,10 @@ async def test_cli_check_lists_and_writes_nothing(bot: Harness, tmp_path: Path, 
     assert await asyncio.to_thread(cli_main, [*base, "--check"]) == 0
     assert "- Nhiệm vụ 17: chưa ai báo cáo kết quả" in capsys.readouterr().out
     out = tmp_path / "phu-luc.xlsx"
-    argv = [*base, "--format", "xlsx", "--out", str(out), "--so", "116", "--ngay", "30/3/2026"]
+    argv = [*base, "--format", "xlsx", "--out", str(out), "--so", "116", "--ngay", "30/3/2026",
+            "--phu-luc", "02"]  # fmt: skip
     assert await asyncio.to_thread(cli_main, argv) == 0
+    assert load_workbook(out)["Kết quả thực hiện"]["A1"].value == "PHỤ LỤC 02"
     cell = load_workbook(out)["Kết quả thực hiện"]["A3"].value
     assert cell.startswith("(Kèm theo Báo cáo số 116/BC-UBND ngày 30/3/2026")
     assert await asyncio.to_thread(cli_main, base) == 1  # neither --out nor --check
