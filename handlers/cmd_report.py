@@ -47,7 +47,8 @@ class ReportArgs:
 
 
 def parse_report_args(args: str) -> ReportArgs | None:
-    """Take "số 116" and "ngày 30/3/2026" out of ``args``; None for an impossible date."""
+    """Take "phụ lục 2", "số 116" and "ngày 30/3/2026" out of ``args``; None for an
+    impossible date."""
     folded = fold(args)
     number = dated = None
     appendix = "01"
