@@ -35,7 +35,6 @@ _YEAR = re.compile(r"^(?:ca\s*)?nam$")
 _NUMBER = re.compile(r"\bso\s*[:.]?\s*(\d{1,6})(?:\s*/\s*bc-ubnd)?\b")
 _APPENDIX = re.compile(r"\bphu\s*luc\s*(?:so\s*)?(\d{1,2})\b")
 _DATED = re.compile(r"\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
-REVIEW_LIMIT = 40  # rows listed in one message; the rest are counted
 
 
 @dataclass(frozen=True)
@@ -104,7 +103,8 @@ def file_stem(report: Report) -> str:
 
 
 def review_text(report: Report) -> str | None:
-    """The rows to look at before the appendix goes out; None when there are none."""
+    """The rows to look at before the appendix goes out, grouped by why; None when there
+    are none. One line per reason keeps it short on Zalo (2,000 characters)."""
     rows = report.to_review
     if not rows:
         return None
@@ -113,13 +113,14 @@ def review_text(report: Report) -> str | None:
             "Trước khi nộp, xin xem lại {count} dòng của phụ lục (ô kết quả được tô vàng trong tệp):"
         ).format(count=len(rows))
     ]
-    for row in rows[:REVIEW_LIMIT]:
-        reasons = ", ".join(_(LABELS[r]) for r in row.review)
-        lines.append(
-            _("- Nhiệm vụ {number}: {reasons}").format(number=row.cells[0], reasons=reasons)
-        )
-    if len(rows) > REVIEW_LIMIT:
-        lines.append(_("… và {count} dòng khác.").format(count=len(rows) - REVIEW_LIMIT))
+    for reason, label in LABELS.items():
+        numbers = [row.cells[0] for row in rows if reason in row.review]
+        if numbers:
+            lines.append(
+                _("- {reason}: nhiệm vụ {numbers}").format(
+                    reason=_(label), numbers=", ".join(numbers)
+                )
+            )
     lines.append(
         _("Nội dung gõ không dấu chưa được sửa tự động: xin đơn vị cập nhật lại bằng /capnhat.")
         if any("no_diacritics" in row.review for row in rows)

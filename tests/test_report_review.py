@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
@@ -33,7 +32,7 @@ from handlers.cmd_report import parse_report_args
 from models.progress import Reported, TaskFacts, percent_text, rate_text
 from tests.conftest import TZ
 from tests.harness import ORG, Harness, text_of
-from tests.test_reports import tell_story
+from tests.test_reports import review_rows, tell_story
 
 D = date
 
@@ -169,8 +168,8 @@ async def test_unmarked_text_is_flagged_not_silently_used(bot: Harness) -> None:
     assert "Đã ghi nhận" in reply, reply
     bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
     replies = await bot.say("trinh", "/baocao")
-    listed = dict(re.findall(r"- Nhiệm vụ (\d+): (.+)", replies[0].text))
-    assert listed["1"] == "gõ không dấu"
+    listed = review_rows(replies[0].text)
+    assert listed["1"] == ["gõ không dấu"]
     assert "không dấu" in replies[0].text and "/capnhat" in replies[0].text
     table = Document(BytesIO(replies[1].document.data)).tables[1]
     row = next(r for r in table.rows if r.cells[0].text == "1")
@@ -186,7 +185,7 @@ async def test_cli_check_lists_and_writes_nothing(bot: Harness, tmp_path: Path, 
     assert rows["17"] == ["unreported"] and "1" not in rows
     assert not list(tmp_path.glob("*.docx")) + list(tmp_path.glob("*.xlsx"))
     assert await asyncio.to_thread(cli_main, [*base, "--check"]) == 0
-    assert "- Nhiệm vụ 17: chưa ai báo cáo kết quả" in capsys.readouterr().out
+    assert review_rows(capsys.readouterr().out)["17"] == ["chưa ai báo cáo kết quả"]
     out = tmp_path / "phu-luc.xlsx"
     argv = [*base, "--format", "xlsx", "--out", str(out), "--so", "116", "--ngay", "30/3/2026",
             "--phu-luc", "02"]  # fmt: skip
