@@ -31,6 +31,18 @@ def _parse_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"ngày không hợp lệ «{value}» (dạng YYYY-MM-DD)") from exc
 
 
+def _parse_day(value: str) -> date:
+    """A date as people write it (30/3/2026) or as ISO (2026-03-30)."""
+    day, _, rest = value.partition("/")
+    month, _, year = rest.partition("/")
+    try:
+        if year:
+            return date(int(year), int(month), int(day))
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"ngày không hợp lệ «{value}» (dạng 30/3/2026)") from exc
+
+
 def _parse_moment(value: str) -> datetime:
     try:
         return datetime.fromisoformat(value)
@@ -103,9 +115,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", "xuất phụ lục kết quả thực hiện (.docx/.xlsx)")
     p.add_argument("--org", required=True)
     p.add_argument("--format", choices=["docx", "xlsx"], default="docx")
-    p.add_argument("--out", required=True)
+    p.add_argument("--out", help="tệp ghi ra (không cần khi chỉ --check)")
     p.add_argument("--as-of", dest="as_of", type=_parse_date)
     p.add_argument("--period", choices=["quy", "6thang", "nam"], default=None)
+    p.add_argument("--so", dest="number", help="số của báo cáo kèm theo (116)")
+    p.add_argument("--ngay", dest="dated", type=_parse_day, help="ngày của báo cáo (30/3/2026)")
+    p.add_argument("--check", action="store_true", help="chỉ liệt kê các dòng cần xem lại")
+    p.add_argument("--phu-luc", dest="appendix", default="01", help="số phụ lục (mặc định 01)")
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 

@@ -1,5 +1,7 @@
 """``dondoc progress`` and ``dondoc report``: the figures in the Biểu mẫu 1 categories
-as of a date, and the result appendix written to a .docx or .xlsx file."""
+as of a date, and the result appendix written to a .docx or .xlsx file, with the number
+and date of the report it goes with (``--so``, ``--ngay``); ``--check`` lists the rows the
+compiler should look at first and writes nothing."""
 
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from documents.report_rows import (
 )
 from documents.report_xlsx import report_xlsx
 from handlers.cmd_progress import progress_text
-from handlers.cmd_report import summary_text
+from handlers.cmd_report import review_text, summary_text
 from handlers.task_view import format_date
 from models.progress import tally
 from models.progress_queries import task_facts
@@ -46,7 +48,11 @@ async def progress(
 async def report(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
-    out = Path(args.out)
+    check = getattr(args, "check", False)
+    if not check and not args.out:
+        raise CliError(
+            "Cần --out TỆP để ghi phụ lục (hoặc --check để chỉ xem các dòng cần xem lại)."
+        )
     async with open_session(config) as session:
         org = await require_org(session, args.org)
         plan = await report_plan(session, org)
@@ -63,8 +69,19 @@ async def report(
             deadline_end=calendar_from(config).deadline_end,
             plan=plan,
             issued=today,
+            number=getattr(args, "number", None),
+            dated=getattr(args, "dated", None),
+            appendix=getattr(args, "appendix", "01"),
         )
     assert built is not None  # the plan exists
+    if check:
+        rows = [
+            {"number": r.cells[0], "reasons": list(r.review), "result": r.cells[5]}
+            for r in built.to_review
+        ]
+        emit(args, {"to_review": rows}, review_text(built) or "Không có dòng nào cần xem lại.")
+        return 0
+    out = Path(args.out)
     data = report_docx(built) if args.format == "docx" else report_xlsx(built)
     try:
         out.write_bytes(data)

@@ -1,9 +1,12 @@
-"""The result appendix as a Word file, the way the commune submits it: A4 landscape,
-2 cm margins, Times New Roman 13 (East-Asian and complex-script fonts too, so Word and
-LibreOffice never fall back), the national heading block, "PHỤ LỤC" and the title with
-the period, then the table TT | Nội dung công việc | Cơ quan chủ trì | Cơ quan phối hợp
-| Thời gian thực hiện/hoàn thành | Kết quả thực hiện under bold section rows merged
-across the table, its header row repeated on every page, and the figures below it.
+"""The result appendix as a Word file, the way the commune submits it: A4 landscape with
+the margins of Nghị định 30/2020 (left 3 cm, right 1,5 cm, top and bottom 2 cm), Times
+New Roman 13 (East-Asian and complex-script fonts too, so Word and LibreOffice never
+fall back), page numbers at the top centre from the second page, the national heading
+block with its short rules, "PHỤ LỤC 01", the title naming the commune and the period,
+"(Kèm theo Báo cáo số …)", then the table TT | Nội dung công việc | Cơ quan chủ trì | Cơ
+quan phối hợp | Thời gian thực hiện/hoàn thành | Kết quả thực hiện under bold section
+rows in capitals, its header row repeated on every page and no row split across pages,
+the figures below it, and Biểu mẫu 1 on a page of its own.
 """
 
 from __future__ import annotations
@@ -19,13 +22,19 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
 
-from documents.report_rows import CATEGORY_LABELS, HEADER, Report, vn_date
+from documents import form_one as form
+from documents.report_rows import CATEGORY_LABELS, HEADER, Report, date_line
 
 FONT = "Times New Roman"
 SIZE = Pt(13)
-PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Cm(29.7), Cm(21.0), Cm(2.0)
-# Column widths in cm; they add up to the 25.7 cm between the margins.
-WIDTHS = (1.2, 7.9, 3.6, 3.6, 3.6, 5.8)
+PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)
+LEFT, RIGHT, TOP, BOTTOM = Cm(3.0), Cm(1.5), Cm(2.0), Cm(2.0)  # Nghị định 30/2020
+# Column widths in cm; they add up to the 25.2 cm between the margins.
+WIDTHS = (1.2, 7.6, 3.5, 3.5, 3.5, 5.9)
+FORM_WIDTHS = (2.0, 12.2, 4.0, 3.5, 3.5)
+HEADING_WIDTHS = (9.5, 15.7)
+AIR = Pt(2)  # above and below each line in a cell
+FLAG = "FFF2CC"  # the pale yellow of a cell the compiler should look at
 
 
 def _set_fonts(rpr: OxmlElement) -> None:
@@ -44,8 +53,8 @@ def _page(document: Document) -> None:
     section = document.sections[0]
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
-    section.top_margin = section.bottom_margin = MARGIN
-    section.left_margin = section.right_margin = MARGIN
+    section.top_margin, section.bottom_margin = TOP, BOTTOM
+    section.left_margin, section.right_margin = LEFT, RIGHT
     section.header_distance = Cm(1.0)
     normal = document.styles["Normal"]
     normal.font.name, normal.font.size = FONT, SIZE
@@ -78,14 +87,15 @@ def _write(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _cell_text(cell: _Cell, text: str, *, bold: bool = False, center: bool = False) -> None:
+def _cell_text(
+    cell: _Cell, text: str, *, bold: bool = False, center: bool = False, air: Pt = AIR
+) -> None:
     """Each line of ``text`` a paragraph of its own, with a little air around."""
     lines = text.split("\n") or [""]
     first = cell.paragraphs[0]
     for index, line in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.space_before = Pt(2)
-        paragraph.paragraph_format.space_after = Pt(2)
+        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = air
         _write(paragraph, line, bold=bold, center=center)
 
 
@@ -107,78 +117,141 @@ def _no_borders(table) -> None:  # noqa: ANN001 - a docx Table
         properties.append(borders)
 
 
+def _rule(cell: _Cell, length: Cm, width: Cm) -> None:
+    """A short centred line under a heading line: an empty paragraph's top border,
+    indented so that it is ``length`` long."""
+    paragraph = cell.add_paragraph()
+    borders = OxmlElement("w:pBdr")
+    top = OxmlElement("w:top")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"), ("w:color", "auto")):
+        top.set(qn(key), value)
+    borders.append(top)
+    paragraph._p.get_or_add_pPr().append(borders)  # before spacing and ind, as the schema wants
+    indent = Cm(max((width - length) / 2 / 360000, 0))
+    paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
+    paragraph.paragraph_format.space_before = Pt(3)
+    _write(paragraph, "", size=Pt(4))
+    paragraph.paragraph_format.line_spacing = Pt(4)
+
+
 def _heading(document: Document, report: Report) -> None:
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
     left, right = table.rows[0].cells
-    for column, cell, width in zip(table.columns, (left, right), (Cm(10.0), Cm(15.7)), strict=True):
+    widths = [Cm(w) for w in HEADING_WIDTHS]
+    for column, cell, width in zip(table.columns, (left, right), widths, strict=True):
         column.width = cell.width = width
     _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True)
     _write(left.add_paragraph(), report.organization.upper(), bold=True, center=True)
+    _rule(left, Cm(3.0), widths[0])
     _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True)
     _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
+    _rule(right, Cm(6.4), widths[1])
     day = report.issued or report.as_of
-    _write(
-        right.add_paragraph(),
-        f"{report.organization}, ngày {day.day:02d} tháng {day.month} năm {day.year}",
-        italic=True,
-        center=True,
-    )
-    for cell in (left, right):
-        cell.paragraphs[-1].paragraph_format.space_before = Pt(6)
+    line = right.add_paragraph()
+    line.paragraph_format.space_before = Pt(6)
+    _write(line, date_line(report.organization, day), italic=True, center=True)
     document.add_paragraph()
-    _write(document.add_paragraph(), "PHỤ LỤC", bold=True, center=True)
+    _write(document.add_paragraph(), f"PHỤ LỤC {report.appendix}".strip(), bold=True, center=True)
     _write(document.add_paragraph(), report.title, bold=True, center=True)
-    _write(
-        document.add_paragraph(),
-        f"(Kèm theo Báo cáo số       /BC-UBND ngày      /     /{report.year} "
-        f"của Ủy ban nhân dân {report.organization[:1].lower()}{report.organization[1:]})",
-        italic=True,
-        center=True,
-    )
-    scope = f"Đơn vị: {'; '.join(report.units)}. " if report.units else ""
-    _write(
-        document.add_paragraph(),
-        f"{scope}Thực hiện {report.plan_title}; số liệu tính đến ngày {vn_date(report.as_of)}.",
-        italic=True,
-        center=True,
-    )
+    _write(document.add_paragraph(), report.attached_to, italic=True, center=True)
+    if report.units:
+        _write(
+            document.add_paragraph(), f"Đơn vị: {'; '.join(report.units)}", italic=True, center=True
+        )
     document.add_paragraph().paragraph_format.space_after = Pt(6)
 
 
-def _mark_header(row) -> None:  # noqa: ANN001 - a docx _Row
+def _keep_whole(row, *, header: bool = False) -> None:  # noqa: ANN001 - a docx _Row
+    """No page break inside the row; a header row repeats on every page."""
     tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:tblHeader", "w:cantSplit"):
+    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):  # schema order
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
         tr_pr.append(element)
 
 
-def _table(document: Document, report: Report) -> None:
-    table = document.add_table(rows=1, cols=len(HEADER))
+def _flag(cell: _Cell) -> None:
+    shading = OxmlElement("w:shd")
+    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", FLAG)):
+        shading.set(qn(key), value)
+    tc_pr = cell._tc.get_or_add_tcPr()
+    later = tc_pr.find(qn("w:vAlign"))
+    if later is not None:
+        later.addprevious(shading)
+    else:
+        tc_pr.append(shading)
+
+
+def _grid(document: Document, widths: tuple[float, ...], header_rows: int):  # noqa: ANN202
+    table = document.add_table(rows=header_rows, cols=len(widths))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
-    widths = [Cm(w) for w in WIDTHS]
     for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
-    header = table.rows[0]
-    _mark_header(header)
-    for cell, text, width in zip(header.cells, HEADER, widths, strict=True):
-        cell.width = width
+        column.width = Cm(width)
+    for row in table.rows:
+        _keep_whole(row, header=True)
+    return table
+
+
+def _add_row(table, widths: tuple[float, ...]):  # noqa: ANN001, ANN202 - docx Table, cells
+    row = table.add_row()
+    _keep_whole(row)
+    cells = row.cells
+    for cell, width in zip(cells, widths, strict=True):
+        cell.width = Cm(width)
+    return cells
+
+
+def _header_cells(cells, texts) -> None:  # noqa: ANN001
+    for cell, text in zip(cells, texts, strict=True):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         _cell_text(cell, text, bold=True, center=True)
+
+
+def _table(document: Document, report: Report) -> None:
+    table = _grid(document, WIDTHS, 1)
+    _header_cells(table.rows[0].cells, HEADER)
     for row in report.rows:
-        cells = table.add_row().cells
-        for cell, width in zip(cells, widths, strict=True):
-            cell.width = width
+        cells = _add_row(table, WIDTHS)
         if row.section is not None:
             merged = cells[0].merge(cells[-1])
             _cell_text(merged, row.section, bold=True)
+            for paragraph in merged.paragraphs:  # a section row stays with its first task
+                paragraph.paragraph_format.keep_with_next = True
             continue
         for index, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
             _cell_text(cell, text, center=index in (0, 4))
+        if row.review:
+            _flag(cells[-1])
+
+
+def _form_one(document: Document, report: Report) -> None:
+    document.add_page_break()
+    _write(document.add_paragraph(), form.TITLE, bold=True, center=True)
+    _write(document.add_paragraph(), form.SUBTITLE, bold=True, center=True)
+    attached = document.add_paragraph()
+    attached.paragraph_format.space_after = Pt(8)  # the form fits one page: no blank line
+    _write(attached, report.attached_to, italic=True, center=True)
+    table = _grid(document, FORM_WIDTHS, 2)
+    top, sub = table.rows[0].cells, table.rows[1].cells
+    for index in (0, 1, 4):
+        top[index].merge(sub[index])
+    top[2].merge(top[3])
+    _header_cells(
+        table.rows[0].cells[:3] + table.rows[0].cells[4:], [t for t in form.HEADER_TOP if t]
+    )
+    _header_cells(table.rows[1].cells[2:4], form.HEADER_SUB[2:4])
+    for item in form.form_one(report):
+        cells = _add_row(table, FORM_WIDTHS)
+        value = "" if item.value is None else str(item.value)
+        unit = item.unit.replace("\n", " ")  # "Trực tuyến = 0 Phát phiếu = 1 …" as the seed
+        texts = (item.number, item.label, unit, value, "")
+        for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
+            bold = item.heading and index < 2
+            _cell_text(cell, text, bold=bold, center=index in (0, 2, 3), air=Pt(0.5))
 
 
 def _figures(document: Document, report: Report) -> None:
@@ -199,6 +272,7 @@ def report_docx(report: Report) -> bytes:
     _heading(document, report)
     _table(document, report)
     _figures(document, report)
+    _form_one(document, report)
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -12,6 +12,7 @@ decided in ``models.progress`` only.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,6 +20,7 @@ from datetime import date
 from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.report_review import review_reasons
 from locales import N_
 from models.people import Organization
 from models.plans import Plan, Task
@@ -118,10 +120,37 @@ def report_as_of(period: Period, today: date) -> date:
     return min(today, period.end)
 
 
+_KINDS = re.compile(r"^(?:xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
+
+
+def place_name(organization: str) -> str:
+    """The place in a date line: "Xã Nghi Dương" → "Nghi Dương"."""
+    return _KINDS.sub("", organization.strip()) or organization
+
+
+def day_month(day: date) -> tuple[str, str]:
+    """Day and month as official documents write them (Nghị định 30/2020): the day
+    zero-padded below 10, the month below 3 ("09", "6"; "05", "02")."""
+    return f"{day.day:02d}", f"{day.month:02d}" if day.month < 3 else str(day.month)
+
+
+def official_date(day: date) -> str:
+    """ "09/6/2026", "30/3/2026", "15/01/2026"."""
+    d, m = day_month(day)
+    return f"{d}/{m}/{day.year}"
+
+
+def date_line(organization: str, day: date) -> str:
+    """ "Nghi Dương, ngày 09 tháng 6 năm 2026"."""
+    d, m = day_month(day)
+    return f"{place_name(organization)}, ngày {d} tháng {m} năm {day.year}"
+
+
 @dataclass(frozen=True)
 class Row:
-    section: str | None  # a section row ("I. Cải cách thể chế") when set
+    section: str | None  # a section row ("I. CẢI CÁCH THỂ CHẾ") when set
     cells: tuple[str, ...] = ()
+    review: tuple[str, ...] = ()  # why the compiler should look at it (report_review)
 
 
 @dataclass
@@ -136,53 +165,96 @@ class Report:
     city: Tally | None = None
     units: list[str] = field(default_factory=list)  # the units it is narrowed to, if any
     issued: date | None = None  # the day the file is made (the document's date)
+    number: str | None = None  # of the report the appendix goes with ("116")
+    dated: date | None = None  # that report's date
+    appendix: str = "01"  # "PHỤ LỤC 01"
+
+    @property
+    def of_whom(self) -> str:
+        """ "xã Nghi Dương", as written inside a sentence."""
+        name = self.organization
+        return name[:1].lower() + name[1:] if _KINDS.match(name) else name
 
     @property
     def title(self) -> str:
-        return f"Kết quả thực hiện nhiệm vụ công tác cải cách hành chính {self.period.label}"
+        return (
+            "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính "
+            f"{self.of_whom} {self.period.label}"
+        )
+
+    @property
+    def attached_to(self) -> str:
+        """ "(Kèm theo Báo cáo số 116/BC-UBND ngày 30/3/2026 của Ủy ban nhân dân xã …)",
+        with blanks to fill by hand when the number or the date is not known yet."""
+        number = self.number or "       "
+        day = official_date(self.dated) if self.dated else f"      /     /{self.year}"
+        return (
+            f"(Kèm theo Báo cáo số {number}/BC-UBND ngày {day} của Ủy ban nhân dân {self.of_whom})"
+        )
 
     @property
     def rate(self) -> str:
         return rate_text(self.progress.overall.done, self.progress.overall.total)
 
-    def form1(self) -> list[tuple[str, str, str, int | str | None]]:
-        """Biểu mẫu 1 rows 2 and 4: (STT, indicator, unit of count, value)."""
-        t, c = self.progress.overall, self.city
-        return [
-            ("2.", "Tỷ lệ hoàn thành Kế hoạch CCHC năm (Lũy kế đến thời điểm báo cáo)", "%", self.rate),
-            ("2.1.", "Số nhiệm vụ đề ra trong kế hoạch", "Nhiệm vụ", t.total),
-            ("2.2.", "Số nhiệm vụ đã hoàn thành", "Nhiệm vụ", t.done),
-            ("4.", "Thực hiện nhiệm vụ Ủy ban nhân dân thành phố, Chủ tịch Ủy ban nhân dân thành phố giao", "", ""),
-            ("4.1.", "Tổng số nhiệm vụ được giao", "Nhiệm vụ", c.total if c else None),
-            ("4.1.1.", "Số nhiệm vụ đã hoàn thành đúng hạn", "Nhiệm vụ", c.counts["done_on_time"] if c else None),
-            ("4.1.2.", "Số nhiệm vụ đã hoàn thành nhưng quá hạn", "Nhiệm vụ", c.counts["done_late"] if c else None),
-            ("4.1.3.", "Số nhiệm vụ quá hạn nhưng chưa hoàn thành", "Nhiệm vụ", c.counts["overdue"] if c else None),
-        ]  # fmt: skip
+    @property
+    def to_review(self) -> list[Row]:
+        return [row for row in self.rows if row.review]
 
 
 # ---------------------------------------------------------------- results in words
 
+CONTINUING = "Đã thực hiện và tiếp tục thực hiện cả năm {year}"
+NOT_YET = "Chưa thực hiện. Lý do: Chưa đến thời gian thực hiện"
+# The status words an officer starts a reply with; the appendix's heading already says
+# them, so the account is what follows ("Đã thực hiện, tổ chức 2 hội nghị" → "Tổ chức
+# 2 hội nghị"). Matched on folded text, whose letters line up with the original's.
+_STATUS_WORDS = re.compile(
+    r"^(?:(?:da|dang|chua|van)\s+)*(?:hoan thanh|xong|thuc hien|trien khai|phat sinh(?: ho so)?)"
+    r"(?:\s*(?:dat\s*)?\d+\s*%)?(?:\s+(?:va|,)?\s*tiep tuc thuc hien(?: ca nam(?: \d{4})?)?)?"
+    r"[\s,.;:!\-–]*"
+)
 
-def _evidence(reports: Sequence[Reported]) -> list[str]:
-    seen: list[str] = []
+
+def _account(text: str) -> str:
+    """What a reply says beyond its status words, first letter capitalised."""
+    text = " ".join(unicodedata.normalize("NFC", text).split())
+    folded = fold(text)
+    if len(folded) == len(text):
+        match = _STATUS_WORDS.match(folded)
+        if match:
+            text = text[match.end() :]
+    text = text.strip(" ,.;:-–")
+    return text[:1].upper() + text[1:]
+
+
+def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
+    """The accounts of the status reports (only the last one for a finished task),
+    then any document named in a report or a later note that they do not contain."""
+    statuses = [r for r in reports if r.status != "note"]
+    if latest_only:
+        statuses = statuses[-1:]
+    items: list[str] = []
+    for report in statuses:
+        account = _account(report.text)
+        if account and not _BARE.match(fold(report.text)) and account not in items:
+            items.append(account)
+    items = items[-3:]
     for report in reports:
         for item in report.evidence:
-            if item not in seen:
-                seen.append(item)
-    return seen
-
-
-def _said(reports: Sequence[Reported]) -> list[str]:
-    """What was reported in words (status replies that say more than a status)."""
-    seen: list[str] = []
-    for report in reports:
-        text = " ".join(report.text.split())
-        if report.status != "note" and text and not _BARE.match(fold(text)) and text not in seen:
-            seen.append(text)
-    return seen[-3:]
+            if any(fold(item) in fold(seen) for seen in items):
+                continue
+            fuller = [i for i, seen in enumerate(items) if fold(seen) in fold(item)]
+            if fuller:  # "QĐ số 12" said, "QĐ số 12/QĐ-UBND ngày 09/01/2026" read
+                items[fuller[0]] = item
+            else:
+                items.append(item)
+    return items
 
 
 def _lines(head: str, items: Sequence[str]) -> str:
+    """A heading and its items: one item on the next line as it is, several with dashes."""
+    if len(items) == 1:
+        return f"{head}\n{items[0]}"
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
@@ -194,39 +266,37 @@ def result_text(
     *,
     deadline_end: DeadlineEnd,
 ) -> str:
-    """The "Kết quả thực hiện" cell, as officials write it."""
+    """The "Kết quả thực hiện" cell in the words of the real appendices; "" for a task
+    nobody reported whose time has come (the compiler's review flags it)."""
     statuses = [r for r in reports if r.status != "note"]
     last = statuses[-1] if statuses else None
-    evidence = _evidence(reports)
     category = classify(facts, as_of, deadline_end=deadline_end)
+    continuing = CONTINUING.format(year=year)
+    ongoing = is_ongoing(facts) and facts.deadline_kind != "on_request"
     if facts.status == "not_applicable":
-        return "Chưa phát sinh hồ sơ"
-    periodic = is_ongoing(facts) and not whole_year(facts) and facts.deadline_kind != "on_request"
+        return f"{continuing}\nChưa phát sinh hồ sơ" if ongoing else "Chưa phát sinh hồ sơ"
+    periodic = ongoing and not whole_year(facts)
     if (facts.status == "in_progress" and is_ongoing(facts)) or (
         facts.status == "done" and periodic
     ):
-        return _lines(
-            f"Đã thực hiện và tiếp tục thực hiện cả năm {year}", evidence or _said(statuses)
-        )
+        return _lines(continuing, _items(reports, latest_only=False))
     if facts.status == "done":
-        return _lines("Hoàn thành", evidence)
+        return _lines("Hoàn thành", _items(reports, latest_only=True))
     if facts.status == "in_progress":
         head = "Đang thực hiện"
         if last and last.percent is not None:
             head += f" (đạt {last.percent}%)"
         if category == "overdue":
             head += ", chưa hoàn thành (quá hạn)"
-        return _lines(head, evidence or _said(statuses))
-    reason = last.reason if last else None
+        return _lines(head, _items(reports, latest_only=False))
+    reason = (last.reason or "").strip().rstrip(".") if last else ""
     if reason:
-        return f"Chưa thực hiện.\nLý do: {reason.strip().rstrip('.')}."
+        return f"Chưa thực hiện. Lý do: {reason[:1].upper()}{reason[1:]}"
     if last is not None:
-        return "Chưa thực hiện."
-    return (
-        "Chưa đến thời hạn thực hiện."
-        if category == "not_started" and has_deadline(facts) and not is_ongoing(facts)
-        else "Chưa có báo cáo kết quả."
-    )
+        return "Chưa thực hiện"
+    if category == "not_started" and has_deadline(facts) and not is_ongoing(facts):
+        return NOT_YET
+    return ""
 
 
 def _joined(names: Sequence[str], note: str) -> str:
@@ -250,6 +320,7 @@ def task_row(
     *,
     deadline_end: DeadlineEnd,
 ) -> Row:
+    result = result_text(facts, reports, year, as_of, deadline_end=deadline_end)
     return Row(
         None,
         (
@@ -258,8 +329,9 @@ def task_row(
             _joined([u.name for u in task.units("lead")], task.lead_note),
             _joined([u.name for u in task.units("cooperating")], task.cooperating_note),
             deadline_cell(task),
-            result_text(facts, reports, year, as_of, deadline_end=deadline_end),
+            result,
         ),
+        review_reasons(facts, reports, result),
     )
 
 
@@ -295,6 +367,9 @@ async def build_report(
     unit_ids: Sequence[int] | None = None,
     unit_names: Sequence[str] = (),
     issued: date | None = None,
+    number: str | None = None,
+    dated: date | None = None,
+    appendix: str = "01",
 ) -> Report | None:
     """The appendix of ``org``'s current plan (or ``plan``) with results on ``as_of``;
     only the tasks led by ``unit_ids`` when given. None when there is no plan.
@@ -315,6 +390,7 @@ async def build_report(
         if task.section_id != section:
             section = task.section_id
             numeral, title = task.section.numeral, task.section.title
+            title = title.upper()  # section rows in capitals, as in the plans and reports
             rows.append(Row(f"{numeral}. {title}" if numeral else title))
         rows.append(
             task_row(
@@ -339,4 +415,7 @@ async def build_report(
         else await city_tally(session, org, plan.year, as_of, deadline_end),
         units=list(unit_names),
         issued=issued,
+        number=number,
+        dated=dated,
+        appendix=appendix,
     )

@@ -1,8 +1,11 @@
-"""The result appendix as an Excel workbook: the same table as the .docx on the first
-sheet (section rows merged, header row repeated when printed, A4 landscape), the
-Biểu mẫu 1 figures on the second, and the figures by unit and by section on the third.
-Counts are numbers, so the compiler can add them up; the rate is written as officials
-write it ("27/52 = 51,9%").
+"""The result appendix as an Excel workbook that prints as the .docx does: the same
+table on the first sheet ("PHỤ LỤC 01", the title, "(Kèm theo Báo cáo số …)", section
+rows merged, the header row repeated on every printed page), Biểu mẫu 1 with its
+two-level header on the second, and the figures by unit and by section on the third.
+Every sheet is A4 landscape with the margins of Nghị định 30/2020, fitted to the page
+width, wrapped cells with row heights that show the whole text, and page numbers at the
+top from the second page. Counts are numbers, so the compiler can add them up; the rate
+is written as officials write it ("27/52 = 51,9%").
 
 Every text comes from people (plan cells, officers' replies), so every text is written
 as a text cell, never a formula: a cell starting with ``= + - @``, a tab or a CR gets
@@ -12,15 +15,17 @@ also a visible apostrophe, so the text stays inert even copied out to a CSV.
 
 from __future__ import annotations
 
+import math
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from documents.report_rows import CATEGORY_LABELS, HEADER, Report, vn_date
+from documents import form_one as form
+from documents.report_rows import CATEGORY_LABELS, HEADER, Report
 from models.progress import Tally, rate_text
 
 FONT = "Times New Roman"
@@ -33,9 +38,16 @@ THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-TABLE_WIDTHS = (6, 55, 24, 24, 22, 45)
-FORM_HEADER = ("STT", "Chỉ tiêu thống kê", "Đơn vị tính", "Số liệu", "Ghi chú")
-NO_CITY_LIST = "Chưa có danh sách nhiệm vụ UBND thành phố giao trong dondoc"
+FLAG = PatternFill("solid", fgColor="FFF2CC")  # a cell the compiler should look at
+TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
+# Column widths in Excel units, a digit of the workbook's font (Times New Roman 13, about
+# 0,23 cm): those of the .docx, so the 25,2 cm between the margins print at full size.
+TABLE_WIDTHS = (5, 33, 15, 15, 15, 25)
+FORM_WIDTHS = (9, 52, 17, 15, 15)
+BREAKDOWN_WIDTHS = (25, 7, 11, 11, 11, 11, 11, 11, 12)
+INCH = 2.54  # cm
+LINE = 15.5  # points per line of 13 pt text
+CHARS_PER_WIDTH = 1.1  # Times New Roman 13 pt characters per unit of column width
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 APOSTROPHE_STARTS = ("=", "+", "@", "\t", "\r")
 
@@ -55,13 +67,35 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     return cell
 
 
-def _print_setup(ws: Worksheet, header_row: int) -> None:
+def _print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, int(one_page)
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.freeze_panes = ws.cell(header_row + 1, 1)
+    ws.page_margins.left, ws.page_margins.right = 3.0 / INCH, 1.5 / INCH
+    ws.page_margins.top = ws.page_margins.bottom = 2.0 / INCH
+    ws.page_margins.header = 1.0 / INCH
+    ws.print_options.horizontalCentered = True
+    ws.print_title_rows = header_rows
+    # The page number at the top centre, not on the first page (as in the .docx).
+    ws.HeaderFooter.differentFirst = True
+    ws.oddHeader.center.text = "&P"
+    ws.oddHeader.center.font, ws.oddHeader.center.size = FONT, 13
+    first = int(header_rows.split(":")[-1].lstrip("$")) + 1
+    ws.freeze_panes = ws.cell(first, 1)
+
+
+def _lines(text: object, width: float) -> int:
+    per_line = max(int(width * CHARS_PER_WIDTH), 1)
+    parts = str("" if text is None else text).split("\n")
+    return sum(max(math.ceil(len(part) / per_line), 1) for part in parts)
+
+
+def _fit(ws: Worksheet, row: int, values: tuple, widths: tuple[float, ...]) -> None:
+    """A row height that shows the whole text (Excel does not grow rows with merged
+    or wrapped cells by itself when printing)."""
+    lines = max(_lines(value, width) for value, width in zip(values, widths, strict=False))
+    ws.row_dimensions[row].height = lines * LINE + 6
 
 
 def _line(ws: Worksheet, row: int, text: str, width: int, font: Font = BOLD) -> None:
@@ -78,76 +112,115 @@ def _grid_row(
         cell.font, cell.border, cell.alignment = font, GRID, align
 
 
-def _widths(ws: Worksheet, widths: tuple[int, ...]) -> None:
+def _widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
 
-def _title_block(ws: Worksheet, report: Report, width: int, heading: str) -> int:
-    _line(ws, 1, f"ỦY BAN NHÂN DÂN {report.organization.upper()}", width)
-    _line(ws, 2, heading, width)
-    _line(ws, 3, report.title, width)
-    scope = f"Đơn vị: {'; '.join(report.units)}. " if report.units else ""
-    _line(ws, 4, f"{scope}Số liệu tính đến ngày {vn_date(report.as_of)}.", width, ITALIC)
-    return 6
+def _title_block(ws: Worksheet, report: Report, widths: tuple[float, ...], lines: list) -> int:
+    """Centred title lines over the whole table; the row the table starts on."""
+    total = sum(widths)
+    for row, (text, font) in enumerate(lines, 1):
+        _line(ws, row, text, len(widths), font)
+        ws.row_dimensions[row].height = _lines(text, total) * LINE + 4
+    return len(lines) + 2
 
 
 def _results(ws: Worksheet, report: Report) -> None:
     width = len(HEADER)
-    header = _title_block(ws, report, width, "PHỤ LỤC")
+    scope = f"Đơn vị: {'; '.join(report.units)}" if report.units else ""
+    header = _title_block(
+        ws,
+        report,
+        TABLE_WIDTHS,
+        [
+            (f"PHỤ LỤC {report.appendix}".strip(), BOLD),
+            (report.title, BOLD),
+            (report.attached_to, ITALIC),
+            (scope, ITALIC),
+        ],
+    )
     _grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
+    _fit(ws, header, HEADER, TABLE_WIDTHS)
     row = header
     for item in report.rows:
         row += 1
         if item.section is not None:
             _grid_row(ws, row, (item.section,) + ("",) * (width - 1), font=BOLD)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
+            _fit(ws, row, (item.section,), (sum(TABLE_WIDTHS),))
             continue
         values = (int(item.cells[0]) if item.cells[0].isdigit() else item.cells[0], *item.cells[1:])
         _grid_row(ws, row, values)
-        ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = CENTER
+        _fit(ws, row, item.cells, TABLE_WIDTHS)
+        ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = TOP_CENTER
+        if item.review:
+            ws.cell(row, width).fill = FLAG
     _widths(ws, TABLE_WIDTHS)
-    _print_setup(ws, header)
+    _print_setup(ws, f"{header}:{header}")
 
 
 def _form1(ws: Worksheet, report: Report) -> None:
-    width = len(FORM_HEADER)
     header = _title_block(
-        ws, report, width, "BIỂU MẪU 1 - CÔNG TÁC CHỈ ĐẠO ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH"
+        ws,
+        report,
+        FORM_WIDTHS,
+        [(form.TITLE, BOLD), (form.SUBTITLE, BOLD), (report.attached_to, ITALIC)],
     )
-    _grid_row(ws, header, FORM_HEADER, font=BOLD, align=CENTER)
-    for offset, (number, label, unit, value) in enumerate(report.form1(), 1):
-        note = NO_CITY_LIST if number == "4.1." and report.city is None else ""
-        font = BOLD if number.count(".") == 1 else PLAIN
-        _grid_row(ws, header + offset, (number, label, unit, value, note), font=font)
-        ws.cell(header + offset, 4).alignment = CENTER
-    _widths(ws, (8, 70, 14, 16, 40))
-    _print_setup(ws, header)
+    _grid_row(ws, header, form.HEADER_TOP, font=BOLD, align=CENTER)
+    _grid_row(ws, header + 1, form.HEADER_SUB, font=BOLD, align=CENTER)
+    for column in (1, 2, 5):
+        ws.merge_cells(start_row=header, start_column=column, end_row=header + 1, end_column=column)
+    ws.merge_cells(start_row=header, start_column=3, end_row=header, end_column=4)
+    _fit(ws, header, form.HEADER_TOP, FORM_WIDTHS)
+    row = header + 1
+    for item in form.form_one(report):
+        row += 1
+        values = (item.number, item.label, item.unit, item.value, None)
+        _grid_row(ws, row, values, font=BOLD if item.heading else PLAIN)
+        _fit(ws, row, values, FORM_WIDTHS)
+        for column in (1, 3, 4):
+            ws.cell(row, column).alignment = TOP_CENTER
+    _widths(ws, FORM_WIDTHS)
+    _print_setup(ws, f"{header}:{header + 1}", one_page=True)  # a one-page form
 
 
 def _breakdown(ws: Worksheet, report: Report) -> None:
     columns = ("", "Tổng số", *(label for _, label in CATEGORY_LABELS), "Tỷ lệ hoàn thành")
-    header = _title_block(ws, report, len(columns), "SỐ LIỆU THEO ĐƠN VỊ VÀ THEO MỤC")
+    widths = BREAKDOWN_WIDTHS
+    header = _title_block(
+        ws, report, widths, [("SỐ LIỆU THEO ĐƠN VỊ VÀ THEO MỤC", BOLD), (report.title, BOLD)]
+    )
     row = header
 
     def block(title: str, items: dict[str, Tally]) -> None:
         nonlocal row
-        _grid_row(ws, row, (title, *columns[1:]), font=BOLD, align=CENTER)
+        labels = (title, *columns[1:])
+        _grid_row(ws, row, labels, font=BOLD, align=CENTER)
+        _fit(ws, row, labels, widths)  # the two-line labels must not overlap
         for name, t in items.items():
             row += 1
             counts = (t.counts[key] for key, _ in CATEGORY_LABELS)
-            _grid_row(ws, row, (name, t.total, *counts, rate_text(t.done, t.total)))
+            values = (name, t.total, *counts, rate_text(t.done, t.total))
+            _grid_row(ws, row, values)
+            _fit(ws, row, values, widths)
+            for column in range(2, len(values) + 1):
+                ws.cell(row, column).alignment = TOP_CENTER
         row += 2
 
+    first = row
     block("Đơn vị chủ trì", report.progress.by_unit)
     block("Mục", {f"Mục {k}": v for k, v in report.progress.by_section.items()})
-    _widths(ws, (40, 10, *(16,) * len(CATEGORY_LABELS), 18))
-    _print_setup(ws, header)
+    _widths(ws, widths)
+    _print_setup(ws, f"{first}:{first}")
 
 
 def report_xlsx(report: Report) -> bytes:
     """The appendix and its figures as .xlsx bytes."""
     workbook = Workbook()
+    # The workbook's default font sets the unit of column widths; Calibri, openpyxl's
+    # default, is missing where LibreOffice prints, and its stand-in is wider.
+    workbook._fonts[0] = PLAIN  # noqa: SLF001 - openpyxl has no public setter
     results = workbook.active
     results.title = "Kết quả thực hiện"
     _results(results, report)

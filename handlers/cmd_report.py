@@ -1,7 +1,10 @@
-"""/baocao [quy|quy3|6thang|nam]: the result appendix the commune submits. On Telegram
-the .docx and the .xlsx (with the Biểu mẫu 1 figures) come as documents after a short
-summary; on Zalo and the console, which cannot send files, the summary says how to get
-them. Leaders and viewers get the whole organization, officers the tasks their units
+"""/baocao [quy|quy3|6thang|nam] [số 116] [ngày 30/3/2026] [phụ lục 02]: the result
+appendix the commune submits, with the number and date of the report it goes with and
+its own number ("PHỤ LỤC 01" unless told). First the rows
+the compiler should look at before it goes out (``documents.report_review``); then on
+Telegram and the console (which writes them to a folder) the .docx and the .xlsx (with
+Biểu mẫu 1) come as documents after a short summary; on Zalo, which cannot send files,
+the summary says how to get them. Leaders and viewers get the whole organization, officers the tasks their units
 lead. Without a period, the one the reporting rhythm asks for now (see
 ``documents.report_rows.make_period``).
 """
@@ -10,8 +13,11 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import dataclass
+from datetime import date
 
 from documents.report_docx import report_docx
+from documents.report_review import LABELS
 from documents.report_rows import Report, build_report, make_period, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
 from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
@@ -25,6 +31,47 @@ from models.unit_names import fold
 
 _SIX_MONTHS = re.compile(r"^6\s*(?:thang)?(?:\s*dau\s*nam)?$")
 _YEAR = re.compile(r"^(?:ca\s*)?nam$")
+# "số 116", "số: 116/BC-UBND" and "ngày 30/3/2026", read on folded text (same length).
+_NUMBER = re.compile(r"\bso\s*[:.]?\s*(\d{1,6})(?:\s*/\s*bc-ubnd)?\b")
+_APPENDIX = re.compile(r"\bphu\s*luc\s*(?:so\s*)?(\d{1,2})\b")
+_DATED = re.compile(r"\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+
+
+@dataclass(frozen=True)
+class ReportArgs:
+    rest: str  # the words left for the period
+    number: str | None = None
+    dated: date | None = None
+    appendix: str = "01"  # "PHỤ LỤC 01"; "phụ lục 2" makes it "PHỤ LỤC 02"
+
+
+def parse_report_args(args: str) -> ReportArgs | None:
+    """Take "phụ lục 2", "số 116" and "ngày 30/3/2026" out of ``args``; None for an
+    impossible date."""
+    folded = fold(args)
+    number = dated = None
+    appendix = "01"
+    spans = []
+    if match := _APPENDIX.search(folded):  # before "số", which "phụ lục số 2" contains
+        appendix, folded = (
+            f"{int(match.group(1)):02d}",
+            folded.replace(match.group(0), " " * len(match.group(0))),
+        )
+        spans.append(match.span())
+    if match := _NUMBER.search(folded):
+        number = match.group(1)
+        spans.append(match.span())
+    if match := _DATED.search(folded):
+        day, month, year = (int(g) for g in match.groups())
+        try:
+            dated = date(year, month, day)
+        except ValueError:
+            return None
+        spans.append(match.span())
+    rest = args
+    for start, end in sorted(spans, reverse=True):
+        rest = rest[:start] + " " + rest[end:]
+    return ReportArgs(" ".join(rest.split()), number, dated, appendix)
 
 
 def parse_period(args: str) -> tuple[str | None, int | None] | None:
@@ -55,6 +102,33 @@ def file_stem(report: Report) -> str:
     return f"ket-qua-cchc-{slug(report.organization)}-{when}-{period.year}"
 
 
+def review_text(report: Report) -> str | None:
+    """The rows to look at before the appendix goes out, grouped by why; None when there
+    are none. One line per reason keeps it short on Zalo (2,000 characters)."""
+    rows = report.to_review
+    if not rows:
+        return None
+    lines = [
+        _(
+            "Trước khi nộp, xin xem lại {count} dòng của phụ lục (ô kết quả được tô vàng trong tệp):"
+        ).format(count=len(rows))
+    ]
+    for reason, label in LABELS.items():
+        numbers = [row.cells[0] for row in rows if reason in row.review]
+        if numbers:
+            lines.append(
+                _("- {reason}: nhiệm vụ {numbers}").format(
+                    reason=_(label), numbers=", ".join(numbers)
+                )
+            )
+    lines.append(
+        _("Nội dung gõ không dấu chưa được sửa tự động: xin đơn vị cập nhật lại bằng /capnhat.")
+        if any("no_diacritics" in row.review for row in rows)
+        else _("Đơn vị có thể cập nhật bằng /capnhat SỐ nội dung, rồi nhắn lại /baocao.")
+    )
+    return "\n".join(lines)
+
+
 def summary_text(report: Report) -> str:
     scope = "; ".join(report.units) or report.organization
     lines = [
@@ -70,13 +144,22 @@ def summary_text(report: Report) -> str:
 async def report(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
-    period_args = parse_period(args)
+    given = parse_report_args(args)
+    if given is None:
+        return [
+            Outgoing(
+                _(
+                    "Ngày của báo cáo không hợp lệ «{args}». Ví dụ: /baocao quy1 số 116 ngày 30/3/2026."
+                ).format(args=args)
+            )
+        ]
+    period_args = parse_period(given.rest)
     if period_args is None:
         return [
             Outgoing(
                 _(
                     "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao quy, /baocao quy3, /baocao 6thang hoặc /baocao nam."
-                ).format(args=args)
+                ).format(args=given.rest)
             )
         ]
     org = request.organization
@@ -104,10 +187,16 @@ async def report(request: Request, args: str) -> list[Outgoing]:
         unit_ids=unit_ids,
         unit_names=unit_names,
         issued=today,
+        number=given.number,
+        dated=given.dated,
+        appendix=given.appendix,
     )
     assert built is not None  # the plan exists
+    review = review_text(built)
+    first = [Outgoing(review)] if review else []
     summary = summary_text(built)
-    if not can_send_files(request):
+    # The console demo writes the files to a folder (bot.channels.console).
+    if not (can_send_files(request) or request.incoming.channel == "console"):
         where = _(
             "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
         )
@@ -118,12 +207,13 @@ async def report(request: Request, args: str) -> list[Outgoing]:
             where += (
                 "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
             )
-        return [Outgoing(summary + "\n" + where)]
+        return [*first, Outgoing(summary + "\n" + where)]
     docx, xlsx = await asyncio.gather(
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
     )
     stem = file_stem(built)
     return [
+        *first,
         Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
         Outgoing(
             _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),

@@ -23,6 +23,7 @@ from handlers.task_view import (
 )
 from locales import _
 from models import status_store
+from models.completion import completed_on
 from models.plans import StatusUpdate, Task
 from models.queries import evidence_of, history
 
@@ -137,9 +138,7 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
     pending = await status_store.pending_extension(request.session, task)
     if pending is not None and pending.until is not None:
         lines.append(
-            _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(
-                date=format_date(pending.until)
-            )
+            _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(date=format_date(pending.until))
         )
     evidence = await evidence_of(request.session, task)
     if evidence:
@@ -151,7 +150,13 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
         for update in rows[-HISTORY_LINES:]:
             when = update.created_at.astimezone(zone).strftime("%d/%m/%Y %H:%M")
             who = update.person.display_name if update.person else "dondoc"
-            lines.append(f"• {when} — {who}: {history_text(update)}")
+            line = f"• {when} — {who}: {history_text(update)}"
+            if update.kind == "status" and update.status == "done":  # the work's own day too
+                typed = update.created_at.astimezone(zone).date()
+                done = completed_on(update.text or "", update.evidence or (), typed)
+                if done != typed:
+                    line += " " + _("(hoàn thành ngày {date})").format(date=format_date(done))
+            lines.append(line)
     updatable = may_update(request, task)
     if may_report(request, task):
         lines.append(

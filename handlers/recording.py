@@ -23,6 +23,7 @@ from handlers.task_access import may_report, may_update
 from handlers.task_view import format_date, status_label
 from locales import _
 from models import status_store
+from models.completion import completion_in_future
 from models.conversation import Question
 from models.plans import StatusUpdate, Task
 from scheduler.planner import replan_task
@@ -111,6 +112,8 @@ async def record_reading(
             task.deadline_due, task.status, reading.until, reading.text, request.today()
         )
         reading = replace(reading, until=until)
+    if allowed and reading.status == "done" and completion_in_future(reading.text, request.today()):
+        problem = _("Ngày hoàn thành anh/chị ghi còn ở sau hôm nay nên tôi chưa ghi là hoàn thành.")
     if via == CONFIRMED:
         decided = RECORD if allowed and reading.status != "unknown" else NOTE
     else:

@@ -37,6 +37,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -232,8 +233,11 @@ def tally(
 
 
 def _percent(done: int, total: int, pattern: str) -> str:
-    value = round(100 * done / total, 1) if total else 0.0
-    return format_decimal(value, format=pattern, locale="vi") + "%"
+    # Half up, as people round by hand (5/16 = 31,25 → 31,3%): float round() and
+    # babel both round half to even.
+    value = Decimal(100 * done) / Decimal(total) if total else Decimal(0)
+    value = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    return format_decimal(value, format=pattern, locale="vi", decimal_quantization=True) + "%"
 
 
 def percent_text(done: int, total: int) -> str:

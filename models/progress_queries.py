@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models.completion import completed_on
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit, undo_target
 from models.progress import (
@@ -53,8 +54,9 @@ async def undone_ids(session: AsyncSession, task_ids: Select, cut: datetime) -> 
 
 async def standing_statuses(
     session: AsyncSession, task_ids: Select, cut: datetime
-) -> dict[int, tuple[str, datetime]]:
-    """Per task, the status standing just before ``cut`` and when it was recorded."""
+) -> dict[int, tuple[str, datetime, int]]:
+    """Per task, the status standing just before ``cut``, when it was recorded and the
+    id of its row."""
     su = StatusUpdate
     is_status = (su.kind == "status", su.status.in_(STATUSES))
     # The newest moment per task, then the rows at that moment (GROUP BY and a join:
@@ -87,7 +89,23 @@ async def standing_statuses(
         for uid, task_id, status, created in rows:
             if task_id not in latest and uid not in undone:
                 latest[task_id] = (uid, status, created)
-    return {task_id: (status, created) for task_id, (_, status, created) in latest.items()}
+    return {task_id: (status, created, uid) for task_id, (uid, status, created) in latest.items()}
+
+
+async def completion_days(session: AsyncSession, recorded: dict[int, date]) -> dict[int, date]:
+    """For the status rows ``recorded`` (row id → day recorded), the day the work was
+    done (``models.completion``), by row id."""
+    days: dict[int, date] = {}
+    ids = list(recorded)
+    for start in range(0, len(ids), 5000):  # within every backend's parameter limit
+        rows = await session.execute(
+            select(StatusUpdate.id, StatusUpdate.text, StatusUpdate.evidence).where(
+                StatusUpdate.id.in_(ids[start : start + 5000])
+            )
+        )
+        for uid, text, evidence in rows:
+            days[uid] = completed_on(text or "", evidence or (), recorded[uid])
+    return days
 
 
 async def standing_reports(
@@ -151,23 +169,25 @@ async def plan_facts(
             TaskUnit.unit_id.in_(list(unit_ids)), TaskUnit.role == "lead"
         )
         ids = ids.where(Task.id.in_(led))
-    rows = await session.execute(
-        select(
-            Plan.organization_id,
-            Task.id,
-            Task.number,
-            Section.numeral,
-            Task.lead_note,
-            Task.deadline_kind,
-            Task.deadline_start,
-            Task.deadline_due,
-            Task.deadline_every,
+    rows = (
+        await session.execute(
+            select(
+                Plan.organization_id,
+                Task.id,
+                Task.number,
+                Section.numeral,
+                Task.lead_note,
+                Task.deadline_kind,
+                Task.deadline_start,
+                Task.deadline_due,
+                Task.deadline_every,
+            )
+            .join(Section, Task.section_id == Section.id)
+            .join(Plan, Task.plan_id == Plan.id)
+            .where(Task.id.in_(ids))
+            .order_by(Plan.organization_id, Section.order, Task.position)
         )
-        .join(Section, Task.section_id == Section.id)
-        .join(Plan, Task.plan_id == Plan.id)
-        .where(Task.id.in_(ids))
-        .order_by(Plan.organization_id, Section.order, Task.position)
-    )
+    ).all()
     leads: dict[int, list[str]] = defaultdict(list)
     if with_units:
         for task_id, name in await session.execute(
@@ -179,10 +199,27 @@ async def plan_facts(
             leads[task_id].append(name)
     standing = await standing_statuses(session, ids, day_end(as_of, timezone))
     zone = ZoneInfo(timezone)
+    typed = {
+        task_id: (uid, created.astimezone(zone).date())
+        for task_id, (status, created, uid) in standing.items()
+        if status == "done"
+    }
+    # Only a "done" typed after the due day can turn out to be on time: read what it
+    # says about when the work was done for those alone (the city counts 7,000 tasks).
+    due_of = {row[1]: row[7] for row in rows}
+    late = {
+        uid: day
+        for task_id, (uid, day) in typed.items()
+        if due_of.get(task_id) is not None and day > due_of[task_id]
+    }
+    done_days = await completion_days(session, late) if late else {}
     out = []
     for org_id, task_id, number, numeral, note, kind, start, due, every in rows:
-        status, recorded = standing.get(task_id, ("not_started", None))
-        done_on = recorded.astimezone(zone).date() if status == "done" and recorded else None
+        status = standing[task_id][0] if task_id in standing else "not_started"
+        done_on = None
+        if status == "done":
+            uid, day = typed[task_id]
+            done_on = done_days.get(uid, day)
         units = tuple(leads.get(task_id, ())) or ((note,) if with_units and note else ())
         out.append(
             (

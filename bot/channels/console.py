@@ -3,6 +3,8 @@
 Lines typed are ``Incoming`` messages from the person you currently are; answers are
 printed. Two demo-only commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ``
 moves the clock. Buttons arrive already turned into numbered choices by the router.
+Files (the appendix of /baocao) are written to a folder, ``dondoc-tep`` in the current
+directory unless told otherwise, and their paths printed.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
@@ -38,6 +41,7 @@ class ConsoleChannel:
         stdout: TextIO = sys.stdout,
         on_time_travel: Callable[[datetime, datetime], Awaitable[list[str]]] | None = None,
         after_message: Callable[[], Awaitable[object]] | None = None,
+        files_dir: Path | None = None,
     ) -> None:
         self.conversation = conversation
         self.clock = clock
@@ -49,6 +53,7 @@ class ConsoleChannel:
         self._counter = 0
         self.quiet = False  # while time jumps, reminders are counted, not printed
         self.muted: dict[str, int] = {}
+        self.files_dir = files_dir
 
     def say(self, text: str) -> None:
         print(text, file=self.stdout, flush=True)
@@ -113,7 +118,15 @@ class ConsoleChannel:
         body = reply.text.replace("\n", "\n   ")
         self.say(f"dondoc{target}: {body}")
         if reply.document:
-            self.say(f"   [tệp {reply.document.filename}]")
+            folder = (self.files_dir or Path("dondoc-tep")).resolve()
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                path = folder / Path(reply.document.filename).name
+                path.write_bytes(reply.document.data)
+            except OSError as exc:
+                self.say(f"   [tệp {reply.document.filename}: không ghi được ({exc.strerror})]")
+            else:
+                self.say(f"   [tệp đã ghi: {path}]")
 
     async def _local(self, line: str) -> bool:
         """Demo-only commands handled here, not by the conversation."""

@@ -1,0 +1,96 @@
+"""The appendix through LibreOffice, as a compiler prints it: the .docx and the .xlsx
+rendered to PDF, A4 landscape pages, the header row on every page of the table, no task
+row split across two pages (each row's first and last words on the same page), and
+Biểu mẫu 1 on a single page."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import shutil
+import subprocess
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from tests.harness import Harness
+from tests.test_reports import SOFFICE, page_sizes, tell_story
+
+pytestmark = pytest.mark.skipif(
+    SOFFICE is None or shutil.which("pdftotext") is None,
+    reason="LibreOffice and poppler-utils are needed; .ci/run installs them",
+)
+KEEP = os.environ.get("DONDOC_KEEP_RENDER")  # a folder to keep the files in, to look at
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    await harness.register("trinh", "leader")
+    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    return harness
+
+
+async def render(path: Path, tmp_path: Path) -> list[str]:
+    """The PDF's pages as text without any white space (cells wrap anywhere)."""
+    out = path.parent / path.suffix.lstrip(".")
+    command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
+               "--convert-to", "pdf", "--outdir", str(out), str(path)]  # fmt: skip
+    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, timeout=240)
+    pdf = out / f"{path.stem}.pdf"
+    if path.suffix == ".xlsx" and b"could not be loaded" in done.stderr:
+        pytest.skip("LibreOffice Calc is not installed (libreoffice-calc-nogui)")
+    assert done.returncode == 0 and pdf.exists(), done.stderr
+    for width, height in page_sizes(pdf):
+        assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    if KEEP:
+        shutil.copy(pdf, Path(KEEP) / f"{path.name}.pdf")
+        shutil.copy(path, Path(KEEP) / path.name)
+    text = subprocess.run(
+        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    return [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def page_of(pages: list[str], fragment: str) -> set[int]:
+    return {i for i, page in enumerate(pages) if squeeze(fragment) in page}
+
+
+@pytest.mark.parametrize("suffix", [".docx", ".xlsx"])
+async def test_prints_whole_rows_with_headers(bot: Harness, tmp_path: Path, suffix: str) -> None:
+    await tell_story(bot)
+    docx, xlsx = (r.document for r in await bot.say("trinh", "/baocao") if r.document)
+    table = Document(BytesIO(docx.data)).tables[1]
+    rows = [
+        tuple(c.text for c in r.cells)
+        for r in table.rows[1:]
+        if len({id(c._tc) for c in r.cells}) > 1
+    ]
+    for attachment in [a for a in (docx, xlsx) if a.filename.endswith(suffix)]:
+        path = tmp_path / attachment.filename
+        path.write_bytes(attachment.data)
+        pages = await render(path, tmp_path)
+        table_pages = [p for p in pages if squeeze("Nội dung công việc") in p]
+        assert len(table_pages) >= 2  # 39 tasks take more than one page
+        first = pages.index(table_pages[0])
+        # The header row repeats: every page from the table's first one has it, up to the
+        # last page that holds a task.
+        last_task = max(page_of(pages, rows[-1][1][:40]))
+        assert all(squeeze("Nội dung công việc") in pages[i] for i in range(first, last_task + 1))
+        # Biểu mẫu 1 is printed on one page, its first row to its last.
+        (form_page,) = page_of(pages, "Công tác chỉ đạo điều hành cải cách hành chính")
+        assert squeeze("Tổ chức đối thoại của lãnh đạo") in pages[form_page]
+        for row in rows:
+            start = page_of(pages, row[1][:30])  # the task's first words
+            end_text = (row[5] or row[1]).split("\n")[-1][-25:]  # the last words of its row
+            end = page_of(pages, end_text)
+            assert start and end, (attachment.filename, row[0])
+            assert start & end, (attachment.filename, row[0], start, end)  # one page holds both

@@ -1,0 +1,196 @@
+"""The compiler's review and the title block's words: which rows are flagged and why
+(pure rules, then through /baocao and ``dondoc report --check``), the number and date
+of the report the appendix goes with (``/baocao … số 116 ngày 30/3/2026``, ``--so``,
+``--ngay``), dates written as official documents write them, and rates rounded half up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from datetime import date, datetime
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from openpyxl import load_workbook
+
+from bot.cli import main as cli_main
+from documents.report_review import (
+    CONTRADICTS,
+    LONG,
+    NO_DIACRITICS,
+    TOO_LONG,
+    UNREPORTED,
+    contradicts,
+    review_reasons,
+    typed_without_diacritics,
+)
+from documents.report_rows import date_line, day_month, official_date, place_name
+from handlers.cmd_report import parse_report_args
+from models.progress import Reported, TaskFacts, percent_text, rate_text
+from tests.conftest import TZ
+from tests.harness import ORG, Harness, text_of
+from tests.test_reports import review_rows, tell_story
+
+D = date
+
+
+def _facts(status: str) -> TaskFacts:
+    return TaskFacts(1, "1", "I", (), status, "due", D(2026, 3, 31), None)
+
+
+def _said(status: str, text: str) -> Reported:
+    return Reported(status, None, None, (), text, D(2026, 3, 1))
+
+
+@pytest.mark.parametrize(
+    ("status", "text", "result", "expected"),
+    [
+        ("not_started", None, "", (UNREPORTED,)),
+        ("done", "Hoàn thành, QĐ số 12/QĐ-UBND", "Hoàn thành\nQĐ số 12/QĐ-UBND", ()),
+        ("done", "hoan thanh, da ban hanh ke hoach so 5", "Hoàn thành\nDa ban hanh", (NO_DIACRITICS,)),
+        ("done", "Hoàn thành", "x" * (LONG + 1), (TOO_LONG,)),
+        ("done", "Hoàn thành nhưng chưa thực hiện phần báo cáo", "Hoàn thành", (CONTRADICTS,)),
+        ("not_started", "Đã hoàn thành rồi", "Chưa thực hiện", (CONTRADICTS,)),
+        ("not_started", "Chưa thực hiện, lý do: chờ hướng dẫn", "Chưa thực hiện. Lý do: …", ()),
+        ("in_progress", "dang thuc hien 50%", "Đang thực hiện (đạt 50%)", (NO_DIACRITICS,)),
+    ],
+)  # fmt: skip
+def test_review_reasons(status: str, text: str | None, result: str, expected: tuple) -> None:
+    reports = [] if text is None else [_said(status, text)]
+    assert review_reasons(_facts(status), reports, result) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("hoan thanh, QD so 12/QD-UBND ngay 9/1", True), ("Hoàn thành", False), ("UBND KH", False),
+     ("12/QĐ-UBND", False), ("chua thuc hien", True), ("OK", False)],
+)  # fmt: skip
+def test_typed_without_diacritics(text: str, expected: bool) -> None:
+    assert typed_without_diacritics(text) is expected
+
+
+def test_contradicts() -> None:
+    assert contradicts("done", "chưa xong")
+    assert not contradicts("done", "Đã hoàn thành")
+    assert contradicts("not_started", "xong rồi")
+    assert not contradicts("not_started", "chưa hoàn thành")
+    assert not contradicts("in_progress", "chưa xong")
+
+
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [(D(2026, 6, 9), ("09", "6")), (D(2026, 2, 5), ("05", "02")), (D(2026, 1, 15), ("15", "01")),
+     (D(2026, 3, 30), ("30", "3")), (D(2026, 12, 10), ("10", "12"))],
+)  # fmt: skip
+def test_day_and_month_as_official_documents_write_them(day: date, expected: tuple) -> None:
+    assert day_month(day) == expected
+    assert official_date(day) == f"{expected[0]}/{expected[1]}/{day.year}"
+
+
+def test_date_line_and_place() -> None:
+    assert place_name("Xã Nghi Dương") == "Nghi Dương"
+    assert place_name("Phường Nhị Chiểu") == "Nhị Chiểu"
+    assert place_name("Nghi Dương") == "Nghi Dương"
+    assert date_line("Xã Nghi Dương", D(2026, 6, 9)) == "Nghi Dương, ngày 09 tháng 6 năm 2026"
+
+
+@pytest.mark.parametrize(
+    ("done", "total", "rate", "percent"),
+    [(5, 16, "5/16 = 31,3%", "31,3%"), (27, 52, "27/52 = 51,9%", "51,9%"), (1, 8, "1/8 = 12,5%", "12,5%"),
+     (1, 2, "1/2 = 50,0%", "50%"), (3, 39, "3/39 = 7,7%", "7,7%"), (0, 0, "0/0", "0%")],
+)  # fmt: skip
+def test_rates_round_half_up(done: int, total: int, rate: str, percent: str) -> None:
+    assert rate_text(done, total) == rate
+    assert percent_text(done, total) == percent
+
+
+@pytest.mark.parametrize(
+    ("args", "rest", "number", "dated"),
+    [("quy1 số 116 ngày 30/3/2026", "quy1", "116", D(2026, 3, 30)),
+     ("6thang so 329/BC-UBND ngay 09/06/2026", "6thang", "329", D(2026, 6, 9)),
+     ("nam", "nam", None, None), ("số 7", "", "7", None)],
+)  # fmt: skip
+def test_parse_report_args(args: str, rest: str, number: str | None, dated: date | None) -> None:
+    given = parse_report_args(args)
+    assert given is not None and (given.rest, given.number, given.dated) == (rest, number, dated)
+    assert parse_report_args("quy1 ngày 31/2/2026") is None
+
+
+def test_appendix_number() -> None:
+    given = parse_report_args("quy1 phụ lục 2 số 116")
+    assert given is not None and (given.rest, given.appendix, given.number) == ("quy1", "02", "116")
+    given = parse_report_args("nam phụ lục số 3")
+    assert given is not None and (given.rest, given.appendix, given.number) == ("nam", "03", None)
+    assert parse_report_args("nam").appendix == "01"
+
+
+# ---------------------------------------------------------------- end to end
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    await harness.register("trinh", "leader")
+    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    return harness
+
+
+async def test_number_and_date_reach_both_files(bot: Harness) -> None:
+    await tell_story(bot)
+    bot.clock.move_to(datetime(2026, 3, 30, 9, tzinfo=TZ))
+    replies = await bot.say("trinh", "/baocao quy1 số 116 ngày 30/3/2026")
+    docx, xlsx = (r.document for r in replies if r.document)
+    line = (
+        "(Kèm theo Báo cáo số 116/BC-UBND ngày 30/3/2026 của Ủy ban nhân dân xã Nguyễn Bình Khiêm)"
+    )
+    paragraphs = [p.text for p in Document(BytesIO(docx.data)).paragraphs]
+    assert paragraphs[1:4] == [
+        "PHỤ LỤC 01",
+        "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính xã Nguyễn Bình Khiêm quý I năm 2026",
+        line,
+    ]
+    assert line in paragraphs  # Biểu mẫu 1 carries it too
+    book = load_workbook(BytesIO(xlsx.data))
+    assert book["Kết quả thực hiện"]["A3"].value == line
+    assert book["Biểu mẫu 1"]["A3"].value == line
+    assert "Ngày của báo cáo không hợp lệ" in text_of(
+        await bot.say("trinh", "/baocao ngày 31/2/2026")
+    )
+
+
+async def test_unmarked_text_is_flagged_not_silently_used(bot: Harness) -> None:
+    bot.clock.move_to(datetime(2026, 1, 9, 10, tzinfo=TZ))
+    reply = text_of(await bot.say("lan", "/capnhat 1 hoan thanh, da ban hanh ke hoach"))
+    assert "Đã ghi nhận" in reply, reply
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+    replies = await bot.say("trinh", "/baocao")
+    listed = review_rows(replies[0].text)
+    assert listed["1"] == ["gõ không dấu"]
+    assert "không dấu" in replies[0].text and "/capnhat" in replies[0].text
+    table = Document(BytesIO(replies[1].document.data)).tables[1]
+    row = next(r for r in table.rows if r.cells[0].text == "1")
+    assert row.cells[5]._tc.xpath(".//w:shd[@w:fill='FFF2CC']")  # the cell is marked in the file
+
+
+async def test_cli_check_lists_and_writes_nothing(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001
+    await tell_story(bot)
+    url = bot.sessions.kw["bind"].url.render_as_string(hide_password=False)
+    base = ["report", "--db", url, "--org", ORG, "--as-of", "2026-06-09"]
+    assert await asyncio.to_thread(cli_main, [*base, "--check", "--json"]) == 0
+    rows = {r["number"]: r["reasons"] for r in json.loads(capsys.readouterr().out)["to_review"]}
+    assert rows["17"] == ["unreported"] and "1" not in rows
+    assert not list(tmp_path.glob("*.docx")) + list(tmp_path.glob("*.xlsx"))
+    assert await asyncio.to_thread(cli_main, [*base, "--check"]) == 0
+    assert review_rows(capsys.readouterr().out)["17"] == ["chưa ai báo cáo kết quả"]
+    out = tmp_path / "phu-luc.xlsx"
+    argv = [*base, "--format", "xlsx", "--out", str(out), "--so", "116", "--ngay", "30/3/2026",
+            "--phu-luc", "02"]  # fmt: skip
+    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert load_workbook(out)["Kết quả thực hiện"]["A1"].value == "PHỤ LỤC 02"
+    cell = load_workbook(out)["Kết quả thực hiện"]["A3"].value
+    assert cell.startswith("(Kèm theo Báo cáo số 116/BC-UBND ngày 30/3/2026")
+    assert await asyncio.to_thread(cli_main, base) == 1  # neither --out nor --check
