@@ -313,3 +313,35 @@ async def test_accented_undo_command(bot: Harness) -> None:
 async def test_unknown_command_gets_the_nearest_one(bot: Harness) -> None:
     answer = text_of(await bot.say("lan", "/tiendoo"))
     assert "Ý anh/chị là /tiendo?" in answer and len(answer) < 200
+
+
+# --- English mode -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "status", "percent"),
+    [
+        ("done", "done", 100),
+        ("finished, decision 12/QĐ-UBND", "done", 100),
+        ("in progress 40%", "in_progress", 40),
+        ("not yet, waiting for the city guidance", "not_started", None),
+        ("not applicable", "not_applicable", None),
+    ],
+)
+async def test_english_replies_are_understood(bot: Harness, text: str, status: str, percent: int | None) -> None:
+    await bot.say("lan", "/ngonngu en")
+    await bot.say("lan", "/viec 6")
+    answer = text_of(await bot.say("lan", text))
+    task = await task_row(bot, "6")
+    assert (task.status, task.percent) == (status, percent), answer
+    assert "Recorded for task 6" in answer
+
+
+async def test_english_extension_request(bot: Harness) -> None:
+    await bot.say("lan", "/ngonngu en")
+    await bot.say("lan", "/viec 6")
+    answer = text_of(await bot.say("lan", "extend to 30/6 because no budget"))
+    rows = await history(bot, "6")
+    request = rows[-1]
+    assert request.kind == "extension_request" and str(request.until) == "2026-06-30", answer
+    assert request.reason == "no budget"
