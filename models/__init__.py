@@ -3,7 +3,7 @@
 from models.base import Base
 from models.conversation import ChatState, SentMessage
 from models.linking import LinkCode
-from models.outbox import OutboxItem
+from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 
@@ -18,6 +18,8 @@ __all__ = [
     "Organization",
     "OutboxItem",
     "Person",
+    "ReplanRequest",
+    "DispatcherProcess",
     "Plan",
     "Section",
     "StatusUpdate",

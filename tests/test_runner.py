@@ -130,6 +130,8 @@ async def test_429_waits_and_blocked_user_is_reported_to_admin(sessions, databas
         runner = asyncio.create_task(run_bot(config_for(tg, database_url), clock, stop=stop))
         try:
             await tg.wait_for(lambda m: m.chat_id == 42 and "Nhiệm vụ 1" in (m.text or ""), timeout=20)
+            # the admins hear of failures a minute later, all in one message
+            clock.move_to(datetime(2026, 1, 13, 8, 2, tzinfo=TZ))
             notice = await tg.wait_for(lambda m: m.chat_id == 9 and "đã chặn dondoc" in (m.text or ""), timeout=20)
             assert "Người 43" in notice.text
             # the 429 was waited out and the reminder went once
