@@ -81,10 +81,21 @@ class ReminderService:
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         return self.services.sessions
 
-    async def plan(self) -> int:
-        """Plan every organization, in short transactions (``plan_in_steps``)."""
+    def _plan_due(self, now: datetime) -> bool:
+        return (
+            self._planned_at is None
+            or now - self._planned_at >= PLAN_EVERY
+            or now < self._planned_at
+        )
+
+    async def plan(self, *, only_if_due: bool = False) -> int:
+        """Plan every organization, in short transactions (``plan_in_steps``); with
+        ``only_if_due``, only when the last plan is an hour old (checked under the lock,
+        so that two runs at start plan once)."""
         async with self._plan_lock:
             now = self.services.clock.now()
+            if only_if_due and not self._plan_due(now):
+                return 0
             async with self.sessions() as session:
                 org_ids = [org.id for org in await all_organizations(session)]
             added = 0
@@ -99,7 +110,7 @@ class ReminderService:
         """Plan again the organizations where something changed (registration, import...);
         returns those that still wait (a plan that failed), which the claim skips."""
         now = self.services.clock.now()
-        async with self.sessions() as session:
+        async with self.sessions() as session, session.begin():
             wanted = await replan_requests(session, now - REPLAN_GIVE_UP)
         waiting = []
         for org_id, newest in wanted.items():
@@ -118,13 +129,7 @@ class ReminderService:
     async def tick(self) -> TickResult:
         """One run of the job: plan if due (hourly), then send what is due (the
         dispatcher honours re-plan requests before each claim)."""
-        now = self.services.clock.now()
-        if (
-            self._planned_at is None
-            or now - self._planned_at >= PLAN_EVERY
-            or now < self._planned_at
-        ):
-            await self.plan()
+        await self.plan(only_if_due=True)
         return await self.dispatcher.tick()
 
     async def _safe_tick(self) -> None:

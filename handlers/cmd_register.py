@@ -8,6 +8,7 @@ from handlers.messages import Outgoing
 from locales import LANGUAGES, N_, _
 from locales import set_language as use_language
 from models.invites import InviteProblem, redeem_invite
+from models.outbox import request_replan
 
 ROLE_NAMES = {
     "officer": N_("cán bộ phụ trách"),
@@ -110,6 +111,7 @@ async def register(request: Request, args: str) -> list[Outgoing]:
         }
         return [Outgoing(messages[problem.reason].format(code=code))]
     membership = redeemed.membership
+    await request_replan(request.session, membership.organization_id, request.now)  # remind them at once
     where = membership.organization.name
     if membership.unit is not None:
         where = f"{membership.unit.name}, {where}"

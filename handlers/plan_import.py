@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.plan_reader import read_plan
 from documents.plan_table import ParsedPlan
 from locales import _, language
+from models.outbox import request_replan
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
 from models.queries import plans_of_year
 from models.unit_names import display_name, normalise_unit_name, split_unit_cell
@@ -145,6 +146,7 @@ async def import_plan_file(
         stored = await store_plan(
             session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
         )
+        await request_replan(session, org.id, now)  # the next dispatcher tick plans it
         # One name per unit, whatever spelling each row used.
         distinct: dict[str, str] = {}
         for item in inputs:

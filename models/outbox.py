@@ -21,6 +21,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -128,12 +130,12 @@ async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
             select(OutboxItem).where(OutboxItem.key.in_(keys[start : start + 500]))
         )
         existing.update({row.key: row for row in rows})
-    added = 0
+    new: list[dict[str, object]] = []
     for key, item in wanted.items():
         row = existing.get(key)
         if row is None:
-            session.add(
-                OutboxItem(
+            new.append(
+                dict(
                     key=key,
                     organization_id=item.organization_id,
                     task_id=item.task_id,
@@ -148,11 +150,23 @@ async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
                     attempts=0,
                 )
             )
-            added += 1
         elif row.state == CANCELLED:
             row.state, row.send_at, row.useful_until = PENDING, item.send_at, item.useful_until
         elif row.state == PENDING and row.send_at != item.send_at:
             row.send_at, row.useful_until = item.send_at, item.useful_until
+    added = 0
+    if new:
+        # Another transaction (an officer's update re-planning a task while the planner
+        # runs) may insert the same key first: that row stands, this one is skipped.
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        for start in range(0, len(new), 500):
+            result = await session.execute(
+                insert(OutboxItem)
+                .values(new[start : start + 500])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            added += result.rowcount if result.rowcount and result.rowcount > 0 else 0
     await session.flush()
     return added
 
@@ -304,8 +318,10 @@ async def request_replan(session: AsyncSession, organization_id: int, now: datet
 
 
 async def replan_requests(session: AsyncSession, newer_than: datetime) -> dict[int, int]:
-    """Organizations waiting for a re-plan → the newest request id (older than
-    ``newer_than`` are ignored, so one failing plan cannot hold reminders for ever)."""
+    """Organizations waiting for a re-plan → the newest request id. Requests older than
+    ``newer_than`` are dropped (the hourly plan covers them), so that one failing plan
+    cannot hold an organization's reminders back for ever."""
+    await session.execute(delete(ReplanRequest).where(ReplanRequest.requested_at < newer_than))
     rows = await session.execute(
         select(ReplanRequest.organization_id, func.max(ReplanRequest.id))
         .where(ReplanRequest.requested_at >= newer_than)

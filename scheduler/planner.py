@@ -38,6 +38,7 @@ from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CLOSED = ("done", "not_applicable")
+_EPOCH = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
 @dataclass(frozen=True)
@@ -219,7 +220,11 @@ async def plan_task(
     owed = owed_for_task(task, org, people, reminders, since, now + settings.horizon)
     added = await upsert(session, [o for o in owed if o.task_id == task.id])
     await upsert(session, [o for o in owed if o.task_id != task.id])
-    await cancel_pending(session, task.id, keep=[o.key for o in owed if o.task_id == task.id])
+    # Keep every row the policy still owes, earlier ones too: a reminder missed while
+    # dondoc was down waits for the next allowed moment and must survive a re-plan;
+    # one quoting an old deadline is owed no more and goes.
+    still = owed_for_task(task, org, people, reminders, _EPOCH, now + settings.horizon)
+    await cancel_pending(session, task.id, keep=[o.key for o in still if o.task_id == task.id])
     return added
 
 
