@@ -76,6 +76,7 @@ class ReminderService:
         self._plan_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
         self._running: set[asyncio.Task[None]] = set()  # kept so they are not collected
+        self._planning: asyncio.Task[None] | None = None
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
@@ -132,12 +133,6 @@ class ReminderService:
         await self.plan(only_if_due=True)
         return await self.dispatcher.tick()
 
-    async def _safe_tick(self) -> None:
-        try:
-            await self.tick()
-        except Exception:  # the job must survive a bad run; the next one retries
-            log.exception("reminder run failed")
-
     async def _job(self) -> None:
         """The interval job (a coroutine, so APScheduler runs it on the loop), tracked so
         that ``close`` can wait for it."""
@@ -145,9 +140,26 @@ class ReminderService:
         if task is not None:
             self._running.add(task)
         try:
-            await self._safe_tick()
+            # Planning runs beside the sending, in its short transactions: at start the
+            # reminders already owed go out at once instead of waiting for the plan.
+            if self._plan_due(self.services.clock.now()) and (
+                self._planning is None or self._planning.done()
+            ):
+                self._planning = asyncio.get_running_loop().create_task(self._safe_plan())
+                self._running.add(self._planning)
+                self._planning.add_done_callback(self._running.discard)
+            try:
+                await self.dispatcher.tick()
+            except Exception:  # the job must survive a bad run; the next one retries
+                log.exception("reminder run failed")
         finally:
             self._running.discard(task)  # type: ignore[arg-type]
+
+    async def _safe_plan(self) -> None:
+        try:
+            await self.plan(only_if_due=True)
+        except Exception:
+            log.exception("planning reminders failed")
 
     def start(self) -> None:
         """Start the interval job (from the bot's post_init, never at import), and a
@@ -171,13 +183,16 @@ class ReminderService:
         """Graceful stop: no new runs or claims; the sends in flight finish and are
         recorded (at most ``stop_timeout`` seconds); what was claimed and not sent goes
         back to pending for the next start."""
-        self.stop()
+        # The dispatcher first: APScheduler's shutdown cancels the job running now, which
+        # would cut a send in flight; once the dispatcher is closed that job has returned.
         await self.dispatcher.close(self.stop_timeout)
+        self.stop()
         running = [t for t in self._running if t is not asyncio.current_task() and not t.done()]
-        if running:
+        if running:  # a plan half-way is harmless: its steps are committed, keys dedupe
             _, late = await asyncio.wait(running, timeout=1.0)
             for task in late:
                 task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
 
     async def deliver(self, batch: Batch) -> Delivered | None:
         now = self.services.clock.now()

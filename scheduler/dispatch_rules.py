@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.outbox import PENDING, PLANNED_KINDS, OutboxItem, Owed, upsert
+from models.outbox import PENDING, OutboxItem, Owed, upsert
 from models.people import Membership
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.workdays import WorkCalendar
 
 NOTICE_KINDS = ("unreachable", "send_failed")
+DEADLINE_KINDS = ("before_due", "due_day", "overdue")
 NOTICE_DELAY = timedelta(minutes=1)  # failures of the next minute join the same message
 
 
@@ -49,11 +50,13 @@ def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:
 
 
 def _newest_per_task(items: list[OutboxItem]) -> tuple[list[OutboxItem], list[OutboxItem]]:
-    """(shown, covered): of several reminders of one task for one person, the newest."""
+    """(shown, covered): of several deadline reminders of one task for one person, the
+    newest (it says more: "due today" rather than the missed "in 3 days"). A report
+    reminder names the task for another reason and stays."""
     newest: dict[tuple[int, bool], OutboxItem] = {}
     shown: list[OutboxItem] = []
     for item in items:
-        if item.task_id is None or item.kind not in PLANNED_KINDS:
+        if item.task_id is None or item.kind not in DEADLINE_KINDS:
             shown.append(item)
             continue
         key = (item.task_id, item.to_leaders)
@@ -65,20 +68,27 @@ def _newest_per_task(items: list[OutboxItem]) -> tuple[list[OutboxItem], list[Ou
 
 
 def group(items: list[OutboxItem], now: datetime, late_after: timedelta) -> list[Batch]:
-    """One batch per person and moment. A person with missed rows gets one message for
-    all of them (a digest when some are past their use), each task once."""
+    """One batch per person and moment, each task once (the newest of its reminders). A
+    person with missed rows gets one message for all of them (a digest when some are
+    past their use)."""
     on_time: dict[tuple[int, datetime], list[OutboxItem]] = defaultdict(list)
-    missed_people = {i.recipient_id for i in items if i.send_at < now - late_after}
+    missed_people = {
+        i.recipient_id
+        for i in items
+        if i.send_at < now - late_after or (i.useful_until is not None and i.useful_until <= now)
+    }
     missed: dict[int, list[OutboxItem]] = defaultdict(list)
     for item in items:
         if item.recipient_id in missed_people:
             missed[item.recipient_id].append(item)
         else:
             on_time[(item.recipient_id, item.send_at)].append(item)
-    batches = [
-        Batch(r, tuple(i.id for i in rows), False)
-        for (r, _), rows in sorted(on_time.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-    ]
+    batches = []
+    for (person, _), rows in sorted(on_time.items(), key=lambda kv: (kv[0][1], kv[0][0])):
+        shown, covered = _newest_per_task(rows)  # a missed row held for this moment
+        batches.append(
+            Batch(person, tuple(i.id for i in shown), False, covered=tuple(i.id for i in covered))
+        )
     for person, rows in sorted(missed.items()):
         shown, covered = _newest_per_task(rows)
         stale = tuple(

@@ -178,7 +178,9 @@ class TelegramChannel:
             # Overall pacing is ours (GlobalPacer); AIORateLimiter keeps group limits and retries.
             # A 429 is not retried here: the reminder dispatcher pauses everything instead.
             .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=0))
-            .request(PacedRequest(self.overall, connection_pool_size=64, pool_timeout=30))
+            # More connections than the dispatcher sends at once (64): a paced send never
+            # waits for a connection afterwards, which would bunch sends past the limit.
+            .request(PacedRequest(self.overall, connection_pool_size=100, pool_timeout=30))
             .post_init(self._post_init)
             .build()
         )
