@@ -144,7 +144,7 @@ async def kill_runs() -> None:
                     await asyncio.sleep(0.2)
                 process.send_signal(signal.SIGKILL)
                 process.wait()
-                await asyncio.sleep(1.0)  # requests already on the wire still reach the server
+                await asyncio.sleep(2.0)  # requests already on the wire still reach the server
                 stats = server.stats()
                 first_send = first_send or min(stats["send_times"])
                 delivered = set(stats["chats"])

@@ -1,7 +1,7 @@
 """The dispatcher's rules, apart from its loop: how claimed rows become messages
 (``group``), how long to wait after a failure (``backoff``), and when the admins hear
 of reminders that could not go (``notice_moment``, ``admin_notices``: one message per
-admin for all the failures of a pass, not one per person)."""
+admin for all the failures of a pass, not one per person; ``mark_unreachable``)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.outbox import PENDING, OutboxItem, Owed, upsert
-from models.people import Membership
+from models.outbox import CANCELLED, FAILED, PENDING, OutboxItem, Owed, upsert
+from models.people import Membership, Person
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.workdays import WorkCalendar
 
@@ -152,3 +152,25 @@ async def admin_notices(
                 Owed(org_id, None, kind, occurrence, admin, waiting or moment, detail=str(person_id))
             )
     await upsert(session, owed)
+
+
+async def mark_unreachable(
+    session: AsyncSession, person_id: int, ids: tuple[int, ...], now: datetime, moment: datetime
+) -> None:
+    """The person blocked the bot (or the chat is gone): their rows fail, their pending
+    ones are cancelled until they write again, and the admins are told (at ``moment``)."""
+    person = await session.get(Person, person_id)
+    if person is None:
+        return
+    person.unreachable_since = person.unreachable_since or now
+    await session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.id.in_(ids))
+        .values(state=FAILED, last_error="unreachable", claimed_by=None)
+    )
+    await session.execute(
+        update(OutboxItem)
+        .where(OutboxItem.recipient_id == person.id, OutboxItem.state == PENDING)
+        .values(state=CANCELLED, last_error="unreachable")
+    )
+    await admin_notices(session, person.id, "unreachable", moment, now=now)

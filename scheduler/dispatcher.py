@@ -1,32 +1,23 @@
-"""The dispatcher: one pass claims the outbox rows that are due, a few seconds' worth at
-a time (the pacing rate times ``claim_seconds``), groups them per person and moment
-(several reminders for one person at one moment go as one message), hands each group
-to ``deliver`` (the bot composes and sends it on the person's channel), and records the
-outcome. One APScheduler interval job runs ``tick`` (bot/reminders.py).
+"""The dispatcher: one pass claims the due outbox rows a few seconds' worth at a time
+(pacing rate × ``claim_seconds``), groups them per person and moment (``group``),
+hands each group to ``deliver`` (the bot composes and sends it) and records the outcome.
+One APScheduler interval job runs ``tick`` (bot/reminders.py).
 
-Sent means recorded: right after a send, one transaction marks the rows sent with the
-channel's message id and runs the delivery's own ``record`` (the reply mapping and the
-chat focus). A database error there is retried and never taken for a failed send.
+Sent means recorded: right after a send one transaction marks the rows sent with the
+message id and runs the delivery's ``record`` (reply mapping, chat focus); a database
+error there is retried, never taken for a failed send. Missed rows obey working days
+and quiet hours, wait for the person's next reminder of the same morning
+(``join_within``), and go with the stale ones as one message, each task once.
 
-Missed rows (dondoc was down) obey working days and quiet hours like the others: at a
-moment that is not allowed they wait for the next allowed one. A person's missed rows
-and the reminders no longer useful on their own go as one message (an "offline"
-digest), and a task's older missed reminder is covered by its newer one, so no task is
-reminded twice the same morning. Missed rows wait for the person's next reminder of the
-same morning (``join_within``) rather than go out minutes before it.
-
-Errors: ``RateLimited`` waits ``retry_after`` and retries. ``TemporaryFailure``
-(network errors, 5xx, timeouts) backs off, capped at ``backoff_cap``, and keeps trying;
-the first one halts the pass (an outage concerns everyone) and the next passes probe
-with growing pauses. ``MaybeSent`` (a timeout after the request left) is retried once
-and counted as a possible repeat; a second one is taken as delivered. ``Unreachable``
-(blocked, chat not found) marks the person, cancels their pending rows and tells the
-admins; ``PermanentFailure`` (a bad request) fails the rows and tells the admins. The
-admins' notices of one pass share a moment, so each admin gets one message for all.
-
-Claims carry the process's owner id: a graceful ``close`` stops claiming, waits
-(bounded) for the sends in flight to be recorded and gives back the rest; a new process
-re-queues a dead one's claims at its first tick.
+Errors: ``RateLimited`` waits ``retry_after``. ``TemporaryFailure`` (network, 5xx,
+timeouts) backs off, capped at ``backoff_cap``, and keeps trying; the first one halts
+the pass (an outage concerns everyone) and later passes probe with growing pauses.
+``MaybeSent`` (a timeout after the request left) is retried once and counted; a second
+one is taken as delivered. ``Unreachable`` (blocked, chat not found) and
+``PermanentFailure`` (a bad request) fail the rows and tell the admins, one message
+for all the failures of a minute. Claims carry the process's owner id: ``close`` stops
+claiming, waits (bounded) for the sends in flight and gives back the rest; a new
+process re-queues a dead one's claims at its first tick.
 """
 
 from __future__ import annotations
@@ -36,7 +27,6 @@ import logging
 import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -62,71 +52,23 @@ from scheduler.dispatch_rules import (
     admin_notices,
     backoff,
     group,
+    mark_unreachable,
     notice_moment,
 )
+from scheduler.dispatch_types import (
+    Deliver,
+    Delivered,
+    MaybeSent,
+    PermanentFailure,
+    RateLimited,
+    TemporaryFailure,
+    TickResult,
+    Unreachable,
+)  # fmt: skip
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
-
-__all__ = [
-    "Batch",
-    "Delivered",
-    "Dispatcher",
-    "MaybeSent",
-    "PermanentFailure",
-    "RateLimited",
-    "TemporaryFailure",
-    "TickResult",
-    "Unreachable",
-]
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited for {retry_after}s")
-        self.retry_after = retry_after
-
-
-class TemporaryFailure(Exception):
-    """The channel could not send now (network, server error); try again later."""
-
-
-class MaybeSent(TemporaryFailure):
-    """The request left but no answer came (a read timeout): it may have been delivered."""
-
-
-class Unreachable(Exception):
-    """The person cannot be reached on any channel (blocked the bot, no identity)."""
-
-
-class PermanentFailure(Exception):
-    """The channel refused the message itself (a bad request): sending again cannot help."""
-
-
-@dataclass(frozen=True)
-class Delivered:
-    channel: str
-    message_id: str | None
-    # Run in the transaction that marks the rows sent (the reply mapping, the focus).
-    record: Callable[[AsyncSession], Awaitable[None]] | None = None
-
-
-# deliver(batch) -> Delivered, or None when nothing of the batch is left to send;
-# raises RateLimited / TemporaryFailure / MaybeSent / Unreachable / PermanentFailure.
-Deliver = Callable[[Batch], Awaitable["Delivered | tuple[str, str | None] | None"]]
-
-
-@dataclass
-class TickResult:
-    sent: int = 0
-    messages: int = 0
-    folded: int = 0
-    retried: int = 0
-    failed: int = 0
-    maybe_repeated: int = 0  # sends retried after a timeout: possibly delivered twice
-    deferred: int = 0  # missed rows moved to the next allowed moment
-    unreachable: list[int] = field(default_factory=list)
 
 
 class Dispatcher:
@@ -152,28 +94,21 @@ class Dispatcher:
         before_claim: Callable[[], Awaitable[list[int]]] | None = None,
     ) -> None:
         self.sessions, self.clock, self.deliver = sessions, clock, deliver
-        self.claim_size = max(1, int(rate * claim_seconds))
-        self.concurrency = concurrency
-        self.late_after, self.join_within = late_after, join_within
-        self.max_attempts = max_attempts
+        self.claim_size, self.concurrency = max(1, int(rate * claim_seconds)), concurrency
+        self.late_after, self.join_within, self.max_attempts = late_after, join_within, max_attempts
         self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
         self.stale_after, self.exclusive = stale_after, exclusive
-        self.settings = settings or ReminderSettings()
+        self.settings, self.timezone = settings or ReminderSettings(), timezone
         self.calendar = calendar or WorkCalendar()
-        self.timezone = timezone
         # Called before each claim: re-plans what changed; returns organizations to skip.
         self.before_claim = before_claim
         self.owner = f"{uuid.uuid4().hex[:16]}"
         self._paused_until: datetime | None = None  # a 429 (seconds)
         self._halted_until: datetime | None = None  # an outage (grows, capped)
         self._outage_streak = 0
-        self._halt = False
-        self._stopping = False
-        self._started = False
+        self._halt = self._stopping = self._started = False
         self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
         self._lock = asyncio.Lock()
-
-    # -- the pass ---------------------------------------------------------------------------
 
     async def tick(self) -> TickResult:
         """Send everything that is due now, a few seconds' worth of rows per claim; safe to
@@ -198,20 +133,29 @@ class Dispatcher:
             self._started = True
             if self._halted_until is not None and now < self._halted_until:
                 return result
-            while not self._stopping:
-                skip = await self.before_claim() if self.before_claim is not None else []
-                now = self.clock.now()
-                async with self.sessions() as session, session.begin():
-                    await heartbeat(session, self.owner, now)
-                    items = await claim_due(
-                        session, now, self.claim_size, self.owner, skip_organizations=skip
-                    )
-                if not items:
-                    break
-                batches = await self._prepare(items, now, result)
-                await self._send_all(batches, result)
-                if self._halt:
-                    break
+            # The next claim is taken while the previous one is still going out, so that
+            # the pacer never waits for the database: at most two claims are held.
+            semaphore = asyncio.Semaphore(self.concurrency)
+            self._halt = False
+            sending: set[asyncio.Future[None]] = set()
+            try:
+                while not self._stopping and not self._halt:
+                    skip = await self.before_claim() if self.before_claim is not None else []
+                    now = self.clock.now()
+                    async with self.sessions() as session, session.begin():
+                        await heartbeat(session, self.owner, now)
+                        items = await claim_due(
+                            session, now, self.claim_size, self.owner, skip_organizations=skip
+                        )
+                    if not items:
+                        break
+                    batches = await self._prepare(items, now, result)
+                    sending.add(asyncio.ensure_future(self._send_all(batches, result, semaphore)))
+                    if len(sending) >= 2:
+                        _, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if sending:
+                    await asyncio.gather(*sending)
             return result
 
     async def _prepare(self, items: list[OutboxItem], now: datetime, result: TickResult) -> list[Batch]:
@@ -254,8 +198,9 @@ class Dispatcher:
             )
             return {person: moment for person, moment in rows}
 
-    async def _send_all(self, batches: list[Batch], result: TickResult) -> None:
-        semaphore = asyncio.Semaphore(self.concurrency)
+    async def _send_all(
+        self, batches: list[Batch], result: TickResult, semaphore: asyncio.Semaphore
+    ) -> None:
         per_person: dict[int, list[Batch]] = defaultdict(list)
         for batch in batches:
             per_person[batch.recipient_id].append(batch)
@@ -270,7 +215,6 @@ class Dispatcher:
                     else:
                         await self._send(batch, result)
 
-        self._halt = False
         await asyncio.gather(*(run(b) for b in per_person.values()))
         if left:  # stopping, or an outage: not sent, not an attempt
             send_at = self._halted_until if self._halt else None
@@ -428,25 +372,9 @@ class Dispatcher:
             )
 
     async def _unreachable(self, batch: Batch) -> None:
-        from models.people import Person  # noqa: PLC0415 - one table, read here only
-
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            person = await session.get(Person, batch.recipient_id)
-            if person is None:
-                return
-            person.unreachable_since = person.unreachable_since or now
-            await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id.in_(batch.all_ids))
-                .values(state=FAILED, last_error="unreachable", claimed_by=None)
-            )
-            await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.recipient_id == person.id, OutboxItem.state == PENDING)
-                .values(state="cancelled", last_error="unreachable")
-            )
-            await admin_notices(session, person.id, "unreachable", self._notice_at(now), now=now)
+            await mark_unreachable(session, batch.recipient_id, batch.all_ids, now, self._notice_at(now))
 
     def _notice_at(self, now: datetime) -> datetime:
         return notice_moment(now, self.settings, self.calendar, self.timezone)
