@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import resource
 import subprocess
 import sys
@@ -130,6 +131,7 @@ BUSY_LOOP = "import time\nwhile True:\n    sum(i * i for i in range(10_000))"
 
 
 async def main() -> None:
+    logging.basicConfig(level=logging.CRITICAL)  # PTB logs each 429 with a traceback
     await storm(busy=False)
     await storm(busy=True)
 
