@@ -2,8 +2,10 @@
 machine, so its clock (the 1-second flood-control window) must not share a GIL and an
 event loop with the bot being measured.
 
-Prints one JSON line with ``token``, ``base_url`` and ``base_file_url`` when ready; when
-its standard input closes, prints one JSON line of statistics and exits.
+Prints one JSON line with ``token``, ``base_url`` and ``base_file_url`` when ready. Reads
+commands from standard input, one a line: ``outage SECONDS`` (answer 500 to every send),
+``slow SECONDS DELAY`` (deliver, answer DELAY seconds late), ``stats`` (print one JSON
+line of statistics). When standard input closes, prints the statistics and exits.
 """
 
 from __future__ import annotations
@@ -20,6 +22,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
 
+def statistics(tg: FakeTelegram) -> dict:
+    per_chat = Counter(m.chat_id for m in tg.sent if m.method == "sendMessage")
+    return {
+        "requests_429": tg.requests_429,
+        "requests_500": tg.requests_500,
+        "send_times": sorted(tg.send_times),
+        "per_chat": list(per_chat.values()),
+        "chats": {str(chat): n for chat, n in per_chat.items()},
+    }
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--global-rate", type=float, default=30.0)
@@ -28,10 +41,16 @@ async def main() -> None:
     tg = FakeTelegram(global_rate=args.global_rate, per_chat_rate=args.per_chat_rate)
     await tg.start()
     print(json.dumps({"token": tg.token, "base_url": tg.base_url, "base_file_url": tg.base_file_url}), flush=True)
-    await asyncio.get_running_loop().run_in_executor(None, sys.stdin.read)
-    per_chat = Counter(m.chat_id for m in tg.sent if m.method == "sendMessage")
-    stats = {"requests_429": tg.requests_429, "send_times": sorted(tg.send_times), "per_chat": list(per_chat.values())}
-    print(json.dumps(stats), flush=True)
+    loop = asyncio.get_running_loop()
+    while line := await loop.run_in_executor(None, sys.stdin.readline):
+        words = line.split()
+        if words[:1] == ["outage"]:
+            tg.outage(float(words[1]))
+        elif words[:1] == ["slow"]:
+            tg.slow_acks(float(words[1]), float(words[2]))
+        elif words[:1] == ["stats"]:
+            print(json.dumps(statistics(tg)), flush=True)
+    print(json.dumps(statistics(tg)), flush=True)
     await tg.stop()
 
 

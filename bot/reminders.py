@@ -1,7 +1,13 @@
-"""Reminders in a running dondoc: plan the outbox (every hour, and at start), run the
-dispatcher (an APScheduler interval job, started from the bot's lifecycle), and
-deliver each batch on the person's channel: the one they chose, else the one they used
-last. Channels plug in as ``Sender``s that raise the dispatcher's errors."""
+"""Reminders in a running dondoc: plan the outbox (at start, every hour, and at once
+for an organization where something changed: a ``ReplanRequest``), run the dispatcher
+(an APScheduler interval job, started from the bot's lifecycle), and deliver each batch
+on the person's channel: the one they chose, else the one they used last. Channels plug
+in as ``Sender``s that raise the dispatcher's errors.
+
+The reply mapping and the chat focus of a reminder are written by the dispatcher in the
+transaction that marks it sent (``Delivered.record``). ``close`` is the graceful stop:
+no new claims, the sends in flight finished and recorded (bounded), the rest given back.
+"""
 
 from __future__ import annotations
 
@@ -22,18 +28,19 @@ from handlers.messages import Outgoing
 from handlers.reminder_text import compose
 from locales import language
 from models.conversation import remember_sent
-from models.outbox import OutboxItem
+from models.outbox import SENDING, OutboxItem, done_replanning, replan_requests
 from models.people import Person
 from models.reach import Reach, reach
-from scheduler.dispatcher import Batch, Dispatcher, TickResult, Unreachable
-from scheduler.planner import all_organizations, plan_organization
+from scheduler.dispatcher import Batch, Delivered, Dispatcher, TickResult, Unreachable
+from scheduler.planner import all_organizations, plan_in_steps
 
 log = logging.getLogger(__name__)
 
 # send(chat_id, outgoing) -> id of the last message sent; raises RateLimited,
-# TemporaryFailure or Unreachable (scheduler.dispatcher).
+# TemporaryFailure, MaybeSent, Unreachable or PermanentFailure (scheduler.dispatcher).
 Sender = Callable[[str, Outgoing], Awaitable[str | None]]
 PLAN_EVERY = timedelta(hours=1)
+REPLAN_GIVE_UP = timedelta(minutes=10)  # an older request no longer holds reminders back
 
 
 class ReminderService:
@@ -44,48 +51,116 @@ class ReminderService:
         *,
         interval: int = 20,
         concurrency: int = 64,
+        rate: float = 30.0,
+        claim_seconds: float = 5.0,
+        stop_timeout: float = 10.0,
+        exclusive: bool = False,
     ) -> None:
         self.services = services
         self.senders = senders
         self.interval = min(interval, 30)
+        self.stop_timeout = stop_timeout
         self.dispatcher = Dispatcher(
-            services.sessions, services.clock, self.deliver, concurrency=concurrency
+            services.sessions,
+            services.clock,
+            self.deliver,
+            rate=rate,
+            claim_seconds=claim_seconds,
+            concurrency=concurrency,
+            exclusive=exclusive,
+            settings=services.planning.reminders,
+            calendar=services.calendar,
+            timezone=services.timezone,
+            before_claim=self.replan_requested,
         )
         self._planned_at: datetime | None = None
+        self._plan_lock = asyncio.Lock()
         self._scheduler: AsyncIOScheduler | None = None
-        self._first_run: asyncio.Task[None] | None = None  # kept so it is not collected
+        self._running: set[asyncio.Task[None]] = set()  # kept so they are not collected
+        self._planning: asyncio.Task[None] | None = None
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]:
         return self.services.sessions
 
-    async def plan(self) -> int:
-        now = self.services.clock.now()
-        added = 0
-        async with self.sessions() as session, session.begin():
-            for org in await all_organizations(session):
-                added += await plan_organization(
-                    session, org, now, self.services.planning, self.services.calendar
-                )
-        self._planned_at = now
-        return added
-
-    async def tick(self) -> TickResult:
-        """One run of the job: plan if due (hourly), then send what is due."""
-        now = self.services.clock.now()
-        if (
+    def _plan_due(self, now: datetime) -> bool:
+        return (
             self._planned_at is None
             or now - self._planned_at >= PLAN_EVERY
             or now < self._planned_at
-        ):
-            await self.plan()
+        )
+
+    async def plan(self, *, only_if_due: bool = False) -> int:
+        """Plan every organization, in short transactions (``plan_in_steps``); with
+        ``only_if_due``, only when the last plan is an hour old (checked under the lock,
+        so that two runs at start plan once)."""
+        async with self._plan_lock:
+            now = self.services.clock.now()
+            if only_if_due and not self._plan_due(now):
+                return 0
+            async with self.sessions() as session:
+                org_ids = [org.id for org in await all_organizations(session)]
+            added = 0
+            for org_id in org_ids:
+                added += await plan_in_steps(
+                    self.sessions, org_id, now, self.services.planning, self.services.calendar
+                )
+            self._planned_at = now
+            return added
+
+    async def replan_requested(self) -> list[int]:
+        """Plan again the organizations where something changed (registration, import...);
+        returns those that still wait (a plan that failed), which the claim skips."""
+        now = self.services.clock.now()
+        async with self.sessions() as session, session.begin():
+            wanted = await replan_requests(session, now - REPLAN_GIVE_UP)
+        waiting = []
+        for org_id, newest in wanted.items():
+            try:
+                async with self._plan_lock:
+                    await plan_in_steps(
+                        self.sessions, org_id, now, self.services.planning, self.services.calendar
+                    )
+                async with self.sessions() as session, session.begin():
+                    await done_replanning(session, org_id, newest)
+            except Exception:  # the others still go; this one waits and is retried
+                log.exception("re-planning organization %s failed", org_id)
+                waiting.append(org_id)
+        return waiting
+
+    async def tick(self) -> TickResult:
+        """One run of the job: plan if due (hourly), then send what is due (the
+        dispatcher honours re-plan requests before each claim)."""
+        await self.plan(only_if_due=True)
         return await self.dispatcher.tick()
 
-    async def _safe_tick(self) -> None:
+    async def _job(self) -> None:
+        """The interval job (a coroutine, so APScheduler runs it on the loop), tracked so
+        that ``close`` can wait for it."""
+        task = asyncio.current_task()
+        if task is not None:
+            self._running.add(task)
         try:
-            await self.tick()
-        except Exception:  # the job must survive a bad run; the next one retries
-            log.exception("reminder run failed")
+            # Planning runs beside the sending, in its short transactions: at start the
+            # reminders already owed go out at once instead of waiting for the plan.
+            if self._plan_due(self.services.clock.now()) and (
+                self._planning is None or self._planning.done()
+            ):
+                self._planning = asyncio.get_running_loop().create_task(self._safe_plan())
+                self._running.add(self._planning)
+                self._planning.add_done_callback(self._running.discard)
+            try:
+                await self.dispatcher.tick()
+            except Exception:  # the job must survive a bad run; the next one retries
+                log.exception("reminder run failed")
+        finally:
+            self._running.discard(task)  # type: ignore[arg-type]
+
+    async def _safe_plan(self) -> None:
+        try:
+            await self.plan(only_if_due=True)
+        except Exception:
+            log.exception("planning reminders failed")
 
     def start(self) -> None:
         """Start the interval job (from the bot's post_init, never at import), and a
@@ -93,17 +168,34 @@ class ReminderService:
         if self._scheduler is None:
             self._scheduler = AsyncIOScheduler()
             self._scheduler.add_job(
-                self._safe_tick, "interval", seconds=self.interval, max_instances=1, coalesce=True
+                self._job, "interval", seconds=self.interval, max_instances=1, coalesce=True
             )
             self._scheduler.start()
-            self._first_run = asyncio.get_running_loop().create_task(self._safe_tick())
+            first = asyncio.get_running_loop().create_task(self._job())
+            self._running.add(first)
 
     def stop(self) -> None:
+        """Stop the job only (no waiting); a running bot uses ``close``."""
         if self._scheduler is not None:
             self._scheduler.shutdown(wait=False)
             self._scheduler = None
 
-    async def deliver(self, batch: Batch) -> tuple[str, str | None]:
+    async def close(self) -> None:
+        """Graceful stop: no new runs or claims; the sends in flight finish and are
+        recorded (at most ``stop_timeout`` seconds); what was claimed and not sent goes
+        back to pending for the next start."""
+        # The dispatcher first: APScheduler's shutdown cancels the job running now, which
+        # would cut a send in flight; once the dispatcher is closed that job has returned.
+        await self.dispatcher.close(self.stop_timeout)
+        self.stop()
+        running = [t for t in self._running if t is not asyncio.current_task() and not t.done()]
+        if running:  # a plan half-way is harmless: its steps are committed, keys dedupe
+            _, late = await asyncio.wait(running, timeout=1.0)
+            for task in late:
+                task.cancel()
+            await asyncio.gather(*late, return_exceptions=True)
+
+    async def deliver(self, batch: Batch) -> Delivered | None:
         now = self.services.clock.now()
         async with self.sessions() as session:
             person = await session.scalar(
@@ -119,10 +211,13 @@ class ReminderService:
             items = list(
                 await session.scalars(
                     select(OutboxItem)
-                    .where(OutboxItem.id.in_(batch.item_ids))
+                    # rows cancelled since the claim (a re-plan) are not sent
+                    .where(OutboxItem.id.in_(batch.item_ids), OutboxItem.state == SENDING)
                     .order_by(OutboxItem.id)
                 )
             )
+            if not items:
+                return None
             zone = ZoneInfo(self.services.timezone)
             has_buttons = identity.channel in BUTTON_CHANNELS
             with language(person.language):
@@ -142,27 +237,32 @@ class ReminderService:
                 person.id,
             )
         message_id = await self.senders[channel](chat_id, outgoing)
-        async with self.sessions() as session, session.begin():
+        focus = message_focus(outgoing)
+
+        async def record(session: AsyncSession) -> None:
+            # In the dispatcher's "sent" transaction: a reply to this message maps to its
+            # task(s) as soon as it can arrive, and the chat focus moves with it.
             await save_focus(
                 session,
                 person_id,
                 channel,
-                focus=message_focus(outgoing),
+                focus=focus,
                 choices=choices,
                 text_only=not has_buttons,
                 now=now,
             )
-            if message_id is not None and message_focus(outgoing):
+            if message_id is not None and focus:
                 await remember_sent(
                     session,
                     channel=channel,
                     chat_id=chat_id,
                     message_id=message_id,
-                    focus=message_focus(outgoing),
+                    focus=focus,
                     person_id=person_id,
                     now=now,
                 )
-        return channel, message_id
+
+        return Delivered(channel, message_id, record)
 
     def _channel_for(self, person: Person) -> Reach | None:
         return reach(person, self.senders)  # the private chat, never a group (models/reach.py)

@@ -5,6 +5,10 @@ The scheduler starts from the channels' lifecycle (Telegram's post_init), never 
 import. Tokens are never logged: httpx logs request URLs, which contain them, so its
 loggers are kept at WARNING, and every record is masked (bot/log_masking.py). A token
 the platform rejects ends the run with one line and exit code 3, not a traceback.
+
+A stop (Ctrl-C, SIGTERM) closes the reminders first, while the channels can still send:
+no new claims, the sends in flight finished and recorded, the rest given back. On
+SQLite a lock file refuses a second ``dondoc run`` on the same database.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from bot.config import Config
 from bot.reminders import ReminderService
 from bot.wiring import build_services
 from handlers.router import Conversation
-from models.db import open_database
+from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
 
 log = logging.getLogger("dondoc")
@@ -95,10 +99,25 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
             "DONDOC_ZALO_TOKEN (hoặc [zalo] token) trong tệp cấu hình."
         )
         return 2
+    guard = SingleRunner(config.database.url)
+    try:
+        guard.acquire()
+    except DatabaseInUse as refused:
+        log.error("%s", refused)
+        return 3
+    try:
+        return await _run(config, clock, stop, exclusive=sqlite_path(config.database.url) is not None)
+    finally:
+        guard.release()
+
+
+async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, exclusive: bool) -> int:
     engine, sessions = await open_database(config.database.url)
     services = build_services(config, clock, sessions)
     conversation = Conversation(services)
-    reminders = ReminderService(services, {}, interval=config.reminders.dispatch_interval)
+    reminders = ReminderService(
+        services, {}, interval=config.reminders.dispatch_interval, exclusive=exclusive
+    )
     telegram = zalo = None
     if config.telegram.token:
         channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
@@ -131,7 +150,7 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
-        reminders.stop()
+        await reminders.close()  # before the channels: in-flight sends still need them
         if zalo is not None:
             await zalo.stop()
         if telegram is not None:

@@ -12,6 +12,7 @@ from locales import LANGUAGES, N_, _
 from locales import set_language as use_language
 from models.attempts import Scope, forget, locked_until, record_failure, scopes_for
 from models.invites import InviteProblem, redeem_invite
+from models.outbox import request_replan
 
 ROLE_NAMES = {
     "officer": N_("cán bộ phụ trách"),
@@ -143,6 +144,7 @@ async def register(request: Request, args: str) -> list[Outgoing]:
         return [Outgoing(messages[problem.reason].format(code=code))]
     await forget(request.session, scopes[0])
     membership = redeemed.membership
+    await request_replan(request.session, membership.organization_id, request.now)  # remind them at once
     where = membership.organization.name
     if membership.unit is not None:
         where = f"{membership.unit.name}, {where}"

@@ -18,6 +18,7 @@ from documents.plan_reader import file_name, read_plan
 from documents.plan_table import ParsedPlan
 from documents.worker import run_in_worker
 from locales import _, language
+from models.outbox import request_replan
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
 from models.queries import plans_of_year
 from models.unit_names import display_name, normalise_unit_name, split_unit_cell
@@ -174,6 +175,7 @@ async def import_plan_file(
         stored = await store_plan(
             session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
         )
+        await request_replan(session, org.id, now)  # the next dispatcher tick plans it
         # One name per unit, whatever spelling each row used.
         distinct: dict[str, str] = {}
         for item in inputs:

@@ -222,6 +222,16 @@ async def _notice(
         return _(
             "Không gửi được tin nhắc cho {name}: người này đã chặn dondoc hoặc xóa cuộc trò chuyện. Vui lòng liên hệ trực tiếp; khi họ nhắn lại cho dondoc, việc nhắc sẽ tiếp tục."
         ).format(name=name), []
+    if item.kind == "send_failed":
+        person = (
+            await session.get(Person, int(item.detail))
+            if item.detail and item.detail.isdigit()
+            else None
+        )
+        name = person.display_name if person else "?"
+        return _(
+            "Không gửi được tin nhắc cho {name}: kênh nhắn tin từ chối nội dung tin. Vui lòng báo người quản trị kỹ thuật và liên hệ trực tiếp với người này."
+        ).format(name=name), []
     if item.kind in ("extension_request", "extension_decision", "extension_note"):
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:

@@ -4,7 +4,7 @@ from models.attempts import AttemptCounter
 from models.base import Base
 from models.conversation import ChatState, Question, SentMessage
 from models.linking import LinkCode
-from models.outbox import OutboxItem
+from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 
@@ -21,6 +21,8 @@ __all__ = [
     "Organization",
     "OutboxItem",
     "Person",
+    "ReplanRequest",
+    "DispatcherProcess",
     "Plan",
     "Section",
     "StatusUpdate",

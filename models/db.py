@@ -1,11 +1,19 @@
 """The database: engine and session factory for a URL, and migrations to the newest
 schema with Alembic. The same code serves ``sqlite+aiosqlite`` (the embedded default)
 and ``postgresql+asyncpg``.
+
+SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout longer
+than any write dondoc makes (planning writes in short batches), and one ``dondoc run``
+per file: ``single_runner`` holds an exclusive lock file beside the database and
+refuses a second process. PostgreSQL is the answer for several processes.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
 from pathlib import Path
+from typing import IO
 
 from alembic import command
 from alembic.config import Config
@@ -19,13 +27,18 @@ from sqlalchemy.ext.asyncio import (
 )
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+BUSY_TIMEOUT_MS = 20_000  # waits for another writer this long before "database is locked"
+
+
+class DatabaseInUse(Exception):
+    """Another dondoc process already runs on this SQLite file."""
 
 
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     cursor = dbapi_connection.cursor()  # type: ignore[attr-defined]
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.close()
 
 
@@ -69,3 +82,48 @@ async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Async
     engine = make_engine(url)
     await upgrade(engine)
     return engine, session_factory(engine)
+
+
+def sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return None
+    return Path(parsed.database)
+
+
+class SingleRunner:
+    """An exclusive, non-blocking lock on ``<database>.lock`` for a process's lifetime;
+    the operating system drops it when the process dies, even by kill -9."""
+
+    def __init__(self, url: str) -> None:
+        self.path = sqlite_path(url)
+        self._file: IO[str] | None = None
+
+    def acquire(self) -> None:
+        if self.path is None:
+            return
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        lock_path.parent.mkdir(parents=True, exist_ok=True)
+        handle = lock_path.open("a+")
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.seek(0)
+            holder = handle.read().strip() or "?"
+            handle.close()
+            raise DatabaseInUse(
+                f"{self.path} đang được một dondoc khác dùng (tiến trình {holder}). "
+                "Mỗi tệp SQLite chỉ chạy một dondoc; muốn chạy nhiều tiến trình, dùng PostgreSQL."
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        self._file = handle
+
+    def release(self) -> None:
+        if self._file is not None:
+            fcntl.flock(self._file, fcntl.LOCK_UN)
+            self._file.close()
+            self._file = None

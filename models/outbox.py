@@ -2,18 +2,27 @@
 unique on its key, so planning again never duplicates and a restart loses nothing.
 
 States: pending → sending → sent | failed | cancelled, and "folded" for reminders
-that were missed while the bot was down and went out inside one digest instead.
+that were missed while the bot was down and went out inside one digest instead (or
+were covered by a newer reminder of the same task in the same message).
 Claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two bot processes never
 take the same row; SQLite has one writer at a time, which serialises claims anyway.
+
+Each dispatcher process has an owner id (``DispatcherProcess``, with a heartbeat) and
+stamps its claims with it, so that at start the claims of a dead process go back to
+pending at once, and at a graceful stop a process gives back what it did not send.
+``ReplanRequest`` is the cheap "plan this organization again" marker a change leaves
+for the next dispatcher tick.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, select, update
+from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -60,7 +69,30 @@ class OutboxItem(Base):
     channel: Mapped[str | None] = mapped_column(String(16))
     message_id: Mapped[str | None] = mapped_column(String(64))
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(40))  # owner id of the claiming process
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class DispatcherProcess(Base):
+    """A running dispatcher: its owner id and when it last showed it was alive."""
+
+    __tablename__ = "dispatcher_process"
+
+    owner: Mapped[str] = mapped_column(String(40), primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReplanRequest(Base):
+    """Something changed who or when in an organization: the next tick plans it again."""
+
+    __tablename__ = "replan_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(
+        ForeignKey("organization.id", ondelete="CASCADE"), index=True
+    )
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
 @dataclass(frozen=True)
@@ -98,12 +130,12 @@ async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
             select(OutboxItem).where(OutboxItem.key.in_(keys[start : start + 500]))
         )
         existing.update({row.key: row for row in rows})
-    added = 0
+    new: list[dict[str, object]] = []
     for key, item in wanted.items():
         row = existing.get(key)
         if row is None:
-            session.add(
-                OutboxItem(
+            new.append(
+                dict(
                     key=key,
                     organization_id=item.organization_id,
                     task_id=item.task_id,
@@ -118,19 +150,34 @@ async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
                     attempts=0,
                 )
             )
-            added += 1
         elif row.state == CANCELLED:
             row.state, row.send_at, row.useful_until = PENDING, item.send_at, item.useful_until
         elif row.state == PENDING and row.send_at != item.send_at:
             row.send_at, row.useful_until = item.send_at, item.useful_until
+    added = 0
+    if new:
+        # Another transaction (an officer's update re-planning a task while the planner
+        # runs) may insert the same key first: that row stands, this one is skipped.
+        dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+        insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+        for start in range(0, len(new), 500):
+            result = await session.execute(
+                insert(OutboxItem)
+                .values(new[start : start + 500])
+                .on_conflict_do_nothing(index_elements=["key"])
+            )
+            added += result.rowcount if result.rowcount and result.rowcount > 0 else 0
     await session.flush()
     return added
 
 
 async def cancel_pending(session: AsyncSession, task_id: int, keep: Sequence[str] = ()) -> int:
-    """Cancel the task's pending rows except those in ``keep`` (a re-plan's keys)."""
+    """Cancel the task's pending (or claimed, not yet sent) rows except those in ``keep``
+    (a re-plan's keys): a reminder quoting an old deadline never goes out."""
     query = update(OutboxItem).where(
-        OutboxItem.task_id == task_id, OutboxItem.state == PENDING, OutboxItem.kind.in_(PLANNED_KINDS)
+        OutboxItem.task_id == task_id,
+        OutboxItem.state.in_((PENDING, SENDING)),  # a claimed row is checked again before its send
+        OutboxItem.kind.in_(PLANNED_KINDS),
     )
     if keep:
         query = query.where(OutboxItem.key.not_in(list(keep)))
@@ -140,29 +187,152 @@ async def cancel_pending(session: AsyncSession, task_id: int, keep: Sequence[str
     return result.rowcount or 0
 
 
-async def claim_due(session: AsyncSession, now: datetime, limit: int) -> list[OutboxItem]:
-    """Take up to ``limit`` due rows for sending, in one transaction (the caller's)."""
-    query = (
-        select(OutboxItem)
-        .where(OutboxItem.state == PENDING, OutboxItem.send_at <= now)
-        .order_by(OutboxItem.send_at, OutboxItem.recipient_id, OutboxItem.id)
-        .limit(limit)
-    )
-    if session.bind is not None and session.bind.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    rows = list(await session.scalars(query))
+async def claim_due(
+    session: AsyncSession,
+    now: datetime,
+    limit: int,
+    owner: str = "",
+    *,
+    skip_organizations: Sequence[int] = (),
+) -> list[OutboxItem]:
+    """Take up to about ``limit`` due rows for sending, in one transaction (the caller's).
+    The other due rows of the people taken come too, so that one person's reminders of
+    one moment stay one message. Organizations waiting for a re-plan are skipped."""
+
+    def due():  # noqa: ANN202
+        query = select(OutboxItem).where(OutboxItem.state == PENDING, OutboxItem.send_at <= now)
+        if skip_organizations:
+            query = query.where(OutboxItem.organization_id.not_in(list(skip_organizations)))
+        if session.bind is not None and session.bind.dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        return query
+
+    order = (OutboxItem.send_at, OutboxItem.recipient_id, OutboxItem.id)
+    rows = list(await session.scalars(due().order_by(*order).limit(limit)))
+    if rows:
+        people = sorted({row.recipient_id for row in rows})
+        taken = {row.id for row in rows}
+        rows += [
+            row
+            for row in await session.scalars(
+                due().where(OutboxItem.recipient_id.in_(people)).order_by(*order)
+            )
+            if row.id not in taken
+        ]
     for row in rows:
-        row.state, row.claimed_at, row.attempts = SENDING, now, row.attempts + 1
+        row.state, row.claimed_at, row.claimed_by = SENDING, now, owner or None
+        row.attempts = row.attempts + 1
     await session.flush()
     return rows
 
 
 async def release_stuck(session: AsyncSession, before: datetime) -> int:
-    """Rows left in "sending" by a crash go back to pending (at most that message repeats)."""
+    """Rows left in "sending" since before ``before`` go back to pending."""
     result = await session.execute(
         update(OutboxItem)
         .where(OutboxItem.state == SENDING, OutboxItem.claimed_at < before)
-        .values(state=PENDING)
+        .values(state=PENDING, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
+
+
+async def heartbeat(session: AsyncSession, owner: str, now: datetime) -> None:
+    """Show that ``owner`` is alive (and register it the first time)."""
+    found = await session.get(DispatcherProcess, owner)
+    if found is None:
+        session.add(DispatcherProcess(owner=owner, started_at=now, heartbeat_at=now))
+    else:
+        found.heartbeat_at = now
+    await session.flush()
+
+
+async def release_orphans(
+    session: AsyncSession, owner: str, now: datetime, *, stale_after: timedelta, exclusive: bool
+) -> int:
+    """Claims of processes that are gone go back to pending: at once when this process
+    is the only one (``exclusive``: SQLite, guarded by its lock file), else those of the
+    processes whose heartbeat is older than ``stale_after``."""
+    if exclusive:
+        alive = [owner]
+    else:
+        alive = list(
+            await session.scalars(
+                select(DispatcherProcess.owner).where(
+                    or_(
+                        DispatcherProcess.owner == owner,
+                        DispatcherProcess.heartbeat_at >= now - stale_after,
+                    )
+                )
+            )
+        )
+    await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner.not_in(alive)))
+    result = await session.execute(
+        update(OutboxItem)
+        .where(
+            OutboxItem.state == SENDING,
+            or_(OutboxItem.claimed_by.is_(None), OutboxItem.claimed_by.not_in(alive)),
+        )
+        .values(state=PENDING, claimed_by=None)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def release(
+    session: AsyncSession,
+    owner: str,
+    ids: Sequence[int] | None = None,
+    *,
+    send_at: datetime | None = None,
+) -> int:
+    """Give back rows this process claimed but did not send (``ids``, or all of them);
+    the claim's attempt is not counted."""
+    query = update(OutboxItem).where(OutboxItem.state == SENDING, OutboxItem.claimed_by == owner)
+    if ids is not None:
+        query = query.where(OutboxItem.id.in_(list(ids)))
+    values: dict[str, object] = {
+        "state": PENDING,
+        "claimed_by": None,
+        "attempts": func.max(OutboxItem.attempts - 1, 0)
+        if session.bind is not None and session.bind.dialect.name == "sqlite"
+        else func.greatest(OutboxItem.attempts - 1, 0),
+    }
+    if send_at is not None:
+        values["send_at"] = send_at
+    result = await session.execute(
+        query.values(**values).execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
+
+
+async def retire(session: AsyncSession, owner: str) -> None:
+    """A process that stops cleanly leaves no trace."""
+    await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner == owner))
+
+
+async def request_replan(session: AsyncSession, organization_id: int, now: datetime) -> None:
+    """Ask the next dispatcher tick to plan ``organization_id`` again (one cheap insert)."""
+    session.add(ReplanRequest(organization_id=organization_id, requested_at=now))
+    await session.flush()
+
+
+async def replan_requests(session: AsyncSession, newer_than: datetime) -> dict[int, int]:
+    """Organizations waiting for a re-plan → the newest request id. Requests older than
+    ``newer_than`` are dropped (the hourly plan covers them), so that one failing plan
+    cannot hold an organization's reminders back for ever."""
+    await session.execute(delete(ReplanRequest).where(ReplanRequest.requested_at < newer_than))
+    rows = await session.execute(
+        select(ReplanRequest.organization_id, func.max(ReplanRequest.id))
+        .where(ReplanRequest.requested_at >= newer_than)
+        .group_by(ReplanRequest.organization_id)
+    )
+    return {org: newest for org, newest in rows}
+
+
+async def done_replanning(session: AsyncSession, organization_id: int, up_to: int) -> None:
+    await session.execute(
+        delete(ReplanRequest).where(
+            ReplanRequest.organization_id == organization_id, ReplanRequest.id <= up_to
+        )
+    )

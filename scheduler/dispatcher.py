@@ -1,97 +1,74 @@
-"""The dispatcher: one pass claims the outbox rows that are due, groups them per person
-and moment (several reminders for one person at one moment go as one message), hands
-each group to ``deliver`` (the bot composes and sends it on the person's channel), and
-records the outcome. One APScheduler interval job runs ``tick`` (bot/reminders.py).
+"""The dispatcher: one pass claims the due outbox rows a few seconds' worth at a time
+(pacing rate × ``claim_seconds``), groups them per person and moment (``group``),
+hands each group to ``deliver`` (the bot composes and sends it) and records the outcome.
+One APScheduler interval job runs ``tick`` (bot/reminders.py).
 
-Missed rows (dondoc was down) are sent at start if still useful, that is before their
-``useful_until``; the others go to each person as one "while I was offline" digest.
-Errors: ``RateLimited`` waits ``retry_after`` and retries; ``TemporaryFailure`` (network
-errors, 5xx) retries with backoff, then fails; ``Unreachable`` (the person blocked the
-bot) marks the person, cancels their pending rows and tells the admins once.
-Each outcome is committed right after its send, so a crash repeats at most one message.
+Sent means recorded: right after a send one transaction marks the rows sent with the
+message id and runs the delivery's ``record`` (reply mapping, chat focus); a database
+error there is retried, never taken for a failed send. Missed rows obey working days
+and quiet hours, wait for the person's next reminder of the same morning
+(``join_within``), and go with the stale ones as one message, each task once.
+
+Errors: ``RateLimited`` waits ``retry_after``. ``TemporaryFailure`` (network, 5xx,
+timeouts) backs off, capped at ``backoff_cap``, and keeps trying; the first one halts
+the pass (an outage concerns everyone) and later passes probe with growing pauses.
+``MaybeSent`` (a timeout after the request left) is retried once and counted; a second
+one is taken as delivered. ``Unreachable`` (blocked, chat not found) and
+``PermanentFailure`` (a bad request) fail the rows and tell the admins, one message
+for all the failures of a minute. Claims carry the process's owner id: ``close`` stops
+claiming, waits (bounded) for the sends in flight and gives back the rest; a new
+process re-queues a dead one's claims at its first tick.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox import (
-    CANCELLED,
     FAILED,
     FOLDED,
     PENDING,
+    SENDING,
     SENT,
     OutboxItem,
-    Owed,
     claim_due,
-    release_stuck,
-    upsert,
+    heartbeat,
+    release,
+    release_orphans,
+    retire,
 )
-from models.people import Membership, Person
-from scheduler.clock import Clock
+from scheduler.clock import DEFAULT_TZ, Clock
+from scheduler.dispatch_rules import (
+    Batch,
+    admin_notices,
+    backoff,
+    group,
+    mark_unreachable,
+    notice_moment,
+)
+from scheduler.dispatch_types import (
+    Deliver,
+    Delivered,
+    MaybeSent,
+    PermanentFailure,
+    RateLimited,
+    TemporaryFailure,
+    TickResult,
+    Unreachable,
+)  # fmt: skip
+from scheduler.reminder_policy import ReminderSettings, next_send_moment
+from scheduler.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
-
-
-class RateLimited(Exception):
-    def __init__(self, retry_after: float) -> None:
-        super().__init__(f"rate limited for {retry_after}s")
-        self.retry_after = retry_after
-
-
-class TemporaryFailure(Exception):
-    """The channel could not send now (network, server error); try again later."""
-
-
-class Unreachable(Exception):
-    """The person cannot be reached on any channel (blocked the bot, no identity)."""
-
-
-@dataclass(frozen=True)
-class Batch:
-    recipient_id: int
-    item_ids: tuple[int, ...]
-    offline_digest: bool  # missed while down and no longer useful on their own
-
-
-# deliver(batch) -> (channel, message id); raises RateLimited / TemporaryFailure / Unreachable.
-Deliver = Callable[[Batch], Awaitable[tuple[str, str | None]]]
-
-
-@dataclass
-class TickResult:
-    sent: int = 0
-    messages: int = 0
-    folded: int = 0
-    retried: int = 0
-    failed: int = 0
-    unreachable: list[int] = field(default_factory=list)
-
-
-def group(items: list[OutboxItem], now: datetime, late_after: timedelta) -> list[Batch]:
-    """One batch per person and moment; missed rows past their use, one digest per person."""
-    on_time: dict[tuple[int, datetime], list[int]] = defaultdict(list)
-    digests: dict[int, list[int]] = defaultdict(list)
-    for item in items:
-        missed = item.send_at < now - late_after
-        if missed and item.useful_until is not None and item.useful_until <= now:
-            digests[item.recipient_id].append(item.id)
-        else:
-            on_time[(item.recipient_id, item.send_at if not missed else now)].append(item.id)
-    batches = [
-        Batch(r, tuple(ids), False)
-        for (r, _), ids in sorted(on_time.items(), key=lambda kv: (kv[0][1], kv[0][0]))
-    ]
-    batches += [Batch(r, tuple(ids), True) for r, ids in sorted(digests.items())]
-    return batches
 
 
 class Dispatcher:
@@ -101,41 +78,147 @@ class Dispatcher:
         clock: Clock,
         deliver: Deliver,
         *,
-        batch_size: int = 5000,
+        rate: float = 30.0,
+        claim_seconds: float = 5.0,
         concurrency: int = 64,
         late_after: timedelta = timedelta(minutes=15),
+        join_within: timedelta = timedelta(hours=2),
         max_attempts: int = 5,
+        backoff_base: timedelta = timedelta(seconds=30),
+        backoff_cap: timedelta = timedelta(minutes=5),
+        stale_after: timedelta = timedelta(minutes=2),
+        exclusive: bool = False,
+        settings: ReminderSettings | None = None,
+        calendar: WorkCalendar | None = None,
+        timezone: str = DEFAULT_TZ,
+        before_claim: Callable[[], Awaitable[list[int]]] | None = None,
     ) -> None:
         self.sessions, self.clock, self.deliver = sessions, clock, deliver
-        self.batch_size, self.concurrency = batch_size, concurrency
-        self.late_after, self.max_attempts = late_after, max_attempts
-        self._paused_until: datetime | None = None
+        self.claim_size, self.concurrency = max(1, int(rate * claim_seconds)), concurrency
+        self.late_after, self.join_within, self.max_attempts = late_after, join_within, max_attempts
+        self.backoff_base, self.backoff_cap = backoff_base, backoff_cap
+        self.stale_after, self.exclusive = stale_after, exclusive
+        self.settings, self.timezone = settings or ReminderSettings(), timezone
+        self.calendar = calendar or WorkCalendar()
+        # Called before each claim: re-plans what changed; returns organizations to skip.
+        self.before_claim = before_claim
+        self.owner = f"{uuid.uuid4().hex[:16]}"
+        self._paused_until: datetime | None = None  # a 429 (seconds)
+        self._halted_until: datetime | None = None  # an outage (grows, capped)
+        self._outage_streak = 0
+        self._halt = self._stopping = self._started = False
+        self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
         self._lock = asyncio.Lock()
 
     async def tick(self) -> TickResult:
-        """Send everything that is due now; safe to call concurrently (serialised here,
-        and across processes by the claim)."""
+        """Send everything that is due now, a few seconds' worth of rows per claim; safe to
+        call concurrently (serialised here, and across processes by the claim)."""
         async with self._lock:
             result = TickResult()
+            if self._stopping:
+                return result
+            await self._record_left_over(result)
             now = self.clock.now()
             async with self.sessions() as session, session.begin():
-                await release_stuck(session, now - timedelta(minutes=10))
-                items = await claim_due(session, now, self.batch_size)
-            if not items:
+                await heartbeat(session, self.owner, now)
+                released = await release_orphans(
+                    session,
+                    self.owner,
+                    now,
+                    stale_after=self.stale_after,
+                    exclusive=self.exclusive and not self._started,
+                )
+            if released:
+                log.info("re-queued %s reminders claimed by a process that is gone", released)
+            self._started = True
+            if self._halted_until is not None and now < self._halted_until:
                 return result
+            # The next claim is taken while the previous one is still going out, so that
+            # the pacer never waits for the database: at most two claims are held.
             semaphore = asyncio.Semaphore(self.concurrency)
-            per_person: dict[int, list[Batch]] = defaultdict(list)
-            for batch in group(items, now, self.late_after):
-                per_person[batch.recipient_id].append(batch)
+            self._halt = False
+            sending: set[asyncio.Future[None]] = set()
+            try:
+                while not self._stopping and not self._halt:
+                    skip = await self.before_claim() if self.before_claim is not None else []
+                    now = self.clock.now()
+                    async with self.sessions() as session, session.begin():
+                        await heartbeat(session, self.owner, now)
+                        items = await claim_due(
+                            session, now, self.claim_size, self.owner, skip_organizations=skip
+                        )
+                    if not items:
+                        break
+                    batches = await self._prepare(items, now, result)
+                    sending.add(asyncio.ensure_future(self._send_all(batches, result, semaphore)))
+                    if len(sending) >= 2:
+                        _, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+            finally:
+                if sending:
+                    await asyncio.gather(*sending)
+            return result
 
-            async def run(batches: list[Batch]) -> None:
-                # One person's messages go one after the other, in order; people in parallel.
-                async with semaphore:
-                    for batch in batches:
+    async def _prepare(self, items: list[OutboxItem], now: datetime, result: TickResult) -> list[Batch]:
+        """Hold back what may not go now (quiet hours, days off; missed rows that join
+        the person's next reminder this morning); group the rest."""
+        allowed = next_send_moment(now, self.settings, self.calendar, self.timezone)
+        if allowed > now:
+            await self._give_back([i.id for i in items], send_at=allowed)
+            result.deferred += len(items)
+            return []
+        missed_people = {i.recipient_id for i in items if i.send_at < now - self.late_after}
+        if missed_people:
+            joins = await self._next_moments(missed_people, now)
+            held = [i for i in items if i.recipient_id in joins]
+            for person, moment in joins.items():
+                await self._give_back(
+                    [i.id for i in held if i.recipient_id == person], send_at=moment
+                )
+            result.deferred += len(held)
+            items = [i for i in items if i.recipient_id not in joins]
+        return group(items, now, self.late_after)
+
+    async def _next_moments(self, people: set[int], now: datetime) -> dict[int, datetime]:
+        """Each person's next pending reminder within ``join_within`` on the same day."""
+        zone = ZoneInfo(self.timezone)
+        day_end = datetime.combine(
+            now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
+        )
+        until = min(now + self.join_within, day_end)
+        async with self.sessions() as session:
+            rows = await session.execute(
+                select(OutboxItem.recipient_id, func.min(OutboxItem.send_at))
+                .where(
+                    OutboxItem.recipient_id.in_(sorted(people)),
+                    OutboxItem.state == PENDING,
+                    OutboxItem.send_at > now,
+                    OutboxItem.send_at <= until,
+                )
+                .group_by(OutboxItem.recipient_id)
+            )
+            return {person: moment for person, moment in rows}
+
+    async def _send_all(
+        self, batches: list[Batch], result: TickResult, semaphore: asyncio.Semaphore
+    ) -> None:
+        per_person: dict[int, list[Batch]] = defaultdict(list)
+        for batch in batches:
+            per_person[batch.recipient_id].append(batch)
+        left: list[Batch] = []
+
+        async def run(mine: list[Batch]) -> None:
+            # One person's messages go one after the other, in order; people in parallel.
+            async with semaphore:
+                for batch in mine:
+                    if self._stopping or self._halt:
+                        left.append(batch)
+                    else:
                         await self._send(batch, result)
 
-            await asyncio.gather(*(run(b) for b in per_person.values()))
-            return result
+        await asyncio.gather(*(run(b) for b in per_person.values()))
+        if left:  # stopping, or an outage: not sent, not an attempt
+            send_at = self._halted_until if self._halt else None
+            await self._give_back([i for b in left for i in b.all_ids], send_at=send_at)
 
     async def _wait_if_paused(self) -> None:
         if self._paused_until is not None:
@@ -145,104 +228,172 @@ class Dispatcher:
 
     async def _send(self, batch: Batch, result: TickResult) -> None:
         await self._wait_if_paused()
+        if self._stopping or self._halt:
+            await self._give_back(list(batch.all_ids))
+            return
         try:
-            channel, message_id = await self.deliver(batch)
+            delivered = await self.deliver(batch)
         except RateLimited as limit:
             self._paused_until = self.clock.now() + timedelta(seconds=limit.retry_after)
-            await self._reschedule(batch, timedelta(seconds=limit.retry_after), count_attempt=False)
+            await self._give_back(list(batch.all_ids), send_at=self._paused_until)
             result.retried += 1
         except Unreachable:
             await self._unreachable(batch)
             result.unreachable.append(batch.recipient_id)
-        except Exception as error:  # noqa: BLE001 - any other failure is retried, then given up
-            log.warning("sending to person %s failed: %s", batch.recipient_id, error)
-            if await self._retry_or_fail(batch, str(error)):
+        except PermanentFailure as error:
+            log.warning("the channel refused the message to person %s: %s", batch.recipient_id, error)
+            await self._fail(batch, str(error))
+            result.failed += 1
+        except MaybeSent as error:
+            await self._maybe_sent(batch, str(error), result)
+        except TemporaryFailure as error:
+            log.warning("sending to person %s failed for now: %s", batch.recipient_id, error)
+            self._outage()
+            await self._retry(batch, str(error))
+            result.retried += 1
+        except Exception as error:  # noqa: BLE001 - unknown: retried a few times, then failed
+            log.exception("sending to person %s failed", batch.recipient_id)
+            if await self._attempts(batch) < self.max_attempts:
+                await self._retry(batch, str(error))
                 result.retried += 1
             else:
+                await self._fail(batch, str(error))
                 result.failed += 1
         else:
-            async with self.sessions() as session, session.begin():
-                await session.execute(
-                    update(OutboxItem)
-                    .where(OutboxItem.id.in_(batch.item_ids))
-                    .values(
-                        state=FOLDED if batch.offline_digest else SENT,
-                        sent_at=self.clock.now(),
-                        channel=channel,
-                        message_id=message_id,
-                    )
-                )
+            if delivered is None:  # its rows were cancelled meanwhile (a re-plan)
+                await self._give_back(list(batch.all_ids))
+                return
+            if isinstance(delivered, tuple):
+                delivered = Delivered(*delivered)
+            self._outage_streak, self._halted_until = 0, None
+            await self._record(batch, delivered, self.clock.now(), result)
+
+    # -- outcomes ---------------------------------------------------------------------------
+
+    async def _record(
+        self, batch: Batch, delivered: Delivered, sent_at: datetime, result: TickResult | None
+    ) -> bool:
+        """Mark sent and run the delivery's record, in one transaction; on a database
+        error retry, then keep it for the next pass. Never send it again."""
+        for attempt in range(3):
+            try:
+                async with self.sessions() as session, session.begin():
+                    values = dict(sent_at=sent_at, channel=delivered.channel, message_id=delivered.message_id)
+                    for state, ids in ((FOLDED, batch.folded_ids), (SENT, batch.sent_ids)):
+                        if ids:
+                            await session.execute(
+                                update(OutboxItem)
+                                .where(OutboxItem.id.in_(ids), OutboxItem.state == SENDING)
+                                .values(state=state, **values)
+                            )
+                    if delivered.record is not None:
+                        await delivered.record(session)
+                break
+            except Exception:  # noqa: BLE001 - the message is out; only the record is late
+                log.exception("recording a sent reminder failed (try %s)", attempt + 1)
+                await asyncio.sleep(0.2 * 2**attempt)
+        else:
+            self._unrecorded.append((batch, delivered, sent_at))
+            return False
+        if result is not None:
             result.messages += 1
-            if batch.offline_digest:
-                result.folded += len(batch.item_ids)
-            else:
-                result.sent += len(batch.item_ids)
+            result.folded += len(batch.folded_ids)
+            result.sent += len(batch.sent_ids)
+        return True
 
-    async def _reschedule(self, batch: Batch, delay: timedelta, *, count_attempt: bool) -> None:
-        async with self.sessions() as session, session.begin():
-            values: dict[str, object] = {"state": PENDING, "send_at": self.clock.now() + delay}
-            if not count_attempt:
-                values["attempts"] = OutboxItem.attempts - 1
-            await session.execute(
-                update(OutboxItem).where(OutboxItem.id.in_(batch.item_ids)).values(**values)
+    async def _record_left_over(self, result: TickResult | None) -> None:
+        waiting, self._unrecorded = self._unrecorded, []
+        for batch, delivered, sent_at in waiting:
+            await self._record(batch, delivered, sent_at, result)
+
+    async def _give_back(self, ids: list[int], *, send_at: datetime | None = None) -> None:
+        if ids:
+            async with self.sessions() as session, session.begin():
+                await release(session, self.owner, ids, send_at=send_at)
+
+    async def _attempts(self, batch: Batch) -> int:
+        async with self.sessions() as session:
+            found = await session.scalar(
+                select(func.max(OutboxItem.attempts)).where(OutboxItem.id.in_(batch.all_ids))
             )
+            return int(found or 0)
 
-    async def _retry_or_fail(self, batch: Batch, error: str) -> bool:
+    def _outage(self) -> None:
+        """The first temporary failure halts the pass; the next passes wait longer each time."""
+        if self._halt:  # the other sends in flight of this pass fail with it: one step
+            return
+        self._outage_streak += 1
+        pause = backoff(self._outage_streak, self.backoff_base, self.backoff_cap)
+        self._halted_until = self.clock.now() + pause
+        self._halt = True
+
+    async def _retry(self, batch: Batch, error: str, *, mark: str | None = None) -> None:
+        now = self.clock.now()
         async with self.sessions() as session, session.begin():
             rows = list(
-                await session.scalars(select(OutboxItem).where(OutboxItem.id.in_(batch.item_ids)))
+                await session.scalars(select(OutboxItem).where(OutboxItem.id.in_(batch.all_ids)))
             )
-            attempts = max(row.attempts for row in rows)
-            retry = attempts < self.max_attempts
+            attempts = max((row.attempts for row in rows), default=1)
+            # Kept while useful: past ``useful_until`` the row goes into the next digest.
+            when = now + backoff(attempts, self.backoff_base, self.backoff_cap)
             for row in rows:
-                row.last_error = error[:500]
-                if retry:
-                    row.state = PENDING
-                    row.send_at = self.clock.now() + timedelta(seconds=30 * 2 ** (attempts - 1))
-                else:
-                    row.state = FAILED
-            return retry
+                row.last_error = mark or error[:500]
+                row.state, row.send_at, row.claimed_by = PENDING, when, None
+
+    async def _maybe_sent(self, batch: Batch, error: str, result: TickResult) -> None:
+        """After a timeout the message may be out: one repeat is accepted and counted; a
+        second timeout on the same rows is taken as delivered (no third copy)."""
+        async with self.sessions() as session:
+            marks = set(
+                await session.scalars(
+                    select(OutboxItem.last_error).where(OutboxItem.id.in_(batch.all_ids))
+                )
+            )
+        if "maybe_sent" in marks:
+            log.warning("second timeout for person %s: taken as delivered", batch.recipient_id)
+            await self._record(batch, Delivered("unconfirmed", None), self.clock.now(), result)
+            return
+        log.warning("timeout for person %s (%s): one retry, maybe a repeat", batch.recipient_id, error)
+        self._outage()
+        await self._retry(batch, error, mark="maybe_sent")
+        result.retried += 1
+        result.maybe_repeated += 1
+
+    async def _fail(self, batch: Batch, error: str) -> None:
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            await session.execute(
+                update(OutboxItem)
+                .where(OutboxItem.id.in_(batch.all_ids))
+                .values(state=FAILED, last_error=error[:500], claimed_by=None)
+            )
+            await admin_notices(
+                session, batch.recipient_id, "send_failed", self._notice_at(now), now=now
+            )
 
     async def _unreachable(self, batch: Batch) -> None:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            person = await session.get(Person, batch.recipient_id)
-            if person is None:
-                return
-            person.unreachable_since = person.unreachable_since or now
-            await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id.in_(batch.item_ids))
-                .values(state=FAILED, last_error="unreachable")
-            )
-            await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.recipient_id == person.id, OutboxItem.state == PENDING)
-                .values(state=CANCELLED, last_error="unreachable")
-            )
-            orgs = await session.scalars(
-                select(Membership.organization_id).where(Membership.person_id == person.id)
-            )
-            for org_id in set(orgs):
-                admins = await session.scalars(
-                    select(Membership.person_id).where(
-                        Membership.organization_id == org_id,
-                        Membership.role == "admin",
-                        Membership.person_id != person.id,
-                    )
-                )
-                await upsert(
-                    session,
-                    [
-                        Owed(
-                            org_id,
-                            None,
-                            "unreachable",
-                            f"person{person.id}",
-                            a,
-                            now,
-                            detail=str(person.id),
-                        )
-                        for a in set(admins)
-                    ],
-                )
+            await mark_unreachable(session, batch.recipient_id, batch.all_ids, now, self._notice_at(now))
+
+    def _notice_at(self, now: datetime) -> datetime:
+        return notice_moment(now, self.settings, self.calendar, self.timezone)
+
+    # -- stopping ---------------------------------------------------------------------------
+
+    async def close(self, timeout: float = 10.0) -> None:
+        """Stop claiming, wait up to ``timeout`` seconds for the sends in flight to finish
+        and be recorded, then give back every claim of this process."""
+        self._stopping = True
+        try:
+            await asyncio.wait_for(self._lock.acquire(), timeout)
+        except TimeoutError:
+            log.warning("reminders still in flight after %s s; their claims are given back", timeout)
+        else:
+            self._lock.release()
+        await self._record_left_over(None)
+        async with self.sessions() as session, session.begin():
+            given = await release(session, self.owner)
+            await retire(session, self.owner)
+        if given:
+            log.info("gave back %s claimed reminders at stop", given)

@@ -6,6 +6,9 @@ the members of the task's lead units; the leaders for escalations; the cooperati
 units' members for one note on the due day. A lead unit with no registered member
 gets the admins one "no one to remind" notice (its key makes it once, not every run).
 Leaders also get the weekly digest. Closed tasks lose their pending rows.
+
+``plan_in_steps`` does this in short transactions (a batch of tasks each), so that
+officers writing meanwhile never wait long for the database.
 """
 
 from __future__ import annotations
@@ -17,12 +20,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from models.outbox import Owed, cancel_pending, upsert
 from models.people import Membership, Organization
-from models.plans import Task
+from models.plans import Task, TaskUnit
 from models.queries import latest_plan, list_tasks
 from scheduler.deadlines import Deadline
 from scheduler.reminder_policy import (
@@ -35,12 +38,14 @@ from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CLOSED = ("done", "not_applicable")
+_EPOCH = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
 
 
 @dataclass(frozen=True)
 class PlanningSettings:
     reminders: ReminderSettings = field(default_factory=ReminderSettings)
     horizon: timedelta = timedelta(days=35)
+    batch: int = 50  # tasks planned per transaction
     digest_weekday: int = 0
     digest_time: time = time(8, 0)
 
@@ -215,30 +220,31 @@ async def plan_task(
     owed = owed_for_task(task, org, people, reminders, since, now + settings.horizon)
     added = await upsert(session, [o for o in owed if o.task_id == task.id])
     await upsert(session, [o for o in owed if o.task_id != task.id])
-    await cancel_pending(session, task.id, keep=[o.key for o in owed if o.task_id == task.id])
+    # Keep every row the policy still owes, earlier ones too: a reminder missed while
+    # dondoc was down waits for the next allowed moment and must survive a re-plan;
+    # one quoting an old deadline is owed no more and goes.
+    still = owed_for_task(task, org, people, reminders, _EPOCH, now + settings.horizon)
+    await cancel_pending(session, task.id, keep=[o.key for o in still if o.task_id == task.id])
     return added
 
 
-async def plan_organization(
+def _since(org: Organization, now: datetime) -> datetime:
+    # The first run owes today's reminders too (a plan imported at 10:00 still gets the
+    # 08:00 ones), but nothing from before today.
+    zone = ZoneInfo(org.timezone)
+    return org.planned_through or datetime.combine(now.astimezone(zone).date(), time(0, 0), tzinfo=zone)
+
+
+async def _plan_digests(
     session: AsyncSession,
     org: Organization,
+    people: People,
     now: datetime,
+    since: datetime,
     settings: PlanningSettings,
     calendar: WorkCalendar,
 ) -> int:
-    """Plan every task of the organization's current plan; returns the new rows."""
     zone = ZoneInfo(org.timezone)
-    # The first run owes today's reminders too (a plan imported at 10:00 still gets the
-    # 08:00 ones), but nothing from before today.
-    since = org.planned_through or datetime.combine(now.astimezone(zone).date(), time(0, 0), tzinfo=zone)
-    plan = await latest_plan(session, org)
-    if plan is None:
-        org.planned_through = now
-        return 0
-    people = await _members(session, org)
-    added = 0
-    for task in await list_tasks(session, org, plan=plan):
-        added += await plan_task(session, task, org, people, now, settings, calendar, since)
     digests = [
         Owed(
             org.id,
@@ -252,8 +258,77 @@ async def plan_organization(
         for week, moment in digest_times(since, now + settings.horizon, zone, settings, calendar)
         for leader in people.leaders
     ]
-    added += await upsert(session, digests)
+    return await upsert(session, digests)
+
+
+async def plan_organization(
+    session: AsyncSession,
+    org: Organization,
+    now: datetime,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+) -> int:
+    """Plan every task of the organization's current plan in the caller's transaction;
+    returns the new rows. (A running bot uses ``plan_in_steps``.)"""
+    since = _since(org, now)
+    plan = await latest_plan(session, org)
+    if plan is None:
+        org.planned_through = now
+        return 0
+    people = await _members(session, org)
+    added = 0
+    for task in await list_tasks(session, org, plan=plan):
+        added += await plan_task(session, task, org, people, now, settings, calendar, since)
+    added += await _plan_digests(session, org, people, now, since, settings, calendar)
     org.planned_through = now
+    return added
+
+
+async def plan_in_steps(
+    sessions: async_sessionmaker[AsyncSession],
+    organization_id: int,
+    now: datetime,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+) -> int:
+    """``plan_organization`` in short transactions: one to read the task list, one per
+    ``settings.batch`` tasks, one for the digests and the watermark (written last, so a
+    crash half-way plans the same window again, which the outbox keys make harmless)."""
+    async with sessions() as session, session.begin():
+        org = await session.get(Organization, organization_id)
+        if org is None:
+            return 0
+        since = _since(org, now)
+        plan = await latest_plan(session, org)
+        if plan is None:
+            org.planned_through = now
+            return 0
+        task_ids = [t.id for t in await list_tasks(session, org, plan=plan)]
+    added = 0
+    for start in range(0, len(task_ids), max(settings.batch, 1)):
+        async with sessions() as session, session.begin():
+            org = await session.get(Organization, organization_id)
+            if org is None:
+                return added
+            people = await _members(session, org)
+            tasks = await session.scalars(
+                select(Task)
+                .where(Task.id.in_(task_ids[start : start + settings.batch]))
+                .options(
+                    selectinload(Task.unit_links).selectinload(TaskUnit.unit),
+                    selectinload(Task.plan),
+                )
+                .order_by(Task.id)
+            )
+            for task in tasks:
+                added += await plan_task(session, task, org, people, now, settings, calendar, since)
+    async with sessions() as session, session.begin():
+        org = await session.get(Organization, organization_id)
+        if org is None:
+            return added
+        people = await _members(session, org)
+        added += await _plan_digests(session, org, people, now, since, settings, calendar)
+        org.planned_through = now
     return added
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -130,6 +130,13 @@ async def test_429_waits_and_blocked_user_is_reported_to_admin(sessions, databas
         runner = asyncio.create_task(run_bot(config_for(tg, database_url), clock, stop=stop))
         try:
             await tg.wait_for(lambda m: m.chat_id == 42 and "Nhiệm vụ 1" in (m.text or ""), timeout=20)
+            # the admins hear of failures a minute later, all in one message
+            for _ in range(200):  # until the block is recorded
+                async with sessions() as session:
+                    if await session.scalar(select(Person.unreachable_since).join(Identity).where(Identity.external_id == "43")):
+                        break
+                await asyncio.sleep(0.1)
+            clock.move_to(clock.now() + timedelta(minutes=2))
             notice = await tg.wait_for(lambda m: m.chat_id == 9 and "đã chặn dondoc" in (m.text or ""), timeout=20)
             assert "Người 43" in notice.text
             # the 429 was waited out and the reminder went once

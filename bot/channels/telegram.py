@@ -11,6 +11,7 @@ from collections import defaultdict, deque
 from collections.abc import Callable
 from typing import Any
 
+import httpx
 from telegram import (
     BotCommand,
     InlineKeyboardButton,
@@ -36,7 +37,13 @@ from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import MENU, Conversation
-from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
+from scheduler.dispatcher import (
+    MaybeSent,
+    PermanentFailure,
+    RateLimited,
+    TemporaryFailure,
+    Unreachable,
+)
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API does not hand bots bigger files
@@ -150,8 +157,12 @@ class TelegramChannel:
         config: TelegramConfig,
         *,
         on_start: Callable[[], None] | None = None,
+        reminder_ack_timeout: float = 30.0,
     ) -> None:
         self.conversation = conversation
+        # How long a reminder waits for Telegram's answer: a slow answer is not a failure,
+        # and a timeout after the request left may mean a delivered message (MaybeSent).
+        self.reminder_ack_timeout = reminder_ack_timeout
         self.on_start = on_start
         self.config = config
         self.pacer = ChatPacer(config.per_chat_interval)
@@ -167,7 +178,9 @@ class TelegramChannel:
             # Overall pacing is ours (GlobalPacer); AIORateLimiter keeps group limits and retries.
             # A 429 is not retried here: the reminder dispatcher pauses everything instead.
             .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=0))
-            .request(PacedRequest(self.overall, connection_pool_size=64, pool_timeout=30))
+            # More connections than the dispatcher sends at once (64): a paced send never
+            # waits for a connection afterwards, which would bunch sends past the limit.
+            .request(PacedRequest(self.overall, connection_pool_size=100, pool_timeout=30))
             .post_init(self._post_init)
             .build()
         )
@@ -277,21 +290,18 @@ class TelegramChannel:
     async def send_reminder(self, chat_id: str, reply: Outgoing) -> str | None:
         """Send for the reminder dispatcher, translating Telegram's errors into its own."""
         try:
-            sent = await self.send(int(chat_id), reply)
-        except RetryAfter as error:
-            raise RateLimited(_seconds(error.retry_after)) from error
-        except Forbidden as error:
-            raise Unreachable(str(error)) from error
-        except BadRequest as error:
-            if "chat not found" in str(error).lower():
-                raise Unreachable(str(error)) from error
-            raise
-        except (NetworkError, TimedOut) as error:
-            raise TemporaryFailure(str(error)) from error
+            sent = await self.send(int(chat_id), reply, read_timeout=self.reminder_ack_timeout)
+        except Exception as error:
+            raise reminder_error(error) from error
         return str(sent.message_id) if sent is not None else None
 
     async def send(
-        self, chat_id: int, reply: Outgoing, *, reply_to: str | None = None
+        self,
+        chat_id: int,
+        reply: Outgoing,
+        *,
+        reply_to: str | None = None,
+        read_timeout: float | None = None,
     ) -> Message | None:
         """Send one ``Outgoing``; returns the last message sent (the one replies map to)."""
         assert self.app is not None
@@ -306,6 +316,7 @@ class TelegramChannel:
                 piece,
                 reply_markup=markup,
                 reply_to_message_id=int(reply_to) if reply_to and index == 0 else None,
+                **({"read_timeout": read_timeout} if read_timeout is not None else {}),
             )
         if reply.document is not None:
             await self.pacer.wait(str(chat_id))
@@ -318,3 +329,27 @@ class TelegramChannel:
                 chat_id, InputFile(reply.photo.data, filename=reply.photo.filename)
             )
         return last
+
+
+def reminder_error(error: Exception) -> Exception:
+    """The dispatcher's view of a Telegram failure. Blocked or unknown chats cannot be
+    reached; another bad request is refused for good; a timeout before the request left
+    (connecting, waiting for a connection) is a plain retry, after it a maybe-sent; other
+    network errors and 5xx (PTB's NetworkError) are temporary. Anything else is raised
+    as it is (the dispatcher retries it a few times)."""
+    if isinstance(error, RetryAfter):
+        return RateLimited(_seconds(error.retry_after))
+    if isinstance(error, Forbidden):
+        return Unreachable(str(error))
+    if isinstance(error, BadRequest):
+        if "chat not found" in str(error).lower():
+            return Unreachable(str(error))
+        return PermanentFailure(str(error))
+    if isinstance(error, TimedOut):
+        cause = error.__cause__
+        if isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout) or "pool" in str(error).lower():
+            return TemporaryFailure(str(error))
+        return MaybeSent(str(error))
+    if isinstance(error, NetworkError):
+        return TemporaryFailure(str(error))
+    return error

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.channels.zalo_client import ZaloApiError, ZaloClient, mask
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import Conversation
-from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
+from scheduler.dispatcher import PermanentFailure, RateLimited, TemporaryFailure, Unreachable
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -288,4 +288,6 @@ def dispatcher_error(err: ZaloApiError) -> Exception:
         return RateLimited(err.retry_after or 30.0)
     if err.error_code in UNREACHABLE:
         return Unreachable(str(err))
-    return TemporaryFailure(str(err))
+    if err.error_code == 400:  # the message itself was refused: sending again cannot help
+        return PermanentFailure(str(err))
+    return TemporaryFailure(str(err))  # network (0), timeouts, 5xx and the unknown codes

@@ -19,7 +19,9 @@ with ``flush_webhook``/``post_webhook``); what the bot does is recorded in ``sen
 (``telegram_markup``), 400/403/404/409/429 errors with the real descriptions.  Faults can be
 injected with ``fail_next`` and ``block_user``; optional rate limits (``global_rate``,
 ``per_chat_rate``, sliding window of 1 s) answer 429 with ``retry_after`` like Telegram's flood
-control.  State lives in plain attributes: tests may read them directly.  The Bot API methods
+control; ``outage`` answers 500 to every send for a while, and ``slow_acks`` delivers
+sends but answers them late (the bot may give up waiting on a message that arrived).
+State lives in plain attributes: tests may read them directly.  The Bot API methods
 are in ``telegram_methods``, value types in ``telegram_types``, the waiting helpers
 (``wait_for``, ``wait_until``, ``wait_sent``, ``wait_idle``) in ``waiting``.
 """
@@ -75,6 +77,9 @@ class FakeTelegram(Waiting[SentMessage]):
         self._callbacks: dict[str, dict] = {}  # pending callback queries
         self._failures: dict[str, deque[ApiError]] = defaultdict(deque)
         self._blocked: set[int] = set()
+        self._outage_until = 0.0  # time.monotonic(): sends answer 500 until then
+        self._slow_until, self._ack_delay = 0.0, 0.0  # sends answer late until then
+        self.requests_500 = 0
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
         self._allowed_updates: list[str] | None = None
@@ -184,6 +189,14 @@ class FakeTelegram(Waiting[SentMessage]):
             self._failures[method.lower()].append(
                 ApiError(status, description, retry_after=retry_after if status == 429 else None))
 
+    def outage(self, seconds: float) -> None:
+        """Answer every send with 500 for ``seconds`` from now (nothing is delivered)."""
+        self._outage_until = time.monotonic() + seconds
+
+    def slow_acks(self, seconds: float, delay: float) -> None:
+        """For ``seconds`` from now, deliver each send at once but answer ``delay`` s later."""
+        self._slow_until, self._ack_delay = time.monotonic() + seconds, delay
+
     def block_user(self, chat_id: int) -> None:
         self._blocked.add(chat_id)
 
@@ -268,7 +281,14 @@ class FakeTelegram(Waiting[SentMessage]):
                 raise ApiError(404, "Not Found")
             if self._failures[method.lower()]:
                 raise self._failures[method.lower()].popleft()
-            return web.json_response({"ok": True, "result": await handler(self, params)})
+            sending = method.lower().startswith("send")
+            if sending and time.monotonic() < self._outage_until:
+                self.requests_500 += 1
+                raise ApiError(500, "Internal Server Error")
+            result = await handler(self, params)
+            if sending and time.monotonic() < self._slow_until:
+                await asyncio.sleep(self._ack_delay)  # delivered; the answer is late
+            return web.json_response({"ok": True, "result": result})
         except ApiError as err:
             self.requests_429 += err.status == 429
             return err.response()

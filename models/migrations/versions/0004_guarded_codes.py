@@ -2,7 +2,7 @@
 the owner's agreement
 
 Revision ID: 0004
-Revises: 0002 (to be re-chained onto 0003 when that lands)
+Revises: 0003
 Create Date: 2026-12-02 01:30:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = "0004"
-down_revision = "0002"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
