@@ -184,6 +184,14 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
                 )
             )
         ]
+    if approve and row.until is not None and row.until < request.today():
+        return [
+            Outgoing(
+                _(
+                    "Ngày xin gia hạn {date} đã qua nên không duyệt được; vui lòng nhắn /tuchoi {number} và đề nghị gửi lại với ngày mới."
+                ).format(date=format_date(row.until), number=task.number)
+            )
+        ]
     if approve:
         if row.until is None:
             return [

@@ -30,10 +30,11 @@ from handlers.recording import (
 )
 from handlers.status_text import understand_status
 from handlers.task_access import tasks_of
+from handlers.task_refs import fold_same_length
 from handlers.task_view import status_label
 from locales import _
 from models import status_store
-from models.conversation import Question, open_questions
+from models.conversation import Question, chat_state, open_questions
 from models.plans import StatusUpdate
 from models.queries import get_task
 
@@ -44,6 +45,12 @@ MAX_ID = 2**31 - 1
 _YES = {"dung", "dung roi", "co", "co a", "dung a", "vang dung", "dong y", "ghi", "ghi di", "yes"}
 _NO = {"khong phai", "sai", "khong dung", "khong ghi", "no", "not"}
 _FOLD = re.compile(r"[\s.,!?…]+")
+_ALL_WORDS = {"tat ca", "ca hai", "ca 2", "ca ba", "ca 3", "all", "both", "het", "toan bo"}
+_DECISIONS = {
+    "dong y": "extok", "duyet": "extok", "dong y gia han": "extok", "chap thuan": "extok",
+    "ok duyet": "extok", "tu choi": "extno", "khong dong y": "extno", "khong duyet": "extno",
+    "khong chap thuan": "extno",
+}  # fmt: skip
 
 
 def small_id(text: str) -> int | None:
@@ -64,22 +71,57 @@ def yes_or_no(folded: str) -> str | None:
     return None
 
 
-async def typed_answer(request: Request, folded: str) -> list[Outgoing] | None:
-    """A typed yes/no to the person's single open confirmation, else None."""
-    kind = yes_or_no(folded)
-    if kind is None:
-        return None
-    person = request.person
-    open_ = await open_questions(
-        request.session,
-        person.id,
-        request.incoming.channel,
-        since=request.now - LAPSE,
-        kind="confirm",
+async def _latest_open(request: Request, kind: str) -> Question | None:
+    """The person's open question of ``kind`` if it is the last thing dondoc said to them
+    on this channel (a question from yesterday does not catch today's "6")."""
+    person, channel = request.person, request.incoming.channel
+    found = await open_questions(
+        request.session, person.id, channel, since=request.now - LAPSE, kind=kind
     )
-    if len(open_) != 1:
+    if not found:
         return None
-    return await answer_button(request, kind, str(open_[0].id))
+    state = await chat_state(request.session, person.id, channel, request.now)
+    newest = found[0]
+    if state.updated_at is not None and newest.created_at < state.updated_at:
+        return None
+    same_moment = [q for q in found if q.created_at == newest.created_at]
+    return newest if len(same_moment) == 1 else None
+
+
+async def typed_answer(request: Request, folded: str) -> list[Outgoing] | None:
+    """A typed yes/no to the confirmation dondoc just asked, or "duyệt"/"từ chối" to the
+    extension request it just showed (numbered choices), else None."""
+    kind = yes_or_no(folded)
+    if kind is not None:
+        question = await _latest_open(request, "confirm")
+        if question is not None:
+            return await answer_button(request, kind, str(question.id))
+    decision = _DECISIONS.get(_FOLD.sub(" ", folded).strip())
+    if decision is not None:
+        state = await chat_state(
+            request.session, request.person.id, request.incoming.channel, request.now
+        )
+        offered = [c for c in state.choices if c.startswith(f"{decision}:")]
+        if len(offered) == 1:
+            from handlers import cmd_status  # the button dispatch; imported late (cycle)
+
+            return await cmd_status.button(request, offered[0])
+    return None
+
+
+async def typed_which(request: Request, text: str) -> list[Outgoing] | None:
+    """A task number (or "tất cả") typed to the which-task question dondoc just asked."""
+    question = await _latest_open(request, "which")
+    if question is None:
+        return None
+    words = _FOLD.sub(" ", fold_same_length(text)).strip()
+    if words in _ALL_WORDS:
+        return await answer_button(request, "qt", f"{question.id}:all")
+    number = words.removeprefix("nv").removeprefix("nhiem vu").strip()
+    for task in await tasks_of(request, question.candidates):
+        if task.number == number:
+            return await answer_button(request, "qt", f"{question.id}:{task.id}")
+    return None
 
 
 async def ask_which(
@@ -103,6 +145,15 @@ async def ask_which(
     )
     request.session.add(question)
     await request.session.flush()
+    if not request.has_buttons:
+        # Typed numbers are the tasks' own numbers, never "1 = NV 6": no clash to guess at.
+        lines = [lead, *(f"• {t.number}. {short(t.content, 60)}" for t in tasks)]
+        lines.append(
+            _("Nhắn số nhiệm vụ, ví dụ «{number}»{all}.").format(
+                number=tasks[0].number, all=_(", hoặc «tất cả»") if len(tasks) > 1 else ""
+            )
+        )
+        return [Outgoing("\n".join(lines))]
     rows = [
         [
             Button(

@@ -1,8 +1,8 @@
 """When a reading of a reply is recorded at once, and when dondoc asks first.
 
 Pure rules, called by the free-text handler and by tests directly. A wrong record is
-worse than a question: a reading that is not sure, or a change that would move a task
-backwards (done → anything else, a lower percent than the last one, in progress → not
+worse than a question: a reading that is not sure (unless it keeps the status and only
+adds a document or a reason), or a change that would move a task backwards (done → anything else, a lower percent than the last one, in progress → not
 started), is asked about with one tap; the officer's text is kept as a note either way.
 """
 
@@ -44,6 +44,14 @@ def outcome(reading: StatusReading, current: Current, *, may_report: bool) -> st
     """What to do with ``reading`` of a reply about a task in state ``current``."""
     if not may_report or reading.status == "unknown":
         return NOTE
-    if reading.confidence < SURE or moves_backward(current, reading):
+    if moves_backward(current, reading):
+        return CONFIRM
+    if reading.confidence < SURE and not adds_to(current, reading):
         return CONFIRM
     return RECORD
+
+
+def adds_to(current: Current, reading: StatusReading) -> bool:
+    """Does the reading leave the status as it is and only add to it (the document after
+    a tap on "Hoàn thành", the reason after "Chưa thực hiện")? Then doubt costs nothing."""
+    return reading.status == current.status and reading.percent in (None, current.percent)

@@ -26,6 +26,7 @@ from handlers import (
     cmd_tasks,
     command_names,
     free_text,
+    questions,
 )
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
@@ -53,6 +54,7 @@ COMMANDS: dict[str, Handler] = {
     "capnhat": cmd_status.update_command,
     "giahan": cmd_status.extension_command,
     "hoantac": cmd_status.undo_command,
+    "undo": cmd_status.undo_command,
     "tiendo": cmd_progress.progress,
     "lienket": cmd_link.link,
     "kenh": cmd_link.choose_channel,
@@ -198,6 +200,8 @@ class Conversation:
             return await handler(request, args)
         if incoming.attachment and request.awaited == AWAIT_IMPORT:
             return await cmd_admin.import_plan(request, "")
+        if text and len(text) <= 20 and (typed := await questions.typed_which(request, text)):
+            return typed
         if text.isascii() and text.isdigit() and len(text) <= 2:
             state = await chat_state(
                 request.session, request.person.id, incoming.channel, request.now
@@ -205,6 +209,6 @@ class Conversation:
             index = int(text) - 1
             if 0 <= index < len(state.choices):
                 return await cmd_status.button(request, state.choices[index])
-            if not state.choices and request.grants:
+            if request.grants:  # not a choice on offer: a task's number, never a note "2"
                 return await cmd_tasks.my_tasks(request, text)
         return await free_text.free_text(request)

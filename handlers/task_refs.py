@@ -32,10 +32,15 @@ def fold_same_length(text: str) -> str:
     return "".join(out)
 
 
-# A named task anywhere: "nhiệm vụ 32", "nv32", "NV 32", "việc 32", "#32".
+# A named task anywhere: "nhiệm vụ 32", "nv32", "NV 32", "việc 32", "#32"; a list of
+# them shares what follows ("nhiệm vụ 2 và 27 đều đang thực hiện", "nv 28, 29 xong").
+_ONE = r"(?:(?:nhiem\s?vu|nv|viec)\s?)?\d{1,4}\b(?![/.,]\d)"
 _NAMED = re.compile(
-    r"(?<![\w#])(?:nhiem\s?vu|nv|viec)\s?(?:so\s?)?(\d{1,4})\b(?![/.,]\d)|#(\d{1,4})\b"
+    r"(?<![\w#])(?:nhiem\s?vu|nv|viec)\s?(?:so\s?)?(\d{1,4})\b(?![/.,]\d)"
+    rf"((?:\s?(?:,|va|and|&)\s?{_ONE}(?!\s?(?:%|phan tram)))*)"
+    r"|#(\d{1,4})\b"
 )
+_NUMBER = re.compile(r"\d{1,4}")
 # A bare number opening a line: "32." "32 -" "32:" "32)" (not "15/01", "50%", "2.5").
 _LINE_NUMBER = re.compile(r"(?m)^[ \t•*+-]*(\d{1,4})\s?(?:[.:)]|\s[-–—])(?!\d)")
 # Words a status opens with, after a bare number: "31 hoàn thành, 32 đang thực hiện".
@@ -54,10 +59,12 @@ _TRIM = " \t\r\n.:;,-–—)•*+"
 
 
 def _refs(folded: str) -> list[tuple[int, int, str]]:
-    """(start, end, number) of each task reference, in order, overlaps removed."""
+    """(start, end, numbers) of each task reference, in order, overlaps removed; a list
+    of tasks is one reference ("28,29")."""
     found: list[tuple[int, int, str]] = []
     for m in _NAMED.finditer(folded):
-        found.append((m.start(), m.end(), m[1] or m[2]))
+        numbers = [m[1], *_NUMBER.findall(m[2] or "")] if m[1] else [m[3]]
+        found.append((m.start(), m.end(), ",".join(numbers)))
     for m in _LINE_NUMBER.finditer(folded):
         found.append((m.start(1), m.end(), m[1]))
     if _LEADING_NUMBER.match(folded) or _LINE_NUMBER.match(folded) or found:
@@ -72,14 +79,14 @@ def _refs(folded: str) -> list[tuple[int, int, str]]:
     for ref in found:
         if kept and ref[0] < kept[-1][1]:
             continue
-        if int(ref[2]) <= MAX_TASK_NUMBER and int(ref[2]) > 0:
+        if all(0 < int(n) <= MAX_TASK_NUMBER for n in ref[2].split(",")):
             kept.append(ref)
     return kept
 
 
 def split_by_task(text: str) -> list[Part]:
-    """One part per task named, in order. Words before the first task named are kept
-    with the first part ("Em báo cáo: NV 3 xong" is about task 3). A message naming no
+    """One part per task named, in order; a list of tasks shares its words. Words before
+    the first task named belong to it ("Đã xong nhiệm vụ 6 rồi ạ"). A message naming no
     task is one part with no number."""
     folded = fold_same_length(text)
     refs = _refs(folded)
@@ -87,12 +94,13 @@ def split_by_task(text: str) -> list[Part]:
         return [Part(None, text.strip())]
     parts: list[Part] = []
     preamble = text[: refs[0][0]].strip(_TRIM)
-    for i, (_start, end, number) in enumerate(refs):
+    for i, (_start, end, numbers) in enumerate(refs):
         stop = refs[i + 1][0] if i + 1 < len(refs) else len(text)
         said = text[end:stop].strip(_TRIM)
-        if i == 0 and preamble and not said:
-            said = preamble  # "Hoàn thành nhiệm vụ 17"
-        parts.append(Part(str(int(number)), said))
+        if i == 0 and preamble:  # "Đã xong nhiệm vụ 6 rồi ạ", "Hoàn thành nhiệm vụ 17"
+            said = f"{preamble} {said}".strip()
+        for number in numbers.split(","):
+            parts.append(Part(str(int(number)), said))
     return _merge_same(parts)
 
 

@@ -153,11 +153,12 @@ async def test_a_number_not_theirs_records_nothing(bot: Harness) -> None:
 
 async def test_bare_text_with_nothing_in_focus_is_kept_and_asked(bot: Harness) -> None:
     asked = await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
-    assert "nhiệm vụ nào" in asked[0].text and "1 = NV 1: Ban hành" in asked[0].text
+    assert "nhiệm vụ nào" in asked[0].text and "• 1. Ban hành" in asked[0].text
+    assert "• 25." in asked[0].text  # the tasks' own numbers, not "1 = …" (no clash)
     async with bot.sessions() as session:
         question = await session.scalar(select(Question).where(Question.kind == "which"))
     assert question is not None and "12/QĐ-UBND" in question.text
-    done = await bot.say("lan", "1")  # the first task offered: task 1, nearest deadline
+    done = await bot.say("lan", "1")  # task number 1
     assert "Đã ghi nhận nhiệm vụ 1" in done[0].text and "12/QĐ-UBND" in done[0].text
     assert (await task_row(bot, "1")).status == "done"
 
@@ -173,10 +174,9 @@ async def test_all_done_on_a_reminder_of_several_tasks_asks_which(bot: Harness) 
         await save_focus(session, person, "console", focus=Focus(task_ids=(one.id, two.id)),
                          choices=None, text_only=True, now=bot.clock.now())  # fmt: skip
     asked = await bot.say("lan", "cả 2 đều xong")
-    assert "nhiệm vụ nào" in asked[0].text and "Tất cả" in asked[0].text
+    assert "nhiệm vụ nào" in asked[0].text and "«tất cả»" in asked[0].text
     assert (await task_row(bot, "1")).status == "not_started"
-    number = next(line.split(" =")[0] for line in asked[0].text.splitlines() if line.endswith("= Tất cả"))
-    done = text_of(await bot.say("lan", number))
+    done = text_of(await bot.say("lan", "tất cả"))
     assert "nhiệm vụ 1" in done and "nhiệm vụ 2" in done
     assert (await task_row(bot, "1")).status == "done" and (await task_row(bot, "2")).status == "done"
 
@@ -345,3 +345,54 @@ async def test_english_extension_request(bot: Harness) -> None:
     request = rows[-1]
     assert request.kind == "extension_request" and str(request.until) == "2026-06-30", answer
     assert request.reason == "no budget"
+
+
+async def test_a_typed_task_number_answers_which_task(bot: Harness) -> None:
+    from handlers.choices import save_focus
+    from models.conversation import Focus
+    from models.invites import person_id_of
+
+    two, six = await task_row(bot, "2"), await task_row(bot, "6")
+    async with bot.sessions() as session, session.begin():
+        person = await person_id_of(session, "console", "lan")
+        await save_focus(session, person, "console", focus=Focus(task_ids=(two.id, six.id)),
+                         choices=None, text_only=True, now=bot.clock.now())  # fmt: skip
+    await bot.say("lan", "đã xong ạ")
+    answer = text_of(await bot.say("lan", "6"))  # task 6, not the 6th choice
+    assert "Đã ghi nhận nhiệm vụ 6" in answer
+    assert (await task_row(bot, "6")).status == "done" and (await task_row(bot, "2")).status == "not_started"
+    card = text_of(await bot.say("lan", "2"))  # the question was answered: "2" opens task 2
+    assert card.startswith("Nhiệm vụ 2:") and (await task_row(bot, "2")).status == "not_started"
+
+
+async def test_evidence_after_the_done_tap_is_recorded_not_asked(bot: Harness) -> None:
+    await bot.say("lan", "/viec 1")
+    await bot.say("lan", "1")  # Hoàn thành
+    answer = text_of(await bot.say("lan", "QĐ số 12/QĐ-UBND ngày 09/01/2026"))
+    assert "Đã ghi nhận nhiệm vụ 1" in answer and "12/QĐ-UBND" in answer
+    rows = await history(bot, "1")
+    assert rows[-1].kind == "status" and rows[-1].evidence == ["QĐ số 12/QĐ-UBND ngày 09/01/2026"]
+
+
+async def test_leader_types_agreement_to_an_extension_request(bot: Harness) -> None:
+    from handlers.choices import save_focus
+    from models.conversation import Focus
+    from models.invites import person_id_of
+
+    await bot.say("lan", "/giahan 1 20/1 chờ kinh phí")
+    request = next(r for r in await history(bot, "1") if r.kind == "extension_request")
+    async with bot.sessions() as session, session.begin():  # as the delivered notice leaves it
+        person = await person_id_of(session, "console", "trinh")
+        await save_focus(session, person, "console", focus=Focus(), text_only=True, now=bot.clock.now(),
+                         choices=[f"extok:{request.id}", f"extno:{request.id}"])  # fmt: skip
+    answer = text_of(await bot.say("trinh", "đồng ý"))
+    assert "Đã duyệt gia hạn nhiệm vụ 1" in answer
+    assert str((await task_row(bot, "1")).deadline_due) == "2026-01-20"
+
+
+async def test_undo_alias_and_two_tasks_in_one_list(bot: Harness) -> None:
+    answer = text_of(await bot.say("lan", "Đã hoàn thành nhiệm vụ 2 và 6"))
+    assert "nhiệm vụ 2" in answer and "nhiệm vụ 6" in answer
+    assert (await task_row(bot, "2")).status == "done" and (await task_row(bot, "6")).status == "done"
+    text_of(await bot.say("lan", "/undo"))
+    assert (await task_row(bot, "6")).status == "not_started"
