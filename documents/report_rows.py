@@ -227,16 +227,31 @@ def _account(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Words that say nothing of the result ("Rồi ạ", "nhé anh"): an account of only these is dropped.
+_PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi", "em", "oi"}
+
+
 def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
     """The accounts of the status reports (only the last one for a finished task),
     then any document named in a report or a later note that they do not contain."""
     statuses = [r for r in reports if r.status != "note"]
     if latest_only:
         statuses = statuses[-1:]
+    # Only the reports that led to the status standing now: a superseded "xong rồi ạ"
+    # before "vẫn đang làm 70%" is not the result.
+    run = len(statuses)
+    while run > 0 and statuses[run - 1].status == statuses[-1].status:
+        run -= 1
+    statuses = statuses[run:]
     items: list[str] = []
     for report in statuses:
         account = _account(report.text)
-        if account and not _BARE.match(fold(report.text)) and account not in items:
+        if (
+            account
+            and not _BARE.match(fold(report.text))
+            and not set(fold(account).replace(",", " ").split()) <= _PARTICLES
+            and account not in items
+        ):
             items.append(account)
     items = items[-3:]
     for report in reports:

@@ -481,3 +481,16 @@ async def test_text_channels_get_the_summary_and_the_way_to_the_file(bot: Harnes
 
 def test_period_title() -> None:
     assert Period("quy", 2026, 3).label == "quý III năm 2026"
+
+
+def test_result_cell_shows_only_the_reports_behind_the_standing_status() -> None:
+    from documents.report_rows import _items
+
+    class R:  # the shape of a Reported row
+        def __init__(self, status: str, text: str) -> None:
+            self.status, self.text, self.evidence, self.percent, self.reason = status, text, [], None, None
+
+    reports = [R("done", "xong rồi ạ"), R("in_progress", "vẫn đang làm, mới được 70% thôi"), R("in_progress", "rồi ạ")]
+    items = _items(reports, latest_only=False)
+    assert not any("xong" in i.lower() for i in items)
+    assert not any(i.strip(" .").lower() == "rồi ạ" for i in items)
