@@ -116,7 +116,11 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     services = build_services(config, clock, sessions)
     conversation = Conversation(services)
     reminders = ReminderService(
-        services, {}, interval=config.reminders.dispatch_interval, exclusive=exclusive
+        services,
+        {},
+        interval=config.reminders.dispatch_interval,
+        rate=config.telegram.global_rate,  # claims are sized to what can go out in seconds
+        exclusive=exclusive,
     )
     telegram = zalo = None
     if config.telegram.token:
