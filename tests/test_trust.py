@@ -396,3 +396,13 @@ async def test_undo_alias_and_two_tasks_in_one_list(bot: Harness) -> None:
     assert (await task_row(bot, "2")).status == "done" and (await task_row(bot, "6")).status == "done"
     text_of(await bot.say("lan", "/undo"))
     assert (await task_row(bot, "6")).status == "not_started"
+
+
+async def test_a_reply_to_a_message_without_record_is_asked_not_guessed(bot: Harness) -> None:
+    await bot.say("lan", "/viec 2")  # task 2 in focus
+    asked = text_of(await bot.say("lan", "Hoàn thành", reply_to="999999"))  # dondoc has no record of it
+    assert "nhiệm vụ nào" in asked
+    assert (await task_row(bot, "2")).status == "not_started"
+    async with bot.sessions() as session:
+        question = await session.scalar(select(Question).where(Question.kind == "which"))
+    assert question is not None and question.text == "Hoàn thành"
