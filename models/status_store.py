@@ -48,12 +48,19 @@ async def record(
         channel=channel,
     )
     session.add(update)
+    _set_current(task, kind, status, percent, now)
+    await session.flush()
+    return update
+
+
+def _set_current(
+    task: Task, kind: str, status: str | None, percent: int | None, now: datetime
+) -> None:
+    """A status row becomes the task's current status."""
     if kind == "status" and status in CURRENT:
         task.status = status
         task.percent = 100 if status == "done" else percent
         task.updated_at = now
-    await session.flush()
-    return update
 
 
 async def promote(
@@ -79,10 +86,7 @@ async def promote(
         reason,
         until,
     )
-    if kind == "status" and status in CURRENT:
-        task.status = status
-        task.percent = 100 if status == "done" else percent
-        task.updated_at = now
+    _set_current(task, kind, status, percent, now)
     await session.flush()
     return note
 

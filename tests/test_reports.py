@@ -484,7 +484,7 @@ def test_period_title() -> None:
 
 
 def test_result_cell_shows_only_the_reports_behind_the_standing_status() -> None:
-    from documents.report_rows import _items
+    from documents.result_words import _items
 
     class R:  # the shape of a Reported row
         def __init__(self, status: str, text: str) -> None:
