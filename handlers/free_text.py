@@ -16,7 +16,7 @@ from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Outgoing
-from handlers.questions import WHICH_LIMIT, ask_which, small_id, typed_answer
+from handlers.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
 from handlers.recording import TEXT, answer, choices_text, record_reading
 from handlers.status_text import StatusReading, is_acknowledgement, understand_status
 from handlers.task_access import reply_focus, task_by_number, tasks_of, visible_tasks
@@ -49,8 +49,8 @@ async def free_text(request: Request) -> list[Outgoing]:
         typed = await typed_answer(request, fold_same_length(text))
         if typed is not None:
             return typed
-        if is_acknowledgement(text):
-            return [acknowledgement_answer(text)]
+        if is_acknowledgement(text) or yes_or_no(fold_same_length(text)) == "qy":
+            return [acknowledgement_answer(text)]  # "đúng" with nothing asked: a thank-you
     if awaited.startswith(AWAIT_DECISION) and text:
         return await cmd_extension.decision_note(request, awaited[len(AWAIT_DECISION) :], text)
     parts = split_by_task(text)
@@ -69,7 +69,7 @@ async def free_text(request: Request) -> list[Outgoing]:
     if focus.task_ids:
         listed = await tasks_of(request, focus.task_ids)
         lead = _(
-            "Tin nhắc có {n} nhiệm vụ; nội dung anh/chị gửi là cho nhiệm vụ nào? Tôi đã giữ lại nội dung. Lần sau anh/chị có thể ghi kèm số, ví dụ «{number} hoàn thành»."
+            "Tin vừa rồi nói về {n} nhiệm vụ; nội dung anh/chị gửi là cho nhiệm vụ nào? Tôi đã giữ lại nội dung. Lần sau anh/chị có thể ghi kèm số, ví dụ «{number} hoàn thành»."
         ).format(n=len(listed), number=listed[0].number if listed else "12")
         return await ask_which(request, text, [t.id for t in listed], lead=lead)
     if incoming.chat_type != "private" and not incoming.reply_to:
@@ -81,7 +81,7 @@ async def free_text(request: Request) -> list[Outgoing]:
         text,
         [t.id for t in open_tasks[:WHICH_LIMIT]],
         lead=_(
-            "Anh/chị muốn báo cáo nhiệm vụ nào? Chọn một nhiệm vụ dưới đây (tôi đã giữ lại nội dung), hoặc nhắn kèm số nhiệm vụ, ví dụ «12 hoàn thành». Nhắn /viec để xem danh sách."
+            "Nội dung này về nhiệm vụ nào? Chọn một nhiệm vụ dưới đây (tôi đã giữ lại nội dung), hoặc gửi lại kèm số nhiệm vụ, ví dụ «12 hoàn thành». Nhắn /viec để xem danh sách."
         ),
     )
 
