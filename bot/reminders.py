@@ -26,11 +26,11 @@ from handlers.choices import message_focus, render_choices, save_focus
 from handlers.context import BUTTON_CHANNELS, Services
 from handlers.messages import Outgoing
 from handlers.reminder_text import compose
-from locales import language
+from locales import _, language
 from models.conversation import remember_sent
 from models.outbox import SENDING, OutboxItem, done_replanning, replan_requests
 from models.people import Person
-from models.reach import Reach, reach
+from models.reach import Reach, group_chat, reach
 from scheduler.dispatcher import Batch, Delivered, Dispatcher, TickResult, Unreachable
 from scheduler.planner import all_organizations, plan_in_steps
 
@@ -236,7 +236,16 @@ class ReminderService:
                 identity.chat_id or identity.external_id,
                 person.id,
             )
-        message_id = await self.senders[channel](chat_id, outgoing)
+            # Registered in a group and never opened a private chat: asked there, once.
+            group = group_chat(person, identity)
+            first_failure = person.unreachable_since is None
+            name, language_code = person.display_name, person.language
+        try:
+            message_id = await self.senders[channel](chat_id, outgoing)
+        except Unreachable:
+            if group is not None and first_failure:
+                await self._ask_to_start(channel, group, name, language_code)
+            raise
         focus = message_focus(outgoing)
 
         async def record(session: AsyncSession) -> None:
@@ -263,6 +272,17 @@ class ReminderService:
                 )
 
         return Delivered(channel, message_id, record)
+
+    async def _ask_to_start(self, channel: str, group: str, name: str, language_code: str) -> None:
+        """One line in the group, without the task details: open a private chat."""
+        with language(language_code):
+            text = _(
+                "{name} ơi, dondoc chưa nhắn riêng được cho anh/chị. Anh/chị vui lòng mở trò chuyện riêng với dondoc và bấm «Start» (Bắt đầu) để nhận nhắc việc."
+            ).format(name=name)
+        try:
+            await self.senders[channel](group, Outgoing(text))
+        except Exception as error:  # noqa: BLE001 - the ask is a courtesy; the person stays unreachable
+            log.warning("could not ask in the group to press Start: %s", error)
 
     def _channel_for(self, person: Person) -> Reach | None:
         return reach(person, self.senders)  # the private chat, never a group (models/reach.py)

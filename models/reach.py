@@ -53,3 +53,16 @@ def reach(person: Person, channels: Collection[str]) -> Reach | None:
         return None
     first = ordered[0]
     return Reach(first.channel, private_chat(first), first.external_id)
+
+
+def group_chat(person: Person, where: Reach) -> str | None:
+    """The group the person first wrote from on ``where``'s channel, when that is not the
+    private chat (they registered in a group and never opened a private chat)."""
+    for identity in person.identities:
+        if (
+            identity.channel == where.channel
+            and identity.chat_id
+            and not is_private_chat(identity.channel, identity.external_id, identity.chat_id)
+        ):
+            return identity.chat_id
+    return None
