@@ -99,6 +99,14 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
 async def invite(request: Request, args: str) -> list[Outgoing]:
     if refusal := _admin_only(request):
         return refusal
+    if request.incoming.chat_type != "private":  # an invite code is a credential
+        return [
+            Outgoing(
+                _(
+                    "Vì an toàn, mã mời chỉ được tạo trong trò chuyện riêng với dondoc. Anh/chị vui lòng nhắn /moi cho dondoc ở cửa sổ riêng."
+                )
+            )
+        ]
     org = request.organization
     words = args.split()
     role = "officer"

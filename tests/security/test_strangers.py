@@ -77,3 +77,10 @@ async def test_undo_button_keeps_the_two_day_rule(bot: Harness) -> None:
     assert "2 ngày" in answer
     async with bot.sessions() as session:
         assert (await session.scalar(select(Task).where(Task.number == "1"))).status == "done"
+
+
+async def test_invite_codes_are_never_shown_in_a_group(bot: Harness) -> None:
+    await bot.register("ha", "admin")
+    answer = text_of(await bot.say("ha", "/moi Phòng Kinh tế", chat_type="group"))
+    assert "trò chuyện riêng" in answer and "/dangky" not in answer
+    assert "/dangky" in text_of(await bot.say("ha", "/moi Phòng Kinh tế"))
