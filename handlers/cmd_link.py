@@ -32,7 +32,7 @@ from models.linking import (
     pending_request,
     show_code,
 )
-from models.outbox import CANCELLED, PENDING, OutboxItem, Owed, upsert
+from models.outbox import CANCELLED, PENDING, OutboxItem, Owed, request_replan, upsert
 from models.people import CHANNELS, Identity, Membership, Person
 from models.unit_names import fold
 
@@ -224,6 +224,8 @@ async def answer(request: Request, row_id: int | None, *, agree: bool) -> list[O
         ]
     await merge_people(session, owner, claimant)
     owner = await reload_person(session, owner.id)
+    for membership in owner.memberships:  # who and where changed: plan again at once
+        await request_replan(session, membership.organization_id, request.now)
     request.person = owner  # the rest of this request speaks for the joined person
     identities = await session.scalars(
         select(Identity.channel).where(Identity.person_id == owner.id)

@@ -35,6 +35,7 @@ from handlers.permissions import Grant
 from locales import _, set_language
 from models.conversation import chat_state, remember_sent
 from models.invites import get_or_create_person, person_id_of
+from models.outbox import request_replan
 
 log = logging.getLogger(__name__)
 
@@ -171,7 +172,12 @@ class Conversation:
             now=now,
         )
         person.last_channel = incoming.channel
-        person.unreachable_since = None  # they wrote to us, so they can be reached again
+        if person.unreachable_since is not None:
+            # They wrote to us, so they can be reached again: their cancelled reminders
+            # are planned again at the next dispatcher tick, not in an hour.
+            person.unreachable_since = None
+            for membership in person.memberships:
+                await request_replan(session, membership.organization_id, now)
         request.person = person
         for membership in person.memberships:
             request.grants.append(
