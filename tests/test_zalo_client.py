@@ -170,3 +170,39 @@ async def test_chat_action_and_photo(zalo: FakeZalo, client) -> None:  # noqa: A
         zalo.sent[-1].photo == "https://dondoc.example/chart.png"
         and zalo.sent[-1].message_id == message_id
     )
+
+
+async def test_a_send_that_times_out_after_leaving_is_not_resent_blindly() -> None:
+    """Issue 11: the message may have arrived; the dispatcher decides (maybe-sent)."""
+    import httpx as _httpx
+
+    from bot.channels.zalo import dispatcher_error
+    from bot.channels.zalo_client import MAYBE_SENT, ZaloApiError, ZaloClient
+    from scheduler.dispatcher import MaybeSent
+
+    calls: list[str] = []
+
+    def handler(request: _httpx.Request) -> _httpx.Response:
+        calls.append(request.url.path)
+        raise _httpx.ReadTimeout("the answer did not come", request=request)
+
+    async def no_sleep(_delay: float) -> None:
+        return None
+
+    http = _httpx.AsyncClient(transport=_httpx.MockTransport(handler))
+    client = ZaloClient("123:abc", "http://zalo.test", http=http, sleep=no_sleep)
+    try:
+        await client.send_message("u1", "Nhắc việc")
+    except ZaloApiError as err:
+        assert err.error_code == MAYBE_SENT
+        assert isinstance(dispatcher_error(err), MaybeSent)
+    else:
+        raise AssertionError("a timed-out send must be reported")
+    assert len(calls) == 1  # sent once, not four times
+    calls.clear()
+    try:
+        await client.call("getMe")
+    except ZaloApiError as err:
+        assert err.error_code != MAYBE_SENT
+    assert len(calls) == 5  # other calls are still retried
+    await http.aclose()

@@ -22,10 +22,16 @@ import logging
 from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.channels.zalo_client import ZaloApiError, ZaloClient, mask
+from bot.channels.zalo_client import MAYBE_SENT, ZaloApiError, ZaloClient, mask
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import Conversation
-from scheduler.dispatcher import PermanentFailure, RateLimited, TemporaryFailure, Unreachable
+from scheduler.dispatcher import (
+    MaybeSent,
+    PermanentFailure,
+    RateLimited,
+    TemporaryFailure,
+    Unreachable,
+)
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -290,4 +296,6 @@ def dispatcher_error(err: ZaloApiError) -> Exception:
         return Unreachable(str(err))
     if err.error_code == 400:  # the message itself was refused: sending again cannot help
         return PermanentFailure(str(err))
+    if err.error_code == MAYBE_SENT:
+        return MaybeSent(str(err))
     return TemporaryFailure(str(err))  # network (0), timeouts, 5xx and the unknown codes

@@ -35,6 +35,8 @@ DEFAULT_BASE_URL = "https://bot-api.zaloplatforms.com"
 MAX_TEXT = 2000  # characters per sendMessage
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 NETWORK_ERROR = 0  # error_code of a ZaloApiError raised for a network failure
+MAYBE_SENT = -1  # error_code: a send timed out after the request left; it may have arrived
+SENDS = frozenset({"sendMessage", "sendPhoto"})  # never resent blindly after a read timeout
 MASK = "***"
 
 Sleep = Callable[[float], Awaitable[None]]
@@ -212,6 +214,9 @@ class ZaloClient:
                     url, json=params or {}, timeout=http_timeout or self.request_timeout
                 )
             except httpx.TransportError as exc:
+                if method in SENDS and isinstance(exc, httpx.ReadTimeout | httpx.WriteTimeout):
+                    # The message may have arrived: the dispatcher decides, not a blind resend.
+                    raise ZaloApiError(MAYBE_SENT, mask(_describe(exc)), method=method) from None
                 failure = ZaloApiError(NETWORK_ERROR, mask(_describe(exc)), method=method)
                 wait = None
             else:
