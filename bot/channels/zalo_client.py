@@ -8,7 +8,9 @@ whole API surface dondoc needs, with the behaviour we rely on:
 * every call is a JSON POST to ``{base_url}/bot{token}/{method}``; an answer with
   ``"ok": false`` raises :class:`ZaloApiError` (``error_code``, ``description``);
 * HTTP 429, HTTP 5xx and network errors are retried with exponential backoff (0.5 s,
-  1 s, 2 s, 4 s; a ``Retry-After`` header wins), then raised;
+  1 s, 2 s, 4 s; a ``Retry-After`` header wins), then raised — except a send whose
+  answer timed out after the request left: it may have arrived, so it is raised at once
+  as ``MAYBE_SENT`` and the reminder dispatcher decides;
 * ``getUpdates`` returns at most one update per call; when nobody wrote during the
   long poll Zalo answers ``{"ok": false, "error_code": 408, "description": "Request
   timeout"}`` (HTTP 408 or 200) or an empty result — both mean "no update", not an error;
