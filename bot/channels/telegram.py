@@ -70,37 +70,53 @@ class GlobalPacer:
     """At most ``rate`` sends in any rolling second, overall, as Telegram counts them.
 
     AIORateLimiter's leaky bucket lets a burst through first, which Telegram's sliding
-    window answers with 429. Here each send waits until fewer than ``rate`` were released
-    in the last second, and keeps a small gap after the previous one, so a busy event loop
-    may delay sends and later catch up, but never bunches them past the window."""
+    window answers with 429. Here a send counts from the moment it is released until a
+    second after its answer came back: it reached Telegram somewhere in between, so the
+    send ``rate`` places later cannot leave before a full second after it arrived. A busy
+    event loop or a slow network may then slow sending down, but can never bunch sends
+    past Telegram's window (the storm bench beside a CPU-heavy process measures it)."""
 
-    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.03) -> None:
+    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.01) -> None:
         self.capacity = int(rate)
-        # Counted over a window a little longer than Telegram's, so that a send delayed
-        # on its way (a busy event loop, the network) cannot push a second over the limit.
         self.window = window + margin
         self.gap = window / (1.25 * rate) if rate > 0 else 0.0
-        self._released: deque[float] = deque()
+        # One entry per send in the window: None while in flight, else when it answered.
+        self._slots: deque[list[float | None]] = deque()
+        self._last_release = float("-inf")
         self._lock = asyncio.Lock()
 
-    async def wait(self) -> None:
+    async def wait(self) -> list[float | None]:
+        """Wait for a free place; returns the slot to hand to ``done`` after the send."""
+        slot: list[float | None] = [None]
         if self.capacity <= 0:
-            return
+            return slot
         async with self._lock:  # held while sleeping: releases happen one at a time
             loop = asyncio.get_running_loop()
             while True:
                 now = loop.time()
-                while self._released and self._released[0] <= now - self.window:
-                    self._released.popleft()
-                delay = 0.0
-                if len(self._released) >= self.capacity:
-                    delay = self._released[0] + self.window - now
-                if self._released:
-                    delay = max(delay, self._released[-1] + self.gap - now)
+                while (
+                    self._slots
+                    and self._slots[0][0] is not None
+                    and self._slots[0][0] <= now - self.window
+                ):
+                    self._slots.popleft()
+                delay = max(0.0, self._last_release + self.gap - now)
+                if len(self._slots) >= self.capacity:
+                    oldest = self._slots[0][0]
+                    # In flight still: it may arrive any moment, so wait for its answer.
+                    delay = max(
+                        delay, (oldest + self.window - now) if oldest is not None else self.gap
+                    )
                 if delay <= 0:
                     break
                 await asyncio.sleep(delay)
-            self._released.append(loop.time())
+            self._slots.append(slot)
+            self._last_release = loop.time()
+        return slot
+
+    def done(self, slot: list[float | None]) -> None:
+        """The send answered (or failed): its second starts counting down now."""
+        slot[0] = asyncio.get_running_loop().time()
 
 
 class PacedRequest(HTTPXRequest):
@@ -113,10 +129,16 @@ class PacedRequest(HTTPXRequest):
         super().__init__(**kwargs)
         self.pacer = pacer
 
-    async def do_request(self, url: str, method: str, *args: Any, **kwargs: Any) -> tuple[int, bytes]:
-        if url.rsplit("/", 1)[-1].startswith(self.PACED):
-            await self.pacer.wait()
-        return await super().do_request(url, method, *args, **kwargs)
+    async def do_request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        if not url.rsplit("/", 1)[-1].startswith(self.PACED):
+            return await super().do_request(url, method, *args, **kwargs)
+        slot = await self.pacer.wait()
+        try:
+            return await super().do_request(url, method, *args, **kwargs)
+        finally:
+            self.pacer.done(slot)
 
 
 class ChatPacer:
@@ -347,7 +369,10 @@ def reminder_error(error: Exception) -> Exception:
         return PermanentFailure(str(error))
     if isinstance(error, TimedOut):
         cause = error.__cause__
-        if isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout) or "pool" in str(error).lower():
+        if (
+            isinstance(cause, httpx.ConnectTimeout | httpx.PoolTimeout)
+            or "pool" in str(error).lower()
+        ):
             return TemporaryFailure(str(error))
         return MaybeSent(str(error))
     if isinstance(error, NetworkError):
