@@ -16,14 +16,27 @@ for the next dispatcher tick.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String, Text, delete, func, or_, select, update
+from sqlalchemy import (
+    Boolean,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    delete,
+    func,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
@@ -247,12 +260,37 @@ async def heartbeat(session: AsyncSession, owner: str, now: datetime) -> None:
     await session.flush()
 
 
+def owner_key(owner: str) -> int:
+    """The PostgreSQL advisory-lock key of a dispatcher process (a signed 64-bit int)."""
+    return int.from_bytes(
+        hashlib.sha256(f"dondoc:{owner}".encode()).digest()[:8], "big", signed=True
+    )
+
+
+async def hold_owner_lock(connection: AsyncConnection, owner: str) -> None:
+    """Take this process's owner lock on ``connection``, held while the process lives."""
+    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": owner_key(owner)})
+
+
+async def release_owner_lock(connection: AsyncConnection, owner: str) -> None:
+    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": owner_key(owner)})
+
+
+async def _lock_is_free(session: AsyncSession, owner: str) -> bool:
+    key = {"key": owner_key(owner)}
+    if await session.scalar(text("SELECT pg_try_advisory_lock(:key)"), key):
+        await session.execute(text("SELECT pg_advisory_unlock(:key)"), key)
+        return True
+    return False
+
+
 async def release_orphans(
     session: AsyncSession, owner: str, now: datetime, *, stale_after: timedelta, exclusive: bool
 ) -> int:
     """Claims of processes that are gone go back to pending: at once when this process
-    is the only one (``exclusive``: SQLite, guarded by its lock file), else those of the
-    processes whose heartbeat is older than ``stale_after``."""
+    is the only one (``exclusive``: SQLite, guarded by its lock file), on PostgreSQL those
+    of processes whose owner lock is free (killed), else those whose heartbeat is older
+    than ``stale_after``."""
     if exclusive:
         alive = [owner]
     else:
@@ -266,6 +304,10 @@ async def release_orphans(
                 )
             )
         )
+        if session.bind.dialect.name == "postgresql":
+            # A live process holds its owner lock; a killed one's lock went with its
+            # connection, so its claims come back at once, not after ``stale_after``.
+            alive = [o for o in alive if o == owner or not await _lock_is_free(session, o)]
     await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner.not_in(alive)))
     result = await session.execute(
         update(OutboxItem)

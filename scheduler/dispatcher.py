@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
 from models.outbox import (
     FAILED,
@@ -42,8 +42,10 @@ from models.outbox import (
     OutboxItem,
     claim_due,
     heartbeat,
+    hold_owner_lock,
     release,
     release_orphans,
+    release_owner_lock,
     retire,
 )
 from scheduler.clock import DEFAULT_TZ, Clock
@@ -109,6 +111,7 @@ class Dispatcher:
         self._halt = self._stopping = self._started = False
         self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
         self._lock = asyncio.Lock()
+        self._owner_connection: AsyncConnection | bool | None = None  # False: not PostgreSQL
 
     async def tick(self) -> TickResult:
         """Send everything that is due now, a few seconds' worth of rows per claim; safe to
@@ -119,6 +122,7 @@ class Dispatcher:
                 return result
             await self._record_left_over(result)
             now = self.clock.now()
+            await self._hold_owner_lock()
             async with self.sessions() as session, session.begin():
                 await heartbeat(session, self.owner, now)
                 released = await release_orphans(
@@ -152,13 +156,17 @@ class Dispatcher:
                     batches = await self._prepare(items, now, result)
                     sending.add(asyncio.ensure_future(self._send_all(batches, result, semaphore)))
                     if len(sending) >= 2:
-                        _, sending = await asyncio.wait(sending, return_when=asyncio.FIRST_COMPLETED)
+                        _, sending = await asyncio.wait(
+                            sending, return_when=asyncio.FIRST_COMPLETED
+                        )
             finally:
                 if sending:
                     await asyncio.gather(*sending)
             return result
 
-    async def _prepare(self, items: list[OutboxItem], now: datetime, result: TickResult) -> list[Batch]:
+    async def _prepare(
+        self, items: list[OutboxItem], now: datetime, result: TickResult
+    ) -> list[Batch]:
         """Hold back what may not go now (quiet hours, days off; missed rows that join
         the person's next reminder this morning); group the rest."""
         allowed = next_send_moment(now, self.settings, self.calendar, self.timezone)
@@ -241,7 +249,9 @@ class Dispatcher:
             await self._unreachable(batch)
             result.unreachable.append(batch.recipient_id)
         except PermanentFailure as error:
-            log.warning("the channel refused the message to person %s: %s", batch.recipient_id, error)
+            log.warning(
+                "the channel refused the message to person %s: %s", batch.recipient_id, error
+            )
             await self._fail(batch, str(error))
             result.failed += 1
         except MaybeSent as error:
@@ -278,7 +288,9 @@ class Dispatcher:
         for attempt in range(3):
             try:
                 async with self.sessions() as session, session.begin():
-                    values = dict(sent_at=sent_at, channel=delivered.channel, message_id=delivered.message_id)
+                    values = dict(
+                        sent_at=sent_at, channel=delivered.channel, message_id=delivered.message_id
+                    )
                     for state, ids in ((FOLDED, batch.folded_ids), (SENT, batch.sent_ids)):
                         if ids:
                             await session.execute(
@@ -353,7 +365,9 @@ class Dispatcher:
             log.warning("second timeout for person %s: taken as delivered", batch.recipient_id)
             await self._record(batch, Delivered("unconfirmed", None), self.clock.now(), result)
             return
-        log.warning("timeout for person %s (%s): one retry, maybe a repeat", batch.recipient_id, error)
+        log.warning(
+            "timeout for person %s (%s): one retry, maybe a repeat", batch.recipient_id, error
+        )
         self._outage()
         await self._retry(batch, error, mark="maybe_sent")
         result.retried += 1
@@ -374,12 +388,29 @@ class Dispatcher:
     async def _unreachable(self, batch: Batch) -> None:
         now = self.clock.now()
         async with self.sessions() as session, session.begin():
-            await mark_unreachable(session, batch.recipient_id, batch.all_ids, now, self._notice_at(now))
+            await mark_unreachable(
+                session, batch.recipient_id, batch.all_ids, now, self._notice_at(now)
+            )
 
     def _notice_at(self, now: datetime) -> datetime:
         return notice_moment(now, self.settings, self.calendar, self.timezone)
 
     # -- stopping ---------------------------------------------------------------------------
+
+    async def _hold_owner_lock(self) -> None:
+        """On PostgreSQL, hold an advisory lock for this process on a connection of its
+        own (autocommit, never returned to the pool): when the process dies, the lock
+        goes with the connection and its claims are re-queued at once by the next one."""
+        if self._owner_connection is not None:
+            return
+        engine = self.sessions.kw.get("bind")
+        if engine is None or engine.dialect.name != "postgresql":
+            self._owner_connection = False
+            return
+        connection = await engine.connect()
+        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
+        await hold_owner_lock(connection, self.owner)
+        self._owner_connection = connection
 
     async def close(self, timeout: float = 10.0) -> None:
         """Stop claiming, wait up to ``timeout`` seconds for the sends in flight to finish
@@ -388,12 +419,18 @@ class Dispatcher:
         try:
             await asyncio.wait_for(self._lock.acquire(), timeout)
         except TimeoutError:
-            log.warning("reminders still in flight after %s s; their claims are given back", timeout)
+            log.warning(
+                "reminders still in flight after %s s; their claims are given back", timeout
+            )
         else:
             self._lock.release()
         await self._record_left_over(None)
         async with self.sessions() as session, session.begin():
             given = await release(session, self.owner)
             await retire(session, self.owner)
+        if isinstance(self._owner_connection, AsyncConnection):
+            await release_owner_lock(self._owner_connection, self.owner)
+            await self._owner_connection.close()
+            self._owner_connection = None
         if given:
             log.info("gave back %s claimed reminders at stop", given)

@@ -1,0 +1,39 @@
+"""Issue 11 on PostgreSQL: the claims of a killed dispatcher come back at once, not after
+the heartbeat's two minutes. Each process holds an advisory lock on a connection of its
+own; a killed process's connection closes and the lock with it, which the next process
+sees. A live process's claims are left alone however fresh the other process is."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.reminders import ReminderService
+from models.outbox import SENDING, claim_due
+from tests.conftest import BACKENDS
+from tests.test_reminder_faults import at, rows, run_until, setup
+
+
+@pytest.mark.parametrize("database_url", [BACKENDS[1]], indirect=True)
+async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock)
+    await run_until(service, clock, at(2026, 1, 5, 7, 0))
+    clock.move_to(at(2026, 1, 5, 8, 0))
+    first = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
+    await first._hold_owner_lock()
+    async with sessions() as session, session.begin():
+        from models.outbox import heartbeat
+
+        await heartbeat(session, first.owner, clock.now())
+        claimed = await claim_due(session, clock.now(), 1000, first.owner)
+    assert claimed
+    second = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
+    clock.move_to(at(2026, 1, 5, 8, 0, 20))
+    await second.tick()  # the first is alive: its claims stay its own
+    assert len(await rows(sessions, state=SENDING)) == len(claimed)
+    await first._owner_connection.invalidate()  # kill -9: the connection goes, the lock too
+    await first._owner_connection.close()
+    clock.move_to(at(2026, 1, 5, 8, 0, 40))  # far less than the two-minute heartbeat
+    await second.tick()
+    assert not await rows(sessions, state=SENDING)
+    assert inbox.got
+    await second.close()
