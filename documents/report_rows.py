@@ -36,7 +36,13 @@ from models.progress import (
     tally,
 )
 from models.progress_queries import plan_facts, standing_reports, task_facts
-from models.queries import current_plans, is_city_assigned, list_tasks, plans_of_year
+from models.queries import (
+    appendix_texts,
+    current_plans,
+    is_city_assigned,
+    list_tasks,
+    plans_of_year,
+)
 
 # Biểu mẫu 1 wording, in the order the chart stacks them.
 CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
@@ -212,8 +218,10 @@ def task_row(
     as_of: date,
     *,
     deadline_end: DeadlineEnd,
+    wording: str | None = None,
 ) -> Row:
-    result = result_text(facts, reports, year, as_of, deadline_end=deadline_end)
+    """One task's row; ``wording``: the compiler's own text for the result (/ketqua)."""
+    result = wording or result_text(facts, reports, year, as_of, deadline_end=deadline_end)
     return Row(
         None,
         (
@@ -224,7 +232,7 @@ def task_row(
             deadline_cell(task),
             result,
         ),
-        review_reasons(facts, reports, result),
+        review_reasons(facts, reports, result) if wording is None else (),  # the compiler decided
     )
 
 
@@ -277,6 +285,7 @@ async def build_report(
         for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     }
     reports = await standing_reports(session, [t.id for t in tasks], as_of, org.timezone)
+    wordings = await appendix_texts(session, [t.id for t in tasks])
     rows: list[Row] = []
     section = None
     for task in tasks:
@@ -293,6 +302,7 @@ async def build_report(
                 plan.year,
                 as_of,
                 deadline_end=deadline_end,
+                wording=wordings.get(task.id),
             )
         )
     return Report(

@@ -31,7 +31,7 @@ ROLE_WORDS = {
 }
 
 
-def _admin_only(request: Request) -> list[Outgoing] | None:
+def admin_only(request: Request) -> list[Outgoing] | None:
     """The answer to a person who may not use admin commands; None for an admin."""
     if request.organization is None:
         return not_registered()
@@ -41,7 +41,7 @@ def _admin_only(request: Request) -> list[Outgoing] | None:
 
 
 async def import_plan(request: Request, args: str) -> list[Outgoing]:
-    if refusal := _admin_only(request):
+    if refusal := admin_only(request):
         return refusal
     org = request.organization
     attachment = request.incoming.attachment
@@ -97,7 +97,7 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
 
 
 async def invite(request: Request, args: str) -> list[Outgoing]:
-    if refusal := _admin_only(request):
+    if refusal := admin_only(request):
         return refusal
     if request.incoming.chat_type != "private":  # an invite code is a credential
         return [

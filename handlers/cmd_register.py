@@ -82,7 +82,9 @@ def help_text(request: Request) -> str:
     )
     if request.role == "admin":
         lines.append(
-            _("Quản trị: /nhap (gửi kèm tệp kế hoạch), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời")
+            _(
+                "Quản trị: /nhap (gửi kèm tệp kế hoạch), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời, /ketqua SỐ nội dung — sửa lời ghi vào phụ lục"
+            )
         )
     lines.append(
         _(

@@ -20,14 +20,21 @@ from documents.report_docx import report_docx
 from documents.report_review import LABELS
 from documents.report_rows import Report, build_report, make_period, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
+from handlers.cmd_admin import admin_only
 from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
 from handlers.cmd_register import not_registered
+from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin, is_leader, officer_units
+from handlers.task_access import task_by_number
 from handlers.task_view import format_date
 from locales import _
+from models import status_store
+from models.queries import APPENDIX_AUTO, APPENDIX_TEXT
 from models.unit_names import fold
+
+MAX_WORDING = 2000  # characters of a compiler's wording for one row
 
 _SIX_MONTHS = re.compile(r"^6\s*(?:thang)?(?:\s*dau\s*nam)?$")
 _YEAR = re.compile(r"^(?:ca\s*)?nam$")
@@ -220,3 +227,42 @@ async def report(request: Request, args: str) -> list[Outgoing]:
             document=Attachment(f"{stem}.xlsx", xlsx, "document"),
         ),
     ]
+
+
+async def appendix_wording(request: Request, args: str) -> list[Outgoing]:
+    """/ketqua SỐ nội dung (admin): the compiler's own wording of a row of the appendix.
+    The officers' history stays as it is; the wording is kept beside it, and
+    "/ketqua SỐ -" gives the row back to dondoc's own wording."""
+    if refusal := admin_only(request):
+        return refusal
+    number, _sep, wording = args.strip().partition(" ")
+    wording = wording.strip()
+    if not number or not wording:
+        return [
+            Outgoing(
+                _(
+                    "Cách dùng: /ketqua SỐ nội dung, ví dụ: /ketqua 12 Hoàn thành. Kế hoạch số 03/KH-UBND ngày 05/01/2026 của UBND xã. Nhắn /ketqua SỐ - để trở lại nội dung dondoc tự soạn."
+                )
+            )
+        ]
+    task, problem = await task_by_number(request, number)
+    if task is None:
+        return [Outgoing(problem or "")]
+    await status_store.record(
+        request.session,
+        task,
+        request.person,
+        kind=APPENDIX_TEXT,
+        text=wording[:MAX_WORDING],
+        now=request.now,
+        channel=request.incoming.channel,
+    )
+    if wording == APPENDIX_AUTO:
+        text = _("Phụ lục sẽ ghi lại kết quả nhiệm vụ {number} theo báo cáo của đơn vị.").format(
+            number=task.number
+        )
+    else:
+        text = _(
+            "Phụ lục sẽ ghi kết quả nhiệm vụ {number}: «{wording}». Lịch sử báo cáo của đơn vị giữ nguyên."
+        ).format(number=task.number, wording=short(wording, 300))
+    return [Outgoing(text, task_id=task.id)]

@@ -39,6 +39,7 @@ HISTORY_KINDS = (
     "extension_approved",
     "extension_rejected",
     "undo",
+    "appendix_text",
 )
 
 
@@ -180,6 +181,8 @@ def history_text(update: StatusUpdate) -> str:
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
+    if update.kind == "appendix_text":
+        return _("Nội dung ghi vào phụ lục: {text}").format(text=short(update.text, 160))
     if update.kind == "extension_request" and update.until:
         said = _("Xin gia hạn đến {date}").format(date=format_date(update.until))
         return said + (f": {update.reason}" if update.reason else "")

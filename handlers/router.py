@@ -62,6 +62,7 @@ COMMANDS: dict[str, Handler] = {
     "duyet": cmd_extension.approve_command,
     "tuchoi": cmd_extension.reject_command,
     "baocao": cmd_report.report,
+    "ketqua": cmd_report.appendix_wording,
 }
 # Shown in Telegram's menu (setMyCommands), in this order.
 MENU = (

@@ -123,6 +123,24 @@ async def evidence_of(session: AsyncSession, task: Task) -> list[str]:
     return seen
 
 
+APPENDIX_TEXT = "appendix_text"  # the compiler's wording of a row in the appendix
+APPENDIX_AUTO = "-"  # that wording withdrawn: the appendix writes the row itself again
+
+
+async def appendix_texts(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, str]:
+    """Task id → the compiler's wording of its appendix row (the newest one set, unless
+    withdrawn). The officers' history is not touched: the wording is a row of its own."""
+    rows = await session.execute(
+        select(StatusUpdate.task_id, StatusUpdate.text)
+        .where(StatusUpdate.task_id.in_(list(task_ids)), StatusUpdate.kind == APPENDIX_TEXT)
+        .order_by(StatusUpdate.created_at, StatusUpdate.id)
+    )
+    found: dict[int, str] = {}
+    for task_id, text in rows:
+        found[task_id] = text
+    return {t: text for t, text in found.items() if text != APPENDIX_AUTO}
+
+
 async def units_of(session: AsyncSession, org: Organization) -> list[Unit]:
     return list(
         await session.scalars(select(Unit).where(Unit.organization_id == org.id).order_by(Unit.id))

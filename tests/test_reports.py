@@ -494,3 +494,50 @@ def test_result_cell_shows_only_the_reports_behind_the_standing_status() -> None
     items = _items(reports, latest_only=False)
     assert not any("xong" in i.lower() for i in items)
     assert not any(i.strip(" .").lower() == "rồi ạ" for i in items)
+
+
+async def test_the_compiler_sets_a_rows_wording_without_touching_the_history(sessions, clock) -> None:  # noqa: ANN001
+    """Issue 13 item 4: /ketqua SỐ nội dung — the appendix uses it; the history keeps both."""
+    from io import BytesIO
+
+    from docx import Document
+    from sqlalchemy import select as _select
+
+    from documents.report_docx import report_docx
+    from documents.report_rows import build_report as _build
+    from documents.report_rows import make_period as _period
+    from models.plan_store import find_organization
+    from models.plans import StatusUpdate
+    from scheduler.workdays import WorkCalendar as _Calendar
+    from tests.harness import ORG, Harness, text_of
+
+    bot = Harness(sessions, clock)
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    await bot.register("ha", "admin")
+    await bot.say("lan", "/capnhat 1 xong roi nhe, kh so 3")
+    wording = "Hoàn thành\nKế hoạch số 03/KH-UBND ngày 05/01/2026 của UBND xã"
+    assert "chỉ dành cho quản trị" in text_of(await bot.say("lan", f"/ketqua 1 {wording}"))
+    answer = text_of(await bot.say("ha", f"/ketqua 1 {wording}"))
+    assert "Phụ lục sẽ ghi kết quả nhiệm vụ 1" in answer
+
+    async def row_one() -> tuple[str, tuple[str, ...]]:
+        async with sessions() as session:
+            org = await find_organization(session, ORG)
+            day = clock.now().date()
+            report = await _build(session, org, period=_period("nam", 2026, day), as_of=day,
+                                  deadline_end=_Calendar().deadline_end)  # fmt: skip
+        row = next(r for r in report.rows if r.cells and r.cells[0] == "1")
+        return row.cells[5], row.review, report
+
+    result, review, report = await row_one()
+    assert result == wording and review == ()
+    cells = [c.text for t in Document(BytesIO(report_docx(report))).tables for r in t.rows for c in r.cells]
+    assert wording in cells
+    async with sessions() as session:
+        kinds = [u.kind for u in await session.scalars(_select(StatusUpdate).order_by(StatusUpdate.id))]
+    assert kinds.count("status") == 1 and kinds.count("appendix_text") == 1  # both kept
+    assert "Nội dung ghi vào phụ lục" in text_of(await bot.say("lan", "/viec 1"))
+    await bot.say("ha", "/ketqua 1 -")
+    result, _review, _report = await row_one()
+    assert result != wording and result.startswith("Hoàn thành")
