@@ -11,6 +11,8 @@ task, one tap each. Nothing typed is dropped.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from handlers import cmd_extension
 from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
 from handlers.cmd_register import not_registered
@@ -25,6 +27,7 @@ from handlers.task_view import CLOSED, sort_key
 from locales import _
 from models.plans import Task
 
+UNSURE_PART = 0.5  # below SURE: a part cut at a bare number is asked before recording
 MAX_REPLY = 4096  # Telegram's longest message; a longer text is read up to here
 NUMBERS_SHOWN = 20
 _CANCEL = {"huy", "thoi", "khong", "khong can", "bo qua", "cancel"}
@@ -118,8 +121,10 @@ async def _named(request: Request, parts: list[Part]) -> list[Outgoing]:
             return [Outgoing((problem or "") + " " + await _their_numbers(request))]
         found.append((task, part.text))
     results = []
-    for task, said in found:
+    for (task, said), part in zip(found, parts, strict=True):
         reading = _read(request, said, asked_extension=False)
+        if not part.sure:  # "…, 3 theo yêu cầu chưa phát sinh": task 3, or "3 văn bản"?
+            reading = replace(reading, confidence=min(reading.confidence, UNSURE_PART))
         results.append(await record_reading(request, task, reading, via=TEXT))
     return answer(results, choices=choices_text())
 

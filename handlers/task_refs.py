@@ -21,6 +21,7 @@ MAX_TASK_NUMBER = 9999  # plans have tens of tasks; a bigger number is not a tas
 class Part:
     number: str | None  # the task number as written ("32"); None: no task named
     text: str  # what the message says about it
+    sure: bool = True  # False: the number may not be a task's ("…, 3 văn bản đã ban hành")
 
 
 def fold_same_length(text: str) -> str:
@@ -50,6 +51,11 @@ _STATUS_START = (
 )
 _LEADING_NUMBER = re.compile(rf"(?m)^[ \t•*+-]*(\d{{1,4}})\s+(?={_STATUS_START})")
 _CLAUSE_NUMBER = re.compile(rf"(?:[,;]|\bva\b|\band\b)\s*(\d{{1,4}})\s+(?={_STATUS_START})")
+# A bare number opening a clause before other words ("39 chưa làm vì …, 3 theo yêu cầu
+# chưa phát sinh"): perhaps a task, perhaps "3 văn bản"; read as one, but asked about.
+_WEAK_CLAUSE = re.compile(r"[,;]\s*(\d{1,4})\s+(?=[a-z])")
+_CLAUSE_END = re.compile(r"[,;\n]")
+_STATUS_WORD = re.compile(r"\b(?:hoan thanh|xong|chua|dang|khong|phat sinh|done)\b")
 
 _ALL = re.compile(
     r"\b(?:tat ca|toan bo|ca\s(?:\d{1,2}|hai|ba|bon|nam)\b|ca\s(?:hai|2)\s(?:nhiem vu|viec)"
@@ -58,24 +64,30 @@ _ALL = re.compile(
 _TRIM = " \t\r\n.:;,-–—)•*+"
 
 
-def _refs(folded: str) -> list[tuple[int, int, str]]:
-    """(start, end, numbers) of each task reference, in order, overlaps removed; a list
-    of tasks is one reference ("28,29")."""
-    found: list[tuple[int, int, str]] = []
+def _refs(folded: str) -> list[tuple[int, int, str, bool]]:
+    """(start, end, numbers, sure) of each task reference, in order, overlaps removed; a
+    list of tasks is one reference ("28,29")."""
+    found: list[tuple[int, int, str, bool]] = []
     for m in _NAMED.finditer(folded):
         numbers = [m[1], *_NUMBER.findall(m[2] or "")] if m[1] else [m[3]]
-        found.append((m.start(), m.end(), ",".join(numbers)))
+        found.append((m.start(), m.end(), ",".join(numbers), True))
     for m in _LINE_NUMBER.finditer(folded):
-        found.append((m.start(1), m.end(), m[1]))
-    if _LEADING_NUMBER.match(folded) or _LINE_NUMBER.match(folded) or found:
+        found.append((m.start(1), m.end(), m[1], True))
+    opens_with_task = bool(_LEADING_NUMBER.match(folded) or _LINE_NUMBER.match(folded))
+    if opens_with_task or found:
         # Bare numbers inside a line count only in a message that opens with a task
         # ("31 hoàn thành, 32 …"): "Hoàn thành, 3 văn bản" names no task 3.
         for m in _LEADING_NUMBER.finditer(folded):
-            found.append((m.start(1), m.end(1), m[1]))
+            found.append((m.start(1), m.end(1), m[1], True))
         for m in _CLAUSE_NUMBER.finditer(folded):
-            found.append((m.start(1), m.end(1), m[1]))
-    found.sort()
-    kept: list[tuple[int, int, str]] = []
+            found.append((m.start(1), m.end(1), m[1], True))
+    if opens_with_task:
+        for m in _WEAK_CLAUSE.finditer(folded):
+            end = _CLAUSE_END.search(folded, m.end())
+            if _STATUS_WORD.search(folded, m.end(), end.start() if end else len(folded)):
+                found.append((m.start(1), m.end(1), m[1], False))
+    found.sort(key=lambda ref: (ref[0], not ref[3]))  # a sure reading wins a tie
+    kept: list[tuple[int, int, str, bool]] = []
     for ref in found:
         if kept and ref[0] < kept[-1][1]:
             continue
@@ -94,24 +106,26 @@ def split_by_task(text: str) -> list[Part]:
         return [Part(None, text.strip())]
     parts: list[Part] = []
     preamble = text[: refs[0][0]].strip(_TRIM)
-    for i, (_start, end, numbers) in enumerate(refs):
+    for i, (_start, end, numbers, sure) in enumerate(refs):
         stop = refs[i + 1][0] if i + 1 < len(refs) else len(text)
         said = text[end:stop].strip(_TRIM)
         if i == 0 and preamble:  # "Đã xong nhiệm vụ 6 rồi ạ", "Hoàn thành nhiệm vụ 17"
             said = f"{preamble} {said}".strip()
         for number in numbers.split(","):
-            parts.append(Part(str(int(number)), said))
+            parts.append(Part(str(int(number)), said, sure))
     return _merge_same(parts)
 
 
 def _merge_same(parts: list[Part]) -> list[Part]:
     """ "NV 3: xong. Nhiệm vụ 3 có QĐ số …" is one part about task 3."""
     merged: dict[str | None, str] = {}
+    sure: dict[str | None, bool] = {}
     for part in parts:
         merged[part.number] = (
             merged[part.number] + ". " if part.number in merged else ""
         ) + part.text
-    return [Part(number, said) for number, said in merged.items()]
+        sure[part.number] = sure.get(part.number, True) and part.sure
+    return [Part(number, said, sure[number]) for number, said in merged.items()]
 
 
 def refers_to_all(text: str) -> bool:

@@ -406,3 +406,16 @@ async def test_a_reply_to_a_message_without_record_is_asked_not_guessed(bot: Har
     async with bot.sessions() as session:
         question = await session.scalar(select(Question).where(Question.kind == "which"))
     assert question is not None and question.text == "Hoàn thành"
+
+
+async def test_a_bare_number_inside_a_line_is_asked_not_swallowed(bot: Harness) -> None:
+    answer = text_of(await bot.say("lan", "1 chưa thực hiện vì chưa có kinh phí, 3 theo yêu cầu chưa phát sinh"))
+    one = (await history(bot, "1"))[-1]
+    assert (one.kind, one.status, one.reason) == ("status", "not_started", "chưa có kinh phí")
+    three = await history(bot, "3")
+    assert three[-1].kind == "note" and (await task_row(bot, "3")).status == "not_started"
+    assert "Nhiệm vụ 3" in answer and "Chưa phát sinh" in answer  # asked, one tap to record
+
+
+def test_a_count_after_a_comma_is_not_a_task() -> None:
+    assert [p.number for p in split_by_task("31 hoàn thành, 3 văn bản đã ban hành")] == ["31"]
