@@ -260,6 +260,23 @@ async def heartbeat(session: AsyncSession, owner: str, now: datetime) -> None:
     await session.flush()
 
 
+async def next_pending(
+    session: AsyncSession, people: set[int], after: datetime, until: datetime
+) -> dict[int, datetime]:
+    """Each person's earliest pending row due in (``after``, ``until``]."""
+    rows = await session.execute(
+        select(OutboxItem.recipient_id, func.min(OutboxItem.send_at))
+        .where(
+            OutboxItem.recipient_id.in_(sorted(people)),
+            OutboxItem.state == PENDING,
+            OutboxItem.send_at > after,
+            OutboxItem.send_at <= until,
+        )
+        .group_by(OutboxItem.recipient_id)
+    )
+    return {person: moment for person, moment in rows}
+
+
 def owner_key(owner: str) -> int:
     """The PostgreSQL advisory-lock key of a dispatcher process (a signed 64-bit int)."""
     return int.from_bytes(

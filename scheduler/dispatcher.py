@@ -31,7 +31,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox import (
     FAILED,
@@ -42,10 +42,9 @@ from models.outbox import (
     OutboxItem,
     claim_due,
     heartbeat,
-    hold_owner_lock,
+    next_pending,
     release,
     release_orphans,
-    release_owner_lock,
     retire,
 )
 from scheduler.clock import DEFAULT_TZ, Clock
@@ -67,6 +66,7 @@ from scheduler.dispatch_types import (
     TickResult,
     Unreachable,
 )  # fmt: skip
+from scheduler.owner_lock import OwnerLock
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.workdays import WorkCalendar
 
@@ -111,7 +111,7 @@ class Dispatcher:
         self._halt = self._stopping = self._started = False
         self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
         self._lock = asyncio.Lock()
-        self._owner_connection: AsyncConnection | bool | None = None  # False: not PostgreSQL
+        self.owner_lock = OwnerLock(sessions, self.owner)
 
     async def tick(self) -> TickResult:
         """Send everything that is due now, a few seconds' worth of rows per claim; safe to
@@ -122,7 +122,7 @@ class Dispatcher:
                 return result
             await self._record_left_over(result)
             now = self.clock.now()
-            await self._hold_owner_lock()
+            await self.owner_lock.hold()
             async with self.sessions() as session, session.begin():
                 await heartbeat(session, self.owner, now)
                 released = await release_orphans(
@@ -192,19 +192,8 @@ class Dispatcher:
         day_end = datetime.combine(
             now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
         )
-        until = min(now + self.join_within, day_end)
         async with self.sessions() as session:
-            rows = await session.execute(
-                select(OutboxItem.recipient_id, func.min(OutboxItem.send_at))
-                .where(
-                    OutboxItem.recipient_id.in_(sorted(people)),
-                    OutboxItem.state == PENDING,
-                    OutboxItem.send_at > now,
-                    OutboxItem.send_at <= until,
-                )
-                .group_by(OutboxItem.recipient_id)
-            )
-            return {person: moment for person, moment in rows}
+            return await next_pending(session, people, now, min(now + self.join_within, day_end))
 
     async def _send_all(
         self, batches: list[Batch], result: TickResult, semaphore: asyncio.Semaphore
@@ -397,21 +386,6 @@ class Dispatcher:
 
     # -- stopping ---------------------------------------------------------------------------
 
-    async def _hold_owner_lock(self) -> None:
-        """On PostgreSQL, hold an advisory lock for this process on a connection of its
-        own (autocommit, never returned to the pool): when the process dies, the lock
-        goes with the connection and its claims are re-queued at once by the next one."""
-        if self._owner_connection is not None:
-            return
-        engine = self.sessions.kw.get("bind")
-        if engine is None or engine.dialect.name != "postgresql":
-            self._owner_connection = False
-            return
-        connection = await engine.connect()
-        connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
-        await hold_owner_lock(connection, self.owner)
-        self._owner_connection = connection
-
     async def close(self, timeout: float = 10.0) -> None:
         """Stop claiming, wait up to ``timeout`` seconds for the sends in flight to finish
         and be recorded, then give back every claim of this process."""
@@ -428,9 +402,6 @@ class Dispatcher:
         async with self.sessions() as session, session.begin():
             given = await release(session, self.owner)
             await retire(session, self.owner)
-        if isinstance(self._owner_connection, AsyncConnection):
-            await release_owner_lock(self._owner_connection, self.owner)
-            await self._owner_connection.close()
-            self._owner_connection = None
+        await self.owner_lock.release()
         if given:
             log.info("gave back %s claimed reminders at stop", given)

@@ -19,7 +19,7 @@ async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> Non
     await run_until(service, clock, at(2026, 1, 5, 7, 0))
     clock.move_to(at(2026, 1, 5, 8, 0))
     first = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
-    await first._hold_owner_lock()
+    await first.owner_lock.hold()
     async with sessions() as session, session.begin():
         from models.outbox import heartbeat
 
@@ -30,8 +30,8 @@ async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> Non
     clock.move_to(at(2026, 1, 5, 8, 0, 20))
     await second.tick()  # the first is alive: its claims stay its own
     assert len(await rows(sessions, state=SENDING)) == len(claimed)
-    await first._owner_connection.invalidate()  # kill -9: the connection goes, the lock too
-    await first._owner_connection.close()
+    await first.owner_lock.connection.invalidate()  # kill -9: the connection goes, the lock too
+    await first.owner_lock.connection.close()
     clock.move_to(at(2026, 1, 5, 8, 0, 40))  # far less than the two-minute heartbeat
     await second.tick()
     assert not await rows(sessions, state=SENDING)
