@@ -212,23 +212,17 @@ async def _notice(
         return _(
             "Đơn vị «{unit}» chưa có ai đăng ký nên dondoc chưa nhắc việc được cho đơn vị này. Tạo mã mời: /moi {unit}"
         ).format(unit=name), []
-    if item.kind == "unreachable":
+    if item.kind in ("unreachable", "send_failed"):
         person = (
             await session.get(Person, int(item.detail))
             if item.detail and item.detail.isdigit()
             else None
         )
         name = person.display_name if person else "?"
-        return _(
-            "Không gửi được tin nhắc cho {name}: người này đã chặn dondoc hoặc xóa cuộc trò chuyện. Vui lòng liên hệ trực tiếp; khi họ nhắn lại cho dondoc, việc nhắc sẽ tiếp tục."
-        ).format(name=name), []
-    if item.kind == "send_failed":
-        person = (
-            await session.get(Person, int(item.detail))
-            if item.detail and item.detail.isdigit()
-            else None
-        )
-        name = person.display_name if person else "?"
+        if item.kind == "unreachable":
+            return _(
+                "Không gửi được tin nhắc cho {name}: người này đã chặn dondoc hoặc xóa cuộc trò chuyện. Vui lòng liên hệ trực tiếp; khi họ nhắn lại cho dondoc, việc nhắc sẽ tiếp tục."
+            ).format(name=name), []
         return _(
             "Không gửi được tin nhắc cho {name}: kênh nhắn tin từ chối nội dung tin. Vui lòng báo người quản trị kỹ thuật và liên hệ trực tiếp với người này."
         ).format(name=name), []

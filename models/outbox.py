@@ -16,7 +16,6 @@ for the next dispatcher tick.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -31,15 +30,15 @@ from sqlalchemy import (
     func,
     or_,
     select,
-    text,
     update,
 )
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
+from models.process_locks import lock_is_free
 
 PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED = (
     "pending",
@@ -277,28 +276,12 @@ async def next_pending(
     return {person: moment for person, moment in rows}
 
 
-def owner_key(owner: str) -> int:
-    """The PostgreSQL advisory-lock key of a dispatcher process (a signed 64-bit int)."""
-    return int.from_bytes(
-        hashlib.sha256(f"dondoc:{owner}".encode()).digest()[:8], "big", signed=True
+async def most_attempts(session: AsyncSession, ids: Sequence[int]) -> int:
+    """The highest attempt count among the rows ``ids`` (0 for none)."""
+    found = await session.scalar(
+        select(func.max(OutboxItem.attempts)).where(OutboxItem.id.in_(list(ids)))
     )
-
-
-async def hold_owner_lock(connection: AsyncConnection, owner: str) -> None:
-    """Take this process's owner lock on ``connection``, held while the process lives."""
-    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": owner_key(owner)})
-
-
-async def release_owner_lock(connection: AsyncConnection, owner: str) -> None:
-    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": owner_key(owner)})
-
-
-async def _lock_is_free(session: AsyncSession, owner: str) -> bool:
-    key = {"key": owner_key(owner)}
-    if await session.scalar(text("SELECT pg_try_advisory_lock(:key)"), key):
-        await session.execute(text("SELECT pg_advisory_unlock(:key)"), key)
-        return True
-    return False
+    return int(found or 0)
 
 
 async def release_orphans(
@@ -324,7 +307,7 @@ async def release_orphans(
         if session.bind.dialect.name == "postgresql":
             # A live process holds its owner lock; a killed one's lock went with its
             # connection, so its claims come back at once, not after ``stale_after``.
-            alive = [o for o in alive if o == owner or not await _lock_is_free(session, o)]
+            alive = [o for o in alive if o == owner or not await lock_is_free(session, o)]
     await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner.not_in(alive)))
     result = await session.execute(
         update(OutboxItem)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -45,6 +46,16 @@ class Batch:
     def sent_ids(self) -> tuple[int, ...]:
         folded = set(self.folded_ids)
         return tuple(i for i in self.item_ids if i not in folded)
+
+
+def join_until(now: datetime, join_within: timedelta, tz: str) -> datetime:
+    """How far ahead a missed reminder may wait to join the person's next one: within
+    ``join_within`` and never past the end of the local day."""
+    zone = ZoneInfo(tz)
+    day_end = datetime.combine(
+        now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
+    )
+    return min(now + join_within, day_end)
 
 
 def backoff(attempts: int, base: timedelta, cap: timedelta) -> timedelta:

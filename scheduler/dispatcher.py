@@ -28,9 +28,8 @@ import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox import (
@@ -42,6 +41,7 @@ from models.outbox import (
     OutboxItem,
     claim_due,
     heartbeat,
+    most_attempts,
     next_pending,
     release,
     release_orphans,
@@ -53,6 +53,7 @@ from scheduler.dispatch_rules import (
     admin_notices,
     backoff,
     group,
+    join_until,
     mark_unreachable,
     notice_moment,
 )
@@ -175,8 +176,10 @@ class Dispatcher:
             result.deferred += len(items)
             return []
         missed_people = {i.recipient_id for i in items if i.send_at < now - self.late_after}
-        if missed_people:
-            joins = await self._next_moments(missed_people, now)
+        if missed_people:  # each one's next reminder within ``join_within`` the same day
+            async with self.sessions() as session:
+                until = join_until(now, self.join_within, self.timezone)
+                joins = await next_pending(session, missed_people, now, until)
             held = [i for i in items if i.recipient_id in joins]
             for person, moment in joins.items():
                 await self._give_back(
@@ -185,15 +188,6 @@ class Dispatcher:
             result.deferred += len(held)
             items = [i for i in items if i.recipient_id not in joins]
         return group(items, now, self.late_after)
-
-    async def _next_moments(self, people: set[int], now: datetime) -> dict[int, datetime]:
-        """Each person's next pending reminder within ``join_within`` on the same day."""
-        zone = ZoneInfo(self.timezone)
-        day_end = datetime.combine(
-            now.astimezone(zone).date() + timedelta(days=1), datetime.min.time(), tzinfo=zone
-        )
-        async with self.sessions() as session:
-            return await next_pending(session, people, now, min(now + self.join_within, day_end))
 
     async def _send_all(
         self, batches: list[Batch], result: TickResult, semaphore: asyncio.Semaphore
@@ -314,10 +308,7 @@ class Dispatcher:
 
     async def _attempts(self, batch: Batch) -> int:
         async with self.sessions() as session:
-            found = await session.scalar(
-                select(func.max(OutboxItem.attempts)).where(OutboxItem.id.in_(batch.all_ids))
-            )
-            return int(found or 0)
+            return await most_attempts(session, batch.all_ids)
 
     def _outage(self) -> None:
         """The first temporary failure halts the pass; the next passes wait longer each time."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession, async_sessionmaker
 
-from models.outbox import hold_owner_lock, release_owner_lock
+from models.process_locks import hold_owner_lock, release_owner_lock
 
 
 class OwnerLock:
