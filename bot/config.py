@@ -169,6 +169,12 @@ class CalendarConfig(Section):
     extra_working_days: list[CalendarDay] = Field(default_factory=list)
 
 
+class EvidenceConfig(Section):
+    folder: Annotated[str, Field(min_length=1)] = "var/evidence"  # relative: to the working directory
+    max_file_mb: Annotated[Whole, Field(ge=1, le=2000)] = 20
+    max_org_mb: Annotated[Whole, Field(ge=1, le=10_000_000)] = 500
+
+
 class Config(BaseSettings):
     """All settings. ``Config()`` is the defaults plus the environment."""
 
@@ -185,6 +191,7 @@ class Config(BaseSettings):
     zalo: ZaloConfig = Field(default_factory=ZaloConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     _path: Path | None = PrivateAttr(default=None)
 
     @property

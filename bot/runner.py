@@ -128,7 +128,9 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         reminders.senders["telegram"] = channel.send_reminder
         telegram = TelegramRunner(channel, config)
     if config.zalo.token:
-        zalo = ZaloChannel(conversation, config.zalo)
+        zalo = ZaloChannel(
+            conversation, config.zalo, max_download=services.evidence.max_file_bytes
+        )
         reminders.senders["zalo"] = zalo.send_reminder
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()

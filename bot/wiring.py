@@ -5,11 +5,13 @@ the conversation on top of them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
 from handlers.context import Services
+from models.evidence_store import EvidenceSettings
 from scheduler.clock import Clock
 from scheduler.planner import PlanningSettings
 from scheduler.reminder_policy import ReminderSettings
@@ -32,6 +34,13 @@ def planning_from(config: Config) -> PlanningSettings:
     )
 
 
+def evidence_from(config: Config) -> EvidenceSettings:
+    e = config.evidence
+    return EvidenceSettings(
+        folder=Path(e.folder), max_file_mb=e.max_file_mb, max_org_mb=e.max_org_mb
+    )
+
+
 def build_services(
     config: Config, clock: Clock, sessions: async_sessionmaker[AsyncSession]
 ) -> Services:
@@ -41,4 +50,5 @@ def build_services(
         calendar=calendar_from(config),
         planning=planning_from(config),
         timezone=config.organization.timezone,
+        evidence=evidence_from(config),
     )

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.messages import Incoming
 from handlers.permissions import RANK, Grant, best_role
+from models.evidence_store import EvidenceSettings
 from models.people import Organization, Person
 from scheduler.clock import DEFAULT_TZ, Clock
 from scheduler.planner import PlanningSettings
@@ -28,6 +29,7 @@ class Services:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
+    evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
 
 
 @dataclass

@@ -217,6 +217,13 @@ async def _which(request: Request, question: Question, choice: str) -> list[Outg
     if not tasks:
         return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
     question.answered_at = request.now
+    from handlers import evidence  # the files held for this question; imported late (cycle)
+
+    kept = await evidence.assign_held(request, question.id, tasks)
+    if not question.text.strip():  # a file alone: it is the whole answer
+        lines = kept or [_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ.")]
+        focus = {"task_id": tasks[0].id} if len(tasks) == 1 else {"task_ids": tuple(t.id for t in tasks)}
+        return [Outgoing("\n".join(lines), edit=True, **focus)]
     results: list[Result] = []
     for task in tasks:
         reading = understand_status(question.text, request.today())
@@ -225,4 +232,6 @@ async def _which(request: Request, question: Question, choice: str) -> list[Outg
         )
     out = answer(results, choices=choices_text())
     out[0].edit = True
+    if kept:
+        out[0].text += "\n" + "\n".join(kept)
     return out

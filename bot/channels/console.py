@@ -1,8 +1,9 @@
 """The console channel: the same conversation in a terminal, for the demo and its test.
 
 Lines typed are ``Incoming`` messages from the person you currently are; answers are
-printed. Two demo-only commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ``
-moves the clock. Buttons arrive already turned into numbered choices by the router.
+printed. Demo-only commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ``
+moves the clock, ``/dinhkem ĐƯỜNG_DẪN [lời]`` sends a file from disk as if attached
+(with the words as its caption). Buttons arrive already turned into numbered choices by the router.
 Files (the appendix of /baocao) are written to a folder, ``dondoc-tep`` in the current
 directory unless told otherwise, and their paths printed.
 """
@@ -10,6 +11,7 @@ directory unless told otherwise, and their paths printed.
 from __future__ import annotations
 
 import asyncio
+import shlex
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -18,9 +20,11 @@ from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
-from handlers.messages import Incoming, Outgoing
+from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import Conversation
 from scheduler.clock import DEFAULT_TZ, Clock
+
+MAX_ATTACH = 50 * 1024 * 1024  # a larger file goes with its size only
 
 
 @dataclass(frozen=True)
@@ -81,7 +85,7 @@ class ConsoleChannel:
                 continue
             await self.send(line)
 
-    async def send(self, text: str) -> list[Outgoing]:
+    async def send(self, text: str, attachment: Attachment | None = None) -> list[Outgoing]:
         self._counter += 1
         incoming = Incoming(
             channel="console",
@@ -90,6 +94,7 @@ class ConsoleChannel:
             display_name=self.me.name,
             text=text,
             message_id=str(self._counter),
+            attachment=attachment,
         )
         replies = await self.conversation.handle(incoming)
         for reply in replies:
@@ -139,7 +144,32 @@ class ConsoleChannel:
         if word == "/ai":
             self.who()
             return True
+        if word == "/dinhkem":
+            await self._attach(rest.strip())
+            return True
         return False
+
+    async def _attach(self, args: str) -> None:
+        """``/dinhkem ĐƯỜNG_DẪN [lời]``: the file as if sent from a phone, the words as its
+        caption. A file larger than ``MAX_ATTACH`` goes with its size only, as Telegram
+        sends one it will not hand over."""
+        try:
+            words = shlex.split(args)
+        except ValueError:
+            words = []
+        if not words:
+            self.say('Cách dùng: /dinhkem ĐƯỜNG_DẪN [lời nhắn], ví dụ: /dinhkem "QĐ 12.pdf" Hoàn thành')
+            return
+        path = Path(words[0]).expanduser()
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= MAX_ATTACH else b""
+        except OSError as exc:
+            self.say(f"Không đọc được tệp «{path}»: {exc.strerror}.")
+            return
+        kind = "photo" if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp") else "document"
+        attachment = Attachment(path.name, data, kind, ref=f"console:{path.name}", size=size)
+        await self.send(" ".join(words[1:]), attachment)
 
     def who(self) -> None:
         self.say("Trong demo có những người sau (gõ /la TÊN để đóng vai):")
