@@ -24,6 +24,7 @@ from handlers.evidence_rules import (
     human_size,
     limit_problem,
     shown_name,
+    too_large,
     type_problem,
 )
 from handlers.messages import Attachment, Button, Outgoing
@@ -71,8 +72,7 @@ async def screen(request: Request) -> tuple[Screened | None, str | None]:
     name = shown_name(attachment.filename)
     if attachment.size is not None and attachment.size > len(attachment.data):
         # The channel did not download it (over its limit): too large, not empty.
-        size = max(attachment.size, settings.max_file_bytes + 1)
-        return None, limit_problem(name, size, 0, settings, new_content=True)
+        return None, too_large(name, settings)
     if not attachment.data:
         return None, _(
             "Tôi chưa tải được tệp «{name}» anh/chị gửi nên chưa lưu; anh/chị vui lòng gửi lại."

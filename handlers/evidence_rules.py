@@ -128,9 +128,7 @@ def limit_problem(
     """Why a file of ``size`` bytes cannot be kept (``used``: what the organization
     keeps already; a content it keeps already takes no more room), or None."""
     if size > settings.max_file_bytes:
-        return _(
-            "Tệp «{name}» ({size}) lớn hơn mức {limit} MB cho mỗi tệp minh chứng nên tôi chưa lưu. Anh/chị vui lòng gửi bản nhỏ hơn, ví dụ bản PDF hoặc ảnh chụp trang có chữ ký."
-        ).format(name=name, size=human_size(size), limit=settings.max_file_mb)
+        return too_large(name, settings)
     if new_content and used + size > settings.max_org_bytes:
         return _(
             "Kho minh chứng của đơn vị đã dùng {used} trên mức {limit} MB nên tôi chưa lưu tệp «{name}» ({size}). Anh/chị vui lòng báo quản trị của xã/phường."
@@ -138,6 +136,12 @@ def limit_problem(
             used=human_size(used), limit=settings.max_org_mb, name=name, size=human_size(size)
         )
     return None
+
+
+def too_large(name: str, settings: EvidenceSettings) -> str:
+    return _(
+        "Tệp «{name}» lớn hơn mức {limit} MB cho mỗi tệp minh chứng nên tôi chưa lưu. Anh/chị vui lòng gửi bản nhỏ hơn, ví dụ bản PDF hoặc ảnh chụp trang có chữ ký."
+    ).format(name=name, limit=settings.max_file_mb)
 
 
 def type_problem(name: str) -> str:
