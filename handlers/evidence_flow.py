@@ -55,6 +55,8 @@ async def with_words(
     evidence.without_file(request, screened)
     before = await _newest_which(request)
     out = await run()
+    if not out:
+        return out  # not for dondoc (a group message), or nothing to answer: nothing kept
     lines = [problem] if problem else []
     if screened is not None:
         lines += await _after_words(request, screened, out, before)

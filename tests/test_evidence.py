@@ -33,6 +33,7 @@ from models.evidence import EvidenceFile
 from models.evidence_store import EvidenceSettings, StoreError, read, resolve, stored_name
 from models.plans import StatusUpdate, Task
 from scheduler.clock import Clock
+from tests.conftest import BACKENDS
 from tests.harness import SAMPLE_DOCX, Harness, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -163,6 +164,10 @@ def test_store_refuses_paths_of_its_own_making_only(tmp_path: Path) -> None:
 # --- through the conversation ----------------------------------------------------------
 
 
+both_databases = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+
+
+@both_databases
 async def test_document_with_a_report_records_the_status_and_keeps_the_file(bot: Harness, folder: Path) -> None:
     await bot.say("lan", "/viec 1")
     answer = text_of(await bot.say("lan", REPORT, attachment=pdf()))
@@ -198,6 +203,7 @@ async def test_photo_right_after_a_report_goes_to_that_task(bot: Harness) -> Non
     assert kinds == ["status"]
 
 
+@both_databases
 async def test_file_alone_long_after_is_asked_about_and_kept_for_the_answer(bot: Harness) -> None:
     await bot.say("lan", "/viec 6")
     bot.clock.move_to(bot.clock.now() + timedelta(minutes=31))
@@ -228,6 +234,7 @@ async def test_oversized_file_is_refused_and_nothing_stored(sessions, clock: Clo
     assert "lớn hơn mức 1 MB" in answer and await files(bot) == []
 
 
+@both_databases
 async def test_organization_quota_counts_each_content_once(sessions, clock: Clock, folder: Path) -> None:  # noqa: ANN001
     bot = await make_bot(sessions, clock, folder, max_file_mb=1, max_org_mb=1)
     first = pdf("QD-1.pdf", b"%PDF-1.7\n" + b"1" * 600_000)

@@ -63,7 +63,8 @@ class ZaloSettings(Protocol):
 def to_incoming(update: dict[str, Any]) -> Incoming | None:
     """The ``Incoming`` of one Zalo update, or ``None`` for what is not a person's message.
 
-    Images keep their URL as evidence (``Attachment(kind="photo", ref=url)``) and their
+    Images come as their URL (``Attachment(kind="photo", ref=url)``, no data yet: the
+    channel downloads the picture itself before handling it, ``fetch_picture``) and their
     caption as text; stickers and unsupported messages come as an empty text."""
     if isinstance(update.get("result"), dict) and "event_name" not in update:
         update = update["result"]  # some deliveries wrap the update like an API answer
