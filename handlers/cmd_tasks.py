@@ -141,12 +141,14 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
         lines.append(
             _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(date=format_date(pending.until))
         )
-    evidence = await evidence_of(request.session, task)
-    if evidence:
-        lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))
     from handlers import evidence as evidence_files  # the card's files; imported late (cycle)
 
     file_lines, file_buttons = await evidence_files.card(request, task)
+    evidence = await evidence_of(request.session, task)
+    if file_lines:  # the files are listed below: not again as "Tệp đính kèm: …"
+        evidence = [item for item in evidence if not evidence_files.names_a_file(item)]
+    if evidence:
+        lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))
     lines += file_lines
     rows = [u for u in await history(request.session, task) if u.kind in HISTORY_KINDS]
     if rows:

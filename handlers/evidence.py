@@ -233,6 +233,12 @@ async def card(request: Request, task: Task) -> tuple[list[str], list[list[Butto
     return lines, buttons
 
 
+def names_a_file(item: str) -> bool:
+    """Is this evidence text the "Tệp đính kèm: NAME" a report with a file wrote?"""
+    prefix = _("Tệp đính kèm: {name}").format(name="")
+    return item.startswith(prefix)
+
+
 def _refused() -> list[Outgoing]:
     return [
         Outgoing(

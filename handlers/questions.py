@@ -29,7 +29,7 @@ from handlers.recording import (
     record_reading,
 )
 from handlers.status_text import understand_status
-from handlers.task_access import tasks_of
+from handlers.task_access import task_by_number, tasks_of
 from handlers.task_refs import fold_same_length
 from handlers.task_view import status_label
 from locales import _
@@ -120,6 +120,11 @@ async def typed_which(request: Request, text: str) -> list[Outgoing] | None:
     number = words.removeprefix("nv").removeprefix("nhiem vu").strip()
     for task in await tasks_of(request, question.candidates):
         if task.number == number:
+            return await answer_button(request, "qt", f"{question.id}:{task.id}")
+    if not question.text.strip() and number:  # a file alone: any task of theirs will do
+        task, _problem = await task_by_number(request, number)
+        if task is not None:
+            question.candidates = [*question.candidates, task.id]
             return await answer_button(request, "qt", f"{question.id}:{task.id}")
     return None
 

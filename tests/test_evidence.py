@@ -188,6 +188,7 @@ async def test_document_with_a_report_records_the_status_and_keeps_the_file(bot:
     card = text_of(await bot.say("lan", "/viec 1"))
     assert "Tệp minh chứng (1):\n• QD-12-UBND.pdf — 1 KB — Lan, 05/01/2026" in card
     assert "Tải" not in card
+    assert "Minh chứng: QĐ số 12/QĐ-UBND ngày 09/01/2026\n" in card  # the file is not named twice
 
 
 async def test_photo_right_after_a_report_goes_to_that_task(bot: Harness) -> None:
@@ -286,8 +287,9 @@ async def test_admin_plan_file_is_an_import_and_a_decision_is_evidence(bot: Harn
     decision = Attachment("QD-12-UBND.docx", docx_bytes("Quyết định số 12/QĐ-UBND"), "document")
     asked = text_of(await bot.say("ha", attachment=decision))
     assert "Tệp «QD-12-UBND.docx» là minh chứng của nhiệm vụ nào?" in asked
-    answer = text_of(await bot.say("ha", "1"))
-    assert "Đã lưu tệp «QD-12-UBND.docx»" in answer and "nhiệm vụ 1" in answer
+    assert "• 36." not in asked  # task 36 (October) is not among the nearest offered…
+    answer = text_of(await bot.say("ha", "36"))  # …yet its number answers for a file
+    assert "Đã lưu tệp «QD-12-UBND.docx»" in answer and "nhiệm vụ 36" in answer
     [row] = await files(bot)
     assert row.content_type.endswith("wordprocessingml.document")
 
