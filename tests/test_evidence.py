@@ -309,3 +309,20 @@ async def test_capnhat_caption_keeps_the_file(bot: Harness) -> None:
     assert "Đã ghi nhận nhiệm vụ 1" in answer and "Đã lưu tệp «QD-12-UBND.pdf»" in answer
     [row] = await files(bot)
     assert await task_of(bot, row) == "1"
+
+
+async def test_photo_after_a_message_about_several_tasks_asks_and_all_keeps_it_for_each(bot: Harness) -> None:
+    await bot.say("lan", "1 hoàn thành, 6 đang thực hiện 20%")
+    asked = text_of(await bot.say("lan", attachment=Attachment("anh.jpg", JPEG_BYTES, "photo")))
+    assert asked.startswith("Tin vừa rồi nói về 2 nhiệm vụ; tệp «anh.jpg» là minh chứng của nhiệm vụ nào?")
+    answer = text_of(await bot.say("lan", "tất cả"))
+    assert "minh chứng của nhiệm vụ 1." in answer and "minh chứng của nhiệm vụ 6." in answer
+    rows = await files(bot)
+    assert sorted([await task_of(bot, r) for r in rows]) == ["1", "6"]
+    assert rows[0].stored_path == rows[1].stored_path
+
+
+async def test_group_file_not_for_dondoc_is_left_alone(bot: Harness, folder: Path) -> None:
+    assert await bot.say("lan", attachment=pdf(), chat_type="group") == []
+    assert await bot.say("lan", "Gửi cả nhà quyết định", attachment=pdf(), chat_type="group") == []
+    assert await files(bot) == [] and stored_files(folder) == []
