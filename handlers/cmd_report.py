@@ -4,7 +4,8 @@ its own number ("PHỤ LỤC 01" unless told). First the rows
 the compiler should look at before it goes out (``documents.report_review``); then on
 Telegram and the console (which writes them to a folder) the .docx and the .xlsx (with
 Biểu mẫu 1) come as documents after a short summary; on Zalo, which cannot send files,
-the summary says how to get them. Leaders and viewers get the whole organization, officers the tasks their units
+the summary gives signed links that expire (``bot.download_links``) when a public
+URL is configured, and otherwise says how to get them. Leaders and viewers get the whole organization, officers the tasks their units
 lead. Without a period, the one the reporting rhythm asks for now (see
 ``documents.report_rows.make_period``).
 """
@@ -15,6 +16,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from documents.report_docx import report_docx
 from documents.report_review import LABELS
@@ -206,30 +208,64 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     first = [Outgoing(review)] if review else []
     summary = summary_text(built)
     # The console demo writes the files to a folder (bot.channels.console).
-    if not (can_send_files(request) or request.incoming.channel == "console"):
-        where = _(
-            "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
-        )
-        if is_admin(request.grants, org.id):  # the operator's way, for those who run it
-            command = (
-                f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
-            )
-            where += (
-                "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
-            )
-        return [*first, Outgoing(summary + "\n" + where)]
+    if can_send_files(request) or request.incoming.channel == "console":
+        docx, xlsx = await render_files(built)
+        stem = file_stem(built)
+        return [
+            *first,
+            Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
+            Outgoing(
+                _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
+                document=Attachment(f"{stem}.xlsx", xlsx, "document"),
+            ),
+        ]
+    if request.services.downloads is not None:
+        return [*first, Outgoing(summary + "\n\n" + await links_text(request, built))]
+    return [*first, Outgoing(summary + "\n" + where_to_get(request, built))]
+
+
+async def render_files(built: Report) -> tuple[bytes, bytes]:
+    """The appendix as .docx and .xlsx (with Biểu mẫu 1), built side by side."""
     docx, xlsx = await asyncio.gather(
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
     )
+    return docx, xlsx
+
+
+async def links_text(request: Request, built: Report) -> str:
+    """For a channel that cannot send files (Zalo): the two files put on the download
+    shelf, and their signed links with the moment they stop working."""
+    shelf = request.services.downloads
+    assert shelf is not None
+    docx, xlsx = await render_files(built)
     stem = file_stem(built)
-    return [
-        *first,
-        Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
-        Outgoing(
-            _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
-            document=Attachment(f"{stem}.xlsx", xlsx, "document"),
-        ),
-    ]
+    word = shelf.publish(f"{stem}.docx", docx)
+    excel = shelf.publish(f"{stem}.xlsx", xlsx)
+    org = request.organization
+    zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
+    until = word.expires.astimezone(zone)
+    return "\n".join(
+        [
+            _("Tải tệp phụ lục (liên kết dùng được đến {time} ngày {date}):").format(
+                time=until.strftime("%H:%M"), date=format_date(until.date())
+            ),
+            _("- Word: {url}").format(url=word.url),
+            _("- Excel (phụ lục và Biểu mẫu 1): {url}").format(url=excel.url),
+            _("Ai có liên kết cũng tải được tệp, xin đừng chuyển tiếp ra ngoài. Hết hạn thì nhắn lại /baocao."),
+        ]
+    )
+
+
+def where_to_get(request: Request, built: Report) -> str:
+    """How to get the files on a channel that cannot send them, without a public URL."""
+    org = request.organization
+    where = _(
+        "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
+    )
+    if org is not None and is_admin(request.grants, org.id):  # the operator's way
+        command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
+        where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+    return where
 
 
 async def appendix_wording(request: Request, args: str) -> list[Outgoing]:
