@@ -27,6 +27,7 @@ PATH_PREFIX = "/tep"  # the links' path on the web server: {public_url}/{token}/
 FILE_ID = re.compile(r"^[0-9a-f]{32}$")
 TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})$")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
+MAX_FILES = 400  # files kept at once; past it the oldest go first (a flood of /baocao)
 
 
 @dataclass(frozen=True)
@@ -126,20 +127,24 @@ class DownloadShelf:
             raise LinkRefused("missing")
         return files[0]
 
-    def sweep(self) -> int:
-        """Remove the files whose links have expired; how many were removed."""
+    def sweep(self, keep: int = MAX_FILES - 1) -> int:
+        """Remove the files whose links have expired, and the oldest past ``keep``; how
+        many were removed."""
         if not self.folder.is_dir():
             return 0
         now = self.clock.now(UTC).timestamp()
-        removed = 0
+        shelved: list[tuple[int, Path]] = []
         for place in self.folder.iterdir():
             if not (place.is_dir() and FILE_ID.match(place.name)):
                 continue  # never touch what dondoc did not put there
             try:
-                expires = int((place / "expires").read_text())
+                shelved.append((int((place / "expires").read_text()), place))
             except (OSError, ValueError):
                 continue
-            if now >= expires:
-                shutil.rmtree(place, ignore_errors=True)
-                removed += 1
-        return removed
+        shelved.sort()
+        gone = [p for e, p in shelved if now >= e]
+        alive = [p for e, p in shelved if now < e]
+        gone += alive[: max(len(alive) - keep, 0)]
+        for place in gone:
+            shutil.rmtree(place, ignore_errors=True)
+        return len(gone)

@@ -88,6 +88,16 @@ def test_expired_files_are_swept_and_others_kept(tmp_path: Path, clock) -> None:
     assert len(kept) == 2 and "not-ours" in kept
 
 
+def test_a_flood_of_reports_keeps_the_newest_files_only(tmp_path: Path, clock) -> None:  # noqa: ANN001
+    shelf = DownloadShelf(tmp_path, "https://x.vn/tep", KEY, clock)
+    for n in range(12):
+        shelf.publish(f"{n}.docx", b"x")
+        clock.move_to(clock.now() + timedelta(seconds=2))
+    assert shelf.sweep(keep=5) == 7
+    names = sorted(next(p.glob("*.docx")).name for p in tmp_path.iterdir())
+    assert names == [f"{n}.docx" for n in (10, 11, 7, 8, 9)]
+
+
 def test_a_file_name_cannot_leave_its_folder(tmp_path: Path, clock) -> None:  # noqa: ANN001
     shelf = DownloadShelf(tmp_path / "shelf", "https://x.vn/tep", KEY, clock)
     link = shelf.publish("../../etc/passwd", b"x")
