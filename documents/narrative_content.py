@@ -57,6 +57,10 @@ def _unmarked(reports: Iterable[Reported]) -> bool:
     return any(typed_without_diacritics(r.text) for r in reports)
 
 
+# What may stand before a document an account names for it to be the sentence's object.
+_OPENINGS = {"", "da ban hanh", "ban hanh", "da xay dung", "xay dung"}
+
+
 class _Citations:
     """Each document cited once in the whole report, the fullest spelling kept."""
 
@@ -86,6 +90,8 @@ def _task_sentences(
     """ "- {content}: {head}. UBND xã đã ban hành {documents}. {latest account}." """
     run = _standing_run(task.reports)
     latest = next(((r, a) for r in reversed(run) if (a := account_of(r.text)) is not None), None)
+    if task.facts.status == "not_started":
+        latest = None  # its reason is told under "Khó khăn, vướng mắc"
     account = latest[1] if latest else None
     documents: list[tuple[str, Reported]] = []
     for report in task.reports:
@@ -93,17 +99,26 @@ def _task_sentences(
             continue  # a continuing task: only what was issued in this period
         for item in report.evidence:
             documents.append((item, report))
-    sentences = [Sentence(f"{task.content}: {head}.")]
+    # A task nobody reported is named from the figures only: the compiler checks it.
+    sentences = [Sentence(f"{task.content}: {head}.", not task.reports)]
     by_committee, others, unmarked = [], [], False
     for item, report in documents:
-        if account and fold(item) in fold(account):
-            cited.new(item)  # the account names it, as written
-            continue
         if not cited.new(item):
             continue
-        if account and fold(account) in fold(item):
-            account = None  # "QĐ số 12" said, the fuller reference read: cite that
-        (by_committee if by_the_committee(item) else others).append(written_out(item))
+        written = written_out(item)
+        if account:
+            folded, key = fold(account), fold(item)
+            at = folded.find(key)
+            if at >= 0 and len(folded) == len(account):
+                if folded[:at].strip(" ,.:;-") not in _OPENINGS:
+                    continue  # the account names it in its own words, as written
+                # "Đã ban hành QĐ số 12/QĐ-UBND ngày 09/01/2026 về việc …": the reference
+                # and what follows it become the sentence.
+                written += account[at + len(item) :].rstrip(" .;,")
+                account = None
+            elif key.startswith(folded):
+                account = None  # "QĐ số 12" said, the fuller reference read: cite that
+        (by_committee if by_the_committee(item) else others).append(written)
         unmarked = unmarked or typed_without_diacritics(report.text)
     if by_committee:
         sentences.append(

@@ -93,7 +93,7 @@ async def gather(
         records.append(
             TaskRecord(
                 task.number,
-                " ".join(task.content.split()),
+                " ".join(task.content.split()).rstrip(" .;:,"),
                 task.section.numeral,
                 leads,
                 task.deadline_text,

@@ -58,9 +58,7 @@ def _signature(document: Document) -> None:
     _write(right.add_paragraph(), "CHỦ TỊCH", bold=True, center=True)
 
 
-def narrative_docx(
-    narrative: Narrative, *, issued: date, number: str | None = None
-) -> bytes:
+def narrative_docx(narrative: Narrative, *, issued: date, number: str | None = None) -> bytes:
     """The draft as .docx bytes; ``number`` of the report when known ("116")."""
     document = Document()
     _page(document, landscape=False, size=SIZE)
