@@ -21,7 +21,7 @@ from documents.report_docx import _heading_block, _no_borders, _page, _rule, _wr
 
 SIZE = Pt(14)
 WIDTH = Cm(16.0)  # between the margins of A4 portrait: 21 - 3 - 2
-HEADING_WIDTHS = (6.4, 9.6)
+HEADING_WIDTHS = (6.0, 10.0)
 INDENT = Cm(1.27)
 
 
@@ -64,12 +64,20 @@ def narrative_docx(narrative: Narrative, *, issued: date, number: str | None = N
     _page(document, landscape=False, size=SIZE)
     numbered = f"Số: {number}/BC-UBND" if number else "Số:        /BC-UBND"
     _heading_block(
-        document, narrative.organization, issued, HEADING_WIDTHS, number=numbered, size=Pt(13)
+        document,
+        narrative.organization,
+        issued,
+        HEADING_WIDTHS,
+        number=numbered,
+        size=Pt(12),
+        date_size=Pt(13),
     )
     title = document.add_paragraph()
     title.paragraph_format.space_before = Pt(6)
     _write(title, "BÁO CÁO", bold=True, center=True)
-    _write(document.add_paragraph(), narrative.subject, bold=True, center=True)
+    subject = document.add_paragraph()
+    subject.paragraph_format.space_after = Pt(3)  # the rule below, clear of the letters
+    _write(subject, narrative.subject, bold=True, center=True)
     _rule(document, Cm(4.0), WIDTH)
     _body(document, narrative)
     document.add_paragraph()

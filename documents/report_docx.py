@@ -152,10 +152,12 @@ def _heading_block(
     *,
     number: str | None = None,
     size: Pt | None = None,
+    date_size: Pt | None = None,
 ) -> None:
     """The national heading block: the issuing body and the motto, each with its short
     rule, then (under the body) the number line "Số:      /BC-UBND" when given and the
-    place and date line."""
+    place and date line. ``size``: of the body's name and the national title (12–13 in
+    Nghị định 30/2020); ``date_size``: of the date line."""
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
@@ -172,10 +174,10 @@ def _heading_block(
     if number is not None:
         numbered = left.add_paragraph()
         numbered.paragraph_format.space_before = Pt(6)
-        _write(numbered, number, center=True)
+        _write(numbered, number, center=True, size=date_size)
     line = right.add_paragraph()
     line.paragraph_format.space_before = Pt(6)
-    _write(line, date_line(organization, day), italic=True, center=True)
+    _write(line, date_line(organization, day), italic=True, center=True, size=date_size)
     document.add_paragraph()
 
 
