@@ -177,10 +177,20 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
     report = data.report
     t = report.progress.overall
     rate = report.rate.split(" = ")[-1]  # "27/52 = 51,9%": the same rate as Biểu mẫu 1
+    plan = _("Kế hoạch")
+    if data.decision_number and data.decision_date:
+        plan = _("Kế hoạch ban hành kèm theo Quyết định số {number} ngày {date}").format(
+            number=data.decision_number, date=official_date(data.decision_date)
+        )
     first = _(
-        "Tính đến ngày {date}, Ủy ban nhân dân {of_whom} đã hoàn thành {done}/{total} nhiệm vụ đề ra tại Kế hoạch, đạt {rate}."
+        "Tính đến ngày {date}, Ủy ban nhân dân {of_whom} đã hoàn thành {done}/{total} nhiệm vụ đề ra tại {plan}, đạt {rate}."
     ).format(
-        date=official_date(report.as_of), of_whom=of_whom, done=t.done, total=t.total, rate=rate
+        date=official_date(report.as_of),
+        of_whom=of_whom,
+        done=t.done,
+        total=t.total,
+        plan=plan,
+        rate=rate,
     )
     overdue = ", ".join(report.progress.overdue_numbers)
     figures = [
@@ -197,7 +207,25 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
         ),
         _("Số nhiệm vụ chưa phát sinh: {n} nhiệm vụ.").format(n=t.counts["not_applicable"]),
     ]
-    return [block(TEXT, first), *(block(ITEM, f) for f in figures)]
+    blocks = [block(TEXT, first), *(block(ITEM, f) for f in figures)]
+    if (city := report.city) is not None:  # Biểu mẫu 1 row 4, in the seed's words
+        blocks.append(block(TEXT, _("Thực hiện nhiệm vụ được Ủy ban nhân dân thành phố giao:")))
+        blocks.extend(
+            block(ITEM, words.format(n=n))
+            for words, n in (
+                (_("Tổng số nhiệm vụ được giao: {n} nhiệm vụ;"), city.total),
+                (_("Số nhiệm vụ hoàn thành đúng hạn: {n} nhiệm vụ;"), city.counts["done_on_time"]),
+                (
+                    _("Số nhiệm vụ hoàn thành nhưng quá hạn: {n} nhiệm vụ;"),
+                    city.counts["done_late"],
+                ),
+                (
+                    _("Số nhiệm vụ quá hạn nhưng chưa hoàn thành: {n} nhiệm vụ."),
+                    city.counts["overdue"],
+                ),
+            )
+        )
+    return blocks
 
 
 def _sections(data: NarrativeData, of_whom: str) -> tuple[list[Block], list[str]]:

@@ -140,7 +140,10 @@ async def test_draft_from_what_was_recorded(bot: Harness) -> None:
     # Each section has the right tasks, in plan order.
     async with bot.sessions() as session:
         org = await find_organization(session, ORG)
-        content = {t.number: " ".join(t.content.split()).rstrip(".") for t in await list_tasks(session, org)}
+        content = {
+            t.number: " ".join(t.content.split()).rstrip(".")
+            for t in await list_tasks(session, org)
+        }
         facts = await task_facts(session, org, as_of=D(2026, 6, 9))
     progress = tally(facts, D(2026, 6, 9), deadline_end=WorkCalendar().deadline_end)
     first = section_of(lines, "1. Chỉ đạo điều hành, kiểm tra và tuyên truyền")
@@ -245,6 +248,10 @@ async def test_decision_set_by_the_admin_cli_and_text_channels(
         in text
     )
     assert "quý I năm 2026; phương hướng nhiệm vụ quý II năm 2026" in text
+    assert (
+        "đề ra tại Kế hoạch ban hành kèm theo Quyết định số 128/QĐ-UBND ngày 10/01/2026, đạt"
+        in text
+    )
     assert "20/KH-UBND" not in text  # recorded on 09/04, after the quarter
     assert (tmp_path / "bao-cao-phu-luc.docx").exists()
     assert "Đã ghi" in capsys.readouterr().out
@@ -257,3 +264,29 @@ async def test_decision_set_by_the_admin_cli_and_text_channels(
     replies = await bot.say("trinh-zalo", "/baocao baocao")
     assert not any(r.document for r in replies) and "Telegram" in replies[-1].text
     assert "Dự thảo báo cáo" in replies[-1].text
+
+
+async def test_reviewed_reasons_lose_their_mark_and_officers_get_their_units(bot: Harness) -> None:
+    for number in ("16", "17"):
+        reply = text_of(
+            await bot.say(
+                "ha", f"/ketqua {number} Chưa thực hiện. Lý do: chờ hướng dẫn của Sở Nội vụ"
+            )
+        )
+        assert "Phụ lục sẽ ghi" in reply, reply
+    draft = next(r.document for r in await bot.say("trinh", "/baocao báo cáo") if r.document)
+    document = Document(BytesIO(draft.data))
+    runs = [
+        r
+        for p in document.paragraphs
+        for r in p.runs
+        if "hướng dẫn của Sở Nội vụ: nhiệm vụ 16" in r.text
+    ]
+    assert runs and all(r.font.highlight_color is None for r in runs)
+    replies = await bot.say("lan", "/baocao baocao")
+    assert "Phòng Văn hóa - Xã hội" in replies[-3].text
+    lines = paragraphs(next(r.document for r in replies if r.document).data)
+    text = "\n".join(lines)
+    assert "12/QĐ-UBND" in text and "/16 nhiệm vụ đề ra tại Kế hoạch" in text  # their 16 tasks
+    assert "Trung tâm Phục vụ hành chính công" not in text  # tasks 16, 17 are not theirs
+    assert "hướng dẫn của Sở Nội vụ" not in text
