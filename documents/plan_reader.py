@@ -23,7 +23,9 @@ from documents.read_docx import read_docx
 from documents.read_xlsx import read_xlsx
 from locales import _
 
-__all__ = ["MAX_BYTES", "ParsedPlan", "PlanFileError", "read_plan", "read_plan_text", "too_large"]
+__all__ = [
+    "MAX_BYTES", "ParsedPlan", "PlanFileError", "read_plan", "read_plan_text", "too_large"
+]
 
 logger = logging.getLogger(__name__)
 
