@@ -156,6 +156,11 @@ def summary_text(report: Report) -> str:
 async def report(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
+    from handlers import cmd_narrative  # it builds on this module's parsing
+
+    kind, args = cmd_narrative.split_kind(args)
+    if kind != cmd_narrative.APPENDIX:  # "/baocao baocao quy": the narrative draft
+        return await cmd_narrative.handle(request, kind, args)
     given = parse_report_args(args)
     if given is None:
         return [
@@ -206,7 +211,7 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     assert built is not None  # the plan exists
     review = review_text(built)
     first = [Outgoing(review)] if review else []
-    summary = summary_text(built)
+    summary = summary_text(built) + "\n" + cmd_narrative.hint()
     # The console demo writes the files to a folder (bot.channels.console).
     if can_send_files(request) or request.incoming.channel == "console":
         docx, xlsx = await render_files(built)
