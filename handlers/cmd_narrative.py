@@ -22,7 +22,13 @@ from documents.report_xlsx import report_xlsx
 from handlers.cmd_admin import admin_only
 from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
-from handlers.cmd_report import file_stem, parse_period, parse_report_args, review_text
+from handlers.cmd_report import (
+    file_stem,
+    links_text,
+    parse_period,
+    parse_report_args,
+    review_text,
+)
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin, is_leader, officer_units
@@ -196,7 +202,17 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
 async def deliver(request, first, summary, files, command) -> list[Outgoing]:  # noqa: ANN001
     """The draft, the appendix and the sheet as documents where the channel sends files
     (Telegram; the console writes them to a folder); elsewhere the summary and the way
-    to get them."""
+    to get them, or signed links to them when the bot has a public address (Zalo)."""
+    if request.services.downloads is not None and not (
+        can_send_files(request) or request.incoming.channel == "console"
+    ):
+        draft, appendix, sheet = await files()
+        labelled = [
+            (_("Báo cáo (Word)"), draft),
+            (_("Phụ lục (Word)"), appendix),
+            (_("Excel (phụ lục và Biểu mẫu 1)"), sheet),
+        ]
+        return [*first, Outgoing(summary + "\n\n" + links_text(request, labelled))]
     if not (can_send_files(request) or request.incoming.channel == "console"):
         where = _(
             "Tệp Word của báo cáo chỉ gửi được qua Telegram: nhắn /baocao baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."

@@ -225,7 +225,7 @@ async def report(request: Request, args: str) -> list[Outgoing]:
             ),
         ]
     if request.services.downloads is not None:
-        return [*first, Outgoing(summary + "\n\n" + await links_text(request, built))]
+        return [*first, Outgoing(summary + "\n\n" + await appendix_links(request, built))]
     return [*first, Outgoing(summary + "\n" + where_to_get(request, built))]
 
 
@@ -237,25 +237,33 @@ async def render_files(built: Report) -> tuple[bytes, bytes]:
     return docx, xlsx
 
 
-async def links_text(request: Request, built: Report) -> str:
-    """For a channel that cannot send files (Zalo): the two files put on the download
-    shelf, and their signed links with the moment they stop working."""
-    shelf = request.services.downloads
-    assert shelf is not None
+async def appendix_links(request: Request, built: Report) -> str:
     docx, xlsx = await render_files(built)
     stem = file_stem(built)
-    word = shelf.publish(f"{stem}.docx", docx)
-    excel = shelf.publish(f"{stem}.xlsx", xlsx)
+    return links_text(
+        request,
+        [
+            (_("Word"), Attachment(f"{stem}.docx", docx)),
+            (_("Excel (phụ lục và Biểu mẫu 1)"), Attachment(f"{stem}.xlsx", xlsx)),
+        ],
+    )
+
+
+def links_text(request: Request, files: list[tuple[str, Attachment]]) -> str:
+    """For a channel that cannot send files (Zalo): ``files`` put on the download shelf,
+    and their signed links, each after its label, with the moment they stop working."""
+    shelf = request.services.downloads
+    assert shelf is not None
+    links = [(label, shelf.publish(file.filename, file.data)) for label, file in files]
     org = request.organization
     zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
-    until = word.expires.astimezone(zone)
+    until = links[0][1].expires.astimezone(zone)
     return "\n".join(
         [
-            _("Tải tệp phụ lục (liên kết dùng được đến {time} ngày {date}):").format(
+            _("Tải tệp (liên kết dùng được đến {time} ngày {date}):").format(
                 time=until.strftime("%H:%M"), date=format_date(until.date())
             ),
-            _("- Word: {url}").format(url=word.url),
-            _("- Excel (phụ lục và Biểu mẫu 1): {url}").format(url=excel.url),
+            *(_("- {label}: {url}").format(label=label, url=link.url) for label, link in links),
             _("Ai có liên kết cũng tải được tệp, xin đừng chuyển tiếp ra ngoài. Hết hạn thì nhắn lại /baocao."),
         ]
     )

@@ -229,3 +229,17 @@ def test_a_public_url_without_a_key_is_a_config_error(tmp_path: Path) -> None:
     assert "DONDOC_DOWNLOADS_SECRET" in str(error.value)
     with pytest.raises(ConfigError):
         load_config(write(tmp_path, '[downloads]\nsecret = "ngan"\n'))
+
+
+async def test_the_narrative_draft_on_zalo_comes_as_three_links(
+    sessions, clock, served  # noqa: ANN001
+) -> None:
+    shelf, _base = served
+    bot = await report_story(sessions, clock)
+    bot.conversation.services.downloads = shelf
+    text = text_of(await bot.say("trinh", "/baocao baocao 6thang"))
+    links = LINK.findall(text)
+    assert [Path(u).suffix for u in links] == [".docx", ".docx", ".xlsx"], text
+    async with httpx.AsyncClient() as http:
+        draft = (await http.get(links[0])).content
+    assert "BÁO CÁO" in [p.text for p in Document(io.BytesIO(draft)).paragraphs]
