@@ -2,7 +2,7 @@
 on which channel, and where dondoc keeps it
 
 Revision ID: 0005_evidence_files
-Revises: 0004
+Revises: 0006_plan_decision
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import models.base
 
 revision = "0005_evidence_files"
-down_revision = "0004"
+down_revision = "0006_plan_decision"
 branch_labels = None
 depends_on = None
 
