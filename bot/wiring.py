@@ -41,4 +41,5 @@ def build_services(
         calendar=calendar_from(config),
         planning=planning_from(config),
         timezone=config.organization.timezone,
+        extension_max_months=config.extensions.max_months,
     )

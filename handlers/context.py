@@ -28,6 +28,7 @@ class Services:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
+    extension_max_months: int = 6  # the longest extension an officer may ask for ([extensions])
 
 
 @dataclass
