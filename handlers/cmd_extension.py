@@ -43,7 +43,7 @@ async def _no_longer(request: Request, task: Task, row: StatusUpdate | None) -> 
     or no request of ``task`` waits."""
     closed = await extension_store.fate(request.session, row) if row is not None else None
     until = format_date(row.until) if row is not None and row.until else "?"
-    if closed is not None and closed.kind == status_store.WITHDRAWN:
+    if closed is not None and closed.kind == status_store.WITHDRAWN and closed.reason != "replaced":
         return _(
             "Đề nghị gia hạn nhiệm vụ {number} đến {date} đã được rút lại ({why}) nên không cần quyết định nữa."
         ).format(number=task.number, date=until, why=withdrawal_cause(closed.reason))
