@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short
 from handlers.context import Request
+from handlers.extension_notices import button_label
 from handlers.messages import Button, Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.task_view import format_date, lead_names
@@ -79,11 +80,11 @@ async def pending_list(request: Request) -> list[Outgoing]:
     buttons = [
         [
             Button(
-                _("Duyệt NV {number}").format(number=p.task.number),
+                button_label(_("Duyệt"), p.task.number),
                 f"extok:{p.request.id}:{FROM_LIST}",
             ),
             Button(
-                _("Từ chối NV {number}").format(number=p.task.number),
+                button_label(_("Từ chối"), p.task.number),
                 f"extno:{p.request.id}:{FROM_LIST}",
             ),
         ]

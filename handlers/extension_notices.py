@@ -16,7 +16,7 @@ from handlers.messages import Button
 from handlers.task_view import format_date
 from locales import _
 from models import extension_store, status_store
-from models.outbox import CANCELLED, PENDING, OutboxItem, Owed, upsert
+from models.outbox import CANCELLED, PENDING, SENT, OutboxItem, Owed, upsert
 from models.people import Membership, Person
 from models.plans import StatusUpdate, Task
 from models.queries import get_task
@@ -26,6 +26,11 @@ DECIDERS = ("leader", "admin")  # the roles that may decide (permissions.can_dec
 WITHDRAWN_NOTICE = "extension_withdrawn"  # the outbox kind of a withdrawal's notice
 NOTICE_KINDS = ("extension_request", "extension_decision", "extension_note", WITHDRAWN_NOTICE)
 _CHAIN = 5  # how many replaced requests a notice looks back through
+
+
+def button_label(action: str, number: str) -> str:
+    """ "Duyệt NV 6": a decision's button names its task (several may share a message)."""
+    return _("{action} NV {number}").format(action=action, number=number)
 
 
 def notice_time(request: Request) -> datetime:
@@ -41,17 +46,22 @@ async def notify_leaders(
 ) -> int:
     """Queue the request for every leader of the task's organization, to go at ``now``."""
     org_id = task.plan.organization_id
-    leaders = await session.scalars(
-        select(Membership.person_id).where(
-            Membership.organization_id == org_id, Membership.role.in_(DECIDERS)
-        )
-    )
     owed = [
         Owed(org_id, task.id, "extension_request", str(request_row.id), p, now)
-        for p in set(leaders)
+        for p in await _deciders(session, org_id)
         if p != request_row.person_id
     ]
     return await upsert(session, owed)
+
+
+async def _deciders(session: AsyncSession, organization_id: int) -> set[int]:
+    return set(
+        await session.scalars(
+            select(Membership.person_id).where(
+                Membership.organization_id == organization_id, Membership.role.in_(DECIDERS)
+            )
+        )
+    )
 
 
 async def cancel_unsent(session: AsyncSession, request_row: StatusUpdate) -> None:
@@ -82,7 +92,7 @@ async def extension_notice(
     if item.kind == "extension_decision":
         return await _decision_text(session, row, task), []
     if item.kind == WITHDRAWN_NOTICE:
-        return await _withdrawn_text(session, row, task), []
+        return await _withdrawn_text(session, row, task, item.recipient_id), []
     pending = await status_store.pending_extension(session, task)
     if pending is None or pending.id != row.id:
         return "", []  # decided by another leader, withdrawn or replaced meanwhile
@@ -107,7 +117,12 @@ async def _request_text(
         text += " " + _("Đề nghị này thay cho đề nghị trước (đến {date}).").format(
             date=format_date(earlier.until)
         )
-    buttons = [[Button(_("Duyệt"), f"extok:{row.id}"), Button(_("Từ chối"), f"extno:{row.id}")]]
+    buttons = [  # named: several notices may go out as one message
+        [
+            Button(button_label(_("Duyệt"), task.number), f"extok:{row.id}"),
+            Button(button_label(_("Từ chối"), task.number), f"extno:{row.id}"),
+        ]
+    ]
     if not has_buttons:
         text += "\n" + _(
             "Nhắn /duyet {number} để duyệt hoặc /tuchoi {number} lý do để từ chối."
@@ -182,9 +197,13 @@ def withdrawal_cause(cause: str | None) -> str:
     }.get(cause or "", _("đề nghị không còn hiệu lực"))
 
 
-async def _withdrawn_text(session: AsyncSession, withdrawal: StatusUpdate, task: Task) -> str:
+async def _withdrawn_text(
+    session: AsyncSession, withdrawal: StatusUpdate, task: Task, leader_id: int
+) -> str:
     target = status_store.withdrawn_target(withdrawal)
     request = await session.get(StatusUpdate, target) if target else None
+    if request is not None and not await extension_store.got_notice(session, request.id, leader_id):
+        request = await _replaced_seen(session, request, leader_id) or request  # what they saw
     person = await session.get(Person, request.person_id) if request and request.person_id else None
     until = request.until if request is not None else withdrawal.until
     return _(
@@ -216,11 +235,19 @@ async def queue_withdrawn_notices(
     withdrawal: StatusUpdate,
     when: datetime,
 ) -> int:
-    """Tell the leaders who were shown ``request_row`` that it was withdrawn, once each;
-    the ones who were not shown it yet never will be."""
-    seen = [n.recipient_id for n in await extension_store.request_notices(session, request_row)
-            if n.state == "sent"]  # fmt: skip
-    await cancel_unsent(session, request_row)
+    """Tell the leaders who were shown ``request_row`` (or a request it replaced) that it
+    was withdrawn, once each; the ones who were not shown it yet never will be."""
     org_id = task.plan.organization_id
+    shown = {
+        n.recipient_id
+        for n in await extension_store.request_notices(session, request_row)
+        if n.state == SENT
+    }
+    seen = [
+        p
+        for p in sorted(await _deciders(session, org_id))
+        if p in shown or await _replaced_seen(session, request_row, p) is not None
+    ]
+    await cancel_unsent(session, request_row)
     owed = [Owed(org_id, task.id, WITHDRAWN_NOTICE, str(withdrawal.id), p, when) for p in seen]
     return await upsert(session, owed)

@@ -54,7 +54,7 @@ async def after_status(request: Request, task: Task) -> str:
 
 async def after_request(request: Request, task: Task, new: StatusUpdate) -> StatusUpdate | None:
     """After a new request is recorded: the one it replaces (withdrawn), if any."""
-    earlier = await status_store.pending_extension(request.session, task, before=new.id)
+    earlier = await status_store.pending_extension(request.session, task, ignoring=new.id)
     if earlier is not None:
         await withdraw(request, task, earlier, "replaced")
     return earlier

@@ -41,7 +41,7 @@ async def pending_requests(session: AsyncSession, organization_ids: Sequence[int
             Plan.organization_id.in_(list(organization_ids)),
             StatusUpdate.kind.in_((*EXTENSION_KINDS, "undo")),
         )
-        .order_by(StatusUpdate.id.desc())
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
         .options(selectinload(StatusUpdate.person))
     )
     by_task: dict[int, list[StatusUpdate]] = defaultdict(list)

@@ -162,17 +162,17 @@ async def last_undoable(
 
 
 async def pending_extension(
-    session: AsyncSession, task: Task, *, before: int | None = None
+    session: AsyncSession, task: Task, *, ignoring: int | None = None
 ) -> StatusUpdate | None:
     """The newest extension request of the task, if no decision followed it and it was
-    neither undone nor withdrawn; with ``before``, as it stood before that row."""
+    neither undone nor withdrawn; ``ignoring`` one row (what stood before it came)."""
     query = (
         select(StatusUpdate)
         .where(StatusUpdate.task_id == task.id, StatusUpdate.kind.in_(EXTENSION_KINDS))
-        .order_by(StatusUpdate.id.desc())
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
     )
-    if before is not None:
-        query = query.where(StatusUpdate.id < before)
+    if ignoring is not None:
+        query = query.where(StatusUpdate.id != ignoring)
     rows = await session.scalars(query)
     return standing_request(list(rows), await undone_ids(session, task))
 

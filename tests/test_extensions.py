@@ -383,3 +383,30 @@ async def test_appendix_prints_only_approved_extensions(bot: Harness) -> None:
     assert len(await rows(bot, "37", "extension_request")) == 1
     for number in ("1", "6", "37"):
         assert "Gia hạn" not in deadlines[number], (number, deadlines[number])
+
+
+async def test_leaders_who_saw_a_replaced_request_hear_when_its_successor_goes(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock)
+    clock.move_to(MONDAY)
+    await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")
+    await service.tick()  # the leader sees 20/01
+    await bot.say("u0", "/giahan 1 25/1 chờ Sở Nội vụ góp ý lần 2")
+    await bot.say("u0", "/hoantac")  # before its notice went out
+    await service.tick()
+    assert not said(inbox, "leader", "đến 25/01/2026")
+    told = said(inbox, "leader", "đã được rút lại")
+    assert len(told) == 1 and "đến 20/01/2026" in told[0] and "đã hoàn tác" in told[0]
+    assert "Hiện không có đề nghị" in text_of(await bot.say("leader", "/duyet"))
+
+
+async def test_notices_sent_together_name_their_tasks_on_the_choices(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock)
+    clock.move_to(MONDAY)
+    await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")
+    await bot.say("u0", "/giahan 6 sang quý 2 năm 2026 vì chờ hướng dẫn của Sở")
+    await service.tick()
+    both = said(inbox, "leader", "xin gia hạn nhiệm vụ 6")
+    assert len(both) == 1 and "xin gia hạn nhiệm vụ 1" in both[0]
+    assert "1 = Duyệt NV 1, 2 = Từ chối NV 1, 3 = Duyệt NV 6, 4 = Từ chối NV 6" in both[0]
+    approved = text_of(await bot.say("leader", "3"))
+    assert "Đã duyệt gia hạn nhiệm vụ 6 đến 30/06/2026" in approved
