@@ -32,21 +32,20 @@ def who_of(pending: Pending) -> str:
 
 
 def entry(pending: Pending, zone: ZoneInfo) -> str:
-    """One request, on three short lines."""
+    """One request, in short lines (a phone shows about 60 characters)."""
     task, row = pending.task, pending.request
-    until = format_date(row.until) if row.until else "?"
-    asked = _("{who} xin lúc {when}: đến {until}").format(
-        who=who_of(pending),
-        when=row.created_at.astimezone(zone).strftime("%H:%M %d/%m/%Y"),
-        until=until,
-    )
+    asked = _("Xin đến {until}").format(until=format_date(row.until) if row.until else "?")
     if task.deadline_due:
         asked += " " + _("(hạn hiện tại {date})").format(date=format_date(task.deadline_due))
     lines = [
-        _("• NV {number} «{content}» — {unit}").format(
-            number=task.number, content=short(task.content, 60), unit=unit_of(pending)
+        _("• NV {number} «{content}»").format(number=task.number, content=short(task.content, 48)),
+        "  "
+        + _("{unit}; {who} gửi lúc {when}").format(
+            unit=unit_of(pending),
+            who=who_of(pending),
+            when=row.created_at.astimezone(zone).strftime("%H:%M %d/%m/%Y"),
         ),
-        "  " + asked + ".",
+        "  " + asked,
     ]
     if row.reason:
         lines.append("  " + _("Lý do: {reason}.").format(reason=short(row.reason, 160).rstrip(".")))
