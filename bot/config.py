@@ -145,6 +145,17 @@ class ZaloConfig(Section):
     poll_timeout: Annotated[Whole, Field(ge=1, le=600)] = 30
 
 
+class DownloadsConfig(Section):
+    """Signed links to the files Zalo cannot carry (bot/download_links.py)."""
+
+    public_url: HttpUrl = ""  # the public address of the bot's web server; empty: from [zalo] webhook_url
+    secret: str = ""  # signs the links; empty: derived from [zalo] webhook_secret
+    lifetime_hours: Annotated[Whole, Field(ge=1, le=168)] = 24
+    folder: str = "dondoc-tai-ve"  # where the files wait for their links
+    listen: str = "127.0.0.1"  # its own server, when Zalo polls (a webhook's server serves them too)
+    port: Port = 8445
+
+
 class RemindersConfig(Section):
     send_time: ClockTime = time(8, 0)
     before_due: Days = Field(default_factory=lambda: [7, 3, 1])
@@ -191,6 +202,7 @@ class Config(BaseSettings):
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     extensions: ExtensionsConfig = Field(default_factory=ExtensionsConfig)
+    downloads: DownloadsConfig = Field(default_factory=DownloadsConfig)
     _path: Path | None = PrivateAttr(default=None)
 
     @property
@@ -233,6 +245,17 @@ def whole_config_problems(config: Config) -> list[str]:
         problems.append(
             f"[zalo] webhook_secret phải dài {MIN_WEBHOOK_SECRET}–256 ký tự khi "
             f"mode = \"webhook\" (hiện dài {len(zalo.webhook_secret)}); {generate}"
+        )
+    downloads = config.downloads
+    if downloads.public_url and not (downloads.secret or zalo.webhook_secret):
+        problems.append(
+            "[downloads] public_url cần một khóa ký liên kết: đặt [downloads] secret "
+            f"(DONDOC_DOWNLOADS_SECRET) hoặc [zalo] webhook_secret; {generate}"
+        )
+    elif downloads.secret and len(downloads.secret) < MIN_WEBHOOK_SECRET:
+        problems.append(
+            f"[downloads] secret phải dài ít nhất {MIN_WEBHOOK_SECRET} ký tự "
+            f"(hiện dài {len(downloads.secret)}); {generate}"
         )
     try:
         date(2024, r.yearly_report_month, r.yearly_report_day)  # a leap year: 29/2 is fine

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -21,6 +22,18 @@ from scheduler.workdays import WorkCalendar
 BUTTON_CHANNELS = ("telegram",)
 
 
+class PublishedFile(Protocol):
+    url: str
+    expires: datetime
+
+
+class FilePublisher(Protocol):
+    """Where files go for channels that cannot carry them (``bot.download_links``):
+    ``publish`` keeps the file and gives a signed link that expires."""
+
+    def publish(self, name: str, data: bytes) -> PublishedFile: ...
+
+
 @dataclass
 class Services:
     sessions: async_sessionmaker[AsyncSession]
@@ -29,6 +42,7 @@ class Services:
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
     extension_max_months: int = 6  # the longest extension an officer may ask for ([extensions])
+    downloads: FilePublisher | None = None  # links for Zalo; None without a public URL
 
 
 @dataclass

@@ -23,6 +23,8 @@ from collections import deque
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.channels.zalo_client import MAYBE_SENT, ZaloApiError, ZaloClient, mask
+from bot.download_links import DownloadShelf
+from bot.file_server import add_download_routes
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import Conversation
 from scheduler.dispatcher import (
@@ -102,6 +104,7 @@ class ZaloChannel:
         *,
         client: ZaloClient | None = None,
         concurrency: int = 1,
+        downloads: DownloadShelf | None = None,
     ) -> None:
         """``concurrency``: how many chats are answered at the same time. 1, like the
         Telegram channel, keeps SQLite's one writer happy; raise it on PostgreSQL."""
@@ -116,6 +119,7 @@ class ZaloChannel:
         self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)
         self._slots = asyncio.Semaphore(max(concurrency, 1))
         self.bot: dict[str, Any] = {}
+        self.downloads = downloads  # served on the webhook's server (bot.file_server)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -253,6 +257,8 @@ class ZaloChannel:
             raise ValueError("Zalo webhook mode needs a webhook_secret")
         app = web.Application(client_max_size=1024**2)
         app.router.add_post(self.config.webhook_path, self._on_webhook)
+        if self.downloads is not None:
+            add_download_routes(app, self.downloads)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.webhook_listen, self.config.webhook_port)
