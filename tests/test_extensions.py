@@ -414,3 +414,13 @@ async def test_notices_sent_together_name_their_tasks_on_the_choices(sessions, c
     assert "1 = Duyệt NV 1, 2 = Từ chối NV 1, 3 = Duyệt NV 6, 4 = Từ chối NV 6" in both[0]
     approved = text_of(await bot.say("leader", "3"))
     assert "Đã duyệt gia hạn nhiệm vụ 6 đến 30/06/2026" in approved
+
+
+async def test_done_in_free_text_withdraws_and_tuchoi_alone_lists(bot: Harness) -> None:
+    await bot.say("lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
+    assert "NV 6" in text_of(await bot.say("trinh", "/tuchoi"))
+    await bot.say("lan", "/viec 6")
+    answer = text_of(await bot.say("lan", "Đã hoàn thành, KH số 05/KH-UBND ngày 05/01/2026"))
+    assert "đã được rút lại" in answer
+    assert [w.reason for w in await rows(bot, "6", "extension_withdrawn")] == ["done"]
+    assert "Đang chờ lãnh đạo duyệt" not in text_of(await bot.say("lan", "/viec 6"))
