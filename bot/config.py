@@ -175,6 +175,11 @@ class RemindersConfig(Section):
     plan_horizon_days: Annotated[Whole, Field(ge=1, le=366)] = 35  # how far ahead the outbox is filled
 
 
+class ExtensionsConfig(Section):
+    # The longest extension an officer may ask for, in months after the current deadline.
+    max_months: Annotated[Whole, Field(ge=1, le=36)] = 6
+
+
 class CalendarConfig(Section):
     extra_days_off: list[CalendarDay] = Field(default_factory=list)
     extra_working_days: list[CalendarDay] = Field(default_factory=list)
@@ -203,6 +208,7 @@ class Config(BaseSettings):
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    extensions: ExtensionsConfig = Field(default_factory=ExtensionsConfig)
     downloads: DownloadsConfig = Field(default_factory=DownloadsConfig)
     _path: Path | None = PrivateAttr(default=None)
 

@@ -86,4 +86,5 @@ def build_services(
         planning=planning_from(config),
         timezone=config.organization.timezone,
         evidence=evidence_from(config),
+        extension_max_months=config.extensions.max_months,
     )

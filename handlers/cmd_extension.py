@@ -1,173 +1,90 @@
-"""Extension requests and decisions. An officer's request ("xin gia hạn đến 20/12",
-/giahan) reaches whoever may decide (leaders and admins, never the requester) through
-the outbox, with Approve / Reject buttons on Telegram and /duyet SỐ, /tuchoi SỐ
-everywhere. Approval moves the due date and keeps the plan's date in ``original_due``
-and in the history; the requester is told. After a decision made without words, the
-leader's next text is its reason or instruction: kept with the decision and sent to
-the requester (a leader's words are never an officer's report)."""
+"""Extension decisions. An officer's request ("xin gia hạn đến 20/12", /giahan) reaches
+whoever may decide (leaders and admins, never the requester) through the outbox
+(``extension_notices``), with Approve / Reject buttons on Telegram and /duyet SỐ,
+/tuchoi SỐ everywhere; /duyet alone lists what waits (``extension_list``). Approval
+moves the due date and keeps the plan's date in ``original_due`` and in the history;
+the requester is told. After a decision made without words, the leader's next text is
+its reason or instruction: kept with the decision and sent to the requester (a
+leader's words are never an officer's report). A button of a request that was
+withdrawn, replaced or already decided says so and decides nothing."""
 
 from __future__ import annotations
 
-import re
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers import extension_list
 from handlers.choices import AWAIT_DECISION, await_next
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short
 from handlers.context import Request
-from handlers.messages import Button, Outgoing
+from handlers.extension_notices import cancel_unsent, notice_time, withdrawal_cause
+from handlers.messages import Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.task_access import task_by_number
 from handlers.task_view import format_date
 from locales import N_, _
-from models import status_store
+from models import extension_store, status_store
 from models.outbox import OutboxItem, Owed, upsert
-from models.people import Membership, Person
+from models.people import Person
 from models.plans import StatusUpdate, Task
 from models.queries import get_task
 from scheduler.planner import replan_task
-from scheduler.reminder_policy import next_send_moment
 
-_MORE = re.compile(r"\bth[eê]m\b", re.IGNORECASE)
-DECIDERS = ("leader", "admin")  # the roles that may decide (permissions.can_decide_extension)
 # A decision's notice waits this long, so the reason typed right after goes with it.
 REASON_GRACE = timedelta(minutes=2)
 REASON_LAPSE = timedelta(hours=2)  # a reason typed later than this is not tied to the decision
 
 
-def check_extension(
-    due: date | None, status: str, until: date | None, text: str, today: date
-) -> tuple[date | None, str | None]:
-    """The date an extension request really asks for, or why it cannot be sent.
-
-    "thêm 10 ngày" counts from the current deadline, not from today."""
-    if status in ("done", "not_applicable"):
-        return None, _("Nhiệm vụ này đã hoàn thành nên không cần gia hạn.")
-    if until is None:
-        return None, _(
-            "Tôi chưa đọc được ngày xin gia hạn. Ví dụ: «Xin gia hạn đến 20/12 vì chờ kinh phí»."
+async def _no_longer(request: Request, task: Task, row: StatusUpdate | None) -> str:
+    """Why there is nothing to decide: ``row`` (the request a button named) was closed,
+    or no request of ``task`` waits."""
+    closed = await extension_store.fate(request.session, row) if row is not None else None
+    until = format_date(row.until) if row is not None and row.until else "?"
+    if closed is not None and closed.kind == status_store.WITHDRAWN and closed.reason != "replaced":
+        return _(
+            "Đề nghị gia hạn nhiệm vụ {number} đến {date} đã được rút lại ({why}) nên không cần quyết định nữa."
+        ).format(number=task.number, date=until, why=withdrawal_cause(closed.reason))
+    if closed is not None and closed.kind in status_store.DECIDED:
+        person = await request.session.get(Person, closed.person_id) if closed.person_id else None
+        return (
+            _("Đề nghị gia hạn nhiệm vụ {number} đến {date} đã được {who} duyệt.")
+            if closed.kind == "extension_approved"
+            else _("Đề nghị gia hạn nhiệm vụ {number} đến {date} đã được {who} từ chối.")
+        ).format(number=task.number, date=until, who=person.display_name if person else "?")
+    if closed is not None:  # a newer request
+        return _(
+            "Đề nghị gia hạn nhiệm vụ {number} đến {date} đã được thay bằng đề nghị mới; nhắn /duyet để xem các đề nghị đang chờ."
+        ).format(number=task.number, date=until)
+    if row is not None and row.kind == status_store.REQUEST:
+        return _("Người đề nghị đã hoàn tác đề nghị gia hạn nhiệm vụ {number}.").format(
+            number=task.number
         )
-    if due is not None and _MORE.search(text) and until > today:
-        until = due + (until - today)
-    if (until - today).days > 180 and not re.search(
-        rf"\b0?{until.day}[/.-]0?{until.month}[/.-]\d{{2,4}}\b", text
-    ):
-        # "đến 2/1" written in January of the plan year means a day that has passed, not next year.
-        return None, _(
-            "Ngày xin gia hạn {date} còn hơn 6 tháng nữa; nếu đúng, vui lòng ghi rõ cả năm, ví dụ {date}."
-        ).format(date=format_date(until))
-    if until <= today:
-        return None, _("Ngày xin gia hạn {date} đã qua; vui lòng ghi một ngày sắp tới.").format(
-            date=format_date(until)
-        )
-    if due is not None and until <= due:
-        return None, _("Ngày xin gia hạn {date} phải sau hạn hiện tại {due}.").format(
-            date=format_date(until), due=format_date(due)
-        )
-    return until, None
-
-
-def notice_time(request: Request) -> datetime:
-    """Notices people cause go out at once, but never at night or on a day off."""
-    services = request.services
-    org = request.organization
-    zone = org.timezone if org is not None else services.timezone
-    return next_send_moment(request.now, services.planning.reminders, services.calendar, zone)
-
-
-async def notify_leaders(
-    session: AsyncSession, task: Task, request_row: StatusUpdate, now: datetime
-) -> int:
-    """Queue the request for every leader of the task's organization, to go at ``now``."""
-    org_id = task.plan.organization_id
-    leaders = await session.scalars(
-        select(Membership.person_id).where(
-            Membership.organization_id == org_id, Membership.role.in_(DECIDERS)
-        )
-    )
-    owed = [
-        Owed(org_id, task.id, "extension_request", str(request_row.id), p, now)
-        for p in set(leaders)
-        if p != request_row.person_id
-    ]
-    return await upsert(session, owed)
-
-
-async def extension_notice(
-    session: AsyncSession, item: OutboxItem, *, has_buttons: bool
-) -> tuple[str, list[list[Button]]]:
-    row = (
-        await session.get(StatusUpdate, int(item.occurrence)) if item.occurrence.isdigit() else None
-    )
-    task = await get_task(session, item.task_id) if item.task_id else None
-    if row is None or task is None:
-        return "", []
-    if item.kind == "extension_note":
-        return _decision_note_text(row, task), []
-    if item.kind == "extension_decision":
-        decision = await session.scalar(
-            select(StatusUpdate)
-            .where(
-                StatusUpdate.task_id == task.id,
-                StatusUpdate.kind.in_(status_store.DECIDED),
-                StatusUpdate.id > row.id,
-            )
-            .order_by(StatusUpdate.id)
-            .limit(1)
-        )
-        if decision is None:
-            return "", []
-        if decision.kind == "extension_approved":
-            text = _("Đề nghị gia hạn nhiệm vụ {number} đã được duyệt: hạn mới {date}.").format(
-                number=task.number, date=format_date(decision.until)
-            )
-            if decision.reason:
-                text += " " + _("Chỉ đạo: {note}.").format(note=decision.reason.rstrip("."))
-            return text, []
-        text = _("Đề nghị gia hạn nhiệm vụ {number} «{content}» chưa được chấp thuận.").format(
-            number=task.number, content=short(task.content, 70)
-        )
-        if decision.reason:
-            text += " " + _("Lý do: {reason}.").format(reason=decision.reason.rstrip("."))
-        if task.deadline_due:
-            text += " " + _("Hạn vẫn là {date}.").format(date=format_date(task.deadline_due))
-        return text, []
-    if await status_store.pending_extension(session, task) is None:
-        return "", []  # already decided by another leader
-    person = await session.get(Person, row.person_id) if row.person_id else None
-    who = person.display_name if person else "?"
-    until = format_date(row.until) if row.until else "?"
-    text = _("{who} xin gia hạn nhiệm vụ {number} «{content}» đến {until}.").format(
-        who=who, number=task.number, content=short(task.content, 80), until=until
-    )
-    if row.reason:
-        text += " " + _("Lý do: {reason}.").format(reason=row.reason.rstrip("."))
-    if task.deadline_due:
-        text += " " + _("Hạn hiện tại: {date}.").format(date=format_date(task.deadline_due))
-    buttons = [[Button(_("Duyệt"), f"extok:{row.id}"), Button(_("Từ chối"), f"extno:{row.id}")]]
-    if not has_buttons:
-        text += "\n" + _(
-            "Nhắn /duyet {number} để duyệt hoặc /tuchoi {number} lý do để từ chối."
+    if task.status in ("done", "not_applicable"):
+        return _(
+            "Nhiệm vụ {number} đã hoàn thành nên không cần gia hạn; không có đề nghị nào đang chờ."
         ).format(number=task.number)
-    return text, buttons
+    return _("Nhiệm vụ {number} không có đề nghị gia hạn nào đang chờ.").format(number=task.number)
 
 
-async def decide(request: Request, task: Task, approve: bool, note: str) -> list[Outgoing]:
+async def decide(
+    request: Request,
+    task: Task,
+    approve: bool,
+    note: str,
+    *,
+    named: StatusUpdate | None = None,
+) -> list[Outgoing]:
+    """Approve or reject the request of ``task`` that waits; ``named``: the request a
+    button was for, decided only if it is still the one that waits."""
     org_id = task.plan.organization_id
     if not can_decide_extension(request.grants, org_id):
         return [Outgoing(_("Chỉ lãnh đạo mới duyệt được đề nghị gia hạn."))]
     row = await status_store.pending_extension(request.session, task)
-    if row is None:
-        return [
-            Outgoing(
-                _("Nhiệm vụ {number} không có đề nghị gia hạn nào đang chờ.").format(
-                    number=task.number
-                )
-            )
-        ]
+    if row is None or (named is not None and named.id != row.id):
+        return [Outgoing(await _no_longer(request, task, named), task_id=task.id)]
     if row.person_id == request.person.id:
         return [
             Outgoing(
@@ -233,6 +150,7 @@ async def decide(request: Request, task: Task, approve: bool, note: str) -> list
             channel=request.incoming.channel,
         )
         answer = _("Đã từ chối đề nghị gia hạn nhiệm vụ {number}.").format(number=task.number)
+    await cancel_unsent(request.session, row)  # leaders not shown it yet need not be
     when = notice_time(request)
     if not note:
         answer += " " + (
@@ -326,24 +244,12 @@ async def _request_before(session: AsyncSession, decision: StatusUpdate) -> Stat
     )
 
 
-def _decision_note_text(decision: StatusUpdate, task: Task) -> str:
-    text = _("Lãnh đạo ghi thêm về đề nghị gia hạn nhiệm vụ {number} «{content}»: {note}.").format(
-        number=task.number,
-        content=short(task.content, 70),
-        note=(decision.reason or "").rstrip("."),
-    )
-    if decision.kind == "extension_rejected" and task.deadline_due:
-        text += " " + _("Hạn vẫn là {date}.").format(date=format_date(task.deadline_due))
-    return text
-
-
 async def _by_number(request: Request, args: str, approve: bool) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
     parts = args.split(maxsplit=1)
-    if not parts:
-        usage = _("Cách dùng: /duyet SỐ") if approve else _("Cách dùng: /tuchoi SỐ lý do")
-        return [Outgoing(usage)]
+    if not parts:  # /duyet alone: what waits
+        return await extension_list.pending_list(request)
     task, problem = await task_by_number(request, parts[0])
     if task is None:
         return [Outgoing(problem or "")]
@@ -358,11 +264,14 @@ async def reject_command(request: Request, args: str) -> list[Outgoing]:
     return await _by_number(request, args, False)
 
 
-async def button(request: Request, kind: str, row_id: str) -> list[Outgoing]:
+async def button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """Approve / Reject pressed (or its numbered choice): on a request's notice the
+    answer replaces that message; in the /duyet list it comes apart, the list stays."""
+    row_id, _sep, where = rest.partition(":")
     row = await request.session.get(StatusUpdate, int(row_id)) if row_id.isdigit() else None
     task = await get_task(request.session, row.task_id) if row else None
-    if task is None:
+    if row is None or task is None or row.kind != status_store.REQUEST:
         return [Outgoing(_("Nút này không còn dùng được."))]
-    out = await decide(request, task, kind == "extok", "")
-    out[0].edit = True
+    out = await decide(request, task, kind == "extok", "", named=row)
+    out[0].edit = where != extension_list.FROM_LIST
     return out

@@ -72,7 +72,11 @@ def help_text(request: Request) -> str:
     )
     lines.append(_("/giahan SỐ NGÀY_MỚI lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
     if request.role in ("leader", "admin"):
-        lines.append(_("Lãnh đạo: /duyet SỐ — duyệt gia hạn; /tuchoi SỐ lý do — từ chối"))
+        lines.append(
+            _(
+                "Lãnh đạo: /duyet — các đề nghị gia hạn đang chờ; /duyet SỐ — duyệt; /tuchoi SỐ lý do — từ chối"
+            )
+        )
     lines.append(_("/hoantac — hoàn tác lần cập nhật vừa rồi"))
     lines.append(_("/dangky MÃ — đăng ký bằng mã mời; /ngonngu vi|en — đổi ngôn ngữ"))
     lines.append(

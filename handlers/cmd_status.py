@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_extension, cmd_link, evidence
+from handlers import cmd_extension, cmd_link, evidence, extension_withdrawal
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -101,6 +101,7 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
         return [Outgoing(_("Chỉ hoàn tác được cập nhật trong vòng 2 ngày."))]
     if update.id in await status_store.undone_ids(request.session, task):
         return [Outgoing(_("Cập nhật này đã được hoàn tác rồi."))]
+    withdrawn = await extension_withdrawal.before_undo(request, task, update)
     await status_store.undo(
         request.session,
         task,
@@ -115,6 +116,8 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
     text = _("Đã hoàn tác. Nhiệm vụ {number} trở lại: {status}.").format(
         number=task.number, status=status_label(task.status, task.percent)
     )
+    if withdrawn:
+        text += " " + withdrawn
     return [Outgoing(text, task_id=task.id, edit=True)]
 
 

@@ -43,6 +43,7 @@ class Services:
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
+    extension_max_months: int = 6  # the longest extension an officer may ask for ([extensions])
     downloads: FilePublisher | None = None  # links for Zalo; None without a public URL
 
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from handlers.cmd_extension import check_extension, notice_time, notify_leaders
+from handlers import extension_withdrawal
 from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
+from handlers.extension_dates import check_extension
+from handlers.extension_notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.status_text import StatusReading
@@ -109,9 +111,16 @@ async def record_reading(
     problem = None
     if allowed and reading.status == "extension":
         until, problem = check_extension(
-            task.deadline_due, task.status, reading.until, reading.text, request.today()
+            task.deadline_due,
+            task.status,
+            reading.until,
+            reading.text,
+            request.today(),
+            request.services.extension_max_months,
         )
         reading = replace(reading, until=until)
+        if problem is None:  # the same request again: kept, not sent twice
+            problem = await extension_withdrawal.repeated(request, task, until)
     if allowed and reading.status == "done" and completion_in_future(reading.text, request.today()):
         problem = _("Ngày hoàn thành anh/chị ghi còn ở sau hôm nay nên tôi chưa ghi là hoàn thành.")
     if via == CONFIRMED:
@@ -177,6 +186,8 @@ async def _after_record(
     line = recorded_text(task, reading)
     services = request.services
     if update.kind == "extension_request":
+        if await extension_withdrawal.after_request(request, task, update) is not None:
+            line += " " + _("Đề nghị này thay cho đề nghị gia hạn trước đó.")
         if await notify_leaders(request.session, task, update, notice_time(request)):
             line += " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
         else:
@@ -184,6 +195,8 @@ async def _after_record(
                 "Hiện chưa có lãnh đạo nào đăng ký với dondoc để duyệt; anh/chị vui lòng báo trực tiếp cho lãnh đạo."
             )
     else:
+        if withdrawn := await extension_withdrawal.after_status(request, task):
+            line += " " + withdrawn
         await replan_task(request.session, task, request.now, services.planning, services.calendar)
     return line
 

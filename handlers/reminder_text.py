@@ -12,9 +12,10 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.cmd_extension import extension_notice
 from handlers.cmd_link import LINK_REQUEST, link_notice
 from handlers.cmd_tasks import short, status_buttons
+from handlers.extension_list import digest_lines
+from handlers.extension_notices import NOTICE_KINDS, extension_notice
 from handlers.messages import Button, Outgoing
 from handlers.task_view import (
     CLOSED,
@@ -26,6 +27,7 @@ from handlers.task_view import (
 )
 from locales import _
 from models.conversation import Focus
+from models.extension_store import pending_requests
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
@@ -226,7 +228,7 @@ async def _notice(
         return _(
             "Không gửi được tin nhắc cho {name}: kênh nhắn tin từ chối nội dung tin. Vui lòng báo người quản trị kỹ thuật và liên hệ trực tiếp với người này."
         ).format(name=name), []
-    if item.kind in ("extension_request", "extension_decision", "extension_note"):
+    if item.kind in NOTICE_KINDS:
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:
         return await link_notice(session, item, has_buttons=has_buttons)
@@ -236,7 +238,7 @@ async def _notice(
 async def weekly_digest(
     session: AsyncSession, org: Organization, today: date, calendar: WorkCalendar
 ) -> str:
-    """Overdue tasks and tasks due this week, by unit."""
+    """Overdue tasks and tasks due this week, by unit; the extension requests waiting."""
     tasks = await list_tasks(session, org)
     week_end = today + timedelta(days=6 - today.weekday())
     overdue = [t for t in tasks if is_overdue(t, today, calendar)]
@@ -249,10 +251,12 @@ async def weekly_digest(
         and t.deadline_due <= week_end
         and t.deadline_kind in ("due", "period", "recurring")
     ]
+    waiting = digest_lines(await pending_requests(session, [org.id]))
     if not overdue and not due_soon:
-        return _(
+        line = _(
             "Tổng hợp tuần của {org}: không có nhiệm vụ quá hạn hay đến hạn trong tuần."
         ).format(org=org.name)
+        return "\n".join([line, *waiting])
     lines = [_("Tổng hợp tuần của {org}:").format(org=org.name)]
     for title, group in ((_("Quá hạn"), overdue), (_("Đến hạn trong tuần"), due_soon)):
         lines.append(f"{title}: {len(group)}")
@@ -269,4 +273,4 @@ async def weekly_digest(
                 for t in dated
             )
             lines.append(f"  {unit}: {listed}")
-    return "\n".join(lines)
+    return "\n".join(lines + waiting)

@@ -14,6 +14,12 @@ from models.plans import StatusUpdate, Task, undo_target
 
 CURRENT = ("not_started", "in_progress", "done", "not_applicable")
 DECIDED = ("extension_approved", "extension_rejected")
+REQUEST = "extension_request"
+# A request that no longer stands (the task was done, the officer undid it, a new request
+# replaced it): the request row stays, this row says so ("#ID" in its text, the cause in
+# its reason: "done", "not_applicable", "undone" or "replaced").
+WITHDRAWN = "extension_withdrawn"
+EXTENSION_KINDS = (REQUEST, *DECIDED, WITHDRAWN)
 
 
 async def record(
@@ -155,18 +161,40 @@ async def last_undoable(
     return None
 
 
-async def pending_extension(session: AsyncSession, task: Task) -> StatusUpdate | None:
-    """The newest extension request of the task, if no decision followed it (and it was
-    not undone)."""
-    rows = await session.scalars(
+async def pending_extension(
+    session: AsyncSession, task: Task, *, ignoring: int | None = None
+) -> StatusUpdate | None:
+    """The newest extension request of the task, if no decision followed it and it was
+    neither undone nor withdrawn; ``ignoring`` one row (what stood before it came)."""
+    query = (
         select(StatusUpdate)
-        .where(
-            StatusUpdate.task_id == task.id, StatusUpdate.kind.in_(("extension_request", *DECIDED))
-        )
-        .order_by(StatusUpdate.id.desc())
+        .where(StatusUpdate.task_id == task.id, StatusUpdate.kind.in_(EXTENSION_KINDS))
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
     )
-    undone = await undone_ids(session, task)
-    for row in rows:
-        if row.id not in undone:
-            return row if row.kind == "extension_request" else None
+    if ignoring is not None:
+        query = query.where(StatusUpdate.id != ignoring)
+    rows = await session.scalars(query)
+    return standing_request(list(rows), await undone_ids(session, task))
+
+
+def withdrawn_target(row: StatusUpdate) -> int | None:
+    """For a withdrawal row, the id of the request it withdraws."""
+    if row.kind == WITHDRAWN and row.text.startswith("#") and row.text[1:].isdigit():
+        return int(row.text[1:])
+    return None
+
+
+def standing_request(newest_first: list[StatusUpdate], undone: set[int]) -> StatusUpdate | None:
+    """The request still waiting for a decision among one task's extension rows (newest
+    first): the newest request or decision, if it is a request not withdrawn."""
+    withdrawn: set[int] = set()
+    for row in newest_first:
+        if row.id in undone:
+            continue
+        if row.kind == WITHDRAWN:
+            withdrawn.add(withdrawn_target(row) or 0)
+        elif row.kind == REQUEST:
+            return None if row.id in withdrawn else row
+        elif row.kind in DECIDED:
+            return None
     return None
