@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import logging
 import shutil
 import sys
 import tempfile
@@ -49,6 +50,8 @@ from scheduler.clock import DEFAULT_TZ, Clock
 SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "samples" / "ke-hoach-cchc-2026-mau.docx"
 DEMO_ORG = "Xã Nguyễn Bình Khiêm"
 DEMO_START = datetime(2026, 1, 12, 8, 30, tzinfo=ZoneInfo(DEFAULT_TZ))
+TICK_SECONDS = 5.0  # the demo's clock runs: what falls due meanwhile goes out this often
+log = logging.getLogger(__name__)
 
 # key, name, role, unit (None: the whole organization), description, short label
 PEOPLE = [
@@ -181,6 +184,8 @@ async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
 
 async def _demo(config: Config, clock: Clock, interrupts: Interrupts) -> None:
     engine, sessions = await open_database(config.database.url)
+    ticking: asyncio.Future[None] | None = None
+    stopped = asyncio.Event()
     try:
         async with sessions() as session, session.begin():
             tasks = await demo_tasks(session)
@@ -210,10 +215,34 @@ async def _demo(config: Config, clock: Clock, interrupts: Interrupts) -> None:
         channel.quiet, channel.muted = False, {}
         channel.say(intro(tasks, clock.now(), resumed))
         channel.who()
+        ticking = asyncio.ensure_future(keep_ticking(reminders, channel, stopped))
         session = asyncio.ensure_future(channel.run())
         interrupts.now_stops(session)
         with contextlib.suppress(asyncio.CancelledError):
             await session
     finally:
         interrupts.now_stops(None)  # the rest is the way out: it runs to its end
+        stopped.set()  # a tick under way ends first: never cut inside a transaction
+        if ticking is not None:
+            await ticking
         await engine.dispose()
+
+
+async def keep_ticking(
+    reminders: ReminderService,
+    channel: ConsoleChannel,
+    stopped: asyncio.Event,
+    seconds: float = TICK_SECONDS,
+) -> None:
+    """The running bot's interval job, in the demo: what falls due while nobody types (a
+    decision held back for its reason, the 8:00 reminders) goes out and is printed.
+    Ends when ``stopped`` is set, never inside a run."""
+    while not stopped.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopped.wait(), seconds)
+            return
+        async with channel.busy:
+            try:
+                await reminders.tick()
+            except Exception:  # the next run retries, as the bot's job does
+                log.exception("reminder run failed")

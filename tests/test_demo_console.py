@@ -162,3 +162,33 @@ async def test_lines_are_read_from_a_pipe_by_a_daemon_thread() -> None:
     assert await reader.readline() == "không xuống dòng\n"
     assert await reader.readline() == ""
     assert await asyncio.wait_for(reader.readline(), 1) == ""  # the end stays the end
+
+
+async def test_what_falls_due_while_nobody_types_is_printed_under_the_prompt(
+    sessions, clock  # noqa: ANN001
+) -> None:
+    from datetime import timedelta
+
+    from bot.demo import keep_ticking
+    from bot.reminders import ReminderService
+
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    console, out = console_for(bot, "lan")
+    reminders = ReminderService(bot.conversation.services, {})
+    await reminders.plan()
+    stopped = asyncio.Event()
+
+    async def deliver(chat_id: str, outgoing):  # noqa: ANN001, ANN202
+        stopped.set()  # one message is enough: the ticking ends after this run
+        return await console.deliver(chat_id, outgoing)
+
+    reminders.senders["console"] = deliver
+    console._at_prompt = True  # the prompt is shown, nothing typed
+    clock.move_to(datetime(2026, 1, 13, 8, 0, tzinfo=TZ) + timedelta(minutes=1))
+    await asyncio.wait_for(keep_ticking(reminders, console, stopped, seconds=0), 30)
+    printed = out.getvalue()
+    assert printed.startswith("\ndondoc: ")
+    assert "Nhiệm vụ 1: Ban hành Kế hoạch cải cách hành chính năm 2026" in printed
+    assert printed.endswith("[13/01/2026 08:01] Lan › ")  # the prompt again, for typing on

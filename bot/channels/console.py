@@ -14,6 +14,7 @@ printed.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import os
 import re
@@ -73,6 +74,9 @@ class ConsoleChannel:
         self.files_dir = files_dir
         self.width = width if width is not None else _terminal_width(stdout)
         self.lines = LineReader(stdin)
+        # One line at a time: a background tick (bot.demo) waits for the line in hand.
+        self.busy = asyncio.Lock()
+        self._at_prompt = False  # the prompt is shown and nothing typed has been handled
 
     def say(self, text: str) -> None:
         print(self.wrap(text), file=self.stdout, flush=True)
@@ -110,7 +114,9 @@ class ConsoleChannel:
     async def run(self) -> None:
         while True:
             print(self.prompt(), end="", file=self.stdout, flush=True)
+            self._at_prompt = True
             line = await self.lines.readline()
+            self._at_prompt = False
             if not line:
                 self.say("")
                 return
@@ -121,9 +127,9 @@ class ConsoleChannel:
                 self.say(line)  # echo piped input so the transcript reads as a conversation
             if line in ("/thoat", "/exit", "/quit"):
                 return
-            if await self._local(line):
-                continue
-            await self.send(line)
+            async with self.busy:
+                if not await self._local(line):
+                    await self.send(line)
 
     async def send(self, text: str, attachment: Attachment | None = None) -> list[Outgoing]:
         self._counter += 1
@@ -150,6 +156,10 @@ class ConsoleChannel:
         self._counter += 1
         if self.quiet:
             self.muted[chat_id] = self.muted.get(chat_id, 0) + 1
+        elif self._at_prompt:  # it came while nobody typed: under the prompt, then again
+            print(file=self.stdout)
+            self.show(outgoing, to=chat_id)
+            print(self.prompt(), end="", file=self.stdout, flush=True)
         else:
             self.show(outgoing, to=chat_id)
         return str(self._counter)
@@ -180,7 +190,7 @@ class ConsoleChannel:
 
     async def _local(self, line: str) -> bool:
         """Demo-only commands handled here, not by the conversation."""
-        word, _, rest = line.partition(" ")
+        word, _sep, rest = line.partition(" ")
         if word == "/la":
             return self._switch(rest.strip())
         if word == "/tua":
