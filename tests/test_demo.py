@@ -206,3 +206,13 @@ def test_two_demos_in_one_folder(tmp_path: Path) -> None:
     assert "Anh/chị có 15 nhiệm vụ đang mở" in out.decode()
     assert "Traceback" not in err.decode()
     assert list((tmp_path / "tmp").iterdir()) == []
+
+
+def test_a_kept_database_goes_on_where_it_was(tmp_path: Path) -> None:
+    db = f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}"
+    first = run_script(tmp_path, "1 hoàn thành, QĐ số 5/QĐ-UBND\n/thoat\n", "--db", db)
+    assert first.returncode == 0, first.stderr[-2000:]
+    again = run_script(tmp_path, "/viec\n/thoat\n", "--db", db)
+    assert again.returncode == 0, again.stderr[-2000:]
+    assert "Tiếp tục với dữ liệu demo đã có của Xã Nguyễn Bình Khiêm: 39 nhiệm vụ." in again.stdout
+    assert "Anh/chị có 15 nhiệm vụ đang mở" in again.stdout  # task 1 stays done

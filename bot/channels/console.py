@@ -23,7 +23,7 @@ import sys
 import textwrap
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
@@ -35,6 +35,7 @@ from handlers.router import Conversation
 from locales import _
 from scheduler.clock import DEFAULT_TZ, Clock
 
+LONG_JUMP = timedelta(days=62)  # a jump that takes a while: said before it starts
 INDENT = "   "  # the continuation of an answer, under "dondoc: "
 # "• ", "- ", "1. ", "12) ", "2 = ": a line whose continuation goes under its text
 _MARKER = re.compile(r" *(?:[•+-]|\d{1,3}[.)]|\d{1,2} =) +(?=\S)")
@@ -256,6 +257,8 @@ class ConsoleChannel:
         if self.on_time_travel is None:
             self.clock.move_to(moment)
             return
+        if moment - before > LONG_JUMP:
+            self.say(_("Tua xa: dondoc chạy qua từng ngày, xin chờ một lúc (Ctrl-C để thoát)…"))
         for line in await self.on_time_travel(before, moment):
             self.say(line)
 
