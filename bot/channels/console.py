@@ -89,10 +89,12 @@ class ConsoleChannel:
             return text
         out = []
         for line in text.split("\n"):
-            marker = _MARKER.match(line)
+            head = len(INDENT) if line.startswith("dondoc") and ": " in line[:40] else 0
+            start = line.index(": ") + 2 if head else 0
+            marker = _MARKER.match(line, start)
             if marker:  # a bullet or a numbered line: its continuation goes under its text
-                more = " " * marker.end()
-            elif line.startswith("dondoc") and ": " in line[:40]:
+                more = " " * (head + marker.end() - start)
+            elif head:
                 more = INDENT
             else:
                 more = line[: len(line) - len(line.lstrip(" "))]
