@@ -42,9 +42,10 @@ from handlers.router import Conversation
 from locales import _
 from models.db import open_database
 from models.invites import get_or_create_person
+from models.outbox import OutboxItem
 from models.people import Membership
 from models.plan_store import find_organization, resolve_unit
-from models.plans import Plan, Task
+from models.plans import Plan, StatusUpdate, Task
 from scheduler.clock import DEFAULT_TZ, Clock
 
 SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "samples" / "ke-hoach-cchc-2026-mau.docx"
@@ -125,6 +126,13 @@ async def demo_tasks(session: AsyncSession) -> int | None:
     )
 
 
+async def last_moment(session: AsyncSession) -> datetime | None:
+    """The latest moment a kept demo database has seen: its last message or report."""
+    sent = await session.scalar(select(func.max(OutboxItem.sent_at)))
+    told = await session.scalar(select(func.max(StatusUpdate.created_at)))
+    return max((m for m in (sent, told) if m is not None), default=None)
+
+
 async def seed_demo(session: AsyncSession, now: datetime) -> int:
     summary = await import_plan_file(
         session,
@@ -169,7 +177,7 @@ async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
     interrupts = Interrupts(main)
     with own_terminal(sys.stdin), stop_on_signals(interrupts):
         try:
-            await _demo(config, clock, interrupts)
+            await _demo(config, clock, interrupts, bool(getattr(args, "now", None)))
         except asyncio.CancelledError:
             if not interrupts.seen:
                 raise
@@ -182,7 +190,9 @@ async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> in
     return 0
 
 
-async def _demo(config: Config, clock: Clock, interrupts: Interrupts) -> None:
+async def _demo(
+    config: Config, clock: Clock, interrupts: Interrupts, moved_clock: bool = False
+) -> None:
     engine, sessions = await open_database(config.database.url)
     ticking: asyncio.Future[None] | None = None
     stopped = asyncio.Event()
@@ -190,6 +200,8 @@ async def _demo(config: Config, clock: Clock, interrupts: Interrupts) -> None:
         async with sessions() as session, session.begin():
             tasks = await demo_tasks(session)
             resumed = tasks is not None
+            if resumed and not moved_clock:  # the kept demo's time goes on, never back
+                clock.move_to(max(DEMO_START, await last_moment(session) or DEMO_START))
             if tasks is None:
                 # Reading the plan starts the worker process: it must ignore Ctrl-C.
                 with children_ignore_interrupts():

@@ -23,7 +23,9 @@ import signal
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
 
 
 def _tty(stream: TextIO) -> int | None:

@@ -210,9 +210,13 @@ def test_two_demos_in_one_folder(tmp_path: Path) -> None:
 
 def test_a_kept_database_goes_on_where_it_was(tmp_path: Path) -> None:
     db = f"sqlite+aiosqlite:///{tmp_path / 'demo.sqlite3'}"
-    first = run_script(tmp_path, "1 hoàn thành, QĐ số 5/QĐ-UBND\n/thoat\n", "--db", db)
+    script = "1 hoàn thành, QĐ số 5/QĐ-UBND\n/tua 2026-01-20 08:00\n/thoat\n"
+    first = run_script(tmp_path, script, "--db", db)
     assert first.returncode == 0, first.stderr[-2000:]
     again = run_script(tmp_path, "/viec\n/thoat\n", "--db", db)
     assert again.returncode == 0, again.stderr[-2000:]
     assert "Tiếp tục với dữ liệu demo đã có của Xã Nguyễn Bình Khiêm: 39 nhiệm vụ." in again.stdout
     assert "Anh/chị có 15 nhiệm vụ đang mở" in again.stdout  # task 1 stays done
+    # Its time goes on from its last message or report, never back to the start.
+    found = re.search(r"Đồng hồ demo: .* (\d\d)/01/2026 ", again.stdout)
+    assert found is not None and 12 < int(found.group(1)) <= 20, again.stdout[:600]
