@@ -122,6 +122,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ngay", dest="dated", type=_parse_day, help="ngày của báo cáo (30/3/2026)")
     p.add_argument("--check", action="store_true", help="chỉ liệt kê các dòng cần xem lại")
     p.add_argument("--phu-luc", dest="appendix", default="01", help="số phụ lục (mặc định 01)")
+    p.add_argument(
+        "--kind",
+        choices=["appendix", "narrative"],
+        default="appendix",
+        help="appendix: phụ lục; narrative: dự thảo báo cáo (kèm phụ lục, ghi cạnh tệp --out)",
+    )
+    p.add_argument(
+        "--quyet-dinh", dest="decision", help="số quyết định ban hành kế hoạch (128/QĐ-UBND)"
+    )
+    p.add_argument(
+        "--quyet-dinh-ngay", dest="decision_date", type=_parse_day, help="ngày của quyết định đó"
+    )
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 

@@ -48,6 +48,10 @@ async def progress(
 async def report(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
+    if getattr(args, "kind", "appendix") == "narrative":
+        from bot.cli_narrative import narrative  # noqa: PLC0415 - only when asked for
+
+        return await narrative(args, config, clock, emit)
     check = getattr(args, "check", False)
     if not check and not args.out:
         raise CliError(

@@ -145,6 +145,17 @@ class ZaloConfig(Section):
     poll_timeout: Annotated[Whole, Field(ge=1, le=600)] = 30
 
 
+class DownloadsConfig(Section):
+    """Signed links to the files Zalo cannot carry (bot/download_links.py)."""
+
+    public_url: HttpUrl = ""  # the public address of the bot's web server; empty: from [zalo] webhook_url
+    secret: str = ""  # signs the links; empty: derived from [zalo] webhook_secret
+    lifetime_hours: Annotated[Whole, Field(ge=1, le=168)] = 24
+    folder: str = "dondoc-tai-ve"  # where the files wait for their links
+    listen: str = "127.0.0.1"  # its own server, when Zalo polls (a webhook's server serves them too)
+    port: Port = 8445
+
+
 class RemindersConfig(Section):
     send_time: ClockTime = time(8, 0)
     before_due: Days = Field(default_factory=lambda: [7, 3, 1])
@@ -169,6 +180,12 @@ class CalendarConfig(Section):
     extra_working_days: list[CalendarDay] = Field(default_factory=list)
 
 
+class EvidenceConfig(Section):
+    folder: Annotated[str, Field(min_length=1)] = "var/evidence"  # relative: to the working directory
+    max_file_mb: Annotated[Whole, Field(ge=1, le=2000)] = 20
+    max_org_mb: Annotated[Whole, Field(ge=1, le=10_000_000)] = 500
+
+
 class Config(BaseSettings):
     """All settings. ``Config()`` is the defaults plus the environment."""
 
@@ -185,6 +202,8 @@ class Config(BaseSettings):
     zalo: ZaloConfig = Field(default_factory=ZaloConfig)
     reminders: RemindersConfig = Field(default_factory=RemindersConfig)
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
+    evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
+    downloads: DownloadsConfig = Field(default_factory=DownloadsConfig)
     _path: Path | None = PrivateAttr(default=None)
 
     @property
@@ -227,6 +246,17 @@ def whole_config_problems(config: Config) -> list[str]:
         problems.append(
             f"[zalo] webhook_secret phải dài {MIN_WEBHOOK_SECRET}–256 ký tự khi "
             f"mode = \"webhook\" (hiện dài {len(zalo.webhook_secret)}); {generate}"
+        )
+    downloads = config.downloads
+    if downloads.public_url and not (downloads.secret or zalo.webhook_secret):
+        problems.append(
+            "[downloads] public_url cần một khóa ký liên kết: đặt [downloads] secret "
+            f"(DONDOC_DOWNLOADS_SECRET) hoặc [zalo] webhook_secret; {generate}"
+        )
+    elif downloads.secret and len(downloads.secret) < MIN_WEBHOOK_SECRET:
+        problems.append(
+            f"[downloads] secret phải dài ít nhất {MIN_WEBHOOK_SECRET} ký tự "
+            f"(hiện dài {len(downloads.secret)}); {generate}"
         )
     try:
         date(2024, r.yearly_report_month, r.yearly_report_day)  # a leap year: 29/2 is fine

@@ -107,6 +107,7 @@ def intro(tasks: int, now: datetime, resumed: bool) -> str:
         _("• /ai: danh sách vai; /la TÊN: đổi vai"),
         _("• /tua 1 tuần, /tua 06/03/2026 08:00: chỉnh đồng hồ"),
         _("• /nhap ĐƯỜNG_DẪN: gửi tệp kế hoạch (vai quản trị)"),
+        _("• /dinhkem ĐƯỜNG_DẪN [lời]: gửi kèm tệp minh chứng"),
         _("• /thoat hoặc Ctrl-C: thoát"),
     ]
     if not resumed:

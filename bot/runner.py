@@ -27,8 +27,9 @@ from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
+from bot.file_server import FileServer
 from bot.reminders import ReminderService
-from bot.wiring import build_services
+from bot.wiring import build_services, download_shelf
 from handlers.router import Conversation
 from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
@@ -49,7 +50,7 @@ def configure_logging(secrets: Iterable[str] = ()) -> None:
 
 def secrets_of(config: Config) -> list[str]:
     tg, zalo = config.telegram, config.zalo
-    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret]
+    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret]
 
 
 # The one line an operator gets for a token the platform refuses (no traceback).
@@ -113,7 +114,8 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
 
 async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, exclusive: bool) -> int:
     engine, sessions = await open_database(config.database.url)
-    services = build_services(config, clock, sessions)
+    downloads = download_shelf(config, clock)
+    services = build_services(config, clock, sessions, downloads=downloads)
     conversation = Conversation(services)
     reminders = ReminderService(
         services,
@@ -128,8 +130,16 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         reminders.senders["telegram"] = channel.send_reminder
         telegram = TelegramRunner(channel, config)
     if config.zalo.token:
-        zalo = ZaloChannel(conversation, config.zalo)
+        zalo = ZaloChannel(
+            conversation,
+            config.zalo,
+            downloads=downloads,
+            max_download=services.evidence.max_file_bytes,
+        )
         reminders.senders["zalo"] = zalo.send_reminder
+    files = None  # when Zalo polls, the download links need a server of their own
+    if downloads is not None and config.zalo.mode != "webhook":
+        files = FileServer(downloads, config.downloads.listen, config.downloads.port)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -150,11 +160,15 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
                     raise
                 log.error(ZALO_REJECTED)
                 return 3
+        if files is not None:
+            await files.start()
         reminders.start()  # no-op if Telegram's lifecycle already started it
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
         await reminders.close()  # before the channels: in-flight sends still need them
+        if files is not None:
+            await files.stop()
         if zalo is not None:
             await zalo.stop()
         if telegram is not None:

@@ -5,11 +5,15 @@ the conversation on top of them."""
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.config import Config
+from bot.download_links import PATH_PREFIX, DownloadShelf, derive_secret
 from handlers.context import Services
+from models.evidence_store import EvidenceSettings
 from scheduler.clock import Clock
 from scheduler.planner import PlanningSettings
 from scheduler.reminder_policy import ReminderSettings
@@ -32,13 +36,54 @@ def planning_from(config: Config) -> PlanningSettings:
     )
 
 
+def evidence_from(config: Config) -> EvidenceSettings:
+    e = config.evidence
+    return EvidenceSettings(
+        folder=Path(e.folder), max_file_mb=e.max_file_mb, max_org_mb=e.max_org_mb
+    )
+
+
+def public_url_of(config: Config) -> str:
+    """Where people reach the bot's web server: ``[downloads] public_url``, else the
+    address of the Zalo webhook (its server serves the links too); empty for none."""
+    if config.downloads.public_url:
+        return config.downloads.public_url.rstrip("/")
+    zalo = config.zalo
+    if zalo.mode == "webhook" and zalo.webhook_url:
+        parts = urlsplit(zalo.webhook_url)
+        return f"{parts.scheme}://{parts.netloc}"
+    return ""
+
+
+def download_shelf(config: Config, clock: Clock) -> DownloadShelf | None:
+    """The download links for Zalo, or None when Zalo is off or nothing public reaches
+    the bot (then /baocao says how else to get the files)."""
+    public = public_url_of(config)
+    secret = derive_secret(config.downloads.secret, config.zalo.webhook_secret)
+    if not (config.zalo.token and public and secret):
+        return None
+    return DownloadShelf(
+        Path(config.downloads.folder),
+        public + PATH_PREFIX,
+        secret,
+        clock,
+        lifetime=timedelta(hours=config.downloads.lifetime_hours),
+    )
+
+
 def build_services(
-    config: Config, clock: Clock, sessions: async_sessionmaker[AsyncSession]
+    config: Config,
+    clock: Clock,
+    sessions: async_sessionmaker[AsyncSession],
+    *,
+    downloads: DownloadShelf | None = None,
 ) -> Services:
     return Services(
+        downloads=downloads,
         sessions=sessions,
         clock=clock,
         calendar=calendar_from(config),
         planning=planning_from(config),
         timezone=config.organization.timezone,
+        evidence=evidence_from(config),
     )

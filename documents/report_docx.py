@@ -11,6 +11,7 @@ the figures below it, and Biểu mẫu 1 on a page of its own.
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 from docx import Document
@@ -49,15 +50,18 @@ def _set_fonts(rpr: OxmlElement) -> None:
     rpr.append(lang)
 
 
-def _page(document: Document) -> None:
+def _page(document: Document, *, landscape: bool = True, size: Pt = SIZE) -> None:
+    """A4 with the margins, font and page numbers of Nghị định 30/2020; landscape for
+    the appendix, portrait (and Times New Roman 14) for the narrative report."""
     section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = (PAGE_WIDTH, PAGE_HEIGHT) if landscape else (PAGE_HEIGHT, PAGE_WIDTH)
+    section.page_width, section.page_height = width, height
     section.top_margin, section.bottom_margin = TOP, BOTTOM
     section.left_margin, section.right_margin = LEFT, RIGHT
     section.header_distance = Cm(1.0)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = FONT, SIZE
+    normal.font.name, normal.font.size = FONT, size
     _set_fonts(normal.element.get_or_add_rPr())
     normal.paragraph_format.space_before = normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
@@ -88,7 +92,13 @@ def _write(
 
 
 def _cell_text(
-    cell: _Cell, text: str, *, bold: bool = False, center: bool = False, air: Pt = AIR
+    cell: _Cell,
+    text: str,
+    *,
+    bold: bool = False,
+    center: bool = False,
+    air: Pt = AIR,
+    size: Pt | None = None,
 ) -> None:
     """Each line of ``text`` a paragraph of its own, with a little air around."""
     lines = text.split("\n") or [""]
@@ -96,7 +106,7 @@ def _cell_text(
     for index, line in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = air
-        _write(paragraph, line, bold=bold, center=center)
+        _write(paragraph, line, bold=bold, center=center, size=size)
 
 
 def _no_borders(table) -> None:  # noqa: ANN001 - a docx Table
@@ -134,25 +144,45 @@ def _rule(cell: _Cell, length: Cm, width: Cm) -> None:
     paragraph.paragraph_format.line_spacing = Pt(4)
 
 
-def _heading(document: Document, report: Report) -> None:
+def _heading_block(
+    document: Document,
+    organization: str,
+    day: date,
+    widths: tuple[float, ...] = HEADING_WIDTHS,
+    *,
+    number: str | None = None,
+    size: Pt | None = None,
+    date_size: Pt | None = None,
+) -> None:
+    """The national heading block: the issuing body and the motto, each with its short
+    rule, then (under the body) the number line "Số:      /BC-UBND" when given and the
+    place and date line. ``size``: of the body's name and the national title (12–13 in
+    Nghị định 30/2020); ``date_size``: of the date line."""
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
     left, right = table.rows[0].cells
-    widths = [Cm(w) for w in HEADING_WIDTHS]
-    for column, cell, width in zip(table.columns, (left, right), widths, strict=True):
+    cm = [Cm(w) for w in widths]
+    for column, cell, width in zip(table.columns, (left, right), cm, strict=True):
         column.width = cell.width = width
-    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True)
-    _write(left.add_paragraph(), report.organization.upper(), bold=True, center=True)
-    _rule(left, Cm(3.0), widths[0])
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True)
+    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True, size=size)
+    _write(left.add_paragraph(), organization.upper(), bold=True, center=True, size=size)
+    _rule(left, Cm(3.0), cm[0])
+    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True, size=size)
     _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
-    _rule(right, Cm(6.4), widths[1])
-    day = report.issued or report.as_of
+    _rule(right, Cm(6.4), cm[1])
+    if number is not None:
+        numbered = left.add_paragraph()
+        numbered.paragraph_format.space_before = Pt(6)
+        _write(numbered, number, center=True, size=date_size)
     line = right.add_paragraph()
     line.paragraph_format.space_before = Pt(6)
-    _write(line, date_line(report.organization, day), italic=True, center=True)
+    _write(line, date_line(organization, day), italic=True, center=True, size=date_size)
     document.add_paragraph()
+
+
+def _heading(document: Document, report: Report) -> None:
+    _heading_block(document, report.organization, report.issued or report.as_of)
     _write(document.add_paragraph(), f"PHỤ LỤC {report.appendix}".strip(), bold=True, center=True)
     _write(document.add_paragraph(), report.title, bold=True, center=True)
     _write(document.add_paragraph(), report.attached_to, italic=True, center=True)

@@ -15,7 +15,7 @@ also a visible apostrophe, so the text stays inert even copied out to a CSV.
 
 from __future__ import annotations
 
-import math
+import textwrap
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -47,7 +47,7 @@ FORM_WIDTHS = (9, 52, 17, 15, 15)
 BREAKDOWN_WIDTHS = (25, 7, 11, 11, 11, 11, 11, 11, 12)
 INCH = 2.54  # cm
 LINE = 15.5  # points per line of 13 pt text
-CHARS_PER_WIDTH = 1.1  # Times New Roman 13 pt characters per unit of column width
+CHARS_PER_WIDTH = 1.0  # Times New Roman 13 pt characters per unit of column width (digits, capitals: wide)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 APOSTROPHE_STARTS = ("=", "+", "@", "\t", "\r")
 
@@ -86,9 +86,11 @@ def _print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> 
 
 
 def _lines(text: object, width: float) -> int:
+    """How many lines ``text`` takes in a wrapped cell: wrapped at words, as Excel and
+    LibreOffice do, so a long word pushed to the next line is counted."""
     per_line = max(int(width * CHARS_PER_WIDTH), 1)
     parts = str("" if text is None else text).split("\n")
-    return sum(max(math.ceil(len(part) / per_line), 1) for part in parts)
+    return sum(max(len(textwrap.wrap(part, per_line)), 1) for part in parts)
 
 
 def _fit(ws: Worksheet, row: int, values: tuple, widths: tuple[float, ...]) -> None:

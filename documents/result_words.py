@@ -57,6 +57,19 @@ def _account(text: str) -> str:
 _PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi", "em", "oi"}
 
 
+def account_of(text: str) -> str | None:
+    """What a reply says beyond its status words and particles, or None when it says
+    nothing more (the narrative report quotes the same accounts as the appendix)."""
+    account = _account(text)
+    if (
+        not account
+        or _BARE.match(fold(text))
+        or set(fold(account).replace(",", " ").split()) <= _PARTICLES
+    ):
+        return None
+    return account
+
+
 def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
     """The accounts of the status reports (only the last one for a finished task),
     then any document named in a report or a later note that they do not contain."""

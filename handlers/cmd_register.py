@@ -155,12 +155,26 @@ async def register(request: Request, args: str) -> list[Outgoing]:
     else:
         text = _("Đăng ký thành công: {where}, vai trò {role}.")
     text = text.format(where=where, role=role_name(membership.role))
+    if not redeemed.already_member and (others := earlier_roles(request, membership.id)):
+        # A second code adds a role; say so, so that no one gains a role unnoticed.
+        text += "\n" + _("Anh/chị vẫn giữ các vai trò đã có: {roles}.").format(roles=others)
     hint = (
         _("Nhắn /viec để xem nhiệm vụ của mình.")
         if membership.role != "viewer"
         else _("Nhắn /tiendo để xem tiến độ.")
     )
     return [Outgoing(text + "\n" + hint)]
+
+
+def earlier_roles(request: Request, new_id: int) -> str:
+    """The person's other roles, "cán bộ phụ trách (Phòng Kinh tế, Xã A)", or ""."""
+    roles = []
+    for m in request.person.memberships if request.person else []:
+        if m.id == new_id or m.organization is None:
+            continue
+        where = f"{m.unit.name}, {m.organization.name}" if m.unit else m.organization.name
+        roles.append(f"{role_name(m.role)} ({where})")
+    return "; ".join(roles)
 
 
 async def set_language(request: Request, args: str) -> list[Outgoing]:

@@ -4,7 +4,8 @@ its own number ("PHỤ LỤC 01" unless told). First the rows
 the compiler should look at before it goes out (``documents.report_review``); then on
 Telegram and the console (which writes them to a folder) the .docx and the .xlsx (with
 Biểu mẫu 1) come as documents after a short summary; on Zalo, which cannot send files,
-the summary says how to get them. Leaders and viewers get the whole organization, officers the tasks their units
+the summary gives signed links that expire (``bot.download_links``) when a public
+URL is configured, and otherwise says how to get them. Leaders and viewers get the whole organization, officers the tasks their units
 lead. Without a period, the one the reporting rhythm asks for now (see
 ``documents.report_rows.make_period``).
 """
@@ -15,6 +16,7 @@ import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date
+from zoneinfo import ZoneInfo
 
 from documents.report_docx import report_docx
 from documents.report_review import LABELS
@@ -154,6 +156,11 @@ def summary_text(report: Report) -> str:
 async def report(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
+    from handlers import cmd_narrative  # it builds on this module's parsing
+
+    kind, args = cmd_narrative.split_kind(args)
+    if kind != cmd_narrative.APPENDIX:  # "/baocao baocao quy": the narrative draft
+        return await cmd_narrative.handle(request, kind, args)
     given = parse_report_args(args)
     if given is None:
         return [
@@ -204,32 +211,74 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     assert built is not None  # the plan exists
     review = review_text(built)
     first = [Outgoing(review)] if review else []
-    summary = summary_text(built)
+    summary = summary_text(built) + "\n" + cmd_narrative.hint()
     # The console demo writes the files to a folder (bot.channels.console).
-    if not (can_send_files(request) or request.incoming.channel == "console"):
-        where = _(
-            "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
-        )
-        if is_admin(request.grants, org.id):  # the operator's way, for those who run it
-            command = (
-                f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
-            )
-            where += (
-                "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
-            )
-        return [*first, Outgoing(summary + "\n" + where)]
+    if can_send_files(request) or request.incoming.channel == "console":
+        docx, xlsx = await render_files(built)
+        stem = file_stem(built)
+        return [
+            *first,
+            Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
+            Outgoing(
+                _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
+                document=Attachment(f"{stem}.xlsx", xlsx, "document"),
+            ),
+        ]
+    if request.services.downloads is not None:
+        return [*first, Outgoing(summary + "\n\n" + await appendix_links(request, built))]
+    return [*first, Outgoing(summary + "\n" + where_to_get(request, built))]
+
+
+async def render_files(built: Report) -> tuple[bytes, bytes]:
+    """The appendix as .docx and .xlsx (with Biểu mẫu 1), built side by side."""
     docx, xlsx = await asyncio.gather(
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
     )
+    return docx, xlsx
+
+
+async def appendix_links(request: Request, built: Report) -> str:
+    docx, xlsx = await render_files(built)
     stem = file_stem(built)
-    return [
-        *first,
-        Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
-        Outgoing(
-            _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
-            document=Attachment(f"{stem}.xlsx", xlsx, "document"),
-        ),
-    ]
+    return links_text(
+        request,
+        [
+            (_("Word"), Attachment(f"{stem}.docx", docx)),
+            (_("Excel (phụ lục và Biểu mẫu 1)"), Attachment(f"{stem}.xlsx", xlsx)),
+        ],
+    )
+
+
+def links_text(request: Request, files: list[tuple[str, Attachment]]) -> str:
+    """For a channel that cannot send files (Zalo): ``files`` put on the download shelf,
+    and their signed links, each after its label, with the moment they stop working."""
+    shelf = request.services.downloads
+    assert shelf is not None
+    links = [(label, shelf.publish(file.filename, file.data)) for label, file in files]
+    org = request.organization
+    zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
+    until = links[0][1].expires.astimezone(zone)
+    return "\n".join(
+        [
+            _("Tải tệp (liên kết dùng được đến {time} ngày {date}):").format(
+                time=until.strftime("%H:%M"), date=format_date(until.date())
+            ),
+            *(_("- {label}: {url}").format(label=label, url=link.url) for label, link in links),
+            _("Ai có liên kết cũng tải được tệp, xin đừng chuyển tiếp ra ngoài. Hết hạn thì nhắn lại /baocao."),
+        ]
+    )
+
+
+def where_to_get(request: Request, built: Report) -> str:
+    """How to get the files on a channel that cannot send them, without a public URL."""
+    org = request.organization
+    where = _(
+        "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
+    )
+    if org is not None and is_admin(request.grants, org.id):  # the operator's way
+        command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
+        where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+    return where
 
 
 async def appendix_wording(request: Request, args: str) -> list[Outgoing]:

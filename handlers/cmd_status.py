@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_extension, cmd_link
+from handlers import cmd_extension, cmd_link, evidence
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -134,6 +134,8 @@ async def button(request: Request, data: str) -> list[Outgoing]:
         return await cmd_link.button(request, kind, rest)
     if kind in ("qy", "qn", "qt"):
         return await answer_button(request, kind, rest)
+    if kind == evidence.DOWNLOAD:
+        return await evidence.download(request, rest)
     task_id, _sep, status = rest.partition(":")
     task_key = small_id(task_id)
     task = await get_task(request.session, task_key) if task_key else None

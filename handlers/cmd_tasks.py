@@ -141,9 +141,15 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
         lines.append(
             _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(date=format_date(pending.until))
         )
+    from handlers import evidence as evidence_files  # the card's files; imported late (cycle)
+
+    file_lines, file_buttons = await evidence_files.card(request, task)
     evidence = await evidence_of(request.session, task)
+    if file_lines:  # the files are listed below: not again as "Tệp đính kèm: …"
+        evidence = [item for item in evidence if not evidence_files.names_a_file(item)]
     if evidence:
         lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))
+    lines += file_lines
     rows = [u for u in await history(request.session, task) if u.kind in HISTORY_KINDS]
     if rows:
         zone = ZoneInfo(request.organization.timezone)
@@ -167,11 +173,8 @@ async def one_task(request: Request, number: str) -> list[Outgoing]:
         lines.append(
             _("Để cập nhật tình trạng, nhắn /capnhat {number} nội dung.").format(number=task.number)
         )
-    return [
-        Outgoing(
-            "\n".join(lines), buttons=status_buttons(task) if updatable else [], task_id=task.id
-        )
-    ]
+    buttons = (status_buttons(task) if updatable else []) + file_buttons
+    return [Outgoing("\n".join(lines), buttons=buttons, task_id=task.id)]
 
 
 def history_text(update: StatusUpdate) -> str:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.messages import Incoming
 from handlers.permissions import RANK, Grant, best_role
+from models.evidence_store import EvidenceSettings
 from models.people import Organization, Person
 from scheduler.clock import DEFAULT_TZ, Clock
 from scheduler.planner import PlanningSettings
@@ -21,6 +23,18 @@ from scheduler.workdays import WorkCalendar
 BUTTON_CHANNELS = ("telegram",)
 
 
+class PublishedFile(Protocol):
+    url: str
+    expires: datetime
+
+
+class FilePublisher(Protocol):
+    """Where files go for channels that cannot carry them (``bot.download_links``):
+    ``publish`` keeps the file and gives a signed link that expires."""
+
+    def publish(self, name: str, data: bytes) -> PublishedFile: ...
+
+
 @dataclass
 class Services:
     sessions: async_sessionmaker[AsyncSession]
@@ -28,6 +42,8 @@ class Services:
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
     planning: PlanningSettings = field(default_factory=PlanningSettings)
     timezone: str = DEFAULT_TZ
+    evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
+    downloads: FilePublisher | None = None  # links for Zalo; None without a public URL
 
 
 @dataclass

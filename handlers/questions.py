@@ -6,7 +6,9 @@
   a typed "đúng", "có" or "không phải" answers the one open question.
 - ``which``: a reply that does not say which task it is about (a reminder listing
   several, a message dondoc has no record of) keeps the text here and asks, one button
-  per task (``qt:ID:TASK``) and "Tất cả" (``qt:ID:all``).
+  per task (``qt:ID:TASK``) and "Tất cả" (``qt:ID:all``) — not offered, nor taken when
+  typed, when the text names another count ("cả 2 đều xong" under 12 tasks); typed
+  numbers "3, 7" answer for several tasks (``qt:ID:T1+T2``).
 A question is answered once, by the person asked, within ``LAPSE``; after that the text
 stays as it was kept (a note, or here) and nothing more is recorded.
 """
@@ -29,8 +31,8 @@ from handlers.recording import (
     record_reading,
 )
 from handlers.status_text import understand_status
-from handlers.task_access import tasks_of
-from handlers.task_refs import fold_same_length
+from handlers.task_access import task_by_number, tasks_of
+from handlers.task_refs import fold_same_length, named_count
 from handlers.task_view import status_label
 from locales import _
 from models import status_store
@@ -45,6 +47,8 @@ MAX_ID = 2**31 - 1
 _YES = {"dung", "dung roi", "co", "co a", "dung a", "vang dung", "dong y", "ghi", "ghi di", "yes"}
 _NO = {"khong phai", "sai", "khong dung", "khong ghi", "no", "not"}
 _FOLD = re.compile(r"[\s.,!?…]+")
+_NUMBER_WORDS = re.compile(r"\b(?:nhiem vu|nv|viec|so)\b")
+_LIST_SEPARATORS = re.compile(r"\s*(?:\bva\b|\band\b|&|,|;|/|\s)\s*")
 _ALL_WORDS = {"tat ca", "ca hai", "ca 2", "ca ba", "ca 3", "all", "both", "het", "toan bo"}
 _DECISIONS = {
     "dong y": "extok", "duyet": "extok", "dong y gia han": "extok", "chap thuan": "extok",
@@ -116,12 +120,42 @@ async def typed_which(request: Request, text: str) -> list[Outgoing] | None:
         return None
     words = _FOLD.sub(" ", fold_same_length(text)).strip()
     if words in _ALL_WORDS:
+        named, count = named_count(text), len(question.candidates)
+        if named is not None and named != count:  # "cả 2" typed to a question about 12
+            return [Outgoing(count_mismatch(text, count, how=True))]
         return await answer_button(request, "qt", f"{question.id}:all")
-    number = words.removeprefix("nv").removeprefix("nhiem vu").strip()
-    for task in await tasks_of(request, question.candidates):
-        if task.number == number:
-            return await answer_button(request, "qt", f"{question.id}:{task.id}")
-    return None
+    words = _NUMBER_WORDS.sub(" ", words)
+    numbers = _LIST_SEPARATORS.split(words.strip())
+    if not numbers or not all(n.isdigit() for n in numbers):
+        return None
+    by_number = {t.number: t for t in await tasks_of(request, question.candidates)}
+    if not question.text.strip():  # a file alone: any task of theirs will do
+        for n in numbers:
+            task, _problem = (None, None) if n in by_number else await task_by_number(request, n)
+            if task is not None:
+                by_number[n] = task
+                question.candidates = [*question.candidates, task.id]
+    if not all(n in by_number for n in numbers):
+        return None  # a number that is not one of the tasks asked about: read as a reply
+    ids = "+".join(str(by_number[n].id) for n in dict.fromkeys(numbers))
+    return await answer_button(request, "qt", f"{question.id}:{ids}")
+
+
+def all_allowed(text: str, count: int) -> bool:
+    """May "Tất cả" answer a which-question about ``count`` tasks? Not when the text
+    itself names another number of tasks ("cả 2 đều xong" under a reminder of 12)."""
+    named = named_count(text)
+    return count > 1 and (named is None or named == count)
+
+
+def count_mismatch(text: str, count: int, *, how: bool = False) -> str:
+    """Why "tất cả" is not taken; with ``how``, what to type instead."""
+    line = _(
+        "Anh/chị viết «{named} nhiệm vụ» nhưng ở đây có {count} nhiệm vụ, nên tôi chưa ghi cho tất cả."
+    ).format(named=named_count(text), count=count)
+    if how:
+        line += " " + _("Xin nhắn số của các nhiệm vụ đó, cách nhau bằng dấu phẩy.")
+    return line
 
 
 async def ask_which(
@@ -145,14 +179,22 @@ async def ask_which(
     )
     request.session.add(question)
     await request.session.flush()
+    with_all = all_allowed(text, len(tasks))
+    if len(tasks) > 1 and not with_all:
+        lead += "\n" + count_mismatch(text, len(tasks))
     if not request.has_buttons:
         # Typed numbers are the tasks' own numbers, never "1 = NV 6": no clash to guess at.
         lines = [lead, *(f"• {t.number}. {short(t.content, 60)}" for t in tasks)]
-        lines.append(
-            _("Nhắn số nhiệm vụ, ví dụ «{number}»{all}.").format(
-                number=tasks[0].number, all=_(", hoặc «tất cả»") if len(tasks) > 1 else ""
+        if len(tasks) > 1:
+            example = ", ".join(t.number for t in tasks[:2])
+            hint = (
+                _("Nhắn số nhiệm vụ, ví dụ «{number}» hoặc «{numbers}», hoặc «tất cả».")
+                if with_all
+                else _("Nhắn số nhiệm vụ, ví dụ «{number}» hoặc «{numbers}».")
             )
-        )
+            lines.append(hint.format(number=tasks[0].number, numbers=example))
+        else:
+            lines.append(_("Nhắn số nhiệm vụ, ví dụ «{number}».").format(number=tasks[0].number))
         return [Outgoing("\n".join(lines))]
     rows = [
         [
@@ -163,8 +205,12 @@ async def ask_which(
         ]
         for t in tasks
     ]
-    if len(tasks) > 1:
+    if with_all:
         rows.append([Button(_("Tất cả"), f"qt:{question.id}:all")])
+    if len(tasks) > 1:
+        lead += "\n" + _("Nếu là vài nhiệm vụ, nhắn các số, ví dụ «{numbers}».").format(
+            numbers=", ".join(t.number for t in tasks[:2])
+        )
     return [Outgoing(lead, buttons=rows)]
 
 
@@ -210,13 +256,24 @@ async def _confirm(request: Request, question: Question, yes: bool) -> list[Outg
 async def _which(request: Request, question: Question, choice: str) -> list[Outgoing]:
     if choice == "all":
         ids = list(question.candidates)
+        if not all_allowed(question.text, len(ids)):  # typed, or an old or forged button
+            return [Outgoing(count_mismatch(question.text, len(ids), how=True))]
     else:
-        picked = small_id(choice)
-        ids = [picked] if picked in question.candidates else []
+        picked = [small_id(part) for part in choice.split("+")[:WHICH_LIMIT * 8]]
+        ids = [i for i in dict.fromkeys(picked) if i in question.candidates]
+        if len(ids) != len(picked):
+            ids = []  # one number that was not asked about: record none of them
     tasks = await tasks_of(request, ids)
     if not tasks:
         return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
     question.answered_at = request.now
+    from handlers import evidence  # the files held for this question; imported late (cycle)
+
+    kept = await evidence.assign_held(request, question.id, tasks)
+    if not question.text.strip():  # a file alone: it is the whole answer
+        lines = kept or [_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ.")]
+        focus = {"task_id": tasks[0].id} if len(tasks) == 1 else {"task_ids": tuple(t.id for t in tasks)}
+        return [Outgoing("\n".join(lines), edit=True, **focus)]
     results: list[Result] = []
     for task in tasks:
         reading = understand_status(question.text, request.today())
@@ -225,4 +282,6 @@ async def _which(request: Request, question: Question, choice: str) -> list[Outg
         )
     out = answer(results, choices=choices_text())
     out[0].edit = True
+    if kept:
+        out[0].text += "\n" + "\n".join(kept)
     return out

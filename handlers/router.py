@@ -25,6 +25,7 @@ from handlers import (
     cmd_status,
     cmd_tasks,
     command_names,
+    evidence_flow,
     free_text,
     questions,
 )
@@ -64,6 +65,8 @@ COMMANDS: dict[str, Handler] = {
     "baocao": cmd_report.report,
     "ketqua": cmd_report.appendix_wording,
 }
+# Commands whose words a file may come with (a caption): the file is evidence.
+FILE_COMMANDS = ("capnhat",)
 # Shown in Telegram's menu (setMyCommands), in this order.
 MENU = (
     "viec",
@@ -204,9 +207,16 @@ class Conversation:
             if handler is None:
                 near = command_names.nearest(name, COMMANDS)
                 return await cmd_register.unknown_command(request, name, near)
+            if incoming.attachment and name in FILE_COMMANDS:
+                return await evidence_flow.with_words(request, lambda: handler(request, args))
             return await handler(request, args)
-        if incoming.attachment and request.awaited == AWAIT_IMPORT:
-            return await cmd_admin.import_plan(request, "")
+        if incoming.attachment:
+            # After /nhap, or an admin's plan file: an import. Otherwise: evidence.
+            if request.awaited == AWAIT_IMPORT or evidence_flow.plan_import(request):
+                return await cmd_admin.import_plan(request, "")
+            if not text:
+                return await evidence_flow.file_alone(request)
+            return await evidence_flow.with_words(request, lambda: free_text.free_text(request))
         if text and len(text) <= 20 and (typed := await questions.typed_which(request, text)):
             return typed
         if text.isascii() and text.isdigit() and len(text) <= 2:

@@ -62,6 +62,12 @@ _ALL = re.compile(
     r"|cac nhiem vu(?:\s(?:tren|nay|do))?|(?:deu|het)\s(?:da\s)?(?:xong|hoan thanh)|all\b|both\b)"
 )
 _TRIM = " \t\r\n.:;,-–—)•*+"
+_COUNT_WORDS = {"hai": 2, "ba": 3, "bon": 4, "tu": 4, "nam": 5, "both": 2}
+# "cả 2", "cả hai", "2 nhiệm vụ", "hai việc", "both": how many tasks the text speaks of.
+_COUNT = re.compile(
+    r"\b(?:ca\s(\d{1,2}|hai|ba|bon|nam)\b|(\d{1,2}|hai|ba|bon|tu|nam)\s(?:nhiem vu|viec|nv)\b"
+    r"|(both)\b)"
+)
 
 
 def _refs(folded: str) -> list[tuple[int, int, str, bool]]:
@@ -126,6 +132,17 @@ def _merge_same(parts: list[Part]) -> list[Part]:
         ) + part.text
         sure[part.number] = sure.get(part.number, True) and part.sure
     return [Part(number, said, sure[number]) for number, said in merged.items()]
+
+
+def named_count(text: str) -> int | None:
+    """How many tasks a reply says it speaks of ("cả 2 đều xong" → 2), or None when it
+    names no count ("tất cả đã xong"). "Tất cả" for a reminder of 12 tasks must not
+    record 12 when the officer wrote "cả 2"."""
+    match = _COUNT.search(fold_same_length(text))
+    if match is None:
+        return None
+    word = next(g for g in match.groups() if g)
+    return int(word) if word.isdigit() else _COUNT_WORDS[word]
 
 
 def refers_to_all(text: str) -> bool:

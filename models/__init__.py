@@ -3,6 +3,7 @@
 from models.attempts import AttemptCounter
 from models.base import Base
 from models.conversation import ChatState, Question, SentMessage
+from models.evidence import EvidenceFile
 from models.linking import LinkCode
 from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
@@ -14,6 +15,7 @@ __all__ = [
     "ChatState",
     "Question",
     "SentMessage",
+    "EvidenceFile",
     "Identity",
     "Invite",
     "LinkCode",

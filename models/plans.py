@@ -35,6 +35,10 @@ class Plan(Base):
     year: Mapped[int] = mapped_column(Integer)
     source_file: Mapped[str | None] = mapped_column(String(500))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The decision that issued the plan ("128/QĐ-UBND", 10/01/2026), set by the admin;
+    # the narrative report cites it in its "Thực hiện …" opening.
+    decision_number: Mapped[str | None] = mapped_column(String(64))
+    decision_date: Mapped[date | None] = mapped_column(Date)
 
     organization: Mapped[Organization] = relationship()
     sections: Mapped[list[Section]] = relationship(

@@ -5,7 +5,9 @@ and ``say`` sends one ``Incoming`` as a given person."""
 from __future__ import annotations
 
 import itertools
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -13,6 +15,7 @@ from handlers.context import Services
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.plan_import import import_plan_file
 from handlers.router import Conversation
+from models.evidence_store import EvidenceSettings
 from models.invites import create_invite
 from models.plan_store import find_organization, resolve_unit
 from scheduler.clock import Clock
@@ -27,12 +30,17 @@ class Harness:
     sessions: async_sessionmaker[AsyncSession]
     clock: Clock
     channel: str = "console"
+    evidence: EvidenceSettings | None = None  # default: a fresh temporary folder
     conversation: Conversation = field(init=False)
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1000))
     last: dict[str, list[tuple[str, Outgoing]]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.conversation = Conversation(Services(sessions=self.sessions, clock=self.clock))
+        if self.evidence is None:
+            self.evidence = EvidenceSettings(folder=Path(tempfile.mkdtemp(prefix="dondoc-evidence-")))
+        self.conversation = Conversation(
+            Services(sessions=self.sessions, clock=self.clock, evidence=self.evidence)
+        )
 
     async def import_sample(self) -> None:
         async with self.sessions() as session, session.begin():

@@ -58,6 +58,17 @@ async def test_register_says_org_unit_and_role(bot: Harness) -> None:
     assert "không đúng" in (await bot.say("other", "/dangky ZZZZZZZZ"))[0].text
 
 
+async def test_a_second_code_says_the_new_role_and_the_ones_kept(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    code = await bot.invite("leader")
+    text = text_of(await bot.say("lan", f"/dangky {code}"))
+    assert "vai trò lãnh đạo" in text
+    assert "vẫn giữ các vai trò đã có: cán bộ phụ trách (Phòng Văn hóa - Xã hội" in text
+    first = await bot.invite("officer", "Phòng Kinh tế")
+    alone = text_of(await bot.say("minh", f"/dangky {first}"))
+    assert "vẫn giữ" not in alone
+
+
 async def test_officer_sees_own_unit_tasks_nearest_first(bot: Harness) -> None:
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
     replies = await bot.say("lan", "/viec")

@@ -181,6 +181,60 @@ async def test_all_done_on_a_reminder_of_several_tasks_asks_which(bot: Harness) 
     assert (await task_row(bot, "1")).status == "done" and (await task_row(bot, "2")).status == "done"
 
 
+async def focus_on_tasks(bot: Harness, numbers: list[str]) -> list[Task]:
+    """Leave the chat focused on several tasks, as a reminder listing them does."""
+    from handlers.choices import save_focus
+    from models.conversation import Focus
+    from models.invites import person_id_of
+
+    tasks = [await task_row(bot, n) for n in numbers]
+    async with bot.sessions() as session, session.begin():
+        person = await person_id_of(session, "console", "lan")
+        await save_focus(session, person, "console", focus=Focus(task_ids=tuple(t.id for t in tasks)),
+                         choices=None, text_only=True, now=bot.clock.now())  # fmt: skip
+    return tasks
+
+
+async def test_both_done_under_a_reminder_of_more_tasks_never_records_them_all(
+    bot: Harness,
+) -> None:
+    await focus_on_tasks(bot, ["1", "2", "6"])
+    asked = text_of(await bot.say("lan", "cả 2 đều xong"))
+    assert "nhiệm vụ nào" in asked and "«tất cả»" not in asked
+    assert "«2 nhiệm vụ»" in asked and "có 3 nhiệm vụ" in asked
+    refused = text_of(await bot.say("lan", "tất cả"))
+    assert "chưa ghi cho tất cả" in refused
+    assert [(await task_row(bot, n)).status for n in ("1", "2", "6")] == ["not_started"] * 3
+    done = text_of(await bot.say("lan", "1 và 6"))
+    assert "nhiệm vụ 1" in done and "nhiệm vụ 6" in done
+    statuses = [(await task_row(bot, n)).status for n in ("1", "2", "6")]
+    assert statuses == ["done", "not_started", "done"]
+
+
+async def test_a_forged_all_button_is_refused_when_the_count_differs(bot: Harness) -> None:
+    await focus_on_tasks(bot, ["1", "2", "6"])
+    await bot.say("lan", "cả 2 việc đã xong")
+    async with bot.sessions() as session:
+        question = await session.scalar(select(Question).where(Question.kind == "which"))
+    assert question is not None
+    refused = text_of(await bot.say("lan", callback=f"qt:{question.id}:all"))
+    assert "chưa ghi cho tất cả" in refused
+    mixed = text_of(await bot.say("lan", callback=f"qt:{question.id}:{question.candidates[0]}+999"))
+    assert "Đã ghi nhận" not in mixed
+    assert (await task_row(bot, "1")).status == "not_started"
+
+
+def test_named_count() -> None:
+    from handlers.task_refs import named_count
+
+    assert named_count("cả 2 đều xong") == 2
+    assert named_count("Cả hai việc đã hoàn thành") == 2
+    assert named_count("3 nhiệm vụ trên đã xong") == 3
+    assert named_count("both done") == 2
+    assert named_count("tất cả đã xong") is None
+    assert named_count("hoàn thành, QĐ số 12/QĐ-UBND") is None
+
+
 # --- who ----------------------------------------------------------------------------
 
 

@@ -6,6 +6,7 @@ several messages; the webhook: a wrong or missing secret refused, a good one han
 from __future__ import annotations
 
 import asyncio
+import hashlib
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Any
@@ -18,6 +19,8 @@ from bot.channels.zalo import ZaloChannel, to_incoming
 from bot.channels.zalo_client import MAX_TEXT
 from bot.config import ZaloConfig
 from handlers.messages import Attachment, Outgoing
+from models.evidence import EvidenceFile
+from models.evidence_store import read
 from models.invites import find_person
 from models.plans import StatusUpdate, Task
 from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
@@ -25,6 +28,7 @@ from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
 
 SECRET = "bi-mat-cua-xa-nguyen-binh-khiem"
+JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
 LAN, TRINH, STRANGER = "5a1b2c3d4e5f6071", "7e6d5c4b3a291807", "0f0e0d0c0b0a0908"
 
 
@@ -141,14 +145,58 @@ async def test_picture_is_kept_as_evidence(
     code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
     await say(zalo, LAN, f"/dangky {code}")
     await say(zalo, LAN, "/viec 1")
-    url = "https://photo-stal.zadn.vn/evidence/qd-12.jpg"
+    picture = JPEG_BYTES
+    url = zalo.host("evidence/qd-12.jpg", picture)  # the link expires: the bytes are kept
     mark = len(zalo.sent)
     zalo.send_image(LAN, url, caption="Hoàn thành")
     confirm = await zalo.wait_for(lambda m: m.chat_id == LAN, since=mark)
     assert "Đã ghi nhận nhiệm vụ 1" in (confirm.text or "")
+    assert "Đã lưu tệp «anh.jpg»" in (confirm.text or "") and "minh chứng của nhiệm vụ 1" in confirm.text
+    assert zalo.downloads == ["cdn/evidence/qd-12.jpg"]
     async with harness.sessions() as session:
         update = await session.scalar(select(StatusUpdate).where(StatusUpdate.attachment == url))
+        kept = (await session.scalars(select(EvidenceFile))).all()
     assert update is not None and update.status == "done"
+    assert [(f.file_name, f.size, f.channel, f.content_type) for f in kept] == [
+        ("anh.jpg", len(picture), "zalo", "image/jpeg")
+    ]
+    assert read(harness.evidence.folder, kept[0].stored_path) == picture
+    assert kept[0].sha256 == hashlib.sha256(picture).hexdigest()
+
+
+async def test_picture_that_cannot_be_fetched_says_so(
+    zalo: FakeZalo, harness: Harness, polling: ZaloChannel
+) -> None:
+    code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
+    await say(zalo, LAN, f"/dangky {code}")
+    await say(zalo, LAN, "/viec 1")
+    mark = len(zalo.sent)
+    zalo.send_image(LAN, f"{zalo.base_url}/cdn/gone.jpg", caption="Hoàn thành")  # expired: 404
+    answer = await zalo.wait_for(lambda m: m.chat_id == LAN, since=mark)
+    assert "Đã ghi nhận nhiệm vụ 1" in (answer.text or "")
+    assert "chưa tải được tệp «anh.jpg»" in answer.text and "gửi lại" in answer.text
+    async with harness.sessions() as session:
+        assert (await session.scalars(select(EvidenceFile))).all() == []
+
+
+async def test_picture_over_the_limit_is_not_downloaded_whole(
+    zalo: FakeZalo, harness: Harness
+) -> None:
+    channel = ZaloChannel(harness.conversation, config(zalo), max_download=1024)
+    await channel.start()
+    try:
+        code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
+        await say(zalo, LAN, f"/dangky {code}")
+        await say(zalo, LAN, "/viec 1")
+        url = zalo.host("big.jpg", JPEG_BYTES + b"\0" * 4096)
+        mark = len(zalo.sent)
+        zalo.send_image(LAN, url)
+        answer = await zalo.wait_for(lambda m: m.chat_id == LAN, since=mark)
+    finally:
+        await channel.stop()
+    assert "lớn hơn mức 20 MB" in (answer.text or "") and "chưa lưu" in answer.text
+    async with harness.sessions() as session:
+        assert (await session.scalars(select(EvidenceFile))).all() == []
 
 
 async def test_long_answer_arrives_in_several_messages(

@@ -6,10 +6,11 @@ commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ`` moves the cloc
 lists the people. ``/nhap ĐƯỜNG_DẪN`` sends a plan file from disk exactly as an admin
 sends it on Telegram: the message "/nhap" with the file attached, so the conversation
 decides who may import and reads it the same way (a file over the upload limit arrives
-with its size only, as Telegram gives it). Buttons arrive already turned into numbered
-choices by the router. Files (the appendix of /baocao) are written to a folder,
-``dondoc-tep`` in the current directory unless told otherwise, and their absolute paths
-printed.
+with its size only, as Telegram gives it). ``/dinhkem ĐƯỜNG_DẪN [lời]`` sends a file
+from disk as if attached (with the words as its caption). Buttons arrive already turned
+into numbered choices by the router. Files (the appendix of /baocao) are written to a
+folder, ``dondoc-tep`` in the current directory unless told otherwise, and their
+absolute paths printed.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import asyncio
 import contextlib
 import os
 import re
+import shlex
 import shutil
 import sys
 import textwrap
@@ -35,6 +37,7 @@ from handlers.router import Conversation
 from locales import _
 from scheduler.clock import DEFAULT_TZ, Clock
 
+MAX_ATTACH = 50 * 1024 * 1024  # a larger file goes with its size only
 LONG_JUMP = timedelta(days=62)  # a jump that takes a while: said before it starts
 INDENT = "   "  # the continuation of an answer, under "dondoc: "
 # "• ", "- ", "1. ", "12) ", "2 = ": a line whose continuation goes under its text
@@ -205,6 +208,9 @@ class ConsoleChannel:
         if word == "/nhap":
             await self.import_file(rest)
             return True
+        if word == "/dinhkem":
+            await self._attach(rest.strip())
+            return True
         return False
 
     async def import_file(self, path: str) -> list[Outgoing]:
@@ -216,6 +222,28 @@ class ConsoleChannel:
         # Reading may start the worker process: it must not take Ctrl-C (bot.demo_terminal).
         with children_ignore_interrupts():
             return await self.send("/nhap", attachment)
+
+    async def _attach(self, args: str) -> None:
+        """``/dinhkem ĐƯỜNG_DẪN [lời]``: the file as if sent from a phone, the words as its
+        caption. A file larger than ``MAX_ATTACH`` goes with its size only, as Telegram
+        sends one it will not hand over."""
+        try:
+            words = shlex.split(args)
+        except ValueError:
+            words = []
+        if not words:
+            self.say('Cách dùng: /dinhkem ĐƯỜNG_DẪN [lời nhắn], ví dụ: /dinhkem "QĐ 12.pdf" Hoàn thành')
+            return
+        path = Path(words[0]).expanduser()
+        try:
+            size = path.stat().st_size
+            data = path.read_bytes() if size <= MAX_ATTACH else b""
+        except OSError as exc:
+            self.say(f"Không đọc được tệp «{path}»: {exc.strerror}.")
+            return
+        kind = "photo" if path.suffix.lower() in (".jpg", ".jpeg", ".png", ".webp") else "document"
+        attachment = Attachment(path.name, data, kind, ref=f"console:{path.name}", size=size)
+        await self.send(" ".join(words[1:]), attachment)
 
     def who(self) -> None:
         self.say(_("Trong demo có những người sau (gõ /la TÊN để đóng vai):"))

@@ -20,9 +20,12 @@ import hmac
 import json
 import logging
 from collections import deque
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.channels.zalo_client import MAYBE_SENT, ZaloApiError, ZaloClient, mask
+from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
+from bot.download_links import DownloadShelf
+from bot.file_server import add_download_routes
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import Conversation
 from scheduler.dispatcher import (
@@ -41,6 +44,7 @@ log = logging.getLogger(__name__)
 SECRET_HEADER = "X-Bot-Api-Secret-Token"
 CHANNEL = "zalo"
 STOP_GRACE = 5.0  # seconds given to updates in progress when stopping
+MAX_DOWNLOAD = 20 * 1024 * 1024  # a picture larger is not downloaded (the evidence limit)
 REMEMBERED_IDS = 1000  # recent message ids, so that a delivery retried by Zalo is handled once
 UNREACHABLE = frozenset({403, 404})  # not verified against Zalo: their codes are undocumented
 
@@ -61,7 +65,8 @@ class ZaloSettings(Protocol):
 def to_incoming(update: dict[str, Any]) -> Incoming | None:
     """The ``Incoming`` of one Zalo update, or ``None`` for what is not a person's message.
 
-    Images keep their URL as evidence (``Attachment(kind="photo", ref=url)``) and their
+    Images come as their URL (``Attachment(kind="photo", ref=url)``, no data yet: the
+    channel downloads the picture itself before handling it, ``fetch_picture``) and their
     caption as text; stickers and unsupported messages come as an empty text."""
     if isinstance(update.get("result"), dict) and "event_name" not in update:
         update = update["result"]  # some deliveries wrap the update like an API answer
@@ -102,9 +107,13 @@ class ZaloChannel:
         *,
         client: ZaloClient | None = None,
         concurrency: int = 1,
+        max_download: int = MAX_DOWNLOAD,
+        downloads: DownloadShelf | None = None,
     ) -> None:
         """``concurrency``: how many chats are answered at the same time. 1, like the
-        Telegram channel, keeps SQLite's one writer happy; raise it on PostgreSQL."""
+        Telegram channel, keeps SQLite's one writer happy; raise it on PostgreSQL.
+        ``max_download``: the largest picture fetched (the evidence file limit)."""
+        self.max_download = max_download
         self.conversation = conversation
         self.config = config
         self._own_client = client is None
@@ -116,6 +125,7 @@ class ZaloChannel:
         self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)
         self._slots = asyncio.Semaphore(max(concurrency, 1))
         self.bot: dict[str, Any] = {}
+        self.downloads = downloads  # served on the webhook's server (bot.file_server)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -215,10 +225,27 @@ class ZaloChannel:
             await self.client.send_chat_action(incoming.chat_id, "typing")
         except ZaloApiError:
             pass  # cosmetic
+        incoming = await self.fetch_picture(incoming)
         for reply in await self.conversation.handle(incoming):
             last = await self.send(reply.chat_id or incoming.chat_id, reply)
             if last:
                 await self.conversation.remember_sent(incoming, reply, last)
+
+    async def fetch_picture(self, incoming: Incoming) -> Incoming:
+        """The picture itself, not only its link (Zalo's links expire): downloaded up to
+        ``max_download`` bytes. Too large: no data, the size (the handlers say so); a
+        failed download: no data (the handlers ask to send it again)."""
+        picture = incoming.attachment
+        if picture is None or picture.data or not picture.ref:
+            return incoming
+        try:
+            data = await self.client.download(picture.ref, self.max_download)
+        except TooLarge as too_large:
+            return replace(incoming, attachment=replace(picture, size=too_large.size))
+        except ZaloApiError as err:
+            log.warning("Zalo picture of message %s not downloaded: %s", incoming.message_id, err)
+            return incoming
+        return replace(incoming, attachment=replace(picture, data=data))
 
     # -- sending ----------------------------------------------------------------------------
 
@@ -253,6 +280,8 @@ class ZaloChannel:
             raise ValueError("Zalo webhook mode needs a webhook_secret")
         app = web.Application(client_max_size=1024**2)
         app.router.add_post(self.config.webhook_path, self._on_webhook)
+        if self.downloads is not None:
+            add_download_routes(app, self.downloads)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
         site = web.TCPSite(self._runner, self.config.webhook_listen, self.config.webhook_port)

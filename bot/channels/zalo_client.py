@@ -64,6 +64,14 @@ class ZaloApiError(Exception):
         super().__init__(f"{where}Zalo API error {error_code}: {description}")
 
 
+class TooLarge(Exception):
+    """A download over its limit; ``size``: the size announced, or read so far."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"file of {size} bytes or more")
+        self.size = size
+
+
 # -- masking ------------------------------------------------------------------------------
 
 _SECRETS: set[str] = set()
@@ -190,6 +198,31 @@ class ZaloClient:
             params["caption"] = caption[:MAX_TEXT]
         result = await self.call("sendPhoto", params)
         return str((result or {}).get("message_id", ""))
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """The file at ``url`` (a picture someone sent: Zalo's link expires), read up to
+        ``limit`` bytes; more raises ``TooLarge`` (the size announced or read so far).
+        Network errors and HTTP errors raise ``ZaloApiError``; tried once."""
+        if not url.startswith(("https://", "http://")):
+            raise ZaloApiError(400, "not an http(s) address", method="download")
+        try:
+            async with self._http.stream(
+                "GET", url, timeout=self.request_timeout, follow_redirects=True
+            ) as response:
+                if response.status_code >= 400:
+                    raise ZaloApiError(response.status_code, f"HTTP {response.status_code}",
+                                       method="download")  # fmt: skip
+                announced = response.headers.get("Content-Length", "")
+                if announced.isdigit() and int(announced) > limit:
+                    raise TooLarge(int(announced))
+                data = bytearray()
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    if len(data) > limit:
+                        raise TooLarge(len(data))
+                return bytes(data)
+        except httpx.HTTPError as exc:
+            raise ZaloApiError(NETWORK_ERROR, mask(_describe(exc)), method="download") from None
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Cosmetic ("typing…"): tried once, never retried."""

@@ -66,6 +66,8 @@ class FakeZalo(Waiting[ZaloSent]):
         self._waiters: set[asyncio.Future] = set()
         self._runner: web.AppRunner | None = None
         self._closing = False
+        self._hosted: dict[str, bytes] = {}  # pictures users sent, as Zalo's CDN serves them
+        self.downloads: list[str] = []
 
     # -- lifecycle ------------------------------------------------------------------------------
 
@@ -108,6 +110,11 @@ class FakeZalo(Waiting[ZaloSent]):
     ) -> str:
         extra = {"caption": caption} if caption else {}
         return self.send_event(user_id, "message.image.received", display_name, photo=url, **extra)
+
+    def host(self, name: str, content: bytes) -> str:
+        """Serve ``content`` as Zalo's CDN serves a picture a user sent; its URL."""
+        self._hosted[name] = content
+        return f"{self.base_url}/cdn/{name}"
 
     def send_event(
         self, user_id: str, event_name: str, display_name: str = "Người dùng", **content: Any
@@ -172,6 +179,12 @@ class FakeZalo(Waiting[ZaloSent]):
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.match_info["tail"]
+        if path.startswith("cdn/"):
+            self.downloads.append(path)
+            content = self._hosted.get(path.removeprefix("cdn/"))
+            if content is None:
+                return web.Response(status=404, text="Not Found")
+            return web.Response(body=content, content_type="image/jpeg")
         token, _, method = path.removeprefix("bot").partition("/")
         if not path.startswith("bot") or not method:
             return ApiError(404, "Not Found").response()

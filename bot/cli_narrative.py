@@ -1,0 +1,71 @@
+"""``dondoc report --kind narrative``: the narrative report draft written to ``--out``
+(.docx), with the appendix and Biểu mẫu 1 beside it (``…-phu-luc.docx``);
+``--quyet-dinh 128/QĐ-UBND --quyet-dinh-ngay 10/01/2026`` records the decision that
+issued the plan first, for the report's opening to cite."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.commands_cli import CliError, Emit, open_session, require_org
+from bot.config import Config
+from bot.wiring import calendar_from
+from documents.narrative_content import narrative as write_narrative
+from documents.narrative_data import gather
+from documents.narrative_docx import narrative_docx
+from documents.report_docx import report_docx
+from documents.report_rows import make_period, report_as_of, report_plan, vn_number
+from scheduler.clock import Clock
+
+
+async def narrative(args: argparse.Namespace, config: Config, clock: Clock, emit: Emit) -> int:
+    if not args.out:
+        raise CliError("Cần --out TỆP.docx để ghi dự thảo báo cáo.")
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
+        plan = await report_plan(session, org)
+        if plan is None:
+            raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+        if getattr(args, "decision", None):
+            plan.decision_number = args.decision
+            plan.decision_date = getattr(args, "decision_date", None)
+            await session.flush()
+        today = clock.today(org.timezone)
+        period = make_period(getattr(args, "period", None), plan.year, args.as_of or today)
+        as_of = args.as_of or report_as_of(period, today)
+        data = await gather(
+            session,
+            org,
+            plan,
+            period=period,
+            as_of=as_of,
+            deadline_end=calendar_from(config).deadline_end,
+            issued=today,
+            number=getattr(args, "number", None),
+            dated=getattr(args, "dated", None),
+        )
+    text = write_narrative(data)
+    out = Path(args.out)
+    beside = out.with_name(f"{out.stem}-phu-luc.docx")
+    draft = narrative_docx(text, issued=args.dated or today, number=args.number)
+    try:
+        out.write_bytes(draft)
+        beside.write_bytes(report_docx(data.report))
+    except OSError as exc:
+        raise CliError(f"Không ghi được tệp {out}: {exc.strerror}") from exc
+    emit(
+        args,
+        {
+            "out": str(out),
+            "appendix": str(beside),
+            "subject": text.subject,
+            "as_of": as_of.isoformat(),
+            "rate": data.report.rate,
+            "to_review": text.to_review,
+            "cited": list(text.cited),
+        },
+        f"Đã ghi {out} ({vn_number(len(draft))} byte) và {beside}.\n{text.subject}\n"
+        f"Tỷ lệ hoàn thành: {data.report.rate}; {text.to_review} câu cần xem lại (tô vàng).",
+    )
+    return 0

@@ -1,0 +1,85 @@
+"""The bot's own web server for download links (``bot.download_links``): one GET route,
+``/tep/{token}/{name}``, that sends the one file a valid, unexpired link names. In Zalo
+webhook mode the route lives on the webhook's server (the public address already
+reaches it); when Zalo polls, ``FileServer`` serves it alone on ``[downloads] port``.
+
+Answers to a refused link are short Vietnamese pages: 403 for a link that was changed,
+410 for an expired one, 404 when the file is gone. Nothing else is served.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+from urllib.parse import quote
+
+from bot.download_links import PATH_PREFIX, DownloadShelf, LinkRefused
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+log = logging.getLogger(__name__)
+
+REFUSALS = {  # reason -> (HTTP status, what the person reads)
+    "invalid": (403, "Liên kết tải tệp không hợp lệ (có thể đã bị sửa). Xin nhắn /baocao cho dondoc để nhận liên kết mới."),
+    "expired": (410, "Liên kết tải tệp đã hết hạn. Xin nhắn /baocao cho dondoc để nhận liên kết mới."),
+    "missing": (404, "Tệp không còn trên máy chủ. Xin nhắn /baocao cho dondoc để nhận liên kết mới."),
+}
+TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
+    from aiohttp import web
+
+    async def download(request: web.Request) -> web.StreamResponse:
+        try:
+            path = shelf.open(request.match_info["token"])
+            if path.name != request.match_info["name"]:
+                raise LinkRefused("missing")  # the token opens one file, by its own name
+        except LinkRefused as refused:
+            status, text = REFUSALS[refused.reason]
+            log.info("download link refused: %s", refused.reason)
+            return web.Response(
+                status=status, text=text, content_type="text/plain", charset="utf-8"
+            )
+        headers = {
+            "Content-Type": TYPES.get(path.suffix, "application/octet-stream"),
+            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}",
+            "Cache-Control": "private, no-store",
+            "X-Content-Type-Options": "nosniff",
+        }
+        return web.FileResponse(path, headers=headers)
+
+    app.router.add_get(PATH_PREFIX + "/{token}/{name}", download)
+
+
+class FileServer:
+    """The download route on a server of its own (when no webhook server runs)."""
+
+    def __init__(self, shelf: DownloadShelf, listen: str, port: int) -> None:
+        self.shelf, self.listen, self.port = shelf, listen, port
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        from aiohttp import web
+
+        app = web.Application()
+        add_download_routes(app, self.shelf)
+        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.listen, self.port).start()
+        log.info("download links served on port %s%s", self.bound_port, PATH_PREFIX)
+
+    @property
+    def bound_port(self) -> int | None:
+        if self._runner is None or not self._runner.addresses:
+            return None
+        return int(self._runner.addresses[0][1])
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

@@ -1,0 +1,323 @@
+"""The narrative report ("Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính …;
+phương hướng nhiệm vụ …") as a structure of parts, headings, paragraphs and list items,
+each made of sentences: a pure function of what was recorded (``NarrativeData``).
+
+Every sentence comes from the plan, the officers' reports or the figures of the appendix
+(``Report.progress``, quoted as they are so the text, the appendix and /tiendo agree).
+A sentence built from text typed without diacritics, or from a reason the compiler has
+not reviewed (written the task's appendix row with /ketqua), carries ``review`` and is
+highlighted in Word. The document is Vietnamese whoever asks for it; its wording is in
+the gettext catalogs like every other message.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from documents.narrative_data import NarrativeData, TaskRecord
+from documents.narrative_outlook import ahead_blocks, difficulties
+from documents.narrative_words import (
+    HEADING,
+    ITEM,
+    PART,
+    TEXT,
+    Block,
+    Sentence,
+    ahead_label,
+    block,
+    by_the_committee,
+    full_stop,
+    next_period,
+    period_start,
+    sentence_case,
+    written_out,
+)
+from documents.report_review import typed_without_diacritics
+from documents.report_rows import official_date
+from documents.result_words import account_of
+from locales import DEFAULT_LANGUAGE, _, language
+from models.progress import Reported, Tally, is_ongoing
+from models.unit_names import fold
+
+
+@dataclass(frozen=True)
+class Narrative:
+    organization: str
+    subject: str  # the line under "BÁO CÁO"
+    blocks: tuple[Block, ...]
+    cited: tuple[str, ...]  # the documents cited, each once, as written in the text
+
+    @property
+    def to_review(self) -> int:
+        return sum(s.review for b in self.blocks for s in b.sentences)
+
+
+def _unmarked(reports: Iterable[Reported]) -> bool:
+    return any(typed_without_diacritics(r.text) for r in reports)
+
+
+# What may stand before a document an account names for it to be the sentence's object.
+_OPENINGS = {"", "da ban hanh", "ban hanh", "da xay dung", "xay dung"}
+
+
+class _Citations:
+    """Each document cited once in the whole report, the fullest spelling kept."""
+
+    def __init__(self) -> None:
+        self.seen: list[str] = []
+
+    def new(self, reference: str) -> bool:
+        key = fold(reference)
+        if any(key in fold(s) or fold(s) in key for s in self.seen):
+            return False
+        self.seen.append(reference)
+        return True
+
+
+def _standing_run(reports: Sequence[Reported]) -> list[Reported]:
+    """The status reports behind the status that stands (as the appendix quotes them)."""
+    statuses = [r for r in reports if r.status != "note"]
+    run = len(statuses)
+    while run > 0 and statuses[run - 1].status == statuses[-1].status:
+        run -= 1
+    return statuses[run:]
+
+
+def _task_sentences(
+    task: TaskRecord, head: str, of_whom: str, since: object, cited: _Citations
+) -> Block:
+    """ "- {content}: {head}. UBND xã đã ban hành {documents}. {latest account}." """
+    run = _standing_run(task.reports)
+    latest = next(((r, a) for r in reversed(run) if (a := account_of(r.text)) is not None), None)
+    if task.facts.status == "not_started":
+        latest = None  # its reason is told under "Khó khăn, vướng mắc"
+    account = latest[1] if latest else None
+    documents: list[tuple[str, Reported]] = []
+    for report in task.reports:
+        if task.facts.status != "done" and report.on < since:  # type: ignore[operator]
+            continue  # a continuing task: only what was issued in this period
+        for item in report.evidence:
+            documents.append((item, report))
+    # A task nobody reported is named from the figures only: the compiler checks it.
+    sentences = [Sentence(f"{task.content}: {head}.", not task.reports)]
+    by_committee, others, unmarked = [], [], False
+    for item, report in documents:
+        if not cited.new(item):
+            continue
+        written = written_out(item)
+        if account:
+            folded, key = fold(account), fold(item)
+            at = folded.find(key)
+            if at >= 0 and len(folded) == len(account):
+                if folded[:at].strip(" ,.:;-") not in _OPENINGS:
+                    continue  # the account names it in its own words, as written
+                # "Đã ban hành QĐ số 12/QĐ-UBND ngày 09/01/2026 về việc …": the reference
+                # and what follows it become the sentence.
+                written += account[at + len(item) :].rstrip(" .;,")
+                account = None
+            elif key.startswith(folded):
+                account = None  # "QĐ số 12" said, the fuller reference read: cite that
+        (by_committee if by_the_committee(item) else others).append(written)
+        unmarked = unmarked or typed_without_diacritics(report.text)
+    if by_committee:
+        sentences.append(
+            Sentence(
+                _("Ủy ban nhân dân {of_whom} đã ban hành {documents}.").format(
+                    of_whom=of_whom, documents="; ".join(by_committee)
+                ),
+                unmarked,
+            )
+        )
+    if others:
+        sentences.append(
+            Sentence(_("Đã ban hành {documents}.").format(documents="; ".join(others)), unmarked)
+        )
+    if account and latest:
+        sentences.append(Sentence(full_stop(account), _unmarked([latest[0]])))
+    return Block(ITEM, tuple(sentences))
+
+
+def _head(task: TaskRecord) -> str:
+    """The task's state in words, from its category and standing status."""
+    if task.facts.status in ("done", "in_progress") and is_ongoing(task.facts):
+        return _("đã thực hiện và tiếp tục thực hiện")
+    if task.category == "done_late":
+        return _("hoàn thành nhưng quá hạn")
+    if task.category == "done_on_time":
+        return _("đã hoàn thành")
+    percents = [r.percent for r in task.reports if r.status == "in_progress" and r.percent]
+    head = _("đang thực hiện")
+    if task.facts.status == "in_progress" and percents:
+        head = _("đang thực hiện (đạt {percent}%)").format(percent=percents[-1])
+    if task.category == "overdue":
+        head = (
+            _("{head}, đã quá hạn").format(head=head)
+            if task.facts.status == "in_progress"
+            else _("chưa thực hiện, đã quá hạn")
+        )
+    return head
+
+
+def _counts(t: Tally) -> str:
+    parts = [
+        _("hoàn thành {done}/{total} nhiệm vụ").format(done=t.done, total=t.total),
+    ]
+    for key, words in (
+        ("done_late", _("trong đó hoàn thành nhưng quá hạn {n}")),
+        ("in_progress", _("đang thực hiện trong hạn {n}")),
+        ("overdue", _("quá hạn nhưng chưa hoàn thành {n}")),
+    ):
+        if t.counts[key]:
+            parts.append(words.format(n=t.counts[key]))
+    return _("Kết quả: {counts}.").format(counts="; ".join(parts))
+
+
+def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
+    report = data.report
+    t = report.progress.overall
+    rate = report.rate.split(" = ")[-1]  # "27/52 = 51,9%": the same rate as Biểu mẫu 1
+    plan = _("Kế hoạch")
+    if data.decision_number and data.decision_date:
+        plan = _("Kế hoạch ban hành kèm theo Quyết định số {number} ngày {date}").format(
+            number=data.decision_number, date=official_date(data.decision_date)
+        )
+    first = _(
+        "Tính đến ngày {date}, Ủy ban nhân dân {of_whom} đã hoàn thành {done}/{total} nhiệm vụ đề ra tại {plan}, đạt {rate}."
+    ).format(
+        date=official_date(report.as_of),
+        of_whom=of_whom,
+        done=t.done,
+        total=t.total,
+        plan=plan,
+        rate=rate,
+    )
+    overdue = ", ".join(report.progress.overdue_numbers)
+    figures = [
+        _("Số nhiệm vụ hoàn thành đúng hạn: {n} nhiệm vụ;").format(n=t.counts["done_on_time"]),
+        _("Số nhiệm vụ hoàn thành nhưng quá hạn: {n} nhiệm vụ;").format(n=t.counts["done_late"]),
+        _("Số nhiệm vụ đang thực hiện trong hạn: {n} nhiệm vụ;").format(n=t.counts["in_progress"]),
+        (
+            _("Số nhiệm vụ quá hạn nhưng chưa hoàn thành: {n} nhiệm vụ (nhiệm vụ {numbers});")
+            if overdue
+            else _("Số nhiệm vụ quá hạn nhưng chưa hoàn thành: {n} nhiệm vụ;")
+        ).format(n=t.counts["overdue"], numbers=overdue),
+        _("Số nhiệm vụ chưa thực hiện, chưa đến hạn: {n} nhiệm vụ;").format(
+            n=t.counts["not_started"]
+        ),
+        _("Số nhiệm vụ chưa phát sinh: {n} nhiệm vụ.").format(n=t.counts["not_applicable"]),
+    ]
+    blocks = [block(TEXT, first), *(block(ITEM, f) for f in figures)]
+    if (city := report.city) is not None:  # Biểu mẫu 1 row 4, in the seed's words
+        blocks.append(block(TEXT, _("Thực hiện nhiệm vụ được Ủy ban nhân dân thành phố giao:")))
+        blocks.extend(
+            block(ITEM, words.format(n=n))
+            for words, n in (
+                (_("Tổng số nhiệm vụ được giao: {n} nhiệm vụ;"), city.total),
+                (_("Số nhiệm vụ hoàn thành đúng hạn: {n} nhiệm vụ;"), city.counts["done_on_time"]),
+                (
+                    _("Số nhiệm vụ hoàn thành nhưng quá hạn: {n} nhiệm vụ;"),
+                    city.counts["done_late"],
+                ),
+                (
+                    _("Số nhiệm vụ quá hạn nhưng chưa hoàn thành: {n} nhiệm vụ."),
+                    city.counts["overdue"],
+                ),
+            )
+        )
+    return blocks
+
+
+def _sections(data: NarrativeData, of_whom: str) -> tuple[list[Block], list[str]]:
+    since = period_start(data.report.period)
+    as_of = data.report.as_of
+    cited = _Citations()
+    blocks: list[Block] = []
+    for index, (numeral, title) in enumerate(data.sections, start=1):
+        tasks = [t for t in data.tasks if t.section == numeral]
+        blocks.append(block(HEADING, f"{index}. {sentence_case(title)}"))
+        tally = data.report.progress.by_section.get(numeral)
+        if tally is not None:
+            blocks.append(block(TEXT, _counts(tally)))
+        done = [
+            t
+            for t in tasks
+            if t.facts.status == "done"
+            and not is_ongoing(t.facts)
+            and t.facts.done_on is not None
+            and since <= t.facts.done_on <= as_of
+        ]
+        going = [
+            t
+            for t in tasks
+            if (t.facts.status in ("done", "in_progress") and is_ongoing(t.facts))
+            or (t.facts.status == "in_progress" and t not in done)
+        ]
+        behind = [t for t in tasks if t.category == "overdue" and t not in going]
+        for label, chosen in (
+            (_("Các nhiệm vụ đã hoàn thành trong kỳ:"), done),
+            (_("Các nhiệm vụ đang thực hiện, tiếp tục thực hiện:"), going),
+            (_("Các nhiệm vụ quá hạn chưa hoàn thành:"), behind),
+        ):
+            if chosen:
+                blocks.append(block(TEXT, label))
+                blocks.extend(_task_sentences(t, _head(t), of_whom, since, cited) for t in chosen)
+    return blocks, cited.seen
+
+
+def _opening(data: NarrativeData, of_whom: str, subject: str) -> list[Block]:
+    report = data.report
+    if data.decision_number:
+        day = (
+            official_date(data.decision_date)
+            if data.decision_date
+            else f"     /     /{report.year}"
+        )
+        cite = Sentence(
+            _(
+                "Thực hiện Quyết định số {number} ngày {date} của Ủy ban nhân dân {of_whom} về việc ban hành {plan};"
+            ).format(number=data.decision_number, date=day, of_whom=of_whom, plan=data.plan_title),
+            data.decision_date is None,
+        )
+    else:  # the compiler fills in the decision (or the admin sets it: /baocao kehoach)
+        cite = Sentence(
+            _(
+                "Thực hiện Quyết định số       /QĐ-UBND ngày      /     /{year} của Ủy ban nhân dân {of_whom} về việc ban hành {plan};"
+            ).format(year=report.year, of_whom=of_whom, plan=data.plan_title),
+            True,
+        )
+    intro = _("Ủy ban nhân dân {of_whom} báo cáo {subject} như sau:").format(
+        of_whom=of_whom, subject=subject[:1].lower() + subject[1:]
+    )
+    return [block(TEXT, cite), block(TEXT, intro)]
+
+
+def narrative(data: NarrativeData) -> Narrative:
+    """The whole report, in Vietnamese, from what was recorded."""
+    with language(DEFAULT_LANGUAGE):
+        report = data.report
+        of_whom = report.of_whom
+        ahead = ahead_label(next_period(report.period))
+        subject = _(
+            "Kết quả thực hiện nhiệm vụ cải cách hành chính {period}; phương hướng nhiệm vụ {ahead}"
+        ).format(period=report.period.label, ahead=ahead)
+        body, cited = _sections(data, of_whom)
+        blocks = [
+            *_opening(data, of_whom, subject),
+            block(PART, _("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")),
+            *_overall(data, of_whom),
+            *body,
+            block(PART, _("II. KHÓ KHĂN, VƯỚNG MẮC")),
+            *difficulties(data),
+            block(PART, _("III. PHƯƠNG HƯỚNG NHIỆM VỤ {ahead}").format(ahead=ahead.upper())),
+            *ahead_blocks(data),
+            block(PART, _("IV. ĐỀ XUẤT, KIẾN NGHỊ")),
+            block(TEXT, ""),  # for the compiler
+            block(
+                TEXT,
+                _("Trên đây là báo cáo {subject} của Ủy ban nhân dân {of_whom}./.").format(
+                    subject=subject[:1].lower() + subject[1:], of_whom=of_whom
+                ),
+            ),
+        ]
+        return Narrative(report.organization, subject, tuple(blocks), tuple(cited))

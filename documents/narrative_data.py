@@ -1,0 +1,113 @@
+"""What the narrative report is written from, gathered from the database in one place:
+the appendix (``documents.report_rows.build_report``, whose figures the report quotes
+as they are), the plan's decision, and per task its plan wording, lead units, facts,
+category and the status reports standing at the end of the period.
+
+The category of each task comes from ``models.progress.classify`` with the same date
+and working-day rule as the appendix's tally, so a task listed as overdue in the text is
+one of the overdue tasks the figures count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from documents.report_rows import Period, Report, build_report
+from models.people import Organization
+from models.plans import Plan
+from models.progress import DeadlineEnd, Reported, TaskFacts, classify
+from models.progress_queries import standing_reports, task_facts
+from models.queries import appendix_texts, list_tasks
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    number: str
+    content: str
+    section: str  # the section's numeral ("I")
+    leads: tuple[str, ...]  # lead unit names, or the plan's lead note when it names none
+    deadline_text: str
+    facts: TaskFacts
+    category: str  # the Biểu mẫu 1 category on the report's date
+    reports: tuple[Reported, ...]  # standing on that date, oldest first
+    reviewed: bool  # the compiler has written the appendix row (/ketqua)
+
+
+@dataclass(frozen=True)
+class NarrativeData:
+    report: Report  # the appendix: its figures are the report's figures
+    plan_title: str
+    decision_number: str | None
+    decision_date: date | None
+    sections: tuple[tuple[str, str], ...]  # (numeral, title) in plan order
+    tasks: tuple[TaskRecord, ...]  # in plan order
+
+
+async def gather(
+    session: AsyncSession,
+    org: Organization,
+    plan: Plan,
+    *,
+    period: Period,
+    as_of: date,
+    deadline_end: DeadlineEnd,
+    unit_ids: Sequence[int] | None = None,
+    unit_names: Sequence[str] = (),
+    issued: date | None = None,
+    number: str | None = None,
+    dated: date | None = None,
+) -> NarrativeData:
+    report = await build_report(
+        session,
+        org,
+        period=period,
+        as_of=as_of,
+        deadline_end=deadline_end,
+        plan=plan,
+        unit_ids=unit_ids,
+        unit_names=unit_names,
+        issued=issued,
+        number=number,
+        dated=dated,
+    )
+    assert report is not None  # the plan is given
+    tasks = await list_tasks(session, org, unit_ids=unit_ids, roles=("lead",), plan=plan)
+    ids = [t.id for t in tasks]
+    facts = {
+        f.task_id: f
+        for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
+    }
+    reports = await standing_reports(session, ids, as_of, org.timezone)
+    reviewed = set(await appendix_texts(session, ids))
+    records = []
+    sections: dict[str, str] = {}
+    for task in tasks:
+        sections.setdefault(task.section.numeral, task.section.title)
+        leads = tuple(u.name for u in task.units("lead")) or (
+            (task.lead_note,) if task.lead_note else ()
+        )
+        records.append(
+            TaskRecord(
+                task.number,
+                " ".join(task.content.split()).rstrip(" .;:,"),
+                task.section.numeral,
+                leads,
+                task.deadline_text,
+                facts[task.id],
+                classify(facts[task.id], as_of, deadline_end=deadline_end),
+                tuple(reports.get(task.id, ())),
+                task.id in reviewed,
+            )
+        )
+    return NarrativeData(
+        report,
+        plan.title,
+        plan.decision_number,
+        plan.decision_date,
+        tuple(sections.items()),
+        tuple(records),
+    )

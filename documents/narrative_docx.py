@@ -1,0 +1,87 @@
+"""The narrative report as a Word draft in the format of Nghị định 30/2020/NĐ-CP: A4
+portrait with the appendix's margins, Times New Roman 14 and page numbers from the
+second page (``documents.report_docx`` sets them), the heading block with "Số:
+/BC-UBND" and the place and date line, "BÁO CÁO" and the subject line with its short
+rule, the body in justified paragraphs with a first-line indent, the parts in bold,
+the sentences to review highlighted, then "Nơi nhận" and the signature block.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.shared import Cm, Pt
+
+from documents.narrative_content import Narrative
+from documents.narrative_words import HEADING, ITEM, PART
+from documents.report_docx import _heading_block, _no_borders, _page, _rule, _write
+
+SIZE = Pt(14)
+WIDTH = Cm(16.0)  # between the margins of A4 portrait: 21 - 3 - 2
+HEADING_WIDTHS = (6.0, 10.0)
+INDENT = Cm(1.27)
+
+
+def _body(document: Document, narrative: Narrative) -> None:
+    for block in narrative.blocks:
+        paragraph = document.add_paragraph()
+        form = paragraph.paragraph_format
+        form.first_line_indent = INDENT
+        form.space_before = Pt(6)
+        form.line_spacing = Pt(20)
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        bold = block.kind in (PART, HEADING)
+        if bold:
+            form.keep_with_next = True
+        if block.kind == ITEM:
+            _write(paragraph, "- ")
+        for index, sentence in enumerate(block.sentences):
+            run = paragraph.add_run(("" if index == 0 else " ") + sentence.text)
+            run.bold = bold or None
+            if sentence.review:
+                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+
+def _signature(document: Document) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.autofit = False
+    left, right = table.rows[0].cells
+    for column, cell, width in zip(table.columns, (left, right), (7.0, 9.0), strict=True):
+        column.width = cell.width = Cm(width)
+    _write(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=Pt(12))
+    _write(left.add_paragraph(), "- Lưu: VT.", size=Pt(11))
+    _write(right.paragraphs[0], "TM. ỦY BAN NHÂN DÂN", bold=True, center=True)
+    _write(right.add_paragraph(), "CHỦ TỊCH", bold=True, center=True)
+
+
+def narrative_docx(narrative: Narrative, *, issued: date, number: str | None = None) -> bytes:
+    """The draft as .docx bytes; ``number`` of the report when known ("116")."""
+    document = Document()
+    _page(document, landscape=False, size=SIZE)
+    numbered = f"Số: {number}/BC-UBND" if number else "Số:        /BC-UBND"
+    _heading_block(
+        document,
+        narrative.organization,
+        issued,
+        HEADING_WIDTHS,
+        number=numbered,
+        size=Pt(12),
+        date_size=Pt(13),
+    )
+    title = document.add_paragraph()
+    title.paragraph_format.space_before = Pt(6)
+    _write(title, "BÁO CÁO", bold=True, center=True)
+    subject = document.add_paragraph()
+    subject.paragraph_format.space_after = Pt(3)  # the rule below, clear of the letters
+    _write(subject, narrative.subject, bold=True, center=True)
+    _rule(document, Cm(4.0), WIDTH)
+    _body(document, narrative)
+    document.add_paragraph()
+    _signature(document)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,231 @@
+"""/baocao baocao [quy|quy3|6thang|nam] [số 116] [ngày 9/6/2026]: the draft of the
+narrative report ("Báo cáo kết quả thực hiện nhiệm vụ cải cách hành chính …") with the
+appendix and Biểu mẫu 1 that go with it; /baocao kehoach 128/QĐ-UBND ngày 10/01/2026
+(admin): the decision that issued the plan, cited in the report's opening.
+
+``/baocao`` alone and ``/baocao phuluc …`` stay the appendix (``handlers.cmd_report``);
+the word after /baocao chooses (``split_kind``). Files go out through ``deliver``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date
+
+from documents.narrative_content import Narrative, narrative
+from documents.narrative_data import gather
+from documents.narrative_docx import narrative_docx
+from documents.report_docx import report_docx
+from documents.report_rows import make_period, official_date, report_as_of, report_plan
+from documents.report_xlsx import report_xlsx
+from handlers.cmd_admin import admin_only
+from handlers.cmd_progress import can_send_files
+from handlers.cmd_register import not_registered
+from handlers.cmd_report import (
+    file_stem,
+    links_text,
+    parse_period,
+    parse_report_args,
+    review_text,
+)
+from handlers.context import Request
+from handlers.messages import Attachment, Outgoing
+from handlers.permissions import is_admin, is_leader, officer_units
+from handlers.task_view import format_date
+from locales import _
+from models.unit_names import fold
+
+APPENDIX, NARRATIVE, DECISION = "appendix", "narrative", "decision"
+_KIND = re.compile(r"^\s*(bao\s*cao|phu\s*luc(?!\s*(?:so\s*)?\d)|ke\s*hoach)\b\s*[:,]?")
+_KINDS = {"baocao": NARRATIVE, "phuluc": APPENDIX, "kehoach": DECISION}
+_SYMBOL = re.compile(r"(\d{1,6}(?:/\d{4})?(?:/[^\s,;]+)?)")
+_DAY = re.compile(r"\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
+
+
+def split_kind(args: str) -> tuple[str, str]:
+    """("narrative", "quy") for "baocao quy" / "báo cáo quy"; the appendix otherwise."""
+    folded = fold(args)  # as long as ``args``: the spans line up
+    match = _KIND.match(folded)
+    if match is None:
+        return APPENDIX, args
+    return _KINDS[match.group(1).replace(" ", "")], args[match.end() :].strip()
+
+
+def hint() -> str:
+    """The line under the appendix's summary that offers the other choice."""
+    return _("Dự thảo báo cáo kèm phụ lục này: nhắn /baocao baocao (ví dụ /baocao baocao quy).")
+
+
+async def handle(request: Request, kind: str, args: str) -> list[Outgoing]:
+    if kind == DECISION:
+        return await set_decision(request, args)
+    return await narrative_report(request, args)
+
+
+def parse_decision(args: str) -> tuple[str, date | None] | None:
+    """ "128/QĐ-UBND ngày 10/01/2026" → ("128/QĐ-UBND", 10/01/2026); "số 128" → "128/QĐ-UBND"."""
+    folded = fold(args)
+    day = None
+    if match := _DAY.search(folded):
+        d, m, y = (int(g) for g in match.groups())
+        try:
+            day = date(y, m, d)
+        except ValueError:
+            return None
+        args = args[: match.start()] + args[match.end() :]
+    found = _SYMBOL.search(args)
+    if found is None:
+        return None
+    number = found.group(1).rstrip(".")
+    return (number if "/" in number else f"{number}/QĐ-UBND"), day
+
+
+async def set_decision(request: Request, args: str) -> list[Outgoing]:
+    if refusal := admin_only(request):
+        return refusal
+    plan = await report_plan(request.session, request.organization)
+    if plan is None:
+        return [
+            Outgoing(
+                _("{org} chưa có kế hoạch nào được nhập.").format(org=request.organization.name)
+            )
+        ]
+    if args.strip() == "-":
+        plan.decision_number = plan.decision_date = None
+        return [
+            Outgoing(
+                _("Đã xóa số quyết định ban hành kế hoạch; báo cáo sẽ để trống cho anh/chị điền.")
+            )
+        ]
+    parsed = parse_decision(args)
+    if parsed is None:
+        return [
+            Outgoing(
+                _(
+                    "Cách dùng: /baocao kehoach SỐ ngày NGÀY, ví dụ: /baocao kehoach 128/QĐ-UBND ngày 10/01/2026."
+                )
+            )
+        ]
+    plan.decision_number, plan.decision_date = parsed
+    day = official_date(parsed[1]) if parsed[1] else "…"
+    return [
+        Outgoing(
+            _(
+                "Đã ghi: báo cáo sẽ trích dẫn Quyết định số {number} ngày {date} ban hành {plan}."
+            ).format(number=parsed[0], date=day, plan=plan.title)
+        )
+    ]
+
+
+def summary_text(text: Narrative, scope: str, as_of: date, rate: str) -> str:
+    lines = [
+        _("Dự thảo báo cáo «{subject}» — {scope}, số liệu đến ngày {date}.").format(
+            subject=text.subject, scope=scope, date=format_date(as_of)
+        ),
+        _("Tỷ lệ hoàn thành: {rate}").format(rate=rate),
+    ]
+    if text.to_review:
+        lines.append(
+            _(
+                "Có {count} câu được tô vàng cần anh/chị xem lại (gõ không dấu, lý do chưa duyệt hoặc còn để trống)."
+            ).format(count=text.to_review)
+        )
+    lines.append(_("Phần «Đề xuất, kiến nghị» để trống cho anh/chị viết."))
+    return "\n".join(lines)
+
+
+async def narrative_report(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    given = parse_report_args(args)
+    period_args = parse_period(given.rest) if given else None
+    if given is None or period_args is None:
+        return [
+            Outgoing(
+                _(
+                    "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao baocao quy, /baocao baocao 6thang hoặc /baocao baocao nam."
+                ).format(args=args)
+            )
+        ]
+    org, session = request.organization, request.session
+    plan = await report_plan(session, org)
+    if plan is None:
+        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
+    unit_ids, unit_names = None, []
+    if not is_leader(request.grants, org.id) and request.role != "viewer":
+        unit_ids = sorted(officer_units(request.grants, org.id))
+        unit_names = [
+            m.unit.name
+            for m in request.person.memberships
+            if m.unit and m.organization_id == org.id
+        ]
+    today = request.today(org)
+    period = make_period(period_args[0], plan.year, today, period_args[1])
+    data = await gather(
+        session,
+        org,
+        plan,
+        period=period,
+        as_of=report_as_of(period, today),
+        deadline_end=request.services.calendar.deadline_end,
+        unit_ids=unit_ids,
+        unit_names=unit_names,
+        issued=today,
+        number=given.number,
+        dated=given.dated,
+    )
+    text = narrative(data)
+    built = data.report
+    first = [Outgoing(review)] if (review := review_text(built)) else []
+    summary = summary_text(text, "; ".join(unit_names) or org.name, built.as_of, built.rate)
+    stem = file_stem(built).replace("ket-qua-cchc", "bao-cao-cchc")
+
+    async def files() -> list[Attachment]:
+        draft, appendix, sheet = await asyncio.gather(
+            asyncio.to_thread(
+                narrative_docx, text, issued=given.dated or today, number=given.number
+            ),
+            asyncio.to_thread(report_docx, built),
+            asyncio.to_thread(report_xlsx, built),
+        )
+        return [
+            Attachment(f"{stem}.docx", draft, "document"),
+            Attachment(f"{file_stem(built)}.docx", appendix, "document"),
+            Attachment(f"{file_stem(built)}.xlsx", sheet, "document"),
+        ]
+
+    command = f'dondoc report --org "{org.name}" --kind narrative --period {period.kind} --out {stem}.docx'
+    return await deliver(request, first, summary, files, command)
+
+
+async def deliver(request, first, summary, files, command) -> list[Outgoing]:  # noqa: ANN001
+    """The draft, the appendix and the sheet as documents where the channel sends files
+    (Telegram; the console writes them to a folder); elsewhere the summary and the way
+    to get them, or signed links to them when the bot has a public address (Zalo)."""
+    if request.services.downloads is not None and not (
+        can_send_files(request) or request.incoming.channel == "console"
+    ):
+        draft, appendix, sheet = await files()
+        labelled = [
+            (_("Báo cáo (Word)"), draft),
+            (_("Phụ lục (Word)"), appendix),
+            (_("Excel (phụ lục và Biểu mẫu 1)"), sheet),
+        ]
+        return [*first, Outgoing(summary + "\n\n" + links_text(request, labelled))]
+    if not (can_send_files(request) or request.incoming.channel == "console"):
+        where = _(
+            "Tệp Word của báo cáo chỉ gửi được qua Telegram: nhắn /baocao baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
+        )
+        if is_admin(request.grants, request.organization.id):
+            where += (
+                "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+            )
+        return [*first, Outgoing(summary + "\n" + where)]
+    draft, appendix, sheet = await files()
+    return [
+        *first,
+        Outgoing(summary, document=draft),
+        Outgoing(_("Phụ lục kết quả thực hiện và Biểu mẫu 1 kèm theo báo cáo."), document=appendix),
+        Outgoing(_("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."), document=sheet),
+    ]
