@@ -19,8 +19,10 @@ $(DEVSTAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $(STAMP) $@
 
+# Ctrl-C, EOF and /thoat end the demo with status 0: it takes the terminal for itself,
+# so make never sees the interrupt (bot/demo_terminal.py).
 demo: $(STAMP) locales-compile
-	$(BIN)/dondoc demo
+	@$(BIN)/dondoc demo
 
 test: $(DEVSTAMP)
 	$(MAKE) locales-compile
@@ -36,7 +38,7 @@ locales: $(DEVSTAMP)
 	$(MAKE) locales-compile
 
 locales-compile: $(STAMP)
-	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel compile -d locales -D messages >/dev/null; fi
+	@if ls locales/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then $(BIN)/pybabel -q compile -d locales -D messages; fi
 
 bench: $(DEVSTAMP)
 	@if [ -d bench ] && ls bench/*.py >/dev/null 2>&1; then for b in bench/bench_*.py; do $(BIN)/python $$b; done; else echo "no benchmarks yet"; fi

@@ -1,60 +1,137 @@
 """``dondoc demo`` (``make demo``): the whole product in a terminal, with no token and no
 network. A fresh SQLite file gets the bundled sample plan of xã Nguyễn Bình Khiêm and a
 few people (officers of three units, the chairman, the office's admin, a stranger);
-you type as one of them and ``/la TÊN`` switches who you are."""
+you type as one of them and ``/la TÊN`` switches who you are.
+
+Each run has its own database, in a temporary folder removed on exit, so two demos in
+one folder never touch each other's data; ``--db URL`` keeps one (a second run on it
+goes on with its data rather than seeding it again). Ctrl-C, EOF or ``/thoat`` end it
+at once with exit status 0, also under make (bot.demo_terminal).
+"""
 
 from __future__ import annotations
 
 import argparse
-from datetime import datetime, timedelta
+import asyncio
+import contextlib
+import logging
+import shutil
+import sys
+import tempfile
+from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.channels.console import ConsoleChannel, ConsolePerson
+from bot.channels.console_input import WEEKDAYS
 from bot.config import Config
+from bot.demo_terminal import (
+    Interrupts,
+    children_ignore_interrupts,
+    own_terminal,
+    stop_on_signals,
+)
+from bot.demo_travel import after_travel, travel
 from bot.reminders import ReminderService
 from bot.wiring import build_services
 from handlers.plan_import import import_plan_file
 from handlers.router import Conversation
+from locales import _
 from models.db import open_database
 from models.invites import get_or_create_person
-from models.outbox import PENDING, OutboxItem
+from models.outbox import OutboxItem
 from models.people import Membership
 from models.plan_store import find_organization, resolve_unit
+from models.plans import Plan, StatusUpdate, Task
 from scheduler.clock import DEFAULT_TZ, Clock
 
 SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "samples" / "ke-hoach-cchc-2026-mau.docx"
-DEMO_DB = Path("var") / "demo.sqlite3"
 DEMO_ORG = "Xã Nguyễn Bình Khiêm"
 DEMO_START = datetime(2026, 1, 12, 8, 30, tzinfo=ZoneInfo(DEFAULT_TZ))
+TICK_SECONDS = 5.0  # the demo's clock runs: what falls due meanwhile goes out this often
+log = logging.getLogger(__name__)
 
-# key, name, role, unit (None: the whole organization), description
+# key, name, role, unit (None: the whole organization), description, short label
 PEOPLE = [
-    ("lan", "Nguyễn Thị Lan", "officer", "Phòng Văn hóa - Xã hội", "cán bộ Phòng Văn hóa - Xã hội"),
-    ("minh", "Trần Văn Minh", "officer", "Phòng Kinh tế", "cán bộ Phòng Kinh tế"),
+    (
+        "lan",
+        "Nguyễn Thị Lan",
+        "officer",
+        "Phòng Văn hóa - Xã hội",
+        "cán bộ Phòng Văn hóa - Xã hội",
+        "Phòng VH-XH",
+    ),
+    ("minh", "Trần Văn Minh", "officer", "Phòng Kinh tế", "cán bộ Phòng Kinh tế", "Phòng KT"),
     (
         "hoa",
         "Lê Thị Hoa",
         "officer",
         "Trung tâm Phục vụ hành chính công",
         "cán bộ Trung tâm Phục vụ hành chính công",
+        "TT PVHCC",
     ),
-    ("trinh", "Đoàn Phụng Trinh", "leader", None, "Chủ tịch UBND xã (lãnh đạo)"),
-    ("ha", "Vũ Thu Hà", "admin", "Văn phòng HĐND và UBND", "Văn phòng HĐND và UBND (quản trị)"),
-    ("khach", "Người lạ", None, None, "chưa đăng ký"),
+    ("trinh", "Đoàn Phụng Trinh", "leader", None, "Chủ tịch UBND xã (lãnh đạo)", "Chủ tịch"),
+    (
+        "ha",
+        "Vũ Thu Hà",
+        "admin",
+        "Văn phòng HĐND và UBND",
+        "Văn phòng HĐND và UBND (quản trị)",
+        "Văn phòng",
+    ),
+    ("khach", "Người lạ", None, None, "chưa đăng ký", ""),
 ]
 
-INTRO = """\
-══ dondoc — chạy thử trên dòng lệnh ══
-Đã nhập kế hoạch mẫu «Kế hoạch CCHC năm 2026» của {org}: {tasks} nhiệm vụ.
-Đồng hồ demo bắt đầu lúc {now}.
-Gõ như trên điện thoại: /viec, /viec 1, /tiendo, /quahan, /trogiup, hoặc trả lời bằng lời thường
-(«Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026»). Trả lời số 1, 2, … để chọn.
-Lệnh riêng của demo: /ai (danh sách vai), /la TÊN (đổi vai), /tua 2026-03-06 08:00 (chỉnh đồng hồ), /thoat.
-"""
+
+def intro(tasks: int, now: datetime, resumed: bool) -> str:
+    """The first screen: what was loaded, the clock, what to type."""
+    local = now.astimezone(ZoneInfo(DEFAULT_TZ))
+    loaded = (
+        _("Tiếp tục với dữ liệu demo đã có của {org}: {tasks} nhiệm vụ.")
+        if resumed
+        else _("Đã nhập kế hoạch mẫu «Kế hoạch CCHC năm 2026» của {org}: {tasks} nhiệm vụ.")
+    )
+    lines = [
+        _("══ dondoc — chạy thử trên dòng lệnh ══"),
+        loaded.format(org=DEMO_ORG, tasks=tasks),
+        _("Đồng hồ demo: {day} {moment}.").format(
+            day=WEEKDAYS[local.weekday()], moment=local.strftime("%d/%m/%Y %H:%M")
+        ),
+        _(
+            "Gõ như trên điện thoại: /viec, /viec 1, /tiendo, /quahan, /baocao, /trogiup, hoặc trả lời bằng lời thường («Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026»). Trả lời số 1, 2, … để chọn."
+        ),
+        _("Lệnh riêng của demo:"),
+        _("• /ai: danh sách vai; /la TÊN: đổi vai"),
+        _("• /tua 1 tuần, /tua 06/03/2026 08:00: chỉnh đồng hồ"),
+        _("• /nhap ĐƯỜNG_DẪN: gửi tệp kế hoạch (vai quản trị)"),
+        _("• /dinhkem ĐƯỜNG_DẪN [lời]: gửi kèm tệp minh chứng"),
+        _("• /thoat hoặc Ctrl-C: thoát"),
+    ]
+    if not resumed:
+        lines.append(_("Dữ liệu demo chỉ có trong lần chạy này; thoát là xoá."))
+    return "\n".join(lines) + "\n"
+
+
+async def demo_tasks(session: AsyncSession) -> int | None:
+    """The number of tasks of the demo's organization, None when it is not there yet."""
+    organization = await find_organization(session, DEMO_ORG)
+    if organization is None:
+        return None
+    return await session.scalar(
+        select(func.count(Task.id))
+        .join(Plan, Plan.id == Task.plan_id)
+        .where(Plan.organization_id == organization.id)
+    )
+
+
+async def last_moment(session: AsyncSession) -> datetime | None:
+    """The latest moment a kept demo database has seen: its last message or report."""
+    sent = await session.scalar(select(func.max(OutboxItem.sent_at)))
+    told = await session.scalar(select(func.max(StatusUpdate.created_at)))
+    return max((m for m in (sent, told) if m is not None), default=None)
 
 
 async def seed_demo(session: AsyncSession, now: datetime) -> int:
@@ -67,7 +144,7 @@ async def seed_demo(session: AsyncSession, now: datetime) -> int:
     )
     organization = await find_organization(session, DEMO_ORG)
     assert organization is not None
-    for key, name, role, unit_name, _about in PEOPLE:
+    for key, name, role, unit_name, _about, _short in PEOPLE:
         person = await get_or_create_person(
             session, "console", key, display_name=name, chat_id=key, now=now
         )
@@ -88,82 +165,97 @@ async def seed_demo(session: AsyncSession, now: datetime) -> int:
     return summary.tasks
 
 
-async def travel(
-    reminders: ReminderService, channel: ConsoleChannel, clock: Clock, target: datetime
-) -> list[str]:
-    """Run the bot through the jump as if it had been up all along: stop at each moment
-    a reminder was due and send it, printing only those due at the moment reached."""
-    channel.quiet, channel.muted = True, {}
-    try:
-        start = clock.now()
-        while True:
-            step_end = min(start + timedelta(days=28), target)
-            clock.move_to(start)
-            await reminders.plan()
-            async with reminders.sessions() as session:
-                moments = list(
-                    await session.scalars(
-                        select(OutboxItem.send_at)
-                        .where(
-                            OutboxItem.state == PENDING,
-                            OutboxItem.send_at > start,
-                            OutboxItem.send_at < step_end,
-                        )
-                        .distinct()
-                        .order_by(OutboxItem.send_at)
-                    )
-                )
-            for moment in moments:
-                clock.move_to(moment)
-                await reminders.tick()
-            if step_end >= target:
-                break
-            start = step_end
-    finally:
-        channel.quiet = False
-    lines = []
-    if channel.muted:
-        total = sum(channel.muted.values())
-        lines.append(
-            f"(Trong khoảng thời gian đó dondoc đã gửi {total} tin nhắc; chỉ hiện các tin của thời điểm hiện tại.)"
-        )
-    clock.move_to(target)
-    for line in lines:
-        channel.say(line)
-    await reminders.plan()
-    await reminders.tick()
-    return []
-
-
 async def run_demo(args: argparse.Namespace, config: Config, clock: Clock) -> int:
+    """The demo from start to end; 0 however it ends (Ctrl-C included)."""
     if not getattr(args, "now", None):
         clock.move_to(DEMO_START)
+    folder = None
     if not getattr(args, "db", None):
-        DEMO_DB.parent.mkdir(parents=True, exist_ok=True)
-        DEMO_DB.unlink(missing_ok=True)
-        config.database.url = f"sqlite+aiosqlite:///{DEMO_DB}"
+        folder = Path(tempfile.mkdtemp(prefix="dondoc-demo-"))
+        config.database.url = f"sqlite+aiosqlite:///{folder / 'demo.sqlite3'}"
+    main = asyncio.current_task()
+    assert main is not None
+    interrupts = Interrupts(main)
+    with own_terminal(sys.stdin), stop_on_signals(interrupts):
+        try:
+            await _demo(config, clock, interrupts, bool(getattr(args, "now", None)))
+        except asyncio.CancelledError:
+            if not interrupts.seen:
+                raise
+            main.uncancel()  # stopped while starting
+        finally:
+            if folder is not None:
+                shutil.rmtree(folder, ignore_errors=True)
+        if interrupts.seen:
+            print("\n" + _("Đã dừng demo."), flush=True)
+    return 0
+
+
+async def _demo(
+    config: Config, clock: Clock, interrupts: Interrupts, moved_clock: bool = False
+) -> None:
     engine, sessions = await open_database(config.database.url)
+    ticking: asyncio.Future[None] | None = None
+    stopped = asyncio.Event()
     try:
         async with sessions() as session, session.begin():
-            tasks = await seed_demo(session, clock.now())
+            tasks = await demo_tasks(session)
+            resumed = tasks is not None
+            if resumed and not moved_clock:  # the kept demo's time goes on, never back
+                clock.move_to(max(DEMO_START, await last_moment(session) or DEMO_START))
+            if tasks is None:
+                # Reading the plan starts the worker process: it must ignore Ctrl-C.
+                with children_ignore_interrupts():
+                    tasks = await seed_demo(session, clock.now())
         services = build_services(config, clock, sessions)
         conversation = Conversation(services)
         reminders = ReminderService(services, {})
-        people = [ConsolePerson(key, name, about) for key, name, _r, _u, about in PEOPLE]
+        people = [ConsolePerson(key, name, about) for key, name, _r, _u, about, _s in PEOPLE]
+        labels = {key: short for key, _n, _r, _u, _a, short in PEOPLE}
         channel = ConsoleChannel(conversation, clock, people, after_message=reminders.tick)
         reminders.senders["console"] = channel.deliver
-        channel.on_time_travel = lambda before, after: travel(reminders, channel, clock, after)
+
+        async def jump(_before: datetime, after: datetime) -> list[str]:
+            for line in await travel(reminders, channel, clock, after, labels):
+                channel.say(line)
+            await after_travel(reminders)
+            return []
+
+        channel.on_time_travel = jump
         # What was due earlier on the starting day went out "before" the demo began.
         channel.quiet = True
         await reminders.tick()
         channel.quiet, channel.muted = False, {}
-        channel.say(
-            INTRO.format(
-                org=DEMO_ORG, tasks=tasks, now=clock.now(DEFAULT_TZ).strftime("%d/%m/%Y %H:%M")
-            )
-        )
+        channel.say(intro(tasks, clock.now(), resumed))
         channel.who()
-        await channel.run()
+        ticking = asyncio.ensure_future(keep_ticking(reminders, channel, stopped))
+        session = asyncio.ensure_future(channel.run())
+        interrupts.now_stops(session)
+        with contextlib.suppress(asyncio.CancelledError):
+            await session
     finally:
+        interrupts.now_stops(None)  # the rest is the way out: it runs to its end
+        stopped.set()  # a tick under way ends first: never cut inside a transaction
+        if ticking is not None:
+            await ticking
         await engine.dispose()
-    return 0
+
+
+async def keep_ticking(
+    reminders: ReminderService,
+    channel: ConsoleChannel,
+    stopped: asyncio.Event,
+    seconds: float = TICK_SECONDS,
+) -> None:
+    """The running bot's interval job, in the demo: what falls due while nobody types (a
+    decision held back for its reason, the 8:00 reminders) goes out and is printed.
+    Ends when ``stopped`` is set, never inside a run."""
+    while not stopped.is_set():
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stopped.wait(), seconds)
+            return
+        async with channel.busy:
+            try:
+                await reminders.tick()
+            except Exception:  # the next run retries, as the bot's job does
+                log.exception("reminder run failed")

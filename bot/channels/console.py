@@ -1,30 +1,47 @@
 """The console channel: the same conversation in a terminal, for the demo and its test.
 
 Lines typed are ``Incoming`` messages from the person you currently are; answers are
-printed. Demo-only commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ``
-moves the clock, ``/dinhkem ĐƯỜNG_DẪN [lời]`` sends a file from disk as if attached
-(with the words as its caption). Buttons arrive already turned into numbered choices by the router.
-Files (the appendix of /baocao) are written to a folder, ``dondoc-tep`` in the current
-directory unless told otherwise, and their paths printed.
+printed, wrapped at word boundaries to the terminal's width as a phone would. Demo-only
+commands: ``/la TÊN`` switches who you are, ``/tua NGÀY GIỜ`` moves the clock, ``/ai``
+lists the people. ``/nhap ĐƯỜNG_DẪN`` sends a plan file from disk exactly as an admin
+sends it on Telegram: the message "/nhap" with the file attached, so the conversation
+decides who may import and reads it the same way (a file over the upload limit arrives
+with its size only, as Telegram gives it). ``/dinhkem ĐƯỜNG_DẪN [lời]`` sends a file
+from disk as if attached (with the words as its caption). Buttons arrive already turned
+into numbered choices by the router. Files (the appendix of /baocao) are written to a
+folder, ``dondoc-tep`` in the current directory unless told otherwise, and their
+absolute paths printed.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
+import re
 import shlex
+import shutil
 import sys
+import textwrap
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TextIO
 from zoneinfo import ZoneInfo
 
+from bot.channels.console_input import WEEKDAYS, LineReader, parse_jump, plan_attachment
+from bot.demo_terminal import children_ignore_interrupts
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.router import Conversation
+from locales import _
 from scheduler.clock import DEFAULT_TZ, Clock
 
 MAX_ATTACH = 50 * 1024 * 1024  # a larger file goes with its size only
+LONG_JUMP = timedelta(days=62)  # a jump that takes a while: said before it starts
+INDENT = "   "  # the continuation of an answer, under "dondoc: "
+# "• ", "- ", "1. ", "12) ", "2 = ": a line whose continuation goes under its text
+_MARKER = re.compile(r" *(?:[•+-]|\d{1,3}[.)]|\d{1,2} =) +(?=\S)")
 
 
 @dataclass(frozen=True)
@@ -46,6 +63,7 @@ class ConsoleChannel:
         on_time_travel: Callable[[datetime, datetime], Awaitable[list[str]]] | None = None,
         after_message: Callable[[], Awaitable[object]] | None = None,
         files_dir: Path | None = None,
+        width: int | None = None,
     ) -> None:
         self.conversation = conversation
         self.clock = clock
@@ -58,19 +76,53 @@ class ConsoleChannel:
         self.quiet = False  # while time jumps, reminders are counted, not printed
         self.muted: dict[str, int] = {}
         self.files_dir = files_dir
+        self.width = width if width is not None else _terminal_width(stdout)
+        self.lines = LineReader(stdin)
+        # One line at a time: a background tick (bot.demo) waits for the line in hand.
+        self.busy = asyncio.Lock()
+        self._at_prompt = False  # the prompt is shown and nothing typed has been handled
 
     def say(self, text: str) -> None:
-        print(text, file=self.stdout, flush=True)
+        print(self.wrap(text), file=self.stdout, flush=True)
+
+    def wrap(self, text: str) -> str:
+        """``text`` broken at spaces to the width, as a phone shows it (no width: as is);
+        a line's continuation keeps its indentation, a bullet's goes under its text."""
+        if not self.width:
+            return text
+        out = []
+        for line in text.split("\n"):
+            head = len(INDENT) if line.startswith("dondoc") and ": " in line[:40] else 0
+            start = line.index(": ") + 2 if head else 0
+            marker = _MARKER.match(line, start)
+            if marker:  # a bullet or a numbered line: its continuation goes under its text
+                more = " " * (head + marker.end() - start)
+            elif head:
+                more = INDENT
+            else:
+                more = line[: len(line) - len(line.lstrip(" "))]
+            out.append(
+                textwrap.fill(
+                    line,
+                    self.width,
+                    subsequent_indent=more,
+                    break_long_words=False,
+                    break_on_hyphens=False,
+                )
+                or line
+            )
+        return "\n".join(out)
 
     def prompt(self) -> str:
         now = self.clock.now(DEFAULT_TZ).strftime("%d/%m/%Y %H:%M")
         return f"[{now}] {self.me.name} › "
 
     async def run(self) -> None:
-        loop = asyncio.get_running_loop()
         while True:
             print(self.prompt(), end="", file=self.stdout, flush=True)
-            line = await loop.run_in_executor(None, self.stdin.readline)
+            self._at_prompt = True
+            line = await self.lines.readline()
+            self._at_prompt = False
             if not line:
                 self.say("")
                 return
@@ -81,9 +133,9 @@ class ConsoleChannel:
                 self.say(line)  # echo piped input so the transcript reads as a conversation
             if line in ("/thoat", "/exit", "/quit"):
                 return
-            if await self._local(line):
-                continue
-            await self.send(line)
+            async with self.busy:
+                if not await self._local(line):
+                    await self.send(line)
 
     async def send(self, text: str, attachment: Attachment | None = None) -> list[Outgoing]:
         self._counter += 1
@@ -110,6 +162,10 @@ class ConsoleChannel:
         self._counter += 1
         if self.quiet:
             self.muted[chat_id] = self.muted.get(chat_id, 0) + 1
+        elif self._at_prompt:  # it came while nobody typed: under the prompt, then again
+            print(file=self.stdout)
+            self.show(outgoing, to=chat_id)
+            print(self.prompt(), end="", file=self.stdout, flush=True)
         else:
             self.show(outgoing, to=chat_id)
         return str(self._counter)
@@ -129,13 +185,18 @@ class ConsoleChannel:
                 path = folder / Path(reply.document.filename).name
                 path.write_bytes(reply.document.data)
             except OSError as exc:
-                self.say(f"   [tệp {reply.document.filename}: không ghi được ({exc.strerror})]")
+                self.say(
+                    INDENT
+                    + _("[tệp {name}: không ghi được ({problem})]").format(
+                        name=reply.document.filename, problem=exc.strerror
+                    )
+                )
             else:
-                self.say(f"   [tệp đã ghi: {path}]")
+                self.say(INDENT + _("[tệp đã ghi: {path}]").format(path=path))
 
     async def _local(self, line: str) -> bool:
         """Demo-only commands handled here, not by the conversation."""
-        word, _, rest = line.partition(" ")
+        word, _sep, rest = line.partition(" ")
         if word == "/la":
             return self._switch(rest.strip())
         if word == "/tua":
@@ -144,10 +205,23 @@ class ConsoleChannel:
         if word == "/ai":
             self.who()
             return True
+        if word == "/nhap":
+            await self.import_file(rest)
+            return True
         if word == "/dinhkem":
             await self._attach(rest.strip())
             return True
         return False
+
+    async def import_file(self, path: str) -> list[Outgoing]:
+        """``/nhap ĐƯỜNG_DẪN``: the file sent with the message "/nhap", as on Telegram."""
+        attachment = plan_attachment(path)
+        if isinstance(attachment, str):
+            self.say(f"dondoc: {attachment}")
+            return []
+        # Reading may start the worker process: it must not take Ctrl-C (bot.demo_terminal).
+        with children_ignore_interrupts():
+            return await self.send("/nhap", attachment)
 
     async def _attach(self, args: str) -> None:
         """``/dinhkem ĐƯỜNG_DẪN [lời]``: the file as if sent from a phone, the words as its
@@ -172,10 +246,10 @@ class ConsoleChannel:
         await self.send(" ".join(words[1:]), attachment)
 
     def who(self) -> None:
-        self.say("Trong demo có những người sau (gõ /la TÊN để đóng vai):")
+        self.say(_("Trong demo có những người sau (gõ /la TÊN để đóng vai):"))
         for p in self.people.values():
-            mark = "  ← đang là" if p is self.me else ""
-            self.say(f"  {p.key:<8} {p.name} — {p.about}{mark}")
+            mark = "  ◀ " + _("đang là") if p is self.me else ""
+            self.say(f"  {p.key:<6} {p.name}{mark}\n  {'':<6} {p.about}")
 
     def _switch(self, key: str) -> bool:
         wanted = key.lower()
@@ -183,29 +257,45 @@ class ConsoleChannel:
             (p for p in self.people.values() if wanted and wanted in p.name.lower()), None
         )
         if match is None:
-            self.say(f"Không có ai tên «{key}». Gõ /ai để xem danh sách.")
+            self.say(_("Không có ai tên «{name}». Gõ /ai để xem danh sách.").format(name=key))
         else:
             self.me = match
-            self.say(f"Bây giờ bạn là {match.name} ({match.about}).")
+            self.say(
+                _("Bây giờ anh/chị là {name} — {about}.").format(name=match.name, about=match.about)
+            )
         return True
 
     async def _travel(self, text: str) -> None:
-        try:
-            moment = datetime.fromisoformat(
-                text.replace(" ", "T") if len(text) > 10 else text + "T08:00"
-            )
-        except ValueError:
-            self.say("Cách dùng: /tua 2026-03-06 08:00")
-            return
         zone = ZoneInfo(DEFAULT_TZ)
-        moment = moment if moment.tzinfo else moment.replace(tzinfo=zone)
         before = self.clock.now()
-        if moment <= before:
-            self.say("Chỉ tua tới được, không tua lùi.")
+        moment = parse_jump(text, before.astimezone(zone))
+        if moment is None:
+            self.say(
+                _(
+                    "Cách dùng: /tua 06/03/2026 08:00, /tua 2026-03-06, /tua 3 ngày, /tua 2 tuần hoặc /tua 1 tháng."
+                )
+            )
             return
-        self.say(f"Đồng hồ chuyển tới {moment.astimezone(zone).strftime('%d/%m/%Y %H:%M')}.")
+        if moment <= before:
+            self.say(_("Đồng hồ demo chỉ tua tới, không tua lùi được."))
+            return
+        self.say(
+            _("Đồng hồ chuyển tới {moment}.").format(
+                moment=f"{WEEKDAYS[moment.weekday()]} {moment.strftime('%d/%m/%Y %H:%M')}"
+            )
+        )
         if self.on_time_travel is None:
             self.clock.move_to(moment)
             return
+        if moment - before > LONG_JUMP:
+            self.say(_("Tua xa: dondoc chạy qua từng ngày, xin chờ một lúc (Ctrl-C để thoát)…"))
         for line in await self.on_time_travel(before, moment):
             self.say(line)
+
+
+def _terminal_width(stream: TextIO) -> int | None:
+    """The width to wrap at: the terminal's, when printing to one."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        if os.isatty(stream.fileno()):
+            return shutil.get_terminal_size().columns
+    return None
