@@ -114,7 +114,9 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     size = page_size(request.incoming.channel)
     shown, page, pages = page_of(tasks, wanted.page, size)
     if pages > 1:
-        header += " " + _("(trang {page}/{pages})").format(page=page, pages=pages)
+        header = (
+            header.rstrip(":") + " " + _("(trang {page}/{pages}):").format(page=page, pages=pages)
+        )
     footer = []
     if page < pages:
         command = "/viec quahan" if wanted.overdue_only else "/viec"
@@ -125,8 +127,10 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         )
         if not wanted.overdue_only:
             footer.append(_("Chỉ xem việc quá hạn: /viec quahan."))
-    if request.has_buttons:
+    if request.has_buttons and officer_units(request.grants, request.organization.id):
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở và báo cáo."))
+    elif request.has_buttons:
+        footer.append(_("Bấm số nhiệm vụ bên dưới để mở."))
     else:
         footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
     listing = render(

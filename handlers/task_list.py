@@ -121,8 +121,12 @@ def entry_lines(
             )
         else:
             asked = _("chờ duyệt gia hạn")
-        second += f" · {asked}"
         marks.add(PENDING_MARK)
+        if len(INDENT + second + " · " + asked) <= WIDTH:
+            second += f" · {asked}"
+        else:  # on a line of its own, within the phone's width
+            lines.append(INDENT + second)
+            second = asked
     lines.append(INDENT + second)
     if entry.unit:
         lines.append(INDENT + shorten(entry.unit, WIDTH - len(INDENT)))
