@@ -38,6 +38,7 @@ HISTORY_KINDS = (
     "extension_rejected",
     "undo",
     "appendix_text",
+    "nudge",
 )
 
 
@@ -220,6 +221,8 @@ def history_text(update: StatusUpdate) -> str:
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
+    if update.kind == "nudge":  # handlers.cmd_nudge: the leader had the officers reminded
+        return _("Đề nghị nhắc lại cán bộ phụ trách: {names}").format(names=short(update.text, 120))
     if update.kind == "appendix_text":
         return _("Nội dung ghi vào phụ lục: {text}").format(text=short(update.text, 160))
     if update.kind == "extension_request" and update.until:
