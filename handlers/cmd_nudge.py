@@ -148,7 +148,8 @@ async def nudge_command(request: Request, args: str) -> list[Outgoing]:
 
 
 async def button(request: Request, rest: str) -> list[Outgoing]:
-    task = await get_task(request.session, int(rest)) if rest.isdigit() and len(rest) < 10 else None
+    key = rest.isascii() and rest.isdigit() and len(rest) < 10
+    task = await get_task(request.session, int(rest)) if key else None
     if task is None:
         return [Outgoing(_("Nút này không còn dùng được. Nhắn /quahan để xem lại."))]
     return await nudge(request, task)

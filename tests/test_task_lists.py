@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from handlers.task_list import OPEN, ListArgs, compact_deadline, page_of, parse_list_args
 from models.plans import Task
-from tests.conftest import TZ
 from scheduler.workdays import WorkCalendar
+from tests.conftest import TZ
 from tests.harness import Harness, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
