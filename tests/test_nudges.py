@@ -14,7 +14,7 @@ from bot.reminders import ReminderService
 from handlers.cmd_nudge import NUDGE
 from models.outbox import OutboxItem
 from models.plans import StatusUpdate, Task
-from tests.conftest import TZ
+from tests.conftest import BACKENDS, TZ
 from tests.harness import Harness, text_of
 from tests.test_reminders import Inbox, run_until
 
@@ -84,6 +84,7 @@ async def test_nudge_from_the_escalation_on_telegram(sessions, clock) -> None:  
     assert "đã ở tình trạng «Hoàn thành»" in text_of(await bot.say("trinh", "/nhac 1"))
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_nhac_on_a_text_channel_once_a_day(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock, "zalo")
     await run_until(service, clock, datetime(2026, 1, 19, 9, 0, tzinfo=TZ))

@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from handlers.task_search import Haystack, Query, rank, read_query
 from models.plans import Task, TaskUnit
+from tests.conftest import BACKENDS
 from tests.harness import Harness, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -47,6 +48,7 @@ async def test_search_without_diacritics_finds_the_task(bot: Harness) -> None:
     assert card[0].text.startswith("Nhiệm vụ ")
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_search_by_unit_and_by_evidence(bot: Harness) -> None:
     await bot.register("lan", "officer", VHXH)
     await bot.say("lan", "/capnhat 25 Hoàn thành, QĐ số 77/QĐ-UBND ngày 06/01/2026 về biên chế")
