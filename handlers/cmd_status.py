@@ -137,7 +137,9 @@ async def button(request: Request, data: str) -> list[Outgoing]:
         return await answer_button(request, kind, rest)
     if kind == OPEN:  # a list's button: the task's card
         key = small_id(rest)
-        return await cmd_tasks.open_task(request, await get_task(request.session, key) if key else None)
+        return await cmd_tasks.open_task(
+            request, await get_task(request.session, key) if key else None
+        )
     if kind == cmd_nudge.NUDGE:  # a leader's "Nhắc lại" under an overdue summary
         return await cmd_nudge.button(request, rest)
     task_id, _sep, status = rest.partition(":")

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
-from handlers.permissions import officer_units
+from handlers.permissions import is_leader, officer_units
 from handlers.task_access import may_report, may_update, may_view, task_by_number, visible_tasks
 from handlers.task_list import Entry, page_of, page_size, parse_list_args, render
 from handlers.task_view import (
@@ -106,7 +106,7 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         return await task_message(request, tasks[0])
     if wanted.overdue_only:
         header = _("{n} nhiệm vụ quá hạn:").format(n=len(tasks))
-    elif not officer_units(request.grants, request.organization.id):  # a leader
+    elif is_leader(request.grants, request.organization.id):  # the whole organization
         header = _("Toàn {org} có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(
             org=request.organization.name, n=len(tasks)
         )
@@ -116,7 +116,7 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     shown, page, pages = page_of(tasks, wanted.page, size)
     if pages > 1:
         header = (
-            header.rstrip(":") + " " + _("(trang {page}/{pages}):").format(page=page, pages=pages)
+            header.rstrip(":") + ", " + _("trang {page}/{pages}:").format(page=page, pages=pages)
         )
     footer = []
     if page < pages:
@@ -128,6 +128,8 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         )
         if not wanted.overdue_only:
             footer.append(_("Chỉ xem việc quá hạn: /viec quahan."))
+    if wanted.overdue_only and is_leader(request.grants, request.organization.id):
+        footer.append(_("Nhắc lại cán bộ phụ trách: /nhac SỐ."))
     if request.has_buttons and officer_units(request.grants, request.organization.id):
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở và báo cáo."))
     elif request.has_buttons:

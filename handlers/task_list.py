@@ -25,7 +25,7 @@ OVERDUE_MARK = "❗"
 PENDING_MARK = "⏳"
 # Tasks per message: 30 × two lines of ≤ 60 stays under Telegram's 4096 characters,
 # 12 under Zalo's 2000 (the third line of a search result included).
-PAGE = {"telegram": 30}
+PAGE = {"telegram": 30, "console": 30}  # the console demo has no limit
 TEXT_PAGE = 12
 BUTTONS_PER_ROW = 5
 OPEN = "open"  # callback "open:<task id>": the task's card
@@ -65,8 +65,8 @@ def compact_deadline(task: Task, today: date, calendar: WorkCalendar) -> str:
     if task.status in CLOSED:
         return _("hạn {date}").format(date=when)
     end = calendar.deadline_end(due)
-    if end == today:
-        return _("hạn hôm nay {date}").format(date=when)
+    if end == today:  # a due date on a day off runs to this working day: say which
+        return _("hạn hôm nay {date}").format(date=short_date(end, today))
     days = calendar.working_days_between(today, end)
     if days > 0:
         return _("hạn {date} — còn {n}").format(

@@ -104,17 +104,17 @@ async def test_text_channels_say_how_to_open_and_page_long_lists(sessions, clock
     first = await bot.say("trinh", "/viec")
     assert len(first) == 1 and first[0].buttons == []
     text = first[0].text
-    assert text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở (hạn gần nhất trước) (trang 1/4):")
+    assert text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở (hạn gần nhất trước), trang 1/4:")
     assert "… còn 27 nhiệm vụ nữa: /viec trang 2." in text
     assert text.endswith("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng.")
     assert len(text) < 2000 and "Trả lời 1 =" not in text
     lines_fit(text)
     second = (await bot.say("trinh", "/viec trang 2"))[0].text
-    assert "(trang 2/4)" in second and "… còn 15 nhiệm vụ nữa: /viec trang 3." in second
+    assert "trang 2/4:" in second and "… còn 15 nhiệm vụ nữa: /viec trang 3." in second
     numbers = lambda t: {line.split(".")[0].lstrip("❗⏳") for line in t.split("\n")[1:] if line[:1].isdigit()}  # noqa: E731
     assert len(numbers(text)) == 12 and not numbers(text) & numbers(second)
     last = (await bot.say("trinh", "/viec trang 9"))[0].text
-    assert "(trang 4/4)" in last and "còn" not in last.split("\n")[-2]
+    assert "trang 4/4:" in last and "còn" not in last.split("\n")[-2]
     card = await bot.say("trinh", "/viec 1")
     assert card[0].text.startswith("Nhiệm vụ 1:")
     assert card[0].text.startswith("Nhiệm vụ 1:") and "Ban hành Kế hoạch" in card[0].text
@@ -125,7 +125,7 @@ async def test_leaders_page_on_telegram_stays_under_4096(bot: Harness) -> None:
     for number in ("1", "2", "6", "8", "16"):
         await bot.say("trinh", f"/capnhat {number} đang thực hiện 60%")
     listing = (await bot.say("trinh", "/viec"))[0]
-    assert "(trang 1/2)" in listing.text and len(listing.text) < 4096
+    assert "trang 1/2:" in listing.text and len(listing.text) < 4096
     assert len(labels(listing)) == 30
     assert listing.text.endswith("Bấm số nhiệm vụ bên dưới để mở.")
     lines_fit(listing.text)
@@ -161,3 +161,16 @@ def test_compact_deadline_words() -> None:
     assert compact_deadline(task, date(2026, 1, 14), calendar) == "hạn hôm nay 14/01"
     assert compact_deadline(task, date(2026, 1, 16), calendar) == "hạn 14/01 — quá hạn 2 ngày làm việc"
     assert compact_deadline(task, date(2025, 12, 31), calendar) == "hạn 14/01/2026 — còn 9 ngày làm việc"
+    saturday = Task(number="25", content="x", deadline_kind="due", deadline_due=date(2026, 1, 31), status="in_progress")
+    assert compact_deadline(saturday, date(2026, 1, 30), calendar) == "hạn 31/01 — còn 1 ngày làm việc"
+    assert compact_deadline(saturday, date(2026, 2, 2), calendar) == "hạn hôm nay 02/02"  # the next working day
+
+
+async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("ha", "admin", "Văn phòng HĐND và UBND")
+    assert (await bot.say("ha", "/viec"))[0].text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở")
+    clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
+    overdue = (await bot.say("ha", "/viec quahan"))[0].text
+    assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue
