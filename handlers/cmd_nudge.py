@@ -36,6 +36,9 @@ from scheduler.workdays import WorkCalendar
 NUDGE = "nudge"  # button data "nudge:<task id>", the history row's and the outbox row's kind
 OFFICER_ROLES = ("officer", "leader", "admin")  # whoever is registered in the unit
 NUDGE_BUTTONS_PER_ROW = 3
+# Three lines a task: the summary stays well under Telegram's 4096 and Zalo's 2000 characters.
+ESCALATION_LIMIT = 15
+ESCALATION_TEXT_LIMIT = 8
 MAX_NAMES = 4  # officers named on a line of the summary
 
 
@@ -83,6 +86,9 @@ async def escalation(
 ) -> tuple[list[str], list[list[Button]]]:
     """The leaders' overdue summary: each task with its unit and officers; a "Nhắc lại"
     button per task on Telegram, /nhac SỐ elsewhere."""
+    limit = ESCALATION_LIMIT if has_buttons else ESCALATION_TEXT_LIMIT
+    hidden = len(tasks) - limit
+    tasks = tasks[:limit]
     refs = task_refs(tasks)
     lines = [_("Nhiệm vụ quá hạn cần lãnh đạo đôn đốc:")]
     marks: set[str] = set()
@@ -94,6 +100,8 @@ async def escalation(
         marks |= used
     if (said := legend(marks)) is not None:
         lines.append(said)
+    if hidden > 0:
+        lines.append(_("… và {n} nhiệm vụ quá hạn khác: /viec quahan.").format(n=hidden))
     buttons: list[list[Button]] = []
     if has_buttons:
         lines.append(_("Bấm «Nhắc lại» để dondoc nhắc cán bộ phụ trách; chi tiết: /viec SỐ."))

@@ -17,7 +17,7 @@ from handlers.cmd_link import LINK_REQUEST, link_notice
 from handlers.cmd_nudge import NUDGE, escalation, nudge_notice
 from handlers.cmd_tasks import short, status_buttons
 from handlers.messages import Button, Outgoing
-from handlers.task_list import Entry, render
+from handlers.task_list import TEXT_PAGE, Entry, render
 from handlers.task_view import (
     CLOSED,
     deadline_in_words,
@@ -34,6 +34,7 @@ from models.queries import get_task, list_tasks
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BUNDLE_LIMIT = 30  # tasks listed in one reminder on Telegram (TEXT_PAGE elsewhere)
 TASK_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note")
 
 
@@ -119,7 +120,12 @@ def _officer_parts(
     else:
         header = _("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))
     first = tasks[0][1]
-    footer = [
+    limit = BUNDLE_LIMIT if has_buttons else TEXT_PAGE
+    shown, rest = tasks[:limit], len(tasks) - limit
+    footer = []
+    if rest > 0:  # a long bundle stays one readable message
+        footer.append(_("… và {n} nhiệm vụ khác: nhắn /viec để xem tất cả.").format(n=rest))
+    footer += [
         _(
             "Anh/chị trả lời tin này kèm số nhiệm vụ, mỗi nhiệm vụ một dòng, ví dụ «{number} hoàn thành»."
         ).format(number=first.number)
@@ -128,7 +134,7 @@ def _officer_parts(
         _("Bấm số nhiệm vụ bên dưới để mở.") if has_buttons else _("Xem một nhiệm vụ: /viec SỐ.")
     )
     # Before a report what matters is what dondoc has on record; the line shows both.
-    entries = [Entry(task) for _item, task in tasks]
+    entries = [Entry(task) for _item, task in shown]
     listing = render(
         header,
         entries,

@@ -5,17 +5,22 @@ bundled reminders are one message with a button per task on Telegram."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import select
 
 from bot.reminders import ReminderService
-from handlers.cmd_nudge import NUDGE
+from handlers.cmd_nudge import ESCALATION_LIMIT, ESCALATION_TEXT_LIMIT, NUDGE, escalation
+from handlers.reminder_text import BUNDLE_LIMIT, _officer_parts
+from handlers.task_view import is_overdue
 from models.outbox import OutboxItem
+from models.plan_store import find_organization
 from models.plans import StatusUpdate, Task
+from models.queries import list_tasks
+from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import Harness, text_of
+from tests.harness import ORG, Harness, text_of
 from tests.test_reminders import Inbox, run_until
 
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -140,3 +145,23 @@ async def test_a_bundled_reminder_is_one_message(sessions, clock, channel: str) 
         assert bundle.buttons == [] and bundle.text.endswith("Xem một nhiệm vụ: /viec SỐ.")
     asked = await bot.say("lan", "Hoàn thành", reply_to=message_id(inbox, bundle))
     assert "nhiệm vụ nào" in text_of(asked)
+
+
+async def test_long_escalations_and_bundles_stay_readable(sessions, clock) -> None:  # noqa: ANN001
+    bot, _service, _inbox = await setup(sessions, clock, "telegram")
+    today = date(2027, 1, 11)  # every dated task of 2026 is overdue
+    async with bot.sessions() as session:
+        org = await find_organization(session, ORG)
+        every = await list_tasks(session, org)
+        tasks = [t for t in every if is_overdue(t, today, WorkCalendar())]
+        assert len(tasks) > ESCALATION_LIMIT
+        for has_buttons, limit, most in ((True, ESCALATION_LIMIT, 4096), (False, ESCALATION_TEXT_LIMIT, 2000)):
+            lines, buttons = await escalation(session, tasks, today, WorkCalendar(), has_buttons=has_buttons)
+            text = "\n".join(lines)
+            assert f"… và {len(tasks) - limit} nhiệm vụ quá hạn khác: /viec quahan." in text
+            assert len(text) < most and sum(len(row) for row in buttons) == (limit if has_buttons else 0)
+        pairs = [(OutboxItem(kind="before_due", occurrence="x", to_leaders=False), t) for t in every]
+        parts, buttons, focus = _officer_parts(pairs, today, WorkCalendar(), offline=False, has_buttons=True)
+        assert f"… và {len(every) - BUNDLE_LIMIT} nhiệm vụ khác: nhắn /viec để xem tất cả." in parts[0]
+        assert len(focus.task_ids) == BUNDLE_LIMIT == sum(len(row) for row in buttons)
+        assert len(parts[0]) < 4096
