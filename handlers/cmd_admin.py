@@ -92,9 +92,7 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
     lines.append(_("Đơn vị: {units}").format(units="; ".join(units)))
     if summary.needs_review:
         lines.append(_("Cần xem lại {n} nhiệm vụ:").format(n=len(summary.needs_review)))
-        lines += [
-            review_line(item["number"], item["problem"]) for item in summary.needs_review[:10]
-        ]
+        lines += [review_line(item["number"], item["problem"]) for item in summary.needs_review[:10]]
     return [Outgoing("\n".join(lines))]
 
 

@@ -206,9 +206,7 @@ async def answer(request: Request, row_id: int | None, *, agree: bool) -> list[O
     if not agree:
         # Someone had the code and the owner says no: that counts as a wrong guess.
         for identity in claimant.identities:
-            await record_failure(
-                session, scopes_for(identity.channel, identity.external_id, [])[:1], now
-            )
+            await record_failure(session, scopes_for(identity.channel, identity.external_id, [])[:1], now)
         return [
             Outgoing(
                 _(

@@ -39,9 +39,7 @@ def not_registered() -> list[Outgoing]:
 def guess_scopes(request: Request) -> list[Scope]:
     """Where a wrong code typed in this request is counted (models/attempts.py)."""
     incoming = request.incoming
-    return scopes_for(
-        incoming.channel, incoming.user_id, [g.organization_id for g in request.grants]
-    )
+    return scopes_for(incoming.channel, incoming.user_id, [g.organization_id for g in request.grants])
 
 
 async def refused_for_guessing(request: Request, scopes: list[Scope]) -> list[Outgoing] | None:
@@ -152,9 +150,7 @@ async def register(request: Request, args: str) -> list[Outgoing]:
         return [Outgoing(messages[problem.reason].format(code=code))]
     await forget(request.session, scopes[0])
     membership = redeemed.membership
-    await request_replan(
-        request.session, membership.organization_id, request.now
-    )  # remind them at once
+    await request_replan(request.session, membership.organization_id, request.now)  # remind them at once
     where = membership.organization.name
     if membership.unit is not None:
         where = f"{membership.unit.name}, {where}"

@@ -133,7 +133,9 @@ def review_text(report: Report) -> str | None:
         if any("no_diacritics" in row.review for row in rows)
         else _("Đơn vị có thể cập nhật bằng /capnhat SỐ nội dung, rồi nhắn lại /baocao.")
     )
-    lines.append(_("Quản trị có thể tự ghi lời cho một dòng của phụ lục: /ketqua SỐ nội dung."))
+    lines.append(
+        _("Quản trị có thể tự ghi lời cho một dòng của phụ lục: /ketqua SỐ nội dung.")
+    )
     return "\n".join(lines)
 
 

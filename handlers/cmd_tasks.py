@@ -253,4 +253,6 @@ async def overdue(request: Request, args: str) -> list[Outgoing]:
     for unit, items in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"\n{unit} ({len(items)}):")
         lines.extend(f"  {task_line(t, request)}" for t in items)
+    if is_leader(request.grants, request.organization.id):
+        lines.append("\n" + _("Nhắc lại cán bộ phụ trách: /nhac SỐ."))
     return [Outgoing("\n".join(lines))]

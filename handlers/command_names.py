@@ -16,7 +16,7 @@ MAX_NAME_WORDS = 3  # "/tiến độ" is two words, "/hoàn tác" two; none has 
 
 
 def fold_word(word: str) -> str:
-    """ "Tiến" → "tien", "Độ" → "do"; anything not a letter or digit is dropped."""
+    """"Tiến" → "tien", "Độ" → "do"; anything not a letter or digit is dropped."""
     out = []
     for ch in unicodedata.normalize("NFD", word.casefold()):
         if unicodedata.combining(ch):

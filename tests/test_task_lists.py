@@ -174,3 +174,4 @@ async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, c
     clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
     overdue = (await bot.say("ha", "/viec quahan"))[0].text
     assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue
+    assert "Nhắc lại cán bộ phụ trách: /nhac SỐ." in text_of(await bot.say("ha", "/quahan"))
