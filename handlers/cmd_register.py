@@ -61,6 +61,9 @@ def help_text(request: Request) -> str:
     lines = [_("Các lệnh của dondoc:")]
     lines.append(_("/viec — nhiệm vụ của tôi, hạn gần nhất trước; /viec SỐ — xem một nhiệm vụ"))
     lines.append(
+        _("/viec quahan — chỉ việc quá hạn; /tim TỪ_KHÓA — tìm nhiệm vụ, ví dụ: /tim dan chu")
+    )
+    lines.append(
         _(
             "/capnhat SỐ nội dung — báo cáo tình trạng, ví dụ: /capnhat 12 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026"
         )
@@ -77,6 +80,7 @@ def help_text(request: Request) -> str:
                 "Lãnh đạo: /duyet — các đề nghị gia hạn đang chờ; /duyet SỐ — duyệt; /tuchoi SỐ lý do — từ chối"
             )
         )
+        lines.append(_("Lãnh đạo: /nhac SỐ — nhắc lại cán bộ phụ trách nhiệm vụ quá hạn"))
     lines.append(_("/hoantac — hoàn tác lần cập nhật vừa rồi"))
     lines.append(_("/dangky MÃ — đăng ký bằng mã mời; /ngonngu vi|en — đổi ngôn ngữ"))
     lines.append(

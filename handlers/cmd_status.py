@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_extension, cmd_link, evidence, extension_withdrawal
+from handlers import cmd_extension, cmd_link, cmd_nudge, cmd_tasks, evidence, extension_withdrawal
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -19,6 +19,7 @@ from handlers.recording import BUTTON, COMMAND, answer, choices_text, record_rea
 from handlers.report_rules import RECORD
 from handlers.status_text import StatusReading, understand_status
 from handlers.task_access import may_update, task_by_number
+from handlers.task_list import OPEN
 from handlers.task_view import status_label
 from locales import _
 from models import status_store
@@ -139,6 +140,13 @@ async def button(request: Request, data: str) -> list[Outgoing]:
         return await answer_button(request, kind, rest)
     if kind == evidence.DOWNLOAD:
         return await evidence.download(request, rest)
+    if kind == OPEN:  # a list's button: the task's card
+        key = small_id(rest)
+        return await cmd_tasks.open_task(
+            request, await get_task(request.session, key) if key else None
+        )
+    if kind == cmd_nudge.NUDGE:  # a leader's "Nhắc lại" under an overdue summary
+        return await cmd_nudge.button(request, rest)
     task_id, _sep, status = rest.partition(":")
     task_key = small_id(task_id)
     task = await get_task(request.session, task_key) if task_key else None

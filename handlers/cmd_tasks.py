@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
-from handlers.permissions import officer_units
-from handlers.task_access import may_report, may_update, task_by_number, visible_tasks
+from handlers.permissions import is_leader, officer_units
+from handlers.task_access import may_report, may_update, may_view, task_by_number, visible_tasks
+from handlers.task_list import Entry, page_of, page_size, parse_list_args, render
 from handlers.task_view import (
     CLOSED,
     deadline_in_words,
@@ -27,11 +28,8 @@ from models.completion import completed_on
 from models.plans import StatusUpdate, Task
 from models.queries import evidence_of, history
 
-# On channels with buttons, this many nearest tasks come as their own message.
-TASK_MESSAGES = 5
 HISTORY_LINES = 8
 _COMMAND_PREFIX = re.compile(r"^/(?:capnhat|giahan)\S*\s+\S+\s*")
-LEADER_LIST = 10
 HISTORY_KINDS = (
     "status",
     "note",
@@ -40,6 +38,7 @@ HISTORY_KINDS = (
     "extension_rejected",
     "undo",
     "appendix_text",
+    "nudge",
 )
 
 
@@ -88,53 +87,96 @@ def task_line(task: Task, request: Request) -> str:
 async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
-    if args:
+    wanted = parse_list_args(args)
+    if wanted is None:
         return await one_task(request, args.split()[0])
     if request.role == "viewer":
         return [Outgoing(_("Tài khoản theo dõi chỉ xem tiến độ: nhắn /tiendo."))]
+    today, calendar = request.today(), request.services.calendar
     tasks = sorted(
         (t for t in await visible_tasks(request) if t.status not in CLOSED), key=sort_key
     )
+    if wanted.overdue_only:
+        tasks = [t for t in tasks if is_overdue(t, today, calendar)]
     if not tasks:
+        if wanted.overdue_only:
+            return [Outgoing(_("Hiện không có nhiệm vụ nào quá hạn."))]
         return [Outgoing(_("Anh/chị không còn nhiệm vụ nào đang mở. Cảm ơn anh/chị!"))]
-    if not officer_units(request.grants, request.organization.id):
-        return [Outgoing(leader_overview(tasks, request))]
-    header = _("Anh/chị có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(n=len(tasks))
-    if request.has_buttons:
-        first, rest = tasks[:TASK_MESSAGES], tasks[TASK_MESSAGES:]
-        out = [Outgoing(header)]
-        for task in first:
-            buttons = status_buttons(task) if may_update(request, task) else []
-            out.append(Outgoing(task_card(task, request), buttons=buttons, task_id=task.id))
-        if rest:
-            lines = [_("Các nhiệm vụ khác (nhắn /viec SỐ để mở):")] + [
-                task_line(t, request) for t in rest
-            ]
-            out.append(Outgoing("\n".join(lines)))
-        return out
-    lines = [header] + [task_line(t, request) for t in tasks]
-    lines.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
-    return [Outgoing("\n".join(lines))]
-
-
-def leader_overview(tasks: list[Task], request: Request) -> str:
-    """A leader follows the whole organization: the nearest deadlines, not every task."""
-    lines = [
-        _("Toàn {org} có {n} nhiệm vụ đang mở; hạn gần nhất:").format(
+    if len(tasks) == 1 and not wanted.overdue_only:  # one task: its card, ready to answer
+        return await task_message(request, tasks[0])
+    if wanted.overdue_only:
+        header = _("{n} nhiệm vụ quá hạn:").format(n=len(tasks))
+    elif is_leader(request.grants, request.organization.id):  # the whole organization
+        header = _("Toàn {org} có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(
             org=request.organization.name, n=len(tasks)
         )
-    ]
-    lines += [task_line(t, request) for t in tasks[:LEADER_LIST]]
-    if len(tasks) > LEADER_LIST:
-        lines.append(_("… và {n} nhiệm vụ khác.").format(n=len(tasks) - LEADER_LIST))
-    lines.append(_("Xem một nhiệm vụ: /viec SỐ; quá hạn: /quahan; tiến độ: /tiendo."))
-    return "\n".join(lines)
+    else:
+        header = _("Anh/chị có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(n=len(tasks))
+    size = page_size(request.incoming.channel)
+    shown, page, pages = page_of(tasks, wanted.page, size)
+    if pages > 1:
+        header = (
+            header.rstrip(":") + ", " + _("trang {page}/{pages}:").format(page=page, pages=pages)
+        )
+    footer = []
+    if page < pages:
+        command = "/viec quahan" if wanted.overdue_only else "/viec"
+        footer.append(
+            _("… còn {n} nhiệm vụ nữa: {command} trang {page}.").format(
+                n=len(tasks) - page * size, command=command, page=page + 1
+            )
+        )
+        if not wanted.overdue_only:
+            footer.append(_("Chỉ xem việc quá hạn: /viec quahan."))
+    if wanted.overdue_only and is_leader(request.grants, request.organization.id):
+        footer.append(_("Nhắc lại cán bộ phụ trách: /nhac SỐ."))
+    if request.has_buttons and officer_units(request.grants, request.organization.id):
+        footer.append(_("Bấm số nhiệm vụ bên dưới để mở và báo cáo."))
+    elif request.has_buttons:
+        footer.append(_("Bấm số nhiệm vụ bên dưới để mở."))
+    else:
+        footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
+    listing = render(
+        header,
+        [await list_entry(request, t) for t in shown],
+        today=today,
+        calendar=calendar,
+        has_buttons=request.has_buttons,
+        footer=tuple(footer),
+    )
+    return [Outgoing(listing.text, buttons=listing.buttons, task_ids=listing.task_ids)]
+
+
+async def list_entry(request: Request, task: Task, *, unit: bool = False) -> Entry:
+    """What a list line of ``task`` needs: the pending extension, the lead unit."""
+    pending = None
+    if task.status not in CLOSED:
+        pending = await status_store.pending_extension(request.session, task)
+    return Entry(
+        task,
+        pending_until=pending.until if pending is not None else None,
+        has_pending=pending is not None,
+        unit=("; ".join(lead_names(task)) or task.lead_note or "—") if unit else None,
+    )
+
+
+async def open_task(request: Request, task: Task | None) -> list[Outgoing]:
+    """A list's button: the card of the task, if the person may see it."""
+    if task is None or not may_view(request, task):
+        return [Outgoing(_("Không mở được nhiệm vụ này. Nhắn /viec để xem lại danh sách."))]
+    return await task_message(request, task)
 
 
 async def one_task(request: Request, number: str) -> list[Outgoing]:
     task, problem = await task_by_number(request, number)
     if task is None:
         return [Outgoing(problem or "")]
+    return await task_message(request, task)
+
+
+async def task_message(request: Request, task: Task) -> list[Outgoing]:
+    """The card of one task with its history, the status buttons where it may be
+    updated, and how to report."""
     lines = [task_card(task, request)]
     pending = await status_store.pending_extension(request.session, task)
     if pending is not None and pending.until is not None:
@@ -184,6 +226,8 @@ def history_text(update: StatusUpdate) -> str:
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
+    if update.kind == "nudge":  # handlers.cmd_nudge: the leader had the officers reminded
+        return _("Đề nghị nhắc lại cán bộ phụ trách: {names}").format(names=short(update.text, 120))
     if update.kind == "appendix_text":
         return _("Nội dung ghi vào phụ lục: {text}").format(text=short(update.text, 160))
     if update.kind == "extension_request" and update.until:
@@ -212,4 +256,6 @@ async def overdue(request: Request, args: str) -> list[Outgoing]:
     for unit, items in sorted(by_unit.items(), key=lambda kv: -len(kv[1])):
         lines.append(f"\n{unit} ({len(items)}):")
         lines.extend(f"  {task_line(t, request)}" for t in items)
+    if is_leader(request.grants, request.organization.id):
+        lines.append("\n" + _("Nhắc lại cán bộ phụ trách: /nhac SỐ."))
     return [Outgoing("\n".join(lines))]

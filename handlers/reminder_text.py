@@ -13,17 +13,18 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.cmd_link import LINK_REQUEST, link_notice
+from handlers.cmd_nudge import NUDGE, escalation, nudge_notice
 from handlers.cmd_tasks import short, status_buttons
 from handlers.extension_list import digest_lines
 from handlers.extension_notices import NOTICE_KINDS, extension_notice
 from handlers.messages import Button, Outgoing
+from handlers.task_list import TEXT_PAGE, Entry, render
 from handlers.task_view import (
     CLOSED,
     deadline_in_words,
     format_date,
     is_overdue,
     lead_names,
-    status_label,
 )
 from locales import _
 from models.conversation import Focus
@@ -35,6 +36,7 @@ from models.queries import get_task, list_tasks
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+BUNDLE_LIMIT = 30  # tasks listed in one reminder on Telegram (TEXT_PAGE elsewhere)
 TASK_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note")
 
 
@@ -91,22 +93,13 @@ async def _open_tasks(
     return sorted(tasks, key=_by_deadline)
 
 
-def _leaders_summary(
-    tasks: list[tuple[OutboxItem, Task]], today: date, calendar: WorkCalendar
-) -> list[str]:
-    """For leaders: what is overdue and who leads it; nothing to answer."""
-    lines = [_("Nhiệm vụ quá hạn cần lãnh đạo đôn đốc:")]
-    for _item, task in tasks:
-        units = "; ".join(lead_names(task)) or task.lead_note or _("chưa rõ đơn vị")
-        lines.append(
-            f"• {task.number}. {short(task.content, 80)} — {units} — {deadline_in_words(task, today, calendar)}"
-        )
-    lines.append(_("Xem chi tiết: /viec SỐ; toàn bộ: /quahan."))
-    return lines
-
-
 def _officer_parts(
-    tasks: list[tuple[OutboxItem, Task]], today: date, calendar: WorkCalendar, *, offline: bool
+    tasks: list[tuple[OutboxItem, Task]],
+    today: date,
+    calendar: WorkCalendar,
+    *,
+    offline: bool,
+    has_buttons: bool,
 ) -> tuple[list[str], list[list[Button]], Focus]:
     if len(tasks) == 1 and not offline:
         item, task = tasks[0]
@@ -121,29 +114,39 @@ def _officer_parts(
         return parts, status_buttons(task), Focus(task.id)
     report_day = _report_date([item for item, _task in tasks])
     if offline:
-        parts = []
+        header = ""
     elif report_day is not None:
-        parts = [
-            _(
-                "Sắp đến hạn báo cáo (trước ngày {date}): anh/chị cập nhật kết quả {n} nhiệm vụ sau:"
-            ).format(date=format_date(report_day), n=len(tasks))
-        ]
+        header = _(
+            "Sắp đến hạn báo cáo (trước ngày {date}): anh/chị cập nhật kết quả {n} nhiệm vụ sau:"
+        ).format(date=format_date(report_day), n=len(tasks))
     else:
-        parts = [_("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))]
-    for item, task in tasks:
-        # Before a report what matters is what dondoc has on record; otherwise, when it is due.
-        if item.kind == "report":
-            said = status_label(task.status, task.percent)
-        else:
-            said = deadline_in_words(task, today, calendar)
-        parts.append(f"• {task.number}. {short(task.content, 70)} — {said}")
+        header = _("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))
     first = tasks[0][1]
-    parts.append(
+    limit = BUNDLE_LIMIT if has_buttons else TEXT_PAGE
+    shown, rest = tasks[:limit], len(tasks) - limit
+    footer = []
+    if rest > 0:  # a long bundle stays one readable message
+        footer.append(_("… và {n} nhiệm vụ khác: nhắn /viec để xem tất cả.").format(n=rest))
+    footer += [
         _(
             "Anh/chị trả lời tin này kèm số nhiệm vụ, mỗi nhiệm vụ một dòng, ví dụ «{number} hoàn thành»."
         ).format(number=first.number)
+    ]
+    footer.append(
+        _("Bấm số nhiệm vụ bên dưới để mở.") if has_buttons else _("Xem một nhiệm vụ: /viec SỐ.")
     )
-    return parts, [], Focus(task_ids=tuple(task.id for _item, task in tasks))
+    # Before a report what matters is what dondoc has on record; the line shows both.
+    entries = [Entry(task) for _item, task in shown]
+    listing = render(
+        header,
+        entries,
+        today=today,
+        calendar=calendar,
+        has_buttons=has_buttons,
+        footer=tuple(footer),
+    )
+    text = listing.text if header else listing.text.split("\n", 1)[1]
+    return [text], listing.buttons, Focus(task_ids=listing.task_ids)
 
 
 async def compose(
@@ -168,11 +171,30 @@ async def compose(
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
     if mine:
-        more, buttons, focus = _officer_parts(mine, today, calendar, offline=offline_digest)
+        more, buttons, focus = _officer_parts(
+            mine, today, calendar, offline=offline_digest, has_buttons=has_buttons
+        )
         parts += more
     if escalated:
-        parts += ([""] if parts else []) + _leaders_summary(escalated, today, calendar)
+        more, extra = await escalation(
+            session, [t for _item, t in escalated], today, calendar, has_buttons=has_buttons
+        )
+        parts += ([""] if parts else []) + more
+        buttons += extra
     for item in items:
+        if item.kind == NUDGE:
+            text, extra, task = await nudge_notice(
+                session, item, today=today, calendar=calendar, has_buttons=has_buttons
+            )
+            if task is None or task.id in focus.task_ids or task.id == focus.task_id:
+                continue  # done since, or already in this message
+            parts.append(("\n" if parts else "") + text)
+            if focus:  # with other tasks: a bare reply is asked about, no second set of buttons
+                ids = (focus.task_id,) if focus.task_id else focus.task_ids
+                focus = Focus(task_ids=(*ids, task.id))
+            else:
+                focus, buttons = Focus(task.id), buttons + extra
+            continue
         if item.kind not in TASK_KINDS:
             text, extra = await _notice(
                 session, item, today=today, calendar=calendar, has_buttons=has_buttons

@@ -72,19 +72,21 @@ async def test_a_second_code_says_the_new_role_and_the_ones_kept(bot: Harness) -
 async def test_officer_sees_own_unit_tasks_nearest_first(bot: Harness) -> None:
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
     replies = await bot.say("lan", "/viec")
-    assert "nhiệm vụ đang mở" in replies[0].text
-    first = replies[1]
-    assert first.text.startswith("Nhiệm vụ 1:")  # due 14/01/2026, the nearest
-    assert "\nHạn 14/01/2026 — còn 7 ngày làm việc\n" in first.text  # the clock says 05/01/2026
-    labels = [b.label for row in first.buttons for b in row]
+    assert len(replies) == 1 and "nhiệm vụ đang mở" in replies[0].text
+    first = replies[0].text.split("\n")[1:3]  # due 14/01/2026, the nearest
+    assert first == ["1. Ban hành Kế hoạch cải cách hành chính năm 2026", "   hạn 14/01 — còn 7 ngày làm việc · Chưa thực hiện"]
+    card = await bot.say("lan", callback=replies[0].buttons[0][0].data)  # the clock says 05/01/2026
+    assert card[0].text.startswith("Nhiệm vụ 1:")
+    assert "\nHạn 14/01/2026 — còn 7 ngày làm việc\n" in card[0].text
+    labels = [b.label for row in card[0].buttons for b in row]
     assert labels == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"]
     everything = text_of(replies)
-    assert "Công an" not in everything and "Nhiệm vụ 33" not in everything
+    assert "Công an" not in everything and "\n33." not in everything
 
 
 async def test_button_then_free_text_reply_records_and_undo(bot: Harness) -> None:
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    await bot.say("lan", "/viec")
+    await bot.say("lan", "/viec 1")
     task = await task_row(bot, "1")
     pressed = await bot.say("lan", callback=f"st:{task.id}:in_progress", reply_to=bot.message_about("lan", "1"))
     assert "Đã ghi nhận nhiệm vụ 1" in pressed[0].text and "Đang thực hiện" in pressed[0].text

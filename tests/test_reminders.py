@@ -238,4 +238,4 @@ async def test_report_reminder_lists_what_is_on_record(sessions, clock) -> None:
     await run_until(service, clock, datetime(2026, 3, 3, 9, 0, tzinfo=TZ))
     report = [o.text for c, m, o in inbox.got if c == "u3" and m.astimezone(TZ).date().isoformat() == "2026-03-03"]
     assert report and report[0].startswith("Sắp đến hạn báo cáo (trước ngày 10/03/2026)")
-    assert "• 18. " in report[0] and "— Đang thực hiện 40%" in report[0]
+    assert "\n18. " in report[0] and " · Đang thực hiện 40%\n" in report[0]

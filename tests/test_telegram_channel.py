@@ -59,7 +59,11 @@ async def test_whole_story(tg: FakeTelegram, running: Harness) -> None:
     await tg.wait_for("Đăng ký thành công")
 
     mark = len(tg.sent)
-    tg.send_text(42, "/viec")
+    tg.send_text(42, "/viec")  # one message listing the tasks, a button each
+    listing = await tg.wait_for(lambda m: m.chat_id == 42 and (m.text or "").startswith("Anh/chị có 16 nhiệm vụ"), since=mark)
+    assert len(buttons(listing)) == 16
+    mark = len(tg.sent)
+    tg.press_button(42, listing.message_id, buttons(listing)["1"])
     card = await tg.wait_for(lambda m: m.chat_id == 42 and (m.text or "").startswith("Nhiệm vụ 1:"), since=mark)
     assert set(buttons(card)) == {"Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"}
 

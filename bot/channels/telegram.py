@@ -52,6 +52,7 @@ MENU_DESCRIPTIONS = {
     "viec": "Nhiệm vụ của tôi",
     "capnhat": "Báo cáo tình trạng: /capnhat SỐ nội dung",
     "quahan": "Nhiệm vụ quá hạn",
+    "tim": "Tìm nhiệm vụ: /tim TỪ KHÓA",
     "tiendo": "Tiến độ chung",
     "baocao": "Báo cáo kết quả: /baocao quy | 6thang | nam",
     "giahan": "Xin gia hạn: /giahan SỐ NGÀY lý do",

@@ -1,0 +1,110 @@
+"""/tim TỪ KHÓA: tasks found by words of their content, product, units or recorded
+evidence, in one message in the compact line format of /viec, with a button to open
+each task the person may see (/viec SỐ elsewhere). Officers search their
+organization's tasks, viewers the organizations they follow, leaders and admins
+their organization. The matching rules are ``handlers.task_search``."""
+
+from __future__ import annotations
+
+from handlers.cmd_register import not_registered
+from handlers.cmd_tasks import list_entry
+from handlers.context import Request
+from handlers.messages import Outgoing
+from handlers.task_access import may_view
+from handlers.task_list import Entry, render
+from handlers.task_search import MAX_QUERY, Haystack, rank, read_query
+from handlers.task_view import cooperating_names, lead_names, sort_key
+from locales import _
+from models.plans import Task
+from models.queries import list_tasks
+from models.search_queries import status_texts
+
+# Three lines a result: 20 stay under Telegram's 4096 characters, 9 under Zalo's 2000.
+RESULTS = {"telegram": 20}
+TEXT_RESULTS = 9
+
+
+async def search(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    query, problem = read_query(args)
+    if problem == "long":
+        return [
+            Outgoing(
+                _("Từ khóa dài quá; anh/chị gõ ngắn hơn (tối đa {n} ký tự, 8 từ).").format(
+                    n=MAX_QUERY
+                )
+            )
+        ]
+    if query is None:
+        return [Outgoing(_("Cách dùng: /tim TỪ KHÓA, ví dụ: /tim dan chu hoặc /tim Phòng Kinh tế"))]
+    tasks: list[Task] = []
+    for org in sorted(request.organizations.values(), key=lambda o: o.id):
+        tasks += await list_tasks(request.session, org)
+    evidence = await status_texts(request.session, [t.id for t in tasks])
+    found: list[tuple[int, Task]] = []
+    for task in tasks:
+        hay = Haystack.of(
+            task.content,
+            [
+                task.product or "",
+                task.lead_note or "",
+                task.cooperating_note or "",
+                *lead_names(task),
+                *cooperating_names(task),
+                *evidence.get(task.id, []),
+            ],
+        )
+        if (score := rank(query, hay)) is not None:
+            found.append((score, task))
+    shown_query = " ".join(args.split())
+    if not found:
+        return [
+            Outgoing(
+                _("Không tìm thấy nhiệm vụ nào có «{query}». Anh/chị thử từ khóa khác.").format(
+                    query=shown_query
+                )
+            )
+        ]
+    found.sort(key=lambda pair: (pair[0], pair[1].plan.organization_id, sort_key(pair[1])))
+    limit = RESULTS.get(request.incoming.channel, TEXT_RESULTS)
+    results = [task for _score, task in found[:limit]]
+    several = len(request.organizations) > 1
+    entries = []
+    for task in results:
+        entry = await list_entry(request, task, unit=True)
+        if several:
+            org = request.organizations[task.plan.organization_id].name
+            entry = Entry(
+                entry.task, entry.pending_until, entry.has_pending, f"{org} · {entry.unit}"
+            )
+        entries.append(entry)
+    openable = {t.id for t in results if may_view(request, t)}
+    footer = []
+    if len(found) > limit:
+        footer.append(
+            _("… và {n} nhiệm vụ khác; anh/chị thêm từ khóa để thu hẹp.").format(
+                n=len(found) - limit
+            )
+        )
+    if openable and request.has_buttons:
+        footer.append(_("Bấm số nhiệm vụ bên dưới để mở."))
+    elif openable:
+        footer.append(_("Xem một nhiệm vụ: /viec SỐ."))
+    header = _("Tìm thấy {n} nhiệm vụ có «{query}»:").format(n=len(found), query=shown_query)
+    listing = render(
+        header,
+        entries,
+        today=request.today(),
+        calendar=request.services.calendar,
+        has_buttons=request.has_buttons,
+        footer=tuple(footer),
+        openable=openable,
+    )
+    return [
+        Outgoing(
+            listing.text,
+            buttons=listing.buttons,
+            task_ids=tuple(t for t in listing.task_ids if t in openable),
+        )
+    ]

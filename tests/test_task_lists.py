@@ -1,0 +1,177 @@
+"""One message, not seven: /viec lists the open tasks in one message (number, short
+content, deadline in words, status, marks for overdue and pending extensions), with a
+button per task on Telegram that opens its card and /viec SỐ elsewhere; pages for long
+lists stay under the channels' limits and 60 columns; bundled reminders likewise."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+from sqlalchemy import select
+
+from handlers.task_list import OPEN, ListArgs, compact_deadline, page_of, parse_list_args
+from models.plans import Task
+from scheduler.workdays import WorkCalendar
+from tests.conftest import TZ
+from tests.harness import Harness, text_of
+
+VHXH = "Phòng Văn hóa - Xã hội"
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    return harness
+
+
+async def task_row(bot: Harness, number: str) -> Task:
+    async with bot.sessions() as session:
+        task = await session.scalar(select(Task).where(Task.number == number))
+        assert task is not None
+        return task
+
+
+def labels(message) -> list[str]:  # noqa: ANN001
+    return [b.label for row in message.buttons for b in row]
+
+
+def lines_fit(text: str) -> None:
+    """The task lines (not the prose around them, which a phone wraps) fit 60 columns."""
+    listed = [line for line in text.split("\n") if line[:1].isdigit() or line[:1] in "❗⏳ "]
+    assert len(listed) >= 4
+    too_wide = [line for line in listed if len(line) > 60]
+    assert not too_wide, too_wide
+
+
+async def test_viec_is_one_message_with_a_button_per_task(bot: Harness) -> None:
+    await bot.register("lan", "officer", VHXH)
+    replies = await bot.say("lan", "/viec")
+    assert len(replies) == 1
+    listing = replies[0]
+    assert listing.text.startswith("Anh/chị có 16 nhiệm vụ đang mở")
+    assert "\n1. Ban hành Kế hoạch cải cách hành chính năm 2026\n" in listing.text
+    assert "\n   hạn 14/01 — còn 7 ngày làm việc · Chưa thực hiện\n" in listing.text
+    assert "26. Rà soát" in listing.text and "thường xuyên · Chưa thực hiện" in listing.text
+    assert "Công an" not in listing.text and "\n33." not in listing.text
+    lines_fit(listing.text)
+    assert labels(listing)[:3] == ["1", "25", "6"] and len(labels(listing)) == 16
+    assert len(listing.task_ids) == 16 and listing.task_id is None
+    task = await task_row(bot, "25")
+    data = {b.label: b.data for row in listing.buttons for b in row}
+    assert data["25"] == f"{OPEN}:{task.id}"
+
+    card = await bot.say("lan", callback=data["25"])
+    assert card[0].text.startswith("Nhiệm vụ 25:") and card[0].task_id == task.id
+    assert labels(card[0]) == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"]
+    done = await bot.say("lan", "Hoàn thành, QĐ số 5/QĐ-UBND ngày 06/01/2026")
+    assert "Đã ghi nhận nhiệm vụ 25" in done[0].text  # the opened card is in focus
+    assert (await task_row(bot, "25")).status == "done"
+    assert "25. Giao" not in (await bot.say("lan", "/viec"))[0].text
+
+
+async def test_a_bare_reply_to_the_list_is_asked_about(bot: Harness) -> None:
+    await bot.register("lan", "officer", VHXH)
+    await bot.say("lan", "/viec")
+    asked = await bot.say("lan", "Hoàn thành")
+    assert "nhiệm vụ nào" in text_of(asked)
+    assert (await task_row(bot, "1")).status == "not_started"
+
+
+async def test_marks_for_overdue_and_pending_extension(bot: Harness, clock) -> None:  # noqa: ANN001
+    await bot.register("lan", "officer", VHXH)
+    await bot.say("lan", "/giahan 6 20/4 chờ kinh phí")
+    await bot.say("lan", "/capnhat 25 đang thực hiện 60%")
+    clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
+    text = (await bot.say("lan", "/viec"))[0].text
+    assert "\n❗1. Ban hành Kế hoạch" in text
+    assert "   hạn 14/01 — quá hạn 4 ngày làm việc · Chưa thực hiện\n" in text
+    assert "\n⏳6. Ban hành, triển khai" in text
+    assert "· Chưa thực hiện\n   chờ duyệt gia hạn đến 20/04\n" in text
+    assert "hạn 31/01 — còn 9 ngày làm việc · Đang thực hiện 60%" in text
+    assert "❗ quá hạn · ⏳ đang chờ duyệt gia hạn" in text
+    lines_fit(text)
+    overdue = (await bot.say("lan", "/viec quá hạn"))[0].text
+    assert overdue.startswith("1 nhiệm vụ quá hạn:") and "\n6." not in overdue
+    assert "❗1." in overdue
+
+
+async def test_text_channels_say_how_to_open_and_page_long_lists(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="zalo")
+    await bot.import_sample()
+    await bot.register("trinh", "leader")
+    first = await bot.say("trinh", "/viec")
+    assert len(first) == 1 and first[0].buttons == []
+    text = first[0].text
+    assert text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở (hạn gần nhất trước), trang 1/4:")
+    assert "… còn 27 nhiệm vụ nữa: /viec trang 2." in text
+    assert text.endswith("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng.")
+    assert len(text) < 2000 and "Trả lời 1 =" not in text
+    lines_fit(text)
+    second = (await bot.say("trinh", "/viec trang 2"))[0].text
+    assert "trang 2/4:" in second and "… còn 15 nhiệm vụ nữa: /viec trang 3." in second
+    numbers = lambda t: {line.split(".")[0].lstrip("❗⏳") for line in t.split("\n")[1:] if line[:1].isdigit()}  # noqa: E731
+    assert len(numbers(text)) == 12 and not numbers(text) & numbers(second)
+    last = (await bot.say("trinh", "/viec trang 9"))[0].text
+    assert "trang 4/4:" in last and "còn" not in last.split("\n")[-2]
+    card = await bot.say("trinh", "/viec 1")
+    assert card[0].text.startswith("Nhiệm vụ 1:")
+    assert card[0].text.startswith("Nhiệm vụ 1:") and "Ban hành Kế hoạch" in card[0].text
+
+
+async def test_leaders_page_on_telegram_stays_under_4096(bot: Harness) -> None:
+    await bot.register("trinh", "leader")
+    for number in ("1", "2", "6", "8", "16"):
+        await bot.say("trinh", f"/capnhat {number} đang thực hiện 60%")
+    listing = (await bot.say("trinh", "/viec"))[0]
+    assert "trang 1/2:" in listing.text and len(listing.text) < 4096
+    assert len(labels(listing)) == 30
+    assert listing.text.endswith("Bấm số nhiệm vụ bên dưới để mở.")
+    lines_fit(listing.text)
+
+
+async def test_one_open_task_comes_as_its_card(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("an", "officer", "Công an xã")
+    tasks = (await bot.say("an", "/viec"))[0].text
+    assert tasks.startswith("Anh/chị có")
+    numbers = [line.split(".")[0] for line in tasks.split("\n")[1:] if line[:1].isdigit()]
+    for number in numbers[1:]:
+        await bot.say("an", f"/capnhat {number} Hoàn thành")
+    card = await bot.say("an", "/viec")
+    assert card[0].text.startswith(f"Nhiệm vụ {numbers[0]}:") and card[0].task_id is not None
+
+
+def test_list_arguments() -> None:
+    assert parse_list_args("") == ListArgs()
+    assert parse_list_args("quahan") == ListArgs(overdue_only=True)
+    assert parse_list_args("quá hạn trang 2") == ListArgs(True, 2)
+    assert parse_list_args("Trang 3") == ListArgs(page=3)
+    assert parse_list_args("12") is None and parse_list_args("II.3") is None
+    assert parse_list_args("trang") is None
+    assert page_of(list(range(25)), 3, 12) == ([24], 3, 3)
+    assert page_of(list(range(25)), 9, 12)[1] == 3 and page_of([], 1, 12) == ([], 1, 1)
+
+
+def test_compact_deadline_words() -> None:
+    calendar = WorkCalendar()
+    task = Task(number="1", content="x", deadline_kind="due", deadline_due=date(2026, 1, 14), status="not_started")
+    assert compact_deadline(task, date(2026, 1, 14), calendar) == "hạn hôm nay 14/01"
+    assert compact_deadline(task, date(2026, 1, 16), calendar) == "hạn 14/01 — quá hạn 2 ngày làm việc"
+    assert compact_deadline(task, date(2025, 12, 31), calendar) == "hạn 14/01/2026 — còn 9 ngày làm việc"
+    saturday = Task(number="25", content="x", deadline_kind="due", deadline_due=date(2026, 1, 31), status="in_progress")
+    assert compact_deadline(saturday, date(2026, 1, 30), calendar) == "hạn 31/01 — còn 1 ngày làm việc"
+    assert compact_deadline(saturday, date(2026, 2, 2), calendar) == "hạn hôm nay 02/02"  # the next working day
+
+
+async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("ha", "admin", "Văn phòng HĐND và UBND")
+    assert (await bot.say("ha", "/viec"))[0].text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở")
+    clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
+    overdue = (await bot.say("ha", "/viec quahan"))[0].text
+    assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue
+    assert "Nhắc lại cán bộ phụ trách: /nhac SỐ." in text_of(await bot.say("ha", "/quahan"))
