@@ -36,6 +36,7 @@ HISTORY_KINDS = (
     "extension_request",
     "extension_approved",
     "extension_rejected",
+    "extension_withdrawn",
     "undo",
     "appendix_text",
     "nudge",
@@ -224,6 +225,17 @@ def history_text(update: StatusUpdate) -> str:
         return _("Duyệt gia hạn đến {date}").format(date=format_date(update.until))
     if update.kind == "extension_rejected":
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
+    if update.kind == "extension_withdrawn":  # handlers.extension_withdrawal
+        why = {
+            "done": _("nhiệm vụ đã hoàn thành"),
+            "not_applicable": _("nhiệm vụ không phát sinh"),
+            "undone": _("người xin đã hoàn tác"),
+            "replaced": _("có đề nghị mới thay thế"),
+        }.get(update.reason or "", update.reason or "")
+        said = _("Rút đề nghị gia hạn đến {date}").format(
+            date=format_date(update.until) if update.until else "?"
+        )
+        return said + (f" ({why})" if why else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
     if update.kind == "nudge":  # handlers.cmd_nudge: the leader had the officers reminded

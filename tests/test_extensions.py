@@ -304,6 +304,8 @@ async def test_undo_withdraws_the_request(sessions, clock) -> None:  # noqa: ANN
     assert len(told) == 1 and "người đề nghị đã hoàn tác đề nghị" in told[0]
     assert [w.reason for w in await rows(bot, "1", "extension_withdrawn")] == ["undone"]
     assert "Hiện không có đề nghị" in text_of(await bot.say("leader", "/duyet"))
+    card = text_of(await bot.say("u0", "/viec 1"))
+    assert "Rút đề nghị gia hạn đến 20/01/2026 (người xin đã hoàn tác)" in card
 
 
 async def test_a_request_withdrawn_before_leaders_saw_it_is_never_shown(sessions, clock) -> None:  # noqa: ANN001
