@@ -155,7 +155,11 @@ async def decide(
     if not note:
         answer += " " + (
             _(
-                "Anh/chị nhắn lý do hoặc chỉ đạo trong tin tiếp theo; tôi sẽ ghi kèm quyết định và chuyển cho người đề nghị."
+                "Nếu cần, anh/chị nhắn chỉ đạo kèm theo trong tin tiếp theo (không bắt buộc); tôi sẽ chuyển cho người đề nghị cùng quyết định."
+            )
+            if approve
+            else _(
+                "Anh/chị nhắn lý do từ chối trong tin tiếp theo; tôi sẽ ghi kèm quyết định và chuyển cho người đề nghị."
             )
         )
         await await_next(
@@ -206,7 +210,10 @@ async def decision_note(request: Request, row_id: str, text: str) -> list[Outgoi
                 ).key
             )
         )
-        if notice is None or notice.state != "pending":
+        if notice is not None and notice.state == "pending":
+            # The words are in: the decision need not wait out the grace for them.
+            notice.send_at = min(notice.send_at, notice_time(request))
+        else:
             # The decision already went out: the words follow in a notice of their own.
             await upsert(
                 request.session,

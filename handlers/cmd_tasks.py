@@ -57,8 +57,16 @@ def status_buttons(task: Task) -> list[list[Button]]:
 
 
 def short(text: str, limit: int = 120) -> str:
+    """``text`` on one line, at most ``limit`` characters, cut between words ("…")."""
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    if text[limit - 1] != " " and " " in cut:
+        word_start = cut.rfind(" ")
+        if word_start >= limit // 2:  # never cut away more than half to end on a word
+            cut = cut[:word_start]
+    return cut.rstrip(" ,;:-–(") + "…"
 
 
 def task_card(task: Task, request: Request) -> str:

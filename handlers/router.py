@@ -69,6 +69,22 @@ COMMANDS: dict[str, Handler] = {
     "baocao": cmd_report.report,
     "ketqua": cmd_report.appendix_wording,
 }
+# Who a command is for, when not everyone: a mistyped command is never answered with
+# one the person cannot use ("/nhac" typed by a leader is not "/nhap").
+ROLE_COMMANDS = {
+    "moi": ("admin",),
+    "nhap": ("admin",),
+    "ketqua": ("admin",),
+    "nhac": ("leader", "admin"),
+    "duyet": ("leader", "admin"),
+    "tuchoi": ("leader", "admin"),
+}
+
+
+def usable_commands(role: str | None) -> list[str]:
+    return [c for c in COMMANDS if role in ROLE_COMMANDS.get(c, (role,))]
+
+
 # Commands whose words a file may come with (a caption): the file is evidence.
 FILE_COMMANDS = ("capnhat",)
 # Shown in Telegram's menu (setMyCommands), in this order.
@@ -210,7 +226,7 @@ class Conversation:
             name, args = command
             handler = COMMANDS.get(name)
             if handler is None:
-                near = command_names.nearest(name, COMMANDS)
+                near = command_names.nearest(name, usable_commands(request.role))
                 return await cmd_register.unknown_command(request, name, near)
             if incoming.attachment and name in FILE_COMMANDS:
                 return await evidence_flow.with_words(request, lambda: handler(request, args))

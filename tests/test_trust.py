@@ -369,6 +369,12 @@ async def test_unknown_command_gets_the_nearest_one(bot: Harness) -> None:
     assert "Ý anh/chị là /tiendo?" in answer and len(answer) < 200
 
 
+async def test_the_nearest_command_is_one_the_person_may_use(bot: Harness) -> None:
+    assert "/nhap?" not in text_of(await bot.say("trinh", "/nhaf"))  # a leader: not admin's
+    assert "/nhac?" in text_of(await bot.say("trinh", "/nhacc"))
+    assert "/nhac?" not in text_of(await bot.say("lan", "/nhacc"))  # an officer: no nudges
+
+
 # --- English mode -------------------------------------------------------------------
 
 
