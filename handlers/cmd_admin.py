@@ -70,13 +70,11 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
             timezone=org.timezone,
         )
     except PlanFileError as error:
-        return [
-            Outgoing(
-                _("Không nhập được tệp «{name}»: {problem}\nDữ liệu cũ vẫn giữ nguyên.").format(
-                    name=attachment.filename, problem=error.message
-                )
-            )
-        ]
+        if attachment.filename and attachment.filename in error.message:  # named once
+            text = _("Không nhập được: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
+        else:
+            text = _("Không nhập được tệp «{name}»: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
+        return [Outgoing(text.format(name=attachment.filename, problem=error.message))]
     lines = [
         _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
             plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)

@@ -78,9 +78,10 @@ async def test_nhap_path_says_what_is_wrong_with_the_path(sessions, clock, tmp_p
         file.truncate(25 * 1024 * 1024)
     said = await answer(f'"{big}"')  # quoted as a shell would
     assert "to.docx quá lớn (25,0 MB); chỉ nhận tệp đến 20 MB." in said
+    assert said.count("to.docx") == 1  # the file is named once
     (tmp_path / "hong.docx").write_bytes(b"not a zip at all" * 10)
     said = await answer(str(tmp_path / "hong.docx"))
-    assert "Không nhập được tệp «hong.docx»" in said and "Dữ liệu cũ vẫn giữ nguyên." in said
+    assert "Không nhập được: Tệp hong.docx bị hỏng" in said and "Dữ liệu cũ vẫn giữ nguyên." in said
     said = await answer("")
     assert "Trong demo, anh/chị gõ /nhap và đường dẫn tệp kế hoạch" in said
     assert "Xin lỗi" not in out.getvalue()
