@@ -122,6 +122,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ngay", dest="dated", type=_parse_day, help="ngày của báo cáo (30/3/2026)")
     p.add_argument("--check", action="store_true", help="chỉ liệt kê các dòng cần xem lại")
     p.add_argument("--phu-luc", dest="appendix", default="01", help="số phụ lục (mặc định 01)")
+    p.add_argument(
+        "--kind", choices=["tasks", "scores"], default="tasks",
+        help="tasks: phụ lục kết quả nhiệm vụ; scores: bảng điểm tự đánh giá",
+    )
+
+    p = command("scores", "bảng điểm: tiêu chí, điểm chuẩn, điểm tự đánh giá và kết quả")
+    p.add_argument("--org", required=True)
+    p.add_argument("--period", choices=["6thang", "nam"], default=None)
+    p.add_argument("--year", type=int)
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 

@@ -48,6 +48,10 @@ async def progress(
 async def report(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
+    if getattr(args, "kind", "tasks") == "scores":
+        from bot import cli_scores
+
+        return await cli_scores.report(args, config, clock, today, emit)
     check = getattr(args, "check", False)
     if not check and not args.out:
         raise CliError(

@@ -10,7 +10,8 @@ from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
-from handlers.plan_import import QUOTE_CHARS, clip, import_plan_file, review_line
+from handlers.plan_import import QUOTE_CHARS, clip, review_line
+from handlers.score_import import import_any
 from locales import _
 from models.invites import create_invite
 from models.plan_store import resolve_unit
@@ -61,7 +62,7 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
             # The channel did not download it (over its limit): too large, not empty.
             raise too_large(attachment.filename, attachment.size)
         # The file is read before anything is written, so a bad file changes nothing.
-        summary = await import_plan_file(
+        kind, summary = await import_any(
             request.session,
             data=attachment.data,
             filename=attachment.filename,
@@ -77,6 +78,8 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
                 )
             )
         ]
+    if kind == "scores":
+        return [Outgoing(summary.text())]
     lines = [
         _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
             plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)

@@ -22,6 +22,7 @@ from handlers import (
     cmd_progress,
     cmd_register,
     cmd_report,
+    cmd_scores,
     cmd_status,
     cmd_tasks,
     command_names,
@@ -63,6 +64,8 @@ COMMANDS: dict[str, Handler] = {
     "tuchoi": cmd_extension.reject_command,
     "baocao": cmd_report.report,
     "ketqua": cmd_report.appendix_wording,
+    "diem": cmd_scores.scores,
+    "chamdiem": cmd_scores.confirm,
 }
 # Shown in Telegram's menu (setMyCommands), in this order.
 MENU = (
