@@ -1,0 +1,161 @@
+"""Score sheets end to end: imported through /nhap and the CLI (filled, empty, changed),
+the history kept on re-import, officers' proposals through the conversation (a score
+above the maximum refused), the compiler's confirmation, /diem figures (one line per
+commune for a viewer of several), and /baocao diem's .docx and .xlsx read back against
+the database."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Cm
+from openpyxl import load_workbook
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bot.cli import main as cli_main
+from handlers.messages import Attachment
+from handlers.score_import import import_any
+from models.plan_store import find_organization
+from models.score_queries import load_sheet
+from models.score_tree import format_points, standing
+from models.scores import ScoreEntry, ScoreItem
+from tests.conftest import BACKENDS
+from tests.harness import ORG, Harness, text_of
+from tests.score_sheet import LEAVES, sheet_docx, sheet_rows, sheet_xlsx
+
+D = Decimal
+TT = "Trung tâm phục vụ hành chính công xã"
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()  # the commune, its units and its plan
+    await harness.register("trinh", "admin")
+    return harness
+
+
+async def send_sheet(bot: Harness, user: str, data: bytes, name: str) -> str:
+    await bot.say(user, "/nhap")
+    return text_of(await bot.say(user, attachment=Attachment(name, data)))
+
+
+async def view_of(bot: Harness):  # noqa: ANN201
+    async with bot.sessions() as session:
+        org = await find_organization(session, ORG)
+        view = await load_sheet(session, org)
+        assert view is not None
+        return view
+
+
+async def entries(bot: Harness, ref: str) -> list[tuple[str, str | None, D | None, str]]:
+    async with bot.sessions() as session:
+        item = await session.scalar(select(ScoreItem).where(ScoreItem.ref == ref))
+        rows = await session.scalars(
+            select(ScoreEntry)
+            .where(ScoreEntry.item_id == item.id)
+            .order_by(ScoreEntry.id)
+            .options(selectinload(ScoreEntry.person))
+        )
+        return [(e.kind, e.person.display_name if e.person else None, e.points, e.text) for e in rows]
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_the_whole_story(bot: Harness) -> None:
+    answer = await send_sheet(bot, "trinh", sheet_docx(sheet_rows(filled=False)), "bang-diem.docx")
+    assert "Đã nhập bảng điểm" in answer and f"{LEAVES} mục chấm điểm" in answer
+    assert "tổng điểm chuẩn 100" in answer
+    await bot.register("mai", "officer", TT)
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+
+    figures = text_of(await bot.say("trinh", "/diem"))
+    assert "Tự đánh giá: 0/100 điểm (0/22 mục đã báo cáo)." in figures
+    assert "• I. TIÊU CHÍ 1: CHÍNH QUYỀN CÔNG KHAI, MINH BẠCH: 0/24" in figures
+    assert "Chưa báo cáo (22):" in figures
+
+    # A score above the maximum is refused, naming it; nothing is written.
+    refused = text_of(await bot.say("mai", "/diem 1.1 tự chấm 2"))
+    assert refused == "Không ghi nhận: 2 điểm vượt điểm chuẩn của mục 1.1 (tối đa 1 điểm)."
+    assert await entries(bot, "1.1") == []
+    # Another unit's item is not hers.
+    assert "chỉ báo điểm cho mục của đơn vị mình" in text_of(await bot.say("lan", "/diem 1.1 1"))
+    # Proposals as officers type them.
+    said = text_of(await bot.say("mai", "/diem 1.1 đạt 1 điểm, Công khai đầy đủ tại bộ phận một cửa"))
+    assert "Đã ghi nhận mục 1.1" in said and "tự đánh giá 1/1 điểm" in said
+    said = text_of(await bot.say("mai", "/diem 4.3 tự chấm 3,5 Số hóa đạt 80%"))
+    assert "tự đánh giá 3,5/4 điểm" in said and "Tổng tự đánh giá hiện nay: 4,5/100 điểm." in said
+    await bot.say("lan", "/diem 7.1 5 Không có cán bộ bị kỷ luật")
+    # Parents are computed, never scored directly.
+    assert "từ các mục con" in text_of(await bot.say("mai", "/diem 4 12"))
+
+    # The compiler confirms or changes a score; the history keeps who proposed what.
+    confirmed = text_of(await bot.say("trinh", "/chamdiem 4.3 3 chưa đủ minh chứng"))
+    assert "Đã chấm mục 4.3: 3/4 điểm." in confirmed and "Đề xuất trước đó: 3,5 điểm (Mai)." in confirmed
+    assert "cho quản trị" in text_of(await bot.say("mai", "/chamdiem 4.3 4"))
+    assert "tối đa 4 điểm" in text_of(await bot.say("trinh", "/chamdiem 4.3 4,5"))
+    assert await entries(bot, "4.3") == [
+        ("proposed", "Mai", D("3.5"), "Số hóa đạt 80%"),
+        ("confirmed", "Trinh", D(3), "chưa đủ minh chứng"),
+    ]
+    item = text_of(await bot.say("mai", "/diem 4.3"))
+    assert "Mai: đề xuất 3,5 điểm" in item and "Trinh: xác nhận 3 điểm" in item
+
+    # Figures: by criterion, by unit, the items not reported; an officer sees their units.
+    figures = text_of(await bot.say("trinh", "/diem"))
+    assert "Tự đánh giá: 9/100 điểm (3/22 mục đã báo cáo)." in figures
+    assert "• II. TIÊU CHÍ 2: CHÍNH QUYỀN THÂN THIỆN, HÀNH ĐỘNG, VÌ NHÂN DÂN PHỤC VỤ: 3/26" in figures
+    # The sheet's "Trung tâm phục vụ hành chính công xã" is the plan's unit.
+    assert "• Trung tâm Phục vụ hành chính công: 4/25 — 4 mục chưa báo cáo" in figures
+    mine = text_of(await bot.say("lan", "/diem"))
+    assert "Phòng Văn hóa - Xã hội: 5/" in mine and "Phục vụ hành chính công" not in mine.split("Theo đơn vị chủ trì:")[1]
+
+    # /baocao diem: the .docx and .xlsx, read back, match the database.
+    replies = await bot.say("trinh", "/baocao diem")
+    assert len(replies) == 2 and replies[0].document and replies[1].document
+    assert replies[0].document.filename.endswith("-6thang-2026.docx")
+    view = await view_of(bot)
+    want = expected_rows(view)
+    assert docx_rows(replies[0].document.data) == want
+    assert xlsx_rows(replies[1].document.data) == want
+
+
+def expected_rows(view) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
+    overall = view.overall()
+    rows = [("", "Tổng", format_points(view.sheet.max_points), format_points(overall.points))]
+    for item in view.items:
+        if view.is_leaf(item):
+            points = standing(item.confirmed_points, item.self_points)
+        else:
+            got = view.totals_of(item)
+            points = got.points if got.scored else None
+        rows.append((item.number, item.content, format_points(item.max_points), format_points(points)))
+    return rows
+
+
+def docx_rows(data: bytes) -> list[tuple[str, str, str, str]]:
+    document = Document(BytesIO(data))
+    section = document.sections[0]
+    assert section.orientation == WD_ORIENT.LANDSCAPE
+    assert abs(section.left_margin - Cm(3.0)) < Cm(0.05) and section.different_first_page_header_footer
+    table = document.tables[1]
+    assert [c.text for c in table.rows[0].cells][:3] == ["TT", "Nội dung tiêu chí", "Điểm chuẩn"]
+    return [(r.cells[0].text, r.cells[1].text, r.cells[2].text, r.cells[7].text) for r in table.rows[1:]]
+
+
+def xlsx_rows(data: bytes) -> list[tuple[str, str, str, str]]:
+    ws = load_workbook(BytesIO(data)).active
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
+    out = []
+    for row in ws.iter_rows(min_row=5, values_only=True):
+        number, content, maximum, points = row[0], row[1], row[2], row[7]
+        out.append((number or "", content, format_points(None if maximum is None else D(str(maximum))),
+                    format_points(None if points is None else D(str(points)))))
+    return out
