@@ -159,3 +159,101 @@ def xlsx_rows(data: bytes) -> list[tuple[str, str, str, str]]:
         out.append((number or "", content, format_points(None if maximum is None else D(str(maximum))),
                     format_points(None if points is None else D(str(points)))))
     return out
+
+
+def _url(bot: Harness) -> str:
+    return bot.sessions.kw["bind"].url.render_as_string(hide_password=False)
+
+
+async def _cli(capsys, *argv: str) -> dict:  # noqa: ANN001
+    assert await asyncio.to_thread(cli_main, list(argv)) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+async def test_cli_import_says_which_kind_and_scores_gives_the_tree(
+    bot: Harness, tmp_path: Path, capsys  # noqa: ANN001
+) -> None:
+    url = _url(bot)
+    sheet = tmp_path / "bang-diem.xlsx"
+    sheet.write_bytes(sheet_xlsx(sheet_rows()))
+    got = await _cli(capsys, "import", str(sheet), "--org", ORG, "--db", url, "--json")
+    assert got["kind"] == "scores" and got["items"] == LEAVES and got["self_total"] == "93.7"
+    assert [(c["ref"], c["max_points"]) for c in got["criteria"]] == [
+        ("I", "24"), ("II", "26"), ("III", "25"), ("IV", "25")
+    ]
+    assert got["period"] == "6thang" and got["year"] == 2026 and got["results"] == LEAVES
+    plan = tmp_path / "ke-hoach.docx"
+    plan.write_bytes((Path(__file__).parent.parent / "samples" / "ke-hoach-cchc-2026-mau.docx").read_bytes())
+    assert (await _cli(capsys, "import", str(plan), "--org", ORG, "--db", url, "--json"))["kind"] == "plan"
+
+    tree = await _cli(capsys, "scores", "--org", ORG, "--db", url, "--json")
+    assert tree["max_points"] == "100" and tree["points"] == "93.7" and tree["reported"] == LEAVES
+    first = tree["criteria"][0]
+    assert (first["ref"], first["max_points"], first["points"]) == ("I", "24", "22.5")
+    item = first["children"][0]["children"][0]
+    assert item["self_points"] == "1" and item["lead"] == ["Trung tâm Phục vụ hành chính công"]
+    assert "công khai đầy đủ" in item["result"]
+
+    out = tmp_path / "diem.docx"
+    await _cli(capsys, "report", "--kind", "scores", "--org", ORG, "--db", url, "--format", "docx",
+               "--out", str(out), "--json")  # fmt: skip
+    assert docx_rows(out.read_bytes()) == expected_rows(await view_of(bot))
+    rows = docx_rows(out.read_bytes())
+    assert rows[0] == ("", "Tổng", "100", "93,7") and ("III", rows[20][1][:9]) == (rows[20][0], "TIÊU CHÍ ")
+
+
+async def test_reimport_of_a_changed_sheet_keeps_the_history(bot: Harness) -> None:
+    await send_sheet(bot, "trinh", sheet_docx(sheet_rows()), "bang-diem.docx")
+    await bot.register("mai", "officer", TT)
+    await bot.say("mai", "/diem 4.3 4 Số hóa đạt 100%")
+    changed = sheet_rows(changes={
+        "- Số hóa hồ sơ": {6: "Đạt 90%.", 7: "3,6"},  # the compiler's new file says otherwise
+        "- Tổ chức họp không giấy": {1: "- Tổ chức họp không giấy, họp trực tuyến."},
+        "- Cử cán bộ": {2: "7"}, "Tỷ lệ cán bộ": {2: "8"},  # maxima moved, still adding up
+    })  # fmt: skip
+    answer = await send_sheet(bot, "trinh", sheet_xlsx(changed), "bang-diem-moi.xlsx")
+    assert "Nhập lại: thêm 0, thay đổi 3, giữ nguyên" in answer, answer
+    assert [e[:3] for e in await entries(bot, "4.3")] == [
+        ("proposed", None, D("3.1")), ("proposed", "Mai", D(4)), ("proposed", None, D("3.6"))
+    ]
+    assert [e[0] for e in await entries(bot, "9.3")] == ["proposed", "import"]
+    assert (await entries(bot, "8.1"))[-1] == ("import", None, None, "max_points")
+    view = await view_of(bot)
+    assert len(view.leaves()) == LEAVES and view.by_ref("9.3").content.endswith("họp trực tuyến.")
+    # An empty sheet sent again never takes back the results recorded.
+    await send_sheet(bot, "trinh", sheet_docx(sheet_rows(filled=False)), "trong.docx")
+    view = await view_of(bot)
+    assert view.by_ref("4.3").self_points == D("3.6") and view.overall().scored == LEAVES
+
+
+async def test_a_viewer_of_several_communes_gets_one_line_each(bot: Harness) -> None:
+    async with bot.sessions() as session, session.begin():
+        await import_any(session, data=sheet_docx(sheet_rows()), filename="a.docx",
+                         organization=ORG, now=bot.clock.now())  # fmt: skip
+        await import_any(session, data=sheet_xlsx(sheet_rows(filled=False)), filename="b.xlsx",
+                         organization="Phường Hồng Bàng", now=bot.clock.now())  # fmt: skip
+    await bot.register("son", "viewer")
+    async with bot.sessions() as session, session.begin():
+        from models.invites import create_invite
+
+        other = await find_organization(session, "Phường Hồng Bàng")
+        code = (await create_invite(session, other, role="viewer", unit=None, uses=1, now=bot.clock.now())).code
+    assert "thành công" in text_of(await bot.say("son", f"/dangky {code}"))
+    lines = text_of(await bot.say("son", "/diem")).splitlines()
+    assert lines[1:3] == [
+        "Phường Hồng Bàng: 0/100 điểm, 0/22 mục đã báo cáo",
+        f"{ORG}: 93,7/100 điểm, 22/22 mục đã báo cáo",
+    ]
+    assert "Tự đánh giá: 93,7/100 điểm" in text_of(await bot.say("son", f"/diem {ORG}"))
+
+
+async def test_zalo_gets_the_figures_and_the_way_to_the_files(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="zalo")
+    await bot.import_sample()
+    await bot.register("trinh", "admin")
+    async with bot.sessions() as session, session.begin():
+        await import_any(session, data=sheet_docx(sheet_rows()), filename="a.docx",
+                         organization=ORG, now=bot.clock.now())  # fmt: skip
+    replies = await bot.say("trinh", "/baocao điểm")
+    assert len(replies) == 1 and replies[0].document is None
+    assert "93,7/100" in replies[0].text and "dondoc report --kind scores" in replies[0].text
