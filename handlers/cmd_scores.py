@@ -24,6 +24,7 @@ from handlers.permissions import is_leader, officer_units
 from handlers.score_words import parse_score_words
 from handlers.task_view import format_date
 from locales import _
+from models.outbox import request_replan
 from models.people import Organization
 from models.score_queries import SheetView, history, load_sheet
 from models.score_tree import format_points
@@ -177,6 +178,7 @@ async def _propose(
         item.result_text = text
     item.updated_at = request.now
     await request.session.flush()
+    await request_replan(request.session, org_id, request.now)  # a unit done is reminded no more
     said = _("tự đánh giá {points}/{max} điểm").format(
         points=format_points(points), max=format_points(item.max_points)) if points is not None else _("chưa có điểm")
     lines = [_("Đã ghi nhận mục {ref} «{content}»: {said}.").format(ref=item.ref, content=_short(item.content, 60), said=said)]
