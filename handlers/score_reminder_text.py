@@ -3,6 +3,8 @@ recipient's units' items not yet scored, with the way to report one (/diem)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -17,9 +19,16 @@ from scheduler.score_reminders import ScoreReminderSettings, assessment_date, un
 SHOWN = 10
 
 
-async def score_notice(
-    session: AsyncSession, item: OutboxItem, settings: ScoreReminderSettings | None = None
-) -> str:
+def _due(item: OutboxItem) -> date | None:
+    """The date the notice was planned for ("sheet7:2026-06-10:2026-06-03")."""
+    parts = item.occurrence.split(":")
+    try:
+        return date.fromisoformat(parts[1]) if len(parts) == 3 else None
+    except ValueError:
+        return None
+
+
+async def score_notice(session: AsyncSession, item: OutboxItem) -> str:
     sheet = await session.get(ScoreSheet, int(item.detail)) if (item.detail or "").isdigit() else None
     if sheet is None:
         return ""
@@ -35,7 +44,7 @@ async def score_notice(
     items = await unscored_items(session, sheet.id, units)
     if not items:
         return ""
-    due = assessment_date(sheet.period, sheet.year, settings or ScoreReminderSettings())
+    due = _due(item) or assessment_date(sheet.period, sheet.year, ScoreReminderSettings())
     lines = [
         _("Nhắc tự chấm điểm «{title}» trước ngày {date}: đơn vị anh/chị còn {n} mục chưa báo điểm:").format(
             title=sheet.title, date=format_date(due), n=len(items)
