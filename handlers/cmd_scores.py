@@ -14,12 +14,15 @@
 
 from __future__ import annotations
 
+import asyncio
 from decimal import Decimal
 
+from documents.score_chart import score_chart
 from handlers.cmd_admin import admin_only
+from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.messages import Outgoing
+from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.score_words import parse_score_words
 from handlers.task_view import format_date
@@ -146,7 +149,18 @@ async def _figures(request: Request, org: Organization) -> list[Outgoing]:
     names = None
     if not is_leader(request.grants, org.id) and request.role != "viewer":
         names = [m.unit.name for m in request.person.memberships if m.unit and m.organization_id == org.id]
-    return [Outgoing(figures_text(org.name, view, unit_names=names))]
+    reply = Outgoing(figures_text(org.name, view, unit_names=names))
+    if can_send_files(request):
+        rows = []
+        for criterion in view.criteria:
+            got = view.totals_of(criterion)
+            rows.append((f"{criterion.ref}. {criterion.content}", got.points, got.max_points))
+        got = view.overall()
+        heading = _("{org}: tự đánh giá {points} điểm").format(
+            org=org.name, points=_of(got.points, view.sheet.max_points or got.max_points))
+        png = await asyncio.to_thread(score_chart, rows, heading)
+        reply.photo = Attachment("diem.png", png, "photo")
+    return [reply]
 
 
 def _may_propose(request: Request, org_id: int, item: ScoreItem) -> bool:

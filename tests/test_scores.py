@@ -109,7 +109,9 @@ async def test_the_whole_story(bot: Harness) -> None:
     assert "Mai: đề xuất 3,5 điểm" in item and "Trinh: xác nhận 3 điểm" in item
 
     # Figures: by criterion, by unit, the items not reported; an officer sees their units.
-    figures = text_of(await bot.say("trinh", "/diem"))
+    replies = await bot.say("trinh", "/diem")
+    figures = text_of(replies)
+    assert replies[0].photo is not None and replies[0].photo.data.startswith(b"\x89PNG")  # Telegram's chart
     assert "Tự đánh giá: 9/100 điểm (3/22 mục đã báo cáo)." in figures
     assert "• II. TIÊU CHÍ 2: CHÍNH QUYỀN THÂN THIỆN, HÀNH ĐỘNG, VÌ NHÂN DÂN PHỤC VỤ: 3/26" in figures
     # The sheet's "Trung tâm phục vụ hành chính công xã" is the plan's unit.
