@@ -8,7 +8,7 @@ from documents.plan_table import PlanFileError
 from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
-from handlers.messages import Outgoing
+from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
 from handlers.plan_import import QUOTE_CHARS, clip, review_line
 from handlers.score_import import import_any
@@ -46,6 +46,9 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
         return refusal
     org = request.organization
     attachment = request.incoming.attachment
+    if attachment is None and "\n" in args.strip() and ("\t" in args or args.count("|") > 8):
+        # A table pasted after the command: read as a text file would be.
+        attachment = Attachment(_("bảng dán.txt"), args.strip().encode("utf-8"))
     if attachment is None or attachment.kind != "document":
         await await_next(
             request.session, request.person.id, request.incoming.channel, AWAIT_IMPORT, request.now

@@ -15,7 +15,7 @@ _REF = re.compile(r"^#?((?:[ivx]{1,4}|\d{1,3})(?:\.\d{1,3}){0,3}(?:\.?[a-z])?)\.
 _NUMBER = r"(\d{1,3}(?:[.,]\d{1,2})?)(?!\d|[.,/]\d|\s*%)"
 _BARE = re.compile(rf"^\s*{_NUMBER}\s*(?:diem\b|d\b)?")
 _PHRASE = re.compile(
-    rf"\b(?:tu cham|tu danh gia|de xuat|dat|cham|duoc)\s*[:=]?\s*{_NUMBER}\s*(?:diem\b|d\b)?"
+    rf"\b(?:tu cham|tu danh gia|de xuat|dat|cham|duoc)\s*(?:[:=]\s*)?{_NUMBER}\s*(?:diem\b|d\b)?"
     rf"|{_NUMBER}\s*diem\b"
 )
 

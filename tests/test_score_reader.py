@@ -144,3 +144,14 @@ def test_a_plan_is_not_a_score_sheet() -> None:
 def test_a_score_sheet_is_not_read_as_a_plan() -> None:
     with pytest.raises(PlanFileError):
         read_plan(sheet_docx(sheet_rows()), "bang-diem.docx")
+
+
+@pytest.mark.parametrize("filler", [" ", "1", "1,", "dat ", "- ", "1.", "đạt  "])
+def test_score_words_stay_linear_on_repeated_characters(filler: str) -> None:
+    import time
+
+    start = time.perf_counter()
+    parse_score_words("1.2 " + "dat" + filler * 10_000 + "x")
+    parse_score_words("1.2 " + filler * 10_000)
+    parse_points(filler * 10_000)
+    assert time.perf_counter() - start < 0.5

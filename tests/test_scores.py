@@ -259,3 +259,11 @@ async def test_zalo_gets_the_figures_and_the_way_to_the_files(sessions, clock) -
     replies = await bot.say("trinh", "/baocao điểm")
     assert len(replies) == 1 and replies[0].document is None
     assert "93,7/100" in replies[0].text and "dondoc report --kind scores" in replies[0].text
+
+
+async def test_a_sheet_pasted_after_nhap(bot: Harness) -> None:
+    from tests.score_sheet import sheet_text
+
+    answer = text_of(await bot.say("trinh", "/nhap " + sheet_text(sheet_rows())))
+    assert "Đã nhập bảng điểm" in answer and "Điểm tự đánh giá trong tệp: 93,7/100." in answer
+    assert (await view_of(bot)).overall().points == D("93.7")
