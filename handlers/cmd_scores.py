@@ -78,6 +78,9 @@ def figures_text(org_name: str, view: SheetView, *, unit_names: list[str] | None
         lines.append(_("Báo điểm: /diem SỐ ĐIỂM kết quả, ví dụ /diem {ref} {max} Đã thực hiện …").format(
             ref=unreported[0].ref, max=format_points(unreported[0].max_points)))
     review = [i for i in view.items if i.needs_review]
+    if view.gone:
+        lines.append(_("Không còn trong bảng điểm mới nhập (giữ lại lịch sử, không tính điểm): {refs}").format(
+            refs=", ".join(_short(i.content, 40) for i in view.gone[:10])))
     if review or sheet.needs_review:
         lines.append(_("Cần xem lại: {refs}").format(
             refs=", ".join([*(["Tổng"] if sheet.needs_review else []), *(i.ref for i in review)])))

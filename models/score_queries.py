@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.people import Organization
+from models.score_store import MISSING
 from models.score_tree import Node, Totals, standing, totals
 from models.scores import ScoreEntry, ScoreItem, ScoreItemUnit, ScoreSheet
 
@@ -23,11 +24,21 @@ NO_UNIT = "(chưa giao đơn vị chủ trì)"
 
 @dataclass
 class SheetView:
+    """A sheet and its items. Items the newest file no longer has (``MISSING``) are
+    kept apart in ``gone``, with their history, and count in no total."""
+
     sheet: ScoreSheet
     items: list[ScoreItem]  # sheet order
     children: dict[int | None, list[ScoreItem]] = field(default_factory=dict)
+    gone: list[ScoreItem] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        gone = {item.id for item in self.items if item.review_reason == MISSING}
+        for item in self.items:  # a missing item's children go with it
+            if item.parent_id in gone:
+                gone.add(item.id)
+        self.gone = [item for item in self.items if item.id in gone]
+        self.items = [item for item in self.items if item.id not in gone]
         for item in self.items:
             self.children.setdefault(item.parent_id, []).append(item)
 

@@ -155,3 +155,26 @@ def test_score_words_stay_linear_on_repeated_characters(filler: str) -> None:
     parse_score_words("1.2 " + filler * 10_000)
     parse_points(filler * 10_000)
     assert time.perf_counter() - start < 0.5
+
+
+def test_sub_criteria_numbered_again_in_each_criterion() -> None:
+    from documents.score_reader import build_sheet
+    from tests.score_sheet import HEADER
+
+    rows = [
+        HEADER,
+        ["I", "TIÊU CHÍ 1: A", "3", "", "", "", "", ""],
+        ["1", "Một", "2", "", "", "", "", ""],
+        ["", "- a", "1", "Phòng Kinh tế", "", "", "", ""],
+        ["", "- b", "1", "Phòng Kinh tế", "", "", "", ""],
+        ["2", "Hai", "1", "Phòng Kinh tế", "", "", "", ""],
+        ["", "chi tiết của mục hai, không có điểm", "", "", "", "", "", ""],
+        ["II", "TIÊU CHÍ 2: B", "2", "", "", "", "", ""],
+        ["1", "Một", "2", "", "", "", "", ""],
+        ["a", "Mục a", "1,5", "", "", "", "", "1,5"],
+        ["b", "Mục b", "0,5", "", "", "", "", ""],
+    ]
+    sheet = build_sheet(rows, source="x")
+    assert [r.ref for r in sheet.rows()] == ["I", "I.1", "I.1.1", "I.1.2", "I.2", "II", "II.1", "II.1.a", "II.1.b"]
+    assert {r.ref: r for r in sheet.rows()}["I.2"].content == "Hai\nchi tiết của mục hai, không có điểm"
+    assert sheet.total_max == 5 and sheet.self_total == D("1.5") and not sheet.warnings

@@ -56,9 +56,10 @@ async def view_of(bot: Harness):  # noqa: ANN201
         return view
 
 
-async def entries(bot: Harness, ref: str) -> list[tuple[str, str | None, D | None, str]]:
+async def entries(bot: Harness, ref: str, *, content: str | None = None) -> list[tuple[str, str | None, D | None, str]]:
     async with bot.sessions() as session:
-        item = await session.scalar(select(ScoreItem).where(ScoreItem.ref == ref))
+        where = ScoreItem.ref == ref if content is None else ScoreItem.content.startswith(content)
+        item = await session.scalar(select(ScoreItem).where(where))
         rows = await session.scalars(
             select(ScoreEntry)
             .where(ScoreEntry.item_id == item.id)
@@ -267,3 +268,22 @@ async def test_a_sheet_pasted_after_nhap(bot: Harness) -> None:
     answer = text_of(await bot.say("trinh", "/nhap " + sheet_text(sheet_rows())))
     assert "Đã nhập bảng điểm" in answer and "Điểm tự đánh giá trong tệp: 93,7/100." in answer
     assert (await view_of(bot)).overall().points == D("93.7")
+
+
+async def test_an_item_gone_from_the_new_file_keeps_its_history_and_counts_no_more(bot: Harness) -> None:
+    await send_sheet(bot, "trinh", sheet_docx(sheet_rows()), "bang-diem.docx")
+    rows = [r for r in sheet_rows(changes={"Giải quyết thủ tục hành chính đúng hạn": {2: "9"},
+                                           "TIÊU CHÍ 2": {2: "23"}})
+            if not r[1].startswith("- Không có hồ sơ trễ hạn")]  # fmt: skip
+    rows[1][2] = "97"  # the "Tổng" row
+    answer = await send_sheet(bot, "trinh", sheet_docx(rows), "bang-diem-moi.docx")
+    assert "Không còn trong tệp (đã giữ lại, đánh dấu cần xem)" in answer
+    view = await view_of(bot)
+    assert len(view.leaves()) == LEAVES - 1 and view.overall().max_points == 97
+    gone = await entries(bot, "", content="- Không có hồ sơ trễ hạn")
+    assert gone == [("proposed", None, D(3), "Không có.")]  # its history stays
+    async with bot.sessions() as session:
+        item = await session.scalar(select(ScoreItem).where(ScoreItem.content.startswith("- Không có hồ sơ")))
+        assert item.needs_review and item.ref.startswith("4.2~")  # "4.2" is the next item now
+    figures = text_of(await bot.say("trinh", "/diem"))
+    assert "Không còn trong bảng điểm mới nhập" in figures and "Không có hồ sơ trễ hạn" in figures
