@@ -131,6 +131,28 @@ async def scores(request: Request, args: str) -> list[Outgoing]:
     return [await _propose(request, view, item, words.points, words.text)]
 
 
+_ITEM_WORDS = ("muc ", "tieu chi ", "diem muc ", "cham muc ")
+
+
+async def typed_score(request: Request, text: str) -> list[Outgoing] | None:
+    """A score typed without the command: "mục 1.2 đạt 1 điểm, Kế hoạch số …" (or
+    "tiêu chí 3 tự chấm 5,5"). None when the text names no item of the sheet, so the
+    words go on to the task readers."""
+    folded = fold(text.strip())
+    word = next((w for w in _ITEM_WORDS if folded.startswith(w)), None)
+    org = request.organization
+    if word is None or org is None:
+        return None
+    words = parse_score_words(text.strip()[len(word) :])
+    if words is None or (words.points is None and not words.text):
+        return None
+    view = await load_sheet(request.session, org)
+    item = _find(view, words.ref) if view is not None else None
+    if view is None or item is None:
+        return None
+    return [await _propose(request, view, item, words.points, words.text)]
+
+
 def _no_sheet(org: Organization) -> Outgoing:
     return Outgoing(_("{org} chưa có bảng điểm nào được nhập. Quản trị gửi tệp bảng điểm bằng /nhap.").format(org=org.name))
 

@@ -287,3 +287,14 @@ async def test_an_item_gone_from_the_new_file_keeps_its_history_and_counts_no_mo
         assert item.needs_review and item.ref.startswith("4.2~")  # "4.2" is the next item now
     figures = text_of(await bot.say("trinh", "/diem"))
     assert "Không còn trong bảng điểm mới nhập" in figures and "Không có hồ sơ trễ hạn" in figures
+
+
+async def test_a_score_typed_without_the_command(bot: Harness) -> None:
+    await send_sheet(bot, "trinh", sheet_docx(sheet_rows(filled=False)), "bang-diem.docx")
+    await bot.register("mai", "officer", TT)
+    said = text_of(await bot.say("mai", "Mục 6 tự chấm 5,5, đạt 92% hài lòng"))
+    assert "Đã ghi nhận mục 6" in said and "5,5/6" in said
+    assert (await entries(bot, "6"))[-1] == ("proposed", "Mai", D("5.5"), "đạt 92% hài lòng")
+    assert "tối đa 1 điểm" in text_of(await bot.say("mai", "muc 1.1 dat 3 diem"))
+    # Not an item: the words are a task's, as before.
+    assert "Đã ghi nhận mục" not in text_of(await bot.say("mai", "mục 99 đạt 1 điểm"))
