@@ -21,6 +21,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bot.cli import main as cli_main
+from documents.score_reader import read_score_sheet
 from handlers.messages import Attachment
 from handlers.score_import import import_any
 from models.plan_store import find_organization
@@ -203,6 +204,13 @@ async def test_cli_import_says_which_kind_and_scores_gives_the_tree(
     assert docx_rows(out.read_bytes()) == expected_rows(await view_of(bot))
     rows = docx_rows(out.read_bytes())
     assert rows[0] == ("", "Tổng", "100", "93,7") and ("III", rows[20][1][:9]) == (rows[20][0], "TIÊU CHÍ ")
+    # The table dondoc writes is a sheet dondoc reads: the same tree, maxima and points.
+    again = read_score_sheet(out.read_bytes(), "diem.docx")
+    assert again is not None and not again.warnings
+    assert [(r.ref, r.max_points, r.self_points) for r in again.leaves()] == [
+        (i.ref, i.max_points, i.self_points) for i in (await view_of(bot)).leaves()
+    ]
+    assert again.total_self == D("93.7") and again.self_total == D("93.7")
 
 
 async def test_reimport_of_a_changed_sheet_keeps_the_history(bot: Harness) -> None:
