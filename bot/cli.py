@@ -124,9 +124,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--phu-luc", dest="appendix", default="01", help="số phụ lục (mặc định 01)")
     p.add_argument(
         "--kind",
-        choices=["appendix", "narrative"],
+        choices=["appendix", "tasks", "narrative", "scores"],
         default="appendix",
-        help="appendix: phụ lục; narrative: dự thảo báo cáo (kèm phụ lục, ghi cạnh tệp --out)",
+        help="appendix: phụ lục; narrative: dự thảo báo cáo (kèm phụ lục, ghi cạnh tệp --out); scores: bảng điểm tự đánh giá",
     )
     p.add_argument(
         "--quyet-dinh", dest="decision", help="số quyết định ban hành kế hoạch (128/QĐ-UBND)"
@@ -134,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--quyet-dinh-ngay", dest="decision_date", type=_parse_day, help="ngày của quyết định đó"
     )
+
+    p = command("scores", "bảng điểm: tiêu chí, điểm chuẩn, điểm tự đánh giá và kết quả")
+    p.add_argument("--org", required=True)
+    p.add_argument("--period", choices=["6thang", "nam"], default=None)
+    p.add_argument("--year", type=int)
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 

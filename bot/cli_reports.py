@@ -48,6 +48,10 @@ async def progress(
 async def report(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
+    if getattr(args, "kind", "appendix") == "scores":
+        from bot import cli_scores
+
+        return await cli_scores.report(args, config, clock, today, emit)
     if getattr(args, "kind", "appendix") == "narrative":
         from bot.cli_narrative import narrative  # noqa: PLC0415 - only when asked for
 

@@ -12,7 +12,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from handlers.plan_import import ImportSummary, import_plan_file
+from handlers.plan_import import ImportSummary
+from handlers.score_import import import_any
 from handlers.status_text import understand_status
 from handlers.task_refs import refers_to_all, split_by_task
 from handlers.task_view import task_to_json
@@ -84,7 +85,7 @@ async def cmd_import(
     except OSError as exc:
         raise CliError(f"Không đọc được tệp {path}: {exc.strerror}") from exc
     async with open_session(config) as session:
-        summary = await import_plan_file(
+        kind, summary = await import_any(
             session,
             data=data,
             filename=path.name,
@@ -94,7 +95,10 @@ async def cmd_import(
             title=args.plan,
             year=args.year,
         )
-    emit(args, summary.to_json(), import_text(summary))
+    if kind == "scores":
+        emit(args, summary.to_json(), summary.text())
+    else:
+        emit(args, {"kind": "plan", **summary.to_json()}, import_text(summary))
     return 0
 
 
@@ -217,7 +221,16 @@ async def cmd_report(
     return await cli_reports.report(args, config, clock, today, emit)
 
 
+async def cmd_scores(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    from bot import cli_scores
+
+    return await cli_scores.scores(args, config, clock, today, emit)
+
+
 COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
+    "scores": cmd_scores,
     "import": cmd_import,
     "tasks": cmd_tasks,
     "invite": cmd_invite,

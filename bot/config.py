@@ -173,6 +173,13 @@ class RemindersConfig(Section):
     digest_weekday: Annotated[Whole, Field(ge=0, le=6)] = 0  # 0 = Monday ... 6 = Sunday
     digest_time: ClockTime = time(8, 0)
     plan_horizon_days: Annotated[Whole, Field(ge=1, le=366)] = 35  # how far ahead the outbox is filled
+    # Score sheets: self-assessed before these dates (six-month and yearly), reminded
+    # this many working days before.
+    score_days_before: Days = Field(default_factory=lambda: [5, 1])
+    score_six_month_month: Annotated[Whole, Field(ge=1, le=12)] = 6
+    score_six_month_day: Annotated[Whole, Field(ge=1, le=31)] = 10
+    score_yearly_month: Annotated[Whole, Field(ge=1, le=12)] = 12
+    score_yearly_day: Annotated[Whole, Field(ge=1, le=31)] = 10
 
 
 class ExtensionsConfig(Section):

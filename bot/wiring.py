@@ -17,6 +17,7 @@ from models.evidence_store import EvidenceSettings
 from scheduler.clock import Clock
 from scheduler.planner import PlanningSettings
 from scheduler.reminder_policy import ReminderSettings
+from scheduler.score_reminders import ScoreReminderSettings
 from scheduler.workdays import WorkCalendar
 
 
@@ -33,6 +34,12 @@ def planning_from(config: Config) -> PlanningSettings:
         horizon=timedelta(days=r.plan_horizon_days),
         digest_weekday=r.digest_weekday,
         digest_time=r.digest_time,
+        scores=ScoreReminderSettings(
+            six_month=(r.score_six_month_month, r.score_six_month_day),
+            yearly=(r.score_yearly_month, r.score_yearly_day),
+            days_before=tuple(r.score_days_before),
+            send_time=r.send_time,
+        ),
     )
 
 

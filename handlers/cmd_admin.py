@@ -8,9 +8,10 @@ from documents.plan_table import PlanFileError
 from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
-from handlers.messages import Outgoing
+from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
-from handlers.plan_import import QUOTE_CHARS, clip, import_plan_file, review_line
+from handlers.plan_import import QUOTE_CHARS, clip, review_line
+from handlers.score_import import import_any
 from locales import _
 from models.invites import create_invite
 from models.plan_store import resolve_unit
@@ -45,6 +46,9 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
         return refusal
     org = request.organization
     attachment = request.incoming.attachment
+    if attachment is None and "\n" in args.strip() and ("\t" in args or args.count("|") > 8):
+        # A table pasted after the command: read as a text file would be.
+        attachment = Attachment(_("bảng dán.txt"), args.strip().encode("utf-8"))
     if attachment is None or attachment.kind != "document":
         await await_next(
             request.session, request.person.id, request.incoming.channel, AWAIT_IMPORT, request.now
@@ -61,7 +65,7 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
             # The channel did not download it (over its limit): too large, not empty.
             raise too_large(attachment.filename, attachment.size)
         # The file is read before anything is written, so a bad file changes nothing.
-        summary = await import_plan_file(
+        kind, summary = await import_any(
             request.session,
             data=attachment.data,
             filename=attachment.filename,
@@ -75,6 +79,8 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
         else:
             text = _("Không nhập được tệp «{name}»: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
         return [Outgoing(text.format(name=attachment.filename, problem=error.message))]
+    if kind == "scores":
+        return [Outgoing(summary.text())]
     lines = [
         _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
             plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)

@@ -22,6 +22,7 @@ from documents.report_docx import report_docx
 from documents.report_review import LABELS
 from documents.report_rows import Report, build_report, make_period, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
+from handlers import cmd_score_report
 from handlers.cmd_admin import admin_only
 from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
 from handlers.cmd_register import not_registered
@@ -156,6 +157,9 @@ def summary_text(report: Report) -> str:
 async def report(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
+    if cmd_score_report.is_score_report(args):  # "/baocao diem": the score sheet
+        return await cmd_score_report.score_report(request, args)
+
     from handlers import cmd_narrative  # it builds on this module's parsing
 
     kind, args = cmd_narrative.split_kind(args)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import cmd_extension
+from handlers import cmd_extension, cmd_scores
 from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -56,6 +56,8 @@ async def free_text(request: Request) -> list[Outgoing]:
             return [acknowledgement_answer(text)]  # "đúng" with nothing asked: a thank-you
     if awaited.startswith(AWAIT_DECISION) and text:
         return await cmd_extension.decision_note(request, awaited[len(AWAIT_DECISION) :], text)
+    if text and (scored := await cmd_scores.typed_score(request, text)) is not None:
+        return scored  # "mục 1.2 đạt 1 điểm": an item of the score sheet
     parts = split_by_task(text)
     if parts[0].number is not None:
         return await _named(request, parts)

@@ -18,6 +18,7 @@ from handlers.cmd_tasks import short, status_buttons
 from handlers.extension_list import digest_lines
 from handlers.extension_notices import NOTICE_KINDS, extension_notice
 from handlers.messages import Button, Outgoing
+from handlers.score_reminder_text import score_notice
 from handlers.task_list import TEXT_PAGE, Entry, render
 from handlers.task_view import (
     CLOSED,
@@ -33,6 +34,7 @@ from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
 from models.queries import get_task, list_tasks
+from scheduler.score_reminders import KIND as SCORE_KIND
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -254,6 +256,8 @@ async def _notice(
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:
         return await link_notice(session, item, has_buttons=has_buttons)
+    if item.kind == SCORE_KIND:
+        return await score_notice(session, item), []
     return "", []
 
 

@@ -23,6 +23,7 @@ from handlers import (
     cmd_progress,
     cmd_register,
     cmd_report,
+    cmd_scores,
     cmd_search,
     cmd_status,
     cmd_tasks,
@@ -68,6 +69,8 @@ COMMANDS: dict[str, Handler] = {
     "tuchoi": cmd_extension.reject_command,
     "baocao": cmd_report.report,
     "ketqua": cmd_report.appendix_wording,
+    "diem": cmd_scores.scores,
+    "chamdiem": cmd_scores.confirm,
 }
 # Who a command is for, when not everyone: a mistyped command is never answered with
 # one the person cannot use ("/nhac" typed by a leader is not "/nhap").

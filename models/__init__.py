@@ -8,6 +8,7 @@ from models.linking import LinkCode
 from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
+from models.scores import ScoreEntry, ScoreItem, ScoreItemUnit, ScoreSheet
 
 __all__ = [
     "AttemptCounter",
@@ -26,6 +27,10 @@ __all__ = [
     "ReplanRequest",
     "DispatcherProcess",
     "Plan",
+    "ScoreEntry",
+    "ScoreItem",
+    "ScoreItemUnit",
+    "ScoreSheet",
     "Section",
     "StatusUpdate",
     "Task",

@@ -34,6 +34,7 @@ from scheduler.reminder_policy import (
     TaskTiming,
     plan_reminders,
 )
+from scheduler.score_reminders import ScoreReminderSettings, plan_scores
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -48,6 +49,7 @@ class PlanningSettings:
     batch: int = 50  # tasks planned per transaction
     digest_weekday: int = 0
     digest_time: time = time(8, 0)
+    scores: ScoreReminderSettings = field(default_factory=ScoreReminderSettings)
 
 
 @dataclass
@@ -261,6 +263,22 @@ async def _plan_digests(
     return await upsert(session, digests)
 
 
+async def _plan_score_sheets(
+    session: AsyncSession,
+    org: Organization,
+    people: People,
+    now: datetime,
+    since: datetime,
+    settings: PlanningSettings,
+    calendar: WorkCalendar,
+) -> int:
+    """The reminders before the score sheets' self-assessment dates
+    (``scheduler.score_reminders``)."""
+    return await plan_scores(
+        session, org, people.by_unit, now, since, now + settings.horizon, calendar, settings.scores
+    )
+
+
 async def plan_organization(
     session: AsyncSession,
     org: Organization,
@@ -272,11 +290,11 @@ async def plan_organization(
     returns the new rows. (A running bot uses ``plan_in_steps``.)"""
     since = _since(org, now)
     plan = await latest_plan(session, org)
+    people = await _members(session, org)
+    added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
     if plan is None:
         org.planned_through = now
-        return 0
-    people = await _members(session, org)
-    added = 0
+        return added
     for task in await list_tasks(session, org, plan=plan):
         added += await plan_task(session, task, org, people, now, settings, calendar, since)
     added += await _plan_digests(session, org, people, now, since, settings, calendar)
@@ -301,8 +319,10 @@ async def plan_in_steps(
         since = _since(org, now)
         plan = await latest_plan(session, org)
         if plan is None:
+            people = await _members(session, org)
+            added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
             org.planned_through = now
-            return 0
+            return added
         task_ids = [t.id for t in await list_tasks(session, org, plan=plan)]
     added = 0
     for start in range(0, len(task_ids), max(settings.batch, 1)):
@@ -328,6 +348,7 @@ async def plan_in_steps(
             return added
         people = await _members(session, org)
         added += await _plan_digests(session, org, people, now, since, settings, calendar)
+        added += await _plan_score_sheets(session, org, people, now, since, settings, calendar)
         org.planned_through = now
     return added
 

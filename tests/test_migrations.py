@@ -10,7 +10,7 @@ from tests.conftest import BACKENDS
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 
-TABLES = {"organization", "unit", "person", "identity", "membership", "invite", "plan", "section", "task", "task_unit", "status_update", "sent_message", "chat_state", "outbox", "link_code", "evidence_file"}
+TABLES = {"organization", "unit", "person", "identity", "membership", "invite", "plan", "section", "task", "task_unit", "status_update", "sent_message", "chat_state", "outbox", "link_code", "evidence_file", "score_sheet", "score_item", "score_item_unit", "score_entry"}
 
 
 async def _tables(engine) -> set[str]:  # noqa: ANN001

@@ -1,6 +1,6 @@
 """the decision that issued a plan (its number and date), cited by the narrative report
 
-Revision ID: 0006_plan_decision
+Revision ID: 0005_plan_decision
 Revises: 0004
 Create Date: 2026-12-02 04:50:00
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0006_plan_decision"
+revision = "0005_plan_decision"
 down_revision = "0004"
 branch_labels = None
 depends_on = None

@@ -1,8 +1,8 @@
 """evidence files of tasks: the file's name, size, type, sha256, who sent it, when,
 on which channel, and where dondoc keeps it
 
-Revision ID: 0005_evidence_files
-Revises: 0006_plan_decision
+Revision ID: 0006_evidence_files
+Revises: 0005_plan_decision
 Create Date: 2026-12-02 04:40:00
 """
 
@@ -13,8 +13,8 @@ from alembic import op
 
 import models.base
 
-revision = "0005_evidence_files"
-down_revision = "0006_plan_decision"
+revision = "0006_evidence_files"
+down_revision = "0005_plan_decision"
 branch_labels = None
 depends_on = None
 

@@ -1,0 +1,47 @@
+"""``dondoc scores`` (the sheet's tree with maxima, scores and results) and ``dondoc
+report --kind scores`` (the result table written to a .docx or .xlsx file)."""
+
+from __future__ import annotations
+
+import argparse
+from datetime import date
+from pathlib import Path
+
+from bot.commands_cli import CliError, Emit, open_session, require_org
+from bot.config import Config
+from documents.score_docx import score_docx
+from documents.score_xlsx import score_xlsx
+from handlers.cmd_scores import figures_text
+from models.score_queries import load_sheet, sheet_to_json
+from scheduler.clock import Clock
+
+PERIODS = {"6thang": "6thang", "nam": "nam", None: None, "quy": None}
+
+
+async def scores(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
+        view = await load_sheet(session, org, period=args.period, year=args.year)
+        if view is None:
+            raise CliError(f"{org.name} chưa có bảng điểm nào được nhập.")
+        emit(args, sheet_to_json(view), figures_text(org.name, view))
+    return 0
+
+
+async def report(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    if not args.out:
+        raise CliError("Cần --out TỆP để ghi bảng điểm.")
+    async with open_session(config) as session:
+        org = await require_org(session, args.org)
+        view = await load_sheet(session, org, period=PERIODS.get(args.period))
+        if view is None:
+            raise CliError(f"{org.name} chưa có bảng điểm nào được nhập.")
+        data = score_docx(org.name, view) if args.format == "docx" else score_xlsx(org.name, view)
+        json = sheet_to_json(view)
+    Path(args.out).write_bytes(data)
+    emit(args, {"file": args.out, **json}, f"Đã ghi bảng điểm ra {args.out}.")
+    return 0

@@ -1,0 +1,76 @@
+"""The score sheet's result table as a Word file in the official page setup of the
+result appendix (``documents.report_docx``: A4 landscape, the margins of Nghị định
+30/2020, Times New Roman 13, page numbers from the second page, the national heading
+block), in the sheet's own eight columns, the header repeated on every page, no row
+split across pages, criteria and sub-criteria in bold, and the cells to look at again
+shaded as in the appendix."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+from docx import Document
+from docx.shared import Cm, Pt
+
+from documents.report_docx import (
+    HEADING_WIDTHS,
+    _add_row,
+    _cell_text,
+    _flag,
+    _grid,
+    _header_cells,
+    _no_borders,
+    _page,
+    _rule,
+    _write,
+)
+from documents.report_rows import date_line
+from documents.score_table import HEADER, score_lines
+from models.score_queries import SheetView
+from models.score_tree import format_points
+
+# In cm; they add up to the 25.2 cm between the margins.
+WIDTHS = (1.2, 6.6, 1.8, 3.2, 3.0, 3.0, 4.6, 1.8)
+
+
+def _heading(document: Document, organization: str, title: str, day: date) -> None:
+    table = document.add_table(rows=1, cols=2)
+    _no_borders(table)
+    table.autofit = False
+    left, right = table.rows[0].cells
+    widths = [Cm(w) for w in HEADING_WIDTHS]
+    for column, cell, width in zip(table.columns, (left, right), widths, strict=True):
+        column.width = cell.width = width
+    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True)
+    _write(left.add_paragraph(), organization.upper(), bold=True, center=True)
+    _rule(left, Cm(3.0), widths[0])
+    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True)
+    _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
+    _rule(right, Cm(6.4), widths[1])
+    line = right.add_paragraph()
+    line.paragraph_format.space_before = Pt(6)
+    _write(line, date_line(organization, day), italic=True, center=True)
+    document.add_paragraph()
+    _write(document.add_paragraph(), title, bold=True, center=True)
+    document.add_paragraph().paragraph_format.space_after = Pt(6)
+
+
+def score_docx(organization: str, view: SheetView, *, day: date | None = None) -> bytes:
+    document = Document()
+    _page(document)
+    _heading(document, organization, view.sheet.title, day or view.sheet.imported_at.date())
+    table = _grid(document, WIDTHS, 1)
+    _header_cells(table.rows[0].cells, HEADER)
+    for line in score_lines(view):
+        cells = _add_row(table, WIDTHS)
+        values = line.cells()
+        bold = line.level in (0, 1, 2)
+        for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
+            text = format_points(value) if index in (2, 7) else str(value or "")
+            _cell_text(cell, text, bold=bold and index in (0, 1, 2, 7), center=index in (0, 2, 7))
+        if line.review:
+            _flag(cells[1])
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()

@@ -1,0 +1,65 @@
+"""The score sheet's result table as an Excel workbook that prints as the .docx does
+(``documents.report_xlsx``'s page setup: A4 landscape, Nghị định 30/2020 margins, the
+header row repeated, page numbers from the second page, every text a text, never a
+formula). Points are numbers, so the compiler can add them up; the totals of the
+"Tổng" row, the criteria and the sub-criteria are computed by dondoc."""
+
+from __future__ import annotations
+
+from io import BytesIO
+
+from openpyxl import Workbook
+
+from documents.report_xlsx import (
+    BOLD,
+    CENTER,
+    FLAG,
+    PLAIN,
+    TOP_CENTER,
+    WRAP,
+    _fit,
+    _grid_row,
+    _line,
+    _print_setup,
+    _widths,
+)
+from documents.score_table import HEADER, score_lines
+from models.score_queries import SheetView
+
+WIDTHS = (6, 42, 9, 20, 20, 20, 32, 10)
+
+
+def _number(value: object) -> object:
+    if value is None:
+        return None
+    number = float(value)  # type: ignore[arg-type]
+    return int(number) if number.is_integer() else number
+
+
+def score_xlsx(organization: str, view: SheetView) -> bytes:
+    workbook = Workbook()
+    ws = workbook.active
+    ws.title = "Bảng điểm"
+    _widths(ws, WIDTHS)
+    _line(ws, 1, f"ỦY BAN NHÂN DÂN {organization.upper()}", len(WIDTHS))
+    _line(ws, 2, view.sheet.title, len(WIDTHS))
+    ws.row_dimensions[2].height = 40
+    header = 4
+    _grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
+    row = header
+    for line in score_lines(view):
+        row += 1
+        values = list(line.cells())
+        for index in (2, 7):
+            values[index] = _number(values[index])
+        bold = line.level in (0, 1, 2)
+        _grid_row(ws, row, tuple(values), font=BOLD if bold else PLAIN, align=WRAP)
+        for index in (0, 2, 7):
+            ws.cell(row, index + 1).alignment = TOP_CENTER
+        if line.review:
+            ws.cell(row, 2).fill = FLAG
+        _fit(ws, row, tuple(values), WIDTHS)
+    _print_setup(ws, f"${header}:${header}")
+    out = BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -1,0 +1,58 @@
+"""/baocao diem [6thang|nam]: the score sheet's result table, .docx and .xlsx in the
+sheet's own layout with computed totals. Telegram and the console get the files after
+the figures; Zalo (no files) gets the figures and the way to the files. Everyone who
+may see the figures may have the table (officers see the whole sheet too: it is the
+commune's one result)."""
+
+from __future__ import annotations
+
+import asyncio
+
+from documents.score_docx import score_docx
+from documents.score_table import stem
+from documents.score_xlsx import score_xlsx
+from handlers.cmd_progress import can_send_files
+from handlers.cmd_register import not_registered
+from handlers.cmd_scores import figures_text
+from handlers.context import Request
+from handlers.messages import Attachment, Outgoing
+from handlers.permissions import is_admin
+from locales import _
+from models.score_queries import load_sheet
+from models.unit_names import fold
+
+PERIODS = {"6thang": "6thang", "6 thang": "6thang", "nam": "nam", "ca nam": "nam"}
+
+
+def is_score_report(args: str) -> bool:
+    """True for "/baocao diem …" ("điểm", "bang diem")."""
+    words = fold(args).split()
+    return bool(words) and (words[0] == "diem" or words[:2] == ["bang", "diem"])
+
+
+async def score_report(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    org = request.organization
+    words = fold(args).split()
+    words = words[2:] if words[:2] == ["bang", "diem"] else words[1:]
+    period = PERIODS.get(" ".join(words)) if words else None
+    view = await load_sheet(request.session, org, period=period)
+    if view is None:
+        return [Outgoing(_("{org} chưa có bảng điểm nào được nhập.").format(org=org.name))]
+    summary = figures_text(org.name, view)
+    name = stem(org.name, view)
+    if not (can_send_files(request) or request.incoming.channel == "console"):
+        where = _("Tệp Word/Excel của bảng điểm chỉ gửi được qua Telegram: nhắn /baocao diem cho dondoc trên Telegram.")
+        if is_admin(request.grants, org.id):
+            where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + (
+                f'dondoc report --kind scores --org "{org.name}" --format docx --out {name}.docx'
+            )
+        return [Outgoing(summary + "\n" + where)]
+    docx, xlsx = await asyncio.gather(
+        asyncio.to_thread(score_docx, org.name, view), asyncio.to_thread(score_xlsx, org.name, view)
+    )
+    return [
+        Outgoing(summary, document=Attachment(f"{name}.docx", docx, "document")),
+        Outgoing(_("Bảng tính Excel của bảng điểm."), document=Attachment(f"{name}.xlsx", xlsx, "document")),
+    ]

@@ -1,0 +1,99 @@
+"""Score sheets through the real channels: on Telegram (python-telegram-bot against the
+fake Bot API) the compiler sends the sheet file, an officer reports a score, a score
+above the maximum is refused, the compiler confirms, and /baocao diem brings the .docx
+and .xlsx; on Zalo (the real client against the fake Zalo server) the same by typed
+text, without files. The database is checked after each step."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from bot.channels.zalo import ZaloChannel
+from handlers.score_import import import_any
+from models.scores import ScoreItem
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
+from tests.harness import ORG, Harness
+from tests.score_sheet import sheet_docx, sheet_rows, sheet_xlsx
+from tests.test_telegram_channel import running, tg  # noqa: F401 - fixtures
+from tests.test_zalo_channel import config as zalo_config
+from tests.test_zalo_channel import say
+
+MAI = "6b2c3d4e5f607182"
+TT = "Trung tâm phục vụ hành chính công xã"
+
+
+async def item(harness: Harness, ref: str) -> ScoreItem:
+    async with harness.sessions() as session:
+        return await session.scalar(select(ScoreItem).where(ScoreItem.ref == ref))
+
+
+async def test_scores_on_telegram(tg: FakeTelegram, running: Harness) -> None:  # noqa: F811
+    code = await running.invite("admin")
+    tg.send_text(11, f"/dangky {code}", first_name="Trinh")
+    await tg.wait_for(lambda m: m.chat_id == 11)
+    mark = len(tg.sent)
+    tg.send_document(11, "bang-diem.xlsx", sheet_xlsx(sheet_rows(filled=False)), caption="/nhap")
+    summary = await tg.wait_for(lambda m: m.chat_id == 11, since=mark, timeout=10)
+    assert "Đã nhập bảng điểm" in summary.text and "22 mục chấm điểm" in summary.text
+
+    code = await running.invite("officer", TT)
+    tg.send_text(42, f"/dangky {code}", first_name="Mai")
+    await tg.wait_for("Đăng ký thành công")
+    mark = len(tg.sent)
+    tg.send_text(42, "/điểm 9.1 tự chấm 6,5")
+    refused = await tg.wait_for(lambda m: m.chat_id == 42 and "Không ghi nhận" in (m.text or ""), since=mark)
+    assert "tối đa 6 điểm" in refused.text and (await item(running, "9.1")).self_points is None
+    mark = len(tg.sent)
+    tg.send_text(42, "/diem 9.1 5,7 Đạt 95% hồ sơ trực tuyến toàn trình")
+    await tg.wait_for(lambda m: m.chat_id == 42 and "Đã ghi nhận mục 9.1" in (m.text or ""), since=mark)
+    assert (await item(running, "9.1")).self_points == Decimal("5.7")
+    mark = len(tg.sent)
+    tg.send_text(11, "/chamdiem 9.1 5,5")
+    await tg.wait_for(lambda m: m.chat_id == 11 and "Đề xuất trước đó: 5,7 điểm (Mai)" in (m.text or ""), since=mark)
+    assert (await item(running, "9.1")).confirmed_points == Decimal("5.5")
+
+    mark = len(tg.sent)
+    tg.send_text(11, "/baocao diem")
+    excel = await tg.wait_for(lambda m: m.chat_id == 11 and m.document is not None
+                              and (m.filename or "").endswith("-6thang-2026.xlsx"), since=mark, timeout=10)  # fmt: skip
+    assert [m.filename for m in tg.sent[mark:] if m.document] == [
+        "bang-diem-xa-nguyen-binh-khiem-6thang-2026.docx", "bang-diem-xa-nguyen-binh-khiem-6thang-2026.xlsx"
+    ]
+    rows = {r[1]: r for r in load_workbook(BytesIO(excel.document)).active.iter_rows(min_row=5, values_only=True)}
+    assert rows["Tổng"][7] == 5.5 and rows["- Cung cấp dịch vụ công trực tuyến toàn trình."][7] == 5.5
+    assert rows["TIÊU CHÍ 4: CHÍNH QUYỀN XANH, VĂN MINH, HIỆN ĐẠI"][2] == 25
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo() as fake:
+        yield fake
+
+
+async def test_scores_on_zalo(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="zalo")
+    await harness.import_sample()
+    async with harness.sessions() as session, session.begin():
+        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
+                         organization=ORG, now=clock.now())  # fmt: skip
+    channel = ZaloChannel(harness.conversation, zalo_config(zalo))
+    await channel.start()
+    try:
+        code = await harness.invite("officer", TT)
+        await say(zalo, MAI, f"/dangky {code}", display_name="Chị Mai")
+        assert "tối đa 1 điểm" in await say(zalo, MAI, "/diem 1.1 dat 2 diem")
+        said = await say(zalo, MAI, "/diem 1.1 dat 1 diem, cong khai day du")
+        assert "Đã ghi nhận mục 1.1" in said and "1/100" in said
+        assert (await item(harness, "1.1")).result_text == "cong khai day du"
+        figures = await say(zalo, MAI, "/diem")
+        assert "Trung tâm Phục vụ hành chính công: 1/25 — 5 mục chưa báo cáo" in figures
+        assert len(figures) <= 2000 or "Chưa báo cáo" in figures
+    finally:
+        await channel.stop()
