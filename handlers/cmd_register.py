@@ -73,6 +73,11 @@ def help_text(request: Request) -> str:
             "/quahan — nhiệm vụ quá hạn; /tiendo [ĐƠN_VỊ|quy1…quy4] — tiến độ; /baocao [quy|6thang|nam] — phụ lục kết quả"
         )
     )
+    lines.append(
+        _(
+            "/baocao baocao [quy|6thang|nam] — dự thảo báo cáo kèm phụ lục; /diem — bảng điểm tự đánh giá; /diem SỐ ĐIỂM kết quả — báo điểm một mục"
+        )
+    )
     lines.append(_("/giahan SỐ NGÀY_MỚI lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
     if request.role in ("leader", "admin"):
         lines.append(
@@ -91,7 +96,7 @@ def help_text(request: Request) -> str:
     if request.role == "admin":
         lines.append(
             _(
-                "Quản trị: /nhap (gửi kèm tệp kế hoạch), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời, /ketqua SỐ nội dung — sửa lời ghi vào phụ lục"
+                "Quản trị: /nhap (gửi kèm tệp kế hoạch hoặc bảng điểm), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời, /ketqua SỐ nội dung — sửa lời ghi vào phụ lục, /chamdiem SỐ ĐIỂM — chấm điểm một mục"
             )
         )
     lines.append(
