@@ -11,6 +11,7 @@ from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.permissions import is_leader, officer_units
+from handlers.short_text import short
 from handlers.task_access import may_report, may_update, may_view, task_by_number, visible_tasks
 from handlers.task_list import Entry, page_of, page_size, parse_list_args, render
 from handlers.task_view import (
@@ -54,19 +55,6 @@ def status_buttons(task: Task) -> list[list[Button]]:
             Button(_("Xin gia hạn"), f"ext:{task.id}"),
         ],
     ]
-
-
-def short(text: str, limit: int = 120) -> str:
-    """``text`` on one line, at most ``limit`` characters, cut between words ("…")."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    if text[limit - 1] != " " and " " in cut:
-        word_start = cut.rfind(" ")
-        if word_start >= limit // 2:  # never cut away more than half to end on a word
-            cut = cut[:word_start]
-    return cut.rstrip(" ,;:-–(") + "…"
 
 
 def task_card(task: Task, request: Request) -> str:

@@ -14,6 +14,7 @@ from datetime import date
 
 from handlers.command_names import fold_word
 from handlers.messages import Button
+from handlers.short_text import short
 from handlers.task_view import CLOSED, is_overdue, status_label
 from locales import _, ngettext
 from models.plans import Task
@@ -81,8 +82,7 @@ def compact_deadline(task: Task, today: date, calendar: WorkCalendar) -> str:
 
 
 def shorten(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: max(limit - 1, 1)].rstrip() + "…"
+    return short(text, max(limit, 2))
 
 
 def task_refs(tasks: list[Task]) -> dict[int, str]:
