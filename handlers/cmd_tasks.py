@@ -204,6 +204,14 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
                     line += " " + _("(hoàn thành ngày {date})").format(date=format_date(done))
             lines.append(line)
     updatable = may_update(request, task)
+    if updatable and task.status in CLOSED:
+        # Finished: no invitation to report, no buttons that would move it back by a tap.
+        lines.append(
+            _(
+                "Nhiệm vụ đã xong. Nếu cần sửa, nhắn tình trạng mới (tôi sẽ hỏi lại trước khi ghi) hoặc /hoantac."
+            )
+        )
+        return [Outgoing("\n".join(lines), buttons=file_buttons, task_id=task.id)]
     if may_report(request, task):
         lines.append(
             _("Để báo cáo, nhắn tình trạng, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")

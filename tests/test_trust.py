@@ -369,6 +369,14 @@ async def test_unknown_command_gets_the_nearest_one(bot: Harness) -> None:
     assert "Ý anh/chị là /tiendo?" in answer and len(answer) < 200
 
 
+async def test_a_finished_task_card_offers_no_status_taps(bot: Harness) -> None:
+    await bot.say("lan", "/viec 1")
+    await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
+    card = await bot.say("lan", "/viec 1")
+    assert "Nhiệm vụ đã xong" in card[0].text and "Để báo cáo" not in card[0].text
+    assert not any(b.data.startswith("st:") for row in card[0].buttons for b in row)
+
+
 async def test_the_nearest_command_is_one_the_person_may_use(bot: Harness) -> None:
     assert "/nhap?" not in text_of(await bot.say("trinh", "/nhaf"))  # a leader: not admin's
     assert "/nhac?" in text_of(await bot.say("trinh", "/nhacc"))
