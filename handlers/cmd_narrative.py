@@ -27,11 +27,12 @@ from handlers.cmd_report import (
     links_text,
     parse_period,
     parse_report_args,
+    report_scope,
     review_text,
 )
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
-from handlers.permissions import is_admin, is_leader, officer_units
+from handlers.permissions import is_admin
 from handlers.task_view import format_date
 from locales import _
 from models.unit_names import fold
@@ -152,14 +153,7 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     plan = await report_plan(session, org)
     if plan is None:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
-    unit_ids, unit_names = None, []
-    if not is_leader(request.grants, org.id) and request.role != "viewer":
-        unit_ids = sorted(officer_units(request.grants, org.id))
-        unit_names = [
-            m.unit.name
-            for m in request.person.memberships
-            if m.unit and m.organization_id == org.id
-        ]
+    unit_ids, unit_names = report_scope(request, org)
     today = request.today(org)
     period = make_period(period_args[0], plan.year, today, period_args[1])
     data = await gather(

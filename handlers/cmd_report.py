@@ -34,6 +34,7 @@ from handlers.task_access import task_by_number
 from handlers.task_view import format_date
 from locales import _
 from models import status_store
+from models.people import Organization
 from models.queries import APPENDIX_AUTO, APPENDIX_TEXT
 from models.unit_names import fold
 
@@ -154,6 +155,15 @@ def summary_text(report: Report) -> str:
     return "\n".join(lines)
 
 
+def report_scope(request: Request, org: Organization) -> tuple[list[int] | None, list[str]]:
+    """Whose tasks a report covers: the whole organization for leaders and viewers
+    (None), an officer's own units otherwise, with their names."""
+    if is_leader(request.grants, org.id) or request.role == "viewer":
+        return None, []
+    names = [m.unit.name for m in request.person.memberships if m.unit and m.organization_id == org.id]
+    return sorted(officer_units(request.grants, org.id)), names
+
+
 async def report(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
@@ -188,14 +198,7 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     plan = await report_plan(session, org)
     if plan is None:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
-    unit_ids, unit_names = None, []
-    if not is_leader(request.grants, org.id) and request.role != "viewer":
-        unit_ids = sorted(officer_units(request.grants, org.id))
-        unit_names = [
-            m.unit.name
-            for m in request.person.memberships
-            if m.unit and m.organization_id == org.id
-        ]
+    unit_ids, unit_names = report_scope(request, org)
     today = request.today(org)
     period = make_period(period_args[0], plan.year, today, period_args[1])
     built = await build_report(
