@@ -105,7 +105,11 @@ def _officer_parts(
 ) -> tuple[list[str], list[list[Button]], Focus]:
     if len(tasks) == 1 and not offline:
         item, task = tasks[0]
-        parts = [_headline(item.kind, False) + ":", *_task_block(task, today, calendar)]
+        headline = _headline(item.kind, False)
+        if item.kind == "due_day" and task.deadline_due and task.deadline_due > today:
+            # Sent the working day before a due date that falls on a day off.
+            headline = _("Hạn rơi vào ngày nghỉ {date}").format(date=format_date(task.deadline_due))
+        parts = [headline + ":", *_task_block(task, today, calendar)]
         if item.kind == "cooperating_note":
             return parts, [], Focus(task.id)
         parts.append(

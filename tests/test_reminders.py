@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -239,3 +239,18 @@ async def test_report_reminder_lists_what_is_on_record(sessions, clock) -> None:
     report = [o.text for c, m, o in inbox.got if c == "u3" and m.astimezone(TZ).date().isoformat() == "2026-03-03"]
     assert report and report[0].startswith("Sắp đến hạn báo cáo (trước ngày 10/03/2026)")
     assert "\n18. " in report[0] and " · Đang thực hiện 40%\n" in report[0]
+
+
+def test_a_due_day_reminder_before_a_day_off_names_that_day() -> None:
+    from handlers.reminder_text import _officer_parts
+    from models.plans import Task
+    from scheduler.workdays import WorkCalendar
+
+    task = Task(number="5", content="Ban hành kế hoạch", deadline_kind="date",
+                deadline_due=date(2026, 1, 31), deadline_text="31/01/2026", status="not_started")  # fmt: skip
+    item = OutboxItem(kind="due_day", to_leaders=False)
+    parts, _buttons, _focus = _officer_parts(
+        [(item, task)], date(2026, 1, 30), WorkCalendar(), offline=False, has_buttons=True
+    )
+    assert parts[0] == "Hạn rơi vào ngày nghỉ 31/01/2026:"
+    assert "Hôm nay đến hạn" not in "\n".join(parts)
