@@ -28,6 +28,7 @@ REFUSALS = {  # reason -> (HTTP status, what the person reads)
 TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".png": "image/png",  # a chart, which Zalo fetches by its URL
 }
 
 
@@ -47,7 +48,8 @@ def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
             )
         headers = {
             "Content-Type": TYPES.get(path.suffix, "application/octet-stream"),
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quote(path.name)}",
+            "Content-Disposition": ("inline" if path.suffix == ".png" else "attachment")
+            + f"; filename*=UTF-8''{quote(path.name)}",
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         }

@@ -24,13 +24,13 @@ from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
 from handlers.cmd_report import (
     file_stem,
-    links_text,
     parse_period,
     parse_report_args,
     report_scope,
     review_text,
 )
 from handlers.context import Request
+from handlers.file_links import links_text
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
 from handlers.task_view import format_date

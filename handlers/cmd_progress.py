@@ -38,6 +38,23 @@ def can_send_files(request: Request) -> bool:
     return request.incoming.channel == "telegram"
 
 
+def can_send_pictures(request: Request) -> bool:
+    """Telegram, and Zalo when the bot has a public address: Zalo sends a picture by its
+    URL, so the chart goes on the download shelf first (``as_sent``)."""
+    return can_send_files(request) or (
+        request.incoming.channel == "zalo" and request.services.downloads is not None
+    )
+
+
+def as_sent(request: Request, picture: Attachment) -> Attachment:
+    """``picture`` as the channel sends it: on Zalo, by a signed link to it."""
+    shelf = request.services.downloads
+    if request.incoming.channel != "zalo" or shelf is None:
+        return picture
+    link = shelf.publish(picture.filename, picture.data)
+    return Attachment(picture.filename, picture.data, "photo", ref=link.url)
+
+
 def _quarter(word: str) -> int | None:
     match = _QUARTER.match(fold(word).replace(".", ""))
     if match is None:
@@ -169,7 +186,7 @@ async def org_progress(
         plan=plan.title, scope=scope, when=when
     )
     reply = Outgoing(progress_text(title, result, show_units=unit_ids is None))
-    if can_send_files(request) and result.overall.total:
+    if can_send_pictures(request) and result.overall.total:
         rows = worst_units(result, CHART_ROWS)
         if unit_ids is not None:  # the person's own units only, else one bar
             rows = (
@@ -179,7 +196,7 @@ async def org_progress(
         heading = (
             f"{scope} — {format_date(as_of)}: {t.done}/{t.total} ({percent_text(t.done, t.total)})"
         )
-        reply.photo = await chart(rows or [(scope, t)], heading)
+        reply.photo = as_sent(request, await chart(rows or [(scope, t)], heading))
     return [reply]
 
 
@@ -210,8 +227,7 @@ async def _overview(
         )
     lines.append(_("Nhắn /tiendo TÊN_XÃ để xem chi tiết một xã/phường."))
     reply = Outgoing("\n".join(lines))
-    if can_send_files(request) and rows:
-        reply.photo = await chart(
-            rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS))
-        )
+    if can_send_pictures(request) and rows:
+        picture = await chart(rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS)))
+        reply.photo = as_sent(request, picture)
     return [reply]

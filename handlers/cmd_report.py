@@ -16,7 +16,6 @@ import asyncio
 import re
 from dataclasses import dataclass
 from datetime import date
-from zoneinfo import ZoneInfo
 
 from documents.report_docx import report_docx
 from documents.report_review import LABELS
@@ -28,6 +27,7 @@ from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short
 from handlers.context import Request
+from handlers.file_links import links_text
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin, is_leader, officer_units
 from handlers.task_access import task_by_number
@@ -253,26 +253,6 @@ async def appendix_links(request: Request, built: Report) -> str:
             (_("Word"), Attachment(f"{stem}.docx", docx)),
             (_("Excel (phụ lục và Biểu mẫu 1)"), Attachment(f"{stem}.xlsx", xlsx)),
         ],
-    )
-
-
-def links_text(request: Request, files: list[tuple[str, Attachment]]) -> str:
-    """For a channel that cannot send files (Zalo): ``files`` put on the download shelf,
-    and their signed links, each after its label, with the moment they stop working."""
-    shelf = request.services.downloads
-    assert shelf is not None
-    links = [(label, shelf.publish(file.filename, file.data)) for label, file in files]
-    org = request.organization
-    zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
-    until = links[0][1].expires.astimezone(zone)
-    return "\n".join(
-        [
-            _("Tải tệp (liên kết dùng được đến {time} ngày {date}):").format(
-                time=until.strftime("%H:%M"), date=format_date(until.date())
-            ),
-            *(_("- {label}: {url}").format(label=label, url=link.url) for label, link in links),
-            _("Ai có liên kết cũng tải được tệp, xin đừng chuyển tiếp ra ngoài. Hết hạn thì nhắn lại /baocao."),
-        ]
     )
 
 

@@ -15,6 +15,7 @@ from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
 from handlers.cmd_scores import figures_text
 from handlers.context import Request
+from handlers.file_links import links_text
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
 from locales import _
@@ -42,7 +43,18 @@ async def score_report(request: Request, args: str) -> list[Outgoing]:
         return [Outgoing(_("{org} chưa có bảng điểm nào được nhập.").format(org=org.name))]
     summary = figures_text(org.name, view)
     name = stem(org.name, view)
-    if not (can_send_files(request) or request.incoming.channel == "console"):
+    sends = can_send_files(request) or request.incoming.channel == "console"
+    if not sends and request.services.downloads is not None:  # Zalo: signed links
+        docx, xlsx = await asyncio.gather(
+            asyncio.to_thread(score_docx, org.name, view),
+            asyncio.to_thread(score_xlsx, org.name, view),
+        )
+        labelled = [
+            (_("Word"), Attachment(f"{name}.docx", docx)),
+            (_("Excel"), Attachment(f"{name}.xlsx", xlsx)),
+        ]
+        return [Outgoing(summary + "\n\n" + links_text(request, labelled))]
+    if not sends:
         where = _("Tệp Word/Excel của bảng điểm chỉ gửi được qua Telegram: nhắn /baocao diem cho dondoc trên Telegram.")
         if is_admin(request.grants, org.id):
             where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + (

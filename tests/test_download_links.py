@@ -243,3 +243,16 @@ async def test_the_narrative_draft_on_zalo_comes_as_three_links(
     async with httpx.AsyncClient() as http:
         draft = (await http.get(links[0])).content
     assert "BÁO CÁO" in [p.text for p in Document(io.BytesIO(draft)).paragraphs]
+
+
+async def test_tiendo_on_zalo_sends_its_chart_by_a_link(sessions, clock, served) -> None:  # noqa: ANN001
+    shelf, _base = served
+    bot = await report_story(sessions, clock)
+    assert (await bot.say("trinh", "/tiendo"))[0].photo is None  # no public address: text only
+    bot.conversation.services.downloads = shelf
+    reply = (await bot.say("trinh", "/tiendo"))[0]
+    assert reply.photo is not None and reply.photo.ref and reply.photo.ref.endswith(".png")
+    async with httpx.AsyncClient() as http:
+        got = await http.get(reply.photo.ref)
+    assert got.status_code == 200 and got.content.startswith(b"\x89PNG")
+    assert got.headers["content-type"] == "image/png"
