@@ -65,6 +65,8 @@ async def _views(request: Request, item_ids: tuple[int, ...] | list[int]) -> lis
 async def focused_reply(request: Request, text: str) -> list[Outgoing] | None:
     """The reply recorded (or asked about) for the score items in focus; None when the
     focus holds no item or the words are about tasks."""
+    if _ITEM_WORD.match(fold(text.strip())):
+        return None  # "mục 99 …" names an item itself (``cmd_scores.typed_score``)
     focus = await reply_focus(request)
     if not focus.score_items:
         return None
