@@ -35,16 +35,14 @@ async def keep(request: Request, screened: Screened, item: ScoreItem) -> list[st
     """Keep the file as evidence of ``item``; the line saying so."""
     if await file_of_item(request.session, item.id, screened.sha256) is not None:
         return [
-            _("Tệp «{name}» đã có trong minh chứng của mục {ref}; tôi không lưu thêm bản nữa.").format(
-                name=screened.name, ref=item.ref
-            )
+            _(
+                "Tệp «{name}» đã có trong minh chứng của mục {ref}; tôi không lưu thêm bản nữa."
+            ).format(name=screened.name, ref=item.ref)
         ]
     sheet = await request.session.get(ScoreSheet, item.sheet_id)
     assert sheet is not None
     path = await _stored_path(request, sheet.organization_id, screened)
-    request.session.add(
-        _row(request, screened, sheet.organization_id, path, score_item_id=item.id)
-    )
+    request.session.add(_row(request, screened, sheet.organization_id, path, score_item_id=item.id))
     await request.session.flush()
     return [
         _("Đã lưu tệp «{name}» ({size}) làm minh chứng của mục {ref}.").format(

@@ -42,7 +42,9 @@ def gone() -> list[Outgoing]:
     return [Outgoing(_("Nút này không còn dùng được. Nhắn /diem để xem lại bảng điểm."))]
 
 
-async def _views(request: Request, item_ids: tuple[int, ...] | list[int]) -> list[tuple[SheetView, ScoreItem]]:
+async def _views(
+    request: Request, item_ids: tuple[int, ...] | list[int]
+) -> list[tuple[SheetView, ScoreItem]]:
     """The items among ``item_ids`` that still count in their sheet, of the person's
     communes, in the order given, each with its sheet."""
     found: list[tuple[SheetView, ScoreItem]] = []
@@ -54,7 +56,9 @@ async def _views(request: Request, item_ids: tuple[int, ...] | list[int]) -> lis
         if sheet is None or org is None:
             continue
         if sheet.id not in views:
-            views[sheet.id] = await load_sheet(request.session, org, period=sheet.period, year=sheet.year)
+            views[sheet.id] = await load_sheet(
+                request.session, org, period=sheet.period, year=sheet.year
+            )
         view = views[sheet.id]
         item = next((i for i in view.items if i.id == item_id), None) if view else None
         if view is not None and item is not None and view.is_leaf(item):
@@ -93,7 +97,9 @@ async def ask(
         kind=QUESTION,
         candidates=[i.id for i in items],
         text=text,
-        attachment=(incoming.attachment.ref or incoming.attachment.filename) if incoming.attachment else None,
+        attachment=(incoming.attachment.ref or incoming.attachment.filename)
+        if incoming.attachment
+        else None,
         created_at=request.now,
     )
     request.session.add(question)
@@ -101,7 +107,9 @@ async def ask(
     lead = lead or _(
         "Tin vừa rồi nhắc {n} mục chấm điểm; nội dung anh/chị gửi là cho mục nào? Tôi đã giữ lại nội dung."
     ).format(n=len(items))
-    example = _("Lần sau anh/chị có thể ghi kèm số mục, ví dụ «mục {ref} đạt 1 điểm».").format(ref=items[0].ref)
+    example = _("Lần sau anh/chị có thể ghi kèm số mục, ví dụ «mục {ref} đạt 1 điểm».").format(
+        ref=items[0].ref
+    )
     if not request.has_buttons:
         lines = [lead, *(f"• {i.ref}. {short(i.content, 60)}" for i in items)]
         lines.append(_("Nhắn số mục, ví dụ «{ref}».").format(ref=items[0].ref))
@@ -109,7 +117,12 @@ async def ask(
             lines.append(example)
         return [Outgoing("\n".join(lines))], question
     rows = [
-        [Button(_("Mục {ref}: {content}").format(ref=i.ref, content=short(i.content, 40)), f"{ANSWER}:{question.id}:{i.id}")]
+        [
+            Button(
+                _("Mục {ref}: {content}").format(ref=i.ref, content=short(i.content, 40)),
+                f"{ANSWER}:{question.id}:{i.id}",
+            )
+        ]
         for i in items
     ]
     return [Outgoing(lead + ("\n" + example if text else ""), buttons=rows)], question
@@ -159,7 +172,9 @@ async def answer_button(request: Request, rest: str) -> list[Outgoing]:
     return [out]
 
 
-async def keep_for(request: Request, screened: evidence.Screened, item_ids: tuple[int, ...]) -> list[str]:
+async def keep_for(
+    request: Request, screened: evidence.Screened, item_ids: tuple[int, ...]
+) -> list[str]:
     """A file that came with a score reply recorded for one item: its evidence."""
     found = await _views(request, item_ids)
     if len(found) != 1 or not may_propose(request, found[0][0].sheet.organization_id, found[0][1]):
@@ -167,7 +182,9 @@ async def keep_for(request: Request, screened: evidence.Screened, item_ids: tupl
     return await score_evidence.keep(request, screened, found[0][1])
 
 
-async def file_alone(request: Request, screened: evidence.Screened, item_ids: tuple[int, ...]) -> list[Outgoing] | None:
+async def file_alone(
+    request: Request, screened: evidence.Screened, item_ids: tuple[int, ...]
+) -> list[Outgoing] | None:
     """A file with no words while score items are in focus: the one item's evidence, or
     asked about (the file held until the answer); None when none of them is the person's."""
     found = [
