@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal as D
 
+import pytest
 from sqlalchemy import select
 
 from handlers.messages import Attachment
@@ -19,6 +20,7 @@ from models.conversation import Question
 from models.evidence import EvidenceFile
 from models.evidence_store import read
 from models.scores import ScoreEntry, ScoreItem
+from tests.conftest import BACKENDS
 from tests.harness import ORG, text_of
 from tests.score_sheet import sheet_docx, sheet_rows
 from tests.test_evidence import PDF_BYTES
@@ -64,6 +66,7 @@ async def proposals(bot) -> list[tuple[str, D | None, str]]:  # noqa: ANN001
         return [tuple(r) for r in rows]
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_a_bare_reply_to_a_one_item_reminder_is_recorded(sessions, clock) -> None:  # noqa: ANN001
     bot, _service, inbox = await reminded(sessions, clock)
     notice = inbox.to("u4")[-1].text  # Trung tâm Dịch vụ sự nghiệp công leads item 10 only
