@@ -150,3 +150,34 @@ async def test_a_reply_is_fresh_for_as_long_as_a_tasks(sessions, clock) -> None:
     # A reply to the reminder itself still maps to its item.
     said = text_of(await bot.say("u4", "đạt 9 điểm", reply_to=message))
     assert "Đã ghi nhận mục 10" in said
+
+
+async def test_a_file_alone_after_a_reminder_of_several_items_is_asked_about(sessions, clock) -> None:  # noqa: ANN001
+    from bot.reminders import ReminderService
+    from tests.harness import Harness
+    from tests.test_reminders import Inbox
+
+    clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
+    bot = Harness(sessions, clock, channel="console")  # no plan: the reminder lists items only
+    async with bot.sessions() as session, session.begin():
+        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
+                         organization=ORG, now=clock.now())  # fmt: skip
+    await bot.register("mai", "officer", "Trung tâm phục vụ hành chính công xã")
+    inbox = Inbox(clock)
+    service = ReminderService(bot.conversation.services, {"console": inbox})
+    await run_until(service, clock, datetime(2026, 6, 3, 8, 10, tzinfo=TZ))  # a file alone: within 30 min
+    assert NOTICE in inbox.to("mai")[-1].text and "Nhiệm vụ" not in inbox.to("mai")[-1].text
+    held = text_of(await bot.say("mai", attachment=Attachment("anh.pdf", PDF_BYTES, "document")))
+    assert "6 mục chấm điểm; tệp «anh.pdf» là minh chứng của mục nào?" in held
+    assert "• 9.1." in held and "sẽ được lưu làm minh chứng của mục anh/chị chọn" in held
+    kept = text_of(await bot.say("mai", "9.1"))
+    assert "Đã lưu tệp «anh.pdf»" in kept and "minh chứng của mục 9.1" in kept
+    async with bot.sessions() as session:
+        assert [r.score_item_id for r in await session.scalars(select(EvidenceFile))] == [(await item(bot, "9.1")).id]
+    # The focus is on 9.1 now; words without points replying to the reminder of items
+    # only are still about its items (asked), never a task.
+    asked = text_of(await bot.say("mai", "Đã công khai đầy đủ các nội dung", reply_to=notice_id(inbox, "mai")))
+    assert "mục nào" in asked and "• 1.1." in asked
+    said = text_of(await bot.say("mai", "1.1"))
+    assert "Đã ghi nhận mục 1.1" in said and "chưa có điểm" in said and "/diem 1.1 ĐIỂM" in said
+    assert (await item(bot, "1.1")).result_text == "Đã công khai đầy đủ các nội dung"
