@@ -74,7 +74,7 @@ async def focused_reply(request: Request, text: str) -> list[Outgoing] | None:
     focus = await reply_focus(request)
     if not focus.score_items:
         return None
-    points, _words = find_points(text)
+    points, words = find_points(text)
     if points is None and (focus.tasks or split_by_task(text)[0].number is not None):
         return None
     found = await _views(request, focus.score_items)
@@ -82,7 +82,7 @@ async def focused_reply(request: Request, text: str) -> list[Outgoing] | None:
         return None
     if len(found) == 1:
         view, item = found[0]
-        return [await propose(request, view, item, points, find_points(text)[1])]
+        return [await propose(request, view, item, points, words)]
     return (await ask(request, text, [item for _view, item in found]))[0]
 
 
