@@ -64,7 +64,7 @@ def render_choices(outgoing: list[Outgoing], *, has_buttons: bool) -> list[str] 
 
 
 def message_focus(message: Outgoing) -> Focus:
-    return Focus(message.task_id, tuple(message.task_ids))
+    return Focus(message.task_id, tuple(message.task_ids), tuple(message.score_item_ids))
 
 
 def focus_of(outgoing: list[Outgoing]) -> Focus:
@@ -90,6 +90,7 @@ async def save_focus(
     if focus:
         state.task_id = focus.task_id
         state.task_ids = list(focus.task_ids)
+        state.score_item_ids = list(focus.score_items)
         state.focus_at = now
     if choices is not None:
         state.choices = choices

@@ -6,7 +6,8 @@
 - ``/diem SỐ [điểm] [kết quả]``: an officer of the item's lead unit (or a leader)
   proposes a score and/or the result ("/diem 1.2 0,5 …", "/diem 1.2 tự chấm 0,5",
   "/diem 1.2 đạt 1 điểm, Kế hoạch số …"); a score above the item's maximum is refused,
-  naming the maximum. ``/diem SỐ`` alone shows the item and its history.
+  naming the maximum. ``/diem SỐ`` alone shows the item's card: its maximum, history
+  (who proposed what), confirmed score and evidence files.
 - ``/chamdiem SỐ ĐIỂM [ghi chú]``: the compiler (admin) confirms or changes the score;
   the history keeps who proposed what. A new proposal after a confirmation waits for
   the compiler again (the confirmation is cleared, and kept in the history).
@@ -18,6 +19,7 @@ import asyncio
 from decimal import Decimal
 
 from documents.score_chart import score_chart
+from handlers import score_evidence
 from handlers.cmd_admin import admin_only
 from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
@@ -126,9 +128,11 @@ async def scores(request: Request, args: str) -> list[Outgoing]:
     item = _find(view, words.ref)
     if item is None:
         return [_unknown(words.ref)]
-    if words.points is None and not words.text:
-        return [Outgoing(await _item_text(request, view, item))]
-    return [await _propose(request, view, item, words.points, words.text)]
+    if words.points is None and not words.text:  # the item's card; a bare reply is about it
+        files, buttons = await score_evidence.card(request, item)
+        text = "\n".join([await _item_text(request, view, item), *files])
+        return [Outgoing(text, buttons=buttons, score_item_ids=(item.id,))]
+    return [await propose(request, view, item, words.points, words.text)]
 
 
 _ITEM_WORDS = ("muc ", "tieu chi ", "diem muc ", "cham muc ")
@@ -150,7 +154,7 @@ async def typed_score(request: Request, text: str) -> list[Outgoing] | None:
     item = _find(view, words.ref) if view is not None else None
     if view is None or item is None:
         return None
-    return [await _propose(request, view, item, words.points, words.text)]
+    return [await propose(request, view, item, words.points, words.text)]
 
 
 def _no_sheet(org: Organization) -> Outgoing:
@@ -188,20 +192,20 @@ async def _figures(request: Request, org: Organization) -> list[Outgoing]:
     return [reply]
 
 
-def _may_propose(request: Request, org_id: int, item: ScoreItem) -> bool:
+def may_propose(request: Request, org_id: int, item: ScoreItem) -> bool:
     if is_leader(request.grants, org_id):
         return True
     return bool(officer_units(request.grants, org_id) & {u.id for u in item.units("lead")})
 
 
-async def _propose(
+async def propose(
     request: Request, view: SheetView, item: ScoreItem, points: Decimal | None, text: str
 ) -> Outgoing:
     org_id = view.sheet.organization_id
     if not view.is_leaf(item):
         return Outgoing(_("Mục {ref} được tính từ các mục con ({refs}); anh/chị báo điểm cho từng mục con.").format(
             ref=item.ref, refs=", ".join(k.ref for k in view.kids(item))))
-    if not _may_propose(request, org_id, item):
+    if not may_propose(request, org_id, item):
         return Outgoing(_("Mục {ref} do {units} chủ trì; anh/chị chỉ báo điểm cho mục của đơn vị mình.").format(
             ref=item.ref, units="; ".join(u.name for u in item.units("lead")) or _("đơn vị khác")))
     if points is not None and item.max_points is not None and points > item.max_points:
@@ -227,7 +231,7 @@ async def _propose(
         lines.append(_("Anh/chị báo thêm điểm tự đánh giá: /diem {ref} ĐIỂM").format(ref=item.ref))
     got = view.overall()
     lines.append(_("Tổng tự đánh giá hiện nay: {points} điểm.").format(points=_of(got.points, view.sheet.max_points or got.max_points)))
-    return Outgoing("\n".join(lines))
+    return Outgoing("\n".join(lines), score_item_ids=(item.id,))  # a file next is its evidence
 
 
 async def _item_text(request: Request, view: SheetView, item: ScoreItem) -> str:

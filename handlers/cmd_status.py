@@ -8,7 +8,15 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_extension, cmd_link, cmd_nudge, cmd_tasks, evidence, extension_withdrawal
+from handlers import (
+    cmd_extension,
+    cmd_link,
+    cmd_nudge,
+    cmd_tasks,
+    evidence,
+    extension_withdrawal,
+    score_replies,
+)
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -138,6 +146,8 @@ async def button(request: Request, data: str) -> list[Outgoing]:
         return await cmd_link.button(request, kind, rest)
     if kind in ("qy", "qn", "qt"):
         return await answer_button(request, kind, rest)
+    if kind == score_replies.ANSWER:  # which score item a kept reply is about
+        return await score_replies.answer_button(request, rest)
     if kind == evidence.DOWNLOAD:
         return await evidence.download(request, rest)
     if kind == OPEN:  # a list's button: the task's card

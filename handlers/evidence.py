@@ -1,7 +1,8 @@
 """Evidence files of a task in the conversation: checking a file that came with a
 message (``screen``), keeping it for tasks (``keep``) or for a "which task?" question
 (``hold``, then ``assign_held``), the lines and download buttons of the task card
-(``card``) and the download itself (``download``, button ``evf:ID``).
+(``card``) and the download itself (``download``, button ``evf:ID``, also for the
+files of score items, ``handlers.score_evidence``).
 
 Which message a file belongs to is ``handlers.evidence_flow``; what a file may be and
 the limits are the pure rules of ``handlers.evidence_rules``.
@@ -254,7 +255,12 @@ async def download(request: Request, rest: str) -> list[Outgoing]:
     row_id = small_id(rest)
     row = await request.session.get(EvidenceFile, row_id) if row_id else None
     task = await get_task(request.session, row.task_id) if row and row.task_id else None
-    if row is None or task is None or not may_view(request, task):
+    if row is not None and row.score_item_id is not None:  # a score item's evidence
+        from handlers.score_evidence import may_view_item  # imported late (cycle)
+
+        if not await may_view_item(request, row.score_item_id):
+            return _refused()
+    elif row is None or task is None or not may_view(request, task):
         return _refused()
     try:
         data = await asyncio.to_thread(
@@ -270,4 +276,6 @@ async def download(request: Request, rest: str) -> list[Outgoing]:
             )
         ]
     document = Attachment(row.file_name, data, "document")
+    if task is None:
+        return [Outgoing("", document=document, score_item_ids=(row.score_item_id,))]
     return [Outgoing("", document=document, task_id=task.id)]

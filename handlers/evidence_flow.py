@@ -8,6 +8,8 @@
   task in focus if it was shown or reported on within ``EVIDENCE_WINDOW`` (a photo of
   the decision right after "Hoàn thành"); a focus on several tasks, or none, is asked
   about with one tap per task, the file held until the answer.
+- The same for the items of a score sheet in focus (``handlers.score_replies``): with
+  a score reply, or alone right after one or after the score reminder.
 A file that may not be kept (type, size, the organization's room) is not stored, and
 the answer says why; the words are still recorded.
 """
@@ -17,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import evidence
+from handlers import evidence, score_evidence, score_replies
 from handlers.choices import focus_of
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -54,26 +56,37 @@ async def with_words(
     screened, problem = await evidence.screen(request)
     evidence.without_file(request, screened)
     before = await _newest_which(request)
+    before_item = await _newest_which(request, score_replies.QUESTION)
     out = await run()
     if not out:
         return out  # not for dondoc (a group message), or nothing to answer: nothing kept
     lines = [problem] if problem else []
     if screened is not None:
-        lines += await _after_words(request, screened, out, before)
+        lines += await _after_words(request, screened, out, before, before_item)
     return _add(out, lines)
 
 
 async def _after_words(
-    request: Request, screened: evidence.Screened, out: list[Outgoing], before: int | None
+    request: Request,
+    screened: evidence.Screened,
+    out: list[Outgoing],
+    before: int | None,
+    before_item: int | None,
 ) -> list[str]:
     focus = focus_of(out)
     if focus:
         tasks = await tasks_of(request, focus.tasks)
         if tasks:
             return await evidence.keep(request, screened, tasks)
+        if focus.score_items and (kept := await score_replies.keep_for(request, screened, focus.score_items)):
+            return kept  # a score recorded for one item: the file is its evidence
     question = await _newest_which(request)
     if question is not None and question != before:
         return [await evidence.hold(request, screened, question)]
+    asked = await _newest_which(request, score_replies.QUESTION)
+    if asked is not None and asked != before_item:
+        await evidence.hold(request, screened, asked)
+        return [score_evidence.held_line(screened)]
     return [_("Tệp «{name}» chưa được lưu.").format(name=screened.name)] if out else []
 
 
@@ -88,6 +101,10 @@ async def file_alone(request: Request) -> list[Outgoing]:
     if screened is None:
         return [Outgoing(problem or "")] if problem else []
     focus = await _focus(request)
+    if focus.score_items and not focus.tasks:  # right after a score reply or reminder
+        found = await score_replies.file_alone(request, screened, focus.score_items)
+        if found is not None:
+            return found
     tasks = await tasks_of(request, focus.tasks)
     if focus.task_id is not None and tasks:
         lines = await evidence.keep(request, screened, tasks)
@@ -132,14 +149,15 @@ async def _focus(request: Request) -> Focus:
     return chat_focus(state)
 
 
-async def _newest_which(request: Request) -> int | None:
-    """The person's newest open which-task question on this channel asked now."""
+async def _newest_which(request: Request, kind: str = "which") -> int | None:
+    """The person's newest open which-task (or which-item) question on this channel
+    asked now."""
     found = await open_questions(
         request.session,
         request.person.id,
         request.incoming.channel,
         since=request.now,
-        kind="which",
+        kind=kind,
     )
     return found[0].id if found else None
 

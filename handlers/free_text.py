@@ -1,7 +1,9 @@
 """Free text from a registered person: which task it is about, then what it says.
 
 In order: the reason a leader was asked for after a decision; a typed yes/no to an open
-question; thanks and acknowledgements (one friendly line, nothing recorded); tasks named
+question; thanks and acknowledgements (one friendly line, nothing recorded); a score
+for an item of the score sheet, named ("mục 1.2 đạt 1 điểm") or in focus (a reply to
+the score reminder, ``handlers.score_replies``); tasks named
 in the text ("nhiệm vụ 32 …", "31 hoàn thành, 32 đang thực hiện 20%"), each recorded on
 its own; else the task the reply is about for sure (the message it answers, or the task
 shown last). When that is not known — a reminder listing several tasks, a message
@@ -13,7 +15,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import cmd_extension, cmd_scores
+from handlers import cmd_extension, cmd_scores, score_replies
 from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -58,6 +60,8 @@ async def free_text(request: Request) -> list[Outgoing]:
         return await cmd_extension.decision_note(request, awaited[len(AWAIT_DECISION) :], text)
     if text and (scored := await cmd_scores.typed_score(request, text)) is not None:
         return scored  # "mục 1.2 đạt 1 điểm": an item of the score sheet
+    if text and (scored := await score_replies.focused_reply(request, text)) is not None:
+        return scored  # "đạt 1 điểm" replying to a score reminder: the item(s) it listed
     parts = split_by_task(text)
     if parts[0].number is not None:
         return await _named(request, parts)

@@ -44,6 +44,7 @@ class Outgoing:
     photo: Attachment | None = None
     task_id: int | None = None  # the task this message is about: a reply to it maps back
     task_ids: tuple[int, ...] = ()  # several tasks it lists: a bare reply is asked about
+    score_item_ids: tuple[int, ...] = ()  # the score items it is about (same rule)
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     chat_id: str | None = None  # another chat than the sender's (notifications)
     aside: bool = False  # a side remark ("Dạ, cảm ơn"): the focus and choices stay as they were

@@ -174,6 +174,7 @@ async def compose(
     parts: list[str] = []
     buttons: list[list[Button]] = []
     focus = Focus()
+    score_items: list[int] = []
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
     if mine:
@@ -201,6 +202,12 @@ async def compose(
             else:
                 focus, buttons = Focus(task.id), buttons + extra
             continue
+        if item.kind == SCORE_KIND:  # the items listed become the message's focus
+            text, listed = await score_notice(session, item)
+            if text:
+                parts.append(("\n" if parts else "") + text)
+                score_items += [i for i in listed if i not in score_items]
+            continue
         if item.kind not in TASK_KINDS:
             text, extra = await _notice(
                 session, item, today=today, calendar=calendar, has_buttons=has_buttons
@@ -211,7 +218,11 @@ async def compose(
     if not parts:
         parts.append(_("Các nhiệm vụ được nhắc đã hoàn thành. Cảm ơn anh/chị!"))
     return Outgoing(
-        "\n".join(parts), buttons=buttons, task_id=focus.task_id, task_ids=focus.task_ids
+        "\n".join(parts),
+        buttons=buttons,
+        task_id=focus.task_id,
+        task_ids=focus.task_ids,
+        score_item_ids=tuple(score_items),
     )
 
 
@@ -260,8 +271,6 @@ async def _notice(
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:
         return await link_notice(session, item, has_buttons=has_buttons)
-    if item.kind == SCORE_KIND:
-        return await score_notice(session, item), []
     return "", []
 
 

@@ -31,6 +31,7 @@ from handlers import (
     evidence_flow,
     free_text,
     questions,
+    score_replies,
 )
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
@@ -245,6 +246,8 @@ class Conversation:
             return await evidence_flow.with_words(request, lambda: free_text.free_text(request))
         if text and len(text) <= 20 and (typed := await questions.typed_which(request, text)):
             return typed
+        if text and len(text) <= 20 and (typed := await score_replies.typed_item(request, text)):
+            return typed  # "1.2" answering which score item
         if text.isascii() and text.isdigit() and len(text) <= 2:
             state = await chat_state(
                 request.session, request.person.id, incoming.channel, request.now

@@ -1,5 +1,6 @@
 """The text of a "score_due" notice: the self-assessment date of the sheet and the
-recipient's units' items not yet scored, with the way to report one (/diem)."""
+recipient's units' items not yet scored, with the way to report one (/diem), and the
+items listed (the message's focus: a bare reply to it is about them)."""
 
 from __future__ import annotations
 
@@ -28,10 +29,10 @@ def _due(item: OutboxItem) -> date | None:
         return None
 
 
-async def score_notice(session: AsyncSession, item: OutboxItem) -> str:
+async def score_notice(session: AsyncSession, item: OutboxItem) -> tuple[str, tuple[int, ...]]:
     sheet = await session.get(ScoreSheet, int(item.detail)) if (item.detail or "").isdigit() else None
     if sheet is None:
-        return ""
+        return "", ()
     units = set(
         await session.scalars(
             select(Membership.unit_id).where(
@@ -43,7 +44,7 @@ async def score_notice(session: AsyncSession, item: OutboxItem) -> str:
     )
     items = await unscored_items(session, sheet.id, units)
     if not items:
-        return ""
+        return "", ()
     due = _due(item) or assessment_date(sheet.period, sheet.year, ScoreReminderSettings())
     lines = [
         _("Nhắc tự chấm điểm «{title}» trước ngày {date}: đơn vị anh/chị còn {n} mục chưa báo điểm:").format(
@@ -55,4 +56,10 @@ async def score_notice(session: AsyncSession, item: OutboxItem) -> str:
         lines.append(_("… và {n} mục khác.").format(n=len(items) - SHOWN))
     lines.append(_("Báo điểm: /diem SỐ ĐIỂM kết quả, ví dụ /diem {ref} {max} Đã thực hiện …").format(
         ref=items[0].ref, max=format_points(items[0].max_points)))
-    return "\n".join(lines)
+    if len(items[:SHOWN]) == 1:
+        lines.append(_("Anh/chị cũng có thể trả lời tin này, ví dụ «đạt {max} điểm, đã thực hiện …», kèm tệp minh chứng nếu có.").format(
+            max=format_points(items[0].max_points)))
+    else:
+        lines.append(_("Hoặc trả lời tin này kèm số mục, ví dụ «mục {ref} đạt {max} điểm».").format(
+            ref=items[0].ref, max=format_points(items[0].max_points)))
+    return "\n".join(lines), tuple(i.id for i in items[:SHOWN])

@@ -19,13 +19,15 @@ from models.base import Base, UTCDateTime
 @dataclass(frozen=True)
 class Focus:
     """What a message (or a chat) is about: one task, or several listed at once (a
-    reminder of three tasks). A bare reply to several tasks is asked about, not guessed."""
+    reminder of three tasks), and the score items it listed (a "score_due" reminder).
+    A bare reply to several tasks or items is asked about, not guessed."""
 
     task_id: int | None = None
     task_ids: tuple[int, ...] = ()
+    score_items: tuple[int, ...] = ()
 
     def __bool__(self) -> bool:
-        return self.task_id is not None or bool(self.task_ids)
+        return self.task_id is not None or bool(self.task_ids) or bool(self.score_items)
 
     @property
     def tasks(self) -> tuple[int, ...]:
@@ -42,6 +44,7 @@ class SentMessage(Base):
     message_id: Mapped[str] = mapped_column(String(64))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     task_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
+    score_item_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -57,6 +60,7 @@ class ChatState(Base):
     channel: Mapped[str] = mapped_column(String(16))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="SET NULL"))
     task_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
+    score_item_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
     focus_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     choices: Mapped[list[str]] = mapped_column(JSON, default=list)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -72,7 +76,7 @@ class Question(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
     channel: Mapped[str] = mapped_column(String(16))
-    kind: Mapped[str] = mapped_column(String(16))  # "confirm" | "which"
+    kind: Mapped[str] = mapped_column(String(16))  # "confirm" | "which" | "score_which"
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
     note_id: Mapped[int | None] = mapped_column(
         ForeignKey("status_update.id", ondelete="CASCADE")
@@ -110,6 +114,7 @@ async def remember_sent(
                 message_id=message_id,
                 task_id=focus.task_id,
                 task_ids=list(focus.task_ids),
+                score_item_ids=list(focus.score_items),
                 person_id=person_id,
                 created_at=now,
             )
@@ -123,7 +128,7 @@ async def focus_of_message(
     """What the bot message ``message_id`` was about; None if dondoc has no record of it."""
     row = (
         await session.execute(
-            select(SentMessage.task_id, SentMessage.task_ids).where(
+            select(SentMessage.task_id, SentMessage.task_ids, SentMessage.score_item_ids).where(
                 SentMessage.channel == channel,
                 SentMessage.chat_id == chat_id,
                 SentMessage.message_id == message_id,
@@ -132,11 +137,11 @@ async def focus_of_message(
     ).first()
     if row is None:
         return None
-    return Focus(row.task_id, tuple(row.task_ids or ()))
+    return Focus(row.task_id, tuple(row.task_ids or ()), tuple(row.score_item_ids or ()))
 
 
 def chat_focus(state: ChatState) -> Focus:
-    return Focus(state.task_id, tuple(state.task_ids or ()))
+    return Focus(state.task_id, tuple(state.task_ids or ()), tuple(state.score_item_ids or ()))
 
 
 async def chat_state(session: AsyncSession, person_id: int, channel: str, now: datetime) -> ChatState:

@@ -4,7 +4,8 @@ twice for a task is one row. The bytes live on disk (``models.evidence_store``),
 a name of dondoc's own; the row keeps the sender's file name only to show it.
 
 A row whose ``task_id`` is empty is held for a "which task?" question (``question_id``)
-and gets its task when the person answers."""
+and gets its task when the person answers, or belongs to an item of a score sheet
+(``score_item_id``: the item's evidence, one row per item and content likewise)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from models.people import Person
 
 class EvidenceFile(Base):
     __tablename__ = "evidence_file"
-    __table_args__ = (UniqueConstraint("task_id", "sha256"),)
+    __table_args__ = (
+        UniqueConstraint("task_id", "sha256"),
+        UniqueConstraint("score_item_id", "sha256"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organization_id: Mapped[int] = mapped_column(
@@ -31,6 +35,9 @@ class EvidenceFile(Base):
     )
     question_id: Mapped[int | None] = mapped_column(
         ForeignKey("question.id", ondelete="SET NULL"), nullable=True
+    )
+    score_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("score_item.id", ondelete="CASCADE"), index=True, nullable=True
     )
     file_name: Mapped[str] = mapped_column(String(255))  # as sent, cleaned; never a path
     size: Mapped[int] = mapped_column(BigInteger)
@@ -53,6 +60,26 @@ async def files_of_task(session: AsyncSession, task_id: int) -> list[EvidenceFil
             .options(selectinload(EvidenceFile.person))
             .where(EvidenceFile.task_id == task_id)
             .order_by(EvidenceFile.created_at, EvidenceFile.id)
+        )
+    )
+
+
+async def files_of_item(session: AsyncSession, item_id: int) -> list[EvidenceFile]:
+    """A score item's evidence files, oldest first."""
+    return list(
+        await session.scalars(
+            select(EvidenceFile)
+            .options(selectinload(EvidenceFile.person))
+            .where(EvidenceFile.score_item_id == item_id)
+            .order_by(EvidenceFile.created_at, EvidenceFile.id)
+        )
+    )
+
+
+async def file_of_item(session: AsyncSession, item_id: int, sha256: str) -> EvidenceFile | None:
+    return await session.scalar(
+        select(EvidenceFile).where(
+            EvidenceFile.score_item_id == item_id, EvidenceFile.sha256 == sha256
         )
     )
 
@@ -87,7 +114,9 @@ async def held_for_question(session: AsyncSession, question_id: int) -> list[Evi
     return list(
         await session.scalars(
             select(EvidenceFile).where(
-                EvidenceFile.question_id == question_id, EvidenceFile.task_id.is_(None)
+                EvidenceFile.question_id == question_id,
+                EvidenceFile.task_id.is_(None),
+                EvidenceFile.score_item_id.is_(None),
             )
         )
     )

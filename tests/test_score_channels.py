@@ -2,11 +2,13 @@
 fake Bot API) the compiler sends the sheet file, an officer reports a score, a score
 above the maximum is refused, the compiler confirms, and /baocao diem brings the .docx
 and .xlsx; on Zalo (the real client against the fake Zalo server) the same by typed
-text, without files. The database is checked after each step."""
+text, without files; on Telegram a reply to the score reminder asked about by buttons,
+the file after it kept as the item's evidence. The database is checked after each step."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
 
@@ -14,13 +16,20 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
+from bot.config import TelegramConfig
+from bot.reminders import ReminderService
 from handlers.score_import import import_any
+from models.evidence import EvidenceFile
+from models.evidence_store import EvidenceSettings
 from models.scores import ScoreItem
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import ORG, Harness
 from tests.score_sheet import sheet_docx, sheet_rows, sheet_xlsx
+from tests.test_evidence import PDF_BYTES
+from tests.test_reminders import TZ
 from tests.test_telegram_channel import running, tg  # noqa: F401 - fixtures
 from tests.test_zalo_channel import config as zalo_config
 from tests.test_zalo_channel import say
@@ -97,3 +106,86 @@ async def test_scores_on_zalo(zalo: FakeZalo, sessions, clock) -> None:  # noqa:
         assert len(figures) <= 2000 or "Chưa báo cáo" in figures
     finally:
         await channel.stop()
+
+
+@pytest.fixture
+async def bot_and_channel(tg: FakeTelegram, sessions, clock, tmp_path):  # noqa: ANN001, ANN201, F811
+    """A dondoc on the fake Bot API with only the empty score sheet (no plan: the
+    reminder is the score reminder alone), and its channel for the dispatcher."""
+    harness = Harness(sessions, clock, channel="telegram", evidence=EvidenceSettings(folder=tmp_path / "ev"))
+    clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
+    async with harness.sessions() as session, session.begin():
+        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
+                         organization=ORG, now=clock.now())  # fmt: skip
+    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
+    channel = TelegramChannel(harness.conversation, config)
+    app = channel.build()
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield harness, channel
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+def buttons(message) -> dict[str, str]:  # noqa: ANN001
+    rows = (message.reply_markup or {}).get("inline_keyboard", [])
+    return {b["text"]: b["callback_data"] for row in rows for b in row}
+
+
+async def test_a_reply_to_the_score_reminder_on_telegram(tg: FakeTelegram, bot_and_channel) -> None:  # noqa: ANN001, F811
+    harness, channel = bot_and_channel
+    code = await harness.invite("officer", TT)
+    tg.send_text(42, f"/dangky {code}", first_name="Mai")
+    await tg.wait_for("Đăng ký thành công")
+    harness.clock.move_to(datetime(2026, 6, 3, 8, 0, tzinfo=TZ))
+    service = ReminderService(harness.conversation.services, {"telegram": channel.send_reminder})
+    mark = len(tg.sent)
+    await service.tick()
+    notice = await tg.wait_for(lambda m: m.chat_id == 42 and "Nhắc tự chấm điểm" in (m.text or ""), since=mark)
+    assert "• 1.1:" in notice.text and "• 9.1:" in notice.text
+
+    # A bare reply to it: several items, so asked with one button each, the text kept.
+    mark = len(tg.sent)
+    tg.send_text(42, "đạt 1 điểm, đã công khai đầy đủ", reply_to_message_id=notice.message_id)
+    asked = await tg.wait_for(lambda m: m.chat_id == 42 and "mục nào" in (m.text or ""), since=mark)
+    choices = buttons(asked)
+    assert len(choices) == 6 and all(label.startswith("Mục ") for label in choices)
+    assert (await item(harness, "1.1")).self_points is None  # never guessed
+    tap = next(data for label, data in choices.items() if label.startswith("Mục 1.1:"))
+    mark = len(tg.sent)
+    tg.press_button(42, asked.message_id, tap)
+    said = await tg.wait_for(lambda m: m.chat_id == 42 and "Đã ghi nhận mục 1.1" in (m.text or ""), since=mark)
+    assert "tự đánh giá 1/1 điểm" in said.text
+    recorded = await item(harness, "1.1")
+    assert recorded.self_points == Decimal(1) and recorded.result_text == "đã công khai đầy đủ"
+
+    # The decision's PDF right after: the item's evidence, listed and downloadable on its card.
+    mark = len(tg.sent)
+    tg.send_document(42, "thong-bao-cong-khai.pdf", PDF_BYTES, mime_type="application/pdf")
+    await tg.wait_for(lambda m: m.chat_id == 42 and "minh chứng của mục 1.1" in (m.text or ""), since=mark)
+    async with harness.sessions() as session:
+        row = await session.scalar(select(EvidenceFile))
+        assert row.score_item_id == recorded.id and row.file_name == "thong-bao-cong-khai.pdf"
+    mark = len(tg.sent)
+    tg.send_text(42, "/diem 1.1")
+    card = await tg.wait_for(lambda m: m.chat_id == 42 and "Tệp minh chứng (1):" in (m.text or ""), since=mark)
+    assert "Điểm chuẩn: 1" in card.text and "đề xuất 1 điểm" in card.text
+    mark = len(tg.sent)
+    tg.press_button(42, card.message_id, buttons(card)["Tải thong-bao-cong-khai.pdf"])
+    got = await tg.wait_for(lambda m: m.chat_id == 42 and m.document is not None, since=mark)
+    assert got.document == PDF_BYTES
+
+    # Over the maximum: the item chosen by tap refuses it, naming the maximum.
+    mark = len(tg.sent)
+    tg.send_text(42, "tự chấm 5", reply_to_message_id=notice.message_id)
+    asked = await tg.wait_for(lambda m: m.chat_id == 42 and "mục nào" in (m.text or ""), since=mark)
+    tap = next(data for label, data in buttons(asked).items() if label.startswith("Mục 4.2:"))
+    mark = len(tg.sent)
+    tg.press_button(42, asked.message_id, tap)
+    refused = await tg.wait_for(lambda m: m.chat_id == 42 and "Không ghi nhận" in (m.text or ""), since=mark)
+    assert "tối đa 3 điểm" in refused.text and (await item(harness, "4.2")).self_points is None
