@@ -13,7 +13,15 @@ from handlers.messages import Button, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.short_text import short
 from handlers.task_access import may_report, may_update, may_view, task_by_number, visible_tasks
-from handlers.task_list import Entry, page_of, page_size, parse_list_args, render
+from handlers.task_list import (
+    Entry,
+    open_buttons,
+    page_of,
+    page_size,
+    parse_list_args,
+    render,
+    task_refs,
+)
 from handlers.task_view import (
     CLOSED,
     deadline_in_words,
@@ -274,4 +282,8 @@ async def overdue(request: Request, args: str) -> list[Outgoing]:
         lines.extend(f"  {task_line(t, request)}" for t in items)
     if is_leader(request.grants, request.organization.id):
         lines.append("\n" + _("Nhắc lại cán bộ phụ trách: /nhac SỐ."))
-    return [Outgoing("\n".join(lines))]
+    # A button per task on Telegram opens its card; a bare reply is asked about, never guessed.
+    buttons = open_buttons([Entry(t) for t in tasks], task_refs(tasks)) if request.has_buttons else []
+    if not request.has_buttons:
+        lines.append(_("Xem một nhiệm vụ: /viec SỐ."))
+    return [Outgoing("\n".join(lines), buttons=buttons, task_ids=tuple(t.id for t in tasks))]

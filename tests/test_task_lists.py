@@ -175,3 +175,20 @@ async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, c
     overdue = (await bot.say("ha", "/viec quahan"))[0].text
     assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue
     assert "Nhắc lại cán bộ phụ trách: /nhac SỐ." in text_of(await bot.say("ha", "/quahan"))
+
+
+async def test_quahan_has_a_button_per_overdue_task(bot: Harness) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    await bot.register("trinh", "leader")
+    bot.clock.move_to(datetime(2026, 2, 2, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
+    listing = (await bot.say("trinh", "/quahan"))[0]
+    assert "quá hạn" in listing.text and "1. Ban hành Kế hoạch" in listing.text
+    assert "1" in labels(listing) and len(labels(listing)) == len(listing.task_ids)
+    opened = await bot.say("trinh", callback=next(b.data for row in listing.buttons for b in row if b.label == "1"))
+    assert opened[0].text.startswith("Nhiệm vụ 1:")
+    text_only = Harness(bot.sessions, bot.clock, channel="console")
+    await text_only.register("minh", "leader")
+    said = (await text_only.say("minh", "/quahan"))[0]
+    assert not said.buttons and "Xem một nhiệm vụ: /viec SỐ." in said.text
