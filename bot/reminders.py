@@ -28,6 +28,7 @@ from handlers.messages import Outgoing
 from handlers.reminder_text import compose
 from locales import _, language
 from models.conversation import remember_sent
+from models.evidence_store import forget_lapsed_holds
 from models.outbox import SENDING, OutboxItem, done_replanning, replan_requests
 from models.people import Person
 from models.reach import Reach, group_chat, reach
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 # TemporaryFailure, MaybeSent, Unreachable or PermanentFailure (scheduler.dispatcher).
 Sender = Callable[[str, Outgoing], Awaitable[str | None]]
 PLAN_EVERY = timedelta(hours=1)
+HELD_FILES_KEPT = timedelta(days=30)  # a file nobody said the task of, then removed
 REPLAN_GIVE_UP = timedelta(minutes=10)  # an older request no longer holds reminders back
 
 
@@ -106,7 +108,18 @@ class ReminderService:
                     self.sessions, org_id, now, self.services.planning, self.services.calendar
                 )
             self._planned_at = now
-            return added
+        await self._forget_lapsed_files(now)
+        return added
+
+    async def _forget_lapsed_files(self, now: datetime) -> None:
+        """Hourly too: files held for a which-question nobody answered are removed after
+        ``HELD_FILES_KEPT``, so that they stop taking the organization's room (after the
+        question's own 2 days nothing can reach them; the month is for the operator)."""
+        try:
+            async with self.sessions() as session, session.begin():
+                await forget_lapsed_holds(session, self.services.evidence, now - HELD_FILES_KEPT)
+        except Exception:  # housekeeping: never in the way of reminders
+            log.exception("removing lapsed evidence holds failed")
 
     async def replan_requested(self) -> list[int]:
         """Plan again the organizations where something changed (registration, import...);

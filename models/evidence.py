@@ -121,3 +121,26 @@ async def held_for_question(session: AsyncSession, question_id: int) -> list[Evi
         )
     )
 
+
+
+async def lapsed_holds(session: AsyncSession, before: datetime) -> list[EvidenceFile]:
+    """Files held for a which-question that nobody answered before ``before``."""
+    return list(
+        await session.scalars(
+            select(EvidenceFile).where(
+                EvidenceFile.task_id.is_(None),
+                EvidenceFile.score_item_id.is_(None),
+                EvidenceFile.created_at < before,
+            )
+        )
+    )
+
+
+async def path_still_used(session: AsyncSession, row: EvidenceFile) -> bool:
+    """Does another row keep the same stored file (the same content, kept elsewhere)?"""
+    other = await session.scalar(
+        select(EvidenceFile.id).where(
+            EvidenceFile.stored_path == row.stored_path, EvidenceFile.id != row.id
+        )
+    )
+    return other is not None

@@ -14,7 +14,12 @@ import os
 import re
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.evidence import lapsed_holds, path_still_used
 
 MB = 1024 * 1024
 _STORED = re.compile(r"^[0-9]{1,12}/[0-9a-f]{2}/[0-9a-f]{64}\.[a-z0-9]{1,5}$")
@@ -82,3 +87,21 @@ def read(folder: Path, relative: str) -> bytes:
         return path.read_bytes()
     except OSError as error:
         raise StoreError(f"cannot read {relative!r}: {error.strerror}") from error
+
+
+async def forget_lapsed_holds(
+    session: AsyncSession, settings: EvidenceSettings, before: datetime
+) -> int:
+    """Remove the files held for which-questions that lapsed before ``before``: their
+    rows, and the stored file when no other row keeps it (they count against the
+    organization's room otherwise). Returns how many rows went."""
+    rows = await lapsed_holds(session, before)
+    for row in rows:
+        if not await path_still_used(session, row):
+            try:
+                resolve(settings.folder, row.stored_path).unlink(missing_ok=True)
+            except (StoreError, OSError):
+                pass  # a path that is not ours, or gone already: the row still goes
+        await session.delete(row)
+    await session.flush()
+    return len(rows)

@@ -326,3 +326,26 @@ async def test_group_file_not_for_dondoc_is_left_alone(bot: Harness, folder: Pat
     assert await bot.say("lan", attachment=pdf(), chat_type="group") == []
     assert await bot.say("lan", "Gửi cả nhà quyết định", attachment=pdf(), chat_type="group") == []
     assert await files(bot) == [] and stored_files(folder) == []
+
+
+async def test_files_held_for_a_question_nobody_answered_are_removed_after_a_month(
+    bot: Harness, folder: Path
+) -> None:
+    from bot.reminders import HELD_FILES_KEPT
+    from models.evidence_store import forget_lapsed_holds
+
+    await bot.say("lan", "/viec 6")
+    bot.clock.move_to(bot.clock.now() + timedelta(minutes=31))
+    await bot.say("lan", attachment=pdf())  # asked which task; never answered
+    other = Attachment("anh.jpg", PNG_BYTES, "photo")
+    await bot.say("lan", attachment=other)  # held too, but the same picture is kept for task 6:
+    await bot.say("lan", "/viec 6")
+    await bot.say("lan", "Hoàn thành", attachment=other)
+    assert len(stored_files(folder)) == 2 and len(await files(bot)) == 3
+    settings = EvidenceSettings(folder=folder)
+    async with bot.sessions() as session, session.begin():  # a day later: nothing goes
+        assert await forget_lapsed_holds(session, settings, bot.clock.now() - timedelta(days=1) - HELD_FILES_KEPT) == 0
+    async with bot.sessions() as session, session.begin():
+        assert await forget_lapsed_holds(session, settings, bot.clock.now() + HELD_FILES_KEPT) == 2
+    [kept] = await files(bot)
+    assert await task_of(bot, kept) == "6" and stored_files(folder) == [folder / kept.stored_path]
