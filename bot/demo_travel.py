@@ -63,6 +63,7 @@ def _label(item: SentItem) -> str:
         "unreachable": _("báo không nhắn được"),
         "send_failed": _("báo gửi lỗi"),
         "link_request": _("liên kết tài khoản"),
+        "score_due": _("nhắc chấm điểm"),
     }.get(item.kind, _("thông báo"))
 
 

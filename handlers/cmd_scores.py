@@ -27,6 +27,7 @@ from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.score_words import parse_score_words
+from handlers.short_text import short, without_bullet
 from handlers.task_view import format_date
 from locales import _
 from models.outbox import request_replan
@@ -90,8 +91,7 @@ def figures_text(org_name: str, view: SheetView, *, unit_names: list[str] | None
 
 
 def _short(text: str, limit: int = 70) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return short(without_bullet(text), limit)
 
 
 def overview_text(rows: list[tuple[str, SheetView | None]]) -> str:
@@ -236,7 +236,7 @@ async def propose(
 
 async def _item_text(request: Request, view: SheetView, item: ScoreItem) -> str:
     got = view.totals_of(item)
-    lines = [f"{item.ref}. {item.content}", _("Điểm chuẩn: {max}").format(max=format_points(got.max_points))]
+    lines = [f"{item.ref}. {without_bullet(item.content)}", _("Điểm chuẩn: {max}").format(max=format_points(got.max_points))]
     if item.units("lead"):
         lines.append(_("Chủ trì: {units}").format(units="; ".join(u.name for u in item.units("lead"))))
     if item.evidence_required:

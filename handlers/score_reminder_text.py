@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.short_text import short, without_bullet
 from handlers.task_view import format_date
 from locales import _
 from models.outbox import OutboxItem
@@ -51,7 +52,7 @@ async def score_notice(session: AsyncSession, item: OutboxItem) -> tuple[str, tu
             title=sheet.title, date=format_date(due), n=len(items)
         )
     ]
-    lines += [f"• {i.ref}: {' '.join(i.content.split())[:80]} ({format_points(i.max_points)})" for i in items[:SHOWN]]
+    lines += [f"• {i.ref}: {short(without_bullet(i.content), 80)} ({format_points(i.max_points)})" for i in items[:SHOWN]]
     if len(items) > SHOWN:
         lines.append(_("… và {n} mục khác.").format(n=len(items) - SHOWN))
     lines.append(_("Báo điểm: /diem SỐ ĐIỂM kết quả, ví dụ /diem {ref} {max} Đã thực hiện …").format(

@@ -25,6 +25,7 @@ from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.questions import LAPSE, _latest_open, small_id
 from handlers.score_words import find_points
+from handlers.short_text import without_bullet
 from handlers.task_access import reply_focus
 from handlers.task_refs import split_by_task
 from locales import _
@@ -111,7 +112,7 @@ async def ask(
         ref=items[0].ref
     )
     if not request.has_buttons:
-        lines = [lead, *(f"• {i.ref}. {short(i.content, 60)}" for i in items)]
+        lines = [lead, *(f"• {i.ref}. {short(without_bullet(i.content), 60)}" for i in items)]
         lines.append(_("Nhắn số mục, ví dụ «{ref}».").format(ref=items[0].ref))
         if text:
             lines.append(example)
@@ -119,7 +120,7 @@ async def ask(
     rows = [
         [
             Button(
-                _("Mục {ref}: {content}").format(ref=i.ref, content=short(i.content, 40)),
+                _("Mục {ref}: {content}").format(ref=i.ref, content=short(without_bullet(i.content), 40)),
                 f"{ANSWER}:{question.id}:{i.id}",
             )
         ]

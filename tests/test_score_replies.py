@@ -96,7 +96,7 @@ async def test_several_items_are_asked_and_answered_by_their_reference(sessions,
     bot, _service, inbox = await reminded(sessions, clock)
     message = notice_id(inbox, "u3")  # Trung tâm Phục vụ hành chính công: several items
     asked = text_of(await bot.say("u3", "đạt 1 điểm, đã công khai đầy đủ", reply_to=message))
-    assert "nhắc 6 mục chấm điểm" in asked and "• 1.1. - Công khai mức thu phí" in asked
+    assert "nhắc 6 mục chấm điểm" in asked and "• 1.1. Công khai mức thu phí" in asked
     assert "Nhắn số mục, ví dụ «1.1»." in asked and await proposals(bot) == []  # never guessed
     said = text_of(await bot.say("u3", "1.1"))
     assert "Đã ghi nhận mục 1.1" in said and "tự đánh giá 1/1 điểm" in said
