@@ -207,11 +207,18 @@ async def assign_held(request: Request, question_id: int, tasks: list[Task]) -> 
 async def card(request: Request, task: Task) -> tuple[list[str], list[list[Button]]]:
     """The evidence lines of a task card (name, size, who, date) and, where the channel
     has buttons, one download button per file."""
-    files = await files_of_task(request.session, task.id)
-    if not files:
-        return [], []
     org = request.organizations.get(task.plan.organization_id)
     zone = ZoneInfo(org.timezone if org else request.services.timezone)
+    return file_lines(request, await files_of_task(request.session, task.id), zone)
+
+
+def file_lines(
+    request: Request, files: list[EvidenceFile], zone: ZoneInfo
+) -> tuple[list[str], list[list[Button]]]:
+    """The lines of a card listing ``files`` (the newest ``ON_CARD``), and a download
+    button each where the channel has buttons; for tasks and score items alike."""
+    if not files:
+        return [], []
     lines = [_("Tệp minh chứng ({n}):").format(n=len(files))]
     shown = files[-ON_CARD:]
     if len(files) > len(shown):
@@ -220,17 +227,12 @@ async def card(request: Request, task: Task) -> tuple[list[str], list[list[Butto
         who = row.person.display_name if row.person else "—"
         when = format_date(row.created_at.astimezone(zone).date())
         lines.append(f"• {row.file_name} — {human_size(row.size)} — {who}, {when}")
-    buttons = []
-    if request.has_buttons:
-        buttons = [
-            [
-                Button(
-                    _("Tải {name}").format(name=short(row.file_name, 40)),
-                    f"{DOWNLOAD}:{row.id}",
-                )
-            ]
-            for row in shown
-        ]
+    if not request.has_buttons:
+        return lines, []
+    buttons = [
+        [Button(_("Tải {name}").format(name=short(row.file_name, 40)), f"{DOWNLOAD}:{row.id}")]
+        for row in shown
+    ]
     return lines, buttons
 
 

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers.cmd_tasks import short
 from handlers.context import Request
-from handlers.evidence import DOWNLOAD, ON_CARD, Screened, _row, _stored_path
+from handlers.evidence import Screened, _row, _stored_path, file_lines
 from handlers.evidence_rules import human_size
 from handlers.messages import Button
-from handlers.task_view import format_date
 from locales import _
 from models.evidence import EvidenceFile, file_of_item, files_of_item, held_for_question
 from models.scores import ScoreItem, ScoreSheet
@@ -82,24 +80,6 @@ async def assign_held(request: Request, question_id: int, item: ScoreItem) -> li
 
 async def card(request: Request, item: ScoreItem) -> tuple[list[str], list[list[Button]]]:
     """The evidence lines of an item's card and, with buttons, one download each."""
-    files = await files_of_item(request.session, item.id)
-    if not files:
-        return [], []
-    zone = ZoneInfo(request.services.timezone)
-    if request.organization is not None:
-        zone = ZoneInfo(request.organization.timezone)
-    lines = [_("Tệp minh chứng ({n}):").format(n=len(files))]
-    shown = files[-ON_CARD:]
-    if len(files) > len(shown):
-        lines.append(_("(… và {n} tệp cũ hơn)").format(n=len(files) - len(shown)))
-    for row in shown:
-        who = row.person.display_name if row.person else "—"
-        when = format_date(row.created_at.astimezone(zone).date())
-        lines.append(f"• {row.file_name} — {human_size(row.size)} — {who}, {when}")
-    buttons = []
-    if request.has_buttons:
-        buttons = [
-            [Button(_("Tải {name}").format(name=short(row.file_name, 40)), f"{DOWNLOAD}:{row.id}")]
-            for row in shown
-        ]
-    return lines, buttons
+    org = request.organization
+    zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
+    return file_lines(request, await files_of_item(request.session, item.id), zone)
