@@ -156,10 +156,28 @@ async def import_plan_file(
     today = now.astimezone(ZoneInfo(timezone)).date()
     # Reading is CPU work on untrusted bytes: it runs in the worker process, with a time
     # limit, so that other people's messages go on; only the storing happens here.
+    prepared = await run_in_worker(
+        prepare_plan, data, filename, year, today, name=file_name(filename)
+    )
+    return await store_prepared_plan(
+        session, prepared, filename=filename, organization=organization, now=now,
+        timezone=timezone, title=title,
+    )  # fmt: skip
+
+
+async def store_prepared_plan(
+    session: AsyncSession,
+    prepared: tuple[ParsedPlan, int, list[TaskInput]],
+    *,
+    filename: str,
+    organization: str,
+    now: datetime,
+    timezone: str,
+    title: str | None,
+) -> ImportSummary:
+    """Store what ``prepare_plan`` read (in the caller's transaction)."""
+    parsed, year, inputs = prepared
     with language("vi"):
-        parsed, year, inputs = await run_in_worker(
-            prepare_plan, data, filename, year, today, name=file_name(filename)
-        )
         org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
         if title is None:
             # Without an explicit title, a file for a year that has one plan updates that

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -18,8 +18,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.plan_reader import MAX_BYTES, file_name, too_large
 from documents.score_reader import ParsedSheet, ScoreRow, read_score_sheet
 from documents.worker import run_in_worker
-from handlers.plan_import import import_plan_file
-from locales import _
+from handlers.plan_import import prepare_plan, store_prepared_plan
+from locales import _, language
 from models.outbox import request_replan
 from models.plan_store import get_or_create_organization
 from models.score_store import ScoreItemInput, store_sheet
@@ -190,14 +190,26 @@ async def import_any(
     name = file_name(filename)
     if len(data) > MAX_BYTES:
         raise too_large(name, len(data))
-    sheet = await run_in_worker(read_score_sheet, data, name, name=name)
-    if sheet is not None:
+    today = now.astimezone(ZoneInfo(timezone)).date()
+    # One trip to the worker reads the file once for either kind.
+    kind, read = await run_in_worker(prepare_any, data, filename, year, today, name=name)
+    if kind == "scores":
         summary = await store_parsed_sheet(
-            session, sheet, filename=name, organization=organization, now=now, timezone=timezone
+            session, read, filename=name, organization=organization, now=now, timezone=timezone
         )
         return "scores", summary
-    plan = await import_plan_file(
-        session, data=data, filename=filename, organization=organization, now=now,
-        timezone=timezone, title=title, year=year,
-    )
+    plan = await store_prepared_plan(
+        session, read, filename=filename, organization=organization, now=now,
+        timezone=timezone, title=title,
+    )  # fmt: skip
     return "plan", plan
+
+
+def prepare_any(data: bytes, filename: str, year: int | None, today: date) -> tuple[str, Any]:
+    """("scores", the sheet) or ("plan", what ``prepare_plan`` gives); runs in the worker
+    process. A file that is neither raises the plan reader's error."""
+    with language("vi"):  # what is stored is Vietnamese, whoever imports it
+        sheet = read_score_sheet(data, file_name(filename))
+    if sheet is not None:
+        return "scores", sheet
+    return "plan", prepare_plan(data, filename, year, today)
