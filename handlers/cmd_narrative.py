@@ -20,7 +20,6 @@ from documents.report_docx import report_docx
 from documents.report_rows import make_period, official_date, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
 from handlers.cmd_admin import admin_only
-from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
 from handlers.cmd_report import (
     file_stem,
@@ -30,9 +29,8 @@ from handlers.cmd_report import (
     review_text,
 )
 from handlers.context import Request
-from handlers.file_links import links_text
+from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
-from handlers.permissions import is_admin
 from handlers.task_view import format_date
 from locales import _
 from models.unit_names import fold
@@ -175,7 +173,7 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     summary = summary_text(text, "; ".join(unit_names) or org.name, built.as_of, built.rate)
     stem = file_stem(built).replace("ket-qua-cchc", "bao-cao-cchc")
 
-    async def files() -> list[Attachment]:
+    async def render() -> list[ReportFile]:
         draft, appendix, sheet = await asyncio.gather(
             asyncio.to_thread(
                 narrative_docx, text, issued=given.dated or today, number=given.number
@@ -184,42 +182,26 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
             asyncio.to_thread(report_xlsx, built),
         )
         return [
-            Attachment(f"{stem}.docx", draft, "document"),
-            Attachment(f"{file_stem(built)}.docx", appendix, "document"),
-            Attachment(f"{file_stem(built)}.xlsx", sheet, "document"),
+            ReportFile(Attachment(f"{stem}.docx", draft), _("Báo cáo (Word)")),
+            ReportFile(
+                Attachment(f"{file_stem(built)}.docx", appendix),
+                _("Phụ lục (Word)"),
+                _("Phụ lục kết quả thực hiện và Biểu mẫu 1 kèm theo báo cáo."),
+            ),
+            ReportFile(
+                Attachment(f"{file_stem(built)}.xlsx", sheet),
+                _("Excel (phụ lục và Biểu mẫu 1)"),
+                _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
+            ),
         ]
 
-    command = f'dondoc report --org "{org.name}" --kind narrative --period {period.kind} --out {stem}.docx'
-    return await deliver(request, first, summary, files, command)
-
-
-async def deliver(request, first, summary, files, command) -> list[Outgoing]:  # noqa: ANN001
-    """The draft, the appendix and the sheet as documents where the channel sends files
-    (Telegram; the console writes them to a folder); elsewhere the summary and the way
-    to get them, or signed links to them when the bot has a public address (Zalo)."""
-    if request.services.downloads is not None and not (
-        can_send_files(request) or request.incoming.channel == "console"
-    ):
-        draft, appendix, sheet = await files()
-        labelled = [
-            (_("Báo cáo (Word)"), draft),
-            (_("Phụ lục (Word)"), appendix),
-            (_("Excel (phụ lục và Biểu mẫu 1)"), sheet),
-        ]
-        return [*first, Outgoing(summary + "\n\n" + links_text(request, labelled))]
-    if not (can_send_files(request) or request.incoming.channel == "console"):
-        where = _(
+    delivered = await deliver(
+        request,
+        summary,
+        render,
+        telegram_only=_(
             "Tệp Word của báo cáo chỉ gửi được qua Telegram: nhắn /baocao baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
-        )
-        if is_admin(request.grants, request.organization.id):
-            where += (
-                "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
-            )
-        return [*first, Outgoing(summary + "\n" + where)]
-    draft, appendix, sheet = await files()
-    return [
-        *first,
-        Outgoing(summary, document=draft),
-        Outgoing(_("Phụ lục kết quả thực hiện và Biểu mẫu 1 kèm theo báo cáo."), document=appendix),
-        Outgoing(_("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."), document=sheet),
-    ]
+        ),
+        command=f'dondoc report --org "{org.name}" --kind narrative --period {period.kind} --out {stem}.docx',
+    )
+    return [*first, *delivered]

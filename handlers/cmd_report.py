@@ -23,13 +23,13 @@ from documents.report_rows import Report, build_report, make_period, report_as_o
 from documents.report_xlsx import report_xlsx
 from handlers import cmd_score_report
 from handlers.cmd_admin import admin_only
-from handlers.cmd_progress import can_send_files, category_lines, parse_quarter
+from handlers.cmd_progress import category_lines, parse_quarter
 from handlers.cmd_register import not_registered
 from handlers.cmd_tasks import short
 from handlers.context import Request
-from handlers.file_links import links_text
+from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
-from handlers.permissions import is_admin, is_leader, officer_units
+from handlers.permissions import is_leader, officer_units
 from handlers.task_access import task_by_number
 from handlers.task_view import format_date
 from locales import _
@@ -219,21 +219,31 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     review = review_text(built)
     first = [Outgoing(review)] if review else []
     summary = summary_text(built) + "\n" + cmd_narrative.hint()
-    # The console demo writes the files to a folder (bot.channels.console).
-    if can_send_files(request) or request.incoming.channel == "console":
+    stem = file_stem(built)
+
+    async def render() -> list[ReportFile]:
         docx, xlsx = await render_files(built)
-        stem = file_stem(built)
         return [
-            *first,
-            Outgoing(summary, document=Attachment(f"{stem}.docx", docx, "document")),
-            Outgoing(
+            ReportFile(Attachment(f"{stem}.docx", docx), _("Word")),
+            ReportFile(
+                Attachment(f"{stem}.xlsx", xlsx),
+                _("Excel (phụ lục và Biểu mẫu 1)"),
                 _("Bảng tính Excel: phụ lục và số liệu Biểu mẫu 1."),
-                document=Attachment(f"{stem}.xlsx", xlsx, "document"),
             ),
         ]
-    if request.services.downloads is not None:
-        return [*first, Outgoing(summary + "\n\n" + await appendix_links(request, built))]
-    return [*first, Outgoing(summary + "\n" + where_to_get(request, built))]
+
+    return [
+        *first,
+        *await deliver(
+            request,
+            summary,
+            render,
+            telegram_only=_(
+                "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
+            ),
+            command=f'dondoc report --org "{org.name}" --format docx --out {stem}.docx',
+        ),
+    ]
 
 
 async def render_files(built: Report) -> tuple[bytes, bytes]:
@@ -242,30 +252,6 @@ async def render_files(built: Report) -> tuple[bytes, bytes]:
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
     )
     return docx, xlsx
-
-
-async def appendix_links(request: Request, built: Report) -> str:
-    docx, xlsx = await render_files(built)
-    stem = file_stem(built)
-    return links_text(
-        request,
-        [
-            (_("Word"), Attachment(f"{stem}.docx", docx)),
-            (_("Excel (phụ lục và Biểu mẫu 1)"), Attachment(f"{stem}.xlsx", xlsx)),
-        ],
-    )
-
-
-def where_to_get(request: Request, built: Report) -> str:
-    """How to get the files on a channel that cannot send them, without a public URL."""
-    org = request.organization
-    where = _(
-        "Tệp Word/Excel của phụ lục chỉ gửi được qua Telegram: nhắn /baocao cho dondoc trên Telegram (dùng /lienket để nối tài khoản)."
-    )
-    if org is not None and is_admin(request.grants, org.id):  # the operator's way
-        command = f'dondoc report --org "{org.name}" --format docx --out {file_stem(built)}.docx'
-        where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
-    return where
 
 
 async def appendix_wording(request: Request, args: str) -> list[Outgoing]:

@@ -11,13 +11,11 @@ import asyncio
 from documents.score_docx import score_docx
 from documents.score_table import stem
 from documents.score_xlsx import score_xlsx
-from handlers.cmd_progress import can_send_files
 from handlers.cmd_register import not_registered
 from handlers.cmd_scores import figures_text
 from handlers.context import Request
-from handlers.file_links import links_text
+from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
-from handlers.permissions import is_admin
 from locales import _
 from models.score_queries import load_sheet
 from models.unit_names import fold
@@ -43,28 +41,23 @@ async def score_report(request: Request, args: str) -> list[Outgoing]:
         return [Outgoing(_("{org} chưa có bảng điểm nào được nhập.").format(org=org.name))]
     summary = figures_text(org.name, view)
     name = stem(org.name, view)
-    sends = can_send_files(request) or request.incoming.channel == "console"
-    if not sends and request.services.downloads is not None:  # Zalo: signed links
+
+    async def render() -> list[ReportFile]:
         docx, xlsx = await asyncio.gather(
             asyncio.to_thread(score_docx, org.name, view),
             asyncio.to_thread(score_xlsx, org.name, view),
         )
-        labelled = [
-            (_("Word"), Attachment(f"{name}.docx", docx)),
-            (_("Excel"), Attachment(f"{name}.xlsx", xlsx)),
+        return [
+            ReportFile(Attachment(f"{name}.docx", docx), _("Word")),
+            ReportFile(Attachment(f"{name}.xlsx", xlsx), _("Excel"), _("Bảng tính Excel của bảng điểm.")),
         ]
-        return [Outgoing(summary + "\n\n" + links_text(request, labelled))]
-    if not sends:
-        where = _("Tệp Word/Excel của bảng điểm chỉ gửi được qua Telegram: nhắn /baocao diem cho dondoc trên Telegram.")
-        if is_admin(request.grants, org.id):
-            where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + (
-                f'dondoc report --kind scores --org "{org.name}" --format docx --out {name}.docx'
-            )
-        return [Outgoing(summary + "\n" + where)]
-    docx, xlsx = await asyncio.gather(
-        asyncio.to_thread(score_docx, org.name, view), asyncio.to_thread(score_xlsx, org.name, view)
+
+    return await deliver(
+        request,
+        summary,
+        render,
+        telegram_only=_(
+            "Tệp Word/Excel của bảng điểm chỉ gửi được qua Telegram: nhắn /baocao diem cho dondoc trên Telegram."
+        ),
+        command=f'dondoc report --kind scores --org "{org.name}" --format docx --out {name}.docx',
     )
-    return [
-        Outgoing(summary, document=Attachment(f"{name}.docx", docx, "document")),
-        Outgoing(_("Bảng tính Excel của bảng điểm."), document=Attachment(f"{name}.xlsx", xlsx, "document")),
-    ]

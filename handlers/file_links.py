@@ -1,16 +1,56 @@
-"""Files for a channel that cannot carry them (Zalo): put on the download shelf
-(``Services.downloads``, ``bot.download_links``), and a message listing their signed
-links with the moment they stop working. Used by the appendix, the draft report and
-the score sheet alike."""
+"""How a report's files reach the person, the one rule for the appendix, the draft
+report and the score sheet (``deliver``): as documents where the channel sends files
+(Telegram; the console writes them to a folder); as signed links that expire where it
+cannot (Zalo) and the bot has a public address (``Services.downloads``,
+``bot.download_links``); otherwise the summary and how else to get them."""
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
+from handlers.cmd_progress import can_send_files
 from handlers.context import Request
-from handlers.messages import Attachment
+from handlers.messages import Attachment, Outgoing
+from handlers.permissions import is_admin
 from handlers.task_view import format_date
 from locales import _
+
+
+@dataclass(frozen=True)
+class ReportFile:
+    attachment: Attachment
+    label: str  # its line among the links: "Word", "Excel (phụ lục và Biểu mẫu 1)"
+    caption: str = ""  # its own message as a document (the first goes with the summary)
+
+
+async def deliver(
+    request: Request,
+    summary: str,
+    render: Callable[[], Awaitable[list[ReportFile]]],
+    *,
+    telegram_only: str,
+    command: str,
+) -> list[Outgoing]:
+    """The report's messages. ``render`` builds the files only when they go out;
+    without a way to send them, ``telegram_only`` says so, with the operator's
+    ``command`` for admins."""
+    if can_send_files(request) or request.incoming.channel == "console":
+        files = await render()
+        first, *rest = files
+        return [
+            Outgoing(summary, document=first.attachment),
+            *(Outgoing(f.caption, document=f.attachment) for f in rest),
+        ]
+    if request.services.downloads is not None:
+        labelled = [(f.label, f.attachment) for f in await render()]
+        return [Outgoing(summary + "\n\n" + links_text(request, labelled))]
+    where = telegram_only
+    org = request.organization
+    if org is not None and is_admin(request.grants, org.id):  # the operator's way
+        where += "\n" + _("Trên máy chủ, người vận hành có thể xuất bằng lệnh:") + "\n" + command
+    return [Outgoing(summary + "\n" + where)]
 
 
 def links_text(request: Request, files: list[tuple[str, Attachment]]) -> str:
