@@ -17,15 +17,13 @@ from documents.narrative_content import Narrative, narrative
 from documents.narrative_data import gather
 from documents.narrative_docx import narrative_docx
 from documents.report_docx import report_docx
-from documents.report_rows import make_period, official_date, report_as_of, report_plan
+from documents.report_rows import official_date, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
 from handlers.cmd_admin import admin_only
 from handlers.cmd_register import not_registered
 from handlers.cmd_report import (
     file_stem,
-    parse_period,
-    parse_report_args,
-    report_scope,
+    report_ask,
     review_text,
 )
 from handlers.context import Request
@@ -137,23 +135,18 @@ def summary_text(text: Narrative, scope: str, as_of: date, rate: str) -> str:
 async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     if not request.grants:
         return not_registered()
-    given = parse_report_args(args)
-    period_args = parse_period(given.rest) if given else None
-    if given is None or period_args is None:
-        return [
-            Outgoing(
-                _(
-                    "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao baocao quy, /baocao baocao 6thang hoặc /baocao baocao nam."
-                ).format(args=args)
-            )
-        ]
+    asked = await report_ask(
+        request,
+        args,
+        _(
+            "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao baocao quy, /baocao baocao 6thang hoặc /baocao baocao nam."
+        ),
+    )
+    if isinstance(asked, list):
+        return asked
+    given, plan, period, today = asked.given, asked.plan, asked.period, asked.today
+    unit_ids, unit_names = asked.unit_ids, asked.unit_names
     org, session = request.organization, request.session
-    plan = await report_plan(session, org)
-    if plan is None:
-        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
-    unit_ids, unit_names = report_scope(request, org)
-    today = request.today(org)
-    period = make_period(period_args[0], plan.year, today, period_args[1])
     data = await gather(
         session,
         org,

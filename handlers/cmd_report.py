@@ -19,7 +19,14 @@ from datetime import date
 
 from documents.report_docx import report_docx
 from documents.report_review import LABELS
-from documents.report_rows import Report, build_report, make_period, report_as_of, report_plan
+from documents.report_rows import (
+    Period,
+    Report,
+    build_report,
+    make_period,
+    report_as_of,
+    report_plan,
+)
 from documents.report_xlsx import report_xlsx
 from handlers import cmd_score_report
 from handlers.cmd_admin import admin_only
@@ -35,6 +42,7 @@ from handlers.task_view import format_date
 from locales import _
 from models import status_store
 from models.people import Organization
+from models.plans import Plan
 from models.queries import APPENDIX_AUTO, APPENDIX_TEXT
 from models.unit_names import fold
 
@@ -164,17 +172,23 @@ def report_scope(request: Request, org: Organization) -> tuple[list[int] | None,
     return sorted(officer_units(request.grants, org.id)), names
 
 
-async def report(request: Request, args: str) -> list[Outgoing]:
-    if not request.grants:
-        return not_registered()
-    if cmd_score_report.is_score_report(args):  # "/baocao diem": the score sheet
-        return await cmd_score_report.score_report(request, args)
+@dataclass(frozen=True)
+class ReportAsk:
+    """What a /baocao message asks for, read and checked: the words, the plan, the
+    period, today, and whose tasks (``report_scope``)."""
 
-    from handlers import cmd_narrative  # it builds on this module's parsing
+    given: ReportArgs
+    plan: Plan
+    period: Period
+    today: date
+    unit_ids: list[int] | None
+    unit_names: list[str]
 
-    kind, args = cmd_narrative.split_kind(args)
-    if kind != cmd_narrative.APPENDIX:  # "/baocao baocao quy": the narrative draft
-        return await cmd_narrative.handle(request, kind, args)
+
+async def report_ask(request: Request, args: str, unclear: str) -> ReportAsk | list[Outgoing]:
+    """``args`` read for the appendix or the draft; the answer instead when the date is
+    impossible, the period unclear (``unclear``, formatted with ``args``) or no plan
+    was imported."""
     given = parse_report_args(args)
     if given is None:
         return [
@@ -186,21 +200,40 @@ async def report(request: Request, args: str) -> list[Outgoing]:
         ]
     period_args = parse_period(given.rest)
     if period_args is None:
-        return [
-            Outgoing(
-                _(
-                    "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao quy, /baocao quy3, /baocao 6thang hoặc /baocao nam."
-                ).format(args=given.rest)
-            )
-        ]
+        return [Outgoing(unclear.format(args=given.rest))]
     org = request.organization
-    session = request.session
-    plan = await report_plan(session, org)
+    plan = await report_plan(request.session, org)
     if plan is None:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
     unit_ids, unit_names = report_scope(request, org)
     today = request.today(org)
     period = make_period(period_args[0], plan.year, today, period_args[1])
+    return ReportAsk(given, plan, period, today, unit_ids, unit_names)
+
+
+async def report(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants:
+        return not_registered()
+    if cmd_score_report.is_score_report(args):  # "/baocao diem": the score sheet
+        return await cmd_score_report.score_report(request, args)
+
+    from handlers import cmd_narrative  # it builds on this module's parsing
+
+    kind, args = cmd_narrative.split_kind(args)
+    if kind != cmd_narrative.APPENDIX:  # "/baocao baocao quy": the narrative draft
+        return await cmd_narrative.handle(request, kind, args)
+    asked = await report_ask(
+        request,
+        args,
+        _(
+            "Chưa rõ kỳ báo cáo «{args}». Nhắn /baocao quy, /baocao quy3, /baocao 6thang hoặc /baocao nam."
+        ),
+    )
+    if isinstance(asked, list):
+        return asked
+    given, plan, period, today = asked.given, asked.plan, asked.period, asked.today
+    unit_ids, unit_names = asked.unit_ids, asked.unit_names
+    org, session = request.organization, request.session
     built = await build_report(
         session,
         org,
