@@ -7,7 +7,7 @@ their organization. The matching rules are ``handlers.task_search``."""
 from __future__ import annotations
 
 from handlers.cmd_register import not_registered
-from handlers.cmd_tasks import list_entry
+from handlers.cmd_tasks import list_entries
 from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.task_access import may_view
@@ -71,10 +71,9 @@ async def search(request: Request, args: str) -> list[Outgoing]:
     results = [task for _score, task in found[:limit]]
     several = len(request.organizations) > 1
     entries = []
-    for task in results:
-        entry = await list_entry(request, task, unit=True)
+    for entry in await list_entries(request, results, unit=True):
         if several:
-            org = request.organizations[task.plan.organization_id].name
+            org = request.organizations[entry.task.plan.organization_id].name
             entry = Entry(
                 entry.task, entry.pending_until, entry.has_pending, f"{org} · {entry.unit}"
             )

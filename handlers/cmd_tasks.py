@@ -143,7 +143,7 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
     listing = render(
         header,
-        [await list_entry(request, t) for t in shown],
+        await list_entries(request, shown),
         today=today,
         calendar=calendar,
         has_buttons=request.has_buttons,
@@ -152,17 +152,22 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     return [Outgoing(listing.text, buttons=listing.buttons, task_ids=listing.task_ids)]
 
 
-async def list_entry(request: Request, task: Task, *, unit: bool = False) -> Entry:
-    """What a list line of ``task`` needs: the pending extension, the lead unit."""
-    pending = None
-    if task.status not in CLOSED:
-        pending = await status_store.pending_extension(request.session, task)
-    return Entry(
-        task,
-        pending_until=pending.until if pending is not None else None,
-        has_pending=pending is not None,
-        unit=("; ".join(lead_names(task)) or task.lead_note or "—") if unit else None,
-    )
+async def list_entries(request: Request, tasks: list[Task], *, unit: bool = False) -> list[Entry]:
+    """What the list lines of ``tasks`` need: the pending extension, the lead unit."""
+    open_tasks = [t for t in tasks if t.status not in CLOSED]
+    pending = await status_store.pending_extensions(request.session, open_tasks)
+    entries = []
+    for task in tasks:
+        row = pending.get(task.id)
+        entries.append(
+            Entry(
+                task,
+                pending_until=row.until if row is not None else None,
+                has_pending=row is not None,
+                unit=("; ".join(lead_names(task)) or task.lead_note or "—") if unit else None,
+            )
+        )
+    return entries
 
 
 async def open_task(request: Request, task: Task | None) -> list[Outgoing]:

@@ -177,6 +177,32 @@ async def pending_extension(
     return standing_request(list(rows), await undone_ids(session, task))
 
 
+async def pending_extensions(session: AsyncSession, tasks: list[Task]) -> dict[int, StatusUpdate]:
+    """``pending_extension`` for many tasks in two queries (a list of 30 tasks on a
+    phone is one message: not 60 round trips)."""
+    ids = [t.id for t in tasks]
+    if not ids:
+        return {}
+    rows = await session.scalars(
+        select(StatusUpdate)
+        .where(StatusUpdate.task_id.in_(ids), StatusUpdate.kind.in_((*EXTENSION_KINDS, "undo")))
+        .order_by(StatusUpdate.created_at.desc(), StatusUpdate.id.desc())
+    )
+    by_task: dict[int, list[StatusUpdate]] = {}
+    undone: dict[int, set[int]] = {}
+    for row in rows:
+        if row.kind == "undo":
+            if (target := undo_target(row.kind, row.text)) is not None:
+                undone.setdefault(row.task_id, set()).add(target)
+        else:
+            by_task.setdefault(row.task_id, []).append(row)
+    found = {}
+    for task_id, newest_first in by_task.items():
+        if (row := standing_request(newest_first, undone.get(task_id, set()))) is not None:
+            found[task_id] = row
+    return found
+
+
 def withdrawn_target(row: StatusUpdate) -> int | None:
     """For a withdrawal row, the id of the request it withdraws."""
     if row.kind == WITHDRAWN and row.text.startswith("#") and row.text[1:].isdigit():

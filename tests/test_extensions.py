@@ -425,3 +425,25 @@ async def test_done_in_free_text_withdraws_and_tuchoi_alone_lists(bot: Harness) 
     assert "đã được rút lại" in answer
     assert [w.reason for w in await rows(bot, "6", "extension_withdrawn")] == ["done"]
     assert "Đang chờ lãnh đạo duyệt" not in text_of(await bot.say("lan", "/viec 6"))
+
+
+async def test_pending_requests_read_in_one_go_agree_with_one_by_one(sessions, clock) -> None:  # noqa: ANN001
+    from models import status_store
+
+    bot, service, _inbox = await setup(sessions, clock)
+    clock.move_to(MONDAY)
+    await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")  # pending
+    await bot.say("u0", "/giahan 6 30/4 chờ kinh phí")
+    await bot.say("u0", "/hoantac")  # task 6's request undone
+    await bot.say("u0", "/giahan 2 thêm 1 tháng")
+    await bot.say("leader", "/duyet 2")  # decided
+    async with sessions() as session:
+        tasks = list(await session.scalars(select(Task).order_by(Task.id)))
+        batched = await status_store.pending_extensions(session, tasks)
+        one_by_one = {}
+        for task in tasks:
+            if (row := await status_store.pending_extension(session, task)) is not None:
+                one_by_one[task.id] = row
+    numbers = {t.id: t.number for t in tasks}
+    assert {numbers[i]: r.id for i, r in batched.items()} == {numbers[i]: r.id for i, r in one_by_one.items()}
+    assert sorted(numbers[i] for i in batched) == ["1"]
