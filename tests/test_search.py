@@ -103,3 +103,23 @@ def test_matching_rules() -> None:
     assert rank(query("chuyen"), Haystack.of("chuyển đổi số", [])) == 0
     assert read_query("") == (None, "empty") and read_query("x" * 101) == (None, "long")
     assert read_query("Đất đai")[0] == Query(("dat", "dai"))
+
+
+async def test_a_viewer_of_two_communes_sees_which_commune_each_task_is_of(sessions, clock) -> None:  # noqa: ANN001
+    from handlers.plan_import import import_plan_file
+    from models.invites import create_invite
+    from models.plan_store import find_organization
+    from tests.harness import SAMPLE_DOCX
+
+    bot = Harness(sessions, clock, channel="zalo")
+    await bot.import_sample()
+    await bot.register("so", "viewer")
+    async with sessions() as session, session.begin():
+        await import_plan_file(session, data=SAMPLE_DOCX.read_bytes(), filename=SAMPLE_DOCX.name,
+                               organization="Xã Vĩnh Bảo", now=clock.now())  # fmt: skip
+        other = await find_organization(session, "Xã Vĩnh Bảo")
+        code = (await create_invite(session, other, role="viewer", unit=None, uses=1, now=clock.now())).code
+    await bot.say("so", f"/dangky {code}")
+    text = (await bot.say("so", "/tim tuyen truyen"))[0].text
+    assert "Xã Vĩnh Bảo · Phòng Văn hóa - Xã hội" in text
+    assert "Xã Nguyễn Bình Khiêm · Phòng Văn hóa - Xã hội" in text
