@@ -122,7 +122,7 @@ def worst(parse: Callable[[str], object], inputs: Iterable[str]) -> tuple[float,
 
 
 def deadline_section() -> list[Row]:
-    from scheduler.deadlines import MAX_CELL, _parse, parse_deadline
+    from language.deadlines import MAX_CELL, _parse, parse_deadline
 
     today = date(2026, 5, 20)
     capped = f"deadline: parse_deadline, {REPEAT:,} repeats (over {MAX_CELL:,} characters: refused)"

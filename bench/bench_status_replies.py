@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from handlers.status_text import SURE, StatusReading, understand_status  # noqa: E402
+from language.status_text import SURE, StatusReading, understand_status  # noqa: E402
 
 TABLE = ROOT / "tests" / "data" / "status_replies.tsv"
 TODAY = date(2026, 6, 15)  # a Monday, as in tests/test_status_text.py

@@ -14,15 +14,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from handlers.plan_import import ImportSummary
 from handlers.score_import import import_any
-from handlers.status_text import understand_status
-from handlers.task_refs import refers_to_all, split_by_task
 from handlers.task_view import task_to_json
+from language.deadlines import parse_deadline
+from language.status_text import understand_status
+from language.task_refs import refers_to_all, split_by_task
 from models.db import open_database
 from models.invites import create_invite
 from models.plan_store import find_organization, resolve_unit
 from models.queries import list_tasks
 from scheduler.clock import Clock
-from scheduler.deadlines import parse_deadline
 
 Emit = Callable[[argparse.Namespace, Any, str], None]
 

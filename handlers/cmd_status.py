@@ -25,10 +25,10 @@ from handlers.messages import Outgoing
 from handlers.questions import answer_button, small_id
 from handlers.recording import BUTTON, COMMAND, answer, choices_text, record_reading
 from handlers.report_rules import RECORD
-from handlers.status_text import StatusReading, understand_status
 from handlers.task_access import may_update, task_by_number
 from handlers.task_list import OPEN
 from handlers.task_view import status_label
+from language.status_text import StatusReading, understand_status
 from locales import _
 from models import status_store
 from models.plans import StatusUpdate

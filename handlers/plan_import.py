@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.plan_reader import file_name, read_plan
 from documents.plan_table import ParsedPlan
 from documents.worker import run_in_worker
+from language.deadlines import describe_problem, parse_deadline
 from locales import _, language
 from models.outbox import request_replan
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
 from models.queries import plans_of_year
 from models.unit_names import display_name, normalise_unit_name, split_unit_cell
-from scheduler.deadlines import describe_problem, parse_deadline
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
 _QUOTED = re.compile(r"«([^«»]*)»")  # linear: no nested repetition

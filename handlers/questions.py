@@ -30,10 +30,10 @@ from handlers.recording import (
     reading_from_json,
     record_reading,
 )
-from handlers.status_text import understand_status
 from handlers.task_access import task_by_number, tasks_of
-from handlers.task_refs import fold_same_length, named_count
 from handlers.task_view import status_label
+from language.status_text import understand_status
+from language.task_refs import fold_same_length, named_count
 from locales import _
 from models import status_store
 from models.conversation import Question, chat_state, open_questions

@@ -16,13 +16,13 @@ from datetime import date
 from handlers import extension_withdrawal
 from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
-from handlers.extension_dates import check_extension
 from handlers.extension_notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, outcome
-from handlers.status_text import StatusReading
 from handlers.task_access import may_report, may_update
 from handlers.task_view import format_date, status_label
+from language.extension_dates import check_extension
+from language.status_text import StatusReading
 from locales import _
 from models import status_store
 from models.completion import completion_in_future

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from handlers.status_text import SURE, StatusReading
+from language.status_text import SURE, StatusReading
 
 RECORD = "record"  # a status or an extension request, at once
 CONFIRM = "confirm"  # kept as a note; asked "Ghi: …?" before it becomes a status

@@ -27,7 +27,6 @@ from handlers import (
     cmd_search,
     cmd_status,
     cmd_tasks,
-    command_names,
     evidence_flow,
     free_text,
     questions,
@@ -37,6 +36,7 @@ from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_a
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
+from language import command_names
 from locales import _, set_language
 from models.conversation import chat_state, remember_sent
 from models.invites import get_or_create_person, person_id_of

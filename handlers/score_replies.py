@@ -24,10 +24,10 @@ from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.questions import LAPSE, _latest_open, small_id
-from handlers.score_words import find_points
 from handlers.short_text import without_bullet
 from handlers.task_access import reply_focus
-from handlers.task_refs import split_by_task
+from language.score_words import find_points
+from language.task_refs import split_by_task
 from locales import _
 from models.conversation import Question
 from models.score_queries import SheetView, load_sheet

@@ -12,10 +12,10 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.command_names import fold_word
 from handlers.messages import Button
 from handlers.short_text import short
 from handlers.task_view import CLOSED, is_overdue, status_label
+from language.command_names import fold_word
 from locales import _, ngettext
 from models.plans import Task
 from scheduler.workdays import WorkCalendar

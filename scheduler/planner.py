@@ -23,11 +23,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from language.deadlines import Deadline
 from models.outbox import Owed, cancel_pending, upsert
 from models.people import Membership, Organization
 from models.plans import Task, TaskUnit
 from models.queries import latest_plan, list_tasks
-from scheduler.deadlines import Deadline
 from scheduler.reminder_policy import (
     PlannedReminder,
     ReminderSettings,

@@ -40,7 +40,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler.deadlines import Deadline, occurrences
+from language.deadlines import Deadline, occurrences
 from scheduler.workdays import WorkCalendar
 
 STATUSES = ("not_started", "in_progress", "done", "not_applicable", "extension", "unknown")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler.deadlines import describe_problem, occurrences, parse_deadline
+from language.deadlines import describe_problem, occurrences, parse_deadline
 
 TABLE = Path(__file__).parent / "data" / "deadline_cells.tsv"
 YEAR, TODAY = 2026, date(2026, 5, 20)

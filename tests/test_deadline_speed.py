@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bench.bench_parsers import DEADLINE_PIECES, REPEAT, best_time
-from scheduler.deadlines import MAX_CELL, _parse, parse_deadline
+from language.deadlines import MAX_CELL, _parse, parse_deadline
 
 LIMIT = 0.050  # seconds
 TODAY = date(2026, 5, 20)

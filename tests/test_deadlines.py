@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.deadlines import (
+from language.deadlines import (
     EVERY,
     KINDS,
     Deadline,

@@ -16,9 +16,9 @@ from sqlalchemy import select
 
 from bot.config import ConfigError, load_config
 from bot.wiring import build_services
-from handlers.extension_dates import check_extension, how_asked
 from handlers.reminder_text import weekly_digest
-from handlers.status_text import understand_status
+from language.extension_dates import check_extension, how_asked
+from language.status_text import understand_status
 from models.outbox import OutboxItem
 from models.plan_store import find_organization
 from models.plans import StatusUpdate, Task

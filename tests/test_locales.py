@@ -33,7 +33,7 @@ EN_MO = EN_PO.with_suffix(".mo")
 VI_PO = LOCALES / "vi" / "LC_MESSAGES" / "messages.po"
 
 # What `make locales` extracts: the same folders, files and keywords.
-SOURCE_DIRS = ("bot", "handlers", "scheduler", "documents", "models")
+SOURCE_DIRS = ("bot", "handlers", "language", "scheduler", "documents", "models")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 
 COMMAND = re.compile(r"(?<!\w)/[a-z]+(?!\w)")

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler.deadlines import parse_deadline
+from language.deadlines import parse_deadline
 from scheduler.reminder_policy import (
     LATE_LIMIT_DAYS,
     STATUSES,

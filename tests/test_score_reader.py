@@ -11,7 +11,7 @@ import pytest
 from documents.plan_reader import read_plan
 from documents.plan_table import PlanFileError
 from documents.score_reader import read_score_sheet
-from handlers.score_words import parse_score_words
+from language.score_words import parse_score_words
 from models.score_tree import format_points, parse_points
 from tests.conftest import SAMPLES
 from tests.score_sheet import (

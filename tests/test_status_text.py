@@ -20,8 +20,8 @@ from bench.bench_status_replies import (
 from bench.bench_status_replies import (
     TODAY as TABLE_TODAY,
 )
-from handlers.small_talk import is_acknowledgement
-from handlers.status_text import (
+from language.small_talk import is_acknowledgement
+from language.status_text import (
     MAX_CHARS,
     STATUSES,
     SURE,

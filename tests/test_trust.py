@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, moves_backward, outcome
-from handlers.status_text import StatusReading
-from handlers.task_refs import split_by_task
+from language.status_text import StatusReading
+from language.task_refs import split_by_task
 from models.conversation import Question
 from models.outbox import OutboxItem
 from models.plans import StatusUpdate, Task
@@ -225,7 +225,7 @@ async def test_a_forged_all_button_is_refused_when_the_count_differs(bot: Harnes
 
 
 def test_named_count() -> None:
-    from handlers.task_refs import named_count
+    from language.task_refs import named_count
 
     assert named_count("cả 2 đều xong") == 2
     assert named_count("Cả hai việc đã hoàn thành") == 2

@@ -63,9 +63,9 @@ from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 
-from handlers.small_talk import is_acknowledgement
-from handlers.status_dates import until_asked
-from handlers.status_words import (
+from language.small_talk import is_acknowledgement
+from language.status_dates import until_asked
+from language.status_words import (
     ACCENTED_AS,
     ACT_DONE,
     APPROVED,

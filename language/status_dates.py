@@ -17,7 +17,7 @@ from datetime import date, datetime, timedelta
 import dateparser
 import holidays
 
-from handlers.status_words import PUNCT, span
+from language.status_words import PUNCT, span
 
 _DATE_WORDS = re.compile(r"\b(\d{1,2})\sthang\s(\d{1,2})(?:\s(?:nam\s)?(\d{4}))?")
 _PERIOD = re.compile(

@@ -19,7 +19,7 @@ from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from scheduler.deadline_tokens import (
+from language.deadline_tokens import (
     Cursor,
     Point,
     Span,

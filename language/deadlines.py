@@ -14,9 +14,9 @@ This module is the public face of the grammar: the :class:`Deadline`, normalisat
 the kinds of phrase (continuous, on request, recurring, one-off), the occurrences of a
 recurring deadline and the explanation of an unreadable one. The token-level rules
 (dates, months by number or in words, quarters, halves, spans of months or years, lists
-and the backtracking cursor) are in ``scheduler.deadline_tokens``; the recurring rules
+and the backtracking cursor) are in ``language.deadline_tokens``; the recurring rules
 (rhythms, a named day of a month or quarter, yearly dates, lists such as "Tháng 3, 6,
-9, 12") in ``scheduler.deadline_rhythms``. tests/data/deadline_cells.tsv holds the
+9, 12") in ``language.deadline_rhythms``. tests/data/deadline_cells.tsv holds the
 phrases of real plans it reads, and those it refuses with the reason.
 
 Plan cells are bounded (:data:`MAX_CELL` characters) and every pattern and rule is
@@ -32,12 +32,12 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from language.deadline_rhythms import EVERY, Occurrences, rule
+from language.deadline_tokens import Cursor, Point, one_off, tokenize, window
 from locales import _
-from scheduler.deadline_rhythms import EVERY, Occurrences, rule
-from scheduler.deadline_tokens import Cursor, Point, one_off, tokenize, window
 
 KINDS = ("due", "period", "recurring", "continuous", "on_request", "unknown")
-__all__ = [  # EVERY and Occurrences are re-exported from scheduler.deadline_rhythms
+__all__ = [  # EVERY and Occurrences are re-exported from language.deadline_rhythms
     "EVERY",
     "KINDS",
     "MAX_CELL",

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from handlers.status_words import fold
+from language.status_words import fold
 
 _MAX_CHARS = 200  # small talk is short; a long message is never one
 

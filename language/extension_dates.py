@@ -20,9 +20,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.status_dates import DELTA, RELATIVE, add_months, delta_date
-from handlers.status_words import fold
 from handlers.task_view import format_date
+from language.status_dates import DELTA, RELATIVE, add_months, delta_date
+from language.status_words import fold
 from locales import _
 
 AMBIGUOUS_DAYS = 180  # a date without a year further away than this is asked about

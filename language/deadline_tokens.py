@@ -6,8 +6,8 @@ last day (:func:`window`).
 
 :func:`one_off` reads the one-off form ("Trước ngày …", "Chậm nhất …", "Đến hết …",
 "Cuối quý II/2026"); :func:`listed` reads several of them ("Tháng 3, 6, 9, 12", "Quý I,
-III", "Trước ngày 10 tháng 6 và tháng 12"). ``scheduler.deadlines`` builds the
-:class:`~scheduler.deadlines.Deadline` and the recurring rules on top of them.
+III", "Trước ngày 10 tháng 6 và tháng 12"). ``language.deadlines`` builds the
+:class:`~language.deadlines.Deadline` and the recurring rules on top of them.
 
 Every rule reads a bounded number of tokens from where it stands and never rescans, so
 a phrase is read in time linear in its length. Pure: no I/O and no clock.
