@@ -23,7 +23,7 @@ from documents.report_rows import (
 from documents.report_xlsx import report_xlsx
 from handlers.cmd_progress import progress_text
 from handlers.cmd_report import review_text, summary_text
-from handlers.task_view import format_date
+from handlers.tasks.view import format_date
 from models.progress import tally
 from models.progress_queries import task_facts
 from scheduler.clock import Clock

@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Config
 from handlers.plan_import import ImportSummary
 from handlers.score_import import import_any
-from handlers.task_view import task_to_json
+from handlers.tasks.view import task_to_json
 from language.deadlines import parse_deadline
 from language.status_text import understand_status
 from language.task_refs import refers_to_all, split_by_task

@@ -18,13 +18,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import extension_list
 from handlers.choices import AWAIT_DECISION, await_next
 from handlers.cmd_register import not_registered
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.extension_notices import cancel_unsent, notice_time, withdrawal_cause
 from handlers.messages import Outgoing
 from handlers.permissions import can_decide_extension
-from handlers.task_access import task_by_number
-from handlers.task_view import format_date
+from handlers.tasks.access import task_by_number
+from handlers.tasks.commands import short
+from handlers.tasks.view import format_date
 from locales import N_, _
 from models import extension_store, status_store
 from models.outbox import OutboxItem, Owed, upsert

@@ -29,7 +29,7 @@ from handlers.cmd_report import (
 from handlers.context import Request
 from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
-from handlers.task_view import format_date
+from handlers.tasks.view import format_date
 from locales import _
 from models.unit_names import fold
 

@@ -18,13 +18,13 @@ from sqlalchemy.orm import selectinload
 
 from handlers.cmd_extension import notice_time
 from handlers.cmd_register import not_registered
-from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.permissions import is_leader
-from handlers.task_access import task_by_number
-from handlers.task_list import Entry, entry_lines, legend, task_refs
-from handlers.task_view import CLOSED, deadline_in_words, status_label
+from handlers.tasks.access import task_by_number
+from handlers.tasks.commands import short, status_buttons
+from handlers.tasks.listing import Entry, entry_lines, legend, task_refs
+from handlers.tasks.view import CLOSED, deadline_in_words, status_label
 from locales import _
 from models import status_store
 from models.outbox import OutboxItem, Owed, upsert

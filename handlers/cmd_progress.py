@@ -20,7 +20,7 @@ from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
-from handlers.task_view import format_date
+from handlers.tasks.view import format_date
 from locales import _
 from models.people import Organization
 from models.plan_store import resolve_unit

@@ -32,13 +32,13 @@ from handlers import cmd_score_report
 from handlers.cmd_admin import admin_only
 from handlers.cmd_progress import category_lines, parse_quarter
 from handlers.cmd_register import not_registered
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
-from handlers.task_access import task_by_number
-from handlers.task_view import format_date
+from handlers.tasks.access import task_by_number
+from handlers.tasks.commands import short
+from handlers.tasks.view import format_date
 from locales import _
 from models import status_store
 from models.people import Organization

@@ -27,7 +27,7 @@ from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.short_text import short, without_bullet
-from handlers.task_view import format_date
+from handlers.tasks.view import format_date
 from language.score_words import parse_score_words
 from locales import _
 from models.outbox import request_replan

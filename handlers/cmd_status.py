@@ -12,7 +12,6 @@ from handlers import (
     cmd_extension,
     cmd_link,
     cmd_nudge,
-    cmd_tasks,
     evidence,
     extension_withdrawal,
     score_replies,
@@ -25,9 +24,10 @@ from handlers.messages import Outgoing
 from handlers.questions import answer_button, small_id
 from handlers.recording import BUTTON, COMMAND, answer, choices_text, record_reading
 from handlers.report_rules import RECORD
-from handlers.task_access import may_update, task_by_number
-from handlers.task_list import OPEN
-from handlers.task_view import status_label
+from handlers.tasks import commands as cmd_tasks
+from handlers.tasks.access import may_update, task_by_number
+from handlers.tasks.listing import OPEN
+from handlers.tasks.view import status_label
 from language.status_text import StatusReading, understand_status
 from locales import _
 from models import status_store

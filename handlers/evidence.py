@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.evidence_rules import (
     FileType,
@@ -30,8 +29,9 @@ from handlers.evidence_rules import (
 )
 from handlers.messages import Attachment, Button, Outgoing
 from handlers.questions import small_id
-from handlers.task_access import may_view
-from handlers.task_view import format_date
+from handlers.tasks.access import may_view
+from handlers.tasks.commands import short
+from handlers.tasks.view import format_date
 from locales import _
 from models import evidence_store
 from models.evidence import (

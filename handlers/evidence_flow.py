@@ -27,8 +27,8 @@ from handlers.evidence_rules import is_plan_import
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
 from handlers.questions import WHICH_LIMIT, ask_which
-from handlers.task_access import reply_focus, tasks_of, visible_tasks
-from handlers.task_view import CLOSED, sort_key
+from handlers.tasks.access import reply_focus, tasks_of, visible_tasks
+from handlers.tasks.view import CLOSED, sort_key
 from locales import _
 from models.conversation import Focus, chat_focus, chat_state, open_questions
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.cmd_register import not_registered
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.extension_notices import button_label
 from handlers.messages import Button, Outgoing
 from handlers.permissions import can_decide_extension
-from handlers.task_view import format_date, lead_names
+from handlers.tasks.commands import short
+from handlers.tasks.view import format_date, lead_names
 from locales import _
 from models.extension_store import Pending, pending_requests
 

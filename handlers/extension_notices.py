@@ -10,10 +10,10 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.messages import Button
-from handlers.task_view import format_date
+from handlers.tasks.commands import short
+from handlers.tasks.view import format_date
 from locales import _
 from models import extension_store, status_store
 from models.outbox import CANCELLED, PENDING, SENT, OutboxItem, Owed, upsert

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Request
 from handlers.extension_notices import cancel_unsent, notice_time, queue_withdrawn_notices
-from handlers.task_view import format_date
+from handlers.tasks.view import format_date
 from locales import _
 from models import extension_store, status_store
 from models.plans import StatusUpdate, Task

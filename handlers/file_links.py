@@ -14,7 +14,7 @@ from handlers.cmd_progress import can_send_files
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
-from handlers.task_view import format_date
+from handlers.tasks.view import format_date
 from locales import _
 
 

@@ -22,8 +22,8 @@ from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
 from handlers.recording import TEXT, answer, choices_text, record_reading
-from handlers.task_access import reply_focus, task_by_number, tasks_of, visible_tasks
-from handlers.task_view import CLOSED, sort_key
+from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
+from handlers.tasks.view import CLOSED, sort_key
 from language.status_text import StatusReading, is_acknowledgement, understand_status
 from language.task_refs import Part, fold_same_length, split_by_task
 from locales import _

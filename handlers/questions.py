@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.recording import (
@@ -30,8 +29,9 @@ from handlers.recording import (
     reading_from_json,
     record_reading,
 )
-from handlers.task_access import task_by_number, tasks_of
-from handlers.task_view import status_label
+from handlers.tasks.access import task_by_number, tasks_of
+from handlers.tasks.commands import short
+from handlers.tasks.view import status_label
 from language.status_text import understand_status
 from language.task_refs import fold_same_length, named_count
 from locales import _

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from handlers import extension_withdrawal
-from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
 from handlers.extension_notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, outcome
-from handlers.task_access import may_report, may_update
-from handlers.task_view import format_date, status_label
+from handlers.tasks.access import may_report, may_update
+from handlers.tasks.commands import short, status_buttons
+from handlers.tasks.view import format_date, status_label
 from language.extension_dates import check_extension
 from language.status_text import StatusReading
 from locales import _

@@ -14,13 +14,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.cmd_link import LINK_REQUEST, link_notice
 from handlers.cmd_nudge import NUDGE, escalation, nudge_notice
-from handlers.cmd_tasks import short, status_buttons
 from handlers.extension_list import digest_lines
 from handlers.extension_notices import NOTICE_KINDS, extension_notice
 from handlers.messages import Button, Outgoing
 from handlers.score_reminder_text import score_notice
-from handlers.task_list import TEXT_PAGE, Entry, render
-from handlers.task_view import (
+from handlers.tasks.commands import short, status_buttons
+from handlers.tasks.listing import TEXT_PAGE, Entry, render
+from handlers.tasks.view import (
     CLOSED,
     deadline_in_words,
     format_date,

@@ -24,9 +24,7 @@ from handlers import (
     cmd_register,
     cmd_report,
     cmd_scores,
-    cmd_search,
     cmd_status,
-    cmd_tasks,
     evidence_flow,
     free_text,
     questions,
@@ -36,6 +34,8 @@ from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_a
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
+from handlers.tasks import commands as cmd_tasks
+from handlers.tasks import search as cmd_search
 from language import command_names
 from locales import _, set_language
 from models.conversation import chat_state, remember_sent

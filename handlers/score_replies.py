@@ -20,12 +20,12 @@ import re
 
 from handlers import evidence, score_evidence
 from handlers.cmd_scores import may_propose, propose
-from handlers.cmd_tasks import short
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.questions import LAPSE, _latest_open, small_id
 from handlers.short_text import without_bullet
-from handlers.task_access import reply_focus
+from handlers.tasks.access import reply_focus
+from handlers.tasks.commands import short
 from language.score_words import find_points
 from language.task_refs import split_by_task
 from locales import _

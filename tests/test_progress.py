@@ -488,7 +488,7 @@ async def test_a_deadline_on_a_day_off_is_overdue_only_after_the_next_working_da
 def test_deadline_in_words_counts_from_the_next_working_day(today: date, words: str) -> None:
     from types import SimpleNamespace
 
-    from handlers.task_view import deadline_in_words, is_overdue
+    from handlers.tasks.view import deadline_in_words, is_overdue
 
     task = SimpleNamespace(
         id=1, number="1", status="in_progress", deadline_kind="due", deadline_due=D(2026, 3, 15),

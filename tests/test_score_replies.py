@@ -140,7 +140,7 @@ async def test_a_strangers_or_another_units_reply_is_refused(sessions, clock) ->
 async def test_a_reply_is_fresh_for_as_long_as_a_tasks(sessions, clock) -> None:  # noqa: ANN001
     from datetime import timedelta
 
-    from handlers.task_access import FOCUS_FRESH
+    from handlers.tasks.access import FOCUS_FRESH
 
     bot, _service, inbox = await reminded(sessions, clock)
     message = notice_id(inbox, "u4")

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from handlers.task_search import Haystack, Query, rank, read_query
+from handlers.tasks.search_rank import Haystack, Query, rank, read_query
 from models.plans import Task, TaskUnit
 from tests.conftest import BACKENDS
 from tests.harness import Harness, text_of

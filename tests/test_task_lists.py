@@ -10,7 +10,7 @@ from datetime import date, datetime
 import pytest
 from sqlalchemy import select
 
-from handlers.task_list import OPEN, ListArgs, compact_deadline, page_of, parse_list_args
+from handlers.tasks.listing import OPEN, ListArgs, compact_deadline, page_of, parse_list_args
 from models.plans import Task
 from scheduler.workdays import WorkCalendar
 from tests.conftest import TZ

@@ -14,7 +14,7 @@ from datetime import date
 
 from handlers.messages import Button
 from handlers.short_text import short
-from handlers.task_view import CLOSED, is_overdue, status_label
+from handlers.tasks.view import CLOSED, is_overdue, status_label
 from language.command_names import fold_word
 from locales import _, ngettext
 from models.plans import Task

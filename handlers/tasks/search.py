@@ -2,18 +2,18 @@
 evidence, in one message in the compact line format of /viec, with a button to open
 each task the person may see (/viec SỐ elsewhere). Officers search their
 organization's tasks, viewers the organizations they follow, leaders and admins
-their organization. The matching rules are ``handlers.task_search``."""
+their organization. The matching rules are ``handlers.tasks.search_rank``."""
 
 from __future__ import annotations
 
 from handlers.cmd_register import not_registered
-from handlers.cmd_tasks import list_entries
 from handlers.context import Request
 from handlers.messages import Outgoing
-from handlers.task_access import may_view
-from handlers.task_list import Entry, render
-from handlers.task_search import MAX_QUERY, Haystack, rank, read_query
-from handlers.task_view import cooperating_names, lead_names, sort_key
+from handlers.tasks.access import may_view
+from handlers.tasks.commands import list_entries
+from handlers.tasks.listing import Entry, render
+from handlers.tasks.search_rank import MAX_QUERY, Haystack, rank, read_query
+from handlers.tasks.view import cooperating_names, lead_names, sort_key
 from locales import _
 from models.plans import Task
 from models.queries import list_tasks

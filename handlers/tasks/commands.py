@@ -12,8 +12,8 @@ from handlers.context import Request
 from handlers.messages import Button, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.short_text import short
-from handlers.task_access import may_report, may_update, may_view, task_by_number, visible_tasks
-from handlers.task_list import (
+from handlers.tasks.access import may_report, may_update, may_view, task_by_number, visible_tasks
+from handlers.tasks.listing import (
     Entry,
     open_buttons,
     page_of,
@@ -22,7 +22,7 @@ from handlers.task_list import (
     render,
     task_refs,
 )
-from handlers.task_view import (
+from handlers.tasks.view import (
     CLOSED,
     deadline_in_words,
     format_date,
