@@ -1,6 +1,6 @@
 """Which task a file sent in the chat is evidence of.
 
-- A plan file of an admin is imported, not kept (``handlers.evidence_rules.is_plan_import``).
+- A plan file of an admin is imported, not kept (``handlers.evidence.rules.is_plan_import``).
 - With words (a caption, "/capnhat 12 …"): the words are handled as always, and the
   file is kept for each task they were recorded for; when dondoc asks which task the
   words are about, the file waits for the same answer.
@@ -19,11 +19,13 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import evidence, score_evidence, score_replies
+from handlers import score_replies
 from handlers.choices import focus_of
 from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.evidence_rules import is_plan_import
+from handlers.evidence.files import files as evidence
+from handlers.evidence.files import score_items as score_evidence
+from handlers.evidence.rules import is_plan_import
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
 from handlers.questions import WHICH_LIMIT, ask_which

@@ -267,7 +267,9 @@ async def _which(request: Request, question: Question, choice: str) -> list[Outg
     if not tasks:
         return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
     question.answered_at = request.now
-    from handlers import evidence  # the files held for this question; imported late (cycle)
+    from handlers.evidence.files import (
+        files as evidence,  # the files held for this question; imported late (cycle)
+    )
 
     kept = await evidence.assign_held(request, question.id, tasks)
     if not question.text.strip():  # a file alone: it is the whole answer

@@ -15,7 +15,7 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
-from handlers.evidence_rules import (
+from handlers.evidence.rules import (
     CSV,
     JPEG,
     OLE2,

@@ -193,7 +193,9 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
         lines.append(
             _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(date=format_date(pending.until))
         )
-    from handlers import evidence as evidence_files  # the card's files; imported late (cycle)
+    from handlers.evidence.files import (
+        files as evidence_files,  # the card's files; imported late (cycle)
+    )
 
     file_lines, file_buttons = await evidence_files.card(request, task)
     evidence = await evidence_of(request.session, task)

@@ -1,5 +1,5 @@
 """Evidence files of score items: the same files, rules, folder and download button as
-tasks' evidence (``handlers.evidence``), kept for an item of the score sheet instead of
+tasks' evidence (``handlers.evidence.files``), kept for an item of the score sheet instead of
 a task (``evidence_file.score_item_id``): with a score reply, right after one, or held
 for the "which item?" question and given to the item chosen. Listed on the item's card
 (``/diem SỐ``) with a download button where the channel has buttons."""
@@ -9,8 +9,8 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.context import Request
-from handlers.evidence import Screened, _row, _stored_path, file_lines
-from handlers.evidence_rules import human_size
+from handlers.evidence.files import Screened, _row, _stored_path, file_lines
+from handlers.evidence.rules import human_size
 from handlers.messages import Button
 from locales import _
 from models.evidence import EvidenceFile, file_of_item, files_of_item, held_for_question

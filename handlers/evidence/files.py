@@ -2,10 +2,10 @@
 message (``screen``), keeping it for tasks (``keep``) or for a "which task?" question
 (``hold``, then ``assign_held``), the lines and download buttons of the task card
 (``card``) and the download itself (``download``, button ``evf:ID``, also for the
-files of score items, ``handlers.score_evidence``).
+files of score items, ``handlers.evidence.score_items``).
 
 Which message a file belongs to is ``handlers.evidence_flow``; what a file may be and
-the limits are the pure rules of ``handlers.evidence_rules``.
+the limits are the pure rules of ``handlers.evidence.rules``.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
 from handlers.context import Request
-from handlers.evidence_rules import (
+from handlers.evidence.rules import (
     FileType,
     extension_of,
     file_type,
@@ -258,7 +258,7 @@ async def download(request: Request, rest: str) -> list[Outgoing]:
     row = await request.session.get(EvidenceFile, row_id) if row_id else None
     task = await get_task(request.session, row.task_id) if row and row.task_id else None
     if row is not None and row.score_item_id is not None:  # a score item's evidence
-        from handlers.score_evidence import may_view_item  # imported late (cycle)
+        from handlers.evidence.score_items import may_view_item  # imported late (cycle)
 
         if not await may_view_item(request, row.score_item_id):
             return _refused()
