@@ -24,16 +24,15 @@ from handlers import (
     cmd_register,
     cmd_report,
     cmd_scores,
-    cmd_status,
-    evidence_flow,
-    free_text,
-    questions,
     score_replies,
 )
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
+from handlers.replies import files as evidence_flow
+from handlers.replies import free_text, questions
+from handlers.replies import status_commands as cmd_status
 from handlers.tasks import commands as cmd_tasks
 from handlers.tasks import search as cmd_search
 from language import command_names

@@ -23,7 +23,7 @@ from handlers.context import Request
 from handlers.evidence.files import files as evidence
 from handlers.evidence.files import score_items as score_evidence
 from handlers.messages import Button, Outgoing
-from handlers.questions import LAPSE, _latest_open, small_id
+from handlers.replies.questions import LAPSE, _latest_open, small_id
 from handlers.short_text import without_bullet
 from handlers.tasks.access import reply_focus
 from handlers.tasks.commands import short

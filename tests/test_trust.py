@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, moves_backward, outcome
+from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, moves_backward, outcome
 from language.status_text import StatusReading
 from language.task_refs import split_by_task
 from models.conversation import Question

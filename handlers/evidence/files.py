@@ -4,7 +4,7 @@ message (``screen``), keeping it for tasks (``keep``) or for a "which task?" que
 (``card``) and the download itself (``download``, button ``evf:ID``, also for the
 files of score items, ``handlers.evidence.score_items``).
 
-Which message a file belongs to is ``handlers.evidence_flow``; what a file may be and
+Which message a file belongs to is ``handlers.replies.files``; what a file may be and
 the limits are the pure rules of ``handlers.evidence.rules``.
 """
 
@@ -28,7 +28,7 @@ from handlers.evidence.rules import (
     type_problem,
 )
 from handlers.messages import Attachment, Button, Outgoing
-from handlers.questions import small_id
+from handlers.replies.questions import small_id
 from handlers.tasks.access import may_view
 from handlers.tasks.commands import short
 from handlers.tasks.view import format_date

@@ -28,7 +28,7 @@ from handlers.evidence.files import score_items as score_evidence
 from handlers.evidence.rules import is_plan_import
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
-from handlers.questions import WHICH_LIMIT, ask_which
+from handlers.replies.questions import WHICH_LIMIT, ask_which
 from handlers.tasks.access import reply_focus, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
 from locales import _

@@ -20,8 +20,8 @@ from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Outgoing
-from handlers.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
-from handlers.recording import TEXT, answer, choices_text, record_reading
+from handlers.replies.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
+from handlers.replies.recording import TEXT, answer, choices_text, record_reading
 from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
 from language.status_text import StatusReading, is_acknowledgement, understand_status

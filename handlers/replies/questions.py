@@ -20,7 +20,7 @@ from datetime import timedelta
 
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
-from handlers.recording import (
+from handlers.replies.recording import (
     CONFIRMED,
     TEXT,
     Result,
@@ -107,7 +107,9 @@ async def typed_answer(request: Request, folded: str) -> list[Outgoing] | None:
         )
         offered = [c for c in state.choices if c.startswith(f"{decision}:")]
         if len(offered) == 1:
-            from handlers import cmd_status  # the button dispatch; imported late (cycle)
+            from handlers.replies import (
+                status_commands as cmd_status,  # the button dispatch; imported late (cycle)
+            )
 
             return await cmd_status.button(request, offered[0])
     return None

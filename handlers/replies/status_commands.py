@@ -1,7 +1,7 @@
 """Reporting on a task by command or tap: /capnhat SỐ nội dung, the status buttons,
 /giahan, /hoantac and the undo button (one 2-day rule for both), and the dispatch of
-every pressed button. Free text is ``handlers.free_text``; recording is
-``handlers.recording``."""
+every pressed button. Free text is ``handlers.replies.free_text``; recording is
+``handlers.replies.recording``."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.evidence.files import files as evidence
-from handlers.free_text import MAX_REPLY
 from handlers.messages import Outgoing
-from handlers.questions import answer_button, small_id
-from handlers.recording import BUTTON, COMMAND, answer, choices_text, record_reading
-from handlers.report_rules import RECORD
+from handlers.replies.free_text import MAX_REPLY
+from handlers.replies.questions import answer_button, small_id
+from handlers.replies.recording import BUTTON, COMMAND, answer, choices_text, record_reading
+from handlers.replies.rules import RECORD
 from handlers.tasks import commands as cmd_tasks
 from handlers.tasks.access import may_update, task_by_number
 from handlers.tasks.listing import OPEN

@@ -5,7 +5,7 @@ Every path that writes a status goes through ``record_reading``: free text, /cap
 the status buttons and a confirmed question. What was typed is always kept: understood
 text becomes a status row (or an extension request), anything else a note, and a
 reading that is not sure or moves the task backwards is kept as a note and asked about
-(``handlers.report_rules``). The answer lines of several tasks go out as one message.
+(``handlers.replies.rules``). The answer lines of several tasks go out as one message.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from handlers import extension_withdrawal
 from handlers.context import Request
 from handlers.extension_notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
-from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, outcome
+from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.tasks.access import may_report, may_update
 from handlers.tasks.commands import short, status_buttons
 from handlers.tasks.view import format_date, status_label
