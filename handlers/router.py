@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers import (
     cmd_admin,
-    cmd_extension,
     cmd_link,
     cmd_nudge,
     cmd_progress,
@@ -28,6 +27,7 @@ from handlers import (
 )
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
+from handlers.extensions import decisions as cmd_extension
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
 from handlers.replies import files as evidence_flow

@@ -13,9 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from handlers import extension_withdrawal
 from handlers.context import Request
-from handlers.extension_notices import notice_time, notify_leaders
+from handlers.extensions import withdrawal as extension_withdrawal
+from handlers.extensions.notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.tasks.access import may_report, may_update

@@ -244,7 +244,7 @@ def history_text(update: StatusUpdate) -> str:
         return _("Duyệt gia hạn đến {date}").format(date=format_date(update.until))
     if update.kind == "extension_rejected":
         return _("Không duyệt gia hạn") + (f": {update.reason}" if update.reason else "")
-    if update.kind == "extension_withdrawn":  # handlers.extension_withdrawal
+    if update.kind == "extension_withdrawn":  # handlers.extensions.withdrawal
         why = {
             "done": _("nhiệm vụ đã hoàn thành"),
             "not_applicable": _("nhiệm vụ không phát sinh"),

@@ -11,7 +11,7 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from handlers.context import Request
-from handlers.extension_notices import cancel_unsent, notice_time, queue_withdrawn_notices
+from handlers.extensions.notices import cancel_unsent, notice_time, queue_withdrawn_notices
 from handlers.tasks.view import format_date
 from locales import _
 from models import extension_store, status_store

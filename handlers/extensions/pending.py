@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.extension_notices import button_label
+from handlers.extensions.notices import button_label
 from handlers.messages import Button, Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.tasks.commands import short

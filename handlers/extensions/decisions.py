@@ -15,11 +15,11 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import extension_list
 from handlers.choices import AWAIT_DECISION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.extension_notices import cancel_unsent, notice_time, withdrawal_cause
+from handlers.extensions import pending as extension_list
+from handlers.extensions.notices import cancel_unsent, notice_time, withdrawal_cause
 from handlers.messages import Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.tasks.access import task_by_number
