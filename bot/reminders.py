@@ -25,7 +25,7 @@ from sqlalchemy.orm import selectinload
 from handlers.choices import message_focus, render_choices, save_focus
 from handlers.context import BUTTON_CHANNELS, Services
 from handlers.messages import Outgoing
-from handlers.reminder_text import compose
+from handlers.reminders.texts import compose
 from locales import _, language
 from models.conversation import remember_sent
 from models.evidence_store import forget_lapsed_holds

@@ -18,7 +18,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from handlers import (
     cmd_admin,
     cmd_link,
-    cmd_nudge,
     cmd_progress,
     cmd_register,
     cmd_report,
@@ -30,6 +29,7 @@ from handlers.context import Request, Services
 from handlers.extensions import decisions as cmd_extension
 from handlers.messages import Incoming, Outgoing
 from handlers.permissions import Grant
+from handlers.reminders import nudge as cmd_nudge
 from handlers.replies import files as evidence_flow
 from handlers.replies import free_text, questions
 from handlers.replies import status_commands as cmd_status

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from bot.config import ConfigError, load_config
 from bot.wiring import build_services
-from handlers.reminder_text import weekly_digest
+from handlers.reminders.texts import weekly_digest
 from language.extension_dates import check_extension, how_asked
 from language.status_text import understand_status
 from models.outbox import OutboxItem

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from bot.reminders import ReminderService
-from handlers.cmd_nudge import ESCALATION_LIMIT, ESCALATION_TEXT_LIMIT, NUDGE, escalation
-from handlers.reminder_text import BUNDLE_LIMIT, _officer_parts
+from handlers.reminders.nudge import ESCALATION_LIMIT, ESCALATION_TEXT_LIMIT, NUDGE, escalation
+from handlers.reminders.texts import BUNDLE_LIMIT, _officer_parts
 from handlers.tasks.view import is_overdue
 from models.outbox import OutboxItem
 from models.plan_store import find_organization

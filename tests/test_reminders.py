@@ -242,7 +242,7 @@ async def test_report_reminder_lists_what_is_on_record(sessions, clock) -> None:
 
 
 def test_a_due_day_reminder_before_a_day_off_names_that_day() -> None:
-    from handlers.reminder_text import _officer_parts
+    from handlers.reminders.texts import _officer_parts
     from models.plans import Task
     from scheduler.workdays import WorkCalendar
 

@@ -257,7 +257,7 @@ def history_text(update: StatusUpdate) -> str:
         return said + (f" ({why})" if why else "")
     if update.kind == "undo":
         return _("Hoàn tác lần cập nhật trước")
-    if update.kind == "nudge":  # handlers.cmd_nudge: the leader had the officers reminded
+    if update.kind == "nudge":  # handlers.reminders.nudge: the leader had the officers reminded
         return _("Đề nghị nhắc lại cán bộ phụ trách: {names}").format(names=short(update.text, 120))
     if update.kind == "appendix_text":
         return _("Nội dung ghi vào phụ lục: {text}").format(text=short(update.text, 160))

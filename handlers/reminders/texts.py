@@ -13,11 +13,11 @@ from datetime import date, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.cmd_link import LINK_REQUEST, link_notice
-from handlers.cmd_nudge import NUDGE, escalation, nudge_notice
 from handlers.extensions.notices import NOTICE_KINDS, extension_notice
 from handlers.extensions.pending import digest_lines
 from handlers.messages import Button, Outgoing
-from handlers.score_reminder_text import score_notice
+from handlers.reminders.nudge import NUDGE, escalation, nudge_notice
+from handlers.reminders.score_texts import score_notice
 from handlers.tasks.commands import short, status_buttons
 from handlers.tasks.listing import TEXT_PAGE, Entry, render
 from handlers.tasks.view import (
