@@ -21,8 +21,8 @@ from documents.report_rows import (
     vn_number,
 )
 from documents.report_xlsx import report_xlsx
-from handlers.cmd_progress import progress_text
-from handlers.cmd_report import review_text, summary_text
+from handlers.reports.appendix import review_text, summary_text
+from handlers.reports.progress import progress_text
 from handlers.tasks.view import format_date
 from models.progress import tally
 from models.progress_queries import task_facts

@@ -255,6 +255,6 @@ def rate_text(done: int, total: int) -> str:
 # ---------------------------------------------------------------- the queries, re-exported
 
 # The queries moved to ``models.progress_queries``, which imports the rules above. They
-# are re-exported for callers that import them from here (handlers.cmd_progress,
+# are re-exported for callers that import them from here (handlers.reports.progress,
 # bot.cli_reports, documents.report_rows, tests): lazily, so that the two modules can be
 # imported in either order without a circular import.

@@ -21,7 +21,7 @@ from docx.shared import Pt
 
 from bot.cli import main as cli_main
 from documents.narrative_words import written_out
-from handlers.cmd_narrative import APPENDIX, DECISION, NARRATIVE, parse_decision, split_kind
+from handlers.reports.narrative import APPENDIX, DECISION, NARRATIVE, parse_decision, split_kind
 from models.plan_store import find_organization
 from models.progress import tally
 from models.progress_queries import task_facts

@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.cli import main as cli_main
-from handlers.cmd_progress import parse_quarter
+from handlers.reports.progress import parse_quarter
 from models.plan_store import find_organization
 from models.plans import Task
 from models.progress import (

@@ -14,8 +14,8 @@ from documents.score_xlsx import score_xlsx
 from handlers.cmd_register import not_registered
 from handlers.cmd_scores import figures_text
 from handlers.context import Request
-from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
+from handlers.reports.delivery import ReportFile, deliver
 from locales import _
 from models.score_queries import load_sheet
 from models.unit_names import fold

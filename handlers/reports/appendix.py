@@ -28,14 +28,14 @@ from documents.report_rows import (
     report_plan,
 )
 from documents.report_xlsx import report_xlsx
-from handlers import cmd_score_report
 from handlers.cmd_admin import admin_only
-from handlers.cmd_progress import category_lines, parse_quarter
 from handlers.cmd_register import not_registered
 from handlers.context import Request
-from handlers.file_links import ReportFile, deliver
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
+from handlers.reports import score_sheet as cmd_score_report
+from handlers.reports.delivery import ReportFile, deliver
+from handlers.reports.progress import category_lines, parse_quarter
 from handlers.tasks.access import task_by_number
 from handlers.tasks.commands import short
 from handlers.tasks.view import format_date
@@ -217,7 +217,7 @@ async def report(request: Request, args: str) -> list[Outgoing]:
     if cmd_score_report.is_score_report(args):  # "/baocao diem": the score sheet
         return await cmd_score_report.score_report(request, args)
 
-    from handlers import cmd_narrative  # it builds on this module's parsing
+    from handlers.reports import narrative as cmd_narrative  # it builds on this module's parsing
 
     kind, args = cmd_narrative.split_kind(args)
     if kind != cmd_narrative.APPENDIX:  # "/baocao baocao quy": the narrative draft

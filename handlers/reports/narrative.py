@@ -3,7 +3,7 @@ narrative report ("Báo cáo kết quả thực hiện nhiệm vụ cải cách 
 appendix and Biểu mẫu 1 that go with it; /baocao kehoach 128/QĐ-UBND ngày 10/01/2026
 (admin): the decision that issued the plan, cited in the report's opening.
 
-``/baocao`` alone and ``/baocao phuluc …`` stay the appendix (``handlers.cmd_report``);
+``/baocao`` alone and ``/baocao phuluc …`` stay the appendix (``handlers.reports.appendix``);
 the word after /baocao chooses (``split_kind``). Files go out through ``deliver``.
 """
 
@@ -21,14 +21,14 @@ from documents.report_rows import official_date, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
 from handlers.cmd_admin import admin_only
 from handlers.cmd_register import not_registered
-from handlers.cmd_report import (
+from handlers.context import Request
+from handlers.messages import Attachment, Outgoing
+from handlers.reports.appendix import (
     file_stem,
     report_ask,
     review_text,
 )
-from handlers.context import Request
-from handlers.file_links import ReportFile, deliver
-from handlers.messages import Attachment, Outgoing
+from handlers.reports.delivery import ReportFile, deliver
 from handlers.tasks.view import format_date
 from locales import _
 from models.unit_names import fold

@@ -10,10 +10,10 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from handlers.cmd_progress import can_send_files
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
+from handlers.reports.progress import can_send_files
 from handlers.tasks.view import format_date
 from locales import _
 
