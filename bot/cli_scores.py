@@ -11,7 +11,7 @@ from bot.commands_cli import CliError, Emit, open_session, require_org
 from bot.config import Config
 from documents.score_docx import score_docx
 from documents.score_xlsx import score_xlsx
-from handlers.cmd_scores import figures_text
+from handlers.scores.commands import figures_text
 from models.score_queries import load_sheet, sheet_to_json
 from scheduler.clock import Clock
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import cmd_admin, cmd_link, cmd_register, cmd_scores, score_replies
+from handlers import cmd_admin, cmd_link, cmd_register
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.extensions import decisions as cmd_extension
@@ -27,6 +27,8 @@ from handlers.replies import free_text, questions
 from handlers.replies import status_commands as cmd_status
 from handlers.reports import appendix as cmd_report
 from handlers.reports import progress as cmd_progress
+from handlers.scores import commands as cmd_scores
+from handlers.scores import replies as score_replies
 from handlers.tasks import commands as cmd_tasks
 from handlers.tasks import search as cmd_search
 from language import command_names

@@ -8,7 +8,7 @@
   task in focus if it was shown or reported on within ``EVIDENCE_WINDOW`` (a photo of
   the decision right after "Hoàn thành"); a focus on several tasks, or none, is asked
   about with one tap per task, the file held until the answer.
-- The same for the items of a score sheet in focus (``handlers.score_replies``): with
+- The same for the items of a score sheet in focus (``handlers.scores.replies``): with
   a score reply, or alone right after one or after the score reminder.
 A file that may not be kept (type, size, the organization's room) is not stored, and
 the answer says why; the words are still recorded.
@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
-from handlers import score_replies
 from handlers.choices import focus_of
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -29,6 +28,7 @@ from handlers.evidence.rules import is_plan_import
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
 from handlers.replies.questions import WHICH_LIMIT, ask_which
+from handlers.scores import replies as score_replies
 from handlers.tasks.access import reply_focus, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
 from locales import _

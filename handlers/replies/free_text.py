@@ -3,7 +3,7 @@
 In order: the reason a leader was asked for after a decision; a typed yes/no to an open
 question; thanks and acknowledgements (one friendly line, nothing recorded); a score
 for an item of the score sheet, named ("mục 1.2 đạt 1 điểm") or in focus (a reply to
-the score reminder, ``handlers.score_replies``); tasks named
+the score reminder, ``handlers.scores.replies``); tasks named
 in the text ("nhiệm vụ 32 …", "31 hoàn thành, 32 đang thực hiện 20%"), each recorded on
 its own; else the task the reply is about for sure (the message it answers, or the task
 shown last). When that is not known — a reminder listing several tasks, a message
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers import cmd_scores, score_replies
 from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -23,6 +22,8 @@ from handlers.extensions import decisions as cmd_extension
 from handlers.messages import Outgoing
 from handlers.replies.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
 from handlers.replies.recording import TEXT, answer, choices_text, record_reading
+from handlers.scores import commands as cmd_scores
+from handlers.scores import replies as score_replies
 from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
 from language.status_text import StatusReading, is_acknowledgement, understand_status

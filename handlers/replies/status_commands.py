@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_link, score_replies
+from handlers import cmd_link
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.cmd_register import not_registered
 from handlers.context import Request
@@ -21,6 +21,7 @@ from handlers.replies.free_text import MAX_REPLY
 from handlers.replies.questions import answer_button, small_id
 from handlers.replies.recording import BUTTON, COMMAND, answer, choices_text, record_reading
 from handlers.replies.rules import RECORD
+from handlers.scores import replies as score_replies
 from handlers.tasks import commands as cmd_tasks
 from handlers.tasks.access import may_update, task_by_number
 from handlers.tasks.listing import OPEN

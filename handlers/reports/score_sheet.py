@@ -12,10 +12,10 @@ from documents.score_docx import score_docx
 from documents.score_table import stem
 from documents.score_xlsx import score_xlsx
 from handlers.cmd_register import not_registered
-from handlers.cmd_scores import figures_text
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.reports.delivery import ReportFile, deliver
+from handlers.scores.commands import figures_text
 from locales import _
 from models.score_queries import load_sheet
 from models.unit_names import fold

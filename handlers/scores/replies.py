@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import re
 
-from handlers.cmd_scores import may_propose, propose
 from handlers.context import Request
 from handlers.evidence.files import files as evidence
 from handlers.evidence.files import score_items as score_evidence
 from handlers.messages import Button, Outgoing
 from handlers.replies.questions import LAPSE, _latest_open, small_id
+from handlers.scores.commands import may_propose, propose
 from handlers.short_text import without_bullet
 from handlers.tasks.access import reply_focus
 from handlers.tasks.commands import short
