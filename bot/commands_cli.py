@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
-from handlers.plan_import import ImportSummary
-from handlers.score_import import import_any
+from handlers.imports.any_file import import_any
+from handlers.imports.plans import ImportSummary
 from handlers.tasks.view import task_to_json
 from language.deadlines import parse_deadline
 from language.status_text import understand_status

@@ -37,7 +37,7 @@ from bot.demo_terminal import (
 from bot.demo_travel import after_travel, travel
 from bot.reminders import ReminderService
 from bot.wiring import build_services
-from handlers.plan_import import import_plan_file
+from handlers.imports.plans import import_plan_file
 from handlers.router import Conversation
 from locales import _
 from models.db import open_database

@@ -8,10 +8,10 @@ from documents.plan_table import PlanFileError
 from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
+from handlers.imports.any_file import import_any
+from handlers.imports.plans import QUOTE_CHARS, clip, review_line
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
-from handlers.plan_import import QUOTE_CHARS, clip, review_line
-from handlers.score_import import import_any
 from locales import _
 from models.invites import create_invite
 from models.plan_store import resolve_unit

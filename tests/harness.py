@@ -12,8 +12,8 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import Services
+from handlers.imports.plans import import_plan_file
 from handlers.messages import Attachment, Incoming, Outgoing
-from handlers.plan_import import import_plan_file
 from handlers.router import Conversation
 from models.evidence_store import EvidenceSettings
 from models.invites import create_invite

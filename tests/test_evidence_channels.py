@@ -16,7 +16,7 @@ from sqlalchemy import select
 from bot.channels.console import ConsoleChannel, ConsolePerson
 from bot.channels.telegram import TelegramChannel
 from bot.config import TelegramConfig
-from handlers.plan_import import import_plan_file
+from handlers.imports.plans import import_plan_file
 from models.evidence import EvidenceFile
 from models.evidence_store import EvidenceSettings
 from models.plans import Plan, Task

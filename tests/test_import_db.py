@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from documents.plan_table import PlanFileError
-from handlers.plan_import import import_plan_file
+from handlers.imports.plans import import_plan_file
 from models.plan_store import find_organization
 from models.plans import Section, StatusUpdate, Task
 from models.queries import list_tasks

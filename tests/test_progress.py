@@ -362,7 +362,7 @@ async def test_chart_only_on_telegram(sessions, clock) -> None:  # noqa: ANN001
 
 
 async def test_viewer_of_several_organizations(sessions, clock) -> None:  # noqa: ANN001
-    from handlers.plan_import import import_plan_file
+    from handlers.imports.plans import import_plan_file
     from models.invites import create_invite
     from tests.harness import SAMPLE_DOCX
 

@@ -25,7 +25,7 @@ from sqlalchemy import select
 from bot.cli import main as cli_main
 from documents.form_one import HEADER_TOP as FORM_HEADER_TOP
 from documents.report_rows import HEADER, Period, make_period, report_as_of, result_text
-from handlers.plan_import import import_plan_file
+from handlers.imports.plans import import_plan_file
 from handlers.reports.appendix import parse_period
 from models.plan_store import find_organization
 from models.plans import Plan

@@ -20,7 +20,7 @@ from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
 from bot.config import TelegramConfig
 from bot.reminders import ReminderService
-from handlers.score_import import import_any
+from handlers.imports.any_file import import_any
 from models.evidence import EvidenceFile
 from models.evidence_store import EvidenceSettings
 from models.scores import ScoreItem

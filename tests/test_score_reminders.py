@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from handlers.score_import import import_any
+from handlers.imports.any_file import import_any
 from scheduler.score_reminders import ScoreReminderSettings, send_days
 from scheduler.workdays import WorkCalendar
 from tests.harness import ORG

@@ -14,8 +14,8 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
+from handlers.imports.any_file import import_any
 from handlers.messages import Attachment
-from handlers.score_import import import_any
 from models.conversation import Question
 from models.evidence import EvidenceFile
 from models.evidence_store import read

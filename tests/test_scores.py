@@ -22,8 +22,8 @@ from sqlalchemy.orm import selectinload
 
 from bot.cli import main as cli_main
 from documents.score_reader import read_score_sheet
+from handlers.imports.any_file import import_any
 from handlers.messages import Attachment
-from handlers.score_import import import_any
 from models.plan_store import find_organization
 from models.score_queries import load_sheet
 from models.score_tree import format_points, standing

@@ -106,7 +106,7 @@ def test_matching_rules() -> None:
 
 
 async def test_a_viewer_of_two_communes_sees_which_commune_each_task_is_of(sessions, clock) -> None:  # noqa: ANN001
-    from handlers.plan_import import import_plan_file
+    from handlers.imports.plans import import_plan_file
     from models.invites import create_invite
     from models.plan_store import find_organization
     from tests.harness import SAMPLE_DOCX

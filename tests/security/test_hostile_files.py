@@ -16,7 +16,7 @@ from openpyxl import Workbook
 
 from documents.plan_reader import MAX_BYTES, read_plan
 from documents.plan_table import PlanFileError
-from handlers.plan_import import import_plan_file
+from handlers.imports.plans import import_plan_file
 from tests.conftest import SAMPLES
 from tests.security import hostile_files as hostile
 

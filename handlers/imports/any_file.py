@@ -18,7 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.plan_reader import MAX_BYTES, file_name, too_large
 from documents.score_reader import ParsedSheet, ScoreRow, read_score_sheet
 from documents.worker import run_in_worker
-from handlers.plan_import import prepare_plan, store_prepared_plan
+from handlers.imports.plans import prepare_plan, store_prepared_plan
 from locales import _, language
 from models.outbox import request_replan
 from models.plan_store import get_or_create_organization
