@@ -15,11 +15,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers import cmd_admin, cmd_link, cmd_register
 from handlers.choices import AWAIT_IMPORT, message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.extensions import decisions as cmd_extension
 from handlers.messages import Incoming, Outgoing
+from handlers.people import invites as cmd_admin
+from handlers.people import linking as cmd_link
+from handlers.people import register as cmd_register
 from handlers.permissions import Grant
 from handlers.reminders import nudge as cmd_nudge
 from handlers.replies import files as evidence_flow

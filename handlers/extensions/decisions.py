@@ -16,11 +16,11 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.choices import AWAIT_DECISION, await_next
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.extensions import pending as extension_list
 from handlers.extensions.notices import cancel_unsent, notice_time, withdrawal_cause
 from handlers.messages import Outgoing
+from handlers.people.register import not_registered
 from handlers.permissions import can_decide_extension
 from handlers.tasks.access import task_by_number
 from handlers.tasks.commands import short

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from zoneinfo import ZoneInfo
 
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.extensions.notices import button_label
 from handlers.messages import Button, Outgoing
+from handlers.people.register import not_registered
 from handlers.permissions import can_decide_extension
 from handlers.tasks.commands import short
 from handlers.tasks.view import format_date, lead_names

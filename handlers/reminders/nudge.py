@@ -16,10 +16,10 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.extensions.decisions import notice_time
 from handlers.messages import Button, Outgoing
+from handlers.people.register import not_registered
 from handlers.permissions import is_leader
 from handlers.tasks.access import task_by_number
 from handlers.tasks.commands import short, status_buttons

@@ -12,10 +12,10 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.cmd_link import LINK_REQUEST, link_notice
 from handlers.extensions.notices import NOTICE_KINDS, extension_notice
 from handlers.extensions.pending import digest_lines
 from handlers.messages import Button, Outgoing
+from handlers.people.linking import LINK_REQUEST, link_notice
 from handlers.reminders.nudge import NUDGE, escalation, nudge_notice
 from handlers.reminders.score_texts import score_notice
 from handlers.tasks.commands import short, status_buttons

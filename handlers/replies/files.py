@@ -20,12 +20,12 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 from handlers.choices import focus_of
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.evidence.files import files as evidence
 from handlers.evidence.files import score_items as score_evidence
 from handlers.evidence.rules import is_plan_import
 from handlers.messages import Outgoing
+from handlers.people.register import not_registered
 from handlers.permissions import is_admin
 from handlers.replies.questions import WHICH_LIMIT, ask_which
 from handlers.scores import replies as score_replies

@@ -16,10 +16,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.extensions import decisions as cmd_extension
 from handlers.messages import Outgoing
+from handlers.people.register import not_registered
 from handlers.replies.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
 from handlers.replies.recording import TEXT, answer, choices_text, record_reading
 from handlers.scores import commands as cmd_scores

@@ -8,14 +8,14 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from handlers import cmd_link
 from handlers.choices import AWAIT_EXTENSION, await_next
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.evidence.files import files as evidence
 from handlers.extensions import decisions as cmd_extension
 from handlers.extensions import withdrawal as extension_withdrawal
 from handlers.messages import Outgoing
+from handlers.people import linking as cmd_link
+from handlers.people.register import not_registered
 from handlers.reminders import nudge as cmd_nudge
 from handlers.replies.free_text import MAX_REPLY
 from handlers.replies.questions import answer_button, small_id

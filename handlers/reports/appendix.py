@@ -28,10 +28,10 @@ from documents.report_rows import (
     report_plan,
 )
 from documents.report_xlsx import report_xlsx
-from handlers.cmd_admin import admin_only
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
+from handlers.people.invites import admin_only
+from handlers.people.register import not_registered
 from handlers.permissions import is_leader, officer_units
 from handlers.reports import score_sheet as cmd_score_report
 from handlers.reports.delivery import ReportFile, deliver

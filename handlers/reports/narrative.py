@@ -19,10 +19,10 @@ from documents.narrative_docx import narrative_docx
 from documents.report_docx import report_docx
 from documents.report_rows import official_date, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
-from handlers.cmd_admin import admin_only
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
+from handlers.people.invites import admin_only
+from handlers.people.register import not_registered
 from handlers.reports.appendix import (
     file_stem,
     report_ask,

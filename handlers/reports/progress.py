@@ -16,9 +16,9 @@ import re
 
 from documents.charts import progress_chart
 from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
+from handlers.people.register import not_registered
 from handlers.permissions import is_leader, officer_units
 from handlers.tasks.view import format_date
 from locales import _

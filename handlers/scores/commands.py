@@ -19,11 +19,11 @@ import asyncio
 from decimal import Decimal
 
 from documents.score_chart import score_chart
-from handlers.cmd_admin import admin_only
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.evidence.files import score_items as score_evidence
 from handlers.messages import Attachment, Outgoing
+from handlers.people.invites import admin_only
+from handlers.people.register import not_registered
 from handlers.permissions import is_leader, officer_units
 from handlers.reports.progress import can_send_files
 from handlers.short_text import short, without_bullet

@@ -7,9 +7,9 @@ import re
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
+from handlers.people.register import not_registered
 from handlers.permissions import is_leader, officer_units
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update, may_view, task_by_number, visible_tasks

@@ -6,9 +6,9 @@ their organization. The matching rules are ``handlers.tasks.search_rank``."""
 
 from __future__ import annotations
 
-from handlers.cmd_register import not_registered
 from handlers.context import Request
 from handlers.messages import Outgoing
+from handlers.people.register import not_registered
 from handlers.tasks.access import may_view
 from handlers.tasks.commands import list_entries
 from handlers.tasks.listing import Entry, render

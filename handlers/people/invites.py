@@ -6,11 +6,11 @@ from __future__ import annotations
 from documents.plan_reader import too_large
 from documents.plan_table import PlanFileError
 from handlers.choices import AWAIT_IMPORT, await_next
-from handlers.cmd_register import not_registered, role_name
 from handlers.context import Request
 from handlers.imports.any_file import import_any
 from handlers.imports.plans import QUOTE_CHARS, clip, review_line
 from handlers.messages import Attachment, Outgoing
+from handlers.people.register import not_registered, role_name
 from handlers.permissions import is_admin
 from locales import _
 from models.invites import create_invite

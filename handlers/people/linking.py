@@ -15,9 +15,9 @@ from datetime import datetime
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from handlers.cmd_register import guess_scopes, refused_for_guessing
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
+from handlers.people.register import guess_scopes, refused_for_guessing
 from locales import _
 from models.attempts import forget, record_failure, scopes_for
 from models.invites import reload_person
