@@ -21,8 +21,8 @@ from datetime import timedelta
 
 from handlers.choices import focus_of
 from handlers.context import Request
-from handlers.evidence.files import files as evidence
-from handlers.evidence.files import score_items as score_evidence
+from handlers.evidence import files as evidence
+from handlers.evidence import score_items as score_evidence
 from handlers.evidence.rules import is_plan_import
 from handlers.messages import Outgoing
 from handlers.people.register import not_registered

@@ -10,7 +10,7 @@ from datetime import timedelta
 
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.context import Request
-from handlers.evidence.files import files as evidence
+from handlers.evidence import files as evidence
 from handlers.extensions import decisions as cmd_extension
 from handlers.extensions import withdrawal as extension_withdrawal
 from handlers.messages import Outgoing

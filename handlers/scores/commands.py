@@ -20,7 +20,7 @@ from decimal import Decimal
 
 from documents.score_chart import score_chart
 from handlers.context import Request
-from handlers.evidence.files import score_items as score_evidence
+from handlers.evidence import score_items as score_evidence
 from handlers.messages import Attachment, Outgoing
 from handlers.people.invites import admin_only
 from handlers.people.register import not_registered

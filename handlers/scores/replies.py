@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from handlers.context import Request
-from handlers.evidence.files import files as evidence
-from handlers.evidence.files import score_items as score_evidence
+from handlers.evidence import files as evidence
+from handlers.evidence import score_items as score_evidence
 from handlers.messages import Button, Outgoing
 from handlers.replies.questions import LAPSE, _latest_open, small_id
 from handlers.scores.commands import may_propose, propose
