@@ -18,8 +18,9 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import commands_cli
+from bot.cli_common import CliError
 from bot.config import ConfigError, load_config
-from documents.plan_table import PlanFileError
+from documents.plan_file_error import PlanFileError
 from models.people import ROLES
 from scheduler.clock import DEFAULT_TZ, Clock
 
@@ -175,7 +176,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except PlanFileError as exc:
         print(f"Không nhập được: {exc.message}", file=sys.stderr)
         return 1
-    except commands_cli.CliError as exc:
+    except CliError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

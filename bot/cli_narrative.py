@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.commands_cli import CliError, Emit, open_session, require_org
+from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.config import Config
 from bot.wiring import calendar_from
 from documents.narrative_content import narrative as write_narrative

@@ -9,7 +9,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from bot.commands_cli import CliError, Emit, open_session, require_org
+from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.config import Config
 from bot.wiring import calendar_from
 from documents.report_docx import report_docx
@@ -21,9 +21,10 @@ from documents.report_rows import (
     vn_number,
 )
 from documents.report_xlsx import report_xlsx
-from handlers.reports.appendix import review_text, summary_text
+from handlers.reports.appendix import summary_text
 from handlers.reports.progress import progress_text
-from handlers.tasks.view import format_date
+from handlers.reports.request import review_text
+from language.formats import format_date
 from models.progress import tally
 from models.progress_queries import task_facts
 from scheduler.clock import Clock

@@ -7,7 +7,7 @@ import argparse
 from datetime import date
 from pathlib import Path
 
-from bot.commands_cli import CliError, Emit, open_session, require_org
+from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.config import Config
 from documents.score_docx import score_docx
 from documents.score_xlsx import score_xlsx

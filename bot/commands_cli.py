@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Awaitable, Callable
-from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
+from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.config import Config
 from handlers.imports.any_file import import_any
 from handlers.imports.plans import ImportSummary
@@ -20,34 +17,9 @@ from language.status_text import understand_status
 from language.task_refs import refers_to_all, split_by_task
 from models.db import open_database
 from models.invites import create_invite
-from models.plan_store import find_organization, resolve_unit
+from models.plan_store import resolve_unit
 from models.queries import list_tasks
 from scheduler.clock import Clock
-
-Emit = Callable[[argparse.Namespace, Any, str], None]
-
-
-class CliError(Exception):
-    """A problem the operator must fix; the message is Vietnamese and says how."""
-
-
-@asynccontextmanager
-async def open_session(config: Config):  # noqa: ANN202 - yields an AsyncSession in a transaction
-    engine, sessions = await open_database(config.database.url)
-    try:
-        async with sessions() as session, session.begin():
-            yield session
-    finally:
-        await engine.dispose()
-
-
-async def require_org(session: AsyncSession, name: str):  # noqa: ANN202
-    org = await find_organization(session, name)
-    if org is None:
-        raise CliError(
-            f"Không có xã/phường «{name}» trong cơ sở dữ liệu. Hãy nhập kế hoạch trước: dondoc import TỆP --org «{name}»"
-        )
-    return org
 
 
 def import_text(summary: ImportSummary) -> str:
