@@ -18,7 +18,7 @@ import zipfile
 from collections.abc import Sequence
 from xml.parsers import expat
 
-from documents.plan_table import PlanFileError
+from documents.plan_file_error import PlanFileError
 from locales import _
 
 MB = 1024 * 1024

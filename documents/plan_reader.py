@@ -18,7 +18,8 @@ from pathlib import PurePath
 
 from documents import read_text
 from documents.file_limits import check_package
-from documents.plan_table import ParsedPlan, PlanFileError
+from documents.plan_file_error import PlanFileError
+from documents.plan_table import ParsedPlan
 from documents.read_docx import read_docx
 from documents.read_xlsx import read_xlsx
 from locales import _

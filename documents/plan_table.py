@@ -18,6 +18,8 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from documents.file_limits import check_grid
+from documents.plan_file_error import PlanFileError
 from locales import _
 from models.unit_names import fold
 
@@ -53,14 +55,6 @@ class ParsedPlan:
     def tasks(self) -> list[ParsedTask]:
         """Every task, in plan order."""
         return [task for section in self.sections for task in section.tasks]
-
-
-class PlanFileError(Exception):
-    """A plan file that cannot be read; ``message`` explains why, in Vietnamese."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 class MergedAbove(str):
@@ -330,8 +324,6 @@ def build_plan(
     ``row_numbers`` gives the number to quote for each row in messages (default: its
     1-based position); ``title`` overrides the title read from the rows above the header.
     """
-    # Imported here: file_limits raises this module's PlanFileError (a cycle at import).
-    from documents.file_limits import check_grid
 
     check_grid(rows, source, row_numbers)  # every reader's table, before any work on it
     grid = [[_clean(cell) for cell in row] for row in rows]

@@ -23,14 +23,8 @@ from docx.oxml.ns import qn
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from documents.plan_table import (
-    MergedAbove,
-    ParsedPlan,
-    PlanFileError,
-    build_plan,
-    find_header,
-    no_header_error,
-)
+from documents.plan_file_error import PlanFileError
+from documents.plan_table import MergedAbove, ParsedPlan, build_plan, find_header, no_header_error
 from locales import _
 
 TITLE_PARAGRAPHS = 5

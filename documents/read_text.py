@@ -21,9 +21,9 @@ import re
 from collections import Counter
 
 from documents.file_limits import MAX_TEXT_LINES, too_many_rows
+from documents.plan_file_error import PlanFileError
 from documents.plan_table import (
     ParsedPlan,
-    PlanFileError,
     build_plan,
     clean_cell,
     header_mapping,

@@ -20,14 +20,8 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 
 from documents.file_limits import MAX_ROWS, MAX_SCANNED_ROWS, too_many_rows
-from documents.plan_table import (
-    MergedAbove,
-    ParsedPlan,
-    PlanFileError,
-    build_plan,
-    find_header,
-    no_header_error,
-)
+from documents.plan_file_error import PlanFileError
+from documents.plan_table import MergedAbove, ParsedPlan, build_plan, find_header, no_header_error
 from locales import _
 
 MAX_COLUMNS = 40  # a plan has 6 to 10; columns further right are not read

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from documents.file_limits import check_grid
-from documents.plan_table import MergedAbove, PlanFileError, clean_cell
+from documents.plan_file_error import PlanFileError
+from documents.plan_table import MergedAbove, clean_cell
 from documents.score_grids import find_grid
 from locales import _
 from models.score_tree import format_points, parse_points, sum_points, unique_refs

@@ -21,7 +21,7 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from documents.plan_table import PlanFileError
+from documents.plan_file_error import PlanFileError
 from locales import _
 
 log = logging.getLogger(__name__)
