@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from handlers.tasks.view import format_date
+from language.formats import format_date
 from language.status_dates import DELTA, RELATIVE, add_months, delta_date
 from language.status_words import fold
 from locales import _

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 
-from models.score_tree import parse_points
-from models.unit_names import fold
+from language.task_refs import fold_same_length
 
 _REF = re.compile(r"^#?((?:[ivx]{1,4}|\d{1,3})(?:\.\d{1,3}){0,3}(?:\.?[a-z])?)\.?(?=\s|$|,|:)", re.I)
 _NUMBER = r"(\d{1,3}(?:[.,]\d{1,2})?)(?!\d|[.,/]\d|\s*%)"
@@ -41,12 +40,16 @@ def parse_score_words(args: str) -> ScoreWords | None:
 
 def find_points(text: str) -> tuple[Decimal | None, str]:
     """The points said in ``text`` and the words around them."""
-    folded = fold(text)
-    if len(folded) != len(text):  # a character that folds to several: use the typed text
-        folded = text.casefold()
+    folded = fold_same_length(text)  # one character for one: the spans map back
     match = _BARE.match(folded) or _PHRASE.search(folded)
     if match is None:
         return None, text.strip()
     number = next(group for group in match.groups() if group)
     left = (text[: match.start()] + " " + text[match.end() :]).strip(" ,.;:-")
-    return parse_points(number), " ".join(left.split())
+    return points_of(number), " ".join(left.split())
+
+
+def points_of(number: str) -> Decimal:
+    """ "0,5" → 0.5, "10" → 10: the number as a score sheet's cell reads it."""
+    value = Decimal(number.replace(",", "."))
+    return value if ("," in number or "." in number) else Decimal(int(value))
