@@ -21,7 +21,8 @@ from docx.shared import Pt
 
 from bot.cli import main as cli_main
 from documents.narrative_words import written_out
-from handlers.reports.narrative import APPENDIX, DECISION, NARRATIVE, parse_decision, split_kind
+from handlers.reports.narrative import parse_decision
+from handlers.reports.request import APPENDIX, DECISION, NARRATIVE, split_kind
 from models.plan_store import find_organization
 from models.progress import tally
 from models.progress_queries import task_facts

@@ -28,7 +28,7 @@ from documents.report_review import (
     typed_without_diacritics,
 )
 from documents.report_rows import date_line, day_month, official_date, place_name
-from handlers.reports.appendix import parse_report_args
+from handlers.reports.request import parse_report_args
 from models.progress import Reported, TaskFacts, percent_text, rate_text
 from tests.conftest import TZ
 from tests.harness import ORG, Harness, text_of

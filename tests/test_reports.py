@@ -26,7 +26,7 @@ from bot.cli import main as cli_main
 from documents.form_one import HEADER_TOP as FORM_HEADER_TOP
 from documents.report_rows import HEADER, Period, make_period, report_as_of, result_text
 from handlers.imports.plans import import_plan_file
-from handlers.reports.appendix import parse_period
+from handlers.reports.request import parse_period
 from models.plan_store import find_organization
 from models.plans import Plan
 from models.progress import Reported, TaskFacts, tally

@@ -13,9 +13,30 @@ from zoneinfo import ZoneInfo
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
-from handlers.reports.progress import can_send_files
-from handlers.tasks.view import format_date
+from language.formats import format_date
 from locales import _
+
+
+def can_send_files(request: Request) -> bool:
+    """Only Telegram delivers pictures and documents (Zalo bots cannot send files)."""
+    return request.incoming.channel == "telegram"
+
+
+def can_send_pictures(request: Request) -> bool:
+    """Telegram, and Zalo when the bot has a public address: Zalo sends a picture by its
+    URL, so the chart goes on the download shelf first (``as_sent``)."""
+    return can_send_files(request) or (
+        request.incoming.channel == "zalo" and request.services.downloads is not None
+    )
+
+
+def as_sent(request: Request, picture: Attachment) -> Attachment:
+    """``picture`` as the channel sends it: on Zalo, by a signed link to it."""
+    shelf = request.services.downloads
+    if request.incoming.channel != "zalo" or shelf is None:
+        return picture
+    link = shelf.publish(picture.filename, picture.data)
+    return Attachment(picture.filename, picture.data, "photo", ref=link.url)
 
 
 @dataclass(frozen=True)

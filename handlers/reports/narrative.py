@@ -20,38 +20,16 @@ from documents.report_docx import report_docx
 from documents.report_rows import official_date, report_as_of, report_plan
 from documents.report_xlsx import report_xlsx
 from handlers.context import Request
+from handlers.guards import admin_only, not_registered
 from handlers.messages import Attachment, Outgoing
-from handlers.people.invites import admin_only
-from handlers.people.register import not_registered
-from handlers.reports.appendix import (
-    file_stem,
-    report_ask,
-    review_text,
-)
 from handlers.reports.delivery import ReportFile, deliver
-from handlers.tasks.view import format_date
+from handlers.reports.request import DECISION, file_stem, report_ask, review_text
+from language.formats import format_date
 from locales import _
 from models.unit_names import fold
 
-APPENDIX, NARRATIVE, DECISION = "appendix", "narrative", "decision"
-_KIND = re.compile(r"^\s*(bao\s*cao|phu\s*luc(?!\s*(?:so\s*)?\d)|ke\s*hoach)\b\s*[:,]?")
-_KINDS = {"baocao": NARRATIVE, "phuluc": APPENDIX, "kehoach": DECISION}
 _SYMBOL = re.compile(r"(\d{1,6}(?:/\d{4})?(?:/[^\s,;]+)?)")
 _DAY = re.compile(r"\bngay\s*[:.]?\s*(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b")
-
-
-def split_kind(args: str) -> tuple[str, str]:
-    """("narrative", "quy") for "baocao quy" / "báo cáo quy"; the appendix otherwise."""
-    folded = fold(args)  # as long as ``args``: the spans line up
-    match = _KIND.match(folded)
-    if match is None:
-        return APPENDIX, args
-    return _KINDS[match.group(1).replace(" ", "")], args[match.end() :].strip()
-
-
-def hint() -> str:
-    """The line under the appendix's summary that offers the other choice."""
-    return _("Dự thảo báo cáo kèm phụ lục này: nhắn /baocao baocao (ví dụ /baocao baocao quy).")
 
 
 async def handle(request: Request, kind: str, args: str) -> list[Outgoing]:

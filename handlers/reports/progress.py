@@ -17,10 +17,11 @@ import re
 from documents.charts import progress_chart
 from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
 from handlers.context import Request
+from handlers.guards import not_registered
 from handlers.messages import Attachment, Outgoing
-from handlers.people.register import not_registered
 from handlers.permissions import is_leader, officer_units
-from handlers.tasks.view import format_date
+from handlers.reports.delivery import as_sent, can_send_pictures
+from language.formats import format_date
 from locales import _
 from models.people import Organization
 from models.plan_store import resolve_unit
@@ -31,28 +32,6 @@ from models.unit_names import fold
 CHART_ROWS = 12  # bars on one chart, worst first
 OVERDUE_SHOWN = 20
 _QUARTER = re.compile(r"^(?:quy|q)(iv|iii|ii|i|[1-4])$")
-
-
-def can_send_files(request: Request) -> bool:
-    """Only Telegram delivers pictures and documents (Zalo bots cannot send files)."""
-    return request.incoming.channel == "telegram"
-
-
-def can_send_pictures(request: Request) -> bool:
-    """Telegram, and Zalo when the bot has a public address: Zalo sends a picture by its
-    URL, so the chart goes on the download shelf first (``as_sent``)."""
-    return can_send_files(request) or (
-        request.incoming.channel == "zalo" and request.services.downloads is not None
-    )
-
-
-def as_sent(request: Request, picture: Attachment) -> Attachment:
-    """``picture`` as the channel sends it: on Zalo, by a signed link to it."""
-    shelf = request.services.downloads
-    if request.incoming.channel != "zalo" or shelf is None:
-        return picture
-    link = shelf.publish(picture.filename, picture.data)
-    return Attachment(picture.filename, picture.data, "photo", ref=link.url)
 
 
 def _quarter(word: str) -> int | None:

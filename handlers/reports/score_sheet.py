@@ -12,8 +12,8 @@ from documents.score_docx import score_docx
 from documents.score_table import stem
 from documents.score_xlsx import score_xlsx
 from handlers.context import Request
+from handlers.guards import not_registered
 from handlers.messages import Attachment, Outgoing
-from handlers.people.register import not_registered
 from handlers.reports.delivery import ReportFile, deliver
 from handlers.scores.commands import figures_text
 from locales import _
