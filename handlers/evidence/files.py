@@ -27,11 +27,9 @@ from handlers.evidence.rules import (
     too_large,
     type_problem,
 )
-from handlers.messages import Attachment, Button, Outgoing
-from handlers.replies.questions import small_id
-from handlers.tasks.access import may_view
-from handlers.tasks.commands import short
-from handlers.tasks.view import format_date
+from handlers.messages import Button
+from handlers.short_text import short
+from language.formats import format_date
 from locales import _
 from models import evidence_store
 from models.evidence import (
@@ -43,12 +41,11 @@ from models.evidence import (
     stored_path_of,
 )
 from models.plans import Task
-from models.queries import get_task
 
 log = logging.getLogger(__name__)
 
 ON_CARD = 10  # newest evidence files listed on a task card (each with a button on Telegram)
-DOWNLOAD = "evf"  # button data: evf:<evidence row id>
+DOWNLOAD = "evf"  # button data: evf:<evidence row id> (``handlers.evidence.download``)
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ def without_file(request: Request, screened: Screened | None) -> None:
     request.incoming = replace(incoming, attachment=attachment)
 
 
-async def _stored_path(request: Request, organization_id: int, screened: Screened) -> str:
+async def stored_path(request: Request, organization_id: int, screened: Screened) -> str:
     known = await stored_path_of(request.session, organization_id, screened.sha256)
     relative = known or evidence_store.stored_name(
         organization_id, screened.sha256, screened.type.extension
@@ -117,7 +114,7 @@ async def _stored_path(request: Request, organization_id: int, screened: Screene
     return relative
 
 
-def _row(
+def new_row(
     request: Request, screened: Screened, organization_id: int, path: str, **where: int | None
 ) -> EvidenceFile:
     return EvidenceFile(
@@ -147,8 +144,8 @@ async def keep(request: Request, screened: Screened, tasks: list[Task]) -> list[
             )
             continue
         organization_id = task.plan.organization_id
-        path = await _stored_path(request, organization_id, screened)
-        request.session.add(_row(request, screened, organization_id, path, task_id=task.id))
+        path = await stored_path(request, organization_id, screened)
+        request.session.add(new_row(request, screened, organization_id, path, task_id=task.id))
         await request.session.flush()
         lines.append(
             _("Đã lưu tệp «{name}» ({size}) làm minh chứng của nhiệm vụ {number}.").format(
@@ -162,8 +159,8 @@ async def hold(request: Request, screened: Screened, question_id: int) -> str:
     """Keep the file for the "which task?" question just asked; the line to add."""
     org = request.organization
     assert org is not None
-    path = await _stored_path(request, org.id, screened)
-    request.session.add(_row(request, screened, org.id, path, question_id=question_id))
+    path = await stored_path(request, org.id, screened)
+    request.session.add(new_row(request, screened, org.id, path, question_id=question_id))
     await request.session.flush()
     return _("Tệp «{name}» sẽ được lưu làm minh chứng của nhiệm vụ anh/chị chọn.").format(
         name=screened.name
@@ -240,44 +237,3 @@ def names_a_file(item: str) -> bool:
     """Is this evidence text the "Tệp đính kèm: NAME" a report with a file wrote?"""
     prefix = _("Tệp đính kèm: {name}").format(name="")
     return item.startswith(prefix)
-
-
-def _refused() -> list[Outgoing]:
-    return [
-        Outgoing(
-            _(
-                "Không tìm thấy tệp minh chứng này, hoặc anh/chị không có quyền tải tệp. Nhắn /viec SỐ để xem các tệp của một nhiệm vụ."
-            )
-        )
-    ]
-
-
-async def download(request: Request, rest: str) -> list[Outgoing]:
-    """The stored file sent back as a document, to someone who may see its task."""
-    row_id = small_id(rest)
-    row = await request.session.get(EvidenceFile, row_id) if row_id else None
-    task = await get_task(request.session, row.task_id) if row and row.task_id else None
-    if row is not None and row.score_item_id is not None:  # a score item's evidence
-        from handlers.evidence.score_items import may_view_item  # imported late (cycle)
-
-        if not await may_view_item(request, row.score_item_id):
-            return _refused()
-    elif row is None or task is None or not may_view(request, task):
-        return _refused()
-    try:
-        data = await asyncio.to_thread(
-            evidence_store.read, request.services.evidence.folder, row.stored_path
-        )
-    except evidence_store.StoreError as error:
-        log.error("evidence file %s cannot be read: %s", row.id, error)
-        return [
-            Outgoing(
-                _(
-                    "Tệp «{name}» không còn trong kho minh chứng; anh/chị vui lòng báo quản trị của xã/phường."
-                ).format(name=row.file_name)
-            )
-        ]
-    document = Attachment(row.file_name, data, "document")
-    if task is None:
-        return [Outgoing("", document=document, score_item_ids=(row.score_item_id,))]
-    return [Outgoing("", document=document, task_id=task.id)]

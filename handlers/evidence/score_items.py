@@ -9,7 +9,7 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 from handlers.context import Request
-from handlers.evidence.files import Screened, _row, _stored_path, file_lines
+from handlers.evidence.files import Screened, file_lines, new_row, stored_path
 from handlers.evidence.rules import human_size
 from handlers.messages import Button
 from locales import _
@@ -39,8 +39,8 @@ async def keep(request: Request, screened: Screened, item: ScoreItem) -> list[st
         ]
     sheet = await request.session.get(ScoreSheet, item.sheet_id)
     assert sheet is not None
-    path = await _stored_path(request, sheet.organization_id, screened)
-    request.session.add(_row(request, screened, sheet.organization_id, path, score_item_id=item.id))
+    path = await stored_path(request, sheet.organization_id, screened)
+    request.session.add(new_row(request, screened, sheet.organization_id, path, score_item_id=item.id))
     await request.session.flush()
     return [
         _("Đã lưu tệp «{name}» ({size}) làm minh chứng của mục {ref}.").format(
