@@ -39,7 +39,7 @@ from bot.channels.telegram import TelegramChannel  # noqa: E402
 from bot.config import TelegramConfig  # noqa: E402
 from bot.reminders import ReminderService  # noqa: E402
 from handlers.context import Services  # noqa: E402
-from handlers.router import Conversation  # noqa: E402
+from handlers.conversation import Conversation  # noqa: E402
 from models.db import open_database  # noqa: E402
 from models.outbox import FOLDED, SENDING, SENT, OutboxItem  # noqa: E402
 from models.people import Identity  # noqa: E402

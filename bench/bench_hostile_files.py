@@ -18,8 +18,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from documents.plan_file_error import PlanFileError  # noqa: E402
 from documents.plan_reader import MAX_BYTES  # noqa: E402
-from documents.plan_table import PlanFileError  # noqa: E402
 from documents.worker import run_in_worker  # noqa: E402
 from handlers.imports.plans import prepare_plan  # noqa: E402
 from tests.security import hostile_files as hostile  # noqa: E402

@@ -25,8 +25,8 @@ from documents.narrative_data import gather  # noqa: E402
 from documents.narrative_docx import narrative_docx  # noqa: E402
 from documents.report_rows import make_period  # noqa: E402
 from handlers.context import Services  # noqa: E402
+from handlers.conversation import Conversation  # noqa: E402
 from handlers.messages import Incoming  # noqa: E402
-from handlers.router import Conversation  # noqa: E402
 from models.db import open_database  # noqa: E402
 from models.people import Organization  # noqa: E402
 from models.plans import Plan  # noqa: E402

@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from documents.report_docx import report_docx  # noqa: E402
 from documents.report_rows import build_report, make_period  # noqa: E402
 from handlers.context import Services  # noqa: E402
+from handlers.conversation import Conversation  # noqa: E402
 from handlers.messages import Incoming  # noqa: E402
-from handlers.router import Conversation  # noqa: E402
 from models.db import open_database  # noqa: E402
 from models.people import Identity, Membership, Organization, Person, Unit  # noqa: E402
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit  # noqa: E402

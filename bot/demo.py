@@ -37,8 +37,8 @@ from bot.demo_terminal import (
 from bot.demo_travel import after_travel, travel
 from bot.reminders import ReminderService
 from bot.wiring import build_services
+from handlers.conversation import Conversation
 from handlers.imports.plans import import_plan_file
-from handlers.router import Conversation
 from locales import _
 from models.db import open_database
 from models.invites import get_or_create_person

@@ -30,7 +30,7 @@ from bot.config import Config
 from bot.file_server import FileServer
 from bot.reminders import ReminderService
 from bot.wiring import build_services, download_shelf
-from handlers.router import Conversation
+from handlers.conversation import Conversation
 from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
 

@@ -1,6 +1,7 @@
 """What a handler works with: the long-lived services (sessions, clock, calendar) and,
 per message, the request (the incoming message, an open session, the person and their
-grants, the moment). Built by the router; handlers only read it."""
+grants, the moment, the router to dispatch through). Built by the conversation;
+handlers only read it."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from handlers.messages import Incoming
+from handlers.messages import Incoming, Outgoing
 from handlers.permissions import RANK, Grant, best_role
 from models.evidence_store import EvidenceSettings
 from models.people import Organization, Person
@@ -33,6 +34,17 @@ class FilePublisher(Protocol):
     ``publish`` keeps the file and gives a signed link that expires."""
 
     def publish(self, name: str, data: bytes) -> PublishedFile: ...
+
+
+class Routes(Protocol):
+    """What a handler may ask of the router (``handlers.router.Router``) without
+    importing the features behind it."""
+
+    async def press(self, request: Request, data: str) -> list[Outgoing]: ...
+
+    async def read(self, stage: str, request: Request, text: str) -> list[Outgoing] | None: ...
+
+    async def awaited_step(self, request: Request, text: str) -> list[Outgoing] | None: ...
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Request:
     grants: list[Grant] = field(default_factory=list)
     organizations: dict[int, Organization] = field(default_factory=dict)
     awaited: str | None = None  # what the previous answer asked for (choices.AWAIT_*)
+    router: Routes | None = None  # set by the conversation: buttons and readers by name
 
     @property
     def has_buttons(self) -> bool:

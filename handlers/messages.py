@@ -48,3 +48,15 @@ class Outgoing:
     edit: bool = False  # replace the message whose button was pressed, where the channel can
     chat_id: str | None = None  # another chat than the sender's (notifications)
     aside: bool = False  # a side remark ("Dạ, cảm ơn"): the focus and choices stay as they were
+
+
+MAX_REPLY = 4096  # Telegram's longest message; a longer text is read up to here
+MAX_ID = 2**31 - 1  # ids in button data and typed answers fit a database integer
+
+
+def small_id(text: str) -> int | None:
+    """A database id typed or in button data; anything else (too long, "²") is None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
+        return None
+    value = int(text)
+    return value if 0 < value <= MAX_ID else None

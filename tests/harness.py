@@ -12,9 +12,9 @@ from pathlib import Path
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import Services
+from handlers.conversation import Conversation
 from handlers.imports.plans import import_plan_file
 from handlers.messages import Attachment, Incoming, Outgoing
-from handlers.router import Conversation
 from models.evidence_store import EvidenceSettings
 from models.invites import create_invite
 from models.plan_store import find_organization, resolve_unit

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from handlers.features import build_router
 from handlers.messages import Attachment
-from handlers.router import parse_command
 from models.plans import StatusUpdate, Task
 from tests.conftest import BACKENDS
 from tests.harness import SAMPLE_DOCX, Harness, text_of
@@ -28,6 +28,7 @@ async def task_row(bot: Harness, number: str) -> Task:
 
 
 def test_parse_command() -> None:
+    parse_command = build_router().parse_command
     assert parse_command("/viec@dondoc_bot 12") == ("viec", "12")
     assert parse_command("/CapNhat 3 Hoàn thành") == ("capnhat", "3 Hoàn thành")
     assert parse_command("Hoàn thành") is None

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from documents.plan_table import PlanFileError
+from documents.plan_file_error import PlanFileError
 from handlers.imports.plans import import_plan_file
 from models.plan_store import find_organization
 from models.plans import Section, StatusUpdate, Task

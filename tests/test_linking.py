@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bot.reminders import ReminderService
 from handlers.context import Services
+from handlers.conversation import Conversation
 from handlers.messages import Incoming, Outgoing
-from handlers.router import Conversation
 from models.outbox import Owed, upsert
 from models.people import Identity, Person
 from models.plans import StatusUpdate

@@ -16,8 +16,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from documents.plan_file_error import PlanFileError
 from documents.plan_reader import MAX_BYTES, read_plan, read_plan_text
-from documents.plan_table import ParsedPlan, PlanFileError, build_plan
+from documents.plan_table import ParsedPlan, build_plan
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 SAMPLE_TXT = SAMPLES / "ke-hoach-cchc-2026-mau.txt"

@@ -58,7 +58,7 @@ def test_zalo_errors_map_to_the_dispatcher() -> None:
 
 async def test_outage_and_slow_acknowledgements_over_http(sessions, clock) -> None:  # noqa: ANN001
     from handlers.context import Services
-    from handlers.router import Conversation
+    from handlers.conversation import Conversation
 
     async with FakeTelegram() as tg:
         config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)

@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import select
 
 from handlers.context import Services
+from handlers.conversation import Conversation
 from handlers.messages import Incoming
-from handlers.router import Conversation
 from models.conversation import SentMessage
 from models.outbox import SENDING, SENT, OutboxItem
 from models.plans import Task

@@ -8,8 +8,8 @@ from decimal import Decimal
 
 import pytest
 
+from documents.plan_file_error import PlanFileError
 from documents.plan_reader import read_plan
-from documents.plan_table import PlanFileError
 from documents.score_reader import read_score_sheet
 from language.score_words import parse_score_words
 from models.score_tree import format_points, parse_points

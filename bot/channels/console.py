@@ -32,8 +32,8 @@ from zoneinfo import ZoneInfo
 
 from bot.channels.console_input import WEEKDAYS, LineReader, parse_jump, plan_attachment
 from bot.demo_terminal import children_ignore_interrupts
+from handlers.conversation import Conversation
 from handlers.messages import Attachment, Incoming, Outgoing
-from handlers.router import Conversation
 from locales import _
 from scheduler.clock import DEFAULT_TZ, Clock
 

@@ -35,8 +35,9 @@ from telegram.request import HTTPXRequest
 
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
+from handlers.conversation import Conversation
+from handlers.features import MENU
 from handlers.messages import Attachment, Incoming, Outgoing
-from handlers.router import MENU, Conversation
 from scheduler.dispatcher import (
     MaybeSent,
     PermanentFailure,

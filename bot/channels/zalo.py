@@ -26,8 +26,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
 from bot.download_links import DownloadShelf
 from bot.file_server import add_download_routes
+from handlers.conversation import Conversation
 from handlers.messages import Attachment, Incoming, Outgoing
-from handlers.router import Conversation
 from scheduler.dispatcher import (
     MaybeSent,
     PermanentFailure,

@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.choices import AWAIT_DECISION, await_next
 from handlers.context import Request
-from handlers.extensions import pending as extension_list
+from handlers.extensions import pending
 from handlers.extensions.notices import cancel_unsent, notice_time, withdrawal_cause
+from handlers.guards import not_registered
 from handlers.messages import Outgoing
-from handlers.people.register import not_registered
 from handlers.permissions import can_decide_extension
+from handlers.short_text import short
 from handlers.tasks.access import task_by_number
-from handlers.tasks.commands import short
-from handlers.tasks.view import format_date
+from language.formats import format_date
 from locales import N_, _
 from models import extension_store, status_store
 from models.outbox import OutboxItem, Owed, upsert
@@ -256,7 +256,7 @@ async def _by_number(request: Request, args: str, approve: bool) -> list[Outgoin
         return not_registered()
     parts = args.split(maxsplit=1)
     if not parts:  # /duyet alone: what waits
-        return await extension_list.pending_list(request)
+        return await pending.pending_list(request)
     task, problem = await task_by_number(request, parts[0])
     if task is None:
         return [Outgoing(problem or "")]
@@ -280,5 +280,5 @@ async def button(request: Request, kind: str, rest: str) -> list[Outgoing]:
     if row is None or task is None or row.kind != status_store.REQUEST:
         return [Outgoing(_("Nút này không còn dùng được."))]
     out = await decide(request, task, kind == "extok", "", named=row)
-    out[0].edit = where != extension_list.FROM_LIST
+    out[0].edit = where != pending.FROM_LIST
     return out

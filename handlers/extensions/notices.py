@@ -12,8 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Request
 from handlers.messages import Button
-from handlers.tasks.commands import short
-from handlers.tasks.view import format_date
+from handlers.short_text import short
+from language.formats import format_date
 from locales import _
 from models import extension_store, status_store
 from models.outbox import CANCELLED, PENDING, SENT, OutboxItem, Owed, upsert

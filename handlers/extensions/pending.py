@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Request
 from handlers.extensions.notices import button_label
+from handlers.guards import not_registered
 from handlers.messages import Button, Outgoing
-from handlers.people.register import not_registered
 from handlers.permissions import can_decide_extension
-from handlers.tasks.commands import short
-from handlers.tasks.view import format_date, lead_names
+from handlers.short_text import short
+from handlers.tasks.view import lead_names
+from language.formats import format_date
 from locales import _
 from models.extension_store import Pending, pending_requests
 

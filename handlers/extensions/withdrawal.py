@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Request
 from handlers.extensions.notices import cancel_unsent, notice_time, queue_withdrawn_notices
-from handlers.tasks.view import format_date
+from language.formats import format_date
 from locales import _
 from models import extension_store, status_store
 from models.plans import StatusUpdate, Task

@@ -26,15 +26,6 @@ def role_name(role: str) -> str:
     return _(ROLE_NAMES.get(role, role))
 
 
-def not_registered() -> list[Outgoing]:
-    return [
-        Outgoing(
-            _(
-                "Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI (mã do văn phòng cấp)."
-            )
-        )
-    ]
-
 
 def guess_scopes(request: Request) -> list[Scope]:
     """Where a wrong code typed in this request is counted (models/attempts.py)."""

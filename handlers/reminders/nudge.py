@@ -17,14 +17,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from handlers.context import Request
-from handlers.extensions.decisions import notice_time
+from handlers.extensions.notices import notice_time
+from handlers.guards import not_registered
 from handlers.messages import Button, Outgoing
-from handlers.people.register import not_registered
 from handlers.permissions import is_leader
+from handlers.short_text import short
 from handlers.tasks.access import task_by_number
-from handlers.tasks.commands import short, status_buttons
 from handlers.tasks.listing import Entry, entry_lines, legend, task_refs
-from handlers.tasks.view import CLOSED, deadline_in_words, status_label
+from handlers.tasks.view import CLOSED, deadline_in_words, status_buttons, status_label
 from locales import _
 from models import status_store
 from models.outbox import OutboxItem, Owed, upsert
@@ -155,7 +155,8 @@ async def nudge_command(request: Request, args: str) -> list[Outgoing]:
     return await nudge(request, task)
 
 
-async def button(request: Request, rest: str) -> list[Outgoing]:
+async def button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """A leader's «Nhắc lại» under an overdue summary (``nudge:TASK``)."""
     key = rest.isascii() and rest.isdigit() and len(rest) < 10
     task = await get_task(request.session, int(rest)) if key else None
     if task is None:

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.short_text import short, without_bullet
-from handlers.tasks.view import format_date
+from language.formats import format_date
 from locales import _
 from models.outbox import OutboxItem
 from models.people import Membership

@@ -18,15 +18,10 @@ from handlers.messages import Button, Outgoing
 from handlers.people.linking import LINK_REQUEST, link_notice
 from handlers.reminders.nudge import NUDGE, escalation, nudge_notice
 from handlers.reminders.score_texts import score_notice
-from handlers.tasks.commands import short, status_buttons
+from handlers.short_text import short
 from handlers.tasks.listing import TEXT_PAGE, Entry, render
-from handlers.tasks.view import (
-    CLOSED,
-    deadline_in_words,
-    format_date,
-    is_overdue,
-    lead_names,
-)
+from handlers.tasks.view import CLOSED, deadline_in_words, is_overdue, lead_names, status_buttons
+from language.formats import format_date
 from locales import _
 from models.conversation import Focus
 from models.extension_store import pending_requests

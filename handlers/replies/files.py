@@ -24,8 +24,8 @@ from handlers.context import Request
 from handlers.evidence import files as evidence
 from handlers.evidence import score_items as score_evidence
 from handlers.evidence.rules import is_plan_import
+from handlers.guards import not_registered
 from handlers.messages import Outgoing
-from handlers.people.register import not_registered
 from handlers.permissions import is_admin
 from handlers.replies.questions import WHICH_LIMIT, ask_which
 from handlers.scores import replies as score_replies

@@ -15,15 +15,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.choices import AWAIT_DECISION, AWAIT_EXTENSION
+from handlers.choices import AWAIT_EXTENSION
 from handlers.context import Request
-from handlers.extensions import decisions as cmd_extension
-from handlers.messages import Outgoing
-from handlers.people.register import not_registered
-from handlers.replies.questions import WHICH_LIMIT, ask_which, small_id, typed_answer, yes_or_no
+from handlers.guards import not_registered
+from handlers.messages import MAX_REPLY, Outgoing, small_id
+from handlers.replies.questions import WHICH_LIMIT, ask_which, typed_answer, yes_or_no
 from handlers.replies.recording import TEXT, answer, choices_text, record_reading
-from handlers.scores import commands as cmd_scores
-from handlers.scores import replies as score_replies
+from handlers.router import BEFORE_TASKS
 from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
 from language.status_text import StatusReading, is_acknowledgement, understand_status
@@ -32,7 +30,6 @@ from locales import _
 from models.plans import Task
 
 UNSURE_PART = 0.5  # below SURE: a part cut at a bare number is asked before recording
-MAX_REPLY = 4096  # Telegram's longest message; a longer text is read up to here
 NUMBERS_SHOWN = 20
 _CANCEL = {"huy", "thoi", "khong", "khong can", "bo qua", "cancel"}
 
@@ -58,12 +55,10 @@ async def free_text(request: Request) -> list[Outgoing]:
             return typed
         if is_acknowledgement(text) or yes_or_no(fold_same_length(text)) == "qy":
             return [acknowledgement_answer(text)]  # "đúng" with nothing asked: a thank-you
-    if awaited.startswith(AWAIT_DECISION) and text:
-        return await cmd_extension.decision_note(request, awaited[len(AWAIT_DECISION) :], text)
-    if text and (scored := await cmd_scores.typed_score(request, text)) is not None:
-        return scored  # "mục 1.2 đạt 1 điểm": an item of the score sheet
-    if text and (scored := await score_replies.focused_reply(request, text)) is not None:
-        return scored  # "đạt 1 điểm" replying to a score reminder: the item(s) it listed
+    if text and (step := await request.router.awaited_step(request, text)) is not None:
+        return step  # the reason a leader was asked for after a decision
+    if text and (read := await request.router.read(BEFORE_TASKS, request, text)) is not None:
+        return read  # "mục 1.2 đạt 1 điểm": an item of the score sheet, not a task
     parts = split_by_task(text)
     if parts[0].number is not None:
         return await _named(request, parts)

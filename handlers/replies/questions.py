@@ -19,7 +19,8 @@ import re
 from datetime import timedelta
 
 from handlers.context import Request
-from handlers.messages import Button, Outgoing
+from handlers.evidence import files as evidence_files
+from handlers.messages import Button, Outgoing, small_id
 from handlers.replies.recording import (
     CONFIRMED,
     TEXT,
@@ -29,8 +30,8 @@ from handlers.replies.recording import (
     reading_from_json,
     record_reading,
 )
+from handlers.short_text import short
 from handlers.tasks.access import task_by_number, tasks_of
-from handlers.tasks.commands import short
 from handlers.tasks.view import status_label
 from language.status_text import understand_status
 from language.task_refs import fold_same_length, named_count
@@ -42,7 +43,6 @@ from models.queries import get_task
 
 LAPSE = timedelta(days=2)
 WHICH_LIMIT = 8  # buttons offered when a reply names no task
-MAX_ID = 2**31 - 1
 
 _YES = {"dung", "dung roi", "co", "co a", "dung a", "vang dung", "dong y", "ghi", "ghi di", "yes"}
 _NO = {"khong phai", "sai", "khong dung", "khong ghi", "no", "not"}
@@ -57,14 +57,6 @@ _DECISIONS = {
 }  # fmt: skip
 
 
-def small_id(text: str) -> int | None:
-    """A database id typed or in button data; anything else (too long, "²") is None."""
-    if not (text.isascii() and text.isdigit()) or len(text) > 10:
-        return None
-    value = int(text)
-    return value if 0 < value <= MAX_ID else None
-
-
 def yes_or_no(folded: str) -> str | None:
     """ "qy" for a typed yes, "qn" for a typed no, else None (``folded``: no diacritics)."""
     words = _FOLD.sub(" ", folded).strip()
@@ -75,7 +67,7 @@ def yes_or_no(folded: str) -> str | None:
     return None
 
 
-async def _latest_open(request: Request, kind: str) -> Question | None:
+async def latest_open(request: Request, kind: str) -> Question | None:
     """The person's open question of ``kind`` if it is the last thing dondoc said to them
     on this channel (a question from yesterday does not catch today's "6")."""
     person, channel = request.person, request.incoming.channel
@@ -97,7 +89,7 @@ async def typed_answer(request: Request, folded: str) -> list[Outgoing] | None:
     extension request it just showed (numbered choices), else None."""
     kind = yes_or_no(folded)
     if kind is not None:
-        question = await _latest_open(request, "confirm")
+        question = await latest_open(request, "confirm")
         if question is not None:
             return await answer_button(request, kind, str(question.id))
     decision = _DECISIONS.get(_FOLD.sub(" ", folded).strip())
@@ -107,17 +99,13 @@ async def typed_answer(request: Request, folded: str) -> list[Outgoing] | None:
         )
         offered = [c for c in state.choices if c.startswith(f"{decision}:")]
         if len(offered) == 1:
-            from handlers.replies import (
-                status_commands as cmd_status,  # the button dispatch; imported late (cycle)
-            )
-
-            return await cmd_status.button(request, offered[0])
+            return await request.router.press(request, offered[0])
     return None
 
 
 async def typed_which(request: Request, text: str) -> list[Outgoing] | None:
     """A task number (or "tất cả") typed to the which-task question dondoc just asked."""
-    question = await _latest_open(request, "which")
+    question = await latest_open(request, "which")
     if question is None:
         return None
     words = _FOLD.sub(" ", fold_same_length(text)).strip()
@@ -269,11 +257,7 @@ async def _which(request: Request, question: Question, choice: str) -> list[Outg
     if not tasks:
         return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
     question.answered_at = request.now
-    from handlers.evidence.files import (
-        files as evidence,  # the files held for this question; imported late (cycle)
-    )
-
-    kept = await evidence.assign_held(request, question.id, tasks)
+    kept = await evidence_files.assign_held(request, question.id, tasks)
     if not question.text.strip():  # a file alone: it is the whole answer
         lines = kept or [_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ.")]
         focus = {"task_id": tasks[0].id} if len(tasks) == 1 else {"task_ids": tuple(t.id for t in tasks)}

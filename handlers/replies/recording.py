@@ -18,10 +18,11 @@ from handlers.extensions import withdrawal as extension_withdrawal
 from handlers.extensions.notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
+from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update
-from handlers.tasks.commands import short, status_buttons
-from handlers.tasks.view import format_date, status_label
+from handlers.tasks.view import status_buttons, status_label
 from language.extension_dates import check_extension
+from language.formats import format_date
 from language.status_text import StatusReading
 from locales import _
 from models import status_store

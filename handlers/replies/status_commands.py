@@ -1,6 +1,6 @@
-"""Reporting on a task by command or tap: /capnhat SỐ nội dung, the status buttons,
-/giahan, /hoantac and the undo button (one 2-day rule for both), and the dispatch of
-every pressed button. Free text is ``handlers.replies.free_text``; recording is
+"""Reporting on a task by command or tap: /capnhat SỐ nội dung, the status buttons
+(``st:``, ``ext:``), /giahan, /hoantac and the undo button (one 2-day rule for both).
+Free text is ``handlers.replies.free_text``; recording is
 ``handlers.replies.recording``."""
 
 from __future__ import annotations
@@ -10,21 +10,12 @@ from datetime import timedelta
 
 from handlers.choices import AWAIT_EXTENSION, await_next
 from handlers.context import Request
-from handlers.evidence import files as evidence
-from handlers.extensions import decisions as cmd_extension
 from handlers.extensions import withdrawal as extension_withdrawal
-from handlers.messages import Outgoing
-from handlers.people import linking as cmd_link
-from handlers.people.register import not_registered
-from handlers.reminders import nudge as cmd_nudge
-from handlers.replies.free_text import MAX_REPLY
-from handlers.replies.questions import answer_button, small_id
+from handlers.guards import not_registered
+from handlers.messages import MAX_REPLY, Outgoing, small_id
 from handlers.replies.recording import BUTTON, COMMAND, answer, choices_text, record_reading
 from handlers.replies.rules import RECORD
-from handlers.scores import replies as score_replies
-from handlers.tasks import commands as cmd_tasks
 from handlers.tasks.access import may_update, task_by_number
-from handlers.tasks.listing import OPEN
 from handlers.tasks.view import status_label
 from language.status_text import StatusReading, understand_status
 from locales import _
@@ -128,33 +119,18 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
     return [Outgoing(text, task_id=task.id, edit=True)]
 
 
-async def button(request: Request, data: str) -> list[Outgoing]:
-    if not request.grants:
-        return not_registered()
-    kind, _sep, rest = data.partition(":")
-    if kind == "undo":
-        row_id = small_id(rest)
-        update = await request.session.get(StatusUpdate, row_id) if row_id else None
-        if update is None:
-            return [Outgoing(_("Không tìm thấy cập nhật cần hoàn tác."))]
-        return await _undo(request, update)
-    if kind in ("extok", "extno"):
-        return await cmd_extension.button(request, kind, rest)
-    if kind in cmd_link.BUTTON_KINDS:  # "lkok"/"lkno": the owner answers a link request
-        return await cmd_link.button(request, kind, rest)
-    if kind in ("qy", "qn", "qt"):
-        return await answer_button(request, kind, rest)
-    if kind == score_replies.ANSWER:  # which score item a kept reply is about
-        return await score_replies.answer_button(request, rest)
-    if kind == evidence.DOWNLOAD:
-        return await evidence.download(request, rest)
-    if kind == OPEN:  # a list's button: the task's card
-        key = small_id(rest)
-        return await cmd_tasks.open_task(
-            request, await get_task(request.session, key) if key else None
-        )
-    if kind == cmd_nudge.NUDGE:  # a leader's "Nhắc lại" under an overdue summary
-        return await cmd_nudge.button(request, rest)
+async def undo_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """"Hoàn tác" under a recorded update (``undo:ROW``)."""
+    row_id = small_id(rest)
+    update = await request.session.get(StatusUpdate, row_id) if row_id else None
+    if update is None:
+        return [Outgoing(_("Không tìm thấy cập nhật cần hoàn tác."))]
+    return await _undo(request, update)
+
+
+async def status_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """A task's status buttons: ``st:TASK:done|in_progress|not_started`` and
+    ``ext:TASK`` (which asks for the date and reason next)."""
     task_id, _sep, status = rest.partition(":")
     task_key = small_id(task_id)
     task = await get_task(request.session, task_key) if task_key else None

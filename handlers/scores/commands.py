@@ -21,13 +21,12 @@ from decimal import Decimal
 from documents.score_chart import score_chart
 from handlers.context import Request
 from handlers.evidence import score_items as score_evidence
+from handlers.guards import admin_only, not_registered
 from handlers.messages import Attachment, Outgoing
-from handlers.people.invites import admin_only
-from handlers.people.register import not_registered
 from handlers.permissions import is_leader, officer_units
-from handlers.reports.progress import can_send_files
+from handlers.reports.delivery import can_send_files
 from handlers.short_text import short, without_bullet
-from handlers.tasks.view import format_date
+from language.formats import format_date
 from language.score_words import parse_score_words
 from locales import _
 from models.outbox import request_replan

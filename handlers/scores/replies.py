@@ -21,12 +21,11 @@ import re
 from handlers.context import Request
 from handlers.evidence import files as evidence
 from handlers.evidence import score_items as score_evidence
-from handlers.messages import Button, Outgoing
-from handlers.replies.questions import LAPSE, _latest_open, small_id
+from handlers.messages import Button, Outgoing, small_id
+from handlers.replies.questions import LAPSE, latest_open
 from handlers.scores.commands import may_propose, propose
-from handlers.short_text import without_bullet
+from handlers.short_text import short, without_bullet
 from handlers.tasks.access import reply_focus
-from handlers.tasks.commands import short
 from language.score_words import find_points
 from language.task_refs import split_by_task
 from locales import _
@@ -133,17 +132,17 @@ async def ask(
 async def typed_item(request: Request, text: str) -> list[Outgoing] | None:
     """An item's reference ("1.2", "mục 3") typed to the which-item question dondoc
     just asked; None when no such question is open or the text names none of its items."""
-    question = await _latest_open(request, QUESTION)
+    question = await latest_open(request, QUESTION)
     if question is None:
         return None
     ref = _ITEM_WORD.sub("", fold(text.strip())).strip().rstrip(".").upper()
     for _view, item in await _views(request, question.candidates):
         if item.ref.upper() == ref:
-            return await answer_button(request, f"{question.id}:{item.id}")
+            return await answer_button(request, ANSWER, f"{question.id}:{item.id}")
     return None
 
 
-async def answer_button(request: Request, rest: str) -> list[Outgoing]:
+async def answer_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
     """The item chosen (a tap, or its reference typed): the kept text is recorded for
     it, and the files kept with the question become its evidence."""
     qid_text, _sep, choice = rest.partition(":")

@@ -8,8 +8,9 @@ from collections import defaultdict
 from zoneinfo import ZoneInfo
 
 from handlers.context import Request
-from handlers.messages import Button, Outgoing
-from handlers.people.register import not_registered
+from handlers.evidence import files as evidence_files
+from handlers.guards import not_registered
+from handlers.messages import Outgoing, small_id
 from handlers.permissions import is_leader, officer_units
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update, may_view, task_by_number, visible_tasks
@@ -25,17 +26,18 @@ from handlers.tasks.listing import (
 from handlers.tasks.view import (
     CLOSED,
     deadline_in_words,
-    format_date,
     is_overdue,
     lead_names,
     sort_key,
+    status_buttons,
     status_label,
 )
+from language.formats import format_date
 from locales import _
 from models import status_store
 from models.completion import completed_on
 from models.plans import StatusUpdate, Task
-from models.queries import evidence_of, history
+from models.queries import evidence_of, get_task, history
 
 HISTORY_LINES = 8
 _COMMAND_PREFIX = re.compile(r"^/(?:capnhat|giahan)\S*\s+\S+\s*")
@@ -50,19 +52,6 @@ HISTORY_KINDS = (
     "appendix_text",
     "nudge",
 )
-
-
-def status_buttons(task: Task) -> list[list[Button]]:
-    return [
-        [
-            Button(_("Hoàn thành"), f"st:{task.id}:done"),
-            Button(_("Đang thực hiện"), f"st:{task.id}:in_progress"),
-        ],
-        [
-            Button(_("Chưa thực hiện"), f"st:{task.id}:not_started"),
-            Button(_("Xin gia hạn"), f"ext:{task.id}"),
-        ],
-    ]
 
 
 def task_card(task: Task, request: Request) -> str:
@@ -170,6 +159,12 @@ async def list_entries(request: Request, tasks: list[Task], *, unit: bool = Fals
     return entries
 
 
+async def open_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """A list's button (``open:TASK``): the task's card."""
+    key = small_id(rest)
+    return await open_task(request, await get_task(request.session, key) if key else None)
+
+
 async def open_task(request: Request, task: Task | None) -> list[Outgoing]:
     """A list's button: the card of the task, if the person may see it."""
     if task is None or not may_view(request, task):
@@ -193,9 +188,6 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
         lines.append(
             _("Đang chờ lãnh đạo duyệt gia hạn đến {date}.").format(date=format_date(pending.until))
         )
-    from handlers.evidence.files import (
-        files as evidence_files,  # the card's files; imported late (cycle)
-    )
 
     file_lines, file_buttons = await evidence_files.card(request, task)
     evidence = await evidence_of(request.session, task)

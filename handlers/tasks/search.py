@@ -7,8 +7,8 @@ their organization. The matching rules are ``handlers.tasks.search_rank``."""
 from __future__ import annotations
 
 from handlers.context import Request
+from handlers.guards import not_registered
 from handlers.messages import Outgoing
-from handlers.people.register import not_registered
 from handlers.tasks.access import may_view
 from handlers.tasks.commands import list_entries
 from handlers.tasks.listing import Entry, render

@@ -8,6 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.messages import Button
+from language.formats import format_date
 from locales import N_, _, ngettext
 from models.plans import Task
 from models.progress import classify, current_facts
@@ -28,11 +30,6 @@ def status_label(status: str, percent: int | None = None) -> str:
     if status == "in_progress" and percent is not None:
         return f"{label} {percent}%"
     return label
-
-
-def format_date(d: date) -> str:
-    """Vietnamese style: 14/01/2026."""
-    return d.strftime("%d/%m/%Y")
 
 
 def deadline_in_words(task: Task, today: date, calendar: WorkCalendar) -> str:
@@ -115,3 +112,16 @@ async def task_to_json(session: AsyncSession, task: Task) -> dict[str, Any]:
         "evidence": await evidence_of(session, task),
         "needs_review": task.review_reason if task.needs_review else None,
     }
+
+
+def status_buttons(task: Task) -> list[list[Button]]:
+    return [
+        [
+            Button(_("Hoàn thành"), f"st:{task.id}:done"),
+            Button(_("Đang thực hiện"), f"st:{task.id}:in_progress"),
+        ],
+        [
+            Button(_("Chưa thực hiện"), f"st:{task.id}:not_started"),
+            Button(_("Xin gia hạn"), f"ext:{task.id}"),
+        ],
+    ]

@@ -14,8 +14,8 @@ import io
 import pytest
 from openpyxl import Workbook
 
+from documents.plan_file_error import PlanFileError
 from documents.plan_reader import MAX_BYTES, read_plan
-from documents.plan_table import PlanFileError
 from handlers.imports.plans import import_plan_file
 from tests.conftest import SAMPLES
 from tests.security import hostile_files as hostile

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from handlers.router import Conversation
+from handlers.conversation import Conversation
 from models.attempts import (
     COOLDOWN,
     PER_ACCOUNT,

@@ -1,0 +1,73 @@
+"""/nhap: an admin imports a plan or a score sheet sent as a document, pasted after the
+command, or sent right after it (``choices.AWAIT_IMPORT``)."""
+
+from __future__ import annotations
+
+from documents.plan_file_error import PlanFileError
+from documents.plan_reader import too_large
+from handlers.choices import AWAIT_IMPORT, await_next
+from handlers.context import Request
+from handlers.guards import admin_only
+from handlers.imports.any_file import import_any
+from handlers.imports.plans import QUOTE_CHARS, clip, review_line
+from handlers.messages import Attachment, Outgoing
+from locales import _
+
+
+async def import_plan(request: Request, args: str) -> list[Outgoing]:
+    if refusal := admin_only(request):
+        return refusal
+    org = request.organization
+    attachment = request.incoming.attachment
+    if attachment is None and "\n" in args.strip() and ("\t" in args or args.count("|") > 8):
+        # A table pasted after the command: read as a text file would be.
+        attachment = Attachment(_("bảng dán.txt"), args.strip().encode("utf-8"))
+    if attachment is None or attachment.kind != "document":
+        await await_next(
+            request.session, request.person.id, request.incoming.channel, AWAIT_IMPORT, request.now
+        )
+        return [
+            Outgoing(
+                _(
+                    "Anh/chị gửi tệp kế hoạch (.docx, .xlsx hoặc .csv) vào đây, tôi sẽ nhập cho {org}."
+                ).format(org=org.name)
+            )
+        ]
+    try:
+        if attachment.size is not None and attachment.size > len(attachment.data):
+            # The channel did not download it (over its limit): too large, not empty.
+            raise too_large(attachment.filename, attachment.size)
+        # The file is read before anything is written, so a bad file changes nothing.
+        kind, summary = await import_any(
+            request.session,
+            data=attachment.data,
+            filename=attachment.filename,
+            organization=org.name,
+            now=request.now,
+            timezone=org.timezone,
+        )
+    except PlanFileError as error:
+        if attachment.filename and attachment.filename in error.message:  # named once
+            text = _("Không nhập được: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
+        else:
+            text = _("Không nhập được tệp «{name}»: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
+        return [Outgoing(text.format(name=attachment.filename, problem=error.message))]
+    if kind == "scores":
+        return [Outgoing(summary.text())]
+    lines = [
+        _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
+            plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)
+        )
+    ]
+    if not summary.plan_created:
+        lines.append(
+            _("Nhập lại: thêm {added}, thay đổi {changed}, giữ nguyên {same}.").format(
+                added=len(summary.added), changed=len(summary.changed), same=summary.unchanged
+            )
+        )
+    units = [clip(unit, QUOTE_CHARS) for unit in summary.units]
+    lines.append(_("Đơn vị: {units}").format(units="; ".join(units)))
+    if summary.needs_review:
+        lines.append(_("Cần xem lại {n} nhiệm vụ:").format(n=len(summary.needs_review)))
+        lines += [review_line(item["number"], item["problem"]) for item in summary.needs_review[:10]]
+    return [Outgoing("\n".join(lines))]
