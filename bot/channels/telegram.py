@@ -33,6 +33,9 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.lanes import ChatLanes
+from bot.channels.telegram_lanes import LaneProcessor
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
 from handlers.messages import Attachment, Incoming, Outgoing
@@ -191,6 +194,11 @@ class TelegramChannel:
         self.config = config
         self.pacer = ChatPacer(config.per_chat_interval)
         self.overall = GlobalPacer(config.global_rate)
+        # Different chats at once, one chat in order; pacing waits outside the handling.
+        self.lanes = ChatLanes(
+            on_busy=lambda chat: self._notice(chat, busy_text()),
+            on_dropped=lambda chat: self._notice(chat, dropped_text()),
+        )
         self.app: Application | None = None
 
     def build(self) -> Application:
@@ -205,6 +213,7 @@ class TelegramChannel:
             # More connections than the dispatcher sends at once (64): a paced send never
             # waits for a connection afterwards, which would bunch sends past the limit.
             .request(PacedRequest(self.overall, connection_pool_size=100, pool_timeout=30))
+            .concurrent_updates(LaneProcessor(self.lanes))
             .post_init(self._post_init)
             .build()
         )
@@ -278,8 +287,17 @@ class TelegramChannel:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or user.is_bot:
             return
-        incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
-        await self.deliver(incoming, await self.conversation.handle(incoming))
+        heavy = is_heavy(
+            message.text or message.caption or "", has_file=bool(message.document or message.photo)
+        )
+        async with self.lanes.handling(heavy=heavy):
+            incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
+            replies = await self.conversation.handle(incoming)
+        await self.deliver(incoming, replies)  # paced per chat, outside the handling pool
+
+    async def _notice(self, chat_id: str, text: str) -> None:
+        """A word to a chat that floods (``ChatLanes``), sent out of turn."""
+        await self.send(int(chat_id), Outgoing(text))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -287,13 +305,14 @@ class TelegramChannel:
             if query is not None:
                 await query.answer()
             return
-        incoming = await self._incoming(
-            query.message,
-            user_id=query.from_user.id,
-            name=query.from_user.full_name,
-            callback=query.data or "",
-        )
-        replies = await self.conversation.handle(incoming)
+        async with self.lanes.handling():
+            incoming = await self._incoming(
+                query.message,
+                user_id=query.from_user.id,
+                name=query.from_user.full_name,
+                callback=query.data or "",
+            )
+            replies = await self.conversation.handle(incoming)
         await query.answer()
         await self.deliver(incoming, replies, pressed=query.message)
 
