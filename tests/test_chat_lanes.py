@@ -7,6 +7,7 @@ waiting is counted in messages, not measured in wall time."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
@@ -26,6 +27,7 @@ async def tg() -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
+@contextlib.asynccontextmanager
 async def running(tg: FakeTelegram, harness: Harness, per_chat: float) -> AsyncIterator[TelegramChannel]:
     config = TelegramConfig(
         token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=per_chat
@@ -57,7 +59,7 @@ async def register(tg: FakeTelegram, harness: Harness, chat: int, role: str, uni
 
 
 async def test_one_chat_in_order_while_other_chats_run_at_once(tg: FakeTelegram, harness: Harness) -> None:
-    async for _channel in running(tg, harness, per_chat=0):
+    async with running(tg, harness, per_chat=0):
         await register(tg, harness, 42, "officer", "Phòng Văn hóa - Xã hội")
         await register(tg, harness, 43, "officer", "Phòng Văn hóa - Xã hội")
         mark = len(tg.sent)
@@ -78,7 +80,7 @@ async def test_one_chat_in_order_while_other_chats_run_at_once(tg: FakeTelegram,
 
 
 async def test_a_flood_from_one_chat_does_not_hold_up_another(tg: FakeTelegram, harness: Harness) -> None:
-    async for channel in running(tg, harness, per_chat=1.0):  # Telegram's one a second per chat
+    async with running(tg, harness, per_chat=1.0) as channel:  # Telegram's one a second per chat
         await register(tg, harness, 7, "leader")
         mark = len(tg.sent)
         for index in range(30):
