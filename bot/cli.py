@@ -17,12 +17,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot import commands_cli
-from bot.cli_common import CliError
 from bot.config import ConfigError, load_config
-from documents.plan_file_error import PlanFileError
-from models.people import ROLES
 from scheduler.clock import DEFAULT_TZ, Clock
+
+ROLES = ("officer", "leader", "admin", "viewer")  # models.people.ROLES, without SQLAlchemy
 
 
 def _parse_date(value: str) -> date:
@@ -170,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
     today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
+    # Imported here, not at the top: --help and the parsers stay light (issue 24).
+    from bot import commands_cli
+    from bot.cli_common import CliError
+    from documents.plan_file_error import PlanFileError
+
     try:
         handler = commands_cli.COMMANDS[args.command]
         return asyncio.run(handler(args, config, clock, today, emit)) or 0

@@ -33,6 +33,7 @@ from models.outbox import SENDING, OutboxItem, done_replanning, replan_requests
 from models.people import Person
 from models.reach import Reach, group_chat, reach
 from scheduler.dispatcher import Batch, Delivered, Dispatcher, TickResult, Unreachable
+from scheduler.plan_due import fingerprint, organizations_due
 from scheduler.planner import all_organizations, plan_in_steps
 
 log = logging.getLogger(__name__)
@@ -94,14 +95,20 @@ class ReminderService:
 
     async def plan(self, *, only_if_due: bool = False) -> int:
         """Plan every organization, in short transactions (``plan_in_steps``); with
-        ``only_if_due``, only when the last plan is an hour old (checked under the lock,
-        so that two runs at start plan once)."""
+        ``only_if_due`` (the hourly pass), only when the last plan is an hour old (checked
+        under the lock, so that two runs at start plan once), and only the organizations
+        where a reminder enters the window or the settings changed (``organizations_due``):
+        changes re-plan at once, so a pass where nothing is due writes nothing."""
         async with self._plan_lock:
             now = self.services.clock.now()
             if only_if_due and not self._plan_due(now):
                 return 0
             async with self.sessions() as session:
-                org_ids = [org.id for org in await all_organizations(session)]
+                if only_if_due:
+                    planned_with = fingerprint(self.services.planning, self.services.calendar)
+                    org_ids = await organizations_due(session, now, planned_with)
+                else:
+                    org_ids = [org.id for org in await all_organizations(session)]
             added = 0
             for org_id in org_ids:
                 added += await plan_in_steps(

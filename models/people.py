@@ -25,6 +25,11 @@ class Organization(Base):
     # run were missed while dondoc was down (and are sent or folded into a digest).
     # None: never planned, so nothing before the first run was ever owed.
     planned_through: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    # When a reminder next enters the planning window (None: plan at the next pass), and
+    # the fingerprint of the settings and calendar it was planned with: the hourly pass
+    # plans an organization again only when one of them says so.
+    plan_due_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), default=None)
+    planned_with: Mapped[str | None] = mapped_column(String(64), default=None)
 
     units: Mapped[list[Unit]] = relationship(back_populates="organization", order_by="Unit.id")
 

@@ -6,8 +6,8 @@ current plans (``overview``, for the city), and the reports and notes standing o
 
 A task's status on a date is the newest "status" row of its history recorded by the end
 of that day (in the organization's zone) and not undone by then. The queries find the
-standing status of every task in SQL (the newest moment per task by GROUP BY, joined
-back), so a city of 7,000 tasks and 150,000 updates is counted in a few queries whatever
+standing status of every task in SQL (the newest row per task by walking an index
+backwards), so a city of 7,000 tasks and 150,000 updates is counted in a few queries whatever
 the number of organizations.
 """
 
@@ -18,8 +18,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.completion import completed_on
 from models.people import Organization, Unit
@@ -59,18 +60,21 @@ async def standing_statuses(
     id of its row."""
     su = StatusUpdate
     is_status = (su.kind == "status", su.status.in_(STATUSES))
-    # The newest moment per task, then the rows at that moment (GROUP BY and a join:
-    # twice as fast as a window function on SQLite); ties go to the newest id.
-    last = (
-        select(su.task_id, func.max(su.created_at).label("at"))
-        .where(su.task_id.in_(task_ids), *is_status, su.created_at < cut)
-        .group_by(su.task_id)
-        .subquery()
+    # Per task, its newest status row found by walking the index (task, kind, time)
+    # backwards from ``cut``: one short index step per task, whatever the history's
+    # length (a GROUP BY over all history and a join back took 4× as long).
+    task = aliased(Task)
+    newest = (
+        select(su.id)
+        .where(su.task_id == task.id, *is_status, su.created_at < cut)
+        .order_by(su.created_at.desc(), su.id.desc())
+        .limit(1)
+        .correlate(task)
+        .scalar_subquery()
     )
+    found = select(newest.label("sid")).select_from(task).where(task.id.in_(task_ids)).subquery()
     rows = await session.execute(
-        select(su.id, su.task_id, su.status, su.created_at)
-        .join(last, (su.task_id == last.c.task_id) & (su.created_at == last.c.at))
-        .where(*is_status)
+        select(su.id, su.task_id, su.status, su.created_at).join(found, su.id == found.c.sid)
     )
     latest: dict[int, tuple[int, str, datetime]] = {}
     for uid, task_id, status, created in rows:

@@ -24,10 +24,12 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
 from language.deadlines import Deadline
-from models.outbox import Owed, cancel_pending, upsert
+from models.outbox import OutboxItem, Owed, upsert
+from models.outbox_known import cancel_not_kept, rows_of_tasks
 from models.people import Membership, Organization
 from models.plans import Task, TaskUnit
 from models.queries import latest_plan, list_tasks
+from scheduler.plan_due import fingerprint, mark_planned
 from scheduler.reminder_policy import (
     PlannedReminder,
     ReminderSettings,
@@ -210,23 +212,32 @@ async def plan_task(
     settings: PlanningSettings,
     calendar: WorkCalendar,
     since: datetime,
+    *,
+    known: dict[str, OutboxItem] | None = None,
+    entries: list[datetime] | None = None,
 ) -> int:
-    """Bring one task's outbox rows in line with its status and deadline."""
+    """Bring one task's outbox rows in line with its status and deadline. ``known``: the
+    task's rows read beforehand (``rows_of_tasks``), so that nothing unchanged is read
+    or written; ``entries`` receives when the task's next reminder enters the window."""
+    until = now + settings.horizon
     if task.status in CLOSED:
-        await cancel_pending(session, task.id)
+        await cancel_not_kept(session, task.id, [], known)
         return 0
     timing = TaskTiming(task.id, deadline_of(task), task.status, task.plan.year)
     reminders = plan_reminders(
         timing, now, settings=settings.reminders, calendar=calendar, tz=org.timezone
     )
-    owed = owed_for_task(task, org, people, reminders, since, now + settings.horizon)
-    added = await upsert(session, [o for o in owed if o.task_id == task.id])
-    await upsert(session, [o for o in owed if o.task_id != task.id])
+    if entries is not None:
+        entries += [r.send_at - settings.horizon for r in reminders if r.send_at > until][:1]
     # Keep every row the policy still owes, earlier ones too: a reminder missed while
     # dondoc was down waits for the next allowed moment and must survive a re-plan;
     # one quoting an old deadline is owed no more and goes.
-    still = owed_for_task(task, org, people, reminders, _EPOCH, now + settings.horizon)
-    await cancel_pending(session, task.id, keep=[o.key for o in still if o.task_id == task.id])
+    still = owed_for_task(task, org, people, reminders, _EPOCH, until)
+    owed = [o for o in still if o.send_at >= since]
+    added = await upsert(session, [o for o in owed if o.task_id == task.id], known)
+    await upsert(session, [o for o in owed if o.task_id != task.id], known)
+    keep = [o.key for o in still if o.task_id == task.id]
+    await cancel_not_kept(session, task.id, keep, known)
     return added
 
 
@@ -234,7 +245,9 @@ def _since(org: Organization, now: datetime) -> datetime:
     # The first run owes today's reminders too (a plan imported at 10:00 still gets the
     # 08:00 ones), but nothing from before today.
     zone = ZoneInfo(org.timezone)
-    return org.planned_through or datetime.combine(now.astimezone(zone).date(), time(0, 0), tzinfo=zone)
+    return org.planned_through or datetime.combine(
+        now.astimezone(zone).date(), time(0, 0), tzinfo=zone
+    )
 
 
 async def _plan_digests(
@@ -310,8 +323,11 @@ async def plan_in_steps(
     calendar: WorkCalendar,
 ) -> int:
     """``plan_organization`` in short transactions: one to read the task list, one per
-    ``settings.batch`` tasks, one for the digests and the watermark (written last, so a
-    crash half-way plans the same window again, which the outbox keys make harmless)."""
+    ``settings.batch`` tasks (their outbox rows read at once, only differences written),
+    one for the digests and the watermarks (written last, so a crash half-way plans the
+    same window again, which the outbox keys make harmless): ``planned_through``, and
+    ``plan_due_at``, when the next reminder enters the window (at most a day ahead, for
+    the score sheets' and digests' own dates)."""
     async with sessions() as session, session.begin():
         org = await session.get(Organization, organization_id)
         if org is None:
@@ -321,19 +337,22 @@ async def plan_in_steps(
         if plan is None:
             people = await _members(session, org)
             added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-            org.planned_through = now
+            mark_planned(org, now, [], fingerprint(settings, calendar))
             return added
         task_ids = [t.id for t in await list_tasks(session, org, plan=plan)]
     added = 0
+    entries: list[datetime] = []
     for start in range(0, len(task_ids), max(settings.batch, 1)):
+        batch = task_ids[start : start + max(settings.batch, 1)]
         async with sessions() as session, session.begin():
             org = await session.get(Organization, organization_id)
             if org is None:
                 return added
             people = await _members(session, org)
+            known = await rows_of_tasks(session, organization_id, batch)
             tasks = await session.scalars(
                 select(Task)
-                .where(Task.id.in_(task_ids[start : start + settings.batch]))
+                .where(Task.id.in_(batch))
                 .options(
                     selectinload(Task.unit_links).selectinload(TaskUnit.unit),
                     selectinload(Task.plan),
@@ -341,7 +360,10 @@ async def plan_in_steps(
                 .order_by(Task.id)
             )
             for task in tasks:
-                added += await plan_task(session, task, org, people, now, settings, calendar, since)
+                added += await plan_task(
+                    session, task, org, people, now, settings, calendar, since,
+                    known=known, entries=entries,
+                )  # fmt: skip
     async with sessions() as session, session.begin():
         org = await session.get(Organization, organization_id)
         if org is None:
@@ -349,7 +371,7 @@ async def plan_in_steps(
         people = await _members(session, org)
         added += await _plan_digests(session, org, people, now, since, settings, calendar)
         added += await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-        org.planned_through = now
+        mark_planned(org, now, entries, fingerprint(settings, calendar))
     return added
 
 
@@ -364,7 +386,10 @@ async def replan_task(
     org = await session.get(Organization, task.plan.organization_id)
     assert org is not None
     people = await _members(session, org)
-    await plan_task(session, task, org, people, now, settings, calendar, since=now)
+    entries: list[datetime] = []
+    await plan_task(session, task, org, people, now, settings, calendar, since=now, entries=entries)
+    if entries and org.plan_due_at is not None and entries[0] < org.plan_due_at:
+        org.plan_due_at = entries[0]  # its new deadline's reminders enter the window sooner
 
 
 async def all_organizations(session: AsyncSession) -> list[Organization]:

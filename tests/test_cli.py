@@ -252,3 +252,10 @@ def test_console_script_is_installed() -> None:
         check=False,
     )
     assert result.returncode == 0 and "parse-deadline" in result.stdout
+
+
+def test_cli_roles_are_the_models_roles() -> None:
+    from bot.cli import ROLES
+    from models.people import ROLES as MODEL_ROLES
+
+    assert ROLES == MODEL_ROLES

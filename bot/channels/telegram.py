@@ -13,9 +13,6 @@ from typing import Any
 
 import httpx
 from telegram import (
-    BotCommand,
-    InlineKeyboardButton,
-    InlineKeyboardMarkup,
     InputFile,
     Message,
     Update,
@@ -33,10 +30,13 @@ from telegram.ext import (
 )
 from telegram.request import HTTPXRequest
 
+from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.lanes import ChatLanes
+from bot.channels.telegram_lanes import LaneProcessor
+from bot.channels.telegram_markup import keyboard, menu_commands
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
 from handlers.conversation import Conversation
-from handlers.features import MENU
 from handlers.messages import Attachment, Incoming, Outgoing
 from scheduler.dispatcher import (
     MaybeSent,
@@ -48,22 +48,6 @@ from scheduler.dispatcher import (
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API does not hand bots bigger files
-
-MENU_DESCRIPTIONS = {
-    "viec": "Nhiệm vụ của tôi",
-    "capnhat": "Báo cáo tình trạng: /capnhat SỐ nội dung",
-    "quahan": "Nhiệm vụ quá hạn",
-    "tim": "Tìm nhiệm vụ: /tim TỪ KHÓA",
-    "tiendo": "Tiến độ chung",
-    "baocao": "Phụ lục, dự thảo báo cáo: /baocao quy | 6thang | nam | baocao | diem",
-    "diem": "Bảng điểm tự đánh giá: /diem",
-    "giahan": "Xin gia hạn: /giahan SỐ NGÀY lý do",
-    "hoantac": "Hoàn tác lần cập nhật vừa rồi",
-    "dangky": "Đăng ký bằng mã mời",
-    "ngonngu": "Ngôn ngữ: vi | en",
-    "trogiup": "Hướng dẫn",
-}
-
 
 def _seconds(value: object) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr, arg-type]
@@ -164,17 +148,6 @@ class ChatPacer:
             self._next[chat_id] = max(ready, now) + self.interval
 
 
-def keyboard(outgoing: Outgoing) -> InlineKeyboardMarkup | None:
-    if not outgoing.buttons:
-        return None
-    return InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(b.label, callback_data=b.data) for b in row]
-            for row in outgoing.buttons
-        ]
-    )
-
-
 class TelegramChannel:
     def __init__(
         self,
@@ -192,6 +165,11 @@ class TelegramChannel:
         self.config = config
         self.pacer = ChatPacer(config.per_chat_interval)
         self.overall = GlobalPacer(config.global_rate)
+        # Different chats at once, one chat in order; pacing waits outside the handling.
+        self.lanes = ChatLanes(
+            on_busy=lambda chat: self._notice(chat, busy_text()),
+            on_dropped=lambda chat: self._notice(chat, dropped_text()),
+        )
         self.app: Application | None = None
 
     def build(self) -> Application:
@@ -206,6 +184,7 @@ class TelegramChannel:
             # More connections than the dispatcher sends at once (64): a paced send never
             # waits for a connection afterwards, which would bunch sends past the limit.
             .request(PacedRequest(self.overall, connection_pool_size=100, pool_timeout=30))
+            .concurrent_updates(LaneProcessor(self.lanes))
             .post_init(self._post_init)
             .build()
         )
@@ -218,7 +197,7 @@ class TelegramChannel:
         return app
 
     async def _post_init(self, app: Application) -> None:
-        await app.bot.set_my_commands([BotCommand(name, MENU_DESCRIPTIONS[name]) for name in MENU])
+        await app.bot.set_my_commands(menu_commands())
         if self.on_start is not None:  # the reminder scheduler starts here, not at import
             self.on_start()
 
@@ -279,8 +258,17 @@ class TelegramChannel:
         message, user = update.effective_message, update.effective_user
         if message is None or user is None or user.is_bot:
             return
-        incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
-        await self.deliver(incoming, await self.conversation.handle(incoming))
+        heavy = is_heavy(
+            message.text or message.caption or "", has_file=bool(message.document or message.photo)
+        )
+        async with self.lanes.handling(heavy=heavy):
+            incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
+            replies = await self.conversation.handle(incoming)
+        await self.deliver(incoming, replies)  # paced per chat, outside the handling pool
+
+    async def _notice(self, chat_id: str, text: str) -> None:
+        """A word to a chat that floods (``ChatLanes``), sent out of turn."""
+        await self.send(int(chat_id), Outgoing(text))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -288,13 +276,14 @@ class TelegramChannel:
             if query is not None:
                 await query.answer()
             return
-        incoming = await self._incoming(
-            query.message,
-            user_id=query.from_user.id,
-            name=query.from_user.full_name,
-            callback=query.data or "",
-        )
-        replies = await self.conversation.handle(incoming)
+        async with self.lanes.handling():
+            incoming = await self._incoming(
+                query.message,
+                user_id=query.from_user.id,
+                name=query.from_user.full_name,
+                callback=query.data or "",
+            )
+            replies = await self.conversation.handle(incoming)
         await query.answer()
         await self.deliver(incoming, replies, pressed=query.message)
 

@@ -7,7 +7,8 @@ everything works by typed text: the router already turns buttons into numbered c
 where to get the file); a text over 2000 characters goes as several messages.
 
 Updates of one chat are handled one after another, in the order they came; different
-chats side by side up to ``concurrency`` (default 1, as on Telegram, for SQLite). A
+chats side by side (``bot.channels.lanes``: a bounded handling pool, a smaller one for
+pictures and reports, answers sent outside it, a polite word to a person who floods). A
 webhook answers 200 at once and handles the update in the background; a request
 without the right ``X-Bot-Api-Secret-Token`` gets 403; a delivery Zalo repeats (same
 message id) is handled once.
@@ -23,6 +24,8 @@ from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
+from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.lanes import HANDLERS, ChatLanes
 from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
 from bot.download_links import DownloadShelf
 from bot.file_server import add_download_routes
@@ -106,12 +109,11 @@ class ZaloChannel:
         config: ZaloSettings,
         *,
         client: ZaloClient | None = None,
-        concurrency: int = 1,
+        concurrency: int = HANDLERS,
         max_download: int = MAX_DOWNLOAD,
         downloads: DownloadShelf | None = None,
     ) -> None:
-        """``concurrency``: how many chats are answered at the same time. 1, like the
-        Telegram channel, keeps SQLite's one writer happy; raise it on PostgreSQL.
+        """``concurrency``: how many messages (of different chats) are handled at once.
         ``max_download``: the largest picture fetched (the evidence file limit)."""
         self.max_download = max_download
         self.conversation = conversation
@@ -120,10 +122,12 @@ class ZaloChannel:
         self.client = client or ZaloClient(config.token, config.base_url)
         self._poller: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
-        self._chats: dict[str, tuple[asyncio.Lock, int]] = {}
         self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)
-        self._slots = asyncio.Semaphore(max(concurrency, 1))
+        self.lanes = ChatLanes(
+            handlers=concurrency,
+            on_busy=lambda chat: self._notice(chat, busy_text()),
+            on_dropped=lambda chat: self._notice(chat, dropped_text()),
+        )
         self.bot: dict[str, Any] = {}
         self.downloads = downloads  # served on the webhook's server (bot.file_server)
 
@@ -154,11 +158,7 @@ class ZaloChannel:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
-        if self._tasks:
-            _, pending = await asyncio.wait(set(self._tasks), timeout=STOP_GRACE)
-            for task in pending:
-                task.cancel()
-            await asyncio.gather(*pending, return_exceptions=True)
+        await self.lanes.close(STOP_GRACE)
         if self._own_client:
             await self.client.aclose()
 
@@ -187,46 +187,43 @@ class ZaloChannel:
             for update in updates:
                 self.dispatch(update)
 
-    def dispatch(self, update: dict[str, Any]) -> asyncio.Task[None] | None:
-        """Handle ``update`` in the background, after earlier updates of the same chat."""
+    def dispatch(self, update: dict[str, Any]) -> bool:
+        """Handle ``update`` in the background, after earlier updates of the same chat;
+        False when it is not handled (not a message, a repeat, a chat that floods)."""
         incoming = to_incoming(update)
         if incoming is None:
             log.info("Zalo update ignored: %s", update.get("event_name"))
-            return None
+            return False
         if incoming.message_id:
             if incoming.message_id in self._seen:
                 log.info("Zalo message %s delivered again: ignored", incoming.message_id)
-                return None
+                return False
             self._seen.append(incoming.message_id)
-        task = asyncio.create_task(self._in_turn(incoming), name=f"zalo-{incoming.message_id}")
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-        return task
+        return self.lanes.submit(incoming.chat_id, lambda: self._in_turn(incoming))
 
     async def _in_turn(self, incoming: Incoming) -> None:
-        lock, waiting = self._chats.get(incoming.chat_id) or (asyncio.Lock(), 0)
-        self._chats[incoming.chat_id] = (lock, waiting + 1)
         try:
-            async with lock, self._slots:
-                await self.handle(incoming)
+            await self.handle(incoming)
         except Exception as exc:
             log.error("Zalo message %s failed: %s", incoming.message_id, mask(str(exc)))
-        finally:
-            lock, waiting = self._chats[incoming.chat_id]
-            if waiting <= 1:
-                del self._chats[incoming.chat_id]
-            else:
-                self._chats[incoming.chat_id] = (lock, waiting - 1)
+
+    async def _notice(self, chat_id: str, text: str) -> None:
+        """A word to a chat that floods (``ChatLanes``), sent out of turn."""
+        await self.send(chat_id, Outgoing(text))
 
     async def handle(self, incoming: Incoming) -> None:
         """Answer one message: the conversation's replies, sent in order, each remembered
-        under the id of its last piece (the one a reply would refer to)."""
+        under the id of its last piece (the one a reply would refer to). The handling
+        takes a place in the lanes' pool; the sending does not."""
         try:
             await self.client.send_chat_action(incoming.chat_id, "typing")
         except ZaloApiError:
             pass  # cosmetic
-        incoming = await self.fetch_picture(incoming)
-        for reply in await self.conversation.handle(incoming):
+        heavy = is_heavy(incoming.text, has_file=incoming.attachment is not None)
+        async with self.lanes.handling(heavy=heavy):
+            incoming = await self.fetch_picture(incoming)
+            replies = await self.conversation.handle(incoming)
+        for reply in replies:
             last = await self.send(reply.chat_id or incoming.chat_id, reply)
             if last:
                 await self.conversation.remember_sent(incoming, reply, last)

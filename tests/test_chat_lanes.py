@@ -1,0 +1,143 @@
+"""Chat lanes (bot/channels/lanes.py) over the real python-telegram-bot Application and
+the fake Bot API: one chat's messages are handled and answered in order while other
+chats' messages are handled at once; one person's flood (answers paced at one a
+second per chat) does not hold anyone else up, and that person is told once. The
+waiting is counted in messages, not measured in wall time."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator
+
+import pytest
+from sqlalchemy import select
+
+from bot.channels.lanes import ChatLanes
+from bot.channels.telegram import TelegramChannel
+from bot.config import TelegramConfig
+from models.plans import Task
+from tests.fakes.telegram_api import FakeTelegram
+from tests.harness import Harness
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@contextlib.asynccontextmanager
+async def running(tg: FakeTelegram, harness: Harness, per_chat: float) -> AsyncIterator[TelegramChannel]:
+    config = TelegramConfig(
+        token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=per_chat
+    )
+    channel = TelegramChannel(harness.conversation, config)
+    app = channel.build()
+    await app.initialize()
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield channel
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+@pytest.fixture
+async def harness(sessions, clock) -> Harness:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="telegram")
+    await bot.import_sample()
+    return bot
+
+
+async def register(tg: FakeTelegram, harness: Harness, chat: int, role: str, unit: str | None = None) -> None:
+    code = await harness.invite(role, unit)
+    tg.send_text(chat, f"/dangky {code}")
+    await tg.wait_for(lambda m: m.chat_id == chat and "Đăng ký thành công" in (m.text or ""))
+
+
+async def test_one_chat_in_order_while_other_chats_run_at_once(tg: FakeTelegram, harness: Harness) -> None:
+    async with running(tg, harness, per_chat=0):
+        await register(tg, harness, 42, "officer", "Phòng Văn hóa - Xã hội")
+        await register(tg, harness, 43, "officer", "Phòng Văn hóa - Xã hội")
+        mark = len(tg.sent)
+        for percent in range(10, 100, 10):  # interleaved with another chat's messages
+            tg.send_text(42, f"/capnhat 1 đang thực hiện {percent}%")
+            tg.send_text(43, "/viec")
+            tg.send_text(77, "xin chào")  # a stranger too
+        await tg.wait_until(
+            lambda: sum(1 for m in tg.sent[mark:] if "Đã ghi nhận" in (m.text or "")) >= 9,
+            what="nine answers in chat 42",
+        )
+        answers = [m.text or "" for m in tg.sent[mark:] if m.chat_id == 42 and "Đã ghi nhận" in (m.text or "")]
+        shown = [next(p for p in range(90, 0, -10) if f"{p}%" in text) for text in answers]
+        assert shown == list(range(10, 100, 10)), answers
+        async with harness.sessions() as session:
+            task = await session.scalar(select(Task).where(Task.number == "1"))
+        assert task.status == "in_progress" and task.percent == 90
+
+
+async def test_a_flood_from_one_chat_does_not_hold_up_another(tg: FakeTelegram, harness: Harness) -> None:
+    async with running(tg, harness, per_chat=1.0) as channel:  # Telegram's one a second per chat
+        await register(tg, harness, 7, "leader")
+        mark = len(tg.sent)
+        for index in range(30):
+            tg.send_text(99, f"tin thứ {index}")  # a stranger floods: 30 answers, one a second
+        await tg.wait_until(lambda: channel.lanes.waiting("99") or tg.sent[mark:], what="the flood queued")
+        tg.send_text(7, "/viec")
+        leader = await tg.wait_for(lambda m: m.chat_id == 7, since=mark)
+        flood_before = sum(1 for m in tg.sent[mark:] if m.chat_id == 99 and m.message_id < 10**9)
+        assert flood_before <= 3, f"the leader waited behind {flood_before} answers of the flood"
+        assert "nhiệm vụ" in (leader.text or "").lower()
+        busy = await tg.wait_for(lambda m: m.chat_id == 99 and "đang xử lý" in (m.text or ""), since=mark)
+        assert busy.text.startswith("dondoc đang xử lý các tin trước")
+        assert sum(1 for m in tg.sent[mark:] if "đang xử lý" in (m.text or "")) == 1
+
+
+async def test_lanes_bound_heavy_work_and_refuse_a_flood_politely() -> None:
+    told: list[tuple[str, str]] = []
+
+    async def busy(chat: str) -> None:
+        told.append(("busy", chat))
+
+    async def dropped(chat: str) -> None:
+        told.append(("dropped", chat))
+
+    lanes = ChatLanes(handlers=4, heavy=2, busy_after=3, max_waiting=5, on_busy=busy, on_dropped=dropped)
+    gate = asyncio.Event()
+    heavy_now = heavy_most = 0
+    light_done = asyncio.Event()
+
+    async def heavy_job() -> None:
+        nonlocal heavy_now, heavy_most
+        async with lanes.handling(heavy=True):
+            heavy_now += 1
+            heavy_most = max(heavy_most, heavy_now)
+            await gate.wait()
+            heavy_now -= 1
+
+    async def light_job() -> None:
+        async with lanes.handling():
+            light_done.set()
+
+    for chat in range(10):  # ten reports from ten people
+        assert lanes.submit(f"r{chat}", heavy_job)
+    assert lanes.submit("leader", light_job)
+    await asyncio.wait_for(light_done.wait(), 1)  # not behind the reports
+    assert heavy_most == 2
+
+    order: list[int] = []
+    for index in range(8):  # one chat floods: 1 running + 5 waiting, 2 refused
+        async def job(index: int = index) -> None:
+            await gate.wait()
+            order.append(index)
+
+        assert lanes.submit("flood", job) is (index < 6)
+        await asyncio.sleep(0)  # the lane's worker takes the first one
+    gate.set()
+    await lanes.close()
+    assert order == [0, 1, 2, 3, 4, 5] and heavy_most == 2
+    assert sorted(told) == [("busy", "flood"), ("dropped", "flood")]
+    assert lanes.busy_chats == 0
