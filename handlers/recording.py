@@ -16,7 +16,7 @@ from datetime import date
 from handlers import extension_withdrawal
 from handlers.cmd_tasks import short, status_buttons
 from handlers.context import Request
-from handlers.extension_dates import check_extension
+from handlers.extension_dates import check_extension, year_offer
 from handlers.extension_notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.report_rules import CONFIRM, NOTE, RECORD, Current, outcome
@@ -108,16 +108,13 @@ async def record_reading(
         attachment = incoming.attachment.ref or incoming.attachment.filename
         evidence.append(_("Tệp đính kèm: {name}").format(name=incoming.attachment.filename))
     allowed = may_report(request, task) if via == TEXT else may_update(request, task)
-    problem = None
+    problem = offered = None
     if allowed and reading.status == "extension":
-        until, problem = check_extension(
-            task.deadline_due,
-            task.status,
-            reading.until,
-            reading.text,
-            request.today(),
-            request.services.extension_max_months,
-        )
+        asked = (task.deadline_due, task.status, reading.until, reading.text, request.today())
+        months = request.services.extension_max_months
+        until, problem = check_extension(*asked, months, confirmed=via == CONFIRMED)
+        if problem and via != CONFIRMED and (offered := year_offer(*asked, months)):
+            until, problem = offered, None  # "15/11" is far: asked with one tap, not refused
         reading = replace(reading, until=until)
         if problem is None:  # the same request again: kept, not sent twice
             problem = await extension_withdrawal.repeated(request, task, until)
@@ -129,6 +126,8 @@ async def record_reading(
         decided = outcome(reading, Current(task.status, task.percent), may_report=allowed)
     if problem:
         decided = NOTE
+    if offered and not problem:
+        decided = CONFIRM
     if decided == RECORD:
         kind = "extension_request" if reading.status == "extension" else "status"
     else:
