@@ -11,12 +11,14 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.cli_readings import deadline_lines, status_lines, terminal_language
 from bot.config import Config
 from handlers.plan_import import ImportSummary
 from handlers.score_import import import_any
 from handlers.status_text import understand_status
 from handlers.task_refs import refers_to_all, split_by_task
 from handlers.task_view import task_to_json
+from locales import language
 from models.db import open_database
 from models.invites import create_invite
 from models.plan_store import find_organization, resolve_unit
@@ -151,12 +153,9 @@ async def cmd_parse_deadline(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
     deadline = parse_deadline(args.text, args.year or today.year, today)
-    data = deadline.to_json()
-    emit(
-        args,
-        data,
-        f"Loại: {data['kind']}\nBắt đầu: {data['start'] or '—'}\nHạn: {data['due'] or '—'}\nLặp lại: {data['every'] or '—'}",
-    )
+    lang = terminal_language(getattr(args, "lang", None))
+    with language(lang):
+        emit(args, deadline.to_json(), deadline_lines(deadline, lang))
     return 0
 
 
@@ -173,10 +172,9 @@ async def cmd_parse_status(
         if part.number is not None
     ]
     data["several_tasks"] = refers_to_all(args.text)
-    text = f"Tình trạng: {data['status']}\nTỷ lệ: {data['percent'] if data['percent'] is not None else '—'}\nLý do: {data['reason'] or '—'}\nMinh chứng: {'; '.join(data['evidence']) or '—'}\nGia hạn đến: {data['until'] or '—'}\nĐộ chắc chắn: {reading.confidence:.2f}"
-    for task in data["tasks"]:
-        text += f"\nNhiệm vụ {task['number']}: {task['status']}" + (f" {task['percent']}%" if task["percent"] is not None and task["status"] == "in_progress" else "")
-    emit(args, data, text)
+    lang = terminal_language(getattr(args, "lang", None))
+    with language(lang):
+        emit(args, data, status_lines(data, reading.confidence, lang))
     return 0
 
 

@@ -32,7 +32,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from locales import _
+from locales import N_, _
 from scheduler.deadline_rhythms import EVERY, Occurrences, rule
 from scheduler.deadline_stretch import stretch
 from scheduler.deadline_tokens import Cursor, Point, Span, listed, one_off, tokenize, window
@@ -233,7 +233,7 @@ def occurrences(deadline: Deadline, plan_year: int) -> list[tuple[date, date]]:
 
 
 _QUOTED = 80  # characters of an unreadable deadline quoted back
-_EXAMPLES = "«Trước ngày 15/01/2026», «Quý III/2026» hoặc «Thường xuyên»"
+_EXAMPLES = N_("«Trước ngày 15/01/2026», «Quý III/2026» hoặc «Thường xuyên»")
 
 
 def describe_problem(deadline: Deadline) -> str | None:
@@ -244,11 +244,11 @@ def describe_problem(deadline: Deadline) -> str | None:
     if len(text) > _QUOTED:  # never echo a whole long cell
         text = text[: _QUOTED - 1].rstrip() + "…"
     if not text:
-        return _("Chưa có thời hạn; cần nhập theo dạng {examples}").format(examples=_EXAMPLES)
+        return _("Chưa có thời hạn; cần nhập theo dạng {examples}").format(examples=_(_EXAMPLES))
     if re.search(r"\d{1,2}\s*[/.\-]\s*\d{1,2}", text):
         return _(
             "Thời hạn «{text}» có ngày không đúng hoặc không rõ; cần nhập lại theo dạng {examples}"
-        ).format(text=text, examples=_EXAMPLES)
+        ).format(text=text, examples=_(_EXAMPLES))
     return _("Không hiểu thời hạn «{text}»; cần nhập lại theo dạng {examples}").format(
-        text=text, examples=_EXAMPLES
+        text=text, examples=_(_EXAMPLES)
     )
