@@ -12,7 +12,7 @@ from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
 from handlers.plan_import import QUOTE_CHARS, clip, review_line
 from handlers.score_import import import_any
-from locales import _
+from locales import _, ngettext
 from models.invites import create_invite
 from models.plan_store import resolve_unit
 from models.queries import units_of
@@ -82,8 +82,12 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
     if kind == "scores":
         return [Outgoing(summary.text())]
     lines = [
-        _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
-            plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)
+        _("Đã nhập «{plan}»: {tasks} trong {sections}.").format(
+            plan=summary.plan,
+            tasks=ngettext("{n} nhiệm vụ", "{n} nhiệm vụ", summary.tasks).format(n=summary.tasks),
+            sections=ngettext("{n} mục", "{n} mục", len(summary.sections)).format(
+                n=len(summary.sections)
+            ),
         )
     ]
     if not summary.plan_created:
