@@ -74,7 +74,9 @@ def too_slow(name: str, seconds: float) -> PlanFileError:
         _(
             "Đọc tệp {name} quá {seconds} giây nên đã dừng; vui lòng chỉ giữ bảng kế hoạch "
             "trong tệp rồi gửi lại."
-        ).format(name=name, seconds=format_decimal(seconds, locale=current_language()))
+        ).format(
+            name=name, seconds=format_decimal(seconds, "#,##0.######", locale=current_language())
+        )
     )
 
 
