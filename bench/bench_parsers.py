@@ -92,6 +92,24 @@ DEADLINE_PIECES = (
     "tháng cuối quý ",
     "trở đi ",
     "và các năm tiếp theo ",
+    "2026-10-31 ",
+    "2026-10-",
+    "00:00:00 ",
+    "1:",
+    "T9/",
+    "t.",
+    "Q.3 ",
+    "Quí ",
+    "không quá ",
+    "muộn nhất ",
+    "hạn cuối: ",
+    "từ nay đến ",
+    "đến cuối ",
+    "đầu năm ",
+    "mùng ",
+    "duy trì ",
+    "Tháng 5, 6, ",
+    "Quý I và quý II ",
 )
 _TAILS = ("", " Quý III/2026", " Trước ngày 15/01/2026")
 
@@ -147,7 +165,31 @@ def _shown(text: str) -> str:
     return f"{head!r}… ({len(text):,} characters)"
 
 
+def deadline_share() -> tuple[int, int]:
+    """(cells read right, cells) of tests/data/deadline_cells.tsv, as the table test reads."""
+    from language.deadlines import occurrences, parse_deadline
+
+    def day(value: str) -> date | None:
+        return None if value == "-" else date.fromisoformat(value)
+
+    table = Path(__file__).resolve().parent.parent / "tests" / "data" / "deadline_cells.tsv"
+    right = total = 0
+    for line in table.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        text, kind, start, due, every, windows, *_note = line.split("\t")
+        d = parse_deadline(text, 2026, date(2026, 5, 20))
+        want = (kind, day(start), day(due), None if every == "-" else every)
+        total += 1
+        right += (d.kind, d.start, d.due, d.every) == want and len(occurrences(d, 2026)) == int(
+            windows
+        )
+    return right, total
+
+
 def main() -> None:
+    right, total = deadline_share()
+    print(f"deadline cells: {right}/{total} read right ({right / total:.1%})")
     print(f"Parsers on adversarial inputs ({REPEAT:,} repeats of each piece), worst case:")
     for name, section in SECTIONS.items():
         for label, seconds, text in section():

@@ -38,6 +38,9 @@ ADVERSARIAL = (
     "em bao cao ", "vang, ", "chi oi ", "anh ", "not yet ", "waiting ", "xong chua ", "con 2 ",
     "trinh ", "cho ", "đợi ", "dang ", "hoàn thành ", "da duoc ", "submitted for ", "- ",
     "ngày ", "tháng ", "quý ", "thứ ", "2 more weeks ", "xongggg", "iii ", "đ́", "ß",
+    "cho em lùi ", "cho e xin thêm 2 tuần ", "lùi sang tuần sau ", "tỷ lệ ", "100% TTHC ",
+    "giải ngân đạt 54,9% ", "không có đối tượng ", "không hoàn thành được, đang làm ",
+    "one more week ", "a ", "dg ", "chưa TH ", "cho ", "dời sang ", "% of ",
 )  # fmt: skip
 
 

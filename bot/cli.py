@@ -18,6 +18,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.config import ConfigError, load_config
+from locales import LANGUAGES
 from scheduler.clock import DEFAULT_TZ, Clock
 
 ROLES = ("officer", "leader", "admin", "viewer")  # models.people.ROLES, without SQLAlchemy
@@ -102,10 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--year", type=int)
     p.add_argument("--today", type=_parse_date)
+    p.add_argument("--lang", choices=LANGUAGES, help="vi|en (mặc định theo LANG của máy)")
 
     p = command("parse-status", "đọc thử một câu trả lời tình trạng")
     p.add_argument("text")
     p.add_argument("--today", type=_parse_date)
+    p.add_argument("--lang", choices=LANGUAGES, help="vi|en (mặc định theo LANG của máy)")
 
     p = command("progress", "tiến độ theo các nhóm của Biểu mẫu 1")
     p.add_argument("--org", required=True)

@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_readings import deadline_lines, status_lines, terminal_language
 from bot.config import Config
 from handlers.imports.any_file import import_any
 from handlers.imports.plans import ImportSummary
@@ -15,6 +16,7 @@ from handlers.tasks.view import task_to_json
 from language.deadlines import parse_deadline
 from language.status_text import understand_status
 from language.task_refs import refers_to_all, split_by_task
+from locales import language
 from models.db import open_database
 from models.invites import create_invite
 from models.plan_store import resolve_unit
@@ -123,12 +125,9 @@ async def cmd_parse_deadline(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
     deadline = parse_deadline(args.text, args.year or today.year, today)
-    data = deadline.to_json()
-    emit(
-        args,
-        data,
-        f"Loại: {data['kind']}\nBắt đầu: {data['start'] or '—'}\nHạn: {data['due'] or '—'}\nLặp lại: {data['every'] or '—'}",
-    )
+    lang = terminal_language(getattr(args, "lang", None))
+    with language(lang):
+        emit(args, deadline.to_json(), deadline_lines(deadline, lang))
     return 0
 
 
@@ -145,10 +144,9 @@ async def cmd_parse_status(
         if part.number is not None
     ]
     data["several_tasks"] = refers_to_all(args.text)
-    text = f"Tình trạng: {data['status']}\nTỷ lệ: {data['percent'] if data['percent'] is not None else '—'}\nLý do: {data['reason'] or '—'}\nMinh chứng: {'; '.join(data['evidence']) or '—'}\nGia hạn đến: {data['until'] or '—'}\nĐộ chắc chắn: {reading.confidence:.2f}"
-    for task in data["tasks"]:
-        text += f"\nNhiệm vụ {task['number']}: {task['status']}" + (f" {task['percent']}%" if task["percent"] is not None and task["status"] == "in_progress" else "")
-    emit(args, data, text)
+    lang = terminal_language(getattr(args, "lang", None))
+    with language(lang):
+        emit(args, data, status_lines(data, reading.confidence, lang))
     return 0
 
 

@@ -39,7 +39,7 @@ from bot.reminders import ReminderService
 from bot.wiring import build_services
 from handlers.conversation import Conversation
 from handlers.imports.plans import import_plan_file
-from locales import _
+from locales import N_, _
 from models.db import open_database
 from models.invites import get_or_create_person
 from models.outbox import OutboxItem
@@ -61,28 +61,28 @@ PEOPLE = [
         "Nguyễn Thị Lan",
         "officer",
         "Phòng Văn hóa - Xã hội",
-        "cán bộ Phòng Văn hóa - Xã hội",
+        N_("cán bộ Phòng Văn hóa - Xã hội"),
         "Phòng VH-XH",
     ),
-    ("minh", "Trần Văn Minh", "officer", "Phòng Kinh tế", "cán bộ Phòng Kinh tế", "Phòng KT"),
+    ("minh", "Trần Văn Minh", "officer", "Phòng Kinh tế", N_("cán bộ Phòng Kinh tế"), "Phòng KT"),
     (
         "hoa",
         "Lê Thị Hoa",
         "officer",
         "Trung tâm Phục vụ hành chính công",
-        "cán bộ Trung tâm Phục vụ hành chính công",
+        N_("cán bộ Trung tâm Phục vụ hành chính công"),
         "TT PVHCC",
     ),
-    ("trinh", "Đoàn Phụng Trinh", "leader", None, "Chủ tịch UBND xã (lãnh đạo)", "Chủ tịch"),
+    ("trinh", "Đoàn Phụng Trinh", "leader", None, N_("Chủ tịch UBND xã (lãnh đạo)"), "Chủ tịch"),
     (
         "ha",
         "Vũ Thu Hà",
         "admin",
         "Văn phòng HĐND và UBND",
-        "Văn phòng HĐND và UBND (quản trị)",
+        N_("Văn phòng HĐND và UBND (quản trị)"),
         "Văn phòng",
     ),
-    ("khach", "Người lạ", None, None, "chưa đăng ký", ""),
+    ("khach", "Người lạ", None, None, N_("chưa đăng ký"), ""),
 ]
 
 
@@ -98,7 +98,7 @@ def intro(tasks: int, now: datetime, resumed: bool) -> str:
         _("══ dondoc — chạy thử trên dòng lệnh ══"),
         loaded.format(org=DEMO_ORG, tasks=tasks),
         _("Đồng hồ demo: {day} {moment}.").format(
-            day=WEEKDAYS[local.weekday()], moment=local.strftime("%d/%m/%Y %H:%M")
+            day=_(WEEKDAYS[local.weekday()]), moment=local.strftime("%d/%m/%Y %H:%M")
         ),
         _(
             "Gõ như trên điện thoại: /viec, /viec 1, /tiendo, /quahan, /baocao, /trogiup, hoặc trả lời bằng lời thường («Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026»). Trả lời số 1, 2, … để chọn."

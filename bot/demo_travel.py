@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from bot.channels.console import ConsoleChannel
 from bot.reminders import ReminderService
-from locales import _
+from locales import _, ngettext
 from models.outbox import FOLDED, PENDING, SENT, OutboxItem
 from models.people import Identity, Person
 from models.plans import Task
@@ -90,8 +90,9 @@ def sent_summary(items: Sequence[SentItem], who: Mapping[str, str]) -> list[str]
         people.setdefault(item.chat_id, []).append(item)
     messages = len({(i.chat_id, i.message_id) for i in items})
     lines = [
-        _("Trong lúc tua, dondoc đã gửi {messages} tin cho {people} người:").format(
-            messages=messages, people=len(people)
+        _("Trong lúc tua, dondoc đã gửi {messages} cho {people}:").format(
+            messages=ngettext("{n} tin", "{n} tin", messages).format(n=messages),
+            people=ngettext("{n} người", "{n} người", len(people)).format(n=len(people)),
         )
     ]
     for chat_id, mine in people.items():

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from language.english_replies import in_vietnamese, is_english
 from models.progress import (
     DeadlineEnd,
     Reported,
@@ -60,7 +61,7 @@ _PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi"
 def account_of(text: str) -> str | None:
     """What a reply says beyond its status words and particles, or None when it says
     nothing more (the narrative report quotes the same accounts as the appendix)."""
-    account = _account(text)
+    account = None if is_english(text) else _account(text)  # the history keeps English
     if (
         not account
         or _BARE.match(fold(text))
@@ -84,7 +85,7 @@ def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
     statuses = statuses[run:]
     items: list[str] = []
     for report in statuses:
-        account = _account(report.text)
+        account = None if is_english(report.text) else _account(report.text)
         if (
             account
             and not _BARE.match(fold(report.text))
@@ -94,7 +95,7 @@ def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
             items.append(account)
     items = items[-3:]
     for report in reports:
-        for item in report.evidence:
+        for item in map(in_vietnamese, report.evidence):
             if any(fold(item) in fold(seen) for seen in items):
                 continue
             fuller = [i for i, seen in enumerate(items) if fold(seen) in fold(item)]

@@ -21,8 +21,10 @@ from collections.abc import Callable
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
+from babel.numbers import format_decimal
+
 from documents.plan_file_error import PlanFileError
-from locales import _
+from locales import _, current_language, language
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -72,7 +74,9 @@ def too_slow(name: str, seconds: float) -> PlanFileError:
         _(
             "Đọc tệp {name} quá {seconds} giây nên đã dừng; vui lòng chỉ giữ bảng kế hoạch "
             "trong tệp rồi gửi lại."
-        ).format(name=name, seconds=f"{seconds:g}".replace(".", ","))
+        ).format(
+            name=name, seconds=format_decimal(seconds, "#,##0.######", locale=current_language())
+        )
     )
 
 
@@ -85,6 +89,13 @@ def too_much_memory(name: str) -> PlanFileError:
     )
 
 
+def _in_language(lang: str, function: Callable[..., T], *args: Any) -> T:
+    """In the worker: ``function(*args)`` speaking the language of the person who sent
+    the file, so its refusals and review reasons are in that language."""
+    with language(lang):
+        return function(*args)
+
+
 async def run_in_worker(
     function: Callable[..., T], *args: Any, name: str, timeout: float | None = None
 ) -> T:
@@ -93,12 +104,13 @@ async def run_in_worker(
     limit = TIMEOUT if timeout is None else timeout
     pool = _worker()
     loop = asyncio.get_running_loop()
+    call = (_in_language, current_language(), function, *args)
     try:
-        future = loop.run_in_executor(pool, function, *args)
+        future = loop.run_in_executor(pool, *call)
     except (BrokenProcessPool, RuntimeError):  # a worker that died earlier
         _discard(pool)
         pool = _worker()
-        future = loop.run_in_executor(pool, function, *args)
+        future = loop.run_in_executor(pool, *call)
     try:
         return await asyncio.wait_for(future, limit)
     except TimeoutError:

@@ -19,6 +19,7 @@ from calendar import monthrange
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from language.deadline_stretch import stretch
 from language.deadline_tokens import (
     Cursor,
     Point,
@@ -211,10 +212,16 @@ def _each_year(c: Cursor, periodic: bool) -> Rule | None:
 
 
 def _list(c: Cursor, periodic: bool) -> Rule | None:
+    """Several windows: a list with a gap ("Tháng 3 và tháng 9/2026") or with a rhythm
+    ("tháng 6 và tháng 12 hằng năm"). A list without a gap is one stretch: a period
+    (read in ``language.deadlines``), or every year's stretch when "hằng năm" follows."""
     items = listed(c)
     if items is None:
         return None
-    c.take_all("hang", "nam") or c.take_all("moi", "nam")
+    yearly = c.take_all("hang", "nam") or c.take_all("moi", "nam")
+    joined = stretch(items)
+    if joined is not None:
+        return ("year", _yearly(joined, "plain")) if yearly else None
     return "list", _listed(items)
 
 

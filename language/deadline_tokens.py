@@ -132,9 +132,9 @@ class Cursor:
         return None
 
     def year(self) -> int | None:
-        """An optional year: "/2026", "năm 2026" or "2026"."""
+        """An optional year: "/2026", "năm 2026", "-2026", ".2026" or "2026"."""
         mark = self.i
-        self.take("/", "nam")
+        self.take("/", "nam", "-", ".")
         y = self.number(_MIN_YEAR, _MAX_YEAR, digits=4)
         if y is None:
             self.i = mark
@@ -186,6 +186,8 @@ def _date(c: Cursor) -> Point | None:
         return None
     if sep != "thang" and c.take(sep):  # the same separator again: a year must follow
         y = c.number(_MIN_YEAR, _MAX_YEAR, digits=4)
+        if y is None and (short := c.number(0, 99, digits=2)) is not None:
+            y = 2000 + short  # "30/9/26", as officers retype a date
         return None if y is None else Point("day", day, month, y)
     return Point("day", day, month, c.year())
 
@@ -243,6 +245,7 @@ def _quarter(c: Cursor) -> Point | None:
 
 def _day(c: Cursor) -> Point | None:
     c.take("ngay")
+    c.take("mung", "mong")  # "ngày mùng 5", "mồng 10": days 1 to 10 in speech
     return _date(c)
 
 
@@ -254,37 +257,67 @@ def _bare_year(c: Cursor) -> Point | None:
     return None if y is None else Point("year", 1, 12, y)
 
 
+def _year_start(c: Cursor) -> Point | None:
+    """ "đầu năm (2026)", only as the start of a span ("Từ đầu năm đến hết tháng 6")."""
+    if not c.take_all("dau", "nam"):
+        return None
+    return Point("month", 1, 1, c.number(_MIN_YEAR, _MAX_YEAR, digits=4))
+
+
+def year_end(c: Cursor) -> Point | None:
+    """ "năm" or "năm 2026" after "đến hết", "đến cuối": the end of that year."""
+    if not c.take("nam"):
+        return None
+    return Point("month", 12, 12, c.number(_MIN_YEAR, _MAX_YEAR, digits=4))
+
+
 def _span(c: Cursor) -> Point | Span | None:
     opened = c.take("tu")
-    first = _point(c) or attempt(c, _bare_year)
+    first = _point(c) or attempt(c, _bare_year) or (attempt(c, _year_start) if opened else None)
     if first is None:
         return None
     if not c.take("den", "toi", "-"):
         return None if opened else first  # "Từ ngày 01/3" alone has no end
     c.take("het")
-    last = attempt(c, _point)
+    c.take("cuoi")  # "đến hết năm", "đến cuối quý III"
+    last = attempt(c, _point) or attempt(c, year_end)
     if last is None and first.unit in ("month", "quarter", "year"):  # "Tháng 7-9/2026"
         last = attempt(c, lambda c2: _unit(c2, first.unit))
     return None if last is None else Span(first, last)
 
 
+_FROM_NOW = (("tu", "nay"), ("tu", "bay", "gio"), ("tu", "nay", "cho"))
+_NO_LATER = (("khong", "qua"), ("khong", "muon", "hon"), ("khong", "cham", "hon"))
+
+
+def _limit(c: Cursor) -> bool:
+    """A last day in words: "đến", "hết", "không quá", "không muộn hơn", "từ nay đến"."""
+    if c.take("den", "het") or any(c.take_all(*words) for words in _NO_LATER):
+        return True
+    mark = c.i
+    if any(c.take_all(*words) for words in _FROM_NOW) and c.take("den", "toi"):
+        return True  # "Từ nay đến hết năm": the day it is read is no start to remind of
+    c.i = mark
+    return False
+
+
 def one_off(c: Cursor) -> tuple[str, Point | Span] | None:
     """("before" | "by" | "plain", what) for a one-off deadline."""
     how = "plain"
-    if c.take("cham"):  # "chậm nhất (là) ...", "đến (hết) ngày 30/6"
+    if c.take("cham", "muon"):  # "chậm nhất (là) ...", "muộn nhất ngày 31/8"
         how = "by" if c.take("nhat") else "bad"
-    elif c.take("den", "het"):
+    elif _limit(c):  # "Không quá ngày 30/9", "Từ nay đến hết năm", "đến (hết) ngày 30/6"
         how = "by"
     elif c.peek() == "cuoi" and c.peek(1) in ("nam", "quy", "thang"):  # "Cuối quý II/2026"
-        c.take("cuoi")
         how = "by"
+    if how == "by":
+        c.take("het")
+        c.take("cuoi")
         if c.peek() == "nam" and not c.peek(1).isdigit():  # "Cuối năm": the plan year's end
             c.take("nam")
             return how, Point("year", 1, 12)
-    if how == "by":
-        c.take("het")
         c.take("la")
-        c.take("trong", "vao")
+        c.take("den", "trong", "vao")  # "chậm nhất đến ngày", "chậm nhất vào ngày"
     if c.take("truoc"):
         how = "before"
     what = _span(c)

@@ -33,8 +33,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from language.deadline_rhythms import EVERY, Occurrences, rule
-from language.deadline_tokens import Cursor, Point, one_off, tokenize, window
-from locales import _
+from language.deadline_stretch import stretch
+from language.deadline_tokens import Cursor, Point, Span, listed, one_off, tokenize, window
+from locales import N_, _
 
 KINDS = ("due", "period", "recurring", "continuous", "on_request", "unknown")
 __all__ = [  # EVERY and Occurrences are re-exported from language.deadline_rhythms
@@ -78,17 +79,27 @@ _SIX = re.compile(r"\bsáu\b")  # "tháng Sáu" (six) before the accent goes: "s
 _MARKS = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 _PUNCT = re.compile(r"[,;:]")
 _SPACES = re.compile(r"\s+")
-_Q_ABBREV = re.compile(r"\bq ?(?=(?:i{1,3}|iv|[1-4])\b)")  # "Q3", "QIII" → "quy 3"
+_Q_ABBREV = re.compile(r"\bq\.? ?(?=(?:i{1,3}|iv|0?[1-4])\b)")  # "Q3", "Q.3", "QIII" → "quy 3"
+_T_ABBREV = re.compile(r"\bt\.?(?=(?:0?[1-9]|1[0-2])\b)")  # "T9/2026", "T.9" → "thang 9"
+_OLD_QUY = re.compile(r"\bqui\b")  # "Quí III", "qui định": the old spelling of "quý", "quy"
+# Dates as spreadsheets export them: "2026-10-31", "2026-10-31 00:00:00", "31/10/2026 0:00".
+_ISO_DAY = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)(?:t(?=\d))?")
+_CLOCK = re.compile(r"(?<=\d)\s+\d{1,2}:\d{2}(?::\d{2})?\b")  # the time of a date cell
 # "Kế hoạch số 310/KH-UBND ngày 24/11/2025": a document's number and date, never a deadline.
 _DOC_REF = re.compile(
     r"(?:\bso ?)?\b\d+(?:/\d{4})?/[a-z][a-z0-9.\-]*(?:/[a-z0-9.\-]+)*"
     r"(?: ?ngay ?\d{1,2} ?[/.\-] ?\d{1,2} ?[/.\-] ?\d{4})?"
 )
 _FILLER = re.compile(
-    r"^(?:(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han|han chot|han|hoan thanh|xong|"
+    r"^(?:(?:thoi gian(?: thuc hien| hoan thanh)?|thoi han|han chot|han cuoi(?! (?:nam|quy|thang)\b)|"
+    r"han (?:nop|bao cao|hoan thanh)|han|hoan thanh|xong|"
     r"thuc hien|trien khai|du kien|dinh ky|giai doan|trong(?! nam\b)|vao|la) )+"
 )
-_CONTINUOUS = re.compile(r"^(?:thuong xuyen|lien tuc|hang ngay|hang tuan|moi ngay|moi tuan)\b")
+# "Duy trì thường xuyên", "Tổ chức thường xuyên": a verb before "thường xuyên" changes nothing.
+_CONTINUOUS = re.compile(
+    r"^(?:(?:duy tri|to chuc|cap nhat|theo doi|ra soat|kiem tra|tuyen truyen) )?"
+    r"(?:thuong xuyen|lien tuc|hang ngay|hang tuan|moi ngay|moi tuan)\b"
+)
 _ON_REQUEST = re.compile(
     r"^(?:(?:theo|khi co|khi|ngay khi co|ngay khi)\s+(?:yeu cau|chi dao|huong dan|de nghi|"
     r"thong bao|ke hoach|quy dinh|van ban|quyet dinh|cong van|chi thi|chuong trinh|"
@@ -119,8 +130,9 @@ def normalize(text: str) -> str:
     text = _SIX.sub("6", text.casefold()).replace("đ", "d").replace("ð", "d")
     text = _MARKS.sub("", unicodedata.normalize("NFD", text))
     text = _drop_notes(_DASHES.sub("-", text))
+    text = _CLOCK.sub(" ", _ISO_DAY.sub(r"\3/\2/\1 ", text))
     text = _SPACES.sub(" ", _PUNCT.sub(" ", text)).strip(" .")
-    return _Q_ABBREV.sub("quy ", text)
+    return _T_ABBREV.sub("thang ", _Q_ABBREV.sub("quy ", _OLD_QUY.sub("quy", text)))
 
 
 # ---------------------------------------------------------------- public API
@@ -173,7 +185,9 @@ def _parse(text: str, plan_year: int, today: date) -> Deadline:
         return Deadline("recurring", start, due, every, text)
     c = Cursor(tokens)
     found = one_off(c)
-    if not tokens or found is None or not c.done():
+    if found is None or not c.done():
+        found = _stretch(tokens)
+    if not tokens or found is None:
         return Deadline("unknown", None, None, None, text)
     how, what = found
     start, due = window(what, plan_year)
@@ -182,6 +196,14 @@ def _parse(text: str, plan_year: int, today: date) -> Deadline:
     if how == "by" or (isinstance(what, Point) and what.unit == "day"):
         return Deadline("due", None, due, None, text)
     return Deadline("period", start, due, None, text)
+
+
+def _stretch(tokens: list[str]) -> tuple[str, Span] | None:
+    """A list without a gap read as one period ("Tháng 5, 6, 7/2026"), or None."""
+    c = Cursor(tokens)
+    items = listed(c)
+    joined = stretch(items) if items is not None and c.done() else None
+    return None if joined is None else ("plain", joined)
 
 
 def _current(occ: list[tuple[date, date]], today: date) -> tuple[date, date]:
@@ -211,7 +233,7 @@ def occurrences(deadline: Deadline, plan_year: int) -> list[tuple[date, date]]:
 
 
 _QUOTED = 80  # characters of an unreadable deadline quoted back
-_EXAMPLES = "«Trước ngày 15/01/2026», «Quý III/2026» hoặc «Thường xuyên»"
+_EXAMPLES = N_("«Trước ngày 15/01/2026», «Quý III/2026» hoặc «Thường xuyên»")
 
 
 def describe_problem(deadline: Deadline) -> str | None:
@@ -222,11 +244,11 @@ def describe_problem(deadline: Deadline) -> str | None:
     if len(text) > _QUOTED:  # never echo a whole long cell
         text = text[: _QUOTED - 1].rstrip() + "…"
     if not text:
-        return _("Chưa có thời hạn; cần nhập theo dạng {examples}").format(examples=_EXAMPLES)
+        return _("Chưa có thời hạn; cần nhập theo dạng {examples}").format(examples=_(_EXAMPLES))
     if re.search(r"\d{1,2}\s*[/.\-]\s*\d{1,2}", text):
         return _(
             "Thời hạn «{text}» có ngày không đúng hoặc không rõ; cần nhập lại theo dạng {examples}"
-        ).format(text=text, examples=_EXAMPLES)
+        ).format(text=text, examples=_(_EXAMPLES))
     return _("Không hiểu thời hạn «{text}»; cần nhập lại theo dạng {examples}").format(
-        text=text, examples=_EXAMPLES
+        text=text, examples=_(_EXAMPLES)
     )

@@ -72,11 +72,14 @@ def check_extension(
     text: str,
     today: date,
     max_months: int = DEFAULT_MAX_MONTHS,
+    *,
+    confirmed: bool = False,
 ) -> tuple[date | None, str | None]:
-    """The date an extension request really asks for, or why it cannot be sent."""
+    """The date an extension request really asks for, or why it cannot be sent;
+    ``confirmed``: the person tapped to confirm ``until`` itself (its year is sure)."""
     if status in ("done", "not_applicable"):
         return None, _("Nhiệm vụ này đã hoàn thành nên không cần gia hạn.")
-    asked = how_asked(text, until, today, due)
+    asked = Asked(until, YEAR) if confirmed else how_asked(text, until, today, due)
     until = asked.until
     if until is None:
         return None, _(
@@ -100,6 +103,26 @@ def check_extension(
             "Ngày xin gia hạn {date} vượt mức gia hạn tối đa {months} tháng (muộn nhất {limit}); vui lòng xin một ngày sớm hơn, hoặc báo trực tiếp lãnh đạo nếu cần lâu hơn."
         ).format(date=format_date(until), months=max_months, limit=format_date(limit))
     return until, None
+
+
+def year_offer(
+    due: date | None,
+    status: str,
+    until: date | None,
+    text: str,
+    today: date,
+    max_months: int = DEFAULT_MAX_MONTHS,
+) -> date | None:
+    """The date read from a request written without a year and more than
+    ``AMBIGUOUS_DAYS`` away ("/giahan 38 15/11" on 12/01), when it would be sent once the
+    person confirms it: offered with one tap (a number on Zalo), not to be typed again."""
+    asked = how_asked(text, until, today, due)
+    if asked.until is None or asked.form != NO_YEAR or (asked.until - today).days <= AMBIGUOUS_DAYS:
+        return None
+    _until, problem = check_extension(
+        due, status, asked.until, text, today, max_months, confirmed=True
+    )
+    return asked.until if problem is None else None
 
 
 def longest_extension(due: date | None, today: date, max_months: int) -> date:

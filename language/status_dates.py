@@ -34,15 +34,18 @@ _NEXT_PERIOD = re.compile(r"\b(thang|quy|nam)\s(sau|toi)\b")
 _YEAR_WORDS = re.compile(r"\s?,?\s?(?:cua\s)?nam\s(sau|toi|nay)\b")
 _DMY = re.compile(r"(?<![\d/])(\d{1,2})\s?[/.-]\s?(\d{1,2})(?:\s?[/.-]\s?(\d{4}|\d{2}))?(?![\d/])")
 DELTA = re.compile(
-    r"\b(?<!thu )(\d{1,4})\s(?:more\s)?(?:(working|business)\s)?(ngay|tuan|thang|day|week|month)s?"
+    r"\b(?<!thu )(\d{1,4}|mot(?=\s(?:ngay|tuan|thang)\b)|one|an?(?=\s(?:more\s)?(?:day|week|month)))\s(?:more\s)?(?:(working|business)\s)?(ngay|tuan|thang|day|week|month)s?"
     r"(\slam viec)?(?:\snua)?\b"
 )
 _WEEKDAY = re.compile(
     r"\b(?:thu\s?(hai|ba|tu|nam|sau|bay|[2-7])|t([2-7])|(chu nhat|cn))\b(\s(?:tuan\s)?(?:sau|toi))?"
 )
+# "tuần sau", "cuối tuần này", "next week": the Friday of that working week.
+_WEEK = re.compile(r"\b(?:cuoi\s)?tuan\s(sau|toi|nay)\b|\b(?:end of )?(this|next) week\b")
+_COUNTS = {"mot": 1, "one": 1, "a": 1, "an": 1}
 # Dates said relative to today ("cuối năm", "hết tháng sau", "thứ sáu tuần sau"): no year
 # is missing from them.
-RELATIVE = (_PERIOD_NOW, _NEXT_PERIOD, _WEEKDAY)
+RELATIVE = (_PERIOD_NOW, _NEXT_PERIOD, _WEEKDAY, _WEEK)
 _WEEKDAYS = {"hai": 0, "ba": 1, "tu": 2, "nam": 3, "sau": 4, "bay": 5}
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _LEAD_WORDS = re.compile(
@@ -79,7 +82,7 @@ def _ym(today: date, months: int) -> tuple[int, int]:
 def delta_date(match: re.Match[str], base: date) -> date | None:
     """The day a length read by ``DELTA`` ("thêm 1 tháng", "10 ngày làm việc") ends, counted
     from ``base``; None for more working days than anyone asks for."""
-    k, unit = int(match[1]), match[3]
+    k, unit = _COUNTS.get(match[1]) or int(match[1]), match[3]
     if match[2] or match[4]:
         return None if k > _MAX_WORKING_DAYS else _add_working_days(base, k)
     if unit in ("thang", "month"):
@@ -139,6 +142,9 @@ def until_asked(
             wd = 6 if m[3] else _WEEKDAYS[word] if word in _WEEKDAYS else int(word) - 2
             ahead = 7 - today.weekday() + wd if m[4] else (wd - today.weekday() - 1) % 7 + 1
             found, end = today + timedelta(days=ahead), m.end()
+        elif m := _WEEK.search(rest):
+            ahead = 7 * (m[1] in ("sau", "toi") or m[2] == "next")
+            found, end = today + timedelta(days=4 - today.weekday() + ahead), m.end()
         else:
             phrase = _LEAD_WORDS.sub("", span(text, pos, start, stop).strip(PUNCT))
             if not phrase or len(phrase) > 40:

@@ -64,6 +64,7 @@ from datetime import date
 from itertools import islice
 
 from language.small_talk import is_acknowledgement
+from language.status_cues import NO_SUBJECT, late_but_going, more_time, only_polite, task_percent
 from language.status_dates import until_asked
 from language.status_words import (
     ACCENTED_AS,
@@ -88,7 +89,6 @@ from language.status_words import (
     NOT_YET,
     NOT_YET_TIME,
     PARTIAL,
-    PERCENT,
     PUNCT,
     REASON,
     STRONG_DONE,
@@ -187,7 +187,7 @@ _DATE_BEFORE = {"ngay", "den", "truoc", "tu", "sau", "on", "by", "until"}
 
 
 def _percent(n: str) -> int | None:
-    m = PERCENT.search(n)
+    m = task_percent(n)  # «giải ngân đạt 54,9%» measures something else
     if not m:
         return None
     digits = m[1].lstrip("0") or "0"
@@ -284,20 +284,29 @@ def understand_status(text: str, today: date) -> StatusReading:
         return min(base, 0.5) if any(cues[o] for o in against if o != status) else base
 
     ext = next((m for m in EXTENSION.finditer(n) if not negated(n, m.start(), NO)), None)
+    asked = None if ext else more_time(text, n, pos)  # "cho em lùi đến 18/12", "thêm 2 tuần"
+    ext = ext or (asked if asked and not negated(n, asked.start(), NO) else None)
     if ext:
         stop = marker if marker is not None and marker >= ext.end() else len(n)
-        begin = ext.start() if any(c.isdigit() for c in ext[0]) else ext.end()  # "2 more weeks"
-        until, end = until_asked(text, n, pos, begin, stop, today)
+        counted = ext is asked or any(c.isdigit() for c in ext[0])  # "2 more weeks"
+        until, end = until_asked(text, n, pos, ext.start() if counted else ext.end(), stop, today)
         if reason is None and until is not None:  # "đến 20/12 chờ kinh phí" (not "20/12 ạ")
             reason = _clause(text, n, pos, end)
-            reason = reason if reason and len(reason.split()) > 1 else None
+            short = not reason or len(reason.split()) < 2 or only_polite(fold(reason)[0])
+            reason = None if short else reason
         base = 0.9 if until else 0.8
         return read("extension", None, reason, until, sure(base, "", ("done",)))
     if NOT_APPLICABLE.search(n):
         return read("not_applicable", None, reason, None, sure(0.9, "", ("done",)))
+    no_one = NO_SUBJECT.search(n)  # "Không có đối tượng", not "… vì không có đối tượng"
+    if no_one and not said and (marker is None or no_one.start() < marker):
+        return read("not_applicable", None, reason, None, 0.85)
     if pct == OUT_OF_RANGE:
         return read("unknown")
     everything = ("done", "in_progress", "not_started")
+    if started_m and late_but_going(n, started_m):  # "không kịp hoàn thành, vẫn đang làm"
+        share = pct if pct is not None and 0 < pct < 100 else None
+        return read("in_progress", share, reason, None, sure(0.85, "in_progress", ("done",)))
     if started_m and not partial:  # "xong dự thảo, chưa ban hành" is in progress
         why = reason or _clause(text, n, pos, started_m.end())
         return read(

@@ -30,7 +30,7 @@ _TYPOS = {
     "xog": "xong", "xonh": "xong", "xomg": "xong", "sxong": "xong", "xongr": "xong",
     "thuchien": "thuc hien", "dangthuchien": "dang thuc hien", "trienkhai": "trien khai",
     "chuathuchien": "chua thuc hien", "hthanh": "hoan thanh",
-    "hoanthnah": "hoan thanh", "thah": "thanh",
+    "hoanthnah": "hoan thanh", "thah": "thanh", "dag": "dang", "dg": "dang", "lm": "lam",
 }  # fmt: skip
 _SWAPS = {  # adjacent transpositions: "thnah", "cuha", "dnag"
     key[:i] + key[i + 1] + key[i] + key[i + 2 :]: key
@@ -246,7 +246,7 @@ _TYPES = (
 )
 _SYMBOL = r"\d+(?:/\d{4})?/[a-z][a-z0-9]*(?:[-/][a-z][a-z0-9]*)*"
 _ISSUED = (
-    r"(?:\s?,?\s?ngay\s?:?\s?(?:\d{1,2}\s?[/.-]\s?\d{1,2}(?:\s?[/.-]\s?\d{4}|\s?[/.-]\s?\d{2}\b)?"
+    r"(?:\s?,?\s?(?:ngay|dated|of)\s?:?\s?(?:\d{1,2}\s?[/.-]\s?\d{1,2}(?:\s?[/.-]\s?\d{4}|\s?[/.-]\s?\d{2}\b)?"
     r"|\d{1,2}\sthang\s\d{1,2}(?:\snam\s\d{4})?))?"
 )
 EVIDENCE = re.compile(
@@ -290,7 +290,7 @@ NOT_APPLICABLE = re.compile(
 )
 NOT_STARTED = re.compile(
     rf"\b{_NEG}\s(?:(?:the|duoc|kip)\s)?(?:thuc hien|lam|trien khai|bat dau|to chuc|ban hanh"
-    r"|xay dung|tien hanh|gui|nop|trinh)\b(?!\s(?:xong|hoan thanh|hoan tat)\b)(?:\sduoc\b)?"
+    r"|xay dung|tien hanh|gui|nop|trinh|th|bat tay|dong (?:den|toi|vao)|dung (?:den|toi))\b(?!\s(?:xong|hoan thanh|hoan tat)\b)(?:\sduoc\b)?"
     r"|\b(?:khong|ko|k|kg|khg)\s(?:(?:the|kip)\s)?(?:hoan thanh|xong)\b(?:\sduoc\b)?"
     r"|\bnot\s(?:yet\s)?(?:been\s)?(?:started|begun|implemented|carried out)\b"
     r"|\b(?:haven't|have not|hasn't|has not)\s(?:yet\s)?(?:started|begun)\b"
@@ -358,7 +358,7 @@ CONTINUOUS = re.compile(
 )
 STRONG_DONE = re.compile(rf"\b(?:hoan thanh|hoan tat|xong|{_EN_DONE})\b|^ht\b|\bda\sht\b")
 IN_PROGRESS = re.compile(
-    r"\bdang\s(?:trong\s)?(?:thuc hien|lam|trien khai|xay dung|hoan thien|tong hop|du thao|soan"
+    r"\bdang\s(?:trong\s)?(?:thuc hien|th|lam|trien khai|xay dung|hoan thien|tong hop|du thao|soan"
     r"|trinh|xu ly|tien hanh|to chuc|ra soat|chuan bi|tham muu|lay y kien|kiem tra|giai quyet"
     r"|cap nhat|thi cong|phoi hop|tiep tuc|qua trinh|tham dinh)\b"
     r"|\b(?:vua|moi|da)\s(?:moi\s)?bat dau\b"

@@ -232,17 +232,17 @@ def tally(
     return Progress(as_of, overall, dict(by_unit), dict(by_section), overdue)
 
 
-def _percent(done: int, total: int, pattern: str) -> str:
+def _percent(done: int, total: int, pattern: str, locale: str = "vi") -> str:
     # Half up, as people round by hand (5/16 = 31,25 → 31,3%): float round() and
     # babel both round half to even.
     value = Decimal(100 * done) / Decimal(total) if total else Decimal(0)
     value = value.quantize(Decimal("0.1"), ROUND_HALF_UP)
-    return format_decimal(value, format=pattern, locale="vi", decimal_quantization=True) + "%"
+    return format_decimal(value, format=pattern, locale=locale, decimal_quantization=True) + "%"
 
 
-def percent_text(done: int, total: int) -> str:
-    """The share done, Vietnamese style: "2,6%", "50%"."""
-    return _percent(done, total, "#,##0.#")
+def percent_text(done: int, total: int, locale: str = "vi") -> str:
+    """The share done, Vietnamese style: "2,6%", "50%" (``locale`` "en": "2.6%")."""
+    return _percent(done, total, "#,##0.#", locale)
 
 
 def rate_text(done: int, total: int) -> str:

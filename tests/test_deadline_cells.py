@@ -35,7 +35,7 @@ CELLS = _cells()
 
 def test_the_table_is_large_and_has_no_duplicates() -> None:
     texts = [c[0] for c in CELLS]
-    assert len(texts) >= 150
+    assert len(texts) >= 400
     assert len(set(texts)) == len(texts)
 
 

@@ -660,7 +660,7 @@ ROWS = load_rows()
 
 
 def test_table_is_large_and_varied() -> None:
-    assert len(ROWS) >= 300
+    assert len(ROWS) >= 900
     assert len({row.text for row in ROWS}) == len(ROWS)
     statuses = {row.status for row in ROWS}
     assert statuses == set(STATUSES)

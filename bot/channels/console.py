@@ -249,7 +249,7 @@ class ConsoleChannel:
         self.say(_("Trong demo có những người sau (gõ /la TÊN để đóng vai):"))
         for p in self.people.values():
             mark = "  ◀ " + _("đang là") if p is self.me else ""
-            self.say(f"  {p.key:<6} {p.name}{mark}\n  {'':<6} {p.about}")
+            self.say(f"  {p.key:<6} {p.name}{mark}\n  {'':<6} {_(p.about)}")
 
     def _switch(self, key: str) -> bool:
         wanted = key.lower()
@@ -261,7 +261,7 @@ class ConsoleChannel:
         else:
             self.me = match
             self.say(
-                _("Bây giờ anh/chị là {name} — {about}.").format(name=match.name, about=match.about)
+                _("Bây giờ anh/chị là {name} — {about}.").format(name=match.name, about=_(match.about))
             )
         return True
 
@@ -281,7 +281,7 @@ class ConsoleChannel:
             return
         self.say(
             _("Đồng hồ chuyển tới {moment}.").format(
-                moment=f"{WEEKDAYS[moment.weekday()]} {moment.strftime('%d/%m/%Y %H:%M')}"
+                moment=f"{_(WEEKDAYS[moment.weekday()])} {moment.strftime('%d/%m/%Y %H:%M')}"
             )
         )
         if self.on_time_travel is None:

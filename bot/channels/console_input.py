@@ -19,7 +19,7 @@ from typing import TextIO
 
 from documents.plan_reader import MAX_BYTES, OFFICE_EXTENSIONS, TEXT_EXTENSIONS
 from handlers.messages import Attachment
-from locales import _
+from locales import N_, _
 
 
 class LineReader:
@@ -114,7 +114,7 @@ def plan_attachment(text: str) -> Attachment | str:
     return Attachment(path.name, data, "document", ref=str(path.resolve()))
 
 
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
+WEEKDAYS = (N_("thứ Hai"), N_("thứ Ba"), N_("thứ Tư"), N_("thứ Năm"), N_("thứ Sáu"), N_("thứ Bảy"), N_("Chủ nhật"))  # fmt: skip
 _UNITS = {"ngay": 1, "ngày": 1, "tuan": 7, "tuần": 7}
 
 

@@ -11,7 +11,7 @@ from handlers.guards import admin_only
 from handlers.imports.any_file import import_any
 from handlers.imports.plans import QUOTE_CHARS, clip, review_line
 from handlers.messages import Attachment, Outgoing
-from locales import _
+from locales import _, ngettext
 
 
 async def import_plan(request: Request, args: str) -> list[Outgoing]:
@@ -55,8 +55,12 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
     if kind == "scores":
         return [Outgoing(summary.text())]
     lines = [
-        _("Đã nhập «{plan}»: {tasks} nhiệm vụ trong {sections} mục.").format(
-            plan=summary.plan, tasks=summary.tasks, sections=len(summary.sections)
+        _("Đã nhập «{plan}»: {tasks} trong {sections}.").format(
+            plan=summary.plan,
+            tasks=ngettext("{n} nhiệm vụ", "{n} nhiệm vụ", summary.tasks).format(n=summary.tasks),
+            sections=ngettext("{n} mục", "{n} mục", len(summary.sections)).format(
+                n=len(summary.sections)
+            ),
         )
     ]
     if not summary.plan_created:

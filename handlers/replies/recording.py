@@ -21,7 +21,7 @@ from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update
 from handlers.tasks.view import status_buttons, status_label
-from language.extension_dates import check_extension
+from language.extension_dates import check_extension, year_offer
 from language.formats import format_date
 from language.status_text import StatusReading
 from locales import _
@@ -109,16 +109,13 @@ async def record_reading(
         attachment = incoming.attachment.ref or incoming.attachment.filename
         evidence.append(_("Tệp đính kèm: {name}").format(name=incoming.attachment.filename))
     allowed = may_report(request, task) if via == TEXT else may_update(request, task)
-    problem = None
+    problem = offered = None
     if allowed and reading.status == "extension":
-        until, problem = check_extension(
-            task.deadline_due,
-            task.status,
-            reading.until,
-            reading.text,
-            request.today(),
-            request.services.extension_max_months,
-        )
+        asked = (task.deadline_due, task.status, reading.until, reading.text, request.today())
+        months = request.services.extension_max_months
+        until, problem = check_extension(*asked, months, confirmed=via == CONFIRMED)
+        if problem and via != CONFIRMED and (offered := year_offer(*asked, months)):
+            until, problem = offered, None  # "15/11" is far: asked with one tap, not refused
         reading = replace(reading, until=until)
         if problem is None:  # the same request again: kept, not sent twice
             problem = await extension_withdrawal.repeated(request, task, until)
@@ -130,6 +127,8 @@ async def record_reading(
         decided = outcome(reading, Current(task.status, task.percent), may_report=allowed)
     if problem:
         decided = NOTE
+    if offered and not problem:
+        decided = CONFIRM
     if decided == RECORD:
         kind = "extension_request" if reading.status == "extension" else "status"
     else:

@@ -22,7 +22,7 @@ from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.reports.delivery import as_sent, can_send_pictures
 from language.formats import format_date
-from locales import _
+from locales import _, current_language
 from models.people import Organization
 from models.plan_store import resolve_unit
 from models.progress import Progress, Tally, percent_text, quarter_end, tally
@@ -61,7 +61,7 @@ def parse_quarter(args: str) -> tuple[int | None, str]:
 
 def done_line(t: Tally) -> str:
     return _("Hoàn thành: {done}/{total} ({percent})").format(
-        done=t.done, total=t.total, percent=percent_text(t.done, t.total)
+        done=t.done, total=t.total, percent=percent_text(t.done, t.total, current_language())
     )
 
 
@@ -173,7 +173,7 @@ async def org_progress(
             )
         t = result.overall
         heading = (
-            f"{scope} — {format_date(as_of)}: {t.done}/{t.total} ({percent_text(t.done, t.total)})"
+            f"{scope} — {format_date(as_of)}: {t.done}/{t.total} ({percent_text(t.done, t.total, current_language())})"
         )
         reply.photo = as_sent(request, await chart(rows or [(scope, t)], heading))
     return [reply]

@@ -28,7 +28,7 @@ from handlers.reports.delivery import can_send_files
 from handlers.short_text import short, without_bullet
 from language.formats import format_date
 from language.score_words import parse_score_words
-from locales import _
+from locales import _, ngettext
 from models.outbox import request_replan
 from models.people import Organization
 from models.score_queries import SheetView, history, load_sheet
@@ -65,7 +65,9 @@ def figures_text(org_name: str, view: SheetView, *, unit_names: list[str] | None
     lines.append(_("Theo đơn vị chủ trì:"))
     for name, got in units:
         missing = (
-            _(" — {n} mục chưa báo cáo").format(n=got.unscored) if got.unscored else ""
+            ngettext(" — {n} mục chưa báo cáo", " — {n} mục chưa báo cáo", got.unscored).format(
+                n=got.unscored
+            ) if got.unscored else ""
         )
         lines.append(f"• {name}: {_of(got.points, got.max_points)}{missing}")
     unreported = view.unreported()
