@@ -10,6 +10,7 @@ Answers to a refused link are short Vietnamese pages: 403 for a link that was ch
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -32,6 +33,16 @@ TYPES = {
 }
 
 
+def content_disposition(disposition: str, name: str) -> str:
+    """RFC 6266: an ASCII ``filename`` for old clients and the exact name as
+    ``filename*`` (RFC 8187, UTF-8, percent-encoded), with no character a header or a
+    shell could misread."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;%' else "_" for c in plain)
+    return f"{disposition}; filename=\"{fallback or 'tep'}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
     from aiohttp import web
 
@@ -48,8 +59,9 @@ def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
             )
         headers = {
             "Content-Type": TYPES.get(path.suffix, "application/octet-stream"),
-            "Content-Disposition": ("inline" if path.suffix == ".png" else "attachment")
-            + f"; filename*=UTF-8''{quote(path.name)}",
+            "Content-Disposition": content_disposition(
+                "inline" if path.suffix == ".png" else "attachment", path.name
+            ),
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         }
