@@ -1,7 +1,7 @@
 """The conversation's entry point, the same for every channel: ``Conversation.handle``
 takes an ``Incoming`` and returns the ``Outgoing`` messages, in one transaction.
 
-It finds or creates the person, sets their language for the reply (a ContextVar, as in
+It finds the person (a stranger's row lasts only if they join: ``handlers.newcomers``), sets their language for the reply (a ContextVar, as in
 aiogram's i18n middleware), and routes: a pressed button or a numbered choice, a
 command, a file, or free text about a task. Nothing a person types is dropped: an
 error rolls the transaction back and the person still gets a clear answer.
@@ -30,6 +30,7 @@ from handlers import (
     command_names,
     evidence_flow,
     free_text,
+    newcomers,
     questions,
     score_replies,
 )
@@ -132,6 +133,13 @@ def strangers_answer(incoming: Incoming) -> list[Outgoing]:
     return cmd_register.not_registered()
 
 
+def joining(incoming: Incoming) -> bool:
+    """Is a stranger's message one that may make them a person (registering, linking)?
+    Their person row stays only if it does (``handlers.newcomers``)."""
+    command = parse_command(incoming.text) if not incoming.callback else None
+    return command is not None and command[0] in JOINING_COMMANDS
+
+
 def parse_command(text: str) -> tuple[str, str] | None:
     return command_names.parse_command(text, COMMANDS)
 
@@ -145,10 +153,13 @@ class Conversation:
         set_language("vi")
         try:
             async with self.services.sessions() as session, session.begin():
-                if not await self._known_or_joining(session, incoming):
+                known = await person_id_of(session, incoming.channel, incoming.user_id)
+                if known is None and not joining(incoming):
                     return strangers_answer(incoming)
                 request = await self._request(incoming, session, now)
                 outgoing = await self._route(request)
+                if known is None and await newcomers.drop_unless_joined(session, request.person):
+                    return outgoing  # a stranger who did not join leaves no row behind
                 await remember_focus(
                     session,
                     request.person.id,
@@ -183,14 +194,6 @@ class Conversation:
                 person_id=await person_id_of(session, incoming.channel, incoming.user_id),
                 now=self.services.clock.now(),
             )
-
-    async def _known_or_joining(self, session: AsyncSession, incoming: Incoming) -> bool:
-        """A person is kept only from registration (or linking) on: a stranger who just
-        writes leaves no row behind."""
-        if await person_id_of(session, incoming.channel, incoming.user_id) is not None:
-            return True
-        command = parse_command(incoming.text) if not incoming.callback else None
-        return command is not None and command[0] in JOINING_COMMANDS
 
     async def _request(self, incoming: Incoming, session: AsyncSession, now: datetime) -> Request:
         request = Request(incoming=incoming, session=session, services=self.services, now=now)
