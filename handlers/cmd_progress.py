@@ -18,6 +18,7 @@ from documents.charts import progress_chart
 from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
 from handlers.cmd_register import not_registered
 from handlers.context import Request
+from handlers.file_shelf import ShelfFull, owner_of
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.task_view import format_date
@@ -51,7 +52,10 @@ def as_sent(request: Request, picture: Attachment) -> Attachment:
     shelf = request.services.downloads
     if request.incoming.channel != "zalo" or shelf is None:
         return picture
-    link = shelf.publish(picture.filename, picture.data)
+    try:
+        link = shelf.publish(picture.filename, picture.data, owner_of(request))
+    except ShelfFull:
+        return picture  # the figures are in the text; the chart waits for room
     return Attachment(picture.filename, picture.data, "photo", ref=link.url)
 
 

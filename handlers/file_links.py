@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.cmd_progress import can_send_files
 from handlers.context import Request
+from handlers.file_shelf import ShelfFull, owner_of, shelf_full_text
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
 from handlers.task_view import format_date
@@ -58,7 +59,13 @@ def links_text(request: Request, files: list[tuple[str, Attachment]]) -> str:
     and their signed links, each after its label, with the moment they stop working."""
     shelf = request.services.downloads
     assert shelf is not None
-    links = [(label, shelf.publish(file.filename, file.data)) for label, file in files]
+    try:
+        links = [
+            (label, shelf.publish(file.filename, file.data, owner_of(request)))
+            for label, file in files
+        ]
+    except ShelfFull:
+        return shelf_full_text()
     org = request.organization
     zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
     until = links[0][1].expires.astimezone(zone)
