@@ -8,9 +8,10 @@ agreement). Wrong codes are still counted, by hashed account ids
 from __future__ import annotations
 
 from sqlalchemy import delete, exists, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.conversation import ChatState
+from models.invites import person_id_of
 from models.linking import LinkCode
 from models.people import Identity, Membership, Person
 
@@ -39,3 +40,12 @@ async def drop_unless_joined(session: AsyncSession, person: Person | None) -> bo
         delete(Person).where(Person.id == person_id).execution_options(synchronize_session=False)
     )
     return True
+
+
+async def is_registered(
+    sessions: async_sessionmaker[AsyncSession], channel: str, external_id: str
+) -> bool:
+    """Is this account a person's (registered or linked)? Channels ask before they
+    spend anything on a message, such as downloading a stranger's picture."""
+    async with sessions() as session:
+        return await person_id_of(session, channel, str(external_id)) is not None

@@ -27,6 +27,7 @@ from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloCli
 from bot.download_links import DownloadShelf
 from bot.file_server import add_download_routes
 from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.newcomers import is_registered
 from handlers.router import Conversation
 from scheduler.dispatcher import (
     MaybeSent,
@@ -233,11 +234,14 @@ class ZaloChannel:
 
     async def fetch_picture(self, incoming: Incoming) -> Incoming:
         """The picture itself, not only its link (Zalo's links expire): downloaded up to
-        ``max_download`` bytes. Too large: no data, the size (the handlers say so); a
+        ``max_download`` bytes, for a registered person only, from Zalo's hosts only
+        (``ZaloClient.download``). Too large: no data, the size (the handlers say so); a
         failed download: no data (the handlers ask to send it again)."""
         picture = incoming.attachment
         if picture is None or picture.data or not picture.ref:
             return incoming
+        if not await is_registered(self.conversation.services.sessions, "zalo", incoming.user_id):
+            return incoming  # a stranger's picture is never fetched (the answer: /dangky)
         try:
             data = await self.client.download(picture.ref, self.max_download)
         except TooLarge as too_large:
