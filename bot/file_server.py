@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bot.download_links import PATH_PREFIX, DownloadShelf, LinkRefused
+from bot.http_guard import RateLimitedLog, guarded_site
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -46,6 +47,9 @@ def content_disposition(disposition: str, name: str) -> str:
 def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
     from aiohttp import web
 
+    if not any(isinstance(f, RateLimitedLog) for f in log.filters):
+        log.addFilter(RateLimitedLog())  # a flood of bad links is one line a minute
+
     async def download(request: web.Request) -> web.StreamResponse:
         try:
             path = shelf.open(request.match_info["token"])
@@ -53,7 +57,7 @@ def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
                 raise LinkRefused("missing")  # the token opens one file, by its own name
         except LinkRefused as refused:
             status, text = REFUSALS[refused.reason]
-            log.info("download link refused: %s", refused.reason)
+            log.info("download link refused: %s", refused.reason)  # paced: bot.http_guard
             return web.Response(
                 status=status, text=text, content_type="text/plain", charset="utf-8"
             )
@@ -84,7 +88,7 @@ class FileServer:
         add_download_routes(app, self.shelf)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
+        await guarded_site(self._runner, self.listen, self.port).start()
         log.info("download links served on port %s%s", self.bound_port, PATH_PREFIX)
 
     @property

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
 from bot.download_links import DownloadShelf
 from bot.file_server import add_download_routes
+from bot.http_guard import guarded_site
 from handlers.messages import Attachment, Incoming, Outgoing
 from handlers.newcomers import is_registered
 from handlers.router import Conversation
@@ -288,7 +289,7 @@ class ZaloChannel:
             add_download_routes(app, self.downloads)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.config.webhook_listen, self.config.webhook_port)
+        site = guarded_site(self._runner, self.config.webhook_listen, self.config.webhook_port)
         await site.start()
         public_url = getattr(self.config, "webhook_url", "")
         if public_url:
