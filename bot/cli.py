@@ -17,7 +17,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
 from bot import commands_cli
+from bot.cli_errors import database_problem, quiet_broken_pipe
 from bot.config import ConfigError, load_config
 from documents.plan_table import PlanFileError
 from models.people import ROLES
@@ -180,6 +183,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return quiet_broken_pipe()
+    except (SQLAlchemyError, OSError) as exc:
+        print(database_problem(config.database.url, exc), file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -46,8 +46,8 @@ def make_engine(url: str) -> AsyncEngine:
     """An engine for ``url``; a SQLite file's folder is created if missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            private_file(Path(parsed.database))
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            private_file(Path(parsed.database))  # (a "file:" URI is the operator's own)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
