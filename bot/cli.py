@@ -17,6 +17,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot import commands_cli
+from bot.cli_errors import database_problem, quiet_broken_pipe
 from bot.config import ConfigError, load_config
 from locales import LANGUAGES
 from scheduler.clock import DEFAULT_TZ, Clock
@@ -172,7 +176,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
     today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
     # Imported here, not at the top: --help and the parsers stay light (issue 24).
-    from bot import commands_cli
     from bot.cli_common import CliError
     from documents.plan_file_error import PlanFileError
 
@@ -187,6 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        return quiet_broken_pipe()
+    except (SQLAlchemyError, OSError) as exc:
+        print(database_problem(config.database.url, exc), file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

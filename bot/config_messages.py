@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 from typing import Any
 
 import annotated_types
@@ -15,7 +16,8 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy.engine import make_url
 
 ENV_PREFIX = "DONDOC_"
-SECRET_KEYS = {"token", "webhook_secret"}
+SECRET_KEYS = {"token", "webhook_secret", "secret"}
+SECRET_WORDS = ("token", "secret", "password", "passwd", "key", "credential")
 
 # pydantic error type -> the expected form, said to an operator.
 FORMS = {
@@ -103,20 +105,40 @@ def _problem(error: dict[str, Any], loc: tuple[Any, ...], root: type[BaseModel],
     return f"{_key(loc)} {form}{_given(loc, error['input'])}"
 
 
+def is_secret_key(loc: tuple[Any, ...]) -> bool:
+    """Does any part of ``loc`` name a key that may hold a secret (tokens, secrets,
+    passwords, keys), whatever the type of the value given?"""
+    return any(
+        isinstance(part, str) and any(word in part.lower() for word in SECRET_WORDS)
+        for part in loc
+    )
+
+
+_URL_PASSWORD = re.compile(r"(?P<head>[A-Za-z][A-Za-z0-9+.-]*://[^:/@\s]*:)[^@\s]*(?=@)")
+
+
+def mask_url(text: str) -> str:
+    """``text`` with the password of any URL in it masked (``user:***@host``), also
+    when the URL is too broken for a parser to read."""
+    return _URL_PASSWORD.sub(r"\g<head>***", text)
+
+
 def _given(loc: tuple[Any, ...], value: Any) -> str:
-    if len(loc) > 1 and loc[1] in SECRET_KEYS:
-        return ""  # never echo a secret
+    if is_secret_key(loc):
+        return ""  # never echo a secret, nor any part of it
     if len(loc) > 1 and loc[1] == "url" and isinstance(value, str):
         try:
             value = make_url(value).render_as_string(hide_password=True)
-        except Exception:  # noqa: BLE001 - unparseable: shown as given (no password found)
+        except Exception:  # noqa: BLE001 - unparseable: masked by mask_url below
             pass
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, dict):
         return ""
+    elif isinstance(value, list | tuple | set):
+        return ""  # a list is shown by its items' own errors, never whole
     else:
-        text = str(value)
+        text = mask_url(str(value))
     if len(text) > 80:
         text = text[:77] + "…"
     return f", không phải «{text}»"

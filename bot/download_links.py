@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
 import re
 import secrets
 import shutil
@@ -21,13 +22,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from urllib.parse import quote
 
+from handlers.reports.file_shelf import ShelfFull
 from scheduler.clock import Clock
 
 PATH_PREFIX = "/tep"  # the links' path on the web server: {public_url}/{token}/{name}
 FILE_ID = re.compile(r"^[0-9a-f]{32}$")
 TOKEN = re.compile(r"^([0-9a-f]{32})\.([0-9]{1,12})\.([A-Za-z0-9_-]{43})$")
 SAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
-MAX_FILES = 400  # files kept at once; past it the oldest go first (a flood of /baocao)
+PER_OWNER = 30  # live files per person: their own oldest go first past it
+MAX_FILES = 4000  # live files in all: past it a new file is refused, none is evicted
+_OWNER = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
 
 
 @dataclass(frozen=True)
@@ -102,18 +106,24 @@ class DownloadShelf:
         self.clock = clock
         self.lifetime = lifetime
 
-    def publish(self, name: str, data: bytes) -> Link:
-        """Put ``data`` on the shelf as ``name``; the link that opens it until it expires.
-        Files whose links have all expired are removed first."""
-        self.sweep()
+    def publish(self, name: str, data: bytes, owner: str = "anonymous") -> Link:
+        """Put ``data`` on the shelf as ``name`` for ``owner`` (a person's shelf name);
+        the link that opens it until it expires. Expired files go first, then the
+        owner's own oldest past ``PER_OWNER``; a shelf still full raises ``ShelfFull``
+        (other people's links are never cut short)."""
+        owner = owner if _OWNER.match(owner) else "anonymous"
+        if self._sweep(owner, PER_OWNER - 1)[1] >= MAX_FILES:
+            raise ShelfFull()
+        self.folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         now = self.clock.now(UTC)
         file_id = secrets.token_hex(16)
         expires = int((now + self.lifetime).timestamp()) + 1
         place = self.folder / file_id
-        place.mkdir(parents=True, exist_ok=False)
+        place.mkdir(parents=True, exist_ok=False, mode=0o700)
         name = safe_name(name)
-        (place / name).write_bytes(data)
+        _write_private(place / name, data)
         (place / "expires").write_text(str(expires))
+        (place / "owner").write_text(owner)
         token = make_token(self.secret, file_id, expires)
         url = f"{self.public_url}/{token}/{quote(name)}"
         return Link(url, datetime.fromtimestamp(expires, UTC))
@@ -122,29 +132,52 @@ class DownloadShelf:
         """The file ``token`` opens now; raises ``LinkRefused``."""
         file_id = check_token(self.secret, token, self.clock.now(UTC))
         place = self.folder / file_id
-        files = [p for p in place.glob("*") if p.is_file() and p.name != "expires"]
+        files = [p for p in place.glob("*") if p.is_file() and p.name not in _META]
         if len(files) != 1:
             raise LinkRefused("missing")
         return files[0]
 
-    def sweep(self, keep: int = MAX_FILES - 1) -> int:
-        """Remove the files whose links have expired, and the oldest past ``keep``; how
-        many were removed."""
+    def _shelved(self) -> list[tuple[int, Path, str]]:
+        """(expiry, folder, owner) of every file dondoc put on the shelf, oldest first."""
         if not self.folder.is_dir():
-            return 0
-        now = self.clock.now(UTC).timestamp()
-        shelved: list[tuple[int, Path]] = []
+            return []
+        shelved = []
         for place in self.folder.iterdir():
             if not (place.is_dir() and FILE_ID.match(place.name)):
                 continue  # never touch what dondoc did not put there
             try:
-                shelved.append((int((place / "expires").read_text()), place))
+                expires = int((place / "expires").read_text())
             except (OSError, ValueError):
                 continue
-        shelved.sort()
-        gone = [p for e, p in shelved if now >= e]
-        alive = [p for e, p in shelved if now < e]
-        gone += alive[: max(len(alive) - keep, 0)]
+            try:
+                owner = (place / "owner").read_text().strip()
+            except OSError:
+                owner = "anonymous"
+            shelved.append((expires, place, owner))
+        return sorted(shelved)
+
+    def sweep(self, owner: str | None = None, keep: int = PER_OWNER - 1) -> int:
+        """Remove the files whose links have expired and, when ``owner`` is given, that
+        owner's oldest past ``keep``; how many were removed."""
+        return self._sweep(owner, keep)[0]
+
+    def _sweep(self, owner: str | None, keep: int) -> tuple[int, int]:
+        """(files removed, live files left)."""
+        now = self.clock.now(UTC).timestamp()
+        shelved = self._shelved()
+        gone = [p for e, p, _o in shelved if now >= e]
+        mine = [p for e, p, o in shelved if now < e and o == owner]
+        gone += mine[: max(len(mine) - keep, 0)]
         for place in gone:
             shutil.rmtree(place, ignore_errors=True)
-        return len(gone)
+        return len(gone), len(shelved) - len(gone)
+
+
+_META = ("expires", "owner")
+
+
+def _write_private(path: Path, data: bytes) -> None:
+    """A file only dondoc's user can read (0600), written whole."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "wb") as out:
+        out.write(data)

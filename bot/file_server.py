@@ -10,10 +10,12 @@ Answers to a refused link are short Vietnamese pages: 403 for a link that was ch
 from __future__ import annotations
 
 import logging
+import unicodedata
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 from bot.download_links import PATH_PREFIX, DownloadShelf, LinkRefused
+from bot.http_guard import RateLimitedLog, guarded_site
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -32,8 +34,21 @@ TYPES = {
 }
 
 
+def content_disposition(disposition: str, name: str) -> str:
+    """RFC 6266: an ASCII ``filename`` for old clients and the exact name as
+    ``filename*`` (RFC 8187, UTF-8, percent-encoded), with no character a header or a
+    shell could misread."""
+    plain = unicodedata.normalize("NFKD", name.replace("đ", "d").replace("Đ", "D"))
+    plain = "".join(c for c in plain if not unicodedata.combining(c))
+    fallback = "".join(c if c.isascii() and c.isprintable() and c not in '"\\;%' else "_" for c in plain)
+    return f"{disposition}; filename=\"{fallback or 'tep'}\"; filename*=UTF-8''{quote(name, safe='')}"
+
+
 def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
     from aiohttp import web
+
+    if not any(isinstance(f, RateLimitedLog) for f in log.filters):
+        log.addFilter(RateLimitedLog())  # a flood of bad links is one line a minute
 
     async def download(request: web.Request) -> web.StreamResponse:
         try:
@@ -42,14 +57,15 @@ def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
                 raise LinkRefused("missing")  # the token opens one file, by its own name
         except LinkRefused as refused:
             status, text = REFUSALS[refused.reason]
-            log.info("download link refused: %s", refused.reason)
+            log.info("download link refused: %s", refused.reason)  # paced: bot.http_guard
             return web.Response(
                 status=status, text=text, content_type="text/plain", charset="utf-8"
             )
         headers = {
             "Content-Type": TYPES.get(path.suffix, "application/octet-stream"),
-            "Content-Disposition": ("inline" if path.suffix == ".png" else "attachment")
-            + f"; filename*=UTF-8''{quote(path.name)}",
+            "Content-Disposition": content_disposition(
+                "inline" if path.suffix == ".png" else "attachment", path.name
+            ),
             "Cache-Control": "private, no-store",
             "X-Content-Type-Options": "nosniff",
         }
@@ -72,7 +88,7 @@ class FileServer:
         add_download_routes(app, self.shelf)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
+        await guarded_site(self._runner, self.listen, self.port).start()
         log.info("download links served on port %s%s", self.bound_port, PATH_PREFIX)
 
     @property

@@ -27,6 +27,7 @@ from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
+from bot.config_file_mode import readable_by_others
 from bot.file_server import FileServer
 from bot.reminders import ReminderService
 from bot.wiring import build_services, download_shelf
@@ -94,6 +95,8 @@ class TelegramRunner:
 
 async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
     configure_logging(secrets_of(config))
+    if warning := readable_by_others(config.path):
+        log.warning("%s", warning)
     if not config.telegram.token and not config.zalo.token:
         log.error(
             "Chưa có token: đặt DONDOC_TELEGRAM_TOKEN (hoặc [telegram] token) và/hoặc "

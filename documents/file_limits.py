@@ -14,6 +14,8 @@ text of one cell. Each limit has its own Vietnamese message, raised as
 
 from __future__ import annotations
 
+import csv
+import io
 import zipfile
 from collections.abc import Sequence
 from xml.parsers import expat
@@ -31,6 +33,8 @@ MAX_SCANNED_ROWS = 20_000  # rows a reader looks through, empty ones included
 MAX_TEXT_LINES = 20_000  # lines of a csv/tsv/pasted table (a cell may hold several)
 MAX_CELLS = 100_000  # cells with text
 MAX_CELL_CHARS = 10_000  # characters in one cell (a long task: about 1,000)
+MAX_MERGED_CELLS = 10_000  # merged ranges in one package (a real plan: under 200)
+MAX_SEPARATORS = 300_000  # of one kind (";" "," tab "|") in a text table (5,000 rows x 19 columns: 95,000)
 CHUNK = 256 * 1024  # inflate this much at a time
 
 
@@ -83,6 +87,66 @@ def _too_complex(name: str) -> PlanFileError:
     )
 
 
+def too_many_merges(name: str) -> PlanFileError:
+    return PlanFileError(
+        _(
+            "Tệp {name} có hơn {limit} vùng ô gộp (merge); một bảng kế hoạch có ít hơn nhiều. Vui lòng bỏ gộp các ô thừa hoặc chỉ giữ bảng kế hoạch rồi gửi lại."
+        ).format(name=name, limit=count(MAX_MERGED_CELLS))
+    )
+
+
+def too_many_separators(name: str, separator: str) -> PlanFileError:
+    shown = {"\t": "tab", ";": "«;»", ",": "«,»", "|": "«|»"}.get(separator, separator)
+    return PlanFileError(
+        _(
+            "Tệp {name} có hơn {limit} dấu phân cách {separator}, quá nhiều để là một bảng kế hoạch; vui lòng chỉ giữ bảng kế hoạch rồi gửi lại."
+        ).format(name=name, limit=count(MAX_SEPARATORS), separator=shown)
+    )
+
+
+def not_csv(name: str) -> PlanFileError:
+    return PlanFileError(
+        _("Tệp {name} không đúng định dạng CSV nên không đọc được.").format(name=name)
+    )
+
+
+def check_text(text: str, name: str) -> None:
+    """Refuse a text table too big to be a plan before any parsing: too many lines, or
+    a flood of separators (19 MB of ";" would make 19 million empty cells)."""
+    if text.count("\n") > MAX_TEXT_LINES:
+        raise too_many_rows(name)
+    for separator in (";", ",", "\t", "|"):
+        if text.count(separator) > MAX_SEPARATORS:
+            raise too_many_separators(name, separator)
+
+
+def csv_rows(text: str, delimiter: str, name: str) -> tuple[list[list[str]], list[int]]:
+    """The rows of ``text`` as csv, with the line each row starts on. A field longer
+    than the csv module's limit (131,072 characters, far over ``MAX_CELL_CHARS``) is
+    refused as a cell too long; another csv error as a file that is not csv."""
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    numbers: list[int] = []
+    start = 1
+    try:
+        for row in reader:
+            rows.append(row)
+            numbers.append(start)
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise PlanFileError(
+                _(
+                    "Một ô từ dòng {row} của tệp {name} dài hơn {length} ký tự, quá giới hạn {limit} ký tự; vui lòng rút gọn ô đó rồi gửi lại."
+                ).format(
+                    row=start, name=name, length=count(csv.field_size_limit()),
+                    limit=count(MAX_CELL_CHARS),
+                )  # fmt: skip
+            ) from exc
+        raise not_csv(name) from exc
+    return rows, numbers
+
+
 class _Counter:
     """Counts XML start tags across parts, raising as soon as there are too many."""
 
@@ -90,7 +154,7 @@ class _Counter:
         self.name = name
         self.elements = 0
 
-        self.rows = self.cells = 0
+        self.rows = self.cells = self.merges = 0
 
     def start(self, tag: str, attributes: object) -> None:
         self.elements += 1
@@ -105,6 +169,10 @@ class _Counter:
             self.cells += 1
             if self.cells > MAX_CELLS:
                 raise too_many_cells(self.name)
+        elif local == "mergeCell":  # counted while inflating, before openpyxl sees them
+            self.merges += 1
+            if self.merges > MAX_MERGED_CELLS:
+                raise too_many_merges(self.name)
 
 
 def _is_xml(member: str) -> bool:

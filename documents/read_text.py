@@ -16,12 +16,10 @@ from __future__ import annotations
 import codecs
 import csv
 import html
-import io
 import re
 from collections import Counter
 
-from documents.file_limits import MAX_TEXT_LINES, too_many_rows
-from documents.plan_file_error import PlanFileError
+from documents.file_limits import check_text, csv_rows
 from documents.plan_table import (
     ParsedPlan,
     build_plan,
@@ -31,7 +29,6 @@ from documents.plan_table import (
     no_header_error,
     parse_section_text,
 )
-from locales import _
 
 MAX_HEADER_LINES = 4
 _END_RE = re.compile(r"\s*(?:Nơi nhận|NƠI NHẬN|Ghi chú|GHI CHÚ)")
@@ -80,8 +77,7 @@ def read_text(data: bytes, *, source: str) -> ParsedPlan:
 def read_plan_text(text: str, *, source: str) -> ParsedPlan:
     """Read a table given as text: tab-separated (pasted from Word or Excel) or csv."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    if text.count("\n") > MAX_TEXT_LINES:  # before any parsing: 20 MB of rows costs seconds
-        raise too_many_rows(source)
+    check_text(text, source)  # before any parsing: 20 MB of rows or separators costs seconds
     lines = text.split("\n")
     if any("\t" in line for line in lines):
         if _QUOTED_TAB_RE.search(text):  # copied from Excel: cells with line breaks are quoted
@@ -198,26 +194,10 @@ def _read_tabbed(lines: list[str], source: str) -> ParsedPlan | None:
     )
 
 
-def _csv_rows(text: str, delimiter: str) -> tuple[list[list[str]], list[int]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    numbers: list[int] = []
-    start = 1
-    for row in reader:
-        rows.append([strip_markup(cell) for cell in row])
-        numbers.append(start)
-        start = reader.line_num + 1
-    return rows, numbers
-
-
 def _read_delimited(text: str, source: str, delimiters: tuple[str, ...]) -> ParsedPlan | None:
     for delimiter in dict.fromkeys(delimiters):
-        try:
-            rows, numbers = _csv_rows(text, delimiter)
-        except csv.Error as exc:
-            raise PlanFileError(
-                _("Tệp {name} không đúng định dạng CSV nên không đọc được.").format(name=source)
-            ) from exc
+        rows, numbers = csv_rows(text, delimiter, source)
+        rows = [[strip_markup(cell) for cell in row] for row in rows]
         if any(header_mapping(_clean(row)) is not None for row in rows):
             return build_plan(rows, source=source, row_numbers=numbers)
     return None

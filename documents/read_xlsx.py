@@ -19,7 +19,15 @@ import openpyxl
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.cell_range import CellRange
 
-from documents.file_limits import MAX_ROWS, MAX_SCANNED_ROWS, too_many_rows
+from documents.file_limits import (
+    MAX_CELLS,
+    MAX_MERGED_CELLS,
+    MAX_ROWS,
+    MAX_SCANNED_ROWS,
+    too_many_cells,
+    too_many_merges,
+    too_many_rows,
+)
 from documents.plan_file_error import PlanFileError
 from documents.plan_table import MergedAbove, ParsedPlan, build_plan, find_header, no_header_error
 from locales import _
@@ -48,7 +56,7 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _merged_ranges(sheet: ReadOnlyWorksheet) -> list[CellRange]:
+def _merged_ranges(sheet: ReadOnlyWorksheet, source: str) -> list[CellRange]:
     """The merged ranges of a read-only sheet, read from its XML with a streaming parser
     (openpyxl's read-only mode does not read them). The package was checked for size
     and element count before, so this pass is bounded."""
@@ -56,14 +64,20 @@ def _merged_ranges(sheet: ReadOnlyWorksheet) -> list[CellRange]:
 
     def start(tag: str, attributes: dict[str, str]) -> None:
         if tag.rsplit(":", 1)[-1] == "mergeCell" and attributes.get("ref"):
+            if len(ranges) >= MAX_MERGED_CELLS:
+                raise too_many_merges(source)  # counted while streaming
             with contextlib.suppress(ValueError):
                 ranges.append(CellRange(attributes["ref"]))
 
     parser = expat.ParserCreate()
     parser.StartElementHandler = start
-    with contextlib.suppress(Exception):  # no merges rather than no plan
-        with sheet._get_source() as source:  # openpyxl keeps the archive open while reading
-            parser.ParseFile(source)
+    try:
+        with sheet._get_source() as xml:  # openpyxl keeps the archive open while reading
+            parser.ParseFile(xml)
+    except PlanFileError:
+        raise
+    except Exception:  # noqa: BLE001 - no merges rather than no plan
+        return ranges
     return ranges
 
 
@@ -95,11 +109,15 @@ def sheet_grid(sheet: ReadOnlyWorksheet, *, source: str = "") -> list[list[str]]
     for row in grid:
         row.extend([""] * (width - len(row)))
     height = len(grid)
-    for merged in _merged_ranges(sheet):
+    lent = 0  # cells a merged range gives its value to: bounded like filled cells
+    for merged in _merged_ranges(sheet, source):
         top, left = merged.min_row - 1, merged.min_col - 1
         if top >= height or left >= width or merged.max_row == merged.min_row:
             continue
         text = grid[top][left]
+        lent += min(merged.max_row, height) - top
+        if lent > MAX_CELLS:
+            raise too_many_cells(source)
         for index in range(top + 1, min(merged.max_row, height)):
             if text and not grid[index][left]:
                 grid[index][left] = MergedAbove(text)

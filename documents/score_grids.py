@@ -7,7 +7,6 @@ caller. A grid comes with the row numbers to quote and the lines above the table
 
 from __future__ import annotations
 
-import csv
 import io
 import warnings
 import zipfile
@@ -19,7 +18,8 @@ import openpyxl
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 from documents import read_docx, read_text
-from documents.file_limits import MAX_TEXT_LINES, check_package, too_many_rows
+from documents.file_limits import check_package, check_text, csv_rows, not_csv
+from documents.plan_file_error import PlanFileError
 from documents.plan_reader import ZIP_MAGICS
 from documents.plan_table import clean_cell
 from documents.read_xlsx import sheet_grid
@@ -91,24 +91,35 @@ def xlsx_grid(data: bytes, is_header: HeaderTest, source: str) -> Grid | None:
 def text_grid(text: str, is_header: HeaderTest, source: str) -> Grid | None:
     """A pasted table: tab-separated (Word or Excel), Markdown pipes, or csv (";" / ",")."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
-    if text.count("\n") > MAX_TEXT_LINES:
-        raise too_many_rows(source)
+    check_text(text, source)  # before any parsing: a flood of lines or separators
     lines = text.split("\n")
-    candidates: list[list[list[str]]] = []
+    candidates: list[Callable[[], list[list[str]]]] = []  # read one at a time
     if "\t" in text:
-        candidates.append(list(csv.reader(io.StringIO(text), delimiter="\t")))
-        candidates.append([line.split("\t") for line in lines])
+        candidates.append(lambda: _csv_or_nothing(text, "\t", source))
+        candidates.append(lambda: [line.split("\t") for line in lines])
     if sum(line.lstrip().startswith("|") for line in lines) >= 2:
-        candidates.append([_pipe_cells(line) for line in lines if not _is_rule(line)])
+        candidates.append(lambda: [_pipe_cells(line) for line in lines if not _is_rule(line)])
     for delimiter in (";", ","):
-        candidates.append(list(csv.reader(io.StringIO(text), delimiter=delimiter)))
-    for rows in candidates:
+        candidates.append(lambda d=delimiter: _csv_or_nothing(text, d, source))
+    for candidate in candidates:
+        rows = candidate()
         rows = [[read_text.strip_markup(cell) for cell in row] for row in rows]
         header = _first_header(rows, is_header)
         if header is not None:
             title = [clean_cell(" ".join(row)) for row in rows[:header] if "".join(row).strip()]
             return Grid(rows, list(range(1, len(rows) + 1)), title)
     return None
+
+
+def _csv_or_nothing(text: str, delimiter: str, source: str) -> list[list[str]]:
+    """The csv rows, or none when the text is no csv of that delimiter (a field over
+    the csv limit is refused: ``documents.file_limits.csv_rows``)."""
+    try:
+        return csv_rows(text, delimiter, source)[0]
+    except PlanFileError as error:
+        if error.message == not_csv(source).message:
+            return []
+        raise
 
 
 def _is_rule(line: str) -> bool:

@@ -33,7 +33,7 @@ class FilePublisher(Protocol):
     """Where files go for channels that cannot carry them (``bot.download_links``):
     ``publish`` keeps the file and gives a signed link that expires."""
 
-    def publish(self, name: str, data: bytes) -> PublishedFile: ...
+    def publish(self, name: str, data: bytes, owner: str = ...) -> PublishedFile: ...
 
 
 class Routes(Protocol):

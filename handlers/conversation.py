@@ -1,7 +1,7 @@
 """The conversation's entry point, the same for every channel: ``Conversation.handle``
 takes an ``Incoming`` and returns the ``Outgoing`` messages, in one transaction.
 
-It finds the person (a stranger leaves no row unless registering or linking), sets
+It finds the person (a stranger's row lasts only if they join: ``people.newcomers``), sets
 their language for the reply (a ContextVar, as in aiogram's i18n middleware), and
 routes through the router the features registered with (``handlers.features``): a
 pressed button, a command, or anything else (a file, a typed answer, free text about a
@@ -20,6 +20,7 @@ from handlers.choices import message_focus, remember_focus, take_awaited
 from handlers.context import Request, Services
 from handlers.features import build_router
 from handlers.messages import Incoming, Outgoing
+from handlers.people import newcomers
 from handlers.permissions import Grant
 from handlers.router import Router
 from language import command_names
@@ -50,10 +51,13 @@ class Conversation:
         set_language("vi")
         try:
             async with self.services.sessions() as session, session.begin():
-                if not await self._known_or_joining(session, incoming):
+                known = await person_id_of(session, incoming.channel, incoming.user_id)
+                if known is None and not self._joining(incoming):
                     return self.strangers_answer(incoming)
                 request = await self._request(incoming, session, now)
                 outgoing = await self._route(request)
+                if known is None and await newcomers.drop_unless_joined(session, request.person):
+                    return outgoing  # a stranger who did not join leaves no row behind
                 await remember_focus(
                     session,
                     request.person.id,
@@ -98,11 +102,9 @@ class Conversation:
                 now=self.services.clock.now(),
             )
 
-    async def _known_or_joining(self, session: AsyncSession, incoming: Incoming) -> bool:
-        """A person is kept only from registration (or linking) on: a stranger who just
-        writes leaves no row behind."""
-        if await person_id_of(session, incoming.channel, incoming.user_id) is not None:
-            return True
+    def _joining(self, incoming: Incoming) -> bool:
+        """Is a stranger's message one that may make them a person (registering,
+        linking)? Their person row stays only if it does (``people.newcomers``)."""
         command = self.router.parse_command(incoming.text) if not incoming.callback else None
         found = self.router.commands.get(command[0]) if command is not None else None
         return found is not None and found.joining

@@ -46,12 +46,29 @@ def make_engine(url: str) -> AsyncEngine:
     """An engine for ``url``; a SQLite file's folder is created if missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+            private_file(Path(parsed.database))  # (a "file:" URI is the operator's own)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)
+
+
+def private_file(path: Path) -> None:
+    """The database file made (or kept) readable by its owner only, before SQLite
+    opens it: it holds live invite and link codes. SQLite gives its ``-wal`` and
+    ``-shm`` files the database file's permissions; existing ones are tightened too."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    except OSError:
+        return  # unwritable: SQLite says so itself, in one line (bot.cli)
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            if file.exists() and file.stat().st_mode & 0o077:
+                file.chmod(0o600)
+        except OSError:
+            pass  # not ours to change: left as it is
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

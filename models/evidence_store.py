@@ -5,7 +5,7 @@ A file is stored under a name dondoc makes from its content, never from the name
 sender gave: ``<organization id>/<first two hex digits>/<sha256><extension>``, the
 extension being dondoc's own for the type it recognised. The same content is kept
 once per organization. Writing goes through a temporary file and a rename, so a file
-is either whole or absent; reading checks that the path stays inside the folder.
+is either whole or absent, readable by dondoc's user only (files 0600, folders 0700); reading checks that the path stays inside the folder.
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ def write(folder: Path, relative: str, data: bytes) -> None:
     path = resolve(folder, relative)
     if path.exists() and path.stat().st_size == len(data):
         return
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_folders(folder, path.parent)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
     try:
         with os.fdopen(handle, "wb") as out:
@@ -79,6 +79,17 @@ def write(folder: Path, relative: str, data: bytes) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def private_folders(folder: Path, leaf: Path) -> None:
+    """Make ``leaf`` and the folders between ``folder`` and it (and ``folder``), each
+    0700: evidence files are the commune's documents, not the machine's."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    root = folder.resolve()
+    current = root
+    for part in leaf.resolve().relative_to(root).parts:
+        current = current / part
+        current.mkdir(exist_ok=True, mode=0o700)
 
 
 def read(folder: Path, relative: str) -> bytes:

@@ -87,10 +87,16 @@ async def find_organization(session: AsyncSession, name: str) -> Organization | 
     return org
 
 
+MAX_ALIASES = 30  # spellings kept per unit, from imported plans
+ALIAS_CHARS = 200
+
+
 async def resolve_unit(
     session: AsyncSession, org: Organization, name: str, *, create: bool = False
 ) -> Unit | None:
-    """The organization's unit called ``name`` in any spelling; created if asked."""
+    """The organization's unit called ``name`` in any spelling; created if asked. Only
+    a plan an admin imports (``create``) teaches a unit a new spelling: a read such as
+    /tiendo ĐƠN_VỊ writes nothing, whoever types it."""
     key = normalise_unit_name(name)
     unit = await session.scalar(
         select(Unit).where(Unit.organization_id == org.id, Unit.normalized_name == key)
@@ -103,8 +109,9 @@ async def resolve_unit(
         )
         session.add(unit)
         await session.flush()
-    elif unit is not None and name.strip() not in (unit.name, *unit.aliases):
-        unit.aliases = [*unit.aliases, name.strip()]
+    elif create and unit is not None and name.strip() not in (unit.name, *unit.aliases):
+        if len(unit.aliases) < MAX_ALIASES and len(name.strip()) <= ALIAS_CHARS:
+            unit.aliases = [*unit.aliases, name.strip()]
     return unit
 
 

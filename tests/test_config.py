@@ -227,3 +227,16 @@ def test_code_may_still_build_and_change_sections() -> None:
     config.telegram.mode = "webhook"
     assert config.database.url.endswith("demo.db")
     assert TelegramConfig(token="t", per_chat_interval=0, webhook_secret="short").per_chat_interval == 0
+
+
+@pytest.mark.parametrize(
+    "value", ["123456789012345678901234567890123456", "[\"bi-mat-1\", \"bi-mat-2\"]", "{ a = \"bi-mat\" }", "true"]
+)
+def test_downloads_secret_is_never_echoed_whatever_its_type(tmp_path, value: str) -> None:  # noqa: ANN001
+    found = problems(tmp_path, f"[downloads]\nsecret = {value}\n")
+    assert found and not [p for p in found if "bi-mat" in p or "1234567890" in p], found
+
+
+def test_a_broken_database_url_is_shown_with_its_password_masked(tmp_path) -> None:  # noqa: ANN001
+    (found,) = problems(tmp_path, '[database]\nurl = "postgresql+asyncpg://dondoc:mat-khau@db:cong/dondoc"')
+    assert "mat-khau" not in found and "dondoc:***@db:cong" in found, found

@@ -93,7 +93,7 @@ def test_a_flood_of_reports_keeps_the_newest_files_only(tmp_path: Path, clock) -
     for n in range(12):
         shelf.publish(f"{n}.docx", b"x")
         clock.move_to(clock.now() + timedelta(seconds=2))
-    assert shelf.sweep(keep=5) == 7
+    assert shelf.sweep(owner="anonymous", keep=5) == 7
     names = sorted(next(p.glob("*.docx")).name for p in tmp_path.iterdir())
     assert names == [f"{n}.docx" for n in (10, 11, 7, 8, 9)]
 

@@ -21,6 +21,7 @@ from handlers.evidence.rules import (
     OLE2,
     PDF,
     PNG,
+    TXT,
     ZIPPED,
     file_type,
     human_size,
@@ -99,16 +100,19 @@ def test_file_type_is_read_from_the_bytes() -> None:
     zipped = docx_bytes("QĐ 12")
     assert file_type("QD.pdf", PDF_BYTES) == PDF
     assert file_type("QD.docx", zipped) == ZIPPED[".docx"]
-    assert file_type("bang.XLSX", zipped) == ZIPPED[".xlsx"]  # a zip: the name chooses
-    assert file_type("cu.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(50)) == OLE2[".doc"]
+    assert file_type("bang.XLSX", zipped) == ZIPPED[".docx"]  # the bytes decide, not the name
+    ole2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(50)
+    assert file_type("cu.doc", ole2 + "WordDocument".encode("utf-16-le")) == OLE2[".doc"]
+    assert file_type("cu.doc", ole2 + "Workbook".encode("utf-16-le")) == OLE2[".xls"]
     assert file_type("so-lieu.csv", "Đơn vị;Số\nVH-XH;3\n".encode()) == CSV
     assert file_type("anh.jpg", JPEG_BYTES, "photo") == JPEG
     assert file_type("anh.jpg", PNG_BYTES, "photo") == PNG  # a photo's type is its bytes'
     assert file_type("chup.png", JPEG_BYTES) == JPEG
     # refused: a program named like a PDF, a zip that is no office file, a fake photo
     assert file_type("QD.pdf", b"MZ\x90\x00" + bytes(60)) is None
-    assert file_type("QD.zip", zipped) is None
-    assert file_type("QD.docx", PDF_BYTES[:4] + b"x") is None
+    assert file_type("QD.zip", zipped) == ZIPPED[".docx"]
+    assert file_type("cu.doc", ole2) is None  # an OLE2 file that is no Word or Excel (an .msi)
+    assert file_type("QD.docx", PDF_BYTES[:4] + b"x") == TXT  # plain text, offered as .txt
     assert file_type("anh.jpg", PDF_BYTES, "photo") is None
     assert file_type("x.csv", b"\x00\x01\x02") is None
 
@@ -116,7 +120,7 @@ def test_file_type_is_read_from_the_bytes() -> None:
 @pytest.mark.parametrize(
     ("given", "shown"),
     [
-        ("../../etc/passwd", "passwd"),
+        ("../../etc/passwd", "passwd.pdf"),
         ("C:\\Users\\Lan\\QĐ 12.pdf", "QĐ 12.pdf"),
         ("..", "tep.pdf"),
         ("", "tep.pdf"),
@@ -275,7 +279,7 @@ async def test_path_tricks_in_names_stay_names(bot: Harness, folder: Path) -> No
 async def test_other_files_are_refused(bot: Harness) -> None:
     await bot.say("lan", "/viec 1")
     answer = text_of(await bot.say("lan", attachment=pdf("QD.pdf", b"MZ\x90\x00" + bytes(100))))
-    assert "chỉ lưu minh chứng là tệp PDF, Word, Excel hoặc ảnh; tệp «QD.pdf»" in answer
+    assert "văn bản thuần hoặc tệp nén chứa các loại đó; nội dung tệp «QD.pdf» không thuộc" in answer
     assert await files(bot) == []
 
 

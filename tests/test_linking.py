@@ -147,7 +147,7 @@ async def test_owner_on_zalo_answers_with_a_number(sessions, clock) -> None:  # 
     refused = await bot.say("lan", "2")
     assert "Đã từ chối" in refused[0].text
     async with sessions() as session:
-        assert await session.scalar(select(func.count(Person.id))) == 2
+        assert await session.scalar(select(func.count(Person.id))) == 1  # the refused claimant left no row (issue 25, point 4)
 
 
 async def test_reminders_follow_the_chosen_channel(sessions, clock) -> None:  # noqa: ANN001

@@ -29,8 +29,10 @@ from bot.channels.lanes import HANDLERS, ChatLanes
 from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
 from bot.download_links import DownloadShelf
 from bot.file_server import add_download_routes
+from bot.http_guard import guarded_site
 from handlers.conversation import Conversation
 from handlers.messages import Attachment, Incoming, Outgoing
+from handlers.people.newcomers import is_registered
 from scheduler.dispatcher import (
     MaybeSent,
     PermanentFailure,
@@ -230,11 +232,14 @@ class ZaloChannel:
 
     async def fetch_picture(self, incoming: Incoming) -> Incoming:
         """The picture itself, not only its link (Zalo's links expire): downloaded up to
-        ``max_download`` bytes. Too large: no data, the size (the handlers say so); a
+        ``max_download`` bytes, for a registered person only, from Zalo's hosts only
+        (``ZaloClient.download``). Too large: no data, the size (the handlers say so); a
         failed download: no data (the handlers ask to send it again)."""
         picture = incoming.attachment
         if picture is None or picture.data or not picture.ref:
             return incoming
+        if not await is_registered(self.conversation.services.sessions, "zalo", incoming.user_id):
+            return incoming  # a stranger's picture is never fetched (the answer: /dangky)
         try:
             data = await self.client.download(picture.ref, self.max_download)
         except TooLarge as too_large:
@@ -281,7 +286,7 @@ class ZaloChannel:
             add_download_routes(app, self.downloads)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.config.webhook_listen, self.config.webhook_port)
+        site = guarded_site(self._runner, self.config.webhook_listen, self.config.webhook_port)
         await site.start()
         public_url = getattr(self.config, "webhook_url", "")
         if public_url:

@@ -26,6 +26,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
@@ -42,6 +43,12 @@ SENDS = frozenset({"sendMessage", "sendPhoto"})  # never resent blindly after a 
 MASK = "***"
 
 Sleep = Callable[[float], Awaitable[None]]
+
+
+# Where Zalo keeps what users send (its CDN) and its own services: pictures are
+# downloaded from these hosts only, never following a redirect to another host.
+PLATFORM_HOSTS = ("zdn.vn", "zadn.vn", "zalo.me", "zalo.vn", "zaloapp.com", "zaloplatforms.com")
+MAX_REDIRECTS = 3
 
 
 class ZaloApiError(Exception):
@@ -205,24 +212,43 @@ class ZaloClient:
         Network errors and HTTP errors raise ``ZaloApiError``; tried once."""
         if not url.startswith(("https://", "http://")):
             raise ZaloApiError(400, "not an http(s) address", method="download")
+        if not self.is_platform_host(url):
+            raise ZaloApiError(400, "not a Zalo host", method="download")
         try:
-            async with self._http.stream(
-                "GET", url, timeout=self.request_timeout, follow_redirects=True
-            ) as response:
-                if response.status_code >= 400:
-                    raise ZaloApiError(response.status_code, f"HTTP {response.status_code}",
-                                       method="download")  # fmt: skip
-                announced = response.headers.get("Content-Length", "")
-                if announced.isdigit() and int(announced) > limit:
-                    raise TooLarge(int(announced))
-                data = bytearray()
-                async for chunk in response.aiter_bytes():
-                    data += chunk
-                    if len(data) > limit:
-                        raise TooLarge(len(data))
-                return bytes(data)
+            for _hop in range(MAX_REDIRECTS + 1):
+                async with self._http.stream(
+                    "GET", url, timeout=self.request_timeout, follow_redirects=False
+                ) as response:
+                    if response.is_redirect:
+                        target = urljoin(url, response.headers.get("Location", ""))
+                        if urlsplit(target).netloc.lower() != urlsplit(url).netloc.lower():
+                            raise ZaloApiError(400, "redirect to another host", method="download")
+                        url = target
+                        continue
+                    if response.status_code >= 400:
+                        raise ZaloApiError(response.status_code, f"HTTP {response.status_code}",
+                                           method="download")  # fmt: skip
+                    announced = response.headers.get("Content-Length", "")
+                    if announced.isdigit() and int(announced) > limit:
+                        raise TooLarge(int(announced))
+                    data = bytearray()
+                    async for chunk in response.aiter_bytes():
+                        data += chunk
+                        if len(data) > limit:
+                            raise TooLarge(len(data))
+                    return bytes(data)
         except httpx.HTTPError as exc:
             raise ZaloApiError(NETWORK_ERROR, mask(_describe(exc)), method="download") from None
+        raise ZaloApiError(400, "too many redirects", method="download")
+
+    def is_platform_host(self, url: str) -> bool:
+        """Is ``url`` on one of Zalo's own hosts (or the host of the API the bot talks
+        to, a test server included)? Pictures are fetched from nowhere else."""
+        host = (urlsplit(url).hostname or "").lower().rstrip(".")
+        own = (urlsplit(self.base_url).hostname or "").lower()
+        return bool(host) and (
+            host == own or any(host == h or host.endswith("." + h) for h in PLATFORM_HOSTS)
+        )
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:
         """Cosmetic ("typing…"): tried once, never retried."""

@@ -7,6 +7,7 @@ import asyncio
 import logging
 
 from handlers.context import Request
+from handlers.evidence.rules import offered_name
 from handlers.evidence.score_items import may_view_item
 from handlers.messages import Attachment, Outgoing, small_id
 from handlers.tasks.access import may_view
@@ -51,7 +52,7 @@ async def download_button(request: Request, kind: str, rest: str) -> list[Outgoi
                 ).format(name=row.file_name)
             )
         ]
-    document = Attachment(row.file_name, data, "document")
+    document = Attachment(offered_name(row.file_name, row.content_type), data, "document")
     if task is None:
         return [Outgoing("", document=document, score_item_ids=(row.score_item_id,))]
     return [Outgoing("", document=document, task_id=task.id)]

@@ -19,10 +19,10 @@ from zoneinfo import ZoneInfo
 from handlers.context import Request
 from handlers.evidence.rules import (
     FileType,
-    extension_of,
     file_type,
     human_size,
     limit_problem,
+    offered_name,
     shown_name,
     too_large,
     type_problem,
@@ -78,9 +78,7 @@ async def screen(request: Request) -> tuple[Screened | None, str | None]:
     found = file_type(attachment.filename, attachment.data, attachment.kind)
     if found is None:
         return None, type_problem(name)
-    name = shown_name(attachment.filename, found)
-    if extension_of(name) != found.extension and attachment.kind == "photo":
-        name = name.rsplit(".", 1)[0] + found.extension  # "anh.jpg" that is a PNG
+    name = shown_name(attachment.filename, found)  # "anh.jpg" that is a PNG: "anh.png"
     sha = hashlib.sha256(attachment.data).hexdigest()
     known = await stored_path_of(request.session, org.id, sha)
     used = await organization_usage(request.session, org.id)
@@ -223,11 +221,17 @@ def file_lines(
     for row in shown:
         who = row.person.display_name if row.person else "—"
         when = format_date(row.created_at.astimezone(zone).date())
-        lines.append(f"• {row.file_name} — {human_size(row.size)} — {who}, {when}")
+        name = offered_name(row.file_name, row.content_type)
+        lines.append(f"• {name} — {human_size(row.size)} — {who}, {when}")
     if not request.has_buttons:
         return lines, []
     buttons = [
-        [Button(_("Tải {name}").format(name=short(row.file_name, 40)), f"{DOWNLOAD}:{row.id}")]
+        [
+            Button(
+                _("Tải {name}").format(name=short(offered_name(row.file_name, row.content_type), 40)),
+                f"{DOWNLOAD}:{row.id}",
+            )
+        ]
         for row in shown
     ]
     return lines, buttons

@@ -1,11 +1,10 @@
 """The rules of evidence files, as pure functions the tests call directly:
 
-- what a file is: PDF, Word (.doc/.docx/.odt), spreadsheet (.xls/.xlsx/.ods/.csv) or a
-  picture (JPEG, PNG, WebP, HEIC). The type is read from the bytes (their signature),
-  the sender's file name only choosing between the formats that share one (a .docx and
-  an .xlsx are both zip files); a file whose bytes do not match its name is refused.
-- the name shown: the sender's name cut to its last part, control characters removed;
-  it is never used as a path.
+- what a file is: read from the bytes alone (``handlers.evidence.types``: PDF, Office
+  documents, pictures, plain text, a zip of those); anything else is refused.
+- the name shown and stored: the sender's name cut to its last part, control and
+  bidirectional characters removed, ending in the extension of the type found; it is
+  never used as a path.
 - the limits: per file and per organization, each content counted once.
 - which file sent by an admin is a plan to import rather than evidence
   (``is_plan_import``).
@@ -14,103 +13,51 @@
 from __future__ import annotations
 
 import re
-import unicodedata
-from dataclasses import dataclass
 
 from babel.numbers import format_decimal
 
+from handlers.evidence.types import (  # noqa: F401 (the names evidence.py and tests use)
+    CSV,
+    JPEG,
+    NAME_CHARS,
+    OLE2,
+    PDF,
+    PNG,
+    TXT,
+    ZIP,
+    ZIPPED,
+    FileType,
+    by_content_type,
+    extension_of,
+    named_for,
+    sniff,
+)
 from locales import _
 from models.evidence_store import MB, EvidenceSettings
 from models.unit_names import fold
 
-NAME_CHARS = 120  # of the name shown; the extension is kept
-_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-@dataclass(frozen=True)
-class FileType:
-    extension: str  # dondoc's own, with the dot: the stored name's
-    content_type: str
-
-
-PDF = FileType(".pdf", "application/pdf")
-JPEG = FileType(".jpg", "image/jpeg")
-PNG = FileType(".png", "image/png")
-WEBP = FileType(".webp", "image/webp")
-HEIC = FileType(".heic", "image/heic")
-ZIPPED = {
-    ".docx": FileType(".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
-    ".xlsx": FileType(".xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-    ".odt": FileType(".odt", "application/vnd.oasis.opendocument.text"),
-    ".ods": FileType(".ods", "application/vnd.oasis.opendocument.spreadsheet"),
-}  # fmt: skip
-OLE2 = {
-    ".doc": FileType(".doc", "application/msword"),
-    ".xls": FileType(".xls", "application/vnd.ms-excel"),
-}
-CSV = FileType(".csv", "text/csv")
-PICTURE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".webp", ".heic", ".heif")
 PLAN_EXTENSIONS = (".docx", ".xlsx", ".csv")
 _PLAN_WORDS = re.compile(r"(?:^|[^a-z])(?:ke ?hoach|kh)(?:[^a-z]|$)")
 
 
-def extension_of(name: str) -> str:
-    dot = name.rfind(".")
-    return name[dot:].lower() if dot > 0 else ""
-
-
-def _picture(data: bytes) -> FileType | None:
-    if data.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if data.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if data[:4] == b"RIFF" and data[8:12] == b"WEBP":
-        return WEBP
-    if data[4:8] == b"ftyp" and data[8:12] in (b"heic", b"heix", b"mif1", b"msf1", b"heif"):
-        return HEIC
-    return None
-
-
-def _text(data: bytes) -> bool:
-    if b"\x00" in data[:4096]:
-        return False
-    try:
-        data[:4096].decode("utf-8")
-    except UnicodeDecodeError as error:
-        return error.start > 4090  # a character cut at the sample's end
-    return True
-
-
 def file_type(name: str, data: bytes, kind: str = "document") -> FileType | None:
-    """What an evidence file is, from its bytes; None if dondoc does not keep such files."""
-    picture = _picture(data)
-    if kind == "photo" or picture is not None:
-        return picture
-    extension = extension_of(name)
-    if data.startswith(b"%PDF-"):
-        return PDF
-    if data.startswith(b"PK\x03\x04"):
-        return ZIPPED.get(extension)
-    if data.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
-        return OLE2.get(extension)
-    if extension == ".csv" and _text(data):
-        return CSV
-    return None
+    """What an evidence file is, from its bytes alone (``handlers.evidence.types``);
+    None if dondoc does not keep such files."""
+    return sniff(name, data, kind)
 
 
 def shown_name(name: str, file: FileType | None = None) -> str:
-    """The sender's file name as it may be shown: its last part (no folders, no "..")
-    without control characters, at most ``NAME_CHARS`` long; a name of dondoc's own
+    """The sender's file name as it may be shown and stored: its last part (no folders,
+    no "..") without control or bidirectional characters, at most ``NAME_CHARS`` long,
+    ending in the extension of ``file``'s type when it is known; a name of dondoc's own
     when nothing is left."""
-    name = unicodedata.normalize("NFC", name or "")
-    name = re.split(r"[/\\]", name)[-1]
-    name = _CONTROL.sub("", name).strip().strip(".").strip()
-    if not name:
-        return "tep" + (file.extension if file else "")
-    if len(name) > NAME_CHARS:
-        extension = extension_of(name)[:10]
-        name = name[: NAME_CHARS - len(extension) - 1].rstrip() + "…" + extension
-    return name
+    return named_for(name, file)
+
+
+def offered_name(name: str, content_type: str) -> str:
+    """The name a kept file is shown and sent under, cleaned again (rows kept before
+    the names were cleaned keep their old spelling in the database)."""
+    return named_for(name, by_content_type(content_type))
 
 
 def human_size(size: int) -> str:
@@ -146,7 +93,7 @@ def too_large(name: str, settings: EvidenceSettings) -> str:
 
 def type_problem(name: str) -> str:
     return _(
-        "Tôi chỉ lưu minh chứng là tệp PDF, Word, Excel hoặc ảnh; tệp «{name}» không thuộc các loại đó (hoặc nội dung không khớp với tên tệp) nên chưa được lưu."
+        "Tôi chỉ lưu minh chứng là tệp PDF, Word, Excel, PowerPoint, ảnh (JPEG, PNG, WebP, HEIC), văn bản thuần hoặc tệp nén chứa các loại đó; nội dung tệp «{name}» không thuộc các loại này nên chưa được lưu."
     ).format(name=name)
 
 

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
+from handlers.people.newcomers import drop_unless_joined
 from handlers.people.register import guess_scopes, refused_for_guessing
 from locales import _
 from models.attempts import forget, record_failure, scopes_for
@@ -207,6 +208,7 @@ async def answer(request: Request, row_id: int | None, *, agree: bool) -> list[O
         # Someone had the code and the owner says no: that counts as a wrong guess.
         for identity in claimant.identities:
             await record_failure(session, scopes_for(identity.channel, identity.external_id, [])[:1], now)
+        await drop_unless_joined(session, claimant)  # a refused stranger leaves no row
         return [
             Outgoing(
                 _(

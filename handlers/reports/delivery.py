@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from handlers.context import Request
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_admin
+from handlers.reports.file_shelf import ShelfFull, owner_of, shelf_full_text
 from language.formats import format_date
 from locales import _
 
@@ -35,7 +36,10 @@ def as_sent(request: Request, picture: Attachment) -> Attachment:
     shelf = request.services.downloads
     if request.incoming.channel != "zalo" or shelf is None:
         return picture
-    link = shelf.publish(picture.filename, picture.data)
+    try:
+        link = shelf.publish(picture.filename, picture.data, owner_of(request))
+    except ShelfFull:
+        return picture  # the figures are in the text; the chart waits for room
     return Attachment(picture.filename, picture.data, "photo", ref=link.url)
 
 
@@ -79,7 +83,13 @@ def links_text(request: Request, files: list[tuple[str, Attachment]]) -> str:
     and their signed links, each after its label, with the moment they stop working."""
     shelf = request.services.downloads
     assert shelf is not None
-    links = [(label, shelf.publish(file.filename, file.data)) for label, file in files]
+    try:
+        links = [
+            (label, shelf.publish(file.filename, file.data, owner_of(request)))
+            for label, file in files
+        ]
+    except ShelfFull:
+        return shelf_full_text()
     org = request.organization
     zone = ZoneInfo(org.timezone if org is not None else request.services.timezone)
     until = links[0][1].expires.astimezone(zone)

@@ -116,6 +116,11 @@ class FakeZalo(Waiting[ZaloSent]):
         self._hosted[name] = content
         return f"{self.base_url}/cdn/{name}"
 
+    def redirect(self, name: str, target: str) -> str:
+        """A CDN URL that answers 302 to ``target``; its URL."""
+        self._hosted[name] = target  # type: ignore[assignment]
+        return f"{self.base_url}/cdn/{name}"
+
     def send_event(
         self, user_id: str, event_name: str, display_name: str = "Người dùng", **content: Any
     ) -> str:
@@ -182,6 +187,8 @@ class FakeZalo(Waiting[ZaloSent]):
         if path.startswith("cdn/"):
             self.downloads.append(path)
             content = self._hosted.get(path.removeprefix("cdn/"))
+            if isinstance(content, str):  # a redirect (see ``redirect``)
+                return web.Response(status=302, headers={"Location": content})
             if content is None:
                 return web.Response(status=404, text="Not Found")
             return web.Response(body=content, content_type="image/jpeg")

@@ -163,6 +163,34 @@ def csv_of_rows(rows: int = 620_000, pad: int = 0) -> bytes:
     return "\n".join(lines).encode()
 
 
+def xlsx_of_merges(merges: int = 300_000) -> bytes:
+    """A small plan whose sheet declares ``merges`` merged ranges (300,000 make a
+    file of about 1.4 MB; issue 25's 34 KB file repeated one range)."""
+    plain = xlsx_of_rows(3)
+    cells = "".join(f'<mergeCell ref="A{n}:B{n + 1}"/>' for n in range(5, merges + 5))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(plain)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = data.replace(
+                    b"</sheetData>", f'</sheetData><mergeCells count="{merges}">{cells}</mergeCells>'.encode()
+                )
+            target.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def csv_of_separators(size: int = 19 * MB) -> bytes:
+    """A csv file of nothing but ";" (19 MB: 19 million empty cells on one line)."""
+    return b";" * size
+
+
+def csv_with_a_long_field(length: int = 140_000) -> bytes:
+    """A plan with one cell longer than the csv module's field limit (131,072)."""
+    lines = ["STT;Nội dung công việc;Cơ quan chủ trì;Thời gian hoàn thành", f"1;{'x' * length};VH-XH;Quý IV/2026"]
+    return "\n".join(lines).encode()
+
+
 @dataclass
 class Measured:
     seconds: float
@@ -173,12 +201,18 @@ class Measured:
 
 _CHILD = """
 import json, sys, time
+from datetime import date
 from documents.plan_reader import PlanFileError, read_plan
+from handlers.imports.any_file import prepare_any
 data = open(sys.argv[1], "rb").read()
 start = time.perf_counter()
 try:
-    plan = read_plan(data, sys.argv[2])
-    outcome, message = "read", f"{len(plan.tasks)} tasks"
+    if sys.argv[3] == "import":  # what an import runs: a score sheet first, then a plan
+        kind, _read = prepare_any(data, sys.argv[2], None, date(2026, 1, 5))
+        outcome, message = "read", kind
+    else:
+        plan = read_plan(data, sys.argv[2])
+        outcome, message = "read", f"{len(plan.tasks)} tasks"
 except PlanFileError as error:
     outcome, message = "refused", error.message
 seconds = time.perf_counter() - start
@@ -189,15 +223,16 @@ print(json.dumps({"seconds": seconds, "peak_mb": peak, "outcome": outcome, "mess
 """
 
 
-def measure(data: bytes, name: str, *, timeout: float = 60.0) -> Measured:
-    """Read ``data`` with ``read_plan`` in a fresh process: time, peak memory, outcome.
+def measure(data: bytes, name: str, *, timeout: float = 60.0, whole_import: bool = False) -> Measured:
+    """Read ``data`` with ``read_plan`` (or, ``whole_import``, as an import reads it:
+    score sheet first, then plan) in a fresh process: time, peak memory, outcome.
     A child that runs past ``timeout`` or dies counts as "crashed"."""
     with tempfile.NamedTemporaryFile(suffix=Path(name).suffix) as file:
         file.write(data)
         file.flush()
         try:
             done = subprocess.run(
-                [sys.executable, "-c", _CHILD, file.name, name],
+                [sys.executable, "-c", _CHILD, file.name, name, "import" if whole_import else "plan"],
                 capture_output=True,
                 text=True,
                 timeout=timeout,

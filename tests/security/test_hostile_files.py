@@ -139,3 +139,24 @@ async def test_a_read_past_the_time_limit_is_stopped_and_the_next_one_works(
     monkeypatch.setattr(worker, "TIMEOUT", 60.0)
     summary = await _import(sessions, clock, sample_docx, "ke-hoach.docx")
     assert summary.tasks == 39
+
+
+# --- issue 25, point 7: three files that went past the limits they promise -------------
+
+
+@pytest.mark.parametrize(
+    ("build", "name", "expected"),
+    [
+        (lambda: hostile.xlsx_of_merges(300_000), "gop.xlsx", "vùng ô gộp"),
+        (lambda: hostile.csv_of_separators(19 * hostile.MB), "phan-cach.csv", "dấu phân cách «;»"),
+        (lambda: hostile.csv_with_a_long_field(140_000), "o-dai.csv", "quá giới hạn 10.000 ký tự"),
+    ],
+)
+@pytest.mark.parametrize("whole_import", [False, True])
+def test_files_past_the_promised_limits_are_refused_early(build, name: str, expected: str, whole_import: bool) -> None:  # noqa: ANN001
+    data = build()
+    assert len(data) <= MAX_BYTES
+    result = hostile.measure(data, name, timeout=30, whole_import=whole_import)
+    assert result.outcome == "refused", result
+    assert expected in result.message, result
+    assert result.seconds < 3 and result.peak_mb < PEAK_MB, result

@@ -69,7 +69,7 @@ async def test_wrong_guesses_from_several_processes_all_count(sessions, clock) -
     async with sessions() as session:
         counted = await session.get(AttemptCounter, scopes[0].name)
         assert counted.failures == PER_ACCOUNT - 1 and counted.locked_until is None
-        assert (await session.get(AttemptCounter, "strangers")).failures == PER_ACCOUNT - 1
+        assert (await session.get(AttemptCounter, "strangers:zalo")).failures == PER_ACCOUNT - 1
     await guess()
     async with sessions() as session:
         assert await locked_until(session, scopes, now) == now + COOLDOWN
@@ -97,14 +97,17 @@ async def test_brute_force_on_a_link_code_stops_after_the_limit(sessions, clock)
     assert "Đã gửi yêu cầu liên kết" in later[0].text
 
 
-async def test_a_swarm_of_fresh_accounts_shares_one_limit(sessions, clock) -> None:  # noqa: ANN001
+async def test_a_swarm_of_fresh_accounts_gets_one_guess_each(sessions, clock) -> None:  # noqa: ANN001
     bot = await _owner(sessions, clock)
     code = code_in(await bot.say("lan", "/lienket"))
     for n in range(STRANGERS):  # each account guesses once, under its own limit
         await bot.conversation.handle(incoming("zalo", f"bot-{n}", f"/lienket ZZZZZ-{n:05d}"))
+    # The strangers' source is locked now: an account that guessed wrong waits...
+    again = await bot.conversation.handle(incoming("zalo", "bot-0", f"/lienket {code}"))
+    assert "quá nhiều lần nhập sai" in again[0].text
+    # ...but a fresh account's first attempt is always looked at (issue 25, point 2).
     fresh = await bot.conversation.handle(incoming("zalo", "bot-fresh", f"/lienket {code}"))
-    assert "quá nhiều lần nhập sai" in fresh[0].text
-    # Registered people belong to an organization: their own scope, not the strangers'.
+    assert "Đã gửi yêu cầu liên kết" in fresh[0].text
     invite = await bot.invite("viewer")
     assert "Đăng ký thành công" in (await bot.say("lan", f"/dangky {invite}"))[0].text
 
@@ -149,7 +152,7 @@ async def test_a_code_typed_in_a_group_is_void(sessions, clock) -> None:  # noqa
     private = await bot.conversation.handle(incoming("zalo", "eve", f"/lienket {code}"))
     assert "không đúng" in private[0].text
     assert not await Outbox(bot).deliver(containing="liên kết")
-    assert await _people(sessions) == 3  # lan, mallory, eve: nobody joined
+    assert await _people(sessions) == 1  # lan: nobody joined, no stranger left a row
 
 
 async def test_a_code_is_used_once(sessions, clock) -> None:  # noqa: ANN001
