@@ -21,13 +21,15 @@ from collections.abc import Iterable
 
 from telegram.error import InvalidToken
 
-from bot import log_masking
+from bot import log_masking, logs
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
+from bot.config_ops import LoggingConfig
 from bot.file_server import FileServer
+from bot.operations import Operations
 from bot.reminders import ReminderService
 from bot.wiring import build_services, download_shelf
 from handlers.router import Conversation
@@ -37,12 +39,11 @@ from scheduler.clock import Clock
 log = logging.getLogger("dondoc")
 
 
-def configure_logging(secrets: Iterable[str] = ()) -> None:
-    """Log to stderr at INFO, with ``secrets`` (tokens, webhook secrets) masked in every
-    record that reaches the root handlers, whatever library wrote it."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def configure_logging(secrets: Iterable[str] = (), settings: LoggingConfig | None = None) -> None:
+    """Log one line per event (text or JSON lines, ``[logging]``), with ``secrets``
+    (tokens, webhook secrets) masked in every record that reaches the root handlers,
+    whatever library wrote it."""
+    logs.configure(settings or LoggingConfig())
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log_masking.install(secrets)
@@ -93,7 +94,7 @@ class TelegramRunner:
 
 
 async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
-    configure_logging(secrets_of(config))
+    configure_logging(secrets_of(config), config.logging)
     if not config.telegram.token and not config.zalo.token:
         log.error(
             "Chưa có token: đặt DONDOC_TELEGRAM_TOKEN (hoặc [telegram] token) và/hoặc "
@@ -116,7 +117,8 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     engine, sessions = await open_database(config.database.url)
     downloads = download_shelf(config, clock)
     services = build_services(config, clock, sessions, downloads=downloads)
-    conversation = Conversation(services)
+    ops = Operations(config, clock, engine, secrets_of(config))
+    conversation = ops.measure(Conversation(services))
     reminders = ReminderService(
         services,
         {},
@@ -127,7 +129,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     telegram = zalo = None
     if config.telegram.token:
         channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
-        reminders.senders["telegram"] = channel.send_reminder
+        reminders.senders["telegram"] = ops.count("telegram", channel.send_reminder)
         telegram = TelegramRunner(channel, config)
     if config.zalo.token:
         zalo = ZaloChannel(
@@ -136,7 +138,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
             downloads=downloads,
             max_download=services.evidence.max_file_bytes,
         )
-        reminders.senders["zalo"] = zalo.send_reminder
+        reminders.senders["zalo"] = ops.count("zalo", zalo.send_reminder)
     files = None  # when Zalo polls, the download links need a server of their own
     if downloads is not None and config.zalo.mode != "webhook":
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
@@ -162,11 +164,13 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
                 return 3
         if files is not None:
             await files.start()
+        await ops.start()
         reminders.start()  # no-op if Telegram's lifecycle already started it
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
         await reminders.close()  # before the channels: in-flight sends still need them
+        await ops.stop()
         if files is not None:
             await files.stop()
         if zalo is not None:
