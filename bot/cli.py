@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot import commands_cli
+from bot import cli_ops, commands_cli
 from bot.config import ConfigError, load_config
 from documents.plan_table import PlanFileError
 from models.people import ROLES
@@ -141,6 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int)
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
+    p.add_argument("--check", action="store_true", help="chỉ cho biết có cần nâng cấp không")
+    cli_ops.add_parsers(command)
 
     p = command("demo", "chạy thử trên cửa sổ dòng lệnh, không cần mạng")
     p.add_argument("--now", type=_parse_moment, help="giờ bắt đầu của đồng hồ demo")

@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot import cli_ops
 from bot.config import Config
 from handlers.plan_import import ImportSummary
 from handlers.score_import import import_any
@@ -241,4 +242,5 @@ COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
     "migrate": cmd_migrate,
     "demo": cmd_demo,
     "run": cmd_run,
+    **cli_ops.COMMANDS,  # status, backup, restore, migrate (with --check)
 }
