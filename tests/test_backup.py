@@ -92,7 +92,7 @@ async def test_backup_during_a_storm_restores_equal(sessions, database_url, tmp_
     await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
     await harness.say("lan", "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
     await harness.say("lan", "/capnhat 2 đang thực hiện 60%")
-    people = 400
+    people = 150
     await seed_storm(sessions, people)
     evidence = tmp_path / "evidence"
     (evidence / "1" / "ab").mkdir(parents=True)
@@ -100,7 +100,7 @@ async def test_backup_during_a_storm_restores_equal(sessions, database_url, tmp_
     out = tmp_path / "backup.tar.gz"
 
     async with FakeTelegram() as tg:
-        config = config_for(tg, database_url, global_rate=150.0)
+        config = config_for(tg, database_url, global_rate=50.0)
         config.evidence.folder = str(evidence)
         stop = asyncio.Event()
         runner = asyncio.create_task(run_bot(config, Clock.starting_at(AT + timedelta(minutes=1)), stop=stop))
