@@ -19,7 +19,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.engine import make_url
 
 from bot.backup import make_backup
-from bot.backup_db import BackupError
+from bot.backup_db import BackupError, pg_tool
 from bot.config import Config
 from bot.restore import restore
 from bot.runner import run_bot
@@ -37,6 +37,12 @@ pytestmark = [
     pytest.mark.parametrize("database_url", BACKENDS, indirect=True),
     pytest.mark.filterwarnings("ignore::DeprecationWarning"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _pg_tools(database_url: str) -> None:
+    if database_url.startswith("postgresql") and not (pg_tool("pg_dump") and pg_tool("pg_restore")):
+        pytest.skip("pg_dump/pg_restore are not installed (Debian: postgresql-client)")
 
 
 async def _sent(sessions) -> int:  # noqa: ANN001
