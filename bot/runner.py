@@ -19,6 +19,7 @@ import logging
 import signal
 from collections.abc import Iterable
 
+from sqlalchemy.engine import make_url
 from telegram.error import InvalidToken
 
 from bot import log_masking, logs
@@ -51,7 +52,9 @@ def configure_logging(secrets: Iterable[str] = (), settings: LoggingConfig | Non
 
 def secrets_of(config: Config) -> list[str]:
     tg, zalo = config.telegram, config.zalo
-    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret]
+    password = make_url(config.database.url).password  # asyncpg errors may quote the URL
+    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret,
+            str(password or "")]  # fmt: skip
 
 
 # The one line an operator gets for a token the platform refuses (no traceback).

@@ -138,3 +138,23 @@ def test_make_chooses_the_first_python_that_is_new_enough(tmp_path) -> None:  # 
     _fake_python(bin_dir, "python3.11", (3, 11))
     _fake_python(bin_dir, "python3.12", (3, 12))
     assert chosen().stdout.strip() == "python3.12"
+
+
+async def test_probe_asks_each_platform_and_masks_what_failed() -> None:
+    from bot.channel_watch import ChannelWatch, probe
+    from tests.fakes.telegram_api import FakeTelegram
+    from tests.fakes.zalo_api import FakeZalo
+
+    now = datetime(2026, 3, 2, 9, 0, tzinfo=TZ)
+    async with FakeTelegram() as tg, FakeZalo() as zalo:
+        config = Config()
+        config.telegram.token, config.telegram.base_url = tg.token, tg.base_url
+        config.zalo.token, config.zalo.base_url = zalo.token, zalo.base_url
+        watch = ChannelWatch(lambda: now, [tg.token, zalo.token])
+        assert await probe(config, "telegram", watch) and await probe(config, "zalo", watch)
+        assert watch.contact("telegram").last_ok == now == watch.contact("zalo").last_ok
+        config.telegram.token = TOKEN  # a token the platform refuses
+        watch = ChannelWatch(lambda: now, [TOKEN])
+        assert not await probe(config, "telegram", watch)
+        assert watch.contact("telegram").last_ok is None
+        assert "401" in watch.contact("telegram").last_error and TOKEN not in watch.contact("telegram").last_error
