@@ -46,10 +46,6 @@ class Operations:
         for part in self._parts:
             await part.start()
 
-    @property
-    def monitoring_port(self) -> int | None:
-        return next((p.bound_port for p in self._parts if hasattr(p, "bound_port")), None)
-
     async def stop(self) -> None:
         for part in reversed(self._parts):
             try:
