@@ -1,13 +1,24 @@
 # dondoc — every set-up step lives here, so a machine with only Python 3.11 can run it.
-PY ?= python3.11
+# The first of python3.13, python3.12, python3.11, python3 that is 3.11 or newer
+# (or say which: make PY=/usr/local/bin/python3.12 test).
+PY ?= $(shell for p in python3.13 python3.12 python3.11 python3; do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 11))' >/dev/null 2>&1 \
+	&& { echo $$p; break; }; done)
+NO_PYTHON := Không tìm thấy Python 3.11 trở lên (đã thử python3.13, python3.12, python3.11, python3). \
+	Hãy cài Python 3.11 trở lên, hoặc chỉ rõ: make PY=/đường/dẫn/python3.12 / No Python 3.11 or newer found.
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEVSTAMP := $(VENV)/.installed-dev
 
-.PHONY: demo test lint locales locales-compile bench sample clean
+.PHONY: demo test lint locales locales-compile bench sample clean python
+
+# Which Python the .venv is made with.
+python:
+	@if [ -z "$(PY)" ]; then echo "$(NO_PYTHON)" >&2; exit 1; fi; echo $(PY)
 
 $(BIN)/python:
+	@if [ -z "$(PY)" ]; then echo "$(NO_PYTHON)" >&2; exit 1; fi
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 

@@ -17,10 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from bot import commands_cli
-from bot.cli_errors import database_problem, quiet_broken_pipe
+from bot import cli_ops_args
 from bot.config import ConfigError, load_config
 from locales import LANGUAGES
 from scheduler.clock import DEFAULT_TZ, Clock
@@ -147,6 +144,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int)
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
+    p.add_argument("--check", action="store_true", help="chỉ cho biết có cần nâng cấp không")
+    cli_ops_args.add_parsers(command)
 
     p = command("demo", "chạy thử trên cửa sổ dòng lệnh, không cần mạng")
     p.add_argument("--now", type=_parse_moment, help="giờ bắt đầu của đồng hồ demo")
@@ -176,7 +175,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
     today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
     # Imported here, not at the top: --help and the parsers stay light (issue 24).
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from bot import commands_cli
     from bot.cli_common import CliError
+    from bot.cli_errors import database_problem, quiet_broken_pipe
     from documents.plan_file_error import PlanFileError
 
     try:

@@ -7,6 +7,7 @@ from collections.abc import Awaitable, Callable
 from datetime import date
 from pathlib import Path
 
+from bot import cli_ops
 from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.cli_readings import deadline_lines, status_lines, terminal_language
 from bot.config import Config
@@ -211,4 +212,5 @@ COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
     "migrate": cmd_migrate,
     "demo": cmd_demo,
     "run": cmd_run,
+    **cli_ops.COMMANDS,  # status, backup, restore, migrate (with --check)
 }

@@ -35,6 +35,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from bot.config_messages import describe
+from bot.config_ops import BackupConfig, LoggingConfig, MonitoringConfig
 
 DEFAULT_DB_URL = "sqlite+aiosqlite:///var/dondoc.sqlite3"
 ENV_PREFIX = "DONDOC_"  # also in bot.config_messages
@@ -217,6 +218,9 @@ class Config(BaseSettings):
     evidence: EvidenceConfig = Field(default_factory=EvidenceConfig)
     extensions: ExtensionsConfig = Field(default_factory=ExtensionsConfig)
     downloads: DownloadsConfig = Field(default_factory=DownloadsConfig)
+    monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
+    backup: BackupConfig = Field(default_factory=BackupConfig)
+    logging: LoggingConfig = Field(default_factory=LoggingConfig)
     _path: Path | None = PrivateAttr(default=None)
 
     @property

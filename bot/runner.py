@@ -19,16 +19,19 @@ import logging
 import signal
 from collections.abc import Iterable
 
+from sqlalchemy.engine import make_url
 from telegram.error import InvalidToken
 
-from bot import log_masking
+from bot import log_masking, logs
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
 from bot.config_file_mode import readable_by_others
+from bot.config_ops import LoggingConfig
 from bot.file_server import FileServer
+from bot.operations import Operations
 from bot.reminders import ReminderService
 from bot.wiring import build_services, download_shelf
 from handlers.conversation import Conversation
@@ -38,12 +41,11 @@ from scheduler.clock import Clock
 log = logging.getLogger("dondoc")
 
 
-def configure_logging(secrets: Iterable[str] = ()) -> None:
-    """Log to stderr at INFO, with ``secrets`` (tokens, webhook secrets) masked in every
-    record that reaches the root handlers, whatever library wrote it."""
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
+def configure_logging(secrets: Iterable[str] = (), settings: LoggingConfig | None = None) -> None:
+    """Log one line per event (text or JSON lines, ``[logging]``), with ``secrets``
+    (tokens, webhook secrets) masked in every record that reaches the root handlers,
+    whatever library wrote it."""
+    logs.configure(settings or LoggingConfig())
     for noisy in ("httpx", "httpcore", "apscheduler.executors.default"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
     log_masking.install(secrets)
@@ -51,7 +53,9 @@ def configure_logging(secrets: Iterable[str] = ()) -> None:
 
 def secrets_of(config: Config) -> list[str]:
     tg, zalo = config.telegram, config.zalo
-    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret]
+    password = make_url(config.database.url).password  # asyncpg errors may quote the URL
+    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret,
+            str(password or "")]  # fmt: skip
 
 
 # The one line an operator gets for a token the platform refuses (no traceback).
@@ -94,7 +98,7 @@ class TelegramRunner:
 
 
 async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
-    configure_logging(secrets_of(config))
+    configure_logging(secrets_of(config), config.logging)
     if warning := readable_by_others(config.path):
         log.warning("%s", warning)
     if not config.telegram.token and not config.zalo.token:
@@ -119,7 +123,8 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     engine, sessions = await open_database(config.database.url)
     downloads = download_shelf(config, clock)
     services = build_services(config, clock, sessions, downloads=downloads)
-    conversation = Conversation(services)
+    ops = Operations(config, clock, engine, secrets_of(config))
+    conversation = ops.measure(Conversation(services))
     reminders = ReminderService(
         services,
         {},
@@ -130,7 +135,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     telegram = zalo = None
     if config.telegram.token:
         channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
-        reminders.senders["telegram"] = channel.send_reminder
+        reminders.senders["telegram"] = ops.count("telegram", channel.send_reminder)
         telegram = TelegramRunner(channel, config)
     if config.zalo.token:
         zalo = ZaloChannel(
@@ -139,7 +144,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
             downloads=downloads,
             max_download=services.evidence.max_file_bytes,
         )
-        reminders.senders["zalo"] = zalo.send_reminder
+        reminders.senders["zalo"] = ops.count("zalo", zalo.send_reminder)
     files = None  # when Zalo polls, the download links need a server of their own
     if downloads is not None and config.zalo.mode != "webhook":
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
@@ -165,11 +170,13 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
                 return 3
         if files is not None:
             await files.start()
+        await ops.start()
         reminders.start()  # no-op if Telegram's lifecycle already started it
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
         await reminders.close()  # before the channels: in-flight sends still need them
+        await ops.stop()
         if files is not None:
             await files.stop()
         if zalo is not None:

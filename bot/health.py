@@ -1,0 +1,164 @@
+"""Is this dondoc healthy? One report for ``dondoc status`` and ``GET /healthz``: the
+database reachable and migrated, each channel's last successful contact, the outbox
+(rows by state, the oldest due reminder not sent yet, the dispatcher's heartbeat), the
+free space where evidence files are kept, and the version.
+
+``healthy`` is false, with one Vietnamese line per problem, when the database cannot
+be reached or is not at the newest schema, a channel has had no successful contact for
+``[monitoring] channel_grace`` seconds, the oldest due reminder has waited more than
+``outbox_lag_max`` seconds, no dispatcher has shown it is alive for two minutes, or the
+evidence folder has less than ``min_free_mb`` free.
+"""
+
+from __future__ import annotations
+
+import shutil
+from datetime import datetime, timedelta
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+
+from bot.channel_watch import ChannelWatch, configured_channels, probe
+from bot.config import Config
+from models.db import make_engine, session_factory, sqlite_path
+from models.outbox_stats import OutboxFigures, outbox_figures
+from models.schema_state import schema_state
+
+DISPATCHER_STALE = timedelta(seconds=120)  # 4 dispatcher runs at the longest interval
+
+
+def version() -> str:
+    try:
+        return metadata.version("dondoc")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+def free_megabytes(folder: Path) -> float:
+    """Free space of the file system that holds ``folder`` (or its nearest parent)."""
+    path = folder.resolve()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    return shutil.disk_usage(path).free / 1_048_576
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+async def _database(config: Config, engine: AsyncEngine | None, now: datetime,
+                    report: dict[str, Any], problems: list[str]) -> OutboxFigures | None:  # fmt: skip
+    url = config.database.url
+    backend = "sqlite" if url.startswith("sqlite") else "postgresql"
+    db: dict[str, Any] = {"backend": backend, "reachable": False}
+    report["database"] = db
+    path = sqlite_path(url)
+    if engine is None and path is not None and not path.exists():
+        problems.append(f"Chưa có cơ sở dữ liệu {path}: chạy dondoc migrate hoặc dondoc run")
+        return None
+    own = engine is None
+    engine = engine or make_engine(url)
+    try:
+        state = await schema_state(engine)
+        db["reachable"] = True
+        db["schema"] = state.to_json()
+        if not state.known:
+            problems.append(
+                f"Cơ sở dữ liệu ở phiên bản {state.current}, mới hơn bản dondoc này "
+                f"({state.head}): hãy dùng dondoc mới hơn"
+            )
+        elif not state.up_to_date:
+            problems.append(
+                f"Cơ sở dữ liệu chưa nâng cấp ({state.current or 'trống'} → {state.head}): "
+                "chạy dondoc migrate"
+            )
+            return None
+        async with session_factory(engine)() as session:
+            return await outbox_figures(session, now)
+    except Exception as error:  # noqa: BLE001 - any failure to reach it is the answer
+        db["error"] = f"{type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}"
+        problems.append(f"Không kết nối được cơ sở dữ liệu: {db['error']}")
+        return None
+    finally:
+        if own:
+            await engine.dispose()
+
+
+async def check_health(config: Config, now: datetime, watch: ChannelWatch, *,
+                       engine: AsyncEngine | None = None, probe_channels: bool = True) -> dict[str, Any]:  # fmt: skip
+    """The health report (JSON-ready); ``engine``: the running process's own."""
+    settings = config.monitoring
+    problems: list[str] = []
+    report: dict[str, Any] = {"version": version(), "checked_at": now.isoformat()}
+    figures = await _database(config, engine, now, report, problems)
+
+    channels: dict[str, Any] = {}
+    for name in configured_channels(config):
+        if probe_channels:
+            await probe(config, name, watch)
+        contact = watch.contact(name)
+        fresh = contact.last_ok is not None and now - contact.last_ok <= timedelta(
+            seconds=settings.channel_grace
+        )
+        channels[name] = {"ok": fresh, **contact.to_json()}
+        if not fresh:
+            since = f" từ {contact.last_ok:%d/%m/%Y %H:%M:%S} UTC" if contact.last_ok else ""
+            problems.append(
+                f"Kênh {name} không liên lạc được{since}: {contact.last_error or 'chưa thử'}"
+            )
+    report["channels"] = channels
+
+    if figures is not None:
+        lag = figures.lag_seconds(now)
+        report["outbox"] = {
+            "by_state": figures.by_state,
+            "due_unsent": figures.due_unsent,
+            "oldest_due": _iso(figures.oldest_due),
+            "lag_seconds": round(lag, 1),
+            "last_heartbeat": _iso(figures.last_heartbeat),
+        }
+        if lag > settings.outbox_lag_max:
+            problems.append(
+                f"{figures.due_unsent} tin nhắc đến hạn chưa gửi, tin cũ nhất đã chờ "
+                f"{int(lag // 60)} phút (giới hạn {settings.outbox_lag_max // 60} phút)"
+            )
+        if figures.last_heartbeat is None or now - figures.last_heartbeat > DISPATCHER_STALE:
+            problems.append("Không thấy dondoc run nào đang gửi nhắc (bộ gửi không báo sống)")
+
+    folder = Path(config.evidence.folder)
+    free = free_megabytes(folder)
+    report["evidence"] = {"folder": str(folder), "free_mb": round(free, 1)}
+    if free < settings.min_free_mb:
+        problems.append(
+            f"Thư mục minh chứng {folder} chỉ còn {free:.0f} MB trống "
+            f"(tối thiểu {settings.min_free_mb} MB)"
+        )
+    report["healthy"] = not problems
+    report["problems"] = problems
+    return report
+
+
+def health_text(report: dict[str, Any]) -> str:
+    """The report in a few Vietnamese lines, for a person at a terminal."""
+    lines = [
+        ("Khỏe: mọi thứ ổn." if report["healthy"] else "KHÔNG ỔN:")
+        + f" (dondoc {report['version']}, {report['checked_at']})"
+    ]
+    lines += [f"  - {problem}" for problem in report["problems"]]
+    db = report["database"]
+    schema = db.get("schema") or {}
+    lines.append(
+        f"Cơ sở dữ liệu ({db['backend']}): "
+        + (f"kết nối được, phiên bản {schema.get('current')}" if db["reachable"] else "không kết nối được")
+    )
+    for name, channel in report["channels"].items():
+        lines.append(f"Kênh {name}: liên lạc tốt lần cuối {channel['last_ok'] or '—'}")
+    outbox = report.get("outbox")
+    if outbox:
+        states = ", ".join(f"{k} {v}" for k, v in sorted(outbox["by_state"].items())) or "trống"
+        lines.append(f"Hàng đợi nhắc: {states}; đến hạn chưa gửi {outbox['due_unsent']}")
+        lines.append(f"Bộ gửi báo sống lần cuối: {outbox['last_heartbeat'] or '—'}")
+    lines.append(f"Minh chứng: {report['evidence']['folder']}, còn trống {report['evidence']['free_mb']:.0f} MB")
+    return "\n".join(lines)
