@@ -25,6 +25,7 @@ from docx.table import _Cell
 
 from documents import form_one as form
 from documents.report_rows import CATEGORY_LABELS, HEADER, Report, date_line
+from models.org_names import org_name
 
 FONT = "Times New Roman"
 SIZE = Pt(13)
@@ -153,11 +154,14 @@ def _heading_block(
     number: str | None = None,
     size: Pt | None = None,
     date_size: Pt | None = None,
+    issuer: tuple[str, str] | None = None,
 ) -> None:
     """The national heading block: the issuing body and the motto, each with its short
     rule, then (under the body) the number line "Số:      /BC-UBND" when given and the
     place and date line. ``size``: of the body's name and the national title (12–13 in
-    Nghị định 30/2020); ``date_size``: of the date line."""
+    Nghị định 30/2020); ``date_size``: of the date line; ``issuer``: the body's two
+    lines (``models.org_names``), the organization's own when not given."""
+    above, body = issuer or org_name(organization).issuer
     table = document.add_table(rows=1, cols=2)
     _no_borders(table)
     table.autofit = False
@@ -165,8 +169,9 @@ def _heading_block(
     cm = [Cm(w) for w in widths]
     for column, cell, width in zip(table.columns, (left, right), cm, strict=True):
         column.width = cell.width = width
-    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True, size=size)
-    _write(left.add_paragraph(), organization.upper(), bold=True, center=True, size=size)
+    # One body on two lines is bold; a superior body above the issuing unit is not.
+    _cell_text(left, above, size=size, center=True, bold=above == "ỦY BAN NHÂN DÂN")
+    _write(left.add_paragraph(), body, bold=True, center=True, size=size)
     _rule(left, Cm(3.0), cm[0])
     _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True, size=size)
     _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
@@ -182,14 +187,12 @@ def _heading_block(
 
 
 def _heading(document: Document, report: Report) -> None:
-    _heading_block(document, report.organization, report.issued or report.as_of)
+    _heading_block(
+        document, report.organization, report.issued or report.as_of, issuer=report.issuer
+    )
     _write(document.add_paragraph(), f"PHỤ LỤC {report.appendix}".strip(), bold=True, center=True)
     _write(document.add_paragraph(), report.title, bold=True, center=True)
     _write(document.add_paragraph(), report.attached_to, italic=True, center=True)
-    if report.units:
-        _write(
-            document.add_paragraph(), f"Đơn vị: {'; '.join(report.units)}", italic=True, center=True
-        )
     document.add_paragraph().paragraph_format.space_after = Pt(6)
 
 

@@ -11,7 +11,6 @@ decided in ``models.progress`` only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -22,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.report_review import review_reasons
 from documents.result_words import result_text
 from locales import N_
+from models.org_names import OrgName, org_name
 from models.people import Organization
 from models.plans import Plan, Task
 from models.progress import (
@@ -117,12 +117,9 @@ def report_as_of(period: Period, today: date) -> date:
     return min(today, period.end)
 
 
-_KINDS = re.compile(r"^(?:xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
-
-
 def place_name(organization: str) -> str:
-    """The place in a date line: "Xã Nghi Dương" → "Nghi Dương"."""
-    return _KINDS.sub("", organization.strip()) or organization
+    """The place in a date line: "UBND xã Nghi Dương" → "Nghi Dương"."""
+    return org_name(organization).place
 
 
 def day_month(day: date) -> tuple[str, str]:
@@ -167,16 +164,30 @@ class Report:
     appendix: str = "01"  # "PHỤ LỤC 01"
 
     @property
+    def name(self) -> OrgName:
+        return org_name(self.organization)
+
+    @property
     def of_whom(self) -> str:
         """ "xã Nghi Dương", as written inside a sentence."""
-        name = self.organization
-        return name[:1].lower() + name[1:] if _KINDS.match(name) else name
+        return self.name.of_whom
+
+    @property
+    def author(self) -> str:
+        """Whose document it is: "Ủy ban nhân dân xã Nghi Dương", or the units' own
+        names when it covers only their tasks ("Phòng Kinh tế")."""
+        return "; ".join(self.units) if self.units else self.name.committee
+
+    @property
+    def issuer(self) -> tuple[str, str]:
+        """The heading's issuing body: the commune's, or the unit's under its commune."""
+        return self.name.unit_issuer(self.units[0]) if self.units else self.name.issuer
 
     @property
     def title(self) -> str:
+        whose = f"của {'; '.join(self.units)}" if self.units else self.of_whom
         return (
-            "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính "
-            f"{self.of_whom} {self.period.label}"
+            f"Kết quả thực hiện nhiệm vụ công tác cải cách hành chính {whose} {self.period.label}"
         )
 
     @property
@@ -185,9 +196,8 @@ class Report:
         with blanks to fill by hand when the number or the date is not known yet."""
         number = self.number or "       "
         day = official_date(self.dated) if self.dated else f"      /     /{self.year}"
-        return (
-            f"(Kèm theo Báo cáo số {number}/BC-UBND ngày {day} của Ủy ban nhân dân {self.of_whom})"
-        )
+        symbol = "" if self.units else "/BC-UBND"
+        return f"(Kèm theo Báo cáo số {number}{symbol} ngày {day} của {self.author})"
 
     @property
     def rate(self) -> str:

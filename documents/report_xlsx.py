@@ -130,16 +130,15 @@ def _title_block(ws: Worksheet, report: Report, widths: tuple[float, ...], lines
 
 def _results(ws: Worksheet, report: Report) -> None:
     width = len(HEADER)
-    scope = f"Đơn vị: {'; '.join(report.units)}" if report.units else ""
     header = _title_block(
         ws,
         report,
         TABLE_WIDTHS,
         [
+            (" - ".join(report.issuer) if report.units else " ".join(report.issuer), BOLD),
             (f"PHỤ LỤC {report.appendix}".strip(), BOLD),
             (report.title, BOLD),
             (report.attached_to, ITALIC),
-            (scope, ITALIC),
         ],
     )
     _grid_row(ws, header, HEADER, font=BOLD, align=CENTER)

@@ -11,7 +11,7 @@ from datetime import date
 from io import BytesIO
 
 from docx import Document
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from documents.report_docx import (
     HEADING_WIDTHS,
@@ -20,12 +20,10 @@ from documents.report_docx import (
     _flag,
     _grid,
     _header_cells,
-    _no_borders,
+    _heading_block,
     _page,
-    _rule,
     _write,
 )
-from documents.report_rows import date_line
 from documents.score_table import HEADER, score_lines
 from models.score_queries import SheetView
 from models.score_tree import format_points
@@ -35,23 +33,7 @@ WIDTHS = (1.2, 6.6, 1.8, 3.2, 3.0, 3.0, 4.6, 1.8)
 
 
 def _heading(document: Document, organization: str, title: str, day: date) -> None:
-    table = document.add_table(rows=1, cols=2)
-    _no_borders(table)
-    table.autofit = False
-    left, right = table.rows[0].cells
-    widths = [Cm(w) for w in HEADING_WIDTHS]
-    for column, cell, width in zip(table.columns, (left, right), widths, strict=True):
-        column.width = cell.width = width
-    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True)
-    _write(left.add_paragraph(), organization.upper(), bold=True, center=True)
-    _rule(left, Cm(3.0), widths[0])
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True)
-    _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
-    _rule(right, Cm(6.4), widths[1])
-    line = right.add_paragraph()
-    line.paragraph_format.space_before = Pt(6)
-    _write(line, date_line(organization, day), italic=True, center=True)
-    document.add_paragraph()
+    _heading_block(document, organization, day, HEADING_WIDTHS)
     _write(document.add_paragraph(), title, bold=True, center=True)
     document.add_paragraph().paragraph_format.space_after = Pt(6)
 

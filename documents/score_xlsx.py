@@ -24,6 +24,7 @@ from documents.report_xlsx import (
     _widths,
 )
 from documents.score_table import HEADER, score_lines
+from models.org_names import org_name
 from models.score_queries import SheetView
 
 WIDTHS = (6, 42, 9, 20, 20, 20, 32, 10)
@@ -41,7 +42,7 @@ def score_xlsx(organization: str, view: SheetView) -> bytes:
     ws = workbook.active
     ws.title = "Bảng điểm"
     _widths(ws, WIDTHS)
-    _line(ws, 1, f"ỦY BAN NHÂN DÂN {organization.upper()}", len(WIDTHS))
+    _line(ws, 1, " ".join(org_name(organization).issuer), len(WIDTHS))
     _line(ws, 2, view.sheet.title, len(WIDTHS))
     ws.row_dimensions[2].height = 40
     header = 4

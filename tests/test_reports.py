@@ -326,7 +326,8 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     book = load_workbook(BytesIO(excel.document.data))
     sheet = book["Kết quả thực hiện"]
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$6:$6"
-    assert [sheet.cell(r, 1).value for r in (1, 2, 3)] == paragraphs[1:4]
+    assert sheet.cell(1, 1).value == "ỦY BAN NHÂN DÂN XÃ NGUYỄN BÌNH KHIÊM"
+    assert [sheet.cell(r, 1).value for r in (2, 3, 4)] == paragraphs[1:4]
     assert sheet.oddHeader.center.text == "&P" and sheet.HeaderFooter.differentFirst
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert round(sheet.page_margins.left * 2.54, 1) == 3.0
@@ -454,9 +455,19 @@ async def test_officer_gets_own_units_tasks(bot: Harness) -> None:
     replies = [r for r in await bot.say("lan", "/baocao quy2") if r.document]
     assert "Phòng Văn hóa - Xã hội" in replies[0].text
     data = replies[0].document.data
-    assert "Đơn vị: Phòng Văn hóa - Xã hội" in "\n".join(
-        p.text for p in Document(BytesIO(data)).paragraphs
-    )
+    document = Document(BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    # The unit's appendix is the unit's: its title, its heading, its file name.
+    unit = "Phòng Văn hóa - Xã hội"
+    assert f"cải cách hành chính của {unit} quý II năm 2026" in text
+    assert "xã Nguyễn Bình Khiêm quý II" not in text
+    assert f"(Kèm theo Báo cáo số         ngày       /     /2026 của {unit})" in text
+    heading = [p.text for p in document.tables[0].cell(0, 0).paragraphs]
+    assert heading[:2] == ["ỦY BAN NHÂN DÂN XÃ NGUYỄN BÌNH KHIÊM", "PHÒNG VĂN HÓA - XÃ HỘI"]
+    leader = [r for r in await bot.say("trinh", "/baocao quy2") if r.document]
+    names = {r.document.filename for r in replies} | {r.document.filename for r in leader}
+    assert len(names) == 4  # the leader's files and the unit's never replace each other
+    assert "phong-van-hoa-xa-hoi" in replies[0].document.filename
     check_against_database(
         docx_rows(data), await expected_rows(bot, lead_unit="Phòng Văn hóa - Xã hội")
     )
