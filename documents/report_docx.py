@@ -24,7 +24,8 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from documents import form_one as form
-from documents.report_rows import CATEGORY_LABELS, HEADER, Report, date_line
+from documents.category_words import category_lines
+from documents.report_rows import HEADER, Report, date_line
 from models.org_names import org_name
 
 FONT = "Times New Roman"
@@ -290,8 +291,10 @@ def _form_one(document: Document, report: Report) -> None:
 def _figures(document: Document, report: Report) -> None:
     t = report.progress.overall
     counts = "; ".join(
-        f"{label[0].lower()}{label[1:]}: {t.counts[key]}" for key, label in CATEGORY_LABELS
-    )
+        f"{'(' if line.inner else ''}{line.label[0].lower()}{line.label[1:]}: {line.count}"
+        f"{')' if line.inner else ''}"
+        for line in category_lines(t, all_lines=True)
+    ).replace("; (", " (")
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(12)
     _write(paragraph, "Tỷ lệ hoàn thành Kế hoạch (lũy kế đến thời điểm báo cáo): ", bold=True)

@@ -18,9 +18,9 @@ from datetime import date
 from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.category_words import CATEGORY_LABELS as CATEGORY_LABELS  # re-exported
 from documents.report_review import review_reasons
 from documents.result_words import result_text
-from locales import N_
 from models.org_names import OrgName, org_name
 from models.people import Organization
 from models.plans import Plan, Task
@@ -30,6 +30,7 @@ from models.progress import (
     Reported,
     Tally,
     TaskFacts,
+    carried_on,
     classify,
     quarter_end,
     rate_text,
@@ -44,15 +45,6 @@ from models.queries import (
     plans_of_year,
 )
 
-# Biểu mẫu 1 wording, in the order the chart stacks them.
-CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
-    ("done_on_time", N_("Hoàn thành đúng hạn")),
-    ("done_late", N_("Hoàn thành nhưng quá hạn")),
-    ("overdue", N_("Quá hạn nhưng chưa hoàn thành")),
-    ("in_progress", N_("Đang thực hiện trong hạn")),
-    ("not_started", N_("Chưa thực hiện, chưa đến hạn")),
-    ("not_applicable", N_("Chưa phát sinh")),
-)
 PERIODS = ("quy", "6thang", "nam")
 ROMAN = ("I", "II", "III", "IV")
 HEADER = (
@@ -263,7 +255,7 @@ async def city_tally(
         return None
     result = Tally()
     for _org, facts in await plan_facts(session, ids, as_of, org.timezone, with_units=False):
-        result.add(classify(facts, as_of, deadline_end=deadline_end))
+        result.add(classify(facts, as_of, deadline_end=deadline_end), continuing=carried_on(facts))
     return result
 
 

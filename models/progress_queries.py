@@ -30,6 +30,7 @@ from models.progress import (
     Reported,
     Tally,
     TaskFacts,
+    carried_on,
     classify,
     in_scope,
 )
@@ -269,5 +270,6 @@ async def overview(
     for (timezone, day, end), plan_ids in groups.items():
         for org_id, facts in await plan_facts(session, plan_ids, day, timezone, with_units=False):
             if end is None or in_scope(facts, end):
-                result[org_id].add(classify(facts, day, deadline_end=deadline_end))
+                category = classify(facts, day, deadline_end=deadline_end)
+                result[org_id].add(category, continuing=carried_on(facts))
     return result
