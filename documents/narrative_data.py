@@ -20,7 +20,7 @@ from documents.report_rows import Period, Report, build_report
 from models.people import Organization
 from models.plans import Plan
 from models.progress import DeadlineEnd, Reported, TaskFacts, classify
-from models.progress_queries import standing_reports, task_facts
+from models.progress_queries import day_end, standing_reports, task_facts
 from models.queries import appendix_texts, list_tasks
 
 
@@ -82,7 +82,7 @@ async def gather(
         for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     }
     reports = await standing_reports(session, ids, as_of, org.timezone)
-    reviewed = set(await appendix_texts(session, ids))
+    reviewed = set(await appendix_texts(session, ids, day_end(as_of, org.timezone)))
     records = []
     sections: dict[str, str] = {}
     for task in tasks:

@@ -36,7 +36,7 @@ from models.progress import (
     rate_text,
     tally,
 )
-from models.progress_queries import plan_facts, standing_reports, task_facts
+from models.progress_queries import day_end, plan_facts, standing_reports, task_facts
 from models.queries import (
     appendix_texts,
     current_plans,
@@ -204,11 +204,14 @@ def _joined(names: Sequence[str], note: str) -> str:
     return "; ".join([*names, *([note] if note else [])])
 
 
-def deadline_cell(task: Task) -> str:
+def deadline_cell(task: Task, due: date | None = None) -> str:
+    """The plan's deadline words, and the extended date when ``due`` (the date standing
+    on the report's day, default the task's current one) is not the plan's."""
     text = task.deadline_text
     original = getattr(task, "original_due", None)
-    if original is not None and task.deadline_due is not None and task.deadline_due != original:
-        text += f"\n(Gia hạn đến {vn_date(task.deadline_due)})"
+    due = due if due is not None else task.deadline_due
+    if original is not None and due is not None and due != original:
+        text += f"\n(Gia hạn đến {vn_date(due)})"
     return text
 
 
@@ -231,7 +234,7 @@ def task_row(
             " ".join(task.content.split()),
             _joined([u.name for u in task.units("lead")], task.lead_note),
             _joined([u.name for u in task.units("cooperating")], task.cooperating_note),
-            deadline_cell(task),
+            deadline_cell(task, facts.due),
             result,
         ),
         review_reasons(facts, reports, result) if wording is None else (),  # the compiler decided
@@ -287,7 +290,7 @@ async def build_report(
         for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     }
     reports = await standing_reports(session, [t.id for t in tasks], as_of, org.timezone)
-    wordings = await appendix_texts(session, [t.id for t in tasks])
+    wordings = await appendix_texts(session, [t.id for t in tasks], day_end(as_of, org.timezone))
     rows: list[Row] = []
     section = None
     for task in tasks:

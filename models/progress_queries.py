@@ -22,6 +22,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.completion import completed_on
+from models.extension_history import dues_on
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit, undo_target
 from models.progress import (
@@ -182,6 +183,7 @@ async def plan_facts(
                 Task.deadline_start,
                 Task.deadline_due,
                 Task.deadline_every,
+                Task.original_due,
             )
             .join(Section, Task.section_id == Section.id)
             .join(Plan, Task.plan_id == Plan.id)
@@ -189,6 +191,10 @@ async def plan_facts(
             .order_by(Plan.organization_id, Section.order, Task.position)
         )
     ).all()
+    # An extension approved after ``as_of`` had not moved the date yet.
+    extended = {row[1]: row[9] for row in rows if row[9] is not None}
+    moved = await dues_on(session, extended, day_end(as_of, timezone))
+    rows = [(*row[:7], moved.get(row[1], row[7]), row[8]) for row in rows]
     leads: dict[int, list[str]] = defaultdict(list)
     if with_units:
         for task_id, name in await session.execute(
