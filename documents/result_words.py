@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from documents.result_measures import latest_state
 from models.progress import (
     DeadlineEnd,
     Reported,
@@ -92,7 +93,7 @@ def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
             and account not in items
         ):
             items.append(account)
-    items = items[-3:]
+    items = latest_state(items)[-3:]  # a later figure replaces an earlier one
     for report in reports:
         for item in report.evidence:
             if any(fold(item) in fold(seen) for seen in items):
