@@ -25,6 +25,7 @@ from docx.table import _Cell
 
 from documents import form_one as form
 from documents.category_words import category_lines
+from documents.report_review import review_note
 from documents.report_rows import HEADER, Report, date_line
 from models.org_names import org_name
 
@@ -37,7 +38,7 @@ WIDTHS = (1.2, 7.6, 3.5, 3.5, 3.5, 5.9)
 FORM_WIDTHS = (2.0, 12.2, 4.0, 3.5, 3.5)
 HEADING_WIDTHS = (9.5, 15.7)
 AIR = Pt(2)  # above and below each line in a cell
-FLAG = "FFF2CC"  # the pale yellow of a cell the compiler should look at
+REVIEWER = "dondoc"  # the author of the comments that mark cells to look at
 
 
 def _set_fonts(rpr: OxmlElement) -> None:
@@ -206,16 +207,12 @@ def _keep_whole(row, *, header: bool = False) -> None:  # noqa: ANN001 - a docx 
         tr_pr.append(element)
 
 
-def _flag(cell: _Cell) -> None:
-    shading = OxmlElement("w:shd")
-    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", FLAG)):
-        shading.set(qn(key), value)
-    tc_pr = cell._tc.get_or_add_tcPr()
-    later = tc_pr.find(qn("w:vAlign"))
-    if later is not None:
-        later.addprevious(shading)
-    else:
-        tc_pr.append(shading)
+def _flag(cell: _Cell, note: str) -> None:
+    """Mark a cell for the compiler with a Word comment: seen on screen, never printed
+    (a shading or a highlight would go out on the signed paper)."""
+    paragraph = cell.paragraphs[0]
+    runs = [r for r in paragraph.runs if r.text] or [paragraph.add_run("")]
+    cell.part.document.add_comment(runs, text=note, author=REVIEWER, initials="DD")
 
 
 def _grid(document: Document, widths: tuple[float, ...], header_rows: int):  # noqa: ANN202
@@ -259,7 +256,7 @@ def _table(document: Document, report: Report) -> None:
         for index, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
             _cell_text(cell, text, center=index in (0, 4))
         if row.review:
-            _flag(cells[-1])
+            _flag(cells[-1], review_note(row.review))
 
 
 def _form_one(document: Document, report: Report) -> None:

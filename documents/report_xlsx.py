@@ -20,11 +20,13 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents import form_one as form
+from documents.report_review import review_note
 from documents.report_rows import CATEGORY_LABELS, HEADER, Report
 from models.progress import Tally, rate_text
 
@@ -38,7 +40,7 @@ THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-FLAG = PatternFill("solid", fgColor="FFF2CC")  # a cell the compiler should look at
+REVIEWER = "dondoc"  # the author of the comments that mark cells to look at
 TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 # Column widths in Excel units, a digit of the workbook's font (Times New Roman 13, about
 # 0,23 cm): those of the .docx, so the 25,2 cm between the margins print at full size.
@@ -65,6 +67,11 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     if value.startswith(FORMULA_STARTS) or value.startswith("'"):
         cell.quotePrefix = True
     return cell
+
+
+def _flag(cell: Cell, note: str) -> None:
+    """Mark a cell for the compiler with a comment: seen on screen, never printed."""
+    cell.comment = Comment(note, REVIEWER, width=260, height=80)
 
 
 def _print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> None:
@@ -156,7 +163,7 @@ def _results(ws: Worksheet, report: Report) -> None:
         _fit(ws, row, item.cells, TABLE_WIDTHS)
         ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = TOP_CENTER
         if item.review:
-            ws.cell(row, width).fill = FLAG
+            _flag(ws.cell(row, width), review_note(item.review))
     _widths(ws, TABLE_WIDTHS)
     _print_setup(ws, f"{header}:{header}")
 

@@ -52,7 +52,7 @@ def score_docx(organization: str, view: SheetView, *, day: date | None = None) -
             text = format_points(value) if index in (2, 7) else str(value or "")
             _cell_text(cell, text, bold=bold and index in (0, 1, 2, 7), center=index in (0, 2, 7))
         if line.review:
-            _flag(cells[1])
+            _flag(cells[1], "Cần xem lại")
     out = BytesIO()
     document.save(out)
     return out.getvalue()

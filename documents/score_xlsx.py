@@ -13,11 +13,11 @@ from openpyxl import Workbook
 from documents.report_xlsx import (
     BOLD,
     CENTER,
-    FLAG,
     PLAIN,
     TOP_CENTER,
     WRAP,
     _fit,
+    _flag,
     _grid_row,
     _line,
     _print_setup,
@@ -58,7 +58,7 @@ def score_xlsx(organization: str, view: SheetView) -> bytes:
         for index in (0, 2, 7):
             ws.cell(row, index + 1).alignment = TOP_CENTER
         if line.review:
-            ws.cell(row, 2).fill = FLAG
+            _flag(ws.cell(row, 2), "Cần xem lại")
         _fit(ws, row, tuple(values), WIDTHS)
     _print_setup(ws, f"${header}:${header}")
     out = BytesIO()

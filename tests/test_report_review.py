@@ -174,9 +174,16 @@ async def test_unmarked_text_is_flagged_not_silently_used(bot: Harness) -> None:
     listed = review_rows(replies[0].text)
     assert listed["1"] == ["gõ không dấu"]
     assert "không dấu" in replies[0].text and "/capnhat" in replies[0].text
-    table = Document(BytesIO(replies[1].document.data)).tables[1]
-    row = next(r for r in table.rows if r.cells[0].text == "1")
-    assert row.cells[5]._tc.xpath(".//w:shd[@w:fill='FFF2CC']")  # the cell is marked in the file
+    document = Document(BytesIO(replies[1].document.data))
+    row = next(r for r in document.tables[1].rows if r.cells[0].text == "1")
+    # The cell is marked with a comment, seen on screen and never printed; no shading.
+    assert row.cells[5]._tc.xpath(".//w:commentRangeStart")
+    assert "Cần xem lại: gõ không dấu" in [c.text for c in document.comments]
+    assert not document.element.body.xpath(".//w:shd[@w:fill='FFF2CC']")
+    sheet = load_workbook(BytesIO(replies[2].document.data))["Kết quả thực hiện"]
+    flagged = [c for r in sheet.iter_rows() for c in r if c.comment]
+    assert "Cần xem lại: gõ không dấu" in [c.comment.text for c in flagged]
+    assert all(c.fill.fgColor.rgb != "00FFF2CC" for r in sheet.iter_rows() for c in r)
 
 
 async def test_cli_check_lists_and_writes_nothing(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001
