@@ -24,12 +24,14 @@ from documents.report_docx import (
     _page,
     _write,
 )
-from documents.score_table import HEADER, score_lines
+from documents.score_table import HEADER, POINT_COLUMNS, score_lines
 from models.score_queries import SheetView
 from models.score_tree import format_points
 
 # In cm; they add up to the 25.2 cm between the margins.
-WIDTHS = (1.2, 6.6, 1.8, 3.2, 3.0, 3.0, 4.6, 1.8)
+# The result column as wide as the communes' own sheets give it (about 7 cm): a narrow
+# one doubles the pages. The two point columns last: self-assessed, then confirmed.
+WIDTHS = (1.0, 5.6, 1.4, 2.6, 2.2, 2.4, 7.4, 1.3, 1.3)
 
 
 def _heading(document: Document, organization: str, title: str, day: date) -> None:
@@ -47,10 +49,15 @@ def score_docx(organization: str, view: SheetView, *, day: date | None = None) -
     for line in score_lines(view):
         cells = _add_row(table, WIDTHS)
         values = line.cells()
-        bold = line.level in (0, 1, 2)
+        bold = line.parent
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            text = format_points(value) if index in (2, 7) else str(value or "")
-            _cell_text(cell, text, bold=bold and index in (0, 1, 2, 7), center=index in (0, 2, 7))
+            text = format_points(value) if index in POINT_COLUMNS else str(value or "")
+            _cell_text(
+                cell,
+                text,
+                bold=bold and index in (0, 1, *POINT_COLUMNS),
+                center=index in (0, *POINT_COLUMNS),
+            )
         if line.review:
             _flag(cells[1], "Cần xem lại")
     out = BytesIO()

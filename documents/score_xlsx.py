@@ -23,11 +23,11 @@ from documents.report_xlsx import (
     _print_setup,
     _widths,
 )
-from documents.score_table import HEADER, score_lines
+from documents.score_table import HEADER, POINT_COLUMNS, score_lines
 from models.org_names import org_name
 from models.score_queries import SheetView
 
-WIDTHS = (6, 42, 9, 20, 20, 20, 32, 10)
+WIDTHS = (5, 25, 6, 11, 10, 11, 33, 7, 7)  # those of the .docx (score_docx.WIDTHS)
 
 
 def _number(value: object) -> object:
@@ -51,11 +51,11 @@ def score_xlsx(organization: str, view: SheetView) -> bytes:
     for line in score_lines(view):
         row += 1
         values = list(line.cells())
-        for index in (2, 7):
+        for index in POINT_COLUMNS:
             values[index] = _number(values[index])
-        bold = line.level in (0, 1, 2)
+        bold = line.parent
         _grid_row(ws, row, tuple(values), font=BOLD if bold else PLAIN, align=WRAP)
-        for index in (0, 2, 7):
+        for index in (0, *POINT_COLUMNS):
             ws.cell(row, index + 1).alignment = TOP_CENTER
         if line.review:
             _flag(ws.cell(row, 2), "Cần xem lại")

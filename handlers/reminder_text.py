@@ -18,6 +18,8 @@ from handlers.cmd_tasks import short, status_buttons
 from handlers.extension_list import digest_lines
 from handlers.extension_notices import NOTICE_KINDS, extension_notice
 from handlers.messages import Button, Outgoing
+from handlers.score_notices import KIND as SCORE_CONFIRMED
+from handlers.score_notices import score_confirmed_notice
 from handlers.score_reminder_text import score_notice
 from handlers.task_list import TEXT_PAGE, Entry, render
 from handlers.task_view import (
@@ -271,6 +273,8 @@ async def _notice(
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:
         return await link_notice(session, item, has_buttons=has_buttons)
+    if item.kind == SCORE_CONFIRMED:
+        return await score_confirmed_notice(session, item), []
     return "", []
 
 

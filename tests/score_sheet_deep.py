@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from tests.score_sheet import HEADER, TT, VH, VP, KT
+from tests.score_sheet import HEADER, KT, TT, VH, VP
 
 # TT, content, max, lead, cooperating, evidence, result, self
 ROWS: list[list[str]] = [
