@@ -113,6 +113,16 @@ def _lines(head: str, items: Sequence[str]) -> str:
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
+def continuing_row(facts: TaskFacts) -> bool:
+    """Whether the row says "Đã thực hiện và tiếp tục thực hiện" rather than "Hoàn thành"
+    (the appendix and the draft report alike): an ongoing task being worked on, or a
+    recurring one done for now."""
+    periodic = is_ongoing(facts) and facts.deadline_kind != "on_request" and not whole_year(facts)
+    return (facts.status == "in_progress" and is_ongoing(facts)) or (
+        facts.status == "done" and periodic
+    )
+
+
 def result_text(
     facts: TaskFacts,
     reports: Sequence[Reported],
@@ -130,10 +140,7 @@ def result_text(
     ongoing = is_ongoing(facts) and facts.deadline_kind != "on_request"
     if facts.status == "not_applicable":
         return f"{continuing}\nChưa phát sinh hồ sơ" if ongoing else "Chưa phát sinh hồ sơ"
-    periodic = ongoing and not whole_year(facts)
-    if (facts.status == "in_progress" and is_ongoing(facts)) or (
-        facts.status == "done" and periodic
-    ):
+    if continuing_row(facts):
         return _lines(continuing, _items(reports, latest_only=False))
     if facts.status == "done":
         return _lines("Hoàn thành", _items(reports, latest_only=True))
