@@ -5,7 +5,7 @@ fall back), page numbers at the top centre from the second page, the national he
 block with its short rules, "PHỤ LỤC 01", the title naming the commune and the period,
 "(Kèm theo Báo cáo số …)", then the table TT | Nội dung công việc | Cơ quan chủ trì | Cơ
 quan phối hợp | Thời gian thực hiện/hoàn thành | Kết quả thực hiện under bold section
-rows in capitals, its header row repeated on every page and no row split across pages,
+rows in capitals, its header row repeated on every page and rows free to run on to the next page,
 the figures below it, and Biểu mẫu 1 on a page of its own.
 """
 
@@ -199,12 +199,24 @@ def _heading(document: Document, report: Report) -> None:
 
 
 def _keep_whole(row, *, header: bool = False) -> None:  # noqa: ANN001 - a docx _Row
-    """No page break inside the row; a header row repeats on every page."""
+    """A header row: no page break inside it, and repeated on every page. Other rows may
+    run on to the next page, as in the communes' own files (whole rows leave half pages
+    empty: three tasks on page 1)."""
+    if not header:
+        return
     tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):  # schema order
+    for tag in ("w:cantSplit", "w:tblHeader"):  # schema order
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
         tr_pr.append(element)
+
+
+def _keep_whole_row(cell: _Cell) -> None:
+    """The row of ``cell`` never splits (a section heading is one line)."""
+    tr_pr = cell._tc.getparent().get_or_add_trPr()
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    tr_pr.insert(0, element)
 
 
 def _flag(cell: _Cell, note: str) -> None:
@@ -224,6 +236,8 @@ def _grid(document: Document, widths: tuple[float, ...], header_rows: int):  # n
         column.width = Cm(width)
     for row in table.rows:
         _keep_whole(row, header=True)
+        for cell, width in zip(row.cells, widths, strict=True):  # Word follows the cells
+            cell.width = Cm(width)
     return table
 
 
@@ -252,6 +266,7 @@ def _table(document: Document, report: Report) -> None:
             _cell_text(merged, row.section, bold=True)
             for paragraph in merged.paragraphs:  # a section row stays with its first task
                 paragraph.paragraph_format.keep_with_next = True
+            _keep_whole_row(merged)
             continue
         for index, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
             _cell_text(cell, text, center=index in (0, 4))

@@ -1,9 +1,10 @@
 """The score sheet's result table as a Word file in the official page setup of the
 result appendix (``documents.report_docx``: A4 landscape, the margins of Nghị định
 30/2020, Times New Roman 13, page numbers from the second page, the national heading
-block), in the sheet's own eight columns, the header repeated on every page, no row
-split across pages, criteria and sub-criteria in bold, and the cells to look at again
-shaded as in the appendix."""
+block), in the sheet's own columns plus the confirmed score, the result column as wide
+as the communes' own, the header repeated on every page, rows free to run on to the
+next page, parents in bold, and the cells to look at again marked with comments (never
+printed) as in the appendix."""
 
 from __future__ import annotations
 

@@ -313,7 +313,13 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     table = document.tables[1]
     assert tuple(c.text for c in table.rows[0].cells) == HEADER
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
-    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+    # Rows may run on to the next page; the header row and section rows never split, and
+    # every cell is as wide as its grid column (Word follows the cells).
+    assert table.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    for row in table.rows[:3]:
+        widths = [int(tc.tcPr.tcW.get(qn("w:w"))) for tc in row._tr.tc_lst]
+        assert sum(widths) == sum(grid) and (len(widths) == 1 or widths == grid), widths
     rows = docx_rows(data)
     assert rows[0] == ("I. CHỈ ĐẠO ĐIỀU HÀNH, KIỂM TRA VÀ TUYÊN TRUYỀN",)
     docx_results = check_against_database(rows, expected)
