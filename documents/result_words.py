@@ -26,7 +26,8 @@ from models.unit_names import fold
 
 # A reply that only names a status says nothing worth copying into the report.
 _BARE = re.compile(
-    r"^(?:da\s+)?(?:hoan thanh|xong|dang thuc hien|chua thuc hien|chua phat sinh(?: ho so)?)"
+    r"^(?:da\s+|van\s+)?(?:hoan thanh|xong|dang thuc hien|chua thuc hien|chua phat sinh(?: ho so)?"
+    r"|dang lam|chua lam|lam xong)"
     r"(?:\s*\d+\s*%)?[\s.!]*$"
 )
 
@@ -55,7 +56,7 @@ def _account(text: str) -> str:
 
 
 # Words that say nothing of the result ("Rồi ạ", "nhé anh"): an account of only these is dropped.
-_PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi", "em", "oi"}
+_PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi", "em", "oi", "dang", "lam", "van"}
 
 
 def account_of(text: str) -> str | None:
