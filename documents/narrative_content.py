@@ -106,6 +106,8 @@ def _task_sentences(
     by_committee, others, unmarked = [], [], False
     for item, report in documents:
         if not cited.new(item):
+            if account and _only_cites(account, item):
+                account = None  # it only names a document cited before: once is enough
             continue
         written = written_out(item)
         if account:
@@ -116,7 +118,7 @@ def _task_sentences(
                     continue  # the account names it in its own words, as written
                 # "Đã ban hành QĐ số 12/QĐ-UBND ngày 09/01/2026 về việc …": the reference
                 # and what follows it become the sentence.
-                written += account[at + len(item) :].rstrip(" .;,")
+                written += _until_next(account[at + len(item) :], documents, item)
                 account = None
             elif key.startswith(folded):
                 account = None  # "QĐ số 12" said, the fuller reference read: cite that
@@ -142,6 +144,26 @@ def _task_sentences(
     if account and latest:
         sentences.append(Sentence(full_stop(account), _unmarked([latest[0]])))
     return Block(ITEM, tuple(sentences))
+
+
+def _only_cites(account: str, reference: str) -> bool:
+    """The account says little beyond naming ``reference`` ("Theo Kế hoạch số 14…")."""
+    folded, key = fold(account), fold(reference)
+    if key not in folded:
+        return False
+    return len(folded.replace(key, " ").replace(",", " ").split()) <= 3
+
+
+def _until_next(rest: str, documents: Sequence[tuple[str, Reported]], item: str) -> str:
+    """What an account says after a reference ("về việc …"), up to the next document
+    it names (cited on its own, once)."""
+    folded = fold(rest)
+    ends = [
+        at
+        for other, _report in documents
+        if fold(other) != fold(item) and (at := folded.find(fold(other))) >= 0
+    ]
+    return rest[: min(ends, default=len(rest))].rstrip(" .;,") if len(folded) == len(rest) else rest.rstrip(" .;,")
 
 
 def _after(text: str, reference: str) -> str:
