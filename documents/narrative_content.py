@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from documents.narrative_citations import OPENINGS, Citations, after, only_cites, until_next
 from documents.narrative_data import NarrativeData, TaskRecord
 from documents.narrative_outlook import ahead_blocks, difficulties
 from documents.narrative_words import (
@@ -59,24 +60,6 @@ def _unmarked(reports: Iterable[Reported]) -> bool:
     return any(typed_without_diacritics(r.text) for r in reports)
 
 
-# What may stand before a document an account names for it to be the sentence's object.
-_OPENINGS = {"", "da ban hanh", "ban hanh", "da xay dung", "xay dung"}
-
-
-class _Citations:
-    """Each document cited once in the whole report, the fullest spelling kept."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def new(self, reference: str) -> bool:
-        key = fold(reference)
-        if any(key in fold(s) or fold(s) in key for s in self.seen):
-            return False
-        self.seen.append(reference)
-        return True
-
-
 def _standing_run(reports: Sequence[Reported]) -> list[Reported]:
     """The status reports behind the status that stands (as the appendix quotes them)."""
     statuses = [r for r in reports if r.status != "note"]
@@ -87,7 +70,7 @@ def _standing_run(reports: Sequence[Reported]) -> list[Reported]:
 
 
 def _task_sentences(
-    task: TaskRecord, head: str, of_whom: str, since: object, cited: _Citations
+    task: TaskRecord, head: str, of_whom: str, since: object, cited: Citations
 ) -> Block:
     """ "- {content}: {head}. UBND xã đã ban hành {documents}. {latest account}." """
     run = _standing_run(task.reports)
@@ -106,7 +89,7 @@ def _task_sentences(
     by_committee, others, unmarked = [], [], False
     for item, report in documents:
         if not cited.new(item):
-            if account and _only_cites(account, item):
+            if account and only_cites(account, item):
                 account = None  # it only names a document cited before: once is enough
             continue
         written = written_out(item)
@@ -114,15 +97,15 @@ def _task_sentences(
             folded, key = fold(account), fold(item)
             at = folded.find(key)
             if at >= 0 and len(folded) == len(account):
-                if folded[:at].strip(" ,.:;-") not in _OPENINGS:
+                if folded[:at].strip(" ,.:;-") not in OPENINGS:
                     continue  # the account names it in its own words, as written
                 # "Đã ban hành QĐ số 12/QĐ-UBND ngày 09/01/2026 về việc …": the reference
                 # and what follows it become the sentence.
-                written += _until_next(account[at + len(item) :], documents, item)
+                written += until_next(account[at + len(item) :], documents, item)
                 account = None
             elif key.startswith(folded):
                 account = None  # "QĐ số 12" said, the fuller reference read: cite that
-        said = _after(report.text, item)  # "… của UBND thành phố" after the reference
+        said = after(report.text, item)  # "… của UBND thành phố" after the reference
         (by_committee if by_the_committee(item + said) else others).append(written)
         unmarked = unmarked or typed_without_diacritics(report.text)
     if by_committee:
@@ -144,33 +127,6 @@ def _task_sentences(
     if account and latest:
         sentences.append(Sentence(full_stop(account), _unmarked([latest[0]])))
     return Block(ITEM, tuple(sentences))
-
-
-def _only_cites(account: str, reference: str) -> bool:
-    """The account says little beyond naming ``reference`` ("Theo Kế hoạch số 14…")."""
-    folded, key = fold(account), fold(reference)
-    if key not in folded:
-        return False
-    return len(folded.replace(key, " ").replace(",", " ").split()) <= 3
-
-
-def _until_next(rest: str, documents: Sequence[tuple[str, Reported]], item: str) -> str:
-    """What an account says after a reference ("về việc …"), up to the next document
-    it names (cited on its own, once)."""
-    folded = fold(rest)
-    ends = [
-        at
-        for other, _report in documents
-        if fold(other) != fold(item) and (at := folded.find(fold(other))) >= 0
-    ]
-    return rest[: min(ends, default=len(rest))].rstrip(" .;,") if len(folded) == len(rest) else rest.rstrip(" .;,")
-
-
-def _after(text: str, reference: str) -> str:
-    """The words that follow ``reference`` in ``text`` (who issued it, if said)."""
-    folded, key = fold(text), fold(reference)
-    at = folded.find(key)
-    return " " + text[at + len(key) : at + len(key) + 60] if at >= 0 else ""
 
 
 def _head(task: TaskRecord) -> str:
@@ -282,7 +238,7 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
 def _sections(data: NarrativeData, of_whom: str) -> tuple[list[Block], list[str]]:
     since = period_start(data.report.period)
     as_of = data.report.as_of
-    cited = _Citations()
+    cited = Citations()
     blocks: list[Block] = []
     for index, (numeral, title) in enumerate(data.sections, start=1):
         tasks = [t for t in data.tasks if t.section == numeral]
