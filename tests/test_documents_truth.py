@@ -117,3 +117,15 @@ async def test_a_report_for_an_earlier_day_shows_nothing_after_it(bot: Harness) 
     assert "Gia hạn" not in before and "6" in overdue  # the extension came on 10/4
     after, overdue = await row_six(date(2026, 4, 15))
     assert "(Gia hạn đến 20/04/2026)" in after and "6" not in overdue
+
+
+async def test_a_continuous_task_worked_on_is_said_apart(bot: Harness) -> None:
+    await say_at(bot, datetime(2026, 3, 9, 10, tzinfo=TZ), "lan", "/capnhat 2 đang làm, đã họp 2 lần")
+    progress = await say_at(bot, datetime(2026, 3, 10, 9, tzinfo=TZ), "trinh", "/tiendo")
+    lines = progress.split("\n")
+    done = next(i for i, line in enumerate(lines) if line.startswith("• Hoàn thành đúng hạn: 1"))
+    assert "trong đó đã thực hiện và tiếp tục thực hiện" in lines[done + 1], progress
+    assert lines[done + 1].endswith(": 1")
+    docx = next(r.document for r in await bot.say("trinh", "/baocao quy1") if r.document)
+    text = "\n".join(p.text for p in Document(BytesIO(docx.data)).paragraphs)
+    assert "hoàn thành đúng hạn: 1 (trong đó đã thực hiện và tiếp tục thực hiện" in text, text
