@@ -41,14 +41,14 @@ async def narrative(args: argparse.Namespace, config: Config, clock: Clock, emit
             period=period,
             as_of=as_of,
             deadline_end=calendar_from(config).deadline_end,
-            issued=today,
+            issued=getattr(args, "dated", None) or args.as_of or today,
             number=getattr(args, "number", None),
             dated=getattr(args, "dated", None),
         )
     text = write_narrative(data)
     out = Path(args.out)
     beside = out.with_name(f"{out.stem}-phu-luc.docx")
-    draft = narrative_docx(text, issued=args.dated or today, number=args.number)
+    draft = narrative_docx(text, issued=args.dated or args.as_of or today, number=args.number)
     try:
         out.write_bytes(draft)
         beside.write_bytes(report_docx(data.report))

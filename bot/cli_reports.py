@@ -77,7 +77,8 @@ async def report(
             as_of=as_of,
             deadline_end=calendar_from(config).deadline_end,
             plan=plan,
-            issued=today,
+            # Dated as its report (--ngay), or as the day it is rebuilt for (--as-of).
+            issued=getattr(args, "dated", None) or args.as_of or today,
             number=getattr(args, "number", None),
             dated=getattr(args, "dated", None),
             appendix=getattr(args, "appendix", "01"),

@@ -40,7 +40,12 @@ async def report(
         view = await load_sheet(session, org, period=PERIODS.get(args.period))
         if view is None:
             raise CliError(f"{org.name} chưa có bảng điểm nào được nhập.")
-        data = score_docx(org.name, view) if args.format == "docx" else score_xlsx(org.name, view)
+        day = getattr(args, "dated", None) or clock.today(org.timezone)  # local, not UTC
+        data = (
+            score_docx(org.name, view, day=day)
+            if args.format == "docx"
+            else score_xlsx(org.name, view)
+        )
         json = sheet_to_json(view)
     Path(args.out).write_bytes(data)
     emit(args, {"file": args.out, **json}, f"Đã ghi bảng điểm ra {args.out}.")

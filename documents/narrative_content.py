@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from documents.narrative_citations import OPENINGS, Citations, after, only_cites, until_next
 from documents.narrative_data import NarrativeData, TaskRecord
 from documents.narrative_outlook import ahead_blocks, difficulties
 from documents.narrative_words import (
@@ -35,9 +36,9 @@ from documents.narrative_words import (
 )
 from documents.report_review import typed_without_diacritics
 from documents.report_rows import official_date
-from documents.result_words import account_of
+from documents.result_words import account_of, continuing_row
 from locales import DEFAULT_LANGUAGE, _, language
-from models.progress import Reported, Tally, is_ongoing
+from models.progress import Reported, Tally
 from models.unit_names import fold
 
 
@@ -47,6 +48,8 @@ class Narrative:
     subject: str  # the line under "BÁO CÁO"
     blocks: tuple[Block, ...]
     cited: tuple[str, ...]  # the documents cited, each once, as written in the text
+    issuer: tuple[str, str] = ("", "")  # the heading's issuing body (Report.issuer)
+    by_unit: bool = False  # a unit's report (its own heading, signer and recipients)
 
     @property
     def to_review(self) -> int:
@@ -55,24 +58,6 @@ class Narrative:
 
 def _unmarked(reports: Iterable[Reported]) -> bool:
     return any(typed_without_diacritics(r.text) for r in reports)
-
-
-# What may stand before a document an account names for it to be the sentence's object.
-_OPENINGS = {"", "da ban hanh", "ban hanh", "da xay dung", "xay dung"}
-
-
-class _Citations:
-    """Each document cited once in the whole report, the fullest spelling kept."""
-
-    def __init__(self) -> None:
-        self.seen: list[str] = []
-
-    def new(self, reference: str) -> bool:
-        key = fold(reference)
-        if any(key in fold(s) or fold(s) in key for s in self.seen):
-            return False
-        self.seen.append(reference)
-        return True
 
 
 def _standing_run(reports: Sequence[Reported]) -> list[Reported]:
@@ -85,7 +70,7 @@ def _standing_run(reports: Sequence[Reported]) -> list[Reported]:
 
 
 def _task_sentences(
-    task: TaskRecord, head: str, of_whom: str, since: object, cited: _Citations
+    task: TaskRecord, head: str, of_whom: str, since: object, cited: Citations
 ) -> Block:
     """ "- {content}: {head}. UBND xã đã ban hành {documents}. {latest account}." """
     run = _standing_run(task.reports)
@@ -104,21 +89,24 @@ def _task_sentences(
     by_committee, others, unmarked = [], [], False
     for item, report in documents:
         if not cited.new(item):
+            if account and only_cites(account, item):
+                account = None  # it only names a document cited before: once is enough
             continue
         written = written_out(item)
         if account:
             folded, key = fold(account), fold(item)
             at = folded.find(key)
             if at >= 0 and len(folded) == len(account):
-                if folded[:at].strip(" ,.:;-") not in _OPENINGS:
+                if folded[:at].strip(" ,.:;-") not in OPENINGS:
                     continue  # the account names it in its own words, as written
                 # "Đã ban hành QĐ số 12/QĐ-UBND ngày 09/01/2026 về việc …": the reference
                 # and what follows it become the sentence.
-                written += account[at + len(item) :].rstrip(" .;,")
+                written += until_next(account[at + len(item) :], documents, item)
                 account = None
             elif key.startswith(folded):
                 account = None  # "QĐ số 12" said, the fuller reference read: cite that
-        (by_committee if by_the_committee(item) else others).append(written)
+        said = after(report.text, item)  # "… của UBND thành phố" after the reference
+        (by_committee if by_the_committee(item + said) else others).append(written)
         unmarked = unmarked or typed_without_diacritics(report.text)
     if by_committee:
         sentences.append(
@@ -129,9 +117,12 @@ def _task_sentences(
                 unmarked,
             )
         )
-    if others:
+    if others:  # a higher body's document: carried out here, never issued here
         sentences.append(
-            Sentence(_("Đã ban hành {documents}.").format(documents="; ".join(others)), unmarked)
+            Sentence(
+                _("Triển khai thực hiện {documents}.").format(documents="; ".join(others)),
+                unmarked,
+            )
         )
     if account and latest:
         sentences.append(Sentence(full_stop(account), _unmarked([latest[0]])))
@@ -139,8 +130,9 @@ def _task_sentences(
 
 
 def _head(task: TaskRecord) -> str:
-    """The task's state in words, from its category and standing status."""
-    if task.facts.status in ("done", "in_progress") and is_ongoing(task.facts):
+    """The task's state in words, from its category and standing status: the words of
+    its appendix row (``result_words.continuing_row``)."""
+    if continuing_row(task.facts):
         return _("đã thực hiện và tiếp tục thực hiện")
     if task.category == "done_late":
         return _("hoàn thành nhưng quá hạn")
@@ -163,6 +155,12 @@ def _counts(t: Tally) -> str:
     parts = [
         _("hoàn thành {done}/{total} nhiệm vụ").format(done=t.done, total=t.total),
     ]
+    if t.continuing:  # the one wording of the categories (documents.category_words)
+        parts.append(
+            _("trong đó đã thực hiện và tiếp tục thực hiện {n} nhiệm vụ thường xuyên, định kỳ").format(
+                n=t.continuing
+            )
+        )
     for key, words in (
         ("done_late", _("trong đó hoàn thành nhưng quá hạn {n}")),
         ("in_progress", _("đang thực hiện trong hạn {n}")),
@@ -195,6 +193,15 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
     overdue = ", ".join(report.progress.overdue_numbers)
     figures = [
         _("Số nhiệm vụ hoàn thành đúng hạn: {n} nhiệm vụ;").format(n=t.counts["done_on_time"]),
+        *(
+            [
+                _(
+                    "Trong đó đã thực hiện và tiếp tục thực hiện (nhiệm vụ thường xuyên, định kỳ): {n} nhiệm vụ;"
+                ).format(n=t.continuing)
+            ]
+            if t.continuing
+            else []
+        ),
         _("Số nhiệm vụ hoàn thành nhưng quá hạn: {n} nhiệm vụ;").format(n=t.counts["done_late"]),
         _("Số nhiệm vụ đang thực hiện trong hạn: {n} nhiệm vụ;").format(n=t.counts["in_progress"]),
         (
@@ -231,7 +238,7 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
 def _sections(data: NarrativeData, of_whom: str) -> tuple[list[Block], list[str]]:
     since = period_start(data.report.period)
     as_of = data.report.as_of
-    cited = _Citations()
+    cited = Citations()
     blocks: list[Block] = []
     for index, (numeral, title) in enumerate(data.sections, start=1):
         tasks = [t for t in data.tasks if t.section == numeral]
@@ -243,15 +250,14 @@ def _sections(data: NarrativeData, of_whom: str) -> tuple[list[Block], list[str]
             t
             for t in tasks
             if t.facts.status == "done"
-            and not is_ongoing(t.facts)
+            and not continuing_row(t.facts)
             and t.facts.done_on is not None
             and since <= t.facts.done_on <= as_of
         ]
         going = [
             t
             for t in tasks
-            if (t.facts.status in ("done", "in_progress") and is_ongoing(t.facts))
-            or (t.facts.status == "in_progress" and t not in done)
+            if t not in done and (continuing_row(t.facts) or t.facts.status == "in_progress")
         ]
         behind = [t for t in tasks if t.category == "overdue" and t not in going]
         for label, chosen in (
@@ -286,14 +292,43 @@ def _opening(data: NarrativeData, of_whom: str, subject: str) -> list[Block]:
             ).format(year=report.year, of_whom=of_whom, plan=data.plan_title),
             True,
         )
-    intro = _("Ủy ban nhân dân {of_whom} báo cáo {subject} như sau:").format(
-        of_whom=of_whom, subject=subject[:1].lower() + subject[1:]
+    basis = Sentence(
+        _(
+            "[Thực hiện Công văn số …/UBND-… ngày …/…/{year} của Ủy ban nhân dân thành phố về việc thực hiện chế độ báo cáo cải cách hành chính định kỳ;]"
+        ).format(year=report.year - 1),
+        True,
     )
-    return [block(TEXT, cite), block(TEXT, intro)]
+    intro = _("{author} báo cáo {subject} như sau:").format(
+        author=report.author, subject=subject[:1].lower() + subject[1:]
+    )
+    return [block(TEXT, basis, cite), block(TEXT, intro)]
+
+
+def _placeholder(text: str) -> Block:
+    """What only people know, left in brackets for them to write (never an empty part)."""
+    return block(TEXT, Sentence(text, True))
+
+
+def _direction(data: NarrativeData, of_whom: str) -> list[Block]:
+    """Part I as the real reports open it: documents issued to direct the work, the
+    progress of the plan (the figures), inspections, communication, the city's tasks."""
+    return [
+        block(PART, _("I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH")),
+        block(HEADING, _("1. Ban hành văn bản chỉ đạo, điều hành")),
+        _placeholder(_("[Các văn bản chỉ đạo, điều hành công tác cải cách hành chính đã ban hành trong kỳ: số, ngày, trích yếu.]")),
+        block(HEADING, _("2. Đánh giá, cập nhật tiến độ thực hiện Kế hoạch cải cách hành chính")),
+        *_overall(data, of_whom),
+        block(HEADING, _("3. Công tác kiểm tra cải cách hành chính")),
+        _placeholder(_("[Kết quả kiểm tra cải cách hành chính trong kỳ: số cơ quan, đơn vị được kiểm tra, số vấn đề phát hiện và đã xử lý.]")),
+        block(HEADING, _("4. Công tác thông tin, tuyên truyền cải cách hành chính")),
+        _placeholder(_("[Các hình thức và kết quả tuyên truyền cải cách hành chính trong kỳ.]")),
+    ]  # fmt: skip
 
 
 def narrative(data: NarrativeData) -> Narrative:
-    """The whole report, in Vietnamese, from what was recorded."""
+    """The whole report, in Vietnamese, from what was recorded, in the order of the
+    real reports (the Nhị Chiểu six-month report): direction, results by area, general
+    assessment, outlook by unit, proposals; brackets where only people know."""
     with language(DEFAULT_LANGUAGE):
         report = data.report
         of_whom = report.of_whom
@@ -304,20 +339,27 @@ def narrative(data: NarrativeData) -> Narrative:
         body, cited = _sections(data, of_whom)
         blocks = [
             *_opening(data, of_whom, subject),
-            block(PART, _("I. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")),
-            *_overall(data, of_whom),
+            *_direction(data, of_whom),
+            block(PART, _("II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH")),
             *body,
-            block(PART, _("II. KHÓ KHĂN, VƯỚNG MẮC")),
+            block(PART, _("III. ĐÁNH GIÁ CHUNG")),
+            block(HEADING, _("1. Mặt tích cực")),
+            _placeholder(_("[Đánh giá chung: những kết quả nổi bật, ưu điểm trong kỳ.]")),
+            block(HEADING, _("2. Tồn tại, hạn chế, khó khăn, vướng mắc")),
             *difficulties(data),
-            block(PART, _("III. PHƯƠNG HƯỚNG NHIỆM VỤ {ahead}").format(ahead=ahead.upper())),
+            block(HEADING, _("3. Nguyên nhân")),
+            _placeholder(_("[Nguyên nhân khách quan và chủ quan của những tồn tại, hạn chế.]")),
+            block(PART, _("IV. PHƯƠNG HƯỚNG NHIỆM VỤ {ahead}").format(ahead=ahead.upper())),
             *ahead_blocks(data),
-            block(PART, _("IV. ĐỀ XUẤT, KIẾN NGHỊ")),
-            block(TEXT, ""),  # for the compiler
+            block(PART, _("V. ĐỀ XUẤT, KIẾN NGHỊ")),
+            _placeholder(_("[Đề xuất, kiến nghị với Ủy ban nhân dân thành phố, các sở, ngành (nếu có).]")),
             block(
                 TEXT,
-                _("Trên đây là báo cáo {subject} của Ủy ban nhân dân {of_whom}./.").format(
-                    subject=subject[:1].lower() + subject[1:], of_whom=of_whom
+                _("Trên đây là báo cáo {subject} của {author}./.").format(
+                    subject=subject[:1].lower() + subject[1:], author=report.author
                 ),
             ),
-        ]
-        return Narrative(report.organization, subject, tuple(blocks), tuple(cited))
+        ]  # fmt: skip
+        return Narrative(
+            report.organization, subject, tuple(blocks), tuple(cited), report.issuer, bool(report.units)
+        )

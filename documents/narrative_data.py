@@ -20,7 +20,7 @@ from documents.report_rows import Period, Report, build_report
 from models.people import Organization
 from models.plans import Plan
 from models.progress import DeadlineEnd, Reported, TaskFacts, classify
-from models.progress_queries import standing_reports, task_facts
+from models.progress_queries import day_end, standing_reports, task_facts
 from models.queries import appendix_texts, list_tasks
 
 
@@ -35,6 +35,7 @@ class TaskRecord:
     category: str  # the Biểu mẫu 1 category on the report's date
     reports: tuple[Reported, ...]  # standing on that date, oldest first
     reviewed: bool  # the compiler has written the appendix row (/ketqua)
+    extended_to: date | None = None  # an approved extension standing on the report's day
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,10 @@ class NarrativeData:
     decision_date: date | None
     sections: tuple[tuple[str, str], ...]  # (numeral, title) in plan order
     tasks: tuple[TaskRecord, ...]  # in plan order
+
+
+def _extended(planned: date | None, due: date | None) -> date | None:
+    return due if planned is not None and due is not None and due != planned else None
 
 
 async def gather(
@@ -82,7 +87,7 @@ async def gather(
         for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     }
     reports = await standing_reports(session, ids, as_of, org.timezone)
-    reviewed = set(await appendix_texts(session, ids))
+    reviewed = set(await appendix_texts(session, ids, day_end(as_of, org.timezone)))
     records = []
     sections: dict[str, str] = {}
     for task in tasks:
@@ -101,6 +106,7 @@ async def gather(
                 classify(facts[task.id], as_of, deadline_end=deadline_end),
                 tuple(reports.get(task.id, ())),
                 task.id in reviewed,
+                _extended(task.original_due, facts[task.id].due),
             )
         )
     return NarrativeData(

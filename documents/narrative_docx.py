@@ -17,7 +17,8 @@ from docx.shared import Cm, Pt
 
 from documents.narrative_content import Narrative
 from documents.narrative_words import HEADING, ITEM, PART
-from documents.report_docx import _heading_block, _no_borders, _page, _rule, _write
+from documents.report_docx import heading_block, no_borders, rule_under, set_up_page, write_runs
+from models.org_names import org_name
 
 SIZE = Pt(14)
 WIDTH = Cm(16.0)  # between the margins of A4 portrait: 21 - 3 - 2
@@ -37,7 +38,7 @@ def _body(document: Document, narrative: Narrative) -> None:
         if bold:
             form.keep_with_next = True
         if block.kind == ITEM:
-            _write(paragraph, "- ")
+            write_runs(paragraph, "- ")
         for index, sentence in enumerate(block.sentences):
             run = paragraph.add_run(("" if index == 0 else " ") + sentence.text)
             run.bold = bold or None
@@ -45,43 +46,70 @@ def _body(document: Document, narrative: Narrative) -> None:
                 run.font.highlight_color = WD_COLOR_INDEX.YELLOW
 
 
-def _signature(document: Document) -> None:
+RECIPIENTS = (  # as the real reports address them
+    "- UBND thành phố (để báo cáo);",
+    "- Sở Nội vụ (để báo cáo);",
+    "- Thường trực Đảng ủy (để báo cáo);",
+    "- Thường trực HĐND (để báo cáo);",
+    "- Chủ tịch, các Phó Chủ tịch UBND;",
+    "- Lưu: VT.",
+)
+UNIT_RECIPIENTS = ("- UBND {place} (để báo cáo);", "- Lưu: VT.")
+NAME_ROOM = 4  # empty lines for the signature and the seal
+
+
+def _signature(document: Document, narrative: Narrative) -> None:
+    """ "Nơi nhận" on the left; on the right who signs, room to sign, and a line for the
+    signer's name in brackets for the compiler."""
     table = document.add_table(rows=1, cols=2)
-    _no_borders(table)
+    no_borders(table)
     table.autofit = False
     left, right = table.rows[0].cells
     for column, cell, width in zip(table.columns, (left, right), (7.0, 9.0), strict=True):
         column.width = cell.width = Cm(width)
-    _write(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=Pt(12))
-    _write(left.add_paragraph(), "- Lưu: VT.", size=Pt(11))
-    _write(right.paragraphs[0], "TM. ỦY BAN NHÂN DÂN", bold=True, center=True)
-    _write(right.add_paragraph(), "CHỦ TỊCH", bold=True, center=True)
+    write_runs(left.paragraphs[0], "Nơi nhận:", bold=True, italic=True, size=Pt(12))
+    recipients = RECIPIENTS
+    if narrative.by_unit:
+        place = org_name(narrative.organization).of_whom
+        recipients = tuple(line.format(place=place) for line in UNIT_RECIPIENTS)
+    for line in recipients:
+        write_runs(left.add_paragraph(), line, size=Pt(11))
+    if narrative.by_unit:
+        write_runs(right.paragraphs[0], "THỦ TRƯỞNG ĐƠN VỊ", bold=True, center=True)
+    else:
+        write_runs(right.paragraphs[0], "TM. ỦY BAN NHÂN DÂN", bold=True, center=True)
+        write_runs(right.add_paragraph(), "CHỦ TỊCH", bold=True, center=True)
+    for _line in range(NAME_ROOM):
+        right.add_paragraph()
+    write_runs(right.add_paragraph(), "[Họ và tên người ký]", bold=True, center=True)
 
 
 def narrative_docx(narrative: Narrative, *, issued: date, number: str | None = None) -> bytes:
     """The draft as .docx bytes; ``number`` of the report when known ("116")."""
     document = Document()
-    _page(document, landscape=False, size=SIZE)
-    numbered = f"Số: {number}/BC-UBND" if number else "Số:        /BC-UBND"
-    _heading_block(
+    set_up_page(document, landscape=False, size=SIZE)
+    symbol = "BC" if narrative.by_unit else "BC-UBND"
+    numbered = f"Số: {number}/{symbol}" if number else f"Số:        /{symbol}"
+    heading_block(
         document,
         narrative.organization,
         issued,
         HEADING_WIDTHS,
+        issuer=narrative.issuer if any(narrative.issuer) else None,
         number=numbered,
         size=Pt(12),
         date_size=Pt(13),
     )
     title = document.add_paragraph()
     title.paragraph_format.space_before = Pt(6)
-    _write(title, "BÁO CÁO", bold=True, center=True)
+    write_runs(title, "BÁO CÁO", bold=True, center=True)
     subject = document.add_paragraph()
     subject.paragraph_format.space_after = Pt(3)  # the rule below, clear of the letters
-    _write(subject, narrative.subject, bold=True, center=True)
-    _rule(document, Cm(4.0), WIDTH)
+    write_runs(subject, narrative.subject, bold=True, center=True)
+    rule_under(document, Cm(4.0), WIDTH)
     _body(document, narrative)
     document.add_paragraph()
-    _signature(document)
+    _signature(document, narrative)
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -36,14 +36,27 @@ def _reason_key(reason: str) -> str:
     return " ".join(w for w in words if w not in _FILLER)
 
 
+# "Chưa đến thời gian thực hiện": a task not yet due has no difficulty to report.
+_NOT_YET = re.compile(r"\bchua (?:den|toi) (?:thoi gian|thoi han|han|ky|luc)\b")
+
+
 def difficulties(data: NarrativeData) -> list[Block]:
-    """Reasons for tasks not started or late, grouped by reason, each naming its tasks."""
+    """Reasons for tasks not started or late, grouped by reason, each naming its tasks;
+    reasons that say the time has not come are none, and extended tasks are listed as
+    extended, with their new date."""
     groups: dict[str, tuple[str, list[TaskRecord], list[str]]] = {}
     silent: list[TaskRecord] = []
+    extended = [t for t in data.tasks if t.extended_to is not None and t.facts.status != "done"]
     for task in data.tasks:
         if task.category not in ("overdue", "done_late", "not_started", "in_progress"):
             continue
-        given = [r.reason.strip(" .;,") for r in task.reports if r.reason and r.reason.strip()]
+        if task in extended:
+            continue
+        given = [
+            r.reason.strip(" .;,")
+            for r in task.reports
+            if r.reason and r.reason.strip() and not _NOT_YET.search(fold(r.reason))
+        ]
         if not given:
             if task.category == "overdue":
                 silent.append(task)
@@ -75,6 +88,14 @@ def difficulties(data: NarrativeData) -> list[Block]:
                 ),
             )
         )
+    if extended:
+        named = "; ".join(
+            _("nhiệm vụ {number} (gia hạn đến {date})").format(
+                number=t.number, date=official_date(t.extended_to)
+            )
+            for t in extended
+        )
+        blocks.append(block(ITEM, _("Các nhiệm vụ đã được gia hạn: {named}.").format(named=named)))
     if not blocks:
         blocks.append(
             block(TEXT, Sentence(_("Các đơn vị chưa báo cáo khó khăn, vướng mắc trong kỳ."), True))

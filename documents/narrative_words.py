@@ -29,6 +29,11 @@ KINDS = {
     "ct": "Chỉ thị",
     "hd": "Hướng dẫn",
     "gm": "Giấy mời",
+    "pa": "Phương án",
+    "qc": "Quy chế",
+    "ctr": "Chương trình",
+    "nd": "Nghị định",
+    "tt": "Thông tư",
 }
 _SPELT = {fold(k): k for k in KINDS.values()}  # "quyet dinh" → already spelt out
 _ABBREVIATED = re.compile(r"^(?P<kind>[^\W\d_]{2,3})\.?\s*(?:(?:số|so)\s*[:.]?\s*)?(?=\d)", re.I)
@@ -38,14 +43,17 @@ _BARE = re.compile(r"^\d+(?:/\d{4})?/(?P<code>[^\W\d_]+)", re.I)
 def period_start(period: Period) -> date:
     if period.kind == "quy":
         return date(period.year, 3 * (period.quarter or 1) - 2, 1)
-    return date(period.year, 1, 1)
+    return date(period.year, 7 if period.kind == SECOND_HALF else 1, 1)
+
+
+SECOND_HALF = "6thangcuoi"  # the months July to December, a period only looked ahead to
 
 
 def next_period(period: Period) -> Period:
-    """What the "Phương hướng" part looks ahead to: the next quarter after a quarter or
-    the first six months (quý III), the next year after the year."""
+    """What the "Phương hướng" part looks ahead to: the next quarter after a quarter, the
+    last six months after the first six, the next year after the year."""
     if period.kind == "6thang":
-        return Period("quy", period.year, 3)
+        return Period(SECOND_HALF, period.year)
     if period.kind == "quy" and (period.quarter or 1) < 4:
         return Period("quy", period.year, (period.quarter or 1) + 1)
     return Period("nam", period.year + 1)
@@ -55,6 +63,8 @@ def ahead_label(period: Period) -> str:
     """ "quý III năm 2026", "năm 2027"."""
     if period.kind == "quy":
         return f"quý {ROMAN[(period.quarter or 1) - 1]} năm {period.year}"
+    if period.kind == SECOND_HALF:
+        return f"6 tháng cuối năm {period.year}"
     return period.label
 
 
@@ -75,9 +85,19 @@ def written_out(reference: str) -> str:
     return text
 
 
+# A symbol of a body above the commune: the Government, the Prime Minister, a ministry,
+# the National Assembly, the Party, a province or city department ("02/NQ-CP", "15/CT-TTg").
+_ABOVE = re.compile(r"-(?:cp|ttg|qh\d*|ubtvqh\d*|tw|bnv|btc|btp|btttt|snv|stc|stp|vpcp)\b")
+_THEIRS = re.compile(r"\bcua\s+(?:ubnd|uy ban nhan dan|chu tich ubnd)\s+(?:thanh pho|tinh|quan|huyen)\b|"
+                     r"\bcua\s+(?:chinh phu|thu tuong|bo|so|quoc hoi)\b")
+
+
 def by_the_committee(reference: str) -> bool:
-    """Issued by the People's Committee: its symbol names UBND ("12/QĐ-UBND")."""
-    return "ubnd" in fold(reference)
+    """The commune's own act: its symbol names UBND ("12/QĐ-UBND", "45/UBND-VP") and
+    nothing says it is a higher body's ("… của UBND thành phố", "02/NQ-CP"). A higher
+    body's document is cited as what the commune carried out, never as issued by it."""
+    folded = fold(reference)
+    return "ubnd" in folded and not _ABOVE.search(folded) and not _THEIRS.search(folded)
 
 
 def sentence_case(title: str) -> str:

@@ -5,7 +5,7 @@ fall back), page numbers at the top centre from the second page, the national he
 block with its short rules, "PHỤ LỤC 01", the title naming the commune and the period,
 "(Kèm theo Báo cáo số …)", then the table TT | Nội dung công việc | Cơ quan chủ trì | Cơ
 quan phối hợp | Thời gian thực hiện/hoàn thành | Kết quả thực hiện under bold section
-rows in capitals, its header row repeated on every page and no row split across pages,
+rows in capitals, its header row repeated on every page and rows free to run on to the next page,
 the figures below it, and Biểu mẫu 1 on a page of its own.
 """
 
@@ -24,7 +24,10 @@ from docx.shared import Cm, Pt
 from docx.table import _Cell
 
 from documents import form_one as form
-from documents.report_rows import CATEGORY_LABELS, HEADER, Report, date_line
+from documents.category_words import category_lines
+from documents.report_review import review_note
+from documents.report_rows import HEADER, Report, date_line
+from models.org_names import org_name
 
 FONT = "Times New Roman"
 SIZE = Pt(13)
@@ -35,7 +38,7 @@ WIDTHS = (1.2, 7.6, 3.5, 3.5, 3.5, 5.9)
 FORM_WIDTHS = (2.0, 12.2, 4.0, 3.5, 3.5)
 HEADING_WIDTHS = (9.5, 15.7)
 AIR = Pt(2)  # above and below each line in a cell
-FLAG = "FFF2CC"  # the pale yellow of a cell the compiler should look at
+REVIEWER = "dondoc"  # the author of the comments that mark cells to look at
 
 
 def _set_fonts(rpr: OxmlElement) -> None:
@@ -50,7 +53,7 @@ def _set_fonts(rpr: OxmlElement) -> None:
     rpr.append(lang)
 
 
-def _page(document: Document, *, landscape: bool = True, size: Pt = SIZE) -> None:
+def set_up_page(document: Document, *, landscape: bool = True, size: Pt = SIZE) -> None:
     """A4 with the margins, font and page numbers of Nghị định 30/2020; landscape for
     the appendix, portrait (and Times New Roman 14) for the narrative report."""
     section = document.sections[0]
@@ -74,7 +77,7 @@ def _page(document: Document, *, landscape: bool = True, size: Pt = SIZE) -> Non
     paragraph._p.append(field)
 
 
-def _write(
+def write_runs(
     paragraph,  # noqa: ANN001 - a docx Paragraph
     text: str,
     *,
@@ -91,7 +94,7 @@ def _write(
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
-def _cell_text(
+def write_cell(
     cell: _Cell,
     text: str,
     *,
@@ -106,10 +109,10 @@ def _cell_text(
     for index, line in enumerate(lines):
         paragraph = first if index == 0 else cell.add_paragraph()
         paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = air
-        _write(paragraph, line, bold=bold, center=center, size=size)
+        write_runs(paragraph, line, bold=bold, center=center, size=size)
 
 
-def _no_borders(table) -> None:  # noqa: ANN001 - a docx Table
+def no_borders(table) -> None:  # noqa: ANN001 - a docx Table
     borders = OxmlElement("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         edge = OxmlElement(f"w:{side}")
@@ -127,7 +130,7 @@ def _no_borders(table) -> None:  # noqa: ANN001 - a docx Table
         properties.append(borders)
 
 
-def _rule(cell: _Cell, length: Cm, width: Cm) -> None:
+def rule_under(cell: _Cell, length: Cm, width: Cm) -> None:
     """A short centred line under a heading line: an empty paragraph's top border,
     indented so that it is ``length`` long."""
     paragraph = cell.add_paragraph()
@@ -140,11 +143,11 @@ def _rule(cell: _Cell, length: Cm, width: Cm) -> None:
     indent = Cm(max((width - length) / 2 / 360000, 0))
     paragraph.paragraph_format.left_indent = paragraph.paragraph_format.right_indent = indent
     paragraph.paragraph_format.space_before = Pt(3)
-    _write(paragraph, "", size=Pt(4))
+    write_runs(paragraph, "", size=Pt(4))
     paragraph.paragraph_format.line_spacing = Pt(4)
 
 
-def _heading_block(
+def heading_block(
     document: Document,
     organization: str,
     day: date,
@@ -153,68 +156,78 @@ def _heading_block(
     number: str | None = None,
     size: Pt | None = None,
     date_size: Pt | None = None,
+    issuer: tuple[str, str] | None = None,
 ) -> None:
     """The national heading block: the issuing body and the motto, each with its short
     rule, then (under the body) the number line "Số:      /BC-UBND" when given and the
     place and date line. ``size``: of the body's name and the national title (12–13 in
-    Nghị định 30/2020); ``date_size``: of the date line."""
+    Nghị định 30/2020); ``date_size``: of the date line; ``issuer``: the body's two
+    lines (``models.org_names``), the organization's own when not given."""
+    above, body = issuer or org_name(organization).issuer
     table = document.add_table(rows=1, cols=2)
-    _no_borders(table)
+    no_borders(table)
     table.autofit = False
     left, right = table.rows[0].cells
     cm = [Cm(w) for w in widths]
     for column, cell, width in zip(table.columns, (left, right), cm, strict=True):
         column.width = cell.width = width
-    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True, size=size)
-    _write(left.add_paragraph(), organization.upper(), bold=True, center=True, size=size)
-    _rule(left, Cm(3.0), cm[0])
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True, size=size)
-    _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
-    _rule(right, Cm(6.4), cm[1])
+    # One body on two lines is bold; a superior body above the issuing unit is not.
+    write_cell(left, above, size=size, center=True, bold=above == "ỦY BAN NHÂN DÂN")
+    write_runs(left.add_paragraph(), body, bold=True, center=True, size=size)
+    rule_under(left, Cm(3.0), cm[0])
+    write_cell(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True, size=size)
+    write_runs(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
+    rule_under(right, Cm(6.4), cm[1])
     if number is not None:
         numbered = left.add_paragraph()
         numbered.paragraph_format.space_before = Pt(6)
-        _write(numbered, number, center=True, size=date_size)
+        write_runs(numbered, number, center=True, size=date_size)
     line = right.add_paragraph()
     line.paragraph_format.space_before = Pt(6)
-    _write(line, date_line(organization, day), italic=True, center=True, size=date_size)
+    write_runs(line, date_line(organization, day), italic=True, center=True, size=date_size)
     document.add_paragraph()
 
 
 def _heading(document: Document, report: Report) -> None:
-    _heading_block(document, report.organization, report.issued or report.as_of)
-    _write(document.add_paragraph(), f"PHỤ LỤC {report.appendix}".strip(), bold=True, center=True)
-    _write(document.add_paragraph(), report.title, bold=True, center=True)
-    _write(document.add_paragraph(), report.attached_to, italic=True, center=True)
-    if report.units:
-        _write(
-            document.add_paragraph(), f"Đơn vị: {'; '.join(report.units)}", italic=True, center=True
-        )
+    heading_block(
+        document, report.organization, report.issued or report.as_of, issuer=report.issuer
+    )
+    write_runs(document.add_paragraph(), f"PHỤ LỤC {report.appendix}".strip(), bold=True, center=True)
+    write_runs(document.add_paragraph(), report.title, bold=True, center=True)
+    write_runs(document.add_paragraph(), report.attached_to, italic=True, center=True)
     document.add_paragraph().paragraph_format.space_after = Pt(6)
 
 
 def _keep_whole(row, *, header: bool = False) -> None:  # noqa: ANN001 - a docx _Row
-    """No page break inside the row; a header row repeats on every page."""
+    """A header row: no page break inside it, and repeated on every page. Other rows may
+    run on to the next page, as in the communes' own files (whole rows leave half pages
+    empty: three tasks on page 1)."""
+    if not header:
+        return
     tr_pr = row._tr.get_or_add_trPr()
-    for tag in ("w:cantSplit", "w:tblHeader") if header else ("w:cantSplit",):  # schema order
+    for tag in ("w:cantSplit", "w:tblHeader"):  # schema order
         element = OxmlElement(tag)
         element.set(qn("w:val"), "true")
         tr_pr.append(element)
 
 
-def _flag(cell: _Cell) -> None:
-    shading = OxmlElement("w:shd")
-    for key, value in (("w:val", "clear"), ("w:color", "auto"), ("w:fill", FLAG)):
-        shading.set(qn(key), value)
-    tc_pr = cell._tc.get_or_add_tcPr()
-    later = tc_pr.find(qn("w:vAlign"))
-    if later is not None:
-        later.addprevious(shading)
-    else:
-        tc_pr.append(shading)
+def _keep_whole_row(cell: _Cell) -> None:
+    """The row of ``cell`` never splits (a section heading is one line)."""
+    tr_pr = cell._tc.getparent().get_or_add_trPr()
+    element = OxmlElement("w:cantSplit")
+    element.set(qn("w:val"), "true")
+    tr_pr.insert(0, element)
 
 
-def _grid(document: Document, widths: tuple[float, ...], header_rows: int):  # noqa: ANN202
+def mark_for_review(cell: _Cell, note: str) -> None:
+    """Mark a cell for the compiler with a Word comment: seen on screen, never printed
+    (a shading or a highlight would go out on the signed paper)."""
+    paragraph = cell.paragraphs[0]
+    runs = [r for r in paragraph.runs if r.text] or [paragraph.add_run("")]
+    cell.part.document.add_comment(runs, text=note, author=REVIEWER, initials="DD")
+
+
+def new_grid(document: Document, widths: tuple[float, ...], header_rows: int):  # noqa: ANN202
     table = document.add_table(rows=header_rows, cols=len(widths))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -223,10 +236,12 @@ def _grid(document: Document, widths: tuple[float, ...], header_rows: int):  # n
         column.width = Cm(width)
     for row in table.rows:
         _keep_whole(row, header=True)
+        for cell, width in zip(row.cells, widths, strict=True):  # Word follows the cells
+            cell.width = Cm(width)
     return table
 
 
-def _add_row(table, widths: tuple[float, ...]):  # noqa: ANN001, ANN202 - docx Table, cells
+def add_grid_row(table, widths: tuple[float, ...]):  # noqa: ANN001, ANN202 - docx Table, cells
     row = table.add_row()
     _keep_whole(row)
     cells = row.cells
@@ -235,70 +250,73 @@ def _add_row(table, widths: tuple[float, ...]):  # noqa: ANN001, ANN202 - docx T
     return cells
 
 
-def _header_cells(cells, texts) -> None:  # noqa: ANN001
+def header_cells(cells, texts) -> None:  # noqa: ANN001
     for cell, text in zip(cells, texts, strict=True):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        _cell_text(cell, text, bold=True, center=True)
+        write_cell(cell, text, bold=True, center=True)
 
 
 def _table(document: Document, report: Report) -> None:
-    table = _grid(document, WIDTHS, 1)
-    _header_cells(table.rows[0].cells, HEADER)
+    table = new_grid(document, WIDTHS, 1)
+    header_cells(table.rows[0].cells, HEADER)
     for row in report.rows:
-        cells = _add_row(table, WIDTHS)
+        cells = add_grid_row(table, WIDTHS)
         if row.section is not None:
             merged = cells[0].merge(cells[-1])
-            _cell_text(merged, row.section, bold=True)
+            write_cell(merged, row.section, bold=True)
             for paragraph in merged.paragraphs:  # a section row stays with its first task
                 paragraph.paragraph_format.keep_with_next = True
+            _keep_whole_row(merged)
             continue
         for index, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
-            _cell_text(cell, text, center=index in (0, 4))
+            write_cell(cell, text, center=index in (0, 4))
         if row.review:
-            _flag(cells[-1])
+            mark_for_review(cells[-1], review_note(row.review))
 
 
 def _form_one(document: Document, report: Report) -> None:
     document.add_page_break()
-    _write(document.add_paragraph(), form.TITLE, bold=True, center=True)
-    _write(document.add_paragraph(), form.SUBTITLE, bold=True, center=True)
+    write_runs(document.add_paragraph(), form.TITLE, bold=True, center=True)
+    write_runs(document.add_paragraph(), form.SUBTITLE, bold=True, center=True)
     attached = document.add_paragraph()
     attached.paragraph_format.space_after = Pt(8)  # the form fits one page: no blank line
-    _write(attached, report.attached_to, italic=True, center=True)
-    table = _grid(document, FORM_WIDTHS, 2)
+    write_runs(attached, report.attached_to, italic=True, center=True)
+    table = new_grid(document, FORM_WIDTHS, 2)
     top, sub = table.rows[0].cells, table.rows[1].cells
     for index in (0, 1, 4):
         top[index].merge(sub[index])
     top[2].merge(top[3])
-    _header_cells(
+    header_cells(
         table.rows[0].cells[:3] + table.rows[0].cells[4:], [t for t in form.HEADER_TOP if t]
     )
-    _header_cells(table.rows[1].cells[2:4], form.HEADER_SUB[2:4])
+    header_cells(table.rows[1].cells[2:4], form.HEADER_SUB[2:4])
     for item in form.form_one(report):
-        cells = _add_row(table, FORM_WIDTHS)
+        cells = add_grid_row(table, FORM_WIDTHS)
         value = "" if item.value is None else str(item.value)
         unit = item.unit.replace("\n", " ")  # "Trực tuyến = 0 Phát phiếu = 1 …" as the seed
         texts = (item.number, item.label, unit, value, "")
         for index, (cell, text) in enumerate(zip(cells, texts, strict=True)):
             bold = item.heading and index < 2
-            _cell_text(cell, text, bold=bold, center=index in (0, 2, 3), air=Pt(0.5))
+            write_cell(cell, text, bold=bold, center=index in (0, 2, 3), air=Pt(0.5))
 
 
 def _figures(document: Document, report: Report) -> None:
     t = report.progress.overall
     counts = "; ".join(
-        f"{label[0].lower()}{label[1:]}: {t.counts[key]}" for key, label in CATEGORY_LABELS
-    )
+        f"{'(' if line.inner else ''}{line.label[0].lower()}{line.label[1:]}: {line.count}"
+        f"{')' if line.inner else ''}"
+        for line in category_lines(t, all_lines=True)
+    ).replace("; (", " (")
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_before = Pt(12)
-    _write(paragraph, "Tỷ lệ hoàn thành Kế hoạch (lũy kế đến thời điểm báo cáo): ", bold=True)
-    _write(paragraph, f"{report.rate}. Tổng số {t.total} nhiệm vụ, trong đó {counts}.")
+    write_runs(paragraph, "Tỷ lệ hoàn thành Kế hoạch (lũy kế đến thời điểm báo cáo): ", bold=True)
+    write_runs(paragraph, f"{report.rate}. Tổng số {t.total} nhiệm vụ, trong đó {counts}.")
 
 
 def report_docx(report: Report) -> bytes:
     """The appendix as .docx bytes."""
     document = Document()
-    _page(document)
+    set_up_page(document)
     _heading(document, report)
     _table(document, report)
     _figures(document, report)

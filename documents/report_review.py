@@ -74,3 +74,8 @@ def review_reasons(facts: TaskFacts, reports: Sequence[Reported], result: str) -
     if statuses and contradicts(facts.status, statuses[-1].text):
         reasons.append(CONTRADICTS)
     return tuple(reasons)
+
+
+def review_note(reasons: Sequence[str]) -> str:
+    """The note on a cell to look at, in the document's language (Vietnamese)."""
+    return "Cần xem lại: " + "; ".join(LABELS[r] for r in reasons if r in LABELS)

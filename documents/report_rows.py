@@ -11,7 +11,6 @@ decided in ``models.progress`` only.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -19,9 +18,10 @@ from datetime import date
 from babel.numbers import format_decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.category_words import CATEGORY_LABELS as CATEGORY_LABELS  # re-exported
 from documents.report_review import review_reasons
 from documents.result_words import result_text
-from locales import N_
+from models.org_names import OrgName, org_name
 from models.people import Organization
 from models.plans import Plan, Task
 from models.progress import (
@@ -30,12 +30,13 @@ from models.progress import (
     Reported,
     Tally,
     TaskFacts,
+    carried_on,
     classify,
     quarter_end,
     rate_text,
     tally,
 )
-from models.progress_queries import plan_facts, standing_reports, task_facts
+from models.progress_queries import day_end, plan_facts, standing_reports, task_facts
 from models.queries import (
     appendix_texts,
     current_plans,
@@ -44,15 +45,6 @@ from models.queries import (
     plans_of_year,
 )
 
-# Biểu mẫu 1 wording, in the order the chart stacks them.
-CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
-    ("done_on_time", N_("Hoàn thành đúng hạn")),
-    ("done_late", N_("Hoàn thành nhưng quá hạn")),
-    ("overdue", N_("Quá hạn nhưng chưa hoàn thành")),
-    ("in_progress", N_("Đang thực hiện trong hạn")),
-    ("not_started", N_("Chưa thực hiện, chưa đến hạn")),
-    ("not_applicable", N_("Chưa phát sinh")),
-)
 PERIODS = ("quy", "6thang", "nam")
 ROMAN = ("I", "II", "III", "IV")
 HEADER = (
@@ -117,12 +109,9 @@ def report_as_of(period: Period, today: date) -> date:
     return min(today, period.end)
 
 
-_KINDS = re.compile(r"^(?:xã|phường|thị trấn|đặc khu)\s+", re.IGNORECASE)
-
-
 def place_name(organization: str) -> str:
-    """The place in a date line: "Xã Nghi Dương" → "Nghi Dương"."""
-    return _KINDS.sub("", organization.strip()) or organization
+    """The place in a date line: "UBND xã Nghi Dương" → "Nghi Dương"."""
+    return org_name(organization).place
 
 
 def day_month(day: date) -> tuple[str, str]:
@@ -167,16 +156,30 @@ class Report:
     appendix: str = "01"  # "PHỤ LỤC 01"
 
     @property
+    def name(self) -> OrgName:
+        return org_name(self.organization)
+
+    @property
     def of_whom(self) -> str:
         """ "xã Nghi Dương", as written inside a sentence."""
-        name = self.organization
-        return name[:1].lower() + name[1:] if _KINDS.match(name) else name
+        return self.name.of_whom
+
+    @property
+    def author(self) -> str:
+        """Whose document it is: "Ủy ban nhân dân xã Nghi Dương", or the units' own
+        names when it covers only their tasks ("Phòng Kinh tế")."""
+        return "; ".join(self.units) if self.units else self.name.committee
+
+    @property
+    def issuer(self) -> tuple[str, str]:
+        """The heading's issuing body: the commune's, or the unit's under its commune."""
+        return self.name.unit_issuer(self.units[0]) if self.units else self.name.issuer
 
     @property
     def title(self) -> str:
+        whose = f"của {'; '.join(self.units)}" if self.units else self.of_whom
         return (
-            "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính "
-            f"{self.of_whom} {self.period.label}"
+            f"Kết quả thực hiện nhiệm vụ công tác cải cách hành chính {whose} {self.period.label}"
         )
 
     @property
@@ -185,9 +188,8 @@ class Report:
         with blanks to fill by hand when the number or the date is not known yet."""
         number = self.number or "       "
         day = official_date(self.dated) if self.dated else f"      /     /{self.year}"
-        return (
-            f"(Kèm theo Báo cáo số {number}/BC-UBND ngày {day} của Ủy ban nhân dân {self.of_whom})"
-        )
+        symbol = "" if self.units else "/BC-UBND"
+        return f"(Kèm theo Báo cáo số {number}{symbol} ngày {day} của {self.author})"
 
     @property
     def rate(self) -> str:
@@ -202,11 +204,14 @@ def _joined(names: Sequence[str], note: str) -> str:
     return "; ".join([*names, *([note] if note else [])])
 
 
-def deadline_cell(task: Task) -> str:
+def deadline_cell(task: Task, due: date | None = None) -> str:
+    """The plan's deadline words, and the extended date when ``due`` (the date standing
+    on the report's day, default the task's current one) is not the plan's."""
     text = task.deadline_text
     original = getattr(task, "original_due", None)
-    if original is not None and task.deadline_due is not None and task.deadline_due != original:
-        text += f"\n(Gia hạn đến {vn_date(task.deadline_due)})"
+    due = due if due is not None else task.deadline_due
+    if original is not None and due is not None and due != original:
+        text += f"\n(Gia hạn đến {vn_date(due)})"
     return text
 
 
@@ -229,7 +234,7 @@ def task_row(
             " ".join(task.content.split()),
             _joined([u.name for u in task.units("lead")], task.lead_note),
             _joined([u.name for u in task.units("cooperating")], task.cooperating_note),
-            deadline_cell(task),
+            deadline_cell(task, facts.due),
             result,
         ),
         review_reasons(facts, reports, result) if wording is None else (),  # the compiler decided
@@ -253,7 +258,7 @@ async def city_tally(
         return None
     result = Tally()
     for _org, facts in await plan_facts(session, ids, as_of, org.timezone, with_units=False):
-        result.add(classify(facts, as_of, deadline_end=deadline_end))
+        result.add(classify(facts, as_of, deadline_end=deadline_end), continuing=carried_on(facts))
     return result
 
 
@@ -285,7 +290,7 @@ async def build_report(
         for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     }
     reports = await standing_reports(session, [t.id for t in tasks], as_of, org.timezone)
-    wordings = await appendix_texts(session, [t.id for t in tasks])
+    wordings = await appendix_texts(session, [t.id for t in tasks], day_end(as_of, org.timezone))
     rows: list[Row] = []
     section = None
     for task in tasks:

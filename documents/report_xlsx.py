@@ -20,11 +20,13 @@ from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents import form_one as form
+from documents.report_review import review_note
 from documents.report_rows import CATEGORY_LABELS, HEADER, Report
 from models.progress import Tally, rate_text
 
@@ -38,7 +40,7 @@ THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
-FLAG = PatternFill("solid", fgColor="FFF2CC")  # a cell the compiler should look at
+REVIEWER = "dondoc"  # the author of the comments that mark cells to look at
 TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 # Column widths in Excel units, a digit of the workbook's font (Times New Roman 13, about
 # 0,23 cm): those of the .docx, so the 25,2 cm between the margins print at full size.
@@ -67,7 +69,12 @@ def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
     return cell
 
 
-def _print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> None:
+def mark_for_review(cell: Cell, note: str) -> None:
+    """Mark a cell for the compiler with a comment: seen on screen, never printed."""
+    cell.comment = Comment(note, REVIEWER, width=260, height=80)
+
+
+def print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> None:
     ws.page_setup.orientation = "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, int(one_page)
@@ -93,20 +100,20 @@ def _lines(text: object, width: float) -> int:
     return sum(max(len(textwrap.wrap(part, per_line)), 1) for part in parts)
 
 
-def _fit(ws: Worksheet, row: int, values: tuple, widths: tuple[float, ...]) -> None:
+def fit_row_height(ws: Worksheet, row: int, values: tuple, widths: tuple[float, ...]) -> None:
     """A row height that shows the whole text (Excel does not grow rows with merged
     or wrapped cells by itself when printing)."""
     lines = max(_lines(value, width) for value, width in zip(values, widths, strict=False))
     ws.row_dimensions[row].height = lines * LINE + 6
 
 
-def _line(ws: Worksheet, row: int, text: str, width: int, font: Font = BOLD) -> None:
+def merged_line(ws: Worksheet, row: int, text: str, width: int, font: Font = BOLD) -> None:
     ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
     cell = _put(ws, row, 1, text)
     cell.font, cell.alignment = font, CENTER
 
 
-def _grid_row(
+def write_grid_row(
     ws: Worksheet, row: int, values: tuple, *, font: Font = PLAIN, align: Alignment = WRAP
 ) -> None:
     for column, value in enumerate(values, 1):
@@ -114,7 +121,7 @@ def _grid_row(
         cell.font, cell.border, cell.alignment = font, GRID, align
 
 
-def _widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
+def set_widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
 
@@ -123,43 +130,42 @@ def _title_block(ws: Worksheet, report: Report, widths: tuple[float, ...], lines
     """Centred title lines over the whole table; the row the table starts on."""
     total = sum(widths)
     for row, (text, font) in enumerate(lines, 1):
-        _line(ws, row, text, len(widths), font)
+        merged_line(ws, row, text, len(widths), font)
         ws.row_dimensions[row].height = _lines(text, total) * LINE + 4
     return len(lines) + 2
 
 
 def _results(ws: Worksheet, report: Report) -> None:
     width = len(HEADER)
-    scope = f"Đơn vị: {'; '.join(report.units)}" if report.units else ""
     header = _title_block(
         ws,
         report,
         TABLE_WIDTHS,
         [
+            (" - ".join(report.issuer) if report.units else " ".join(report.issuer), BOLD),
             (f"PHỤ LỤC {report.appendix}".strip(), BOLD),
             (report.title, BOLD),
             (report.attached_to, ITALIC),
-            (scope, ITALIC),
         ],
     )
-    _grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
-    _fit(ws, header, HEADER, TABLE_WIDTHS)
+    write_grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
+    fit_row_height(ws, header, HEADER, TABLE_WIDTHS)
     row = header
     for item in report.rows:
         row += 1
         if item.section is not None:
-            _grid_row(ws, row, (item.section,) + ("",) * (width - 1), font=BOLD)
+            write_grid_row(ws, row, (item.section,) + ("",) * (width - 1), font=BOLD)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-            _fit(ws, row, (item.section,), (sum(TABLE_WIDTHS),))
+            fit_row_height(ws, row, (item.section,), (sum(TABLE_WIDTHS),))
             continue
         values = (int(item.cells[0]) if item.cells[0].isdigit() else item.cells[0], *item.cells[1:])
-        _grid_row(ws, row, values)
-        _fit(ws, row, item.cells, TABLE_WIDTHS)
+        write_grid_row(ws, row, values)
+        fit_row_height(ws, row, item.cells, TABLE_WIDTHS)
         ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = TOP_CENTER
         if item.review:
-            ws.cell(row, width).fill = FLAG
-    _widths(ws, TABLE_WIDTHS)
-    _print_setup(ws, f"{header}:{header}")
+            mark_for_review(ws.cell(row, width), review_note(item.review))
+    set_widths(ws, TABLE_WIDTHS)
+    print_setup(ws, f"{header}:{header}")
 
 
 def _form1(ws: Worksheet, report: Report) -> None:
@@ -169,22 +175,22 @@ def _form1(ws: Worksheet, report: Report) -> None:
         FORM_WIDTHS,
         [(form.TITLE, BOLD), (form.SUBTITLE, BOLD), (report.attached_to, ITALIC)],
     )
-    _grid_row(ws, header, form.HEADER_TOP, font=BOLD, align=CENTER)
-    _grid_row(ws, header + 1, form.HEADER_SUB, font=BOLD, align=CENTER)
+    write_grid_row(ws, header, form.HEADER_TOP, font=BOLD, align=CENTER)
+    write_grid_row(ws, header + 1, form.HEADER_SUB, font=BOLD, align=CENTER)
     for column in (1, 2, 5):
         ws.merge_cells(start_row=header, start_column=column, end_row=header + 1, end_column=column)
     ws.merge_cells(start_row=header, start_column=3, end_row=header, end_column=4)
-    _fit(ws, header, form.HEADER_TOP, FORM_WIDTHS)
+    fit_row_height(ws, header, form.HEADER_TOP, FORM_WIDTHS)
     row = header + 1
     for item in form.form_one(report):
         row += 1
         values = (item.number, item.label, item.unit, item.value, None)
-        _grid_row(ws, row, values, font=BOLD if item.heading else PLAIN)
-        _fit(ws, row, values, FORM_WIDTHS)
+        write_grid_row(ws, row, values, font=BOLD if item.heading else PLAIN)
+        fit_row_height(ws, row, values, FORM_WIDTHS)
         for column in (1, 3, 4):
             ws.cell(row, column).alignment = TOP_CENTER
-    _widths(ws, FORM_WIDTHS)
-    _print_setup(ws, f"{header}:{header + 1}", one_page=True)  # a one-page form
+    set_widths(ws, FORM_WIDTHS)
+    print_setup(ws, f"{header}:{header + 1}", one_page=True)  # a one-page form
 
 
 def _breakdown(ws: Worksheet, report: Report) -> None:
@@ -198,14 +204,14 @@ def _breakdown(ws: Worksheet, report: Report) -> None:
     def block(title: str, items: dict[str, Tally]) -> None:
         nonlocal row
         labels = (title, *columns[1:])
-        _grid_row(ws, row, labels, font=BOLD, align=CENTER)
-        _fit(ws, row, labels, widths)  # the two-line labels must not overlap
+        write_grid_row(ws, row, labels, font=BOLD, align=CENTER)
+        fit_row_height(ws, row, labels, widths)  # the two-line labels must not overlap
         for name, t in items.items():
             row += 1
             counts = (t.counts[key] for key, _ in CATEGORY_LABELS)
             values = (name, t.total, *counts, rate_text(t.done, t.total))
-            _grid_row(ws, row, values)
-            _fit(ws, row, values, widths)
+            write_grid_row(ws, row, values)
+            fit_row_height(ws, row, values, widths)
             for column in range(2, len(values) + 1):
                 ws.cell(row, column).alignment = TOP_CENTER
         row += 2
@@ -213,8 +219,8 @@ def _breakdown(ws: Worksheet, report: Report) -> None:
     first = row
     block("Đơn vị chủ trì", report.progress.by_unit)
     block("Mục", {f"Mục {k}": v for k, v in report.progress.by_section.items()})
-    _widths(ws, widths)
-    _print_setup(ws, f"{first}:{first}")
+    set_widths(ws, widths)
+    print_setup(ws, f"{first}:{first}")
 
 
 def report_xlsx(report: Report) -> bytes:

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from documents.result_measures import latest_state
 from language.english_replies import in_vietnamese, is_english
 from models.progress import (
     DeadlineEnd,
@@ -26,7 +27,8 @@ from models.unit_names import fold
 
 # A reply that only names a status says nothing worth copying into the report.
 _BARE = re.compile(
-    r"^(?:da\s+)?(?:hoan thanh|xong|dang thuc hien|chua thuc hien|chua phat sinh(?: ho so)?)"
+    r"^(?:da\s+|van\s+)?(?:hoan thanh|xong|dang thuc hien|chua thuc hien|chua phat sinh(?: ho so)?"
+    r"|dang lam|chua lam|lam xong)"
     r"(?:\s*\d+\s*%)?[\s.!]*$"
 )
 
@@ -55,7 +57,7 @@ def _account(text: str) -> str:
 
 
 # Words that say nothing of the result ("Rồi ạ", "nhé anh"): an account of only these is dropped.
-_PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi", "em", "oi"}
+_PARTICLES = {"roi", "a", "nhe", "nha", "thoi", "da", "vang", "ok", "anh", "chi", "em", "oi", "dang", "lam", "van"}
 
 
 def account_of(text: str) -> str | None:
@@ -93,7 +95,7 @@ def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
             and account not in items
         ):
             items.append(account)
-    items = items[-3:]
+    items = latest_state(items)[-3:]  # a later figure replaces an earlier one
     for report in reports:
         for item in map(in_vietnamese, report.evidence):
             if any(fold(item) in fold(seen) for seen in items):
@@ -113,6 +115,16 @@ def _lines(head: str, items: Sequence[str]) -> str:
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
+def continuing_row(facts: TaskFacts) -> bool:
+    """Whether the row says "Đã thực hiện và tiếp tục thực hiện" rather than "Hoàn thành"
+    (the appendix and the draft report alike): an ongoing task being worked on, or a
+    recurring one done for now."""
+    periodic = is_ongoing(facts) and facts.deadline_kind != "on_request" and not whole_year(facts)
+    return (facts.status == "in_progress" and is_ongoing(facts)) or (
+        facts.status == "done" and periodic
+    )
+
+
 def result_text(
     facts: TaskFacts,
     reports: Sequence[Reported],
@@ -130,10 +142,7 @@ def result_text(
     ongoing = is_ongoing(facts) and facts.deadline_kind != "on_request"
     if facts.status == "not_applicable":
         return f"{continuing}\nChưa phát sinh hồ sơ" if ongoing else "Chưa phát sinh hồ sơ"
-    periodic = ongoing and not whole_year(facts)
-    if (facts.status == "in_progress" and is_ongoing(facts)) or (
-        facts.status == "done" and periodic
-    ):
+    if continuing_row(facts):
         return _lines(continuing, _items(reports, latest_only=False))
     if facts.status == "done":
         return _lines("Hoàn thành", _items(reports, latest_only=True))

@@ -1,9 +1,10 @@
 """The score sheet's result table as a Word file in the official page setup of the
 result appendix (``documents.report_docx``: A4 landscape, the margins of Nghị định
 30/2020, Times New Roman 13, page numbers from the second page, the national heading
-block), in the sheet's own eight columns, the header repeated on every page, no row
-split across pages, criteria and sub-criteria in bold, and the cells to look at again
-shaded as in the appendix."""
+block), in the sheet's own columns plus the confirmed score, the result column as wide
+as the communes' own, the header repeated on every page, rows free to run on to the
+next page, parents in bold, and the cells to look at again marked with comments (never
+printed) as in the appendix."""
 
 from __future__ import annotations
 
@@ -11,66 +12,55 @@ from datetime import date
 from io import BytesIO
 
 from docx import Document
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from documents.report_docx import (
     HEADING_WIDTHS,
-    _add_row,
-    _cell_text,
-    _flag,
-    _grid,
-    _header_cells,
-    _no_borders,
-    _page,
-    _rule,
-    _write,
+    add_grid_row,
+    header_cells,
+    heading_block,
+    mark_for_review,
+    new_grid,
+    set_up_page,
+    write_cell,
+    write_runs,
 )
-from documents.report_rows import date_line
-from documents.score_table import HEADER, score_lines
+from documents.score_table import HEADER, POINT_COLUMNS, score_lines
 from models.score_queries import SheetView
 from models.score_tree import format_points
 
 # In cm; they add up to the 25.2 cm between the margins.
-WIDTHS = (1.2, 6.6, 1.8, 3.2, 3.0, 3.0, 4.6, 1.8)
+# The result column as wide as the communes' own sheets give it (about 7 cm): a narrow
+# one doubles the pages. The two point columns last: self-assessed, then confirmed.
+WIDTHS = (1.0, 5.6, 1.4, 2.6, 2.2, 2.4, 7.4, 1.3, 1.3)
 
 
 def _heading(document: Document, organization: str, title: str, day: date) -> None:
-    table = document.add_table(rows=1, cols=2)
-    _no_borders(table)
-    table.autofit = False
-    left, right = table.rows[0].cells
-    widths = [Cm(w) for w in HEADING_WIDTHS]
-    for column, cell, width in zip(table.columns, (left, right), widths, strict=True):
-        column.width = cell.width = width
-    _cell_text(left, "ỦY BAN NHÂN DÂN", bold=True, center=True)
-    _write(left.add_paragraph(), organization.upper(), bold=True, center=True)
-    _rule(left, Cm(3.0), widths[0])
-    _cell_text(right, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", bold=True, center=True)
-    _write(right.add_paragraph(), "Độc lập - Tự do - Hạnh phúc", bold=True, center=True)
-    _rule(right, Cm(6.4), widths[1])
-    line = right.add_paragraph()
-    line.paragraph_format.space_before = Pt(6)
-    _write(line, date_line(organization, day), italic=True, center=True)
-    document.add_paragraph()
-    _write(document.add_paragraph(), title, bold=True, center=True)
+    heading_block(document, organization, day, HEADING_WIDTHS)
+    write_runs(document.add_paragraph(), title, bold=True, center=True)
     document.add_paragraph().paragraph_format.space_after = Pt(6)
 
 
 def score_docx(organization: str, view: SheetView, *, day: date | None = None) -> bytes:
     document = Document()
-    _page(document)
+    set_up_page(document)
     _heading(document, organization, view.sheet.title, day or view.sheet.imported_at.date())
-    table = _grid(document, WIDTHS, 1)
-    _header_cells(table.rows[0].cells, HEADER)
+    table = new_grid(document, WIDTHS, 1)
+    header_cells(table.rows[0].cells, HEADER)
     for line in score_lines(view):
-        cells = _add_row(table, WIDTHS)
+        cells = add_grid_row(table, WIDTHS)
         values = line.cells()
-        bold = line.level in (0, 1, 2)
+        bold = line.parent
         for index, (cell, value) in enumerate(zip(cells, values, strict=True)):
-            text = format_points(value) if index in (2, 7) else str(value or "")
-            _cell_text(cell, text, bold=bold and index in (0, 1, 2, 7), center=index in (0, 2, 7))
+            text = format_points(value) if index in POINT_COLUMNS else str(value or "")
+            write_cell(
+                cell,
+                text,
+                bold=bold and index in (0, 1, *POINT_COLUMNS),
+                center=index in (0, *POINT_COLUMNS),
+            )
         if line.review:
-            _flag(cells[1])
+            mark_for_review(cells[1], "Cần xem lại")
     out = BytesIO()
     document.save(out)
     return out.getvalue()

@@ -14,15 +14,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from documents.file_limits import check_grid
 from documents.plan_file_error import PlanFileError
 from documents.plan_table import MergedAbove, clean_cell
 from documents.score_grids import find_grid
+from documents.score_rows import ParsedSheet, ScoreRow, assign_refs, fold_descriptions
 from locales import _
-from models.score_tree import format_points, parse_points, sum_points, unique_refs
+from models.score_tree import format_points, parse_points, sum_points
 from models.unit_names import fold
 
 REQUIRED = ("content", "max")
@@ -33,6 +33,7 @@ _SUB_RE = re.compile(r"^(\d{1,3})\s*[.)]?$")
 _SUB_ITEM_RE = re.compile(r"^(\d{1,3}(?:\.\d{1,3})+|[a-zđ])\s*[.)]?$", re.I)
 _BULLETS = ("-", "+", "•", "–", "*")
 _COLUMN_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)?$")
+LETTER, BULLET, PLUS = 50, 60, 61  # ranks below any numbered row (see _Builder.level_of)
 
 
 def _key(text: str) -> str:
@@ -72,61 +73,6 @@ def header_columns(row: Sequence[str]) -> dict[str, int] | None:
     return columns if all(name in columns for name in REQUIRED) else None
 
 
-@dataclass
-class ScoreRow:
-    level: int  # 1 criterion, 2 sub-criterion, 3 item
-    number: str
-    content: str
-    max_points: Decimal | None
-    lead_text: str = ""
-    cooperating_text: str = ""
-    evidence: str = ""
-    result: str = ""
-    self_points: Decimal | None = None
-    row: int = 0
-    ref: str = ""
-    children: list[ScoreRow] = field(default_factory=list)
-    review: list[str] = field(default_factory=list)
-
-    @property
-    def label(self) -> str:
-        head = " ".join(self.content.split())
-        return head if len(head) <= 60 else head[:59].rstrip() + "…"
-
-
-@dataclass
-class ParsedSheet:
-    title: str | None
-    criteria: list[ScoreRow]
-    total_max: Decimal
-    total_self: Decimal | None  # the sheet's own "Tổng" self-assessed cell
-    warnings: list[str]
-    sheet_review: str | None  # the criteria do not add up to the total
-
-    def rows(self) -> list[ScoreRow]:
-        """Every row in sheet order, parents before their children."""
-        out: list[ScoreRow] = []
-
-        def walk(rows: list[ScoreRow]) -> None:
-            for row in rows:
-                out.append(row)
-                walk(row.children)
-
-        walk(self.criteria)
-        return out
-
-    def leaves(self) -> list[ScoreRow]:
-        return [row for row in self.rows() if not row.children]
-
-    @property
-    def filled(self) -> bool:
-        return any(r.self_points is not None or r.result for r in self.leaves())
-
-    @property
-    def self_total(self) -> Decimal | None:
-        return sum_points(r.self_points for r in self.leaves()) if self.filled else None
-
-
 def _cells(row: Sequence[str], columns: dict[str, int]) -> dict[str, str]:
     out = {}
     for name, index in columns.items():
@@ -150,7 +96,7 @@ class _Builder:
         self.source = source
         self.criteria: list[ScoreRow] = []
         self.last: ScoreRow | None = None
-        self.sub: ScoreRow | None = None
+        self.open: list[tuple[int, ScoreRow]] = []  # (rank, row) from the criterion down
         self.total: tuple[Decimal | None, Decimal | None, int] | None = None
         self.warnings: list[str] = []
 
@@ -175,12 +121,12 @@ class _Builder:
                 row,
             )
             return
-        level, written = self.level_of(number, content, cells)
-        if level == 0:
+        rank, written = self.level_of(number, content, cells)
+        if rank == 0:
             self.continue_row(cells)
             return
         item = ScoreRow(
-            level=level,
+            level=1,
             number=written,
             content=content,
             max_points=self.points(cells.get("max", ""), row, _("điểm chuẩn")),
@@ -191,16 +137,18 @@ class _Builder:
             self_points=self.points(cells.get("self", ""), row, _("điểm tự đánh giá")),
             row=row,
         )
-        if level == 1:
+        if rank == 1:
             self.criteria.append(item)
-            self.sub = None
-        elif level == 2 or (self.sub is None and self.criteria):
-            item.level = 2 if level == 2 else 3
-            self.parent_for(item).children.append(item)
-            if level == 2:
-                self.sub = item
-        else:
-            self.sub.children.append(item) if self.sub else self.parent_for(item).children.append(item)
+            self.open = [(1, item)]
+        else:  # under the nearest open row of a higher rank, at any depth
+            while self.open and self.open[-1][0] >= rank:
+                self.open.pop()
+            parent = self.open[-1][1] if self.open else self.parent_for(item)
+            if not self.open:
+                self.open = [(1, parent)]
+            item.level = parent.level + 1
+            parent.children.append(item)
+            self.open.append((rank, item))
         self.last = item
 
     def parent_for(self, item: ScoreRow) -> ScoreRow:
@@ -209,20 +157,27 @@ class _Builder:
         return self.criteria[-1]
 
     def level_of(self, number: str, content: str, cells: dict[str, str]) -> tuple[int, str]:
+        """The rank of a row by how it is numbered — 1 a criterion ("I", "TIÊU CHÍ 1"),
+        2 "1", 3 "1.1", 4 "1.1.1"…, then "a)", then "- item" and unnumbered rows with
+        points, "+ item" below those — and its number as written; 0 for a row that
+        continues the one above. A row goes under the nearest row of a smaller rank."""
         number = number.strip()
         if number and (match := _ROMAN_RE.match(number.upper())) and match.group(1):
             return 1, match.group(1)
         if not number and (match := _CRITERION_RE.match(fold(content))):
             index = int(match.group(1))
             return 1, ROMAN[index - 1] if 0 < index <= len(ROMAN) else str(index)
-        if number and _SUB_RE.match(number):
-            return 2, _SUB_RE.match(number).group(1)
+        if number and (match := _SUB_RE.match(number)):
+            return 2, match.group(1)
         if number and (match := _SUB_ITEM_RE.match(number)):
-            return 3, match.group(1)
+            written = match.group(1)
+            return (2 + written.count("."), written) if written[0].isdigit() else (LETTER, written)
+        if content.startswith("+"):
+            return PLUS, ""
         if content.startswith(_BULLETS) or cells.get("max") or cells.get("self"):
-            return 3, ""
+            return BULLET, ""
         if not content and not number:
-            return (3, "") if self.last is None and any(cells.values()) else (0, "")
+            return (BULLET, "") if self.last is None and any(cells.values()) else (0, "")
         return 0, ""
 
     def continue_row(self, cells: dict[str, str]) -> None:
@@ -239,37 +194,6 @@ class _Builder:
             if more and more != getattr(self.last, attribute):
                 before = getattr(self.last, attribute)
                 setattr(self.last, attribute, f"{before}\n{more}" if before else more)
-
-
-def _fold_descriptions(rows: list[ScoreRow]) -> None:
-    """Children without any points describe their parent: their text joins the parent's
-    content and the parent is scored itself."""
-    for row in rows:
-        _fold_descriptions(row.children)
-        if row.children and all(
-            c.max_points is None and c.self_points is None and not c.children for c in row.children
-        ) and row.level > 1:
-            row.content = "\n".join([row.content, *(c.content for c in row.children)])
-            row.children = []
-
-
-def _assign_refs(criteria: list[ScoreRow]) -> None:
-    subs = [s for c in criteria for s in c.children if s.level == 2]
-    repeated = len({s.number for s in subs}) < len(subs)
-    wanted: list[tuple[ScoreRow, str]] = []
-    for criterion in criteria:
-        wanted.append((criterion, criterion.number))
-        for index, child in enumerate(criterion.children, 1):
-            if child.level == 2:
-                ref = f"{criterion.number}.{child.number}" if repeated else child.number
-            else:
-                ref = f"{criterion.number}.{index}"
-            wanted.append((child, ref))
-            for position, item in enumerate(child.children, 1):
-                own = item.number if "." in item.number and not repeated else ""
-                wanted.append((item, own or f"{ref}.{item.number or position}"))
-    for (row, _ref), ref in zip(wanted, unique_refs([ref for _row, ref in wanted]), strict=True):
-        row.ref = ref
 
 
 def _check(row: ScoreRow, warnings: list[str]) -> None:
@@ -349,8 +273,8 @@ def build_sheet(
                 source=source
             )
         )
-    _fold_descriptions(criteria)
-    _assign_refs(criteria)
+    fold_descriptions(criteria)
+    assign_refs(criteria)
     warnings = builder.warnings
     for criterion in criteria:
         _check(criterion, warnings)

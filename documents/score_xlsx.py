@@ -13,20 +13,21 @@ from openpyxl import Workbook
 from documents.report_xlsx import (
     BOLD,
     CENTER,
-    FLAG,
     PLAIN,
     TOP_CENTER,
     WRAP,
-    _fit,
-    _grid_row,
-    _line,
-    _print_setup,
-    _widths,
+    fit_row_height,
+    mark_for_review,
+    merged_line,
+    print_setup,
+    set_widths,
+    write_grid_row,
 )
-from documents.score_table import HEADER, score_lines
+from documents.score_table import HEADER, POINT_COLUMNS, score_lines
+from models.org_names import org_name
 from models.score_queries import SheetView
 
-WIDTHS = (6, 42, 9, 20, 20, 20, 32, 10)
+WIDTHS = (5, 25, 6, 11, 10, 11, 33, 7, 7)  # those of the .docx (score_docx.WIDTHS)
 
 
 def _number(value: object) -> object:
@@ -40,26 +41,26 @@ def score_xlsx(organization: str, view: SheetView) -> bytes:
     workbook = Workbook()
     ws = workbook.active
     ws.title = "Bảng điểm"
-    _widths(ws, WIDTHS)
-    _line(ws, 1, f"ỦY BAN NHÂN DÂN {organization.upper()}", len(WIDTHS))
-    _line(ws, 2, view.sheet.title, len(WIDTHS))
+    set_widths(ws, WIDTHS)
+    merged_line(ws, 1, " ".join(org_name(organization).issuer), len(WIDTHS))
+    merged_line(ws, 2, view.sheet.title, len(WIDTHS))
     ws.row_dimensions[2].height = 40
     header = 4
-    _grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
+    write_grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
     row = header
     for line in score_lines(view):
         row += 1
         values = list(line.cells())
-        for index in (2, 7):
+        for index in POINT_COLUMNS:
             values[index] = _number(values[index])
-        bold = line.level in (0, 1, 2)
-        _grid_row(ws, row, tuple(values), font=BOLD if bold else PLAIN, align=WRAP)
-        for index in (0, 2, 7):
+        bold = line.parent
+        write_grid_row(ws, row, tuple(values), font=BOLD if bold else PLAIN, align=WRAP)
+        for index in (0, *POINT_COLUMNS):
             ws.cell(row, index + 1).alignment = TOP_CENTER
         if line.review:
-            ws.cell(row, 2).fill = FLAG
-        _fit(ws, row, tuple(values), WIDTHS)
-    _print_setup(ws, f"${header}:${header}")
+            mark_for_review(ws.cell(row, 2), "Cần xem lại")
+        fit_row_height(ws, row, tuple(values), WIDTHS)
+    print_setup(ws, f"${header}:${header}")
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

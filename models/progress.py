@@ -127,7 +127,7 @@ def classify(facts: TaskFacts, as_of: date, *, deadline_end: DeadlineEnd) -> str
     """The Biểu mẫu 1 category of one task on ``as_of``."""
     if facts.status == "not_applicable":
         return "not_applicable"
-    if facts.status in ("done", "in_progress") and is_ongoing(facts):
+    if carried_on(facts):
         return "done_on_time"
     due = facts.due if has_deadline(facts) else None
     if facts.status == "done":
@@ -170,14 +170,22 @@ def in_scope(facts: TaskFacts, until: date) -> bool:
     return is_ongoing(facts) or facts.due is None or facts.due <= until
 
 
+def carried_on(facts: TaskFacts) -> bool:
+    """An ongoing task reported carried out: counted done for the period ("Đã thực hiện
+    và tiếp tục thực hiện"), and always said so beside the done figures."""
+    return facts.status in ("done", "in_progress") and is_ongoing(facts)
+
+
 @dataclass
 class Tally:
     total: int = 0
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
+    continuing: int = 0  # of the "done_on_time": ongoing tasks carried on (carried_on)
 
-    def add(self, category: str) -> None:
+    def add(self, category: str, *, continuing: bool = False) -> None:
         self.total += 1
         self.counts[category] += 1
+        self.continuing += continuing
 
     @property
     def done(self) -> int:
@@ -188,7 +196,7 @@ class Tally:
         return self.done / self.total if self.total else 0.0
 
     def to_json(self) -> dict[str, int]:
-        return {"total": self.total, **self.counts}
+        return {"total": self.total, **self.counts, "continuing": self.continuing}
 
 
 @dataclass
@@ -223,10 +231,11 @@ def tally(
         if until is not None and not in_scope(item, until):
             continue
         category = classify(item, as_of, deadline_end=deadline_end)
-        overall.add(category)
-        by_section[item.section].add(category)
+        going = carried_on(item)
+        overall.add(category, continuing=going)
+        by_section[item.section].add(category, continuing=going)
         for unit in item.lead_units:
-            by_unit[unit].add(category)
+            by_unit[unit].add(category, continuing=going)
         if category == "overdue":
             overdue.append(item.number)
     return Progress(as_of, overall, dict(by_unit), dict(by_section), overdue)

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models.completion import completed_on
+from models.extension_history import dues_on
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit, undo_target
 from models.progress import (
@@ -31,6 +32,7 @@ from models.progress import (
     Reported,
     Tally,
     TaskFacts,
+    carried_on,
     classify,
     in_scope,
 )
@@ -185,6 +187,7 @@ async def plan_facts(
                 Task.deadline_start,
                 Task.deadline_due,
                 Task.deadline_every,
+                Task.original_due,
             )
             .join(Section, Task.section_id == Section.id)
             .join(Plan, Task.plan_id == Plan.id)
@@ -192,6 +195,10 @@ async def plan_facts(
             .order_by(Plan.organization_id, Section.order, Task.position)
         )
     ).all()
+    # An extension approved after ``as_of`` had not moved the date yet.
+    extended = {row[1]: row[9] for row in rows if row[9] is not None}
+    moved = await dues_on(session, extended, day_end(as_of, timezone))
+    rows = [(*row[:7], moved.get(row[1], row[7]), row[8]) for row in rows]
     leads: dict[int, list[str]] = defaultdict(list)
     if with_units:
         for task_id, name in await session.execute(
@@ -273,5 +280,6 @@ async def overview(
     for (timezone, day, end), plan_ids in groups.items():
         for org_id, facts in await plan_facts(session, plan_ids, day, timezone, with_units=False):
             if end is None or in_scope(facts, end):
-                result[org_id].add(classify(facts, day, deadline_end=deadline_end))
+                category = classify(facts, day, deadline_end=deadline_end)
+                result[org_id].add(category, continuing=carried_on(facts))
     return result

@@ -127,14 +127,18 @@ APPENDIX_TEXT = "appendix_text"  # the compiler's wording of a row in the append
 APPENDIX_AUTO = "-"  # that wording withdrawn: the appendix writes the row itself again
 
 
-async def appendix_texts(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, str]:
-    """Task id → the compiler's wording of its appendix row (the newest one set, unless
-    withdrawn). The officers' history is not touched: the wording is a row of its own."""
-    rows = await session.execute(
-        select(StatusUpdate.task_id, StatusUpdate.text)
-        .where(StatusUpdate.task_id.in_(list(task_ids)), StatusUpdate.kind == APPENDIX_TEXT)
-        .order_by(StatusUpdate.created_at, StatusUpdate.id)
+async def appendix_texts(
+    session: AsyncSession, task_ids: Sequence[int], until: datetime | None = None
+) -> dict[int, str]:
+    """Task id → the compiler's wording of its appendix row (the newest one set before
+    ``until`` when given, unless withdrawn). The officers' history is not touched: the
+    wording is a row of its own."""
+    query = select(StatusUpdate.task_id, StatusUpdate.text).where(
+        StatusUpdate.task_id.in_(list(task_ids)), StatusUpdate.kind == APPENDIX_TEXT
     )
+    if until is not None:
+        query = query.where(StatusUpdate.created_at < until)
+    rows = await session.execute(query.order_by(StatusUpdate.created_at, StatusUpdate.id))
     found: dict[int, str] = {}
     for task_id, text in rows:
         found[task_id] = text

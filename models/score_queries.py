@@ -31,6 +31,7 @@ class SheetView:
     items: list[ScoreItem]  # sheet order
     children: dict[int | None, list[ScoreItem]] = field(default_factory=dict)
     gone: list[ScoreItem] = field(default_factory=list)
+    notes: dict[int, str] = field(default_factory=dict)  # item id → the compiler's note
 
     def __post_init__(self) -> None:
         gone = {item.id for item in self.items if item.review_reason == MISSING}
@@ -65,6 +66,18 @@ class SheetView:
 
     def totals_of(self, item: ScoreItem) -> Totals:
         return totals(self.node(item))
+
+    def own_node(self, item: ScoreItem) -> Node:
+        """As :meth:`node`, with the units' own self-assessment only (no confirmation)."""
+        return Node(
+            item.id, item.max_points, item.self_points, [self.own_node(c) for c in self.kids(item)]
+        )
+
+    def confirmed_below(self, item: ScoreItem | None) -> bool:
+        kids = self.criteria if item is None else self.kids(item)
+        if item is not None and not kids:
+            return item.confirmed_points is not None
+        return any(self.confirmed_below(k) for k in kids)
 
     def overall(self) -> Totals:
         return totals(Node(None, None, None, [self.node(c) for c in self.criteria]))
@@ -119,7 +132,23 @@ async def load_sheet(
             .options(selectinload(ScoreItem.unit_links).selectinload(ScoreItemUnit.unit))
         )
     )
-    return SheetView(sheet, items)
+    return SheetView(sheet, items, notes=await confirmed_notes(session, items))
+
+
+async def confirmed_notes(session: AsyncSession, items: Sequence[ScoreItem]) -> dict[int, str]:
+    """Item id → the note of the confirmation standing on it (/chamdiem SỐ ĐIỂM ghi chú)."""
+    confirmed = [item.id for item in items if item.confirmed_points is not None]
+    if not confirmed:
+        return {}
+    notes: dict[int, str] = {}
+    rows = await session.execute(
+        select(ScoreEntry.item_id, ScoreEntry.text)
+        .where(ScoreEntry.item_id.in_(confirmed), ScoreEntry.kind == "confirmed")
+        .order_by(ScoreEntry.created_at, ScoreEntry.id)
+    )
+    for item_id, text in rows:
+        notes[item_id] = text or ""
+    return {k: v for k, v in notes.items() if v}
 
 
 async def history(session: AsyncSession, item: ScoreItem) -> Sequence[ScoreEntry]:

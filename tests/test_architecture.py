@@ -22,16 +22,6 @@ ALLOWED = {
     "locales": set(),
 }
 MAX_LINES = 400
-# The .docx/.xlsx drawing helpers the score table and the draft borrow from the
-# appendix's writers; they become a module of their own once the documents work of
-# issue 22 (which reshapes them) has landed. Nothing may be added to this list.
-BORROWED_UNTIL_ISSUE_22 = {
-    "documents.report_xlsx": {"_fit", "_grid_row", "_line", "_print_setup", "_widths"},
-    "documents.report_docx": {
-        "_add_row", "_cell_text", "_flag", "_grid", "_header_cells", "_no_borders",
-        "_page", "_rule", "_write", "_heading_block",
-    },
-}  # fmt: skip
 HANDLERS_TOP_FILES = 12
 
 
@@ -150,7 +140,6 @@ def test_no_private_name_is_imported_from_another_module() -> None:
         for name, path in modules.items()
         for target, imported in _imports(path, modules)
         if imported.startswith("_") and imported != "_" and not imported.startswith("__")
-        and imported not in BORROWED_UNTIL_ISSUE_22.get(target, ())
     ]
     assert wrong == []
 

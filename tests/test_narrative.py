@@ -132,7 +132,7 @@ async def test_draft_from_what_was_recorded(bot: Harness) -> None:
     lines = paragraphs(files[0].data)
     subject = (
         "Kết quả thực hiện nhiệm vụ cải cách hành chính 6 tháng đầu năm 2026;"
-        " phương hướng nhiệm vụ quý III năm 2026"
+        " phương hướng nhiệm vụ 6 tháng cuối năm 2026"
     )
     assert lines[:3] == ["", "BÁO CÁO", subject]
     text = "\n".join(lines)
@@ -163,7 +163,18 @@ async def test_draft_from_what_was_recorded(bot: Harness) -> None:
     )
     staff = section_of(lines, "4. Cải cách tổ chức bộ máy")
     assert any(content["25"] in line for line in staff)
-    body = "\n".join(lines[: lines.index("II. KHÓ KHĂN, VƯỚNG MẮC")])
+    body = "\n".join(lines[: lines.index("III. ĐÁNH GIÁ CHUNG")])
+    # The parts in the order of the real report, brackets where only people know.
+    parts = [line for line in lines if re.match(r"^[IV]+\. [A-ZĐ]", line)]
+    assert parts == [
+        "I. CÔNG TÁC CHỈ ĐẠO, ĐIỀU HÀNH CẢI CÁCH HÀNH CHÍNH",
+        "II. KẾT QUẢ THỰC HIỆN NHIỆM VỤ CẢI CÁCH HÀNH CHÍNH",
+        "III. ĐÁNH GIÁ CHUNG",
+        "IV. PHƯƠNG HƯỚNG NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026",
+        "V. ĐỀ XUẤT, KIẾN NGHỊ",
+    ]
+    assert text.startswith("\nBÁO CÁO") and "[Thực hiện Công văn số …/UBND-…" in text
+    assert "[Đánh giá chung:" in text and "[Nguyên nhân" in text
     reported = {"1", "2", "6", "7", "16", "17", "18", "25"}
     for number, words in content.items():  # nothing listed that nobody reported
         line = next((x for x in lines if x.startswith(f"- {words}:")), None)
@@ -202,21 +213,27 @@ async def test_draft_from_what_was_recorded(bot: Harness) -> None:
     )
 
     # The reasons, grouped: one line naming both tasks.
-    hard = section_of(lines, "II. KHÓ KHĂN, VƯỚNG MẮC")
+    hard = section_of(lines, "2. Tồn tại, hạn chế, khó khăn, vướng mắc")
     grouped = [line for line in hard if "hướng dẫn của Sở Nội vụ" in line]
     assert len(grouped) == 1 and "nhiệm vụ 16 (" in grouped[0] and "nhiệm vụ 17 (" in grouped[0]
 
     # What is due next quarter, by unit; the proposals left to the compiler.
     ahead = lines[
-        lines.index("III. PHƯƠNG HƯỚNG NHIỆM VỤ QUÝ III NĂM 2026") + 1 : lines.index(
-            "IV. ĐỀ XUẤT, KIẾN NGHỊ"
+        lines.index("IV. PHƯƠNG HƯỚNG NHIỆM VỤ 6 THÁNG CUỐI NĂM 2026") + 1 : lines.index(
+            "V. ĐỀ XUẤT, KIẾN NGHỊ"
         )
     ]
     assert any(content["37"] in line and "Tháng 7-9/2026" in line for line in ahead)
-    assert not any(content["36"] in line for line in ahead)  # Tháng 10: quarter IV
+    assert any(content["36"] in line for line in ahead)  # Tháng 10: in the last six months
     assert any(line.startswith("1. ") for line in ahead)
-    after = lines[lines.index("IV. ĐỀ XUẤT, KIẾN NGHỊ") + 1]
-    assert after == ""
+    after = lines[lines.index("V. ĐỀ XUẤT, KIẾN NGHỊ") + 1]
+    assert after.startswith("[Đề xuất, kiến nghị")
+    # Nơi nhận in full, and room for the signer's name.
+    signature = document.tables[-1]
+    receivers = signature.cell(0, 0).text
+    for who in ("UBND thành phố", "Sở Nội vụ", "Thường trực Đảng ủy", "Thường trực HĐND", "Lưu: VT"):
+        assert who in receivers, who
+    assert signature.cell(0, 1).paragraphs[-1].text == "[Họ và tên người ký]"
 
     # Highlights: the unmarked reply and the unreviewed reasons, not the rest.
     def marked(fragment: str) -> bool:

@@ -186,8 +186,10 @@ def test_tally_by_unit_section_and_overdue_numbers() -> None:
     result = tally(items, D(2026, 6, 9), deadline_end=END)
     assert result.overall.to_json() == {
         "total": 3, "done_on_time": 2, "done_late": 0, "overdue": 1,
-        "in_progress": 0, "not_started": 0, "not_applicable": 0,
+        "in_progress": 0, "not_started": 0, "not_applicable": 0, "continuing": 1,
     }  # fmt: skip
+    # The continuous task worked on counts done, and is said apart (one rule, issue 22).
+    assert result.by_unit["B"].continuing == 1 and result.by_unit["A"].continuing == 0
     assert result.by_unit["A"].total == 2 and result.by_unit["B"].counts["overdue"] == 1
     assert set(result.by_section) == {"I", "II"}
     assert result.overdue_numbers == ["2"]
@@ -312,12 +314,12 @@ async def test_cli_progress_json_shape(bot: Harness, capsys) -> None:  # noqa: A
         "not_started",
         "not_applicable",
     }
-    assert set(data) == keys | {"by_unit", "by_section"}
-    assert data["total"] == 39 and data["done_on_time"] == 1
+    assert set(data) == keys | {"by_unit", "by_section", "continuing"}
+    assert data["total"] == 39 and data["done_on_time"] == 1 and data["continuing"] == 0
     assert sum(data[k] for k in keys - {"total"}) == 39
     assert set(data["by_section"]) == {"I", "II", "III", "IV", "V", "VI", "VII"}
     assert sum(s["total"] for s in data["by_section"].values()) == 39
-    assert set(data["by_unit"]["Phòng Văn hóa - Xã hội"]) == keys
+    assert set(data["by_unit"]["Phòng Văn hóa - Xã hội"]) == keys | {"continuing"}
     assert data["by_unit"]["Phòng Văn hóa - Xã hội"]["done_on_time"] == 1
     assert (await cli_figures(bot, capsys, "2026-01-08"))[
         "done_on_time"

@@ -155,8 +155,11 @@ async def test_number_and_date_reach_both_files(bot: Harness) -> None:
     ]
     assert line in paragraphs  # Biểu mẫu 1 carries it too
     book = load_workbook(BytesIO(xlsx.data))
-    assert book["Kết quả thực hiện"]["A3"].value == line
+    assert book["Kết quả thực hiện"]["A4"].value == line  # under the issuing body's line
     assert book["Biểu mẫu 1"]["A3"].value == line
+    # The document is dated as the report it goes with (issue 22).
+    heading = Document(BytesIO(docx.data)).tables[0].cell(0, 1).paragraphs[-1].text
+    assert heading == "Nguyễn Bình Khiêm, ngày 30 tháng 3 năm 2026"
     assert "Ngày của báo cáo không hợp lệ" in text_of(
         await bot.say("trinh", "/baocao ngày 31/2/2026")
     )
@@ -171,9 +174,16 @@ async def test_unmarked_text_is_flagged_not_silently_used(bot: Harness) -> None:
     listed = review_rows(replies[0].text)
     assert listed["1"] == ["gõ không dấu"]
     assert "không dấu" in replies[0].text and "/capnhat" in replies[0].text
-    table = Document(BytesIO(replies[1].document.data)).tables[1]
-    row = next(r for r in table.rows if r.cells[0].text == "1")
-    assert row.cells[5]._tc.xpath(".//w:shd[@w:fill='FFF2CC']")  # the cell is marked in the file
+    document = Document(BytesIO(replies[1].document.data))
+    row = next(r for r in document.tables[1].rows if r.cells[0].text == "1")
+    # The cell is marked with a comment, seen on screen and never printed; no shading.
+    assert row.cells[5]._tc.xpath(".//w:commentRangeStart")
+    assert "Cần xem lại: gõ không dấu" in [c.text for c in document.comments]
+    assert not document.element.body.xpath(".//w:shd[@w:fill='FFF2CC']")
+    sheet = load_workbook(BytesIO(replies[2].document.data))["Kết quả thực hiện"]
+    flagged = [c for r in sheet.iter_rows() for c in r if c.comment]
+    assert "Cần xem lại: gõ không dấu" in [c.comment.text for c in flagged]
+    assert all(c.fill.fgColor.rgb != "00FFF2CC" for r in sheet.iter_rows() for c in r)
 
 
 async def test_cli_check_lists_and_writes_nothing(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001
@@ -190,7 +200,7 @@ async def test_cli_check_lists_and_writes_nothing(bot: Harness, tmp_path: Path, 
     argv = [*base, "--format", "xlsx", "--out", str(out), "--so", "116", "--ngay", "30/3/2026",
             "--phu-luc", "02"]  # fmt: skip
     assert await asyncio.to_thread(cli_main, argv) == 0
-    assert load_workbook(out)["Kết quả thực hiện"]["A1"].value == "PHỤ LỤC 02"
-    cell = load_workbook(out)["Kết quả thực hiện"]["A3"].value
+    assert load_workbook(out)["Kết quả thực hiện"]["A2"].value == "PHỤ LỤC 02"
+    cell = load_workbook(out)["Kết quả thực hiện"]["A4"].value
     assert cell.startswith("(Kèm theo Báo cáo số 116/BC-UBND ngày 30/3/2026")
     assert await asyncio.to_thread(cli_main, base) == 1  # neither --out nor --check

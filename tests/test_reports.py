@@ -313,7 +313,13 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     table = document.tables[1]
     assert tuple(c.text for c in table.rows[0].cells) == HEADER
     assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # repeated on each page
-    assert all(r._tr.trPr.find(qn("w:cantSplit")) is not None for r in table.rows)
+    # Rows may run on to the next page; the header row and section rows never split, and
+    # every cell is as wide as its grid column (Word follows the cells).
+    assert table.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+    grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+    for row in table.rows[:3]:
+        widths = [int(tc.tcPr.tcW.get(qn("w:w"))) for tc in row._tr.tc_lst]
+        assert sum(widths) == sum(grid) and (len(widths) == 1 or widths == grid), widths
     rows = docx_rows(data)
     assert rows[0] == ("I. CHỈ ĐẠO ĐIỀU HÀNH, KIỂM TRA VÀ TUYÊN TRUYỀN",)
     docx_results = check_against_database(rows, expected)
@@ -326,7 +332,8 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     book = load_workbook(BytesIO(excel.document.data))
     sheet = book["Kết quả thực hiện"]
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$6:$6"
-    assert [sheet.cell(r, 1).value for r in (1, 2, 3)] == paragraphs[1:4]
+    assert sheet.cell(1, 1).value == "ỦY BAN NHÂN DÂN XÃ NGUYỄN BÌNH KHIÊM"
+    assert [sheet.cell(r, 1).value for r in (2, 3, 4)] == paragraphs[1:4]
     assert sheet.oddHeader.center.text == "&P" and sheet.HeaderFooter.differentFirst
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     assert round(sheet.page_margins.left * 2.54, 1) == 3.0
@@ -454,9 +461,19 @@ async def test_officer_gets_own_units_tasks(bot: Harness) -> None:
     replies = [r for r in await bot.say("lan", "/baocao quy2") if r.document]
     assert "Phòng Văn hóa - Xã hội" in replies[0].text
     data = replies[0].document.data
-    assert "Đơn vị: Phòng Văn hóa - Xã hội" in "\n".join(
-        p.text for p in Document(BytesIO(data)).paragraphs
-    )
+    document = Document(BytesIO(data))
+    text = "\n".join(p.text for p in document.paragraphs)
+    # The unit's appendix is the unit's: its title, its heading, its file name.
+    unit = "Phòng Văn hóa - Xã hội"
+    assert f"cải cách hành chính của {unit} quý II năm 2026" in text
+    assert "xã Nguyễn Bình Khiêm quý II" not in text
+    assert f"(Kèm theo Báo cáo số         ngày       /     /2026 của {unit})" in text
+    heading = [p.text for p in document.tables[0].cell(0, 0).paragraphs]
+    assert heading[:2] == ["ỦY BAN NHÂN DÂN XÃ NGUYỄN BÌNH KHIÊM", "PHÒNG VĂN HÓA - XÃ HỘI"]
+    leader = [r for r in await bot.say("trinh", "/baocao quy2") if r.document]
+    names = {r.document.filename for r in replies} | {r.document.filename for r in leader}
+    assert len(names) == 4  # the leader's files and the unit's never replace each other
+    assert "phong-van-hoa-xa-hoi" in replies[0].document.filename
     check_against_database(
         docx_rows(data), await expected_rows(bot, lead_unit="Phòng Văn hóa - Xã hội")
     )

@@ -76,7 +76,9 @@ async def test_scores_on_telegram(tg: FakeTelegram, running: Harness) -> None:  
         "bang-diem-xa-nguyen-binh-khiem-6thang-2026.docx", "bang-diem-xa-nguyen-binh-khiem-6thang-2026.xlsx"
     ]
     rows = {r[1]: r for r in load_workbook(BytesIO(excel.document)).active.iter_rows(min_row=5, values_only=True)}
-    assert rows["Tổng"][7] == 5.5 and rows["- Cung cấp dịch vụ công trực tuyến toàn trình."][7] == 5.5
+    # The unit's self-assessment and the confirmed score, each in its own column.
+    assert rows["Tổng"][7] == 5.7 and rows["- Cung cấp dịch vụ công trực tuyến toàn trình."][7] == 5.7
+    assert rows["Tổng"][8] == 5.5 and rows["- Cung cấp dịch vụ công trực tuyến toàn trình."][8] == 5.5
     assert rows["TIÊU CHÍ 4: CHÍNH QUYỀN XANH, VĂN MINH, HIỆN ĐẠI"][2] == 25
 
 

@@ -26,7 +26,7 @@ from handlers.imports.any_file import import_any
 from handlers.messages import Attachment
 from models.plan_store import find_organization
 from models.score_queries import load_sheet
-from models.score_tree import format_points, standing
+from models.score_tree import format_points, totals
 from models.scores import ScoreEntry, ScoreItem
 from tests.conftest import BACKENDS
 from tests.harness import ORG, Harness, text_of
@@ -133,12 +133,13 @@ async def test_the_whole_story(bot: Harness) -> None:
 
 def expected_rows(view) -> list[tuple[str, str, str, str]]:  # noqa: ANN001
     overall = view.overall()
-    rows = [("", "Tổng", format_points(view.sheet.max_points), format_points(overall.points))]
+    own = sum((i.self_points or 0 for i in view.leaves()), D(0))  # the units' own column
+    rows = [("", "Tổng", format_points(view.sheet.max_points), format_points(own if overall.scored else None))]
     for item in view.items:
         if view.is_leaf(item):
-            points = standing(item.confirmed_points, item.self_points)
+            points = item.self_points
         else:
-            got = view.totals_of(item)
+            got = totals(view.own_node(item))
             points = got.points if got.scored else None
         rows.append((item.number, item.content, format_points(item.max_points), format_points(points)))
     return rows

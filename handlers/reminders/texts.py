@@ -18,6 +18,8 @@ from handlers.messages import Button, Outgoing
 from handlers.people.linking import LINK_REQUEST, link_notice
 from handlers.reminders.nudge import NUDGE, escalation, nudge_notice
 from handlers.reminders.score_texts import score_notice
+from handlers.scores.notices import KIND as SCORE_CONFIRMED
+from handlers.scores.notices import score_confirmed_notice
 from handlers.short_text import short
 from handlers.tasks.listing import TEXT_PAGE, Entry, render
 from handlers.tasks.view import CLOSED, deadline_in_words, is_overdue, lead_names, status_buttons
@@ -266,6 +268,8 @@ async def _notice(
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:
         return await link_notice(session, item, has_buttons=has_buttons)
+    if item.kind == SCORE_CONFIRMED:
+        return await score_confirmed_notice(session, item), []
     return "", []
 
 

@@ -73,7 +73,7 @@ async def appendix_report(request: Request, args: str) -> list[Outgoing]:
         plan=plan,
         unit_ids=unit_ids,
         unit_names=unit_names,
-        issued=today,
+        issued=given.dated or today,  # the document is dated as its report
         number=given.number,
         dated=given.dated,
         appendix=given.appendix,

@@ -134,7 +134,7 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
         deadline_end=request.services.calendar.deadline_end,
         unit_ids=unit_ids,
         unit_names=unit_names,
-        issued=today,
+        issued=given.dated or today,  # the document is dated as its report
         number=given.number,
         dated=given.dated,
     )

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import re
 
+from documents.category_words import category_lines as category_word_lines
 from documents.charts import progress_chart
 from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
 from handlers.context import Request
@@ -66,10 +67,10 @@ def done_line(t: Tally) -> str:
 
 
 def category_lines(t: Tally) -> list[str]:
+    """The categories in the one wording (``documents.category_words``)."""
     return [
-        f"• {_(label)}: {t.counts[key]}"
-        for key, label in CATEGORY_LABELS
-        if t.counts[key] or key in ("overdue", "in_progress")
+        f"{'   ' if line.inner else '• '}{_(line.label)}: {line.count}"
+        for line in category_word_lines(t)
     ]
 
 

@@ -108,7 +108,9 @@ def slug(text: str) -> str:
 def file_stem(report: Report) -> str:
     period = report.period
     when = {"quy": f"quy{period.quarter}", "6thang": "6thang", "nam": "nam"}[period.kind]
-    return f"ket-qua-cchc-{slug(report.organization)}-{when}-{period.year}"
+    # A unit's appendix is named as the unit's, so it never replaces the commune's.
+    whose = "-".join([slug(report.organization), *(slug(unit) for unit in report.units)])
+    return f"ket-qua-cchc-{whose}-{when}-{period.year}"
 
 
 def review_text(report: Report) -> str | None:

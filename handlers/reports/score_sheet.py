@@ -44,7 +44,7 @@ async def score_report(request: Request, args: str) -> list[Outgoing]:
 
     async def render() -> list[ReportFile]:
         docx, xlsx = await asyncio.gather(
-            asyncio.to_thread(score_docx, org.name, view),
+            asyncio.to_thread(score_docx, org.name, view, day=request.today(org)),
             asyncio.to_thread(score_xlsx, org.name, view),
         )
         return [

@@ -25,6 +25,7 @@ from handlers.guards import admin_only, not_registered
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.reports.delivery import can_send_files
+from handlers.scores.notices import tell_lead_units
 from handlers.short_text import short, without_bullet
 from language.formats import format_date
 from language.score_words import parse_score_words
@@ -260,6 +261,8 @@ def entry_line(entry: ScoreEntry, request: Request) -> str:
     when = format_date(entry.created_at.astimezone(request.now.tzinfo).date())
     if entry.kind == "confirmed":
         what = _("xác nhận {points} điểm").format(points=format_points(entry.points))
+        if entry.text:  # the compiler's note stays with the score
+            what += f" — {entry.text}"
     elif entry.kind == "proposed":
         what = _("đề xuất {points} điểm").format(points=format_points(entry.points, "—"))
     else:
@@ -287,14 +290,20 @@ async def confirm(request: Request, args: str) -> list[Outgoing]:
         return [Outgoing(_("Không ghi nhận: {points} điểm vượt điểm chuẩn của mục {ref} (tối đa {max} điểm).").format(
             points=format_points(words.points), ref=item.ref, max=format_points(item.max_points)))]
     proposals = [e for e in await history(request.session, item) if e.kind == "proposed" and e.points is not None]
-    request.session.add(ScoreEntry(
+    entry = ScoreEntry(
         item_id=item.id, person_id=request.person.id, created_at=request.now, kind="confirmed",
-        points=words.points, text=words.text, channel=request.incoming.channel))
+        points=words.points, text=words.text, channel=request.incoming.channel)
+    request.session.add(entry)
     item.confirmed_points = words.points
     item.updated_at = request.now
     await request.session.flush()
+    told = await tell_lead_units(request, item, entry)
     lines = [_("Đã chấm mục {ref}: {points}/{max} điểm.").format(
         ref=item.ref, points=format_points(words.points), max=format_points(item.max_points))]
+    if words.text:
+        lines.append(_("Ghi chú: {note}").format(note=words.text))
+    if told:
+        lines.append(_("Đã báo cho {units}.").format(units="; ".join(u.name for u in item.units("lead"))))
     if proposals:
         last = proposals[-1]
         who = last.person.display_name if last.person else _("tệp nhập")

@@ -26,6 +26,7 @@ from handlers.replies.questions import LAPSE, latest_open
 from handlers.scores.commands import may_propose, propose
 from handlers.short_text import short, without_bullet
 from handlers.tasks.access import reply_focus
+from language.score_result_words import OTHER, UNSURE, result_reading
 from language.score_words import find_points
 from language.task_refs import split_by_task
 from locales import _
@@ -83,6 +84,15 @@ async def focused_reply(request: Request, text: str) -> list[Outgoing] | None:
         return None
     if len(found) == 1:
         view, item = found[0]
+        if points is None and not request.incoming.attachment:
+            reading = result_reading(words)
+            if reading == OTHER:  # a question, a thanks: not the item's result
+                return None
+            if reading == UNSURE:  # kept, and recorded only once confirmed
+                lead = _(
+                    "Nội dung vừa gửi có phải là kết quả của mục {ref} không? Tôi đã giữ lại nội dung; bấm để ghi vào mục."
+                ).format(ref=item.ref)
+                return (await ask(request, text, [item], lead=lead))[0]
         return [await propose(request, view, item, points, words)]
     return (await ask(request, text, [item for _view, item in found]))[0]
 

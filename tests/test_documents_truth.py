@@ -1,0 +1,131 @@
+"""What the commune signs says true things (issue 22): the organization named once in
+its proper forms whatever was typed, a result cell that is the task's latest state, no
+Government document claimed as the commune's act, each document cited once, the draft's
+figures those of Biểu mẫu 1, and a report rebuilt for an earlier day that shows nothing
+recorded after it."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from io import BytesIO
+
+import pytest
+from docx import Document
+from sqlalchemy import select
+
+from documents.report_rows import Period, build_report
+from models.people import Organization
+from scheduler.workdays import WorkCalendar
+from tests.conftest import TZ
+from tests.harness import ORG, Harness, text_of
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    await harness.register("trinh", "leader")
+    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    return harness
+
+
+async def say_at(bot: Harness, moment: datetime, user: str, text: str) -> str:
+    bot.clock.move_to(moment)
+    return text_of(await bot.say(user, text))
+
+
+def paragraphs(data: bytes) -> list[str]:
+    document = Document(BytesIO(data))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    return [p.text for p in document.paragraphs] + cells
+
+
+async def test_the_organization_is_named_once_whatever_was_typed(bot: Harness) -> None:
+    async with bot.sessions() as session, session.begin():
+        org = await session.scalar(select(Organization).where(Organization.name == ORG))
+        org.name = "UBND xã Nguyễn Bình Khiêm"  # as an admin may have typed it
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+    files = [r.document for r in await bot.say("trinh", "/baocao baocao 6thang") if r.document]
+    for file in files[:2]:  # the draft and its appendix
+        text = "\n".join(paragraphs(file.data))
+        assert "UBND XÃ" not in text and "Ủy ban nhân dân UBND" not in text, file.filename
+        assert "UBND xã Nguyễn" not in text, file.filename
+        heading = Document(BytesIO(file.data)).tables[0]
+        assert [p.text for p in heading.cell(0, 0).paragraphs][:2] == [
+            "ỦY BAN NHÂN DÂN",
+            "XÃ NGUYỄN BÌNH KHIÊM",
+        ]
+        assert heading.cell(0, 1).paragraphs[-1].text == "Nguyễn Bình Khiêm, ngày 09 tháng 6 năm 2026"
+        assert "Ủy ban nhân dân xã Nguyễn Bình Khiêm" in text
+
+
+async def test_the_result_cell_is_the_latest_state(bot: Harness) -> None:
+    await say_at(bot, datetime(2026, 2, 9, 10, tzinfo=TZ), "lan",
+                 "/capnhat 2 Đang thực hiện, đăng trên 200 tin bài. Giải ngân 3.850/21.372 triệu đồng, đạt 18%")  # fmt: skip
+    await say_at(bot, datetime(2026, 5, 9, 10, tzinfo=TZ), "lan",
+                 "/capnhat 2 Đang thực hiện, đăng trên 450 tin bài. Giải ngân 11.729/21.372 triệu đồng, đạt 54,9%")  # fmt: skip
+    await say_at(bot, datetime(2026, 5, 20, 10, tzinfo=TZ), "lan",
+                 "/capnhat 2 Đang thực hiện, đăng trên 450 tin bài")  # fmt: skip
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+    docx = next(r.document for r in await bot.say("trinh", "/baocao 6thang") if r.document)
+    table = Document(BytesIO(docx.data)).tables[1]
+    cell = next(r.cells[5].text for r in table.rows if r.cells[0].text == "2")
+    assert "11.729/21.372" in cell and "450 tin bài" in cell, cell
+    assert "3.850" not in cell and "200 tin bài" not in cell, cell
+    assert cell.count("450 tin bài") == 1, cell  # the same sentence once
+
+
+async def test_no_false_claim_and_each_document_once(bot: Harness) -> None:
+    await say_at(bot, datetime(2026, 1, 12, 10, tzinfo=TZ), "lan",
+                 "/capnhat 1 Hoàn thành, Nghị quyết 02/NQ-CP ngày 08/01/2026; Kế hoạch số 14/KH-UBND ngày 10/01/2026")  # fmt: skip
+    await say_at(bot, datetime(2026, 3, 9, 10, tzinfo=TZ), "lan",
+                 "/capnhat 2 Đang thực hiện, theo Kế hoạch số 14/KH-UBND ngày 10/01/2026")  # fmt: skip
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+    replies = await bot.say("trinh", "/baocao baocao 6thang")
+    draft, appendix = [r.document for r in replies if r.document][:2]
+    text = "\n".join(p.text for p in Document(BytesIO(draft.data)).paragraphs)
+    assert "02/NQ-CP" in text
+    assert not re.search(r"ban hành[^.]*02/NQ-CP", text), text  # never issued by the commune
+    assert "Triển khai thực hiện Nghị quyết 02/NQ-CP ngày 08/01/2026." in text
+    issued = re.findall(r"Ủy ban nhân dân xã Nguyễn Bình Khiêm đã ban hành ([^.]*)\.", text)
+    for sentence in issued:  # every act the commune claims is its own, "…-UBND"
+        for reference in re.findall(r"\d+/[A-ZĐ][^\s;,]*", sentence):
+            assert reference.endswith("-UBND"), reference
+    assert text.count("14/KH-UBND") == 1
+    # The figures are those of Biểu mẫu 1.
+    form = {r.cells[0].text: r.cells[3].text for r in Document(BytesIO(appendix.data)).tables[2].rows}
+    done, total = form["2.2."], form["2.1."]
+    assert f"đã hoàn thành {done}/{total} nhiệm vụ" in text
+
+
+async def test_a_report_for_an_earlier_day_shows_nothing_after_it(bot: Harness) -> None:
+    await say_at(bot, datetime(2026, 4, 8, 10, tzinfo=TZ), "lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
+    answer = await say_at(bot, datetime(2026, 4, 10, 10, tzinfo=TZ), "trinh", "/duyet 6")
+    assert "20/04/2026" in answer, answer
+    calendar = WorkCalendar()
+
+    async def row_six(day: date) -> tuple[str, list[str]]:
+        async with bot.sessions() as session:
+            org = await session.scalar(select(Organization).where(Organization.name == ORG))
+            built = await build_report(session, org, period=Period("quy", 2026, 2), as_of=day,
+                                       deadline_end=calendar.deadline_end)  # fmt: skip
+        row = next(r for r in built.rows if r.cells and r.cells[0] == "6")
+        return row.cells[4], built.progress.overdue_numbers
+
+    before, overdue = await row_six(date(2026, 4, 6))
+    assert "Gia hạn" not in before and "6" in overdue  # the extension came on 10/4
+    after, overdue = await row_six(date(2026, 4, 15))
+    assert "(Gia hạn đến 20/04/2026)" in after and "6" not in overdue
+
+
+async def test_a_continuous_task_worked_on_is_said_apart(bot: Harness) -> None:
+    await say_at(bot, datetime(2026, 3, 9, 10, tzinfo=TZ), "lan", "/capnhat 2 đang làm, đã họp 2 lần")
+    progress = await say_at(bot, datetime(2026, 3, 10, 9, tzinfo=TZ), "trinh", "/tiendo")
+    lines = progress.split("\n")
+    done = next(i for i, line in enumerate(lines) if line.startswith("• Hoàn thành đúng hạn: 1"))
+    assert "trong đó đã thực hiện và tiếp tục thực hiện" in lines[done + 1], progress
+    assert lines[done + 1].endswith(": 1")
+    docx = next(r.document for r in await bot.say("trinh", "/baocao quy1") if r.document)
+    text = "\n".join(p.text for p in Document(BytesIO(docx.data)).paragraphs)
+    assert "hoàn thành đúng hạn: 1 (trong đó đã thực hiện và tiếp tục thực hiện" in text, text
