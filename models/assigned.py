@@ -46,9 +46,7 @@ async def assigned_list(
 ) -> tuple[Plan, Section]:
     """The organization's list of the tasks given in ``year``, made when missing."""
     plan = await session.scalar(
-        select(Plan).where(
-            Plan.organization_id == org.id, Plan.kind == ASSIGNED, Plan.year == year
-        )
+        select(Plan).where(Plan.organization_id == org.id, Plan.kind == ASSIGNED, Plan.year == year)
     )
     if plan is None:
         plan = Plan(
