@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from bot import commands_cli
+from bot import cli_assign, commands_cli
 from bot.cli_common import CliError
 from bot.config import ConfigError, load_config
 from documents.plan_file_error import PlanFileError
@@ -140,6 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--org", required=True)
     p.add_argument("--period", choices=["6thang", "nam"], default=None)
     p.add_argument("--year", type=int)
+
+    cli_assign.add_arguments(command)
 
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
 
