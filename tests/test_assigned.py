@@ -160,3 +160,25 @@ async def test_form_one_counts_on_time_late_overdue(sessions, clock) -> None:  #
     async with bot.sessions() as session:
         kinds = set(await session.scalars(select(OutboxItem.kind).where(OutboxItem.task_id == late.id)))
     assert {"assigned", "before_due", "due_day", "overdue"} <= kinds
+
+
+def test_cli_assign(capsys, tmp_path) -> None:  # noqa: ANN001
+    import json
+
+    from bot.cli import main
+    from tests.conftest import SAMPLES
+
+    db = f"sqlite+aiosqlite:///{tmp_path / 'cli.sqlite3'}"
+    org = "Xã Nguyễn Bình Khiêm"
+    assert main(["import", str(SAMPLES / "ke-hoach-cchc-2026-mau.docx"), "--org", org, "--db", db]) == 0
+    capsys.readouterr()
+    code = main(["assign", "--org", org, "--unit", "VH-XH", "--text", "Báo cáo tự kiểm tra", "--due", "Quý II/2030",
+                 "--source", SOURCE, "--db", db, "--json"])  # fmt: skip
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0 and data["number"] == "1" and data["source"] == SOURCE
+    assert data["lead_units"] == [VHXH] and data["deadline"]["due"] == "2030-06-30"
+    assert data["plan"]["kind"] == "assigned" and data["plan"]["title"].startswith("Nhiệm vụ được giao năm ")
+    assert main(["assign", "--org", org, "--unit", "Phòng Tư pháp", "--text", "x", "--due", "1/1/2030", "--db", db]) == 1
+    assert "Không tìm thấy đơn vị «Phòng Tư pháp»" in capsys.readouterr().err
+    assert main(["assign", "--org", org, "--unit", "VH-XH", "--text", "x", "--due", "31/02/2030", "--db", db]) == 1
+    assert "có ngày không đúng" in capsys.readouterr().err
