@@ -143,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", choices=["6thang", "nam"], default=None)
     p.add_argument("--year", type=int)
 
+    cli_ops_args.add_assign_parser(command)
+
     p = command("migrate", "nâng cấp cơ sở dữ liệu lên phiên bản mới nhất")
     p.add_argument("--check", action="store_true", help="chỉ cho biết có cần nâng cấp không")
     cli_ops_args.add_parsers(command)

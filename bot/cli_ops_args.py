@@ -1,5 +1,6 @@
-"""The operator commands' arguments (status, backup, restore), apart from what runs
-them (``bot.cli_ops``) so that ``dondoc --help`` stays light."""
+"""The arguments of the commands that live in modules of their own (status, backup,
+restore: ``bot.cli_ops``; assign: ``bot.cli_assign``), apart from what runs them so
+that ``dondoc --help`` stays light."""
 
 from __future__ import annotations
 
@@ -15,3 +16,14 @@ def add_parsers(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
     p.add_argument("file", help="tệp sao lưu (.tar.gz)")
     p.add_argument("--force", action="store_true", help="thay cả khi cơ sở dữ liệu đích đã có dữ liệu")
     p.add_argument("--evidence", help="thư mục minh chứng (mặc định theo cấu hình)")
+
+
+def add_assign_parser(command: Callable[[str, str], argparse.ArgumentParser]) -> None:
+    p = command("assign", "giao một nhiệm vụ UBND thành phố giao (như /giao)")
+    p.add_argument("--org", required=True, help="tên xã/phường")
+    p.add_argument("--unit", required=True, help="đơn vị chủ trì")
+    p.add_argument("--text", required=True, help="nội dung nhiệm vụ")
+    p.add_argument(
+        "--due", required=True, help="hạn: 15/12/2026, «Trước ngày 15/12/2026», «Quý IV/2026»"
+    )
+    p.add_argument("--source", default="", help="văn bản giao: «Công văn số … của UBND thành phố»")

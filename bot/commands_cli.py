@@ -200,7 +200,16 @@ async def cmd_scores(
     return await cli_scores.scores(args, config, clock, today, emit)
 
 
+async def cmd_assign(
+    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
+) -> int:
+    from bot import cli_assign
+
+    return await cli_assign.assign(args, config, clock, today, emit)
+
+
 COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
+    "assign": cmd_assign,
     "scores": cmd_scores,
     "import": cmd_import,
     "tasks": cmd_tasks,

@@ -253,7 +253,11 @@ async def city_tally(
     session: AsyncSession, org: Organization, year: int, as_of: date, deadline_end: DeadlineEnd
 ) -> Tally | None:
     """Biểu mẫu 1 row 4: the tasks of the year's plans of city-assigned tasks, if any."""
-    ids = [p.id for p in await plans_of_year(session, org, year) if is_city_assigned(p.title)]
+    ids = [
+        p.id
+        for p in await plans_of_year(session, org, year)
+        if p.kind == "assigned" or is_city_assigned(p.title)  # /giao's list, or an imported one
+    ]
     if not ids:
         return None
     result = Tally()

@@ -93,7 +93,8 @@ async def save_focus(
         state.score_item_ids = list(focus.score_items)
         state.focus_at = now
     if choices is not None:
-        state.choices = choices
+        # What this message asked to be typed next (``await_next``) stays beside its choices.
+        state.choices = choices + [c for c in state.choices if c.startswith("@")]
     elif text_only:
         # A bare number now names a task; what the next message is awaited for stays.
         state.choices = [c for c in state.choices if c.startswith("@")]

@@ -4,6 +4,7 @@ a feature never needs another's registration to work."""
 
 from __future__ import annotations
 
+from handlers.assigned import routes as assigned
 from handlers.evidence import routes as evidence
 from handlers.extensions import routes as extensions
 from handlers.imports import routes as imports
@@ -15,7 +16,18 @@ from handlers.router import Router
 from handlers.scores import routes as scores
 from handlers.tasks import routes as tasks
 
-FEATURES = (people, imports, tasks, reminders, replies, reports, extensions, scores, evidence)
+FEATURES = (
+    people,
+    imports,
+    tasks,
+    reminders,
+    replies,
+    reports,
+    extensions,
+    scores,
+    evidence,
+    assigned,
+)
 
 # Shown in Telegram's menu (setMyCommands), in this order.
 MENU = (

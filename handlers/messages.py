@@ -28,6 +28,7 @@ class Incoming:
     reply_to: str | None = None  # id of the bot message this replies to
     callback: str | None = None  # data of a pressed button
     attachment: Attachment | None = None
+    quoted: str = ""  # the text of a person's message this one replies to (a forwarded letter)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,9 @@ from models.base import Base, UTCDateTime
 from models.people import Organization, Person, Unit
 
 STATUSES = ("not_started", "in_progress", "done", "not_applicable")
+# A plan's kind: a plan of the commune ("plan"), or the standing list of the tasks the
+# city gives it in a year, "Nhiệm vụ được giao năm YYYY" ("assigned", models.assigned).
+PLAN_KINDS = ("plan", "assigned")
 
 
 class Plan(Base):
@@ -39,6 +42,7 @@ class Plan(Base):
     # the narrative report cites it in its "Thực hiện …" opening.
     decision_number: Mapped[str | None] = mapped_column(String(64))
     decision_date: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16), default="plan", server_default="plan")
 
     organization: Mapped[Organization] = relationship()
     sections: Mapped[list[Section]] = relationship(
@@ -85,6 +89,9 @@ class Task(Base):
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     review_reason: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # The document a task was given by ("Công văn số 1234/UBND-NV ngày 01/12/2026 của
+    # UBND thành phố"): the tasks of an "assigned" plan; None for a plan's own tasks.
+    source: Mapped[str | None] = mapped_column(Text)
 
     plan: Mapped[Plan] = relationship()
     section: Mapped[Section] = relationship()

@@ -6,13 +6,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 from models.unit_names import fold
+
+ASSIGNED = "assigned"  # the kind of a plan listing the tasks the city gave (models.plans)
 
 
 def _task_query():  # noqa: ANN202 - a Select of Task
@@ -39,16 +41,32 @@ async def current_plans(session: AsyncSession, org_ids: Sequence[int]) -> dict[i
     """Organization id → id of its current plan: the newest (year, then import) that is
     not a list of city-assigned tasks, else the newest."""
     rows = await session.execute(
-        select(Plan.organization_id, Plan.id, Plan.title, Plan.year, Plan.imported_at).where(
-            Plan.organization_id.in_(list(org_ids))
-        )
+        select(
+            Plan.organization_id, Plan.id, Plan.title, Plan.year, Plan.imported_at, Plan.kind
+        ).where(Plan.organization_id.in_(list(org_ids)))
     )
     best: dict[int, tuple[tuple[bool, int, datetime], int]] = {}
-    for org_id, plan_id, title, year, imported in rows:
-        key = (not is_city_assigned(title), year, imported)
+    for org_id, plan_id, title, year, imported, kind in rows:
+        key = (kind != ASSIGNED and not is_city_assigned(title), year, imported)
         if org_id not in best or key > best[org_id][0]:
             best[org_id] = (key, plan_id)
     return {org_id: plan_id for org_id, (_, plan_id) in best.items()}
+
+
+async def followed_plan_ids(session: AsyncSession, org: Organization) -> list[int]:
+    """The plans whose tasks people follow day to day (/viec, /quahan, reminders): the
+    current plan, and the organization's lists of tasks the city gave (kind "assigned")
+    of the current plan's year and later."""
+    current = (await current_plans(session, [org.id])).get(org.id)
+    if current is None:
+        return []
+    year = await session.scalar(select(Plan.year).where(Plan.id == current))
+    assigned = await session.scalars(
+        select(Plan.id)
+        .where(Plan.organization_id == org.id, Plan.kind == ASSIGNED, Plan.year >= year)
+        .order_by(Plan.year, Plan.id)
+    )
+    return [current, *(plan_id for plan_id in assigned if plan_id != current)]
 
 
 async def list_tasks(
@@ -59,13 +77,17 @@ async def list_tasks(
     roles: Sequence[str] = ("lead", "cooperating"),
     plan: Plan | None = None,
 ) -> list[Task]:
-    """Tasks of the organization's newest plan (or ``plan``), in plan order; only those
+    """Tasks of the organization's followed plans (``followed_plan_ids``: the current
+    plan, then the lists of assigned tasks), or of ``plan``, in plan order; only those
     where one of ``unit_ids`` takes one of ``roles`` when ``unit_ids`` is given."""
-    plan = plan or await latest_plan(session, org)
-    if plan is None:
+    plan_ids = [plan.id] if plan is not None else await followed_plan_ids(session, org)
+    if not plan_ids:
         return []
     query = (
-        _task_query().join(Section, Task.section_id == Section.id).where(Task.plan_id == plan.id)
+        _task_query()
+        .join(Section, Task.section_id == Section.id)
+        .join(Plan, Task.plan_id == Plan.id)
+        .where(Task.plan_id.in_(plan_ids))
     )
     if unit_ids is not None:
         query = query.where(
@@ -75,15 +97,19 @@ async def list_tasks(
                 )
             )
         )
-    return list(await session.scalars(query.order_by(Section.order, Task.position)))
+    first = case((Plan.kind == ASSIGNED, 1), else_=0)  # the plan's own tasks first
+    return list(
+        await session.scalars(query.order_by(first, Plan.year, Section.order, Task.position))
+    )
 
 
 async def find_tasks_by_number(session: AsyncSession, org: Organization, number: str) -> list[Task]:
-    """Tasks numbered ``number`` ("12", or "II.3" to name the section too)."""
-    plan = await latest_plan(session, org)
-    if plan is None:
+    """Tasks numbered ``number`` ("12", or "II.3" to name the section too) in the
+    followed plans (``followed_plan_ids``)."""
+    plan_ids = await followed_plan_ids(session, org)
+    if not plan_ids:
         return []
-    query = _task_query().where(Task.plan_id == plan.id)
+    query = _task_query().where(Task.plan_id.in_(plan_ids))
     numeral, _, num = number.strip().rpartition(".")
     if numeral:
         query = query.join(Section, Task.section_id == Section.id).where(

@@ -21,7 +21,9 @@ from scheduler.workdays import WorkCalendar
 NOTICE_KINDS = ("unreachable", "send_failed")
 # Questions that must read on their own, never inside a task reminder (a link request
 # asks the owner to agree; its buttons must not sit beside a task's status buttons).
-ALONE_KINDS = ("link_request",)
+# A task given to a unit and a leader's instruction go alone too, so that a reply to
+# either is about its one task (handlers.assigned.notices).
+ALONE_KINDS = ("link_request", "assigned", "instruction")
 DEADLINE_KINDS = ("before_due", "due_day", "overdue")
 NOTICE_DELAY = timedelta(minutes=1)  # failures of the next minute join the same message
 

@@ -299,7 +299,8 @@ async def plan_organization(
     settings: PlanningSettings,
     calendar: WorkCalendar,
 ) -> int:
-    """Plan every task of the organization's current plan in the caller's transaction;
+    """Plan every task of the organization's current plan and of its lists of assigned
+    tasks (``models.queries.followed_plan_ids``) in the caller's transaction;
     returns the new rows. (A running bot uses ``plan_in_steps``.)"""
     since = _since(org, now)
     plan = await latest_plan(session, org)
@@ -308,7 +309,7 @@ async def plan_organization(
     if plan is None:
         org.planned_through = now
         return added
-    for task in await list_tasks(session, org, plan=plan):
+    for task in await list_tasks(session, org):  # the plan and the tasks the city gave
         added += await plan_task(session, task, org, people, now, settings, calendar, since)
     added += await _plan_digests(session, org, people, now, since, settings, calendar)
     org.planned_through = now
@@ -339,7 +340,7 @@ async def plan_in_steps(
             added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
             mark_planned(org, now, [], fingerprint(settings, calendar))
             return added
-        task_ids = [t.id for t in await list_tasks(session, org, plan=plan)]
+        task_ids = [t.id for t in await list_tasks(session, org)]  # with the tasks given
     added = 0
     entries: list[datetime] = []
     for start in range(0, len(task_ids), max(settings.batch, 1)):

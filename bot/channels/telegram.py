@@ -217,6 +217,10 @@ class TelegramChannel:
             and message.reply_to_message.from_user.is_bot
         ):
             reply_to = str(message.reply_to_message.message_id)
+        quoted = ""
+        if message.reply_to_message is not None and reply_to is None and not callback:
+            replied = message.reply_to_message  # a letter forwarded, then answered with /giao
+            quoted = replied.text or replied.caption or ""
         return Incoming(
             channel="telegram",
             user_id=str(user_id),
@@ -228,6 +232,7 @@ class TelegramChannel:
             reply_to=reply_to if not callback else str(message.message_id),
             callback=callback,
             attachment=attachment,
+            quoted=quoted,
         )
 
     async def _attachment(self, message: Message) -> Attachment | None:

@@ -12,6 +12,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from handlers.assigned.notices import KINDS as FOLLOW_KINDS
+from handlers.assigned.notices import follow_notice
 from handlers.extensions.notices import NOTICE_KINDS, extension_notice
 from handlers.extensions.pending import digest_lines
 from handlers.messages import Button, Outgoing
@@ -197,6 +199,14 @@ async def compose(
                 ids = (focus.task_id,) if focus.task_id else focus.task_ids
                 focus = Focus(task_ids=(*ids, task.id))
             else:
+                focus, buttons = Focus(task.id), buttons + extra
+            continue
+        if item.kind in FOLLOW_KINDS:  # a task given to the unit, a leader's instruction
+            text, extra, task = await follow_notice(session, item, today=today, calendar=calendar)
+            if task is None:
+                continue
+            parts.append(("\n" if parts else "") + text)
+            if not focus:  # travels alone (dispatch_rules.ALONE_KINDS): a reply is about it
                 focus, buttons = Focus(task.id), buttons + extra
             continue
         if item.kind == SCORE_KIND:  # the items listed become the message's focus

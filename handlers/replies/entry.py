@@ -49,8 +49,9 @@ async def text_or_file(request: Request) -> list[Outgoing]:
     if text.isascii() and text.isdigit() and len(text) <= 2:
         state = await chat_state(request.session, request.person.id, incoming.channel, request.now)
         index = int(text) - 1
-        if 0 <= index < len(state.choices):
-            return await request.router.press(request, state.choices[index])
+        offered = [c for c in state.choices if not c.startswith("@")]  # not what is awaited
+        if 0 <= index < len(offered):
+            return await request.router.press(request, offered[index])
         if request.grants:  # not a choice on offer: a task's number, never a note "2"
             return await my_tasks(request, text)
     return await free_text.free_text(request)

@@ -17,6 +17,7 @@ import re
 from documents.category_words import category_lines as category_word_lines
 from documents.charts import progress_chart
 from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
+from handlers.assigned.summary import assigned_lines
 from handlers.context import Request
 from handlers.guards import not_registered
 from handlers.messages import Attachment, Outgoing
@@ -165,7 +166,13 @@ async def org_progress(
     title = _("Tiến độ {plan} — {scope}, đến {when}:").format(
         plan=plan.title, scope=scope, when=when
     )
-    reply = Outgoing(progress_text(title, result, show_units=unit_ids is None))
+    text = progress_text(title, result, show_units=unit_ids is None)
+    if plan.kind != "assigned":  # and the tasks the city gave this year, on a line of their own
+        given = await assigned_lines(
+            session, org, plan.year, as_of, deadline_end=deadline_end, unit_ids=unit_ids, until=until
+        )
+        text = "\n".join([text, *given])
+    reply = Outgoing(text)
     if can_send_pictures(request) and result.overall.total:
         rows = worst_units(result, CHART_ROWS)
         if unit_ids is not None:  # the person's own units only, else one bar

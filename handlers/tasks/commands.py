@@ -51,6 +51,8 @@ HISTORY_KINDS = (
     "undo",
     "appendix_text",
     "nudge",
+    "assigned",  # handlers.assigned: the task was given
+    "instruction",  # a leader's instruction sent to the unit
 )
 
 
@@ -69,6 +71,8 @@ def task_card(task: Task, request: Request) -> str:
         lines.append(words[:1].upper() + words[1:])
     if task.product:
         lines.append(_("Sản phẩm: {product}").format(product=short(task.product, 200)))
+    if task.source:  # a task the city gave: the document it came with
+        lines.append(_("Theo: {source}").format(source=short(task.source, 200)))
     lines.append(_("Tình trạng: {status}").format(status=status_label(task.status, task.percent)))
     return "\n".join(lines)
 
@@ -251,6 +255,10 @@ def history_text(update: StatusUpdate) -> str:
         return _("Hoàn tác lần cập nhật trước")
     if update.kind == "nudge":  # handlers.reminders.nudge: the leader had the officers reminded
         return _("Đề nghị nhắc lại cán bộ phụ trách: {names}").format(names=short(update.text, 120))
+    if update.kind == "instruction":
+        return _("Chỉ đạo (đã gửi đơn vị): {text}").format(text=short(update.text, 300))
+    if update.kind == "assigned":
+        return _("Giao nhiệm vụ") + (f" ({short(update.text, 120)})" if update.text else "")
     if update.kind == "appendix_text":
         return _("Nội dung ghi vào phụ lục: {text}").format(text=short(update.text, 160))
     if update.kind == "extension_request" and update.until:
