@@ -27,6 +27,12 @@ _HEADS = {
     "great", "good", "tot", "fine", "ack", "good morning", "chuc", "chuc mung",
 }  # fmt: skip
 _CANCEL = {"huy", "huy bo", "thoi", "khong", "ko", "k", "no", "cancel", "stop", "bo qua"}
+_GREETINGS = {"chao", "xin chao", "hi", "hello", "hey", "alo", "good morning"}
+# "em không hiểu", "giúp em với", "hướng dẫn": someone lost, not a report on a task.
+_HELP = {
+    "khong hieu", "chua hieu", "ko hieu", "k hieu", "giup", "giup do", "huong dan", "help",
+    "lam sao", "lam the nao", "the nao", "sao", "hoi", "can giup",
+}  # fmt: skip
 _PARTICLES = {
     "a", "nhe", "nha", "roi", "r", "oi", "anh", "chi", "em", "ban", "bot", "sep", "thay",
     "co", "chu", "bac", "moi nguoi", "ca nha", "rat nhieu", "nhieu", "lam", "vay", "the",
@@ -36,6 +42,9 @@ _PARTICLES = {
 }  # fmt: skip
 _PHRASES = {**dict.fromkeys(_PARTICLES, "particle"), **dict.fromkeys(_HEADS, "head")}
 _PHRASES.update(dict.fromkeys(_CANCEL, "cancel"))
+_PHRASES.update(dict.fromkeys(_GREETINGS, "greeting"))
+_PHRASES.update(dict.fromkeys(_HELP, "help"))
+_PHRASES["voi"] = "particle"  # "giúp em với"
 # "không nhận được", "ko đồng ý": a cancel word before these says something else.
 _NEGATABLE = {"nhan", "nhan duoc", "da nhan", "da nhan duoc", "duoc", "dc", "ro", "da ro"}
 _NEGATABLE |= {"dong y", "nhat tri", "ok", "oke", "tot", "good", "fine", "sure", "yes"}
@@ -75,3 +84,22 @@ def is_acknowledgement(text: str) -> bool:
     return not any(
         _PHRASES[a] == "cancel" and b in _NEGATABLE for a, b in zip(heads, heads[1:], strict=False)
     )
+
+
+def small_talk_kind(text: str) -> str | None:
+    """What a message that is not a report says: "help" ("em không hiểu", "?"),
+    "greeting" ("chào anh", "alo"), "cancel" ("thôi", "hủy") or "thanks" (the rest of
+    small talk); None for anything else."""
+    stripped = text.strip()
+    if stripped and len(stripped) <= 10 and set(stripped) <= set("?？ "):
+        return "help"
+    if not is_acknowledgement(stripped):
+        return None
+    n, _, _ = fold(stripped)
+    phrases = _phrases(_NOT_WORD.sub(" ", n).split()) or []
+    kinds = {_PHRASES[p] for p in phrases} - {"particle"}
+    if "help" in kinds:
+        return "help"
+    if kinds in ({"cancel"}, {"greeting"}):
+        return kinds.pop()
+    return "thanks"

@@ -487,3 +487,17 @@ async def test_a_bare_number_inside_a_line_is_asked_not_swallowed(bot: Harness) 
 
 def test_a_count_after_a_comma_is_not_a_task() -> None:
     assert [p.number for p in split_by_task("31 hoàn thành, 3 văn bản đã ban hành")] == ["31"]
+
+
+async def test_greetings_and_help_are_answered_and_never_kept_as_notes(bot: Harness) -> None:
+    """From the demo walk: "alo" was thanked and "em không hiểu" became a note of a task."""
+    async with bot.sessions() as session:
+        before = await session.scalar(select(func.count()).select_from(StatusUpdate))
+    greeting = text_of(await bot.say("lan", "alo"))
+    lost = text_of(await bot.say("lan", "em không hiểu"))
+    mark = text_of(await bot.say("lan", "?"))
+    assert "Chào anh/chị" in greeting and "/viec" in greeting
+    assert "giúp gì" in lost and "/trogiup" in lost
+    assert "giúp gì" in mark
+    async with bot.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(StatusUpdate)) == before

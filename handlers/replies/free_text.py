@@ -24,7 +24,8 @@ from handlers.replies.recording import TEXT, answer, choices_text, record_readin
 from handlers.router import BEFORE_TASKS
 from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
-from language.status_text import StatusReading, is_acknowledgement, understand_status
+from language.small_talk import small_talk_kind
+from language.status_text import StatusReading, understand_status
 from language.task_refs import Part, fold_same_length, split_by_task
 from locales import _
 from models.plans import Task
@@ -35,9 +36,23 @@ _CANCEL = {"huy", "thoi", "khong", "khong can", "bo qua", "cancel"}
 
 
 def acknowledgement_answer(text: str) -> Outgoing:
+    """One friendly line for small talk; nothing is recorded."""
     folded = " ".join(fold_same_length(text).strip(" .!?…").split())
-    if folded in _CANCEL:
+    kind = small_talk_kind(text)
+    if folded in _CANCEL or kind == "cancel":
         return Outgoing(_("Vâng, tôi không ghi gì thêm."), aside=True)
+    if kind == "help":
+        return Outgoing(
+            _(
+                "Anh/chị cần tôi giúp gì ạ? Nhắn /viec để xem nhiệm vụ của mình, /trogiup để xem các lệnh. Để báo cáo, nhắn số nhiệm vụ kèm tình trạng, ví dụ «12 hoàn thành»."
+            ),
+            aside=True,
+        )
+    if kind == "greeting":
+        return Outgoing(
+            _("Chào anh/chị! Nhắn /viec để xem nhiệm vụ của mình, hoặc /trogiup để xem các lệnh."),
+            aside=True,
+        )
     return Outgoing(_("Dạ, cảm ơn anh/chị!"), aside=True)
 
 
@@ -53,7 +68,7 @@ async def free_text(request: Request) -> list[Outgoing]:
         typed = await typed_answer(request, fold_same_length(text))
         if typed is not None:
             return typed
-        if is_acknowledgement(text) or yes_or_no(fold_same_length(text)) == "qy":
+        if small_talk_kind(text) or yes_or_no(fold_same_length(text)) == "qy":
             return [acknowledgement_answer(text)]  # "đúng" with nothing asked: a thank-you
     if text and (step := await request.router.awaited_step(request, text)) is not None:
         return step  # the reason a leader was asked for after a decision

@@ -79,7 +79,7 @@ async def appendix_report(request: Request, args: str) -> list[Outgoing]:
         appendix=given.appendix,
     )
     assert built is not None  # the plan exists
-    review = review_text(built)
+    review = review_text(built, admin=request.role == "admin")
     first = [Outgoing(review)] if review else []
     summary = summary_text(built) + "\n" + hint()
     stem = file_stem(built)

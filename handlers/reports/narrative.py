@@ -140,7 +140,7 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     )
     text = narrative(data)
     built = data.report
-    first = [Outgoing(review)] if (review := review_text(built)) else []
+    first = [Outgoing(review)] if (review := review_text(built, admin=request.role == "admin")) else []
     summary = summary_text(text, "; ".join(unit_names) or org.name, built.as_of, built.rate)
     stem = file_stem(built).replace("ket-qua-cchc", "bao-cao-cchc")
 

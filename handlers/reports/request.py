@@ -113,7 +113,7 @@ def file_stem(report: Report) -> str:
     return f"ket-qua-cchc-{whose}-{when}-{period.year}"
 
 
-def review_text(report: Report) -> str | None:
+def review_text(report: Report, *, admin: bool = True) -> str | None:
     """The rows to look at before the appendix goes out, grouped by why; None when there
     are none. One line per reason keeps it short on Zalo (2,000 characters)."""
     rows = report.to_review
@@ -137,9 +137,10 @@ def review_text(report: Report) -> str | None:
         if any("no_diacritics" in row.review for row in rows)
         else _("Đơn vị có thể cập nhật bằng /capnhat SỐ nội dung, rồi nhắn lại /baocao.")
     )
-    lines.append(
-        _("Quản trị có thể tự ghi lời cho một dòng của phụ lục: /ketqua SỐ nội dung.")
-    )
+    if admin:  # /ketqua is an admin's command: not offered to those who cannot use it
+        lines.append(
+            _("Quản trị có thể tự ghi lời cho một dòng của phụ lục: /ketqua SỐ nội dung.")
+        )
     return "\n".join(lines)
 
 
