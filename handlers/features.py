@@ -14,8 +14,11 @@ from handlers.reports import routes as reports
 from handlers.router import Router
 from handlers.scores import routes as scores
 from handlers.tasks import routes as tasks
+from handlers.web_access import routes as web_access
 
-FEATURES = (people, imports, tasks, reminders, replies, reports, extensions, scores, evidence)
+FEATURES = (
+    people, imports, tasks, reminders, replies, reports, extensions, scores, evidence, web_access
+)
 
 # Shown in Telegram's menu (setMyCommands), in this order.
 MENU = (

@@ -115,3 +115,21 @@ async def sweep(session: AsyncSession, now: datetime) -> None:
     """Forget expired links and sessions."""
     await session.execute(delete(WebLink).where(WebLink.expires_at < now))
     await session.execute(delete(WebSession).where(WebSession.expires_at < now))
+
+
+async def people_of_units(session: AsyncSession, unit_ids: Iterable[int]) -> dict[int, list[str]]:
+    """Unit id → the display names of its officers (and anyone else placed in it)."""
+    ids = sorted(set(unit_ids))
+    found: dict[int, list[str]] = {i: [] for i in ids}
+    if not ids:
+        return found
+    rows = await session.execute(
+        select(Membership.unit_id, Person.display_name)
+        .join(Person, Person.id == Membership.person_id)
+        .where(Membership.unit_id.in_(ids), Membership.role != "viewer")
+        .order_by(Membership.unit_id, Person.display_name)
+    )
+    for unit_id, name in rows:
+        if name not in found[unit_id]:
+            found[unit_id].append(name)
+    return found
