@@ -27,12 +27,13 @@ from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
-from bot.file_server import FileServer
+from bot.file_server import FileServer, add_download_routes
 from bot.reminders import ReminderService
-from bot.wiring import build_services, download_shelf
+from bot.wiring import build_services, download_shelf, web_gate, web_shelf
 from handlers.conversation import Conversation
 from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
+from web.server import WebServer, make_app
 
 log = logging.getLogger("dondoc")
 
@@ -50,7 +51,14 @@ def configure_logging(secrets: Iterable[str] = ()) -> None:
 
 def secrets_of(config: Config) -> list[str]:
     tg, zalo = config.telegram, config.zalo
-    return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret]
+    return [
+        tg.token,
+        tg.webhook_secret,
+        zalo.token,
+        zalo.webhook_secret,
+        config.downloads.secret,
+        config.web.secret,
+    ]
 
 
 # The one line an operator gets for a token the platform refuses (no traceback).
@@ -115,7 +123,8 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
 async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, exclusive: bool) -> int:
     engine, sessions = await open_database(config.database.url)
     downloads = download_shelf(config, clock)
-    services = build_services(config, clock, sessions, downloads=downloads)
+    gate = web_gate(config, clock, sessions)
+    services = build_services(config, clock, sessions, downloads=downloads, web=gate)
     conversation = Conversation(services)
     reminders = ReminderService(
         services,
@@ -140,6 +149,12 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     files = None  # when Zalo polls, the download links need a server of their own
     if downloads is not None and config.zalo.mode != "webhook":
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
+    site = None
+    if gate is not None:  # the web view, with a download shelf of its own
+        shelf = web_shelf(config, clock, gate)
+        app = make_app(services, gate, shelf)
+        add_download_routes(app, shelf)
+        site = WebServer(app, config.web.listen, config.web.port)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -162,11 +177,15 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
                 return 3
         if files is not None:
             await files.start()
+        if site is not None:
+            await site.start()
         reminders.start()  # no-op if Telegram's lifecycle already started it
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
         await reminders.close()  # before the channels: in-flight sends still need them
+        if site is not None:
+            await site.stop()
         if files is not None:
             await files.stop()
         if zalo is not None:

@@ -108,7 +108,7 @@ async def gatekeeper(request: web.Request, handler: Any) -> web.StreamResponse:
         request[VISITOR] = visitor
         if visitor is not None:
             set_language(visitor.person.language)
-        if visitor is None and not path.startswith(OPEN_PATHS):
+        if visitor is None and path.startswith("/web") and not path.startswith(OPEN_PATHS):
             response: web.StreamResponse = signed_out(request)
             response.del_cookie(COOKIE, path="/web")
         else:
