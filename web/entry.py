@@ -6,15 +6,15 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from locales import _
+from locales import N_, _
 from web.app import COOKIE, VISITOR, message, redirect, render, site_of
 from web.security import Refused, check_csrf
 
-REFUSED_LINK = {
-    "invalid": "Liên kết đăng nhập không hợp lệ (có thể đã bị sửa).",
-    "expired": "Liên kết đăng nhập đã hết hạn (liên kết chỉ dùng được trong 15 phút).",
-    "used": "Liên kết đăng nhập này đã được dùng (mỗi liên kết chỉ dùng được một lần).",
-    "changed": "Quyền của anh/chị đã thay đổi từ khi nhận liên kết này.",
+REFUSED_LINK = {  # reason -> what the person reads
+    "invalid": N_("Liên kết đăng nhập không hợp lệ (có thể đã bị sửa)."),
+    "expired": N_("Liên kết đăng nhập đã hết hạn (liên kết chỉ dùng được trong 15 phút)."),
+    "used": N_("Liên kết đăng nhập này đã được dùng (mỗi liên kết chỉ dùng được một lần)."),
+    "changed": N_("Quyền của anh/chị đã thay đổi từ khi nhận liên kết này."),
 }
 
 

@@ -76,7 +76,7 @@ async def task_view(
     lines = []
     for row in await history(db, task):
         when = row.created_at.astimezone(zone)
-        who = row.person.display_name if row.person else _("dondoc")
+        who = row.person.display_name if row.person else "dondoc"
         lines.append(HistoryLine(f"{format_date(when.date())} {when:%H:%M}", who, what_happened(row)))
     return TaskView(
         task,
