@@ -198,3 +198,33 @@ def test_init_data_check_is_telegrams() -> None:
     with pytest.raises(Refused) as stale:
         check_init_data(BOT_TOKEN, init_data(77, int(now.timestamp()) - 90_000), now)
     assert stale.value.reason == "expired"
+
+
+async def test_evidence_goes_out_through_the_signed_shelf(site: Site) -> None:
+    from handlers.messages import Attachment
+    from models.evidence import EvidenceFile
+
+    data = b"%PDF-1.7\n" + b"quyet dinh 12/QD-UBND " * 50 + b"\n%%EOF"
+    await site.bot.say("lan", "/viec 1")
+    await site.bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND", attachment=Attachment("QD-12.pdf", data, "document", ref="console:QD-12.pdf"))
+    async with site.bot.sessions() as session:
+        row = await session.scalar(select(EvidenceFile))
+        assert row is not None
+    await site.sign_in("lan")
+    page = await (await site.client.get(f"/web/viec/{row.task_id}")).text()
+    assert f"/web/tep/{row.id}" in page and "QD-12.pdf" in page
+    sent = await site.client.get(f"/web/tep/{row.id}", allow_redirects=False)
+    assert sent.status == 303 and "/tep/" in sent.headers["Location"]
+    got = await site.client.get("/" + sent.headers["Location"].split("/", 3)[3])
+    assert got.status == 200 and await got.read() == data
+    site.client.session.cookie_jar.clear()
+    await site.sign_in("mai")  # a viewer: no task, so no file (as in the chat)
+    assert (await site.client.get(f"/web/tep/{row.id}", allow_redirects=False)).status == 404
+
+
+async def test_english_speakers_get_english_pages(site: Site) -> None:
+    await site.bot.say("hung", "/ngonngu en")
+    await site.sign_in("hung")
+    page = await site.client.get(f"/web/xa/{await org_id(site)}")
+    text = await page.text()
+    assert 'lang="en"' in text and "Sign out" in text and "Đăng xuất" not in text
