@@ -44,7 +44,7 @@ lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
 locales: $(DEVSTAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-wrap --sort-by-file -o locales/messages.pot bot handlers language scheduler documents models
+	$(BIN)/pybabel extract -F babel.cfg -k _ -k N_ --no-wrap --sort-by-file -o locales/messages.pot bot handlers language scheduler documents models web
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-wrap --no-fuzzy-matching
 	$(MAKE) locales-compile
 

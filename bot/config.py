@@ -157,6 +157,16 @@ class DownloadsConfig(Section):
     port: Port = 8445
 
 
+class WebConfig(Section):
+    """The web view (web/): pages behind /web's signed links and the Telegram Mini App."""
+
+    enabled: bool = False
+    listen: str = "127.0.0.1"
+    port: Port = 8447
+    public_url: HttpUrl = ""  # where people reach it; empty: [downloads] public_url
+    secret: str = ""  # DONDOC_WEB_SECRET signs links; empty: derived from [downloads] secret
+
+
 class RemindersConfig(Section):
     send_time: ClockTime = time(8, 0)
     before_due: Days = Field(default_factory=lambda: [7, 3, 1])
@@ -221,6 +231,7 @@ class Config(BaseSettings):
     monitoring: MonitoringConfig = Field(default_factory=MonitoringConfig)
     backup: BackupConfig = Field(default_factory=BackupConfig)
     logging: LoggingConfig = Field(default_factory=LoggingConfig)
+    web: WebConfig = Field(default_factory=WebConfig)
     _path: Path | None = PrivateAttr(default=None)
 
     @property
@@ -274,6 +285,22 @@ def whole_config_problems(config: Config) -> list[str]:
         problems.append(
             f"[downloads] secret phải dài ít nhất {MIN_WEBHOOK_SECRET} ký tự "
             f"(hiện dài {len(downloads.secret)}); {generate}"
+        )
+    web = config.web
+    if web.enabled and not (web.public_url or downloads.public_url):
+        problems.append(
+            "[web] enabled = true cần địa chỉ công khai: đặt [web] public_url "
+            '(ví dụ "https://dondoc.xa-abc.gov.vn") hoặc [downloads] public_url'
+        )
+    if web.enabled and not (web.secret or downloads.secret or zalo.webhook_secret):
+        problems.append(
+            "[web] enabled = true cần một khóa ký liên kết: đặt DONDOC_WEB_SECRET "
+            f"([web] secret) hoặc [downloads] secret; {generate}"
+        )
+    elif web.secret and len(web.secret) < MIN_WEBHOOK_SECRET:
+        problems.append(
+            f"[web] secret phải dài ít nhất {MIN_WEBHOOK_SECRET} ký tự "
+            f"(hiện dài {len(web.secret)}); {generate}"
         )
     try:
         date(2024, r.yearly_report_month, r.yearly_report_day)  # a leap year: 29/2 is fine

@@ -30,13 +30,14 @@ from bot.channels.zalo_client import ZaloApiError
 from bot.config import Config
 from bot.config_file_mode import readable_by_others
 from bot.config_ops import LoggingConfig
-from bot.file_server import FileServer
+from bot.file_server import FileServer, add_download_routes
 from bot.operations import Operations
 from bot.reminders import ReminderService
-from bot.wiring import build_services, download_shelf
+from bot.wiring import build_services, download_shelf, web_gate, web_shelf
 from handlers.conversation import Conversation
 from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
+from web.server import WebServer, make_app
 
 log = logging.getLogger("dondoc")
 
@@ -55,7 +56,7 @@ def secrets_of(config: Config) -> list[str]:
     tg, zalo = config.telegram, config.zalo
     password = make_url(config.database.url).password  # asyncpg errors may quote the URL
     return [tg.token, tg.webhook_secret, zalo.token, zalo.webhook_secret, config.downloads.secret,
-            str(password or "")]  # fmt: skip
+            config.web.secret, str(password or "")]  # fmt: skip
 
 
 # The one line an operator gets for a token the platform refuses (no traceback).
@@ -122,7 +123,8 @@ async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = 
 async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, exclusive: bool) -> int:
     engine, sessions = await open_database(config.database.url)
     downloads = download_shelf(config, clock)
-    services = build_services(config, clock, sessions, downloads=downloads)
+    gate = web_gate(config, clock, sessions)
+    services = build_services(config, clock, sessions, downloads=downloads, web=gate)
     ops = Operations(config, clock, engine, secrets_of(config))
     conversation = ops.measure(Conversation(services))
     reminders = ReminderService(
@@ -148,6 +150,12 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     files = None  # when Zalo polls, the download links need a server of their own
     if downloads is not None and config.zalo.mode != "webhook":
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
+    site = None
+    if gate is not None:  # the web view, with a download shelf of its own
+        shelf = web_shelf(config, clock, gate)
+        app = make_app(services, gate, shelf)
+        add_download_routes(app, shelf)
+        site = WebServer(app, config.web.listen, config.web.port)
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -171,12 +179,16 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         if files is not None:
             await files.start()
         await ops.start()
+        if site is not None:
+            await site.start()
         reminders.start()  # no-op if Telegram's lifecycle already started it
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
         await reminders.close()  # before the channels: in-flight sends still need them
         await ops.stop()
+        if site is not None:
+            await site.stop()
         if files is not None:
             await files.stop()
         if zalo is not None:

@@ -19,6 +19,8 @@ from scheduler.planner import PlanningSettings
 from scheduler.reminder_policy import ReminderSettings
 from scheduler.score_reminders import ScoreReminderSettings
 from scheduler.workdays import WorkCalendar
+from web.gate import Gate, WebSettings
+from web.security import derive_web_secret
 
 
 def calendar_from(config: Config) -> WorkCalendar:
@@ -78,15 +80,42 @@ def download_shelf(config: Config, clock: Clock) -> DownloadShelf | None:
     )
 
 
+def web_gate(
+    config: Config, clock: Clock, sessions: async_sessionmaker[AsyncSession]
+) -> Gate | None:
+    """The web view's door when ``[web] enabled``: links signed with DONDOC_WEB_SECRET
+    (else a key derived from the downloads secret), the Mini App checked with the bot's
+    Telegram token."""
+    web, secret_sources = config.web, (config.web.secret, config.downloads.secret, config.zalo.webhook_secret)
+    secret = derive_web_secret(*secret_sources)
+    public = (web.public_url or config.downloads.public_url).rstrip("/")
+    if not (web.enabled and secret and public):
+        return None
+    return Gate(WebSettings(public, secret, config.telegram.token), sessions, clock)
+
+
+def web_shelf(config: Config, clock: Clock, gate: Gate) -> DownloadShelf:
+    """The web view's own download shelf (its server serves ``/tep/``)."""
+    return DownloadShelf(
+        Path(config.downloads.folder),
+        gate.settings.public_url + PATH_PREFIX,
+        gate.settings.secret,
+        clock,
+        lifetime=timedelta(hours=config.downloads.lifetime_hours),
+    )
+
+
 def build_services(
     config: Config,
     clock: Clock,
     sessions: async_sessionmaker[AsyncSession],
     *,
     downloads: DownloadShelf | None = None,
+    web: Gate | None = None,
 ) -> Services:
     return Services(
         downloads=downloads,
+        web=web,
         sessions=sessions,
         clock=clock,
         calendar=calendar_from(config),

@@ -36,6 +36,13 @@ class FilePublisher(Protocol):
     def publish(self, name: str, data: bytes, owner: str = ...) -> PublishedFile: ...
 
 
+class SignInLinks(Protocol):
+    """The web view's door (``web.gate.Gate``): ``issue`` makes a single-use sign-in
+    link for ``person`` in the caller's transaction and gives its address."""
+
+    async def issue(self, session: AsyncSession, person: Person) -> str: ...
+
+
 class Routes(Protocol):
     """What a handler may ask of the router (``handlers.router.Router``) without
     importing the features behind it."""
@@ -57,6 +64,7 @@ class Services:
     evidence: EvidenceSettings = field(default_factory=EvidenceSettings)
     extension_max_months: int = 6  # the longest extension an officer may ask for ([extensions])
     downloads: FilePublisher | None = None  # links for Zalo; None without a public URL
+    web: SignInLinks | None = None  # /web's sign-in links; None when [web] is off
 
 
 @dataclass

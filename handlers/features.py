@@ -15,6 +15,7 @@ from handlers.reports import routes as reports
 from handlers.router import Router
 from handlers.scores import routes as scores
 from handlers.tasks import routes as tasks
+from handlers.web_access import routes as web_access
 
 FEATURES = (
     people,
@@ -27,6 +28,7 @@ FEATURES = (
     scores,
     evidence,
     assigned,
+    web_access,
 )
 
 # Shown in Telegram's menu (setMyCommands), in this order.

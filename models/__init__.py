@@ -9,6 +9,7 @@ from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 from models.scores import ScoreEntry, ScoreItem, ScoreItemUnit, ScoreSheet
+from models.web_access import WebLink, WebSession
 
 __all__ = [
     "AttemptCounter",
@@ -28,6 +29,8 @@ __all__ = [
     "DispatcherProcess",
     "Plan",
     "ScoreEntry",
+    "WebLink",
+    "WebSession",
     "ScoreItem",
     "ScoreItemUnit",
     "ScoreSheet",

@@ -20,6 +20,7 @@ ALLOWED = {
     "documents": {"models", "language", "locales"},
     "handlers": {"models", "language", "scheduler", "documents", "locales"},
     "locales": set(),
+    "web": {"models", "documents", "language", "locales", "scheduler", "handlers"},
 }
 MAX_LINES = 400
 HANDLERS_TOP_FILES = 12

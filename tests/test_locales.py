@@ -33,7 +33,7 @@ EN_MO = EN_PO.with_suffix(".mo")
 VI_PO = LOCALES / "vi" / "LC_MESSAGES" / "messages.po"
 
 # What `make locales` extracts: the same folders, files and keywords.
-SOURCE_DIRS = ("bot", "handlers", "language", "scheduler", "documents", "models")
+SOURCE_DIRS = ("bot", "handlers", "language", "scheduler", "documents", "models", "web")
 KEYWORDS = {**DEFAULT_KEYWORDS, "N_": None}
 
 COMMAND = re.compile(r"(?<!\w)/[a-z]+(?!\w)")
@@ -134,7 +134,9 @@ def test_template_has_every_message_of_the_code(template: Catalog) -> None:
     extracted: set[str | tuple[str, ...]] = set()
     for folder in SOURCE_DIRS:
         for _file, _line, message, _comments, _context in extract_from_dir(
-            str(ROOT / folder), method_map=[("**.py", "python")], keywords=KEYWORDS
+            str(ROOT / folder), method_map=[("**.py", "python"), ("**.html", "jinja2")],
+            options_map={"**.html": {"extensions": "jinja2.ext.i18n"}},
+            keywords=KEYWORDS
         ):
             extracted.add(message if isinstance(message, str) else tuple(message))
     in_template = {m.id for m in _messages(template)}

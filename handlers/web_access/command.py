@@ -1,0 +1,30 @@
+"""/web: the answer with a sign-in link to the web view."""
+
+from __future__ import annotations
+
+from handlers.context import Request
+from handlers.guards import not_registered
+from handlers.messages import Outgoing
+from locales import _
+
+
+async def web_command(request: Request, args: str) -> list[Outgoing]:
+    if not request.grants or request.person is None:
+        return not_registered()
+    links = request.services.web
+    if links is None:
+        return [Outgoing(_("Trang web của dondoc chưa được bật. Xin báo quản trị của xã/phường."))]
+    if request.incoming.chat_type != "private":
+        return [
+            Outgoing(
+                _("Liên kết đăng nhập chỉ gửi trong tin nhắn riêng. Anh/chị vui lòng nhắn /web riêng cho dondoc.")
+            )
+        ]
+    url = await links.issue(request.session, request.person)
+    return [
+        Outgoing(
+            _(
+                "Mở trang tiến độ: {url}\nLiên kết chỉ dùng được một lần, trong 15 phút, và chỉ cho anh/chị; xin đừng chuyển cho người khác."
+            ).format(url=url)
+        )
+    ]
