@@ -26,6 +26,7 @@ from handlers.status_text import StatusReading, is_acknowledgement, understand_s
 from handlers.task_access import reply_focus, task_by_number, tasks_of, visible_tasks
 from handlers.task_refs import Part, fold_same_length, split_by_task
 from handlers.task_view import CLOSED, sort_key
+from handlers.unsure_answers import unsure_answer
 from locales import _
 from models.plans import Task
 
@@ -70,6 +71,8 @@ async def free_text(request: Request) -> list[Outgoing]:
         tasks = await tasks_of(request, [task_id] if task_id else [])
         if tasks:
             return await _one(request, tasks[0], text, asked_extension=True)
+    if (unsure := await unsure_answer(request, text)) is not None:
+        return unsure  # a reminder may have arrived unrecorded: the focus is in doubt
     focus = await reply_focus(request)
     if focus.task_id is not None:
         tasks = await tasks_of(request, [focus.task_id])

@@ -5,6 +5,7 @@ platform to these and back, and nothing else."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class Incoming:
     reply_to: str | None = None  # id of the bot message this replies to
     callback: str | None = None  # data of a pressed button
     attachment: Attachment | None = None
+    written_at: datetime | None = None  # when the person sent it (Telegram's date), if known
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,10 @@ unique on its key, so planning again never duplicates and a restart loses nothin
 States: pending → sending → sent | failed | cancelled, and "folded" for reminders
 that were missed while the bot was down and went out inside one digest instead (or
 were covered by a newer reminder of the same task in the same message).
+A row's ``wire_at`` is set just before its send; a row that may have been delivered
+without being recorded (in flight at a crash, unanswered at a stop, a timeout) goes
+back to pending with ``maybe_at``: it is sent again once, marked as a possible repeat,
+unless the person answered meanwhile ("maybe_sent", never counted as delivered).
 Claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two bot processes never
 take the same row; SQLite has one writer at a time, which serialises claims anyway.
 
@@ -40,13 +44,14 @@ from sqlalchemy.orm import Mapped, mapped_column
 from models.base import Base, UTCDateTime
 from models.process_locks import lock_is_free
 
-PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED = (
+PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED, MAYBE_SENT = (
     "pending",
     "sending",
     "sent",
     "failed",
     "cancelled",
     "folded",
+    "maybe_sent",
 )
 # Kinds the planner makes from the reminder policy; a re-plan may cancel them. Notices
 # made by people's actions (extension requests and decisions) are never cancelled by it.
@@ -83,6 +88,8 @@ class OutboxItem(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(40))  # owner id of the claiming process
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    wire_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its send started
+    maybe_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # maybe delivered unrecorded
 
 
 class DispatcherProcess(Base):
@@ -309,12 +316,20 @@ async def release_orphans(
             # connection, so its claims come back at once, not after ``stale_after``.
             alive = [o for o in alive if o == owner or not await lock_is_free(session, o)]
     await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner.not_in(alive)))
+    orphan = (
+        OutboxItem.state == SENDING,
+        or_(OutboxItem.claimed_by.is_(None), OutboxItem.claimed_by.not_in(alive)),
+    )
+    # What was on the wire when its process died may have been delivered: maybe sent.
+    await session.execute(
+        update(OutboxItem)
+        .where(*orphan, OutboxItem.wire_at.is_not(None))
+        .values(state=PENDING, claimed_by=None, maybe_at=OutboxItem.wire_at, wire_at=None)
+        .execution_options(synchronize_session=False)
+    )
     result = await session.execute(
         update(OutboxItem)
-        .where(
-            OutboxItem.state == SENDING,
-            or_(OutboxItem.claimed_by.is_(None), OutboxItem.claimed_by.not_in(alive)),
-        )
+        .where(*orphan)
         .values(state=PENDING, claimed_by=None)
         .execution_options(synchronize_session=False)
     )
@@ -336,6 +351,7 @@ async def release(
     values: dict[str, object] = {
         "state": PENDING,
         "claimed_by": None,
+        "wire_at": None,
         "attempts": func.max(OutboxItem.attempts - 1, 0)
         if session.bind is not None and session.bind.dialect.name == "sqlite"
         else func.greatest(OutboxItem.attempts - 1, 0),

@@ -248,6 +248,7 @@ class TelegramChannel:
             reply_to=reply_to if not callback else str(message.message_id),
             callback=callback,
             attachment=attachment,
+            written_at=message.date,
         )
 
     async def _attachment(self, message: Message) -> Attachment | None:
