@@ -26,16 +26,17 @@ async def unsure_answer(request: Request, text: str) -> list[Outgoing] | None:
     written = incoming.written_at
     if written is not None:  # stamped by the platform's clock: into ours
         written = request.services.clock.from_wall(written)
-    unsure = await unsure_tasks(
+    in_doubt, before_repeat = await unsure_tasks(
         request.session, person.id, focus_at=state.focus_at, written_at=written
     )
-    if not unsure:
+    if not in_doubt and not before_repeat:
         return None
     fresh = state.focus_at is not None and request.now - state.focus_at <= FOCUS_FRESH
     focus = chat_focus(state).tasks if fresh else ()
-    if set(unsure) <= set(focus) and len(focus) == 1:
+    if not before_repeat and set(in_doubt) <= set(focus) and len(focus) == 1:
         return None  # the reminder in doubt is about the task in focus: no doubt
-    tasks = await tasks_of(request, list(dict.fromkeys([*unsure, *focus])))
+    # Written before a repeat arrived: the focus it was written under is not known.
+    tasks = await tasks_of(request, list(dict.fromkeys([*before_repeat, *in_doubt, *focus])))
     if not tasks:
         return None
     numbers = [t.number for t in tasks]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.conversation import Question
@@ -118,32 +118,36 @@ async def unsure_tasks(
     *,
     focus_at: datetime | None,
     written_at: datetime | None,
-) -> list[int]:
-    """Tasks of reminders that may have reached the person without being recorded,
-    newer than their chat focus: on the wire now, maybe sent and not yet sent again,
-    or sent again only after the answer was written (``written_at``). A plain answer
-    is then asked about, never read against the older focus."""
+) -> tuple[list[int], list[int]]:
+    """Tasks of reminders that may have reached the person without being recorded:
+    (newer than their chat focus — on the wire now, or maybe sent and not yet sent
+    again; sent again only after the answer was written, ``written_at``, so that the
+    focus the answer was written under is unknown). A plain answer is then asked
+    about, never read against the older focus."""
     newer = (lambda column: column >= focus_at) if focus_at is not None else (lambda _c: True)
-    conditions = [
-        (OutboxItem.state == SENDING) & OutboxItem.wire_at.is_not(None) & newer(OutboxItem.wire_at),
+    in_doubt = (
+        (OutboxItem.state == SENDING) & OutboxItem.wire_at.is_not(None) & newer(OutboxItem.wire_at)
+    ) | (
         OutboxItem.state.in_((PENDING, SENDING, MAYBE_SENT))
         & OutboxItem.maybe_at.is_not(None)
-        & newer(OutboxItem.maybe_at),
-    ]
+        & newer(OutboxItem.maybe_at)
+    )
+    found = [await _tasks(session, person_id, in_doubt), []]
     if written_at is not None:
-        conditions.append(
+        before_repeat = (
             (OutboxItem.state == SENT)
             & OutboxItem.maybe_at.is_not(None)
             & (OutboxItem.maybe_at <= written_at + DATE_SLACK)
             & (OutboxItem.sent_at > written_at - DATE_SLACK)
         )
+        found[1] = await _tasks(session, person_id, before_repeat)
+    return found[0], found[1]
+
+
+async def _tasks(session: AsyncSession, person_id: int, condition: object) -> list[int]:
     rows = await session.scalars(
         select(OutboxItem.task_id)
-        .where(
-            OutboxItem.recipient_id == person_id,
-            OutboxItem.task_id.is_not(None),
-            or_(*conditions),
-        )
+        .where(OutboxItem.recipient_id == person_id, OutboxItem.task_id.is_not(None), condition)
         .order_by(OutboxItem.id)
     )
     return list(dict.fromkeys(rows))
