@@ -173,8 +173,8 @@ class Dispatcher(DispatchOutcomes):
         """Hold back what may not go now (quiet hours, days off; missed rows that join
         the person's next reminder this morning); group the rest."""
         allowed = next_send_moment(now, self.settings, self.calendar, self.timezone)
-        if allowed > now:
-            await self._give_back([i.id for i in items], send_at=allowed)
+        if allowed > now:  # with the next morning's reminders, as if owed then
+            await self._give_back([i.id for i in items], send_at=self._next_morning(now))
             result.deferred += len(items)
             return []
         if any(i.maybe_at is not None for i in items):  # answered meanwhile: not again
