@@ -156,6 +156,7 @@ class DispatchOutcomes:
             for row in rows:
                 row.last_error = mark or error[:500]
                 row.state, row.send_at, row.claimed_by = PENDING, when, None
+                row.wire_at = None  # it did not leave (a refused connection, a 5xx)
 
     async def _maybe(
         self,

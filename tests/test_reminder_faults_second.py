@@ -274,3 +274,49 @@ async def test_two_processes_take_places_of_one_budget(engine) -> None:  # noqa:
     waits = await asyncio.gather(*(take_place(engine, "test:all", 10.0) for _ in range(20)))
     assert sorted(round(w / 10.0) for w in waits) == list(range(20))  # one place each
     assert await take_place(engine, "telegram:42", 1.0) == 0.0  # another budget: free
+
+
+# -- 6. a start while the platform is unreachable ------------------------------------------------
+
+
+async def test_a_start_during_an_outage_waits_and_then_sends(sessions, database_url, tmp_path) -> None:  # noqa: ANN001
+    if not database_url.startswith("sqlite"):
+        pytest.skip("one SQLite file shared with the subprocess")
+    import signal
+
+    from scheduler.clock import Clock
+    from tests.fakes.telegram_api import FakeTelegram
+    from tests.test_reminder_signals import OFFICERS, start_run, write_config
+    from tests.test_runner import seed
+
+    await seed(sessions, Clock.starting_at(datetime(2026, 1, 2, 9, 0, tzinfo=TZ), frozen=True), telegram_ids={42: OFFICERS[42]})
+    async with FakeTelegram() as tg:
+        tg.dark(4)  # every method answers 502 for 4 s, getMe too
+        process = await start_run(write_config(tmp_path, tg, database_url), "2026-01-13T08:00")
+        try:
+            await asyncio.sleep(3)
+            assert process.returncode is None  # waiting, not exited
+            await tg.wait_for(lambda m: m.chat_id == 42, timeout=40)
+            process.send_signal(signal.SIGTERM)
+            assert await asyncio.wait_for(process.wait(), 20) == 0
+        finally:
+            if process.returncode is None:
+                process.kill()
+        _, err = await process.communicate()
+    said = [row for row in err.decode().splitlines() if "chưa kết nối được" in row]
+    assert len(said) == 1 and "Traceback" not in err.decode(), err.decode()[-2000:]
+
+
+def test_a_withheld_send_reaches_the_dispatcher_as_such() -> None:
+    from telegram.error import NetworkError
+
+    from bot.channels.telegram import reminder_error
+    from scheduler.send_gate import Withheld
+
+    try:
+        try:
+            raise Withheld("stopping")
+        except Withheld as cause:
+            raise NetworkError("Unknown error in HTTP implementation") from cause
+    except NetworkError as wrapped:
+        assert isinstance(reminder_error(wrapped), Withheld)
