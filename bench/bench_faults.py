@@ -237,6 +237,9 @@ async def main() -> None:
     await in_process("API trả 500 trong 10 phút", outage=600)
     await in_process("API trả lời chậm 8 s trong 40 s (chờ 30 s)", slow=(40, 8))
     await in_process("API trả lời chậm 8 s trong 40 s (chờ 5 s như PTB)", slow=(40, 8), ack_timeout=5)
+    from bench.bench_faults_second import main as second_round
+
+    await second_round()  # issue 23: the second round of faults
 
 
 if __name__ == "__main__":

@@ -48,8 +48,11 @@ DUE = datetime(2026, 3, 5).date()
 OCCURRENCE = "2026-03-05:-3"
 
 
-async def seed(sessions) -> None:  # noqa: ANN001
-    now = AT
+async def seed(sessions, people: int = PEOPLE, reminders: int = REMINDERS, at: datetime = AT) -> None:  # noqa: ANN001
+    """The storm's database: ``reminders`` tasks due soon for ``people`` officers, one
+    reminder each, all owed at ``at``."""
+    now = at
+    PEOPLE, REMINDERS = people, reminders  # noqa: N806
     async with sessions() as s, s.begin():
         org = Organization(
             name="Xã Thử Tải", timezone="Asia/Ho_Chi_Minh", created_at=now, planned_through=now

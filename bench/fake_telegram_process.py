@@ -4,8 +4,9 @@ event loop with the bot being measured.
 
 Prints one JSON line with ``token``, ``base_url`` and ``base_file_url`` when ready. Reads
 commands from standard input, one a line: ``outage SECONDS`` (answer 500 to every send),
-``slow SECONDS DELAY`` (deliver, answer DELAY seconds late), ``stats`` (print one JSON
-line of statistics). When standard input closes, prints the statistics and exits.
+``slow SECONDS DELAY`` (deliver, answer DELAY seconds late), ``hang SECONDS DELAY``
+(hold each send DELAY s, then 504 undelivered), ``dark SECONDS`` (502 to everything),
+``say USER TEXT`` (a person writes), ``stats`` (print one JSON line of statistics). When standard input closes, prints the statistics and exits.
 """
 
 from __future__ import annotations
@@ -22,11 +23,19 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
 
 
+def small_chats(tg: FakeTelegram) -> set[int]:
+    """Chats of the small runs (a few people): their texts are reported whole."""
+    chats = {m.chat_id for m in tg.sent}
+    return chats if len(chats) <= 50 else set()
+
+
 def statistics(tg: FakeTelegram) -> dict:
     per_chat = Counter(m.chat_id for m in tg.sent if m.method == "sendMessage")
     return {
         "requests_429": tg.requests_429,
         "requests_500": tg.requests_500,
+        "requests_504": tg.requests_504,
+        "texts": {str(chat): [m.text or "" for m in tg.sent if m.chat_id == chat] for chat in small_chats(tg)},
         "send_times": sorted(tg.send_times),
         "per_chat": list(per_chat.values()),
         "chats": {str(chat): n for chat, n in per_chat.items()},
@@ -48,6 +57,12 @@ async def main() -> None:
             tg.outage(float(words[1]))
         elif words[:1] == ["slow"]:
             tg.slow_acks(float(words[1]), float(words[2]))
+        elif words[:1] == ["hang"]:
+            tg.hang_sends(float(words[1]), float(words[2]))
+        elif words[:1] == ["dark"]:
+            tg.dark(float(words[1]))
+        elif words[:1] == ["say"]:  # say USER TEXT…: a person writes to the bot
+            tg.send_text(int(words[1]), line.split(maxsplit=2)[2].rstrip("\n"))
         elif words[:1] == ["stats"]:
             print(json.dumps(statistics(tg)), flush=True)
     print(json.dumps(statistics(tg)), flush=True)

@@ -181,6 +181,9 @@ class RemindersConfig(Section):
     quiet_start: ClockTime = time(18, 0)
     quiet_end: ClockTime = time(7, 30)
     dispatch_interval: Annotated[Whole, Field(ge=1, le=30)] = 20  # seconds between two dispatcher runs
+    # At a stop, how long the reminders already on the wire may wait for their answer;
+    # unanswered ones are recorded as "maybe sent" (sent again once, marked).
+    stop_timeout: Annotated[Number, Field(ge=0, le=120)] = 10.0
     digest_weekday: Annotated[Whole, Field(ge=0, le=6)] = 0  # 0 = Monday ... 6 = Sunday
     digest_time: ClockTime = time(8, 0)
     plan_horizon_days: Annotated[Whole, Field(ge=1, le=366)] = 35  # how far ahead the outbox is filled

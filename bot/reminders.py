@@ -63,6 +63,8 @@ class ReminderService:
         self.senders = senders
         self.interval = min(interval, 30)
         self.stop_timeout = stop_timeout
+        # Channel name -> "does it answer?" (getMe), asked while the dispatcher backs off.
+        self.probes: dict[str, Callable[[], Awaitable[bool]]] = {}
         self.dispatcher = Dispatcher(
             services.sessions,
             services.clock,
@@ -75,6 +77,7 @@ class ReminderService:
             calendar=services.calendar,
             timezone=services.timezone,
             before_claim=self.replan_requested,
+            probe=self.probe,
         )
         self._planned_at: datetime | None = None
         self._plan_lock = asyncio.Lock()
@@ -147,6 +150,16 @@ class ReminderService:
                 log.exception("re-planning organization %s failed", org_id)
                 waiting.append(org_id)
         return waiting
+
+    async def probe(self) -> bool:
+        """Whether a channel answers again after an outage (any of them)."""
+        for name, probe in self.probes.items():
+            try:
+                if await probe():
+                    return True
+            except Exception as error:  # noqa: BLE001 - unreachable still
+                log.info("%s does not answer yet: %s", name, error)
+        return False
 
     async def tick(self) -> TickResult:
         """One run of the job: plan if due (hourly), then send what is due (the
@@ -250,6 +263,8 @@ class ReminderService:
                     offline_digest=batch.offline_digest,
                     has_buttons=has_buttons,
                 )
+                if batch.repeat:  # it may have arrived already: never silently twice
+                    outgoing.text = repeat_marker() + "\n" + outgoing.text
                 choices = render_choices([outgoing], has_buttons=has_buttons)
             channel, chat_id, person_id = (
                 identity.channel,
@@ -306,3 +321,10 @@ class ReminderService:
 
     def _channel_for(self, person: Person) -> Reach | None:
         return reach(person, self.senders)  # the private chat, never a group (models/reach.py)
+
+
+def repeat_marker() -> str:
+    """The first line of a reminder that may have reached the person already."""
+    return _(
+        "(Gửi lại: có thể anh/chị đã nhận tin này khi dondoc gặp sự cố. Nếu đã trả lời rồi thì không cần trả lời lại.)"
+    )

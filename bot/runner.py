@@ -7,8 +7,11 @@ loggers are kept at WARNING, and every record is masked (bot/log_masking.py). A 
 the platform rejects ends the run with one line and exit code 3, not a traceback.
 
 A stop (Ctrl-C, SIGTERM) closes the reminders first, while the channels can still send:
-no new claims, the sends in flight finished and recorded, the rest given back. On
-SQLite a lock file refuses a second ``dondoc run`` on the same database.
+no new send starts, the sends on the wire get ``[reminders] stop_timeout`` seconds to be
+answered and recorded (the others are recorded as maybe sent), the rest given back. On
+SQLite a lock on the database file refuses a second ``dondoc run`` on it, whatever path
+leads there. A platform unreachable at start is waited for (``bot.patient_start``);
+on PostgreSQL the processes share Telegram's budgets (``SharedBudget``).
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.engine import make_url
-from telegram.error import InvalidToken
+from telegram.error import InvalidToken, NetworkError
 
 from bot import log_masking, logs
 from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_pacing import SharedBudget
 from bot.channels.telegram_webhook import TelegramWebhook
 from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError
@@ -32,6 +36,7 @@ from bot.config_file_mode import readable_by_others
 from bot.config_ops import LoggingConfig
 from bot.file_server import FileServer, add_download_routes
 from bot.operations import Operations
+from bot.patient_start import start_patiently
 from bot.reminders import ReminderService
 from bot.wiring import build_services, download_shelf, web_gate, web_shelf
 from handlers.conversation import Conversation
@@ -132,12 +137,20 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         {},
         interval=config.reminders.dispatch_interval,
         rate=config.telegram.global_rate,  # claims are sized to what can go out in seconds
+        stop_timeout=config.reminders.stop_timeout,
         exclusive=exclusive,
     )
     telegram = zalo = None
     if config.telegram.token:
-        channel = TelegramChannel(conversation, config.telegram, on_start=reminders.start)
+        shared = None
+        if engine.dialect.name == "postgresql":  # other processes may send beside this one
+            tg = config.telegram
+            shared = SharedBudget(engine, tg.global_rate, tg.per_chat_interval)
+        channel = TelegramChannel(
+            conversation, config.telegram, on_start=reminders.start, shared=shared
+        )
         reminders.senders["telegram"] = ops.count("telegram", channel.send_reminder)
+        reminders.probes["telegram"] = channel.probe
         telegram = TelegramRunner(channel, config)
     if config.zalo.token:
         zalo = ZaloChannel(
@@ -147,6 +160,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
             max_download=services.evidence.max_file_bytes,
         )
         reminders.senders["zalo"] = ops.count("zalo", zalo.send_reminder)
+        reminders.probes["zalo"] = zalo.probe
     files = None  # when Zalo polls, the download links need a server of their own
     if downloads is not None and config.zalo.mode != "webhook":
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
@@ -161,30 +175,52 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
     for sig in (signal.SIGINT, signal.SIGTERM):
         with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, stop.set)
+    code = 0
+
+    def refused(message: str) -> Callable[[BaseException], None]:
+        def say(_error: BaseException) -> None:
+            nonlocal code
+            log.error(message)
+            code = 3
+            stop.set()
+
+        return say
+
+    starting: list[asyncio.Task[None]] = []
     try:
-        if telegram is not None:
-            try:
-                await telegram.start()  # its post_init starts the reminder scheduler
-            except InvalidToken:
-                log.error(TELEGRAM_REJECTED)
-                return 3
+        if telegram is not None:  # its post_init starts the reminder scheduler
+            starting.append(
+                start_patiently(
+                    telegram.start,
+                    "Telegram",
+                    unreachable=lambda e: isinstance(e, NetworkError | OSError),
+                    refused=lambda e: isinstance(e, InvalidToken),
+                    on_refused=refused(TELEGRAM_REJECTED),
+                )
+            )
         if zalo is not None:
-            try:
-                await zalo.start()
-            except ZaloApiError as error:
-                if error.error_code not in (401, 403, 404):
-                    raise
-                log.error(ZALO_REJECTED)
-                return 3
+            starting.append(
+                start_patiently(
+                    zalo.start,
+                    "Zalo",
+                    unreachable=lambda e: isinstance(e, ZaloApiError | OSError)
+                    and not _zalo_refused(e),
+                    refused=_zalo_refused,
+                    on_refused=refused(ZALO_REJECTED),
+                )
+            )
         if files is not None:
             await files.start()
         await ops.start()
         if site is not None:
             await site.start()
-        reminders.start()  # no-op if Telegram's lifecycle already started it
+        reminders.start()  # at once: the reminders wait for the channels themselves
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
         await stop.wait()
     finally:
+        for task in starting:
+            task.cancel()
+        await asyncio.gather(*starting, return_exceptions=True)
         await reminders.close()  # before the channels: in-flight sends still need them
         await ops.stop()
         if site is not None:
@@ -196,4 +232,8 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         if telegram is not None:
             await telegram.stop()
         await engine.dispose()
-    return 0
+    return code
+
+
+def _zalo_refused(error: BaseException) -> bool:
+    return isinstance(error, ZaloApiError) and error.error_code in (401, 403, 404)

@@ -5,6 +5,7 @@ platform to these and back, and nothing else."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,7 @@ class Incoming:
     callback: str | None = None  # data of a pressed button
     attachment: Attachment | None = None
     quoted: str = ""  # the text of a person's message this one replies to (a forwarded letter)
+    written_at: datetime | None = None  # when the person sent it (Telegram's date), if known
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 from models.scores import ScoreEntry, ScoreItem, ScoreItemUnit, ScoreSheet
+from models.send_budget import SendPace
 from models.web_access import WebLink, WebSession
 
 __all__ = [
@@ -35,6 +36,7 @@ __all__ = [
     "ScoreItemUnit",
     "ScoreSheet",
     "Section",
+    "SendPace",
     "StatusUpdate",
     "Task",
     "TaskUnit",

@@ -4,8 +4,8 @@ and ``postgresql+asyncpg``.
 
 SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout longer
 than any write dondoc makes (planning writes in short batches), and one ``dondoc run``
-per file: ``single_runner`` holds an exclusive lock file beside the database and
-refuses a second process. PostgreSQL is the answer for several processes.
+per file: ``SingleRunner`` locks the database file itself (by its identity, not its
+path) and refuses a second process. PostgreSQL is the answer for several processes.
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import fcntl
 import os
 from pathlib import Path
-from typing import IO
 
 from alembic import command
 from alembic.config import Config
@@ -110,37 +109,42 @@ def sqlite_path(url: str) -> Path | None:
 
 
 class SingleRunner:
-    """An exclusive, non-blocking lock on ``<database>.lock`` for a process's lifetime;
-    the operating system drops it when the process dies, even by kill -9."""
+    """One ``dondoc run`` per database *file*, whatever path names it (a symlink, a hard
+    link, a relative path): an exclusive, non-blocking ``flock`` on the database file
+    itself, opened through its resolved path, held for the process's lifetime; the
+    operating system drops it when the process dies, even by kill -9. (``flock`` and
+    SQLite's own ``fcntl`` locks do not meet on a local disk; the descriptor stays open
+    until the engine is gone, so closing it never drops SQLite's locks.) The holder's
+    process id is written beside it, in ``<database>.lock``, for the refusal message."""
 
     def __init__(self, url: str) -> None:
         self.path = sqlite_path(url)
-        self._file: IO[str] | None = None
+        self._fd: int | None = None
 
     def acquire(self) -> None:
         if self.path is None:
             return
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        lock_path.parent.mkdir(parents=True, exist_ok=True)
-        handle = lock_path.open("a+")
+        path = self.path.resolve()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)  # an empty file is an empty database
+        note = path.with_name(path.name + ".lock")
         try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
-            handle.seek(0)
-            holder = handle.read().strip() or "?"
-            handle.close()
+            os.close(fd)
+            try:
+                holder = note.read_text(encoding="utf-8").strip() or "?"
+            except OSError:
+                holder = "?"
             raise DatabaseInUse(
                 f"{self.path} đang được một dondoc khác dùng (tiến trình {holder}). "
                 "Mỗi tệp SQLite chỉ chạy một dondoc; muốn chạy nhiều tiến trình, dùng PostgreSQL."
             ) from None
-        handle.seek(0)
-        handle.truncate()
-        handle.write(str(os.getpid()))
-        handle.flush()
-        self._file = handle
+        note.write_text(str(os.getpid()), encoding="utf-8")
+        self._fd = fd
 
     def release(self) -> None:
-        if self._file is not None:
-            fcntl.flock(self._file, fcntl.LOCK_UN)
-            self._file.close()
-            self._file = None
+        if self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+            os.close(self._fd)
+            self._fd = None

@@ -4,6 +4,10 @@ unique on its key, so planning again never duplicates and a restart loses nothin
 States: pending → sending → sent | failed | cancelled, and "folded" for reminders
 that were missed while the bot was down and went out inside one digest instead (or
 were covered by a newer reminder of the same task in the same message).
+A row's ``wire_at`` is set just before its send; a row that may have been delivered
+without being recorded (in flight at a crash, unanswered at a stop, a timeout) goes
+back to pending with ``maybe_at``: it is sent again once, marked as a possible repeat,
+unless the person answered meanwhile ("maybe_sent", never counted as delivered).
 Claiming uses ``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so two bot processes never
 take the same row; SQLite has one writer at a time, which serialises claims anyway.
 
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import (
     Boolean,
@@ -28,7 +32,6 @@ from sqlalchemy import (
     Text,
     delete,
     func,
-    or_,
     select,
     update,
 )
@@ -38,15 +41,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
-from models.process_locks import lock_is_free
 
-PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED = (
+PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED, MAYBE_SENT = (
     "pending",
     "sending",
     "sent",
     "failed",
     "cancelled",
     "folded",
+    "maybe_sent",
 )
 # Kinds the planner makes from the reminder policy; a re-plan may cancel them. Notices
 # made by people's actions (extension requests and decisions) are never cancelled by it.
@@ -83,6 +86,8 @@ class OutboxItem(Base):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     claimed_by: Mapped[str | None] = mapped_column(String(40))  # owner id of the claiming process
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    wire_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # its send started
+    maybe_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # maybe delivered unrecorded
 
 
 class DispatcherProcess(Base):
@@ -259,16 +264,6 @@ async def release_stuck(session: AsyncSession, before: datetime) -> int:
     return result.rowcount or 0
 
 
-async def heartbeat(session: AsyncSession, owner: str, now: datetime) -> None:
-    """Show that ``owner`` is alive (and register it the first time)."""
-    found = await session.get(DispatcherProcess, owner)
-    if found is None:
-        session.add(DispatcherProcess(owner=owner, started_at=now, heartbeat_at=now))
-    else:
-        found.heartbeat_at = now
-    await session.flush()
-
-
 async def next_pending(
     session: AsyncSession, people: set[int], after: datetime, until: datetime
 ) -> dict[int, datetime]:
@@ -294,43 +289,6 @@ async def most_attempts(session: AsyncSession, ids: Sequence[int]) -> int:
     return int(found or 0)
 
 
-async def release_orphans(
-    session: AsyncSession, owner: str, now: datetime, *, stale_after: timedelta, exclusive: bool
-) -> int:
-    """Claims of processes that are gone go back to pending: at once when this process
-    is the only one (``exclusive``: SQLite, guarded by its lock file), on PostgreSQL those
-    of processes whose owner lock is free (killed), else those whose heartbeat is older
-    than ``stale_after``."""
-    if exclusive:
-        alive = [owner]
-    else:
-        alive = list(
-            await session.scalars(
-                select(DispatcherProcess.owner).where(
-                    or_(
-                        DispatcherProcess.owner == owner,
-                        DispatcherProcess.heartbeat_at >= now - stale_after,
-                    )
-                )
-            )
-        )
-        if session.bind.dialect.name == "postgresql":
-            # A live process holds its owner lock; a killed one's lock went with its
-            # connection, so its claims come back at once, not after ``stale_after``.
-            alive = [o for o in alive if o == owner or not await lock_is_free(session, o)]
-    await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner.not_in(alive)))
-    result = await session.execute(
-        update(OutboxItem)
-        .where(
-            OutboxItem.state == SENDING,
-            or_(OutboxItem.claimed_by.is_(None), OutboxItem.claimed_by.not_in(alive)),
-        )
-        .values(state=PENDING, claimed_by=None)
-        .execution_options(synchronize_session=False)
-    )
-    return result.rowcount or 0
-
-
 async def release(
     session: AsyncSession,
     owner: str,
@@ -346,6 +304,7 @@ async def release(
     values: dict[str, object] = {
         "state": PENDING,
         "claimed_by": None,
+        "wire_at": None,
         "attempts": func.max(OutboxItem.attempts - 1, 0)
         if session.bind is not None and session.bind.dialect.name == "sqlite"
         else func.greatest(OutboxItem.attempts - 1, 0),
@@ -356,11 +315,6 @@ async def release(
         query.values(**values).execution_options(synchronize_session=False)
     )
     return result.rowcount or 0
-
-
-async def retire(session: AsyncSession, owner: str) -> None:
-    """A process that stops cleanly leaves no trace."""
-    await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner == owner))
 
 
 async def request_replan(session: AsyncSession, organization_id: int, now: datetime) -> None:

@@ -40,6 +40,13 @@ class Clock:
             return moment
         return moment.astimezone(ZoneInfo(tz) if isinstance(tz, str) else tz)
 
+    def from_wall(self, moment: datetime) -> datetime:
+        """A moment read on the real wall clock (a date another machine stamped, such as
+        Telegram's on a message) in this clock's time."""
+        if self.frozen_at is not None:
+            return self.frozen_at - (_system_now() - moment)
+        return moment + self.offset
+
     def today(self, tz: tzinfo | str = DEFAULT_TZ) -> date:
         return self.now(tz).date()
 

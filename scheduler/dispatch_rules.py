@@ -35,6 +35,7 @@ class Batch:
     offline_digest: bool  # missed while down and no longer useful on their own
     covered: tuple[int, ...] = ()  # older missed reminders of a task the message names
     stale: tuple[int, ...] = ()  # rows past their use, carried by the digest
+    repeat: bool = False  # it may have reached the person already (maybe sent): say so
 
     @property
     def all_ids(self) -> tuple[int, ...]:
@@ -106,7 +107,13 @@ def group(items: list[OutboxItem], now: datetime, late_after: timedelta) -> list
     for (person, _), rows in sorted(on_time.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         shown, covered = _newest_per_task(rows)  # a missed row held for this moment
         batches.append(
-            Batch(person, tuple(i.id for i in shown), False, covered=tuple(i.id for i in covered))
+            Batch(
+                person,
+                tuple(i.id for i in shown),
+                False,
+                covered=tuple(i.id for i in covered),
+                repeat=any(i.maybe_at is not None for i in shown),
+            )
         )
     for person, rows in sorted(missed.items()):
         shown, covered = _newest_per_task(rows)
@@ -120,6 +127,7 @@ def group(items: list[OutboxItem], now: datetime, late_after: timedelta) -> list
                 offline_digest=bool(stale),
                 covered=tuple(i.id for i in covered),
                 stale=stale,
+                repeat=any(i.maybe_at is not None for i in shown),
             )
         )
     return batches

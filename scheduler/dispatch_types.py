@@ -54,6 +54,7 @@ class TickResult:
     folded: int = 0
     retried: int = 0
     failed: int = 0
-    maybe_repeated: int = 0  # sends retried after a timeout: possibly delivered twice
+    maybe_repeated: int = 0  # sends that may have been delivered unrecorded (go again, marked)
+    maybe_answered: int = 0  # maybe-sent rows not sent again: the person answered meanwhile
     deferred: int = 0  # missed rows moved to the next allowed moment
     unreachable: list[int] = field(default_factory=list)

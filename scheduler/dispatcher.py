@@ -7,17 +7,22 @@ Sent means recorded: right after a send one transaction marks the rows sent with
 message id and runs the delivery's ``record`` (reply mapping, chat focus); a database
 error there is retried, never taken for a failed send. Missed rows obey working days
 and quiet hours, wait for the person's next reminder of the same morning
-(``join_within``), and go with the stale ones as one message, each task once.
+(``join_within``), and go with the stale ones as one message, each task once. No send
+starts in the quiet hours, even inside a storm (``scheduler.send_gate``): the rest wait
+for the next working morning, with that morning's reminders.
 
-Errors: ``RateLimited`` waits ``retry_after``. ``TemporaryFailure`` (network, 5xx,
-timeouts) backs off, capped at ``backoff_cap``, and keeps trying; the first one halts
-the pass (an outage concerns everyone) and later passes probe with growing pauses.
-``MaybeSent`` (a timeout after the request left) is retried once and counted; a second
-one is taken as delivered. ``Unreachable`` (blocked, chat not found) and
-``PermanentFailure`` (a bad request) fail the rows and tell the admins, one message
-for all the failures of a minute. Claims carry the process's owner id: ``close`` stops
-claiming, waits (bounded) for the sends in flight and gives back the rest; a new
-process re-queues a dead one's claims at its first tick.
+Errors: ``RateLimited`` waits ``retry_after``. ``TemporaryFailure`` (network, 5xx) and
+``MaybeSent`` (a timeout after the request left) are an outage: the first one halts the
+pass, later passes wait with growing pauses (capped at ``backoff_cap``) and meanwhile
+``probe`` the channel (``getMe``), so sending resumes within one interval of its return.
+A timed-out row is "maybe sent" (``models.outbox_faults``), never taken as delivered: it
+goes again once, marked as a possible repeat, unless the person answered meanwhile.
+``Unreachable`` (blocked, chat not found) and ``PermanentFailure`` (a bad request) fail
+the rows and tell the admins, one message for all the failures of a minute. Claims
+carry the process's owner id: ``close`` stops every new send at once, waits (bounded)
+for the sends on the wire, records the unanswered ones as maybe sent and gives back the
+rest; a new process re-queues a dead one's claims at its first tick (those on the wire
+as maybe sent).
 """
 
 from __future__ import annotations
@@ -29,34 +34,14 @@ from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.outbox import (
-    FAILED,
-    FOLDED,
-    PENDING,
-    SENDING,
-    SENT,
-    OutboxItem,
-    claim_due,
-    heartbeat,
-    most_attempts,
-    next_pending,
-    release,
-    release_orphans,
-    retire,
-)
+from models.outbox import OutboxItem, claim_due, next_pending, release
+from models.outbox_faults import OUTAGE, mark_maybe_sent, retire_answered
+from models.outbox_processes import heartbeat, release_orphans, retire
 from scheduler.clock import DEFAULT_TZ, Clock
-from scheduler.dispatch_rules import (
-    Batch,
-    admin_notices,
-    backoff,
-    group,
-    join_until,
-    mark_unreachable,
-    notice_moment,
-)
+from scheduler.dispatch_outcomes import DispatchOutcomes
+from scheduler.dispatch_rules import Batch, backoff, group, join_until
 from scheduler.dispatch_types import (
     Deliver,
     Delivered,
@@ -69,12 +54,13 @@ from scheduler.dispatch_types import (
 )  # fmt: skip
 from scheduler.owner_lock import OwnerLock
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
+from scheduler.send_gate import Gate, Ticket, Withheld, close_ticket, open_ticket
 from scheduler.workdays import WorkCalendar
 
 log = logging.getLogger(__name__)
 
 
-class Dispatcher:
+class Dispatcher(DispatchOutcomes):
     def __init__(
         self,
         sessions: async_sessionmaker[AsyncSession],
@@ -95,6 +81,7 @@ class Dispatcher:
         calendar: WorkCalendar | None = None,
         timezone: str = DEFAULT_TZ,
         before_claim: Callable[[], Awaitable[list[int]]] | None = None,
+        probe: Callable[[], Awaitable[bool]] | None = None,
     ) -> None:
         self.sessions, self.clock, self.deliver = sessions, clock, deliver
         self.claim_size, self.concurrency = max(1, int(rate * claim_seconds)), concurrency
@@ -105,6 +92,10 @@ class Dispatcher:
         self.calendar = calendar or WorkCalendar()
         # Called before each claim: re-plans what changed; returns organizations to skip.
         self.before_claim = before_claim
+        self.probe = probe  # while backing off: does the channel answer again (getMe)?
+        self.gate = Gate(quiet=self._quiet_now)
+        self._tickets: set[Ticket] = set()  # sends started and not yet settled
+        self._sending: set[asyncio.Future[None]] = set()
         self.owner = f"{uuid.uuid4().hex[:16]}"
         self._paused_until: datetime | None = None  # a 429 (seconds)
         self._halted_until: datetime | None = None  # an outage (grows, capped)
@@ -137,7 +128,8 @@ class Dispatcher:
                 log.info("re-queued %s reminders claimed by a process that is gone", released)
             self._started = True
             if self._halted_until is not None and now < self._halted_until:
-                return result
+                if not await self._back_already(now):
+                    return result
             # The next claim is taken while the previous one is still going out, so that
             # the pacer never waits for the database: at most two claims are held.
             semaphore = asyncio.Semaphore(self.concurrency)
@@ -155,7 +147,10 @@ class Dispatcher:
                     if not items:
                         break
                     batches = await self._prepare(items, now, result)
-                    sending.add(asyncio.ensure_future(self._send_all(batches, result, semaphore)))
+                    future = asyncio.ensure_future(self._send_all(batches, result, semaphore))
+                    sending.add(future)
+                    self._sending.add(future)
+                    future.add_done_callback(self._sending.discard)
                     if len(sending) >= 2:
                         _, sending = await asyncio.wait(
                             sending, return_when=asyncio.FIRST_COMPLETED
@@ -171,10 +166,15 @@ class Dispatcher:
         """Hold back what may not go now (quiet hours, days off; missed rows that join
         the person's next reminder this morning); group the rest."""
         allowed = next_send_moment(now, self.settings, self.calendar, self.timezone)
-        if allowed > now:
-            await self._give_back([i.id for i in items], send_at=allowed)
+        if allowed > now:  # with the next morning's reminders, as if owed then
+            await self._give_back([i.id for i in items], send_at=self._next_morning(now))
             result.deferred += len(items)
             return []
+        if any(i.maybe_at is not None for i in items):  # answered meanwhile: not again
+            async with self.sessions() as session, session.begin():
+                retired = set(await retire_answered(session, items))
+            result.maybe_answered += len(retired)
+            items = [i for i in items if i.id not in retired]
         missed_people = {i.recipient_id for i in items if i.send_at < now - self.late_after}
         if missed_people:  # each one's next reminder within ``join_within`` the same day
             async with self.sessions() as session:
@@ -209,7 +209,11 @@ class Dispatcher:
         await asyncio.gather(*(run(b) for b in per_person.values()))
         if left:  # stopping, or an outage: not sent, not an attempt
             send_at = self._halted_until if self._halt else None
-            await self._give_back([i for b in left for i in b.all_ids], send_at=send_at)
+            await self._give_back(
+                [i for b in left for i in b.all_ids],
+                send_at=send_at,
+                error=OUTAGE + "halted" if self._halt else None,
+            )
 
     async def _wait_if_paused(self) -> None:
         if self._paused_until is not None:
@@ -222,8 +226,28 @@ class Dispatcher:
         if self._stopping or self._halt:
             await self._give_back(list(batch.all_ids))
             return
+        now = self.clock.now()
+        if self._quiet_now():  # a storm that runs into 18:00: the rest wait for morning
+            await self._give_back(list(batch.all_ids), send_at=self._next_morning(now))
+            result.deferred += len(batch.all_ids)
+            return
+        ticket = Ticket(self.gate, batch.all_ids)
+        self._tickets.add(ticket)
         try:
-            delivered = await self.deliver(batch)
+            await self._mark_wire(batch, now)
+            open_ticket(ticket)
+            try:
+                delivered = await self.deliver(batch)
+            finally:
+                close_ticket()
+        except Withheld:  # the gate closed before it left (a stop, the quiet hours)
+            if ticket.on_wire:  # part of a long message left already
+                await self._maybe(batch, now, None, "withheld after a part", result)
+            elif self._stopping:
+                await self._give_back(list(batch.all_ids))
+            else:
+                await self._give_back(list(batch.all_ids), send_at=self._next_morning(now))
+                result.deferred += len(batch.all_ids)
         except RateLimited as limit:
             self._paused_until = self.clock.now() + timedelta(seconds=limit.retry_after)
             await self._give_back(list(batch.all_ids), send_at=self._paused_until)
@@ -237,12 +261,14 @@ class Dispatcher:
             )
             await self._fail(batch, str(error))
             result.failed += 1
-        except MaybeSent as error:
-            await self._maybe_sent(batch, str(error), result)
+        except MaybeSent as error:  # a hang is an outage, and the message maybe out
+            log.warning("timeout for person %s: maybe sent (%s)", batch.recipient_id, error)
+            self._outage()
+            await self._maybe(batch, now, self._halted_until, OUTAGE + str(error), result)
         except TemporaryFailure as error:
             log.warning("sending to person %s failed for now: %s", batch.recipient_id, error)
             self._outage()
-            await self._retry(batch, str(error))
+            await self._retry(batch, OUTAGE + str(error))
             result.retried += 1
         except Exception as error:  # noqa: BLE001 - unknown: retried a few times, then failed
             log.exception("sending to person %s failed", batch.recipient_id)
@@ -260,55 +286,8 @@ class Dispatcher:
                 delivered = Delivered(*delivered)
             self._outage_streak, self._halted_until = 0, None
             await self._record(batch, delivered, self.clock.now(), result)
-
-    # -- outcomes ---------------------------------------------------------------------------
-
-    async def _record(
-        self, batch: Batch, delivered: Delivered, sent_at: datetime, result: TickResult | None
-    ) -> bool:
-        """Mark sent and run the delivery's record, in one transaction; on a database
-        error retry, then keep it for the next pass. Never send it again."""
-        for attempt in range(3):
-            try:
-                async with self.sessions() as session, session.begin():
-                    values = dict(
-                        sent_at=sent_at, channel=delivered.channel, message_id=delivered.message_id
-                    )
-                    for state, ids in ((FOLDED, batch.folded_ids), (SENT, batch.sent_ids)):
-                        if ids:
-                            await session.execute(
-                                update(OutboxItem)
-                                .where(OutboxItem.id.in_(ids), OutboxItem.state == SENDING)
-                                .values(state=state, **values)
-                            )
-                    if delivered.record is not None:
-                        await delivered.record(session)
-                break
-            except Exception:  # noqa: BLE001 - the message is out; only the record is late
-                log.exception("recording a sent reminder failed (try %s)", attempt + 1)
-                await asyncio.sleep(0.2 * 2**attempt)
-        else:
-            self._unrecorded.append((batch, delivered, sent_at))
-            return False
-        if result is not None:
-            result.messages += 1
-            result.folded += len(batch.folded_ids)
-            result.sent += len(batch.sent_ids)
-        return True
-
-    async def _record_left_over(self, result: TickResult | None) -> None:
-        waiting, self._unrecorded = self._unrecorded, []
-        for batch, delivered, sent_at in waiting:
-            await self._record(batch, delivered, sent_at, result)
-
-    async def _give_back(self, ids: list[int], *, send_at: datetime | None = None) -> None:
-        if ids:
-            async with self.sessions() as session, session.begin():
-                await release(session, self.owner, ids, send_at=send_at)
-
-    async def _attempts(self, batch: Batch) -> int:
-        async with self.sessions() as session:
-            return await most_attempts(session, batch.all_ids)
+        finally:
+            self._tickets.discard(ticket)
 
     def _outage(self) -> None:
         """The first temporary failure halts the pass; the next passes wait longer each time."""
@@ -319,74 +298,19 @@ class Dispatcher:
         self._halted_until = self.clock.now() + pause
         self._halt = True
 
-    async def _retry(self, batch: Batch, error: str, *, mark: str | None = None) -> None:
-        now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            rows = list(
-                await session.scalars(select(OutboxItem).where(OutboxItem.id.in_(batch.all_ids)))
-            )
-            attempts = max((row.attempts for row in rows), default=1)
-            # Kept while useful: past ``useful_until`` the row goes into the next digest.
-            when = now + backoff(attempts, self.backoff_base, self.backoff_cap)
-            for row in rows:
-                row.last_error = mark or error[:500]
-                row.state, row.send_at, row.claimed_by = PENDING, when, None
-
-    async def _maybe_sent(self, batch: Batch, error: str, result: TickResult) -> None:
-        """After a timeout the message may be out: one repeat is accepted and counted; a
-        second timeout on the same rows is taken as delivered (no third copy)."""
-        async with self.sessions() as session:
-            marks = set(
-                await session.scalars(
-                    select(OutboxItem.last_error).where(OutboxItem.id.in_(batch.all_ids))
-                )
-            )
-        if "maybe_sent" in marks:
-            log.warning("second timeout for person %s: taken as delivered", batch.recipient_id)
-            await self._record(batch, Delivered("unconfirmed", None), self.clock.now(), result)
-            return
-        log.warning(
-            "timeout for person %s (%s): one retry, maybe a repeat", batch.recipient_id, error
-        )
-        self._outage()
-        await self._retry(batch, error, mark="maybe_sent")
-        result.retried += 1
-        result.maybe_repeated += 1
-
-    async def _fail(self, batch: Batch, error: str) -> None:
-        now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            await session.execute(
-                update(OutboxItem)
-                .where(OutboxItem.id.in_(batch.all_ids))
-                .values(state=FAILED, last_error=error[:500], claimed_by=None)
-            )
-            await admin_notices(
-                session, batch.recipient_id, "send_failed", self._notice_at(now), now=now
-            )
-
-    async def _unreachable(self, batch: Batch) -> None:
-        now = self.clock.now()
-        async with self.sessions() as session, session.begin():
-            await mark_unreachable(
-                session, batch.recipient_id, batch.all_ids, now, self._notice_at(now)
-            )
-
-    def _notice_at(self, now: datetime) -> datetime:
-        return notice_moment(now, self.settings, self.calendar, self.timezone)
-
     # -- stopping ---------------------------------------------------------------------------
 
     async def close(self, timeout: float = 10.0) -> None:
-        """Stop claiming, wait up to ``timeout`` seconds for the sends in flight to finish
-        and be recorded, then give back every claim of this process."""
+        """Stop: no send starts after this (the gate closes); the sends on the wire get
+        up to ``timeout`` seconds to be answered and recorded; those still unanswered
+        are recorded as maybe sent (as a kill -9 leaves them); every other claim of this
+        process is given back."""
         self._stopping = True
+        self.gate.closed = True
         try:
             await asyncio.wait_for(self._lock.acquire(), timeout)
         except TimeoutError:
-            log.warning(
-                "reminders still in flight after %s s; their claims are given back", timeout
-            )
+            await self._cut_off(timeout)
         else:
             self._lock.release()
         await self._record_left_over(None)
@@ -396,3 +320,19 @@ class Dispatcher:
         await self.owner_lock.release()
         if given:
             log.info("gave back %s claimed reminders at stop", given)
+
+    async def _cut_off(self, timeout: float) -> None:
+        """The stop's limit passed with sends unanswered: stop waiting for them; those
+        that left are maybe sent, the others go back to pending."""
+        unanswered = [t for t in self._tickets if t.on_wire]
+        for future in list(self._sending):
+            future.cancel()
+        if self._sending:
+            await asyncio.wait(list(self._sending), timeout=2.0)
+        now = self.clock.now()
+        async with self.sessions() as session, session.begin():
+            for ticket in unanswered:
+                await mark_maybe_sent(session, ticket.ids, now)
+        log.warning(
+            "%s reminders unanswered after %s s: recorded as maybe sent", len(unanswered), timeout
+        )

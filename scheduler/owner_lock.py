@@ -1,7 +1,7 @@
 """A dispatcher process's liveness on PostgreSQL: an advisory lock held on a connection
 of its own (autocommit, never returned to the pool) for as long as the process lives.
 When the process is killed its connection closes and the lock goes with it, so the next
-process's tick sees it gone (``models.outbox.release_orphans``) and re-queues its claims
+process's tick sees it gone (``models.outbox_processes.release_orphans``) and re-queues its claims
 at once instead of after the heartbeat's minutes. On SQLite (one process per file, by
 its lock file) there is nothing to hold."""
 

@@ -21,7 +21,7 @@ async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> Non
     first = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
     await first.owner_lock.hold()
     async with sessions() as session, session.begin():
-        from models.outbox import heartbeat
+        from models.outbox_processes import heartbeat
 
         await heartbeat(session, first.owner, clock.now())
         claimed = await claim_due(session, clock.now(), 1000, first.owner)

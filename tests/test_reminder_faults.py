@@ -227,27 +227,32 @@ async def test_refused_messages_fail_and_the_admin_gets_one_message(sessions, cl
     assert len(notices) == 1 and notices[0].count("Không gửi được") == result.failed
 
 
-async def test_a_timeout_is_repeated_once_at_most(sessions, clock) -> None:  # noqa: ANN001
+async def test_a_hang_is_an_outage_never_a_delivery(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     await run_until(service, clock, at(2026, 1, 5, 7, 0))
     clock.move_to(at(2026, 1, 5, 8, 0))
     calls = Counter()
+    hang_until = at(2026, 1, 5, 8, 20)
 
-    async def slow(chat_id: str, outgoing):  # noqa: ANN001, ANN202
+    async def hanging(chat_id: str, outgoing):  # noqa: ANN001, ANN202
         calls[chat_id] += 1
-        if chat_id == "u0":
-            raise MaybeSent("Timed out")  # delivered, maybe, but no answer came
+        if clock.now() < hang_until:
+            raise MaybeSent("Timed out")  # the request left; no answer came
         return await inbox(chat_id, outgoing)
 
-    service.senders["console"] = slow
+    service.senders["console"] = hanging
     first = await service.dispatcher.tick()
-    assert first.maybe_repeated == 1
-    for minute in range(1, 10):
-        clock.move_to(at(2026, 1, 5, 8, minute))
+    assert first.maybe_repeated >= 1 and first.messages == 0  # the first timeout halts the pass
+    while clock.now() < at(2026, 1, 5, 8, 40):
+        clock.move_to(clock.now() + timedelta(seconds=20))
         await service.dispatcher.tick()
-    assert calls["u0"] == 2  # the first try and one repeat; then taken as delivered
-    u0 = await rows(sessions, state="sent", channel="unconfirmed")
-    assert u0 and all(r.message_id is None for r in u0)
+        if clock.now() < hang_until:  # nothing is taken as delivered while it hangs
+            assert not await rows(sessions, state="sent")
+    assert not await rows(sessions, channel="unconfirmed")
+    assert not [r for r in await rows(sessions, state=PENDING) if r.send_at <= clock.now()]
+    u0 = inbox.to("u0")
+    assert len(u0) == 1 and u0[0].text.startswith("(Gửi lại: có thể anh/chị đã nhận tin này")
+    assert max(calls.values()) <= 9  # growing pauses (30 s … 5 min), not every tick for 20 min
 
 
 # -- 6. planning never blocks people ------------------------------------------------------

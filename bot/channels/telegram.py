@@ -5,11 +5,8 @@ keeps about one message per second to each private chat, which it does not do.""
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict, deque
 from collections.abc import Callable
-from typing import Any
 
 import httpx
 from telegram import (
@@ -28,12 +25,12 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
-from telegram.request import HTTPXRequest
 
 from bot.channels.busy import busy_text, dropped_text, is_heavy
 from bot.channels.lanes import ChatLanes
 from bot.channels.telegram_lanes import LaneProcessor
 from bot.channels.telegram_markup import keyboard, menu_commands
+from bot.channels.telegram_pacing import ChatPacer, GlobalPacer, PacedRequest, SharedBudget
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
 from handlers.conversation import Conversation
@@ -45,6 +42,7 @@ from scheduler.dispatcher import (
     TemporaryFailure,
     Unreachable,
 )
+from scheduler.send_gate import Withheld
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API does not hand bots bigger files
@@ -53,99 +51,6 @@ def _seconds(value: object) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr, arg-type]
 
 
-class GlobalPacer:
-    """At most ``rate`` sends in any rolling second, overall, as Telegram counts them.
-
-    AIORateLimiter's leaky bucket lets a burst through first, which Telegram's sliding
-    window answers with 429. Here a send counts from the moment it is released until a
-    second after its answer came back: it reached Telegram somewhere in between, so the
-    send ``rate`` places later cannot leave before a full second after it arrived. A busy
-    event loop or a slow network may then slow sending down, but can never bunch sends
-    past Telegram's window (the storm bench beside a CPU-heavy process measures it)."""
-
-    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.01) -> None:
-        self.capacity = int(rate)
-        self.window = window + margin
-        self.gap = window / (1.25 * rate) if rate > 0 else 0.0
-        # One entry per send in the window: None while in flight, else when it answered.
-        self._slots: deque[list[float | None]] = deque()
-        self._last_release = float("-inf")
-        self._lock = asyncio.Lock()
-
-    async def wait(self) -> list[float | None]:
-        """Wait for a free place; returns the slot to hand to ``done`` after the send."""
-        slot: list[float | None] = [None]
-        if self.capacity <= 0:
-            return slot
-        async with self._lock:  # held while sleeping: releases happen one at a time
-            loop = asyncio.get_running_loop()
-            while True:
-                now = loop.time()
-                while (
-                    self._slots
-                    and self._slots[0][0] is not None
-                    and self._slots[0][0] <= now - self.window
-                ):
-                    self._slots.popleft()
-                delay = max(0.0, self._last_release + self.gap - now)
-                if len(self._slots) >= self.capacity:
-                    oldest = self._slots[0][0]
-                    # In flight still: it may arrive any moment, so wait for its answer.
-                    delay = max(
-                        delay, (oldest + self.window - now) if oldest is not None else self.gap
-                    )
-                if delay <= 0:
-                    break
-                await asyncio.sleep(delay)
-            self._slots.append(slot)
-            self._last_release = loop.time()
-        return slot
-
-    def done(self, slot: list[float | None]) -> None:
-        """The send answered (or failed): its second starts counting down now."""
-        slot[0] = asyncio.get_running_loop().time()
-
-
-class PacedRequest(HTTPXRequest):
-    """PTB's HTTP layer with the overall pacing applied right before each message leaves,
-    so that nothing between the pacer and the network can bunch messages together."""
-
-    PACED = ("send", "edit", "copy", "forward")
-
-    def __init__(self, pacer: GlobalPacer, **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.pacer = pacer
-
-    async def do_request(
-        self, url: str, method: str, *args: Any, **kwargs: Any
-    ) -> tuple[int, bytes]:
-        if not url.rsplit("/", 1)[-1].startswith(self.PACED):
-            return await super().do_request(url, method, *args, **kwargs)
-        slot = await self.pacer.wait()
-        try:
-            return await super().do_request(url, method, *args, **kwargs)
-        finally:
-            self.pacer.done(slot)
-
-
-class ChatPacer:
-    """At most one message per ``interval`` seconds to each chat (monotonic time)."""
-
-    def __init__(self, interval: float) -> None:
-        self.interval = interval
-        self._next: dict[str, float] = {}
-        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    async def wait(self, chat_id: str) -> None:
-        if self.interval <= 0:
-            return
-        async with self._locks[chat_id]:
-            loop = asyncio.get_running_loop()
-            now = loop.time()
-            ready = self._next.get(chat_id, now)
-            if ready > now:
-                await asyncio.sleep(ready - now)
-            self._next[chat_id] = max(ready, now) + self.interval
 
 
 class TelegramChannel:
@@ -156,6 +61,7 @@ class TelegramChannel:
         *,
         on_start: Callable[[], None] | None = None,
         reminder_ack_timeout: float = 30.0,
+        shared: SharedBudget | None = None,
     ) -> None:
         self.conversation = conversation
         # How long a reminder waits for Telegram's answer: a slow answer is not a failure,
@@ -163,7 +69,9 @@ class TelegramChannel:
         self.reminder_ack_timeout = reminder_ack_timeout
         self.on_start = on_start
         self.config = config
-        self.pacer = ChatPacer(config.per_chat_interval)
+        # ``shared``: other processes send through the same bot (PostgreSQL keeps the budgets)
+        self.shared = shared
+        self.pacer = ChatPacer(config.per_chat_interval, shared)
         self.overall = GlobalPacer(config.global_rate)
         # Different chats at once, one chat in order; pacing waits outside the handling.
         self.lanes = ChatLanes(
@@ -183,7 +91,11 @@ class TelegramChannel:
             .rate_limiter(AIORateLimiter(overall_max_rate=0, max_retries=0))
             # More connections than the dispatcher sends at once (64): a paced send never
             # waits for a connection afterwards, which would bunch sends past the limit.
-            .request(PacedRequest(self.overall, connection_pool_size=100, pool_timeout=30))
+            .request(
+                PacedRequest(
+                    self.overall, shared=self.shared, connection_pool_size=100, pool_timeout=30
+                )
+            )
             .concurrent_updates(LaneProcessor(self.lanes))
             .post_init(self._post_init)
             .build()
@@ -233,6 +145,7 @@ class TelegramChannel:
             callback=callback,
             attachment=attachment,
             quoted=quoted,
+            written_at=message.date,
         )
 
     async def _attachment(self, message: Message) -> Attachment | None:
@@ -306,8 +219,28 @@ class TelegramChannel:
             if sent is not None:
                 await self.conversation.remember_sent(incoming, reply, str(sent.message_id))
 
+    async def probe(self) -> bool:
+        """Whether Telegram answers (``getMe``, a few seconds at most): asked while the
+        reminders back off after an outage, so that they resume soon after it ends."""
+        if not self.ready:
+            return False
+        await self.app.bot.get_me(read_timeout=5, connect_timeout=5)
+        return True
+
+    @property
+    def ready(self) -> bool:
+        """Initialized: Telegram answered ``getMe`` once (a start during an outage waits)."""
+        if self.app is None:
+            return False
+        try:
+            return self.app.bot.bot is not None
+        except RuntimeError:
+            return False
+
     async def send_reminder(self, chat_id: str, reply: Outgoing) -> str | None:
         """Send for the reminder dispatcher, translating Telegram's errors into its own."""
+        if not self.ready:
+            raise TemporaryFailure("Telegram is not reachable yet")
         try:
             sent = await self.send(int(chat_id), reply, read_timeout=self.reminder_ack_timeout)
         except Exception as error:
@@ -356,6 +289,8 @@ def reminder_error(error: Exception) -> Exception:
     (connecting, waiting for a connection) is a plain retry, after it a maybe-sent; other
     network errors and 5xx (PTB's NetworkError) are temporary. Anything else is raised
     as it is (the dispatcher retries it a few times)."""
+    if isinstance(error.__cause__, Withheld):  # PTB wraps what its HTTP layer raises
+        return error.__cause__
     if isinstance(error, RetryAfter):
         return RateLimited(_seconds(error.retry_after))
     if isinstance(error, Forbidden):

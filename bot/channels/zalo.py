@@ -265,6 +265,11 @@ class ZaloChannel:
             last = await self.client.send_photo(str(chat_id), photo.ref)
         return last or None
 
+    async def probe(self) -> bool:
+        """Whether Zalo answers (``getMe``), asked while the reminders back off."""
+        await self.client.call("getMe", retries=0, http_timeout=5)
+        return True
+
     async def send_reminder(self, chat_id: str, outgoing: Outgoing) -> str | None:
         """``send`` for the reminder dispatcher (a ``bot.reminders.Sender``): Zalo's
         errors become the dispatcher's (rate limited, try later, cannot be reached)."""

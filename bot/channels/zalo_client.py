@@ -31,6 +31,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from bot.channels.text_split import split_text
+from scheduler.send_gate import may_send
 
 log = logging.getLogger(__name__)
 
@@ -270,6 +271,8 @@ class ZaloClient:
         url = f"{self.base_url}/bot{self._token}/{method}"
         attempt = 0
         while True:
+            if method in SENDS:
+                may_send()  # a reminder: not after a stop, nor in the quiet hours
             try:
                 response = await self._http.post(
                     url, json=params or {}, timeout=http_timeout or self.request_timeout

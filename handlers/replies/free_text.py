@@ -21,6 +21,7 @@ from handlers.guards import not_registered
 from handlers.messages import MAX_REPLY, Outgoing, small_id
 from handlers.replies.questions import WHICH_LIMIT, ask_which, typed_answer, yes_or_no
 from handlers.replies.recording import TEXT, answer, choices_text, record_reading
+from handlers.replies.unsure_answers import unsure_answer
 from handlers.router import BEFORE_TASKS
 from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
 from handlers.tasks.view import CLOSED, sort_key
@@ -82,6 +83,8 @@ async def free_text(request: Request) -> list[Outgoing]:
         tasks = await tasks_of(request, [task_id] if task_id else [])
         if tasks:
             return await _one(request, tasks[0], text, asked_extension=True)
+    if (unsure := await unsure_answer(request, text)) is not None:
+        return unsure  # a reminder may have arrived unrecorded: the focus is in doubt
     focus = await reply_focus(request)
     if focus.task_id is not None:
         tasks = await tasks_of(request, [focus.task_id])

@@ -79,6 +79,9 @@ class FakeTelegram(Waiting[SentMessage]):
         self._blocked: set[int] = set()
         self._outage_until = 0.0  # time.monotonic(): sends answer 500 until then
         self._slow_until, self._ack_delay = 0.0, 0.0  # sends answer late until then
+        self._hang_until, self._hang_delay = 0.0, 0.0  # sends hang, then 504, undelivered
+        self._dark_until = 0.0  # every method answers 502 (the network is down)
+        self.requests_504 = 0
         self.requests_500 = 0
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
@@ -197,6 +200,15 @@ class FakeTelegram(Waiting[SentMessage]):
         """For ``seconds`` from now, deliver each send at once but answer ``delay`` s later."""
         self._slow_until, self._ack_delay = time.monotonic() + seconds, delay
 
+    def hang_sends(self, seconds: float, delay: float) -> None:
+        """For ``seconds`` from now, hold each send ``delay`` s, then answer 504 without
+        delivering it (a gateway that gives up)."""
+        self._hang_until, self._hang_delay = time.monotonic() + seconds, delay
+
+    def dark(self, seconds: float) -> None:
+        """For ``seconds`` from now, answer 502 to every method, getMe and getUpdates too."""
+        self._dark_until = time.monotonic() + seconds
+
     def block_user(self, chat_id: int) -> None:
         self._blocked.add(chat_id)
 
@@ -282,6 +294,12 @@ class FakeTelegram(Waiting[SentMessage]):
             if self._failures[method.lower()]:
                 raise self._failures[method.lower()].popleft()
             sending = method.lower().startswith("send")
+            if time.monotonic() < self._dark_until:
+                raise ApiError(502, "Bad Gateway")
+            if sending and time.monotonic() < self._hang_until:
+                await asyncio.sleep(self._hang_delay)
+                self.requests_504 += 1
+                raise ApiError(504, "Gateway Timeout")
             if sending and time.monotonic() < self._outage_until:
                 self.requests_500 += 1
                 raise ApiError(500, "Internal Server Error")

@@ -1,0 +1,142 @@
+"""Pacing Telegram's sends: at most ``rate`` a rolling second overall (``GlobalPacer``,
+applied in PTB's HTTP layer right before a message leaves: ``PacedRequest``) and one a
+second per chat (``ChatPacer``), which AIORateLimiter does not do for private chats.
+Several processes on one PostgreSQL share the two budgets (``SharedBudget``, places
+taken in ``models.send_budget``) so that together they stay under Telegram's limits.
+Right before a request leaves, ``scheduler.send_gate.may_send`` may still hold a
+reminder back (a stop, the quiet hours)."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict, deque
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.request import HTTPXRequest
+
+from models.send_budget import take_place
+from scheduler.send_gate import may_send
+
+
+class SharedBudget:
+    """Telegram's budgets kept in PostgreSQL for all the processes: places ``1/rate``
+    apart overall (with a margin: a request's travel time varies), ``interval`` apart
+    per chat."""
+
+    def __init__(self, engine: AsyncEngine, rate: float, interval: float) -> None:
+        self.engine = engine
+        self.gap = 1.0 / (0.8 * rate) if rate > 0 else 0.0
+        self.interval = interval * 1.05 if interval > 0 else 0.0
+
+    async def overall(self) -> None:
+        if self.gap:
+            await asyncio.sleep(await take_place(self.engine, "telegram:all", self.gap))
+
+    async def chat(self, chat_id: str) -> None:
+        if self.interval:
+            await asyncio.sleep(
+                await take_place(self.engine, f"telegram:{chat_id}", self.interval)
+            )
+
+
+class GlobalPacer:
+    """At most ``rate`` sends in any rolling second, overall, as Telegram counts them.
+
+    AIORateLimiter's leaky bucket lets a burst through first, which Telegram's sliding
+    window answers with 429. Here a send counts from the moment it is released until a
+    second after its answer came back: it reached Telegram somewhere in between, so the
+    send ``rate`` places later cannot leave before a full second after it arrived. A busy
+    event loop or a slow network may then slow sending down, but can never bunch sends
+    past Telegram's window (the storm bench beside a CPU-heavy process measures it)."""
+
+    def __init__(self, rate: float, window: float = 1.0, margin: float = 0.01) -> None:
+        self.capacity = int(rate)
+        self.window = window + margin
+        self.gap = window / (1.25 * rate) if rate > 0 else 0.0
+        # One entry per send in the window: None while in flight, else when it answered.
+        self._slots: deque[list[float | None]] = deque()
+        self._last_release = float("-inf")
+        self._lock = asyncio.Lock()
+
+    async def wait(self) -> list[float | None]:
+        """Wait for a free place; returns the slot to hand to ``done`` after the send."""
+        slot: list[float | None] = [None]
+        if self.capacity <= 0:
+            return slot
+        async with self._lock:  # held while sleeping: releases happen one at a time
+            loop = asyncio.get_running_loop()
+            while True:
+                now = loop.time()
+                while (
+                    self._slots
+                    and self._slots[0][0] is not None
+                    and self._slots[0][0] <= now - self.window
+                ):
+                    self._slots.popleft()
+                delay = max(0.0, self._last_release + self.gap - now)
+                if len(self._slots) >= self.capacity:
+                    oldest = self._slots[0][0]
+                    # In flight still: it may arrive any moment, so wait for its answer.
+                    delay = max(
+                        delay, (oldest + self.window - now) if oldest is not None else self.gap
+                    )
+                if delay <= 0:
+                    break
+                await asyncio.sleep(delay)
+            self._slots.append(slot)
+            self._last_release = loop.time()
+        return slot
+
+    def done(self, slot: list[float | None]) -> None:
+        """The send answered (or failed): its second starts counting down now."""
+        slot[0] = asyncio.get_running_loop().time()
+
+
+class PacedRequest(HTTPXRequest):
+    """PTB's HTTP layer with the overall pacing applied right before each message leaves,
+    so that nothing between the pacer and the network can bunch messages together."""
+
+    PACED = ("send", "edit", "copy", "forward")
+
+    def __init__(
+        self, pacer: GlobalPacer, *, shared: SharedBudget | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        self.pacer, self.shared = pacer, shared
+
+    async def do_request(
+        self, url: str, method: str, *args: Any, **kwargs: Any
+    ) -> tuple[int, bytes]:
+        if not url.rsplit("/", 1)[-1].startswith(self.PACED):
+            return await super().do_request(url, method, *args, **kwargs)
+        if self.shared is not None:  # the other processes' sends count too
+            await self.shared.overall()
+        slot = await self.pacer.wait()
+        try:
+            may_send()  # a reminder: not after a stop, nor in the quiet hours
+            return await super().do_request(url, method, *args, **kwargs)
+        finally:
+            self.pacer.done(slot)
+
+
+class ChatPacer:
+    """At most one message per ``interval`` seconds to each chat (monotonic time)."""
+
+    def __init__(self, interval: float, shared: SharedBudget | None = None) -> None:
+        self.interval, self.shared = interval, shared
+        self._next: dict[str, float] = {}
+        self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
+
+    async def wait(self, chat_id: str) -> None:
+        if self.interval <= 0:
+            return
+        async with self._locks[chat_id]:
+            loop = asyncio.get_running_loop()
+            now = loop.time()
+            ready = self._next.get(chat_id, now)
+            if ready > now:
+                await asyncio.sleep(ready - now)
+            self._next[chat_id] = max(ready, now) + self.interval
+            if self.shared is not None:
+                await self.shared.chat(chat_id)
