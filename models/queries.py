@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -21,6 +21,39 @@ def _task_query():  # noqa: ANN202 - a Select of Task
         selectinload(Task.section),
         selectinload(Task.plan),
     )
+
+
+async def active_plans(session: AsyncSession, org: Organization) -> list[Plan]:
+    """The plans the organization follows now: every plan of its newest year, in the
+    order they were first imported."""
+    year = await session.scalar(
+        select(func.max(Plan.year)).where(Plan.organization_id == org.id)
+    )
+    if year is None:
+        return []
+    return list(
+        await session.scalars(
+            select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
+        )
+    )
+
+
+async def organization_plans(session: AsyncSession, org: Organization) -> list[Plan]:
+    """Every plan of the organization, newest year first."""
+    return list(
+        await session.scalars(
+            select(Plan)
+            .where(Plan.organization_id == org.id)
+            .order_by(Plan.year.desc(), Plan.id)
+        )
+    )
+
+
+async def several_plans(session: AsyncSession, organization_id: int) -> bool:
+    """Does the organization follow more than one plan now (then tasks are named with
+    their plan's code, "CĐS 6")?"""
+    org = await session.get(Organization, organization_id)
+    return org is not None and len(await active_plans(session, org)) > 1
 
 
 async def latest_plan(session: AsyncSession, org: Organization) -> Plan | None:
@@ -59,13 +92,16 @@ async def list_tasks(
     roles: Sequence[str] = ("lead", "cooperating"),
     plan: Plan | None = None,
 ) -> list[Task]:
-    """Tasks of the organization's newest plan (or ``plan``), in plan order; only those
-    where one of ``unit_ids`` takes one of ``roles`` when ``unit_ids`` is given."""
-    plan = plan or await latest_plan(session, org)
-    if plan is None:
+    """Tasks of the organization's active plans (or of ``plan``), plan by plan in plan
+    order, withdrawn tasks left out; only those where one of ``unit_ids`` takes one of
+    ``roles`` when ``unit_ids`` is given."""
+    plans = [plan] if plan is not None else await active_plans(session, org)
+    if not plans:
         return []
     query = (
-        _task_query().join(Section, Task.section_id == Section.id).where(Task.plan_id == plan.id)
+        _task_query()
+        .join(Section, Task.section_id == Section.id)
+        .where(Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False))
     )
     if unit_ids is not None:
         query = query.where(
@@ -75,15 +111,24 @@ async def list_tasks(
                 )
             )
         )
-    return list(await session.scalars(query.order_by(Section.order, Task.position)))
+    return list(
+        await session.scalars(query.order_by(Task.plan_id, Section.order, Task.position))
+    )
 
 
-async def find_tasks_by_number(session: AsyncSession, org: Organization, number: str) -> list[Task]:
-    """Tasks numbered ``number`` ("12", or "II.3" to name the section too)."""
-    plan = await latest_plan(session, org)
-    if plan is None:
+async def find_tasks_by_number(
+    session: AsyncSession, org: Organization, number: str, *, code: str | None = None
+) -> list[Task]:
+    """Tasks of the active plans numbered ``number`` ("12", or "II.3" to name the
+    section too), only of the plan coded ``code`` when given; never withdrawn ones."""
+    plans = await active_plans(session, org)
+    if code is not None:
+        plans = [p for p in plans if p.code == code]
+    if not plans:
         return []
-    query = _task_query().where(Task.plan_id == plan.id)
+    query = _task_query().where(
+        Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False)
+    )
     numeral, _, num = number.strip().rpartition(".")
     if numeral:
         query = query.join(Section, Task.section_id == Section.id).where(

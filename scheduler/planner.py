@@ -27,7 +27,7 @@ from language.deadlines import Deadline
 from models.outbox import Owed, cancel_pending, upsert
 from models.people import Membership, Organization
 from models.plans import Task, TaskUnit
-from models.queries import latest_plan, list_tasks
+from models.queries import active_plans, list_tasks
 from scheduler.reminder_policy import (
     PlannedReminder,
     ReminderSettings,
@@ -212,7 +212,7 @@ async def plan_task(
     since: datetime,
 ) -> int:
     """Bring one task's outbox rows in line with its status and deadline."""
-    if task.status in CLOSED:
+    if task.status in CLOSED or task.withdrawn:
         await cancel_pending(session, task.id)
         return 0
     timing = TaskTiming(task.id, deadline_of(task), task.status, task.plan.year)
@@ -286,16 +286,16 @@ async def plan_organization(
     settings: PlanningSettings,
     calendar: WorkCalendar,
 ) -> int:
-    """Plan every task of the organization's current plan in the caller's transaction;
+    """Plan every task of the organization's active plans in the caller's transaction;
     returns the new rows. (A running bot uses ``plan_in_steps``.)"""
     since = _since(org, now)
-    plan = await latest_plan(session, org)
+    plans = await active_plans(session, org)
     people = await _members(session, org)
     added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-    if plan is None:
+    if not plans:
         org.planned_through = now
         return added
-    for task in await list_tasks(session, org, plan=plan):
+    for task in await list_tasks(session, org):
         added += await plan_task(session, task, org, people, now, settings, calendar, since)
     added += await _plan_digests(session, org, people, now, since, settings, calendar)
     org.planned_through = now
@@ -317,13 +317,13 @@ async def plan_in_steps(
         if org is None:
             return 0
         since = _since(org, now)
-        plan = await latest_plan(session, org)
-        if plan is None:
+        plans = await active_plans(session, org)
+        if not plans:
             people = await _members(session, org)
             added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
             org.planned_through = now
             return added
-        task_ids = [t.id for t in await list_tasks(session, org, plan=plan)]
+        task_ids = [t.id for t in await list_tasks(session, org)]
     added = 0
     for start in range(0, len(task_ids), max(settings.batch, 1)):
         async with sessions() as session, session.begin():
