@@ -164,6 +164,7 @@ async def store_plan(
         plan = Plan(organization_id=org.id, title=title, year=year, code=code, imported_at=now)
         session.add(plan)
         await session.flush()
+    plan.title, plan.code = title, code or plan.code  # a plan known untitled learns its name
     plan.source_file = source_file
     plan.imported_at = now
     result = StoreResult(plan=plan, plan_created=created)

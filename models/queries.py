@@ -129,6 +129,9 @@ async def find_tasks_by_number(
     query = _task_query().where(
         Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False)
     )
+    exact = list(await session.scalars(query.where(Task.number == number.strip())))
+    if exact:  # "1.1" is a task's own number in plans numbered "1.", "1.1"
+        return exact
     numeral, _, num = number.strip().rpartition(".")
     if numeral:
         query = query.join(Section, Task.section_id == Section.id).where(
@@ -198,3 +201,33 @@ async def plans_of_year(session: AsyncSession, org: Organization, year: int) -> 
             select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
         )
     )
+
+
+async def plan_by_ref(session: AsyncSession, org: Organization, ref: str) -> Plan | None:
+    """The organization's plan named by ``ref``: its id, its code in any case or
+    accents ("cds" for "CĐS"; the newest year first), or its title."""
+    ref = " ".join(ref.split())
+    plans = await organization_plans(session, org)
+    if ref.isascii() and ref.isdigit():
+        found = next((p for p in plans if p.id == int(ref)), None)
+        if found is not None:
+            return found
+    key = "".join(fold(ref).split())
+    found = next((p for p in plans if p.code and "".join(fold(p.code).split()) == key), None)
+    if found is None:
+        found = next((p for p in plans if fold(p.title) == fold(ref)), None)
+    return found
+
+
+async def plan_counts(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Plan id → (tasks, done tasks), withdrawn tasks left out."""
+    rows = await session.execute(
+        select(Task.plan_id, Task.status, func.count())
+        .where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
+        .group_by(Task.plan_id, Task.status)
+    )
+    counts: dict[int, tuple[int, int]] = {pid: (0, 0) for pid in plan_ids}
+    for plan_id, status, n in rows:
+        total, done = counts[plan_id]
+        counts[plan_id] = (total + n, done + (n if status == "done" else 0))
+    return counts
