@@ -249,7 +249,9 @@ async def store_prepared_plan(
             dry_run=dry_run,
         )
         if nested is not None:
-            await nested.rollback()
+            await nested.rollback()  # expires what it changed: read the plan back
+            if target.plan is not None:
+                await session.refresh(target.plan)
         else:
             await request_replan(session, org.id, now)  # the next dispatcher tick plans it
         return summary
