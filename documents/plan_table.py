@@ -221,16 +221,17 @@ class _Builder:
 
     def heading_above(self, number: str) -> None:
         """A task "1.1" under a row "1" that has no lead unit and no deadline: that row
-        was a heading, not a task — it becomes a section ("A.1" inside section "A")."""
+        was a heading, not a task — a section of its own, or inside a lettered or Roman
+        section only the heading of the tasks under it."""
         head, dot, _rest = number.rpartition(".")
         task = self.last_task
         if not dot or task is None or task.number != head or task.lead_text or task.deadline_text:
             return
         section = self.sections[-1]
         section.tasks.remove(task)
-        parent = section.numeral.split(".")[0] if section.numeral else ""
-        numeral = f"{parent}.{head}" if parent and not parent.isdigit() else head
-        self.start_section(numeral, " ".join(task.content.split()))
+        if section.numeral and not section.numeral[0].isdigit():
+            return  # inside "B." the group "4" only heads "4.1", "4.2": they stay in B
+        self.start_section(head, " ".join(task.content.split()))
 
     def start_section(self, numeral: str, title: str) -> None:
         current = self.sections[-1] if self.sections else None
