@@ -192,3 +192,17 @@ async def test_cli_plans_progress_report_and_reimport(  # noqa: ANN001
     data = json.loads(out)
     assert data["plan"]["created"] is True and data["plan"]["code"] == "CĐS2"
     assert data["plan"]["title"] == f"{TITLE} (2)"
+
+
+async def test_progress_a_line_per_plan_and_one_plan_on_request(bot: Harness) -> None:
+    await bot.register("trinh", "leader")
+    both = text_of(await bot.say("trinh", "/tiendo"))
+    assert both.startswith("Tiến độ các kế hoạch — Xã Nguyễn Bình Khiêm")
+    assert "• CCHC — Kế hoạch cải cách hành chính năm 2026: " in both and "• CĐS — " in both
+    assert "Cả 2 kế hoạch:" in both and "/tiendo CĐS" in both
+    one = text_of(await bot.say("trinh", "/tiendo cds"))
+    assert one.startswith(f"Tiến độ {TITLE} — ") and "Hoàn thành: 0/12" in one
+    asked = text_of(await bot.say("trinh", "/baocao 6thang"))
+    assert "đang theo dõi 2 kế hoạch: CCHC — " in asked and "«/baocao CCHC»" in asked
+    appendix = await bot.say("trinh", "/baocao CĐS 6thang")
+    assert any(r.document is not None for r in appendix)
