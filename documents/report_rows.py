@@ -43,6 +43,7 @@ from models.queries import (
     list_tasks,
     plans_of_year,
 )
+from models.unit_names import fold
 
 # Biểu mẫu 1 wording, in the order the chart stacks them.
 CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
@@ -174,6 +175,9 @@ class Report:
 
     @property
     def title(self) -> str:
+        if self.plan_title and "cai cach hanh chinh" not in fold(self.plan_title):
+            # Another plan than CCHC: its own name ("Kế hoạch chuyển đổi số năm 2026").
+            return f"Kết quả thực hiện {self.plan_title} {self.period.label}"
         return (
             "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính "
             f"{self.of_whom} {self.period.label}"

@@ -6,10 +6,12 @@ named by plan code, a bare number shared by two plans asked about, and the CLI."
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 from pathlib import Path
 
 import pytest
+from docx import Document
 from sqlalchemy import func, select
 
 from bot.cli import main
@@ -206,3 +208,12 @@ async def test_progress_a_line_per_plan_and_one_plan_on_request(bot: Harness) ->
     assert "đang theo dõi 2 kế hoạch: CCHC — " in asked and "«/baocao CCHC»" in asked
     appendix = await bot.say("trinh", "/baocao CĐS 6thang")
     assert any(r.document is not None for r in appendix)
+
+
+async def test_the_appendix_of_another_plan_bears_its_title(bot: Harness) -> None:
+    await bot.register("trinh", "leader")
+    replies = await bot.say("trinh", "/baocao CĐS 6thang")
+    document = next(r.document for r in replies if r.document is not None)
+    text = "\n".join(p.text for p in Document(io.BytesIO(document.data)).paragraphs)
+    assert f"Kết quả thực hiện {TITLE}" in " ".join(text.split())
+    assert "thực hiện nhiệm vụ công tác cải cách hành chính" not in text.casefold()
