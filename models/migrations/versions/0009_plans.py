@@ -39,12 +39,14 @@ def _code(title: str) -> str:
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("plan") as batch:
-        batch.add_column(sa.Column("code", sa.String(length=16), nullable=False, server_default=""))
-    with op.batch_alter_table("task") as batch:
-        batch.add_column(
-            sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN, also on SQLite: a batch copy of "task" would drop the old table,
+    # and with foreign keys on, the history and evidence of every task with it.
+    op.add_column(
+        "plan", sa.Column("code", sa.String(length=16), nullable=False, server_default="")
+    )
+    op.add_column(
+        "task", sa.Column("withdrawn", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
     plan = sa.table(
         "plan",
         sa.column("id", sa.Integer()),
@@ -96,7 +98,11 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index(op.f("ix_pending_import_organization_id"), table_name="pending_import")
     op.drop_table("pending_import")
-    with op.batch_alter_table("task") as batch:
-        batch.drop_column("withdrawn")
-    with op.batch_alter_table("plan") as batch:
-        batch.drop_column("code")
+    if op.get_bind().dialect.name == "sqlite":
+        # SQLite drops a column in place (3.35+); a batch copy would drop the old table,
+        # and with foreign keys on, every task and its history with it.
+        op.execute('ALTER TABLE "task" DROP COLUMN "withdrawn"')
+        op.execute('ALTER TABLE "plan" DROP COLUMN "code"')
+        return
+    op.drop_column("task", "withdrawn")
+    op.drop_column("plan", "code")
