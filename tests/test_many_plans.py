@@ -217,3 +217,25 @@ async def test_the_appendix_of_another_plan_bears_its_title(bot: Harness) -> Non
     text = "\n".join(p.text for p in Document(io.BytesIO(document.data)).paragraphs)
     assert f"Kết quả thực hiện {TITLE}" in " ".join(text.split())
     assert "thực hiện nhiệm vụ công tác cải cách hành chính" not in text.casefold()
+
+
+async def test_a_reminder_names_the_plan(bot: Harness) -> None:
+    from handlers.reminders.texts import compose  # noqa: PLC0415
+    from models.outbox import OutboxItem  # noqa: PLC0415
+    from models.people import Person  # noqa: PLC0415
+    from scheduler.workdays import WorkCalendar  # noqa: PLC0415
+
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    task = await task_of(bot, "CĐS", "6")
+    async with bot.sessions() as session:
+        person = await session.scalar(select(Person))
+        item = OutboxItem(
+            organization_id=1, task_id=task.id, kind="before_due", occurrence="x",
+            recipient_id=person.id, to_leaders=False, key="k", send_at=bot.clock.now(),
+        )  # fmt: skip
+        message = await compose(
+            session, person, [item], today=bot.clock.today(), calendar=WorkCalendar(),
+            offline_digest=False, has_buttons=False,
+        )  # fmt: skip
+    assert message.text.splitlines()[1].startswith("Nhiệm vụ CĐS 6: Số hóa hồ sơ")
+    assert f"Kế hoạch: {TITLE} (CĐS)" in message.text
