@@ -239,3 +239,18 @@ async def test_a_reminder_names_the_plan(bot: Harness) -> None:
         )  # fmt: skip
     assert message.text.splitlines()[1].startswith("Nhiệm vụ CĐS 6: Số hóa hồ sơ")
     assert f"Kế hoạch: {TITLE} (CĐS)" in message.text
+
+
+async def test_plans_listed_and_a_code_changed_by_the_admin(bot: Harness) -> None:
+    await bot.register("ha", "admin")
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    listing = text_of(await bot.say("lan", "/kehoach"))
+    assert "• CCHC — Kế hoạch cải cách hành chính năm 2026: 0/39" in listing
+    assert f"• CĐS — {TITLE}: 0/12" in listing and "Đổi mã" not in listing
+    assert "quản trị" in text_of(await bot.say("lan", "/kehoach CĐS SO"))
+    assert "đã là mã của một kế hoạch khác" in text_of(await bot.say("ha", "/kehoach cds cchc"))
+    assert "không dùng được" in text_of(await bot.say("ha", "/kehoach cds 9X"))
+    assert (await task_of(bot, "CĐS", "6")).number == "6"
+    assert "từ CĐS thành SO" in text_of(await bot.say("ha", "/kehoach cds so"))
+    await bot.say("lan", "SO 6 hoàn thành")
+    assert (await task_of(bot, "SO", "6")).status == "done"
