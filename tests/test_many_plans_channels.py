@@ -86,7 +86,7 @@ async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # 
         assert "Có 2 nhiệm vụ số 6" in asked
         assert "1 = CCHC 6: " in asked and "2 = CĐS 6: " in asked  # no buttons on Zalo
         chosen = await say(zalo, LAN, "1")
-        assert "Đã ghi nhận nhiệm vụ" in chosen
+        assert "Đã ghi nhận nhiệm vụ CCHC 6 «" in chosen  # named with its plan
         assert (await task_of(harness, "CCHC", "6")).percent == 40
         assert (await task_of(harness, "CĐS", "6")).status == "not_started"
         listing = await say(zalo, LAN, "/viec")
