@@ -87,12 +87,18 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("import", "nhập kế hoạch từ tệp .docx/.xlsx/.csv/.txt")
     p.add_argument("file")
     p.add_argument("--org", required=True, help="tên xã/phường")
-    p.add_argument("--plan", help="tên kế hoạch")
+    p.add_argument("--plan", help="mã, số hoặc tên kế hoạch cần cập nhật")
+    p.add_argument("--new-plan", dest="new_plan", action="store_true", help="nhập thành kế hoạch mới")
+    p.add_argument("--dry-run", dest="dry_run", action="store_true", help="chỉ in các thay đổi")
     p.add_argument("--year", type=int)
+
+    p = command("plans", "liệt kê các kế hoạch")
+    p.add_argument("--org", required=True)
 
     p = command("tasks", "liệt kê nhiệm vụ")
     p.add_argument("--org", required=True)
     p.add_argument("--unit")
+    p.add_argument("--plan", help="mã hoặc số của kế hoạch")
 
     p = command("invite", "tạo mã mời")
     p.add_argument("--org", required=True)
@@ -113,10 +119,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("progress", "tiến độ theo các nhóm của Biểu mẫu 1")
     p.add_argument("--org", required=True)
+    p.add_argument("--plan", help="mã hoặc số của kế hoạch (mặc định: mọi kế hoạch)")
     p.add_argument("--as-of", dest="as_of", type=_parse_date)
 
     p = command("report", "xuất phụ lục kết quả thực hiện (.docx/.xlsx)")
     p.add_argument("--org", required=True)
+    p.add_argument("--plan", help="mã hoặc số của kế hoạch")
     p.add_argument("--format", choices=["docx", "xlsx"], default="docx")
     p.add_argument("--out", help="tệp ghi ra (không cần khi chỉ --check)")
     p.add_argument("--as-of", dest="as_of", type=_parse_date)
@@ -192,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except CliError as exc:
         print(str(exc), file=sys.stderr)
-        return 1
+        return getattr(exc, "exit_code", 1)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

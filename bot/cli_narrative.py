@@ -9,13 +9,14 @@ import argparse
 from pathlib import Path
 
 from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_plans import one_plan
 from bot.config import Config
 from bot.wiring import calendar_from
 from documents.narrative_content import narrative as write_narrative
 from documents.narrative_data import gather
 from documents.narrative_docx import narrative_docx
 from documents.report_docx import report_docx
-from documents.report_rows import make_period, report_as_of, report_plan, vn_number
+from documents.report_rows import make_period, report_as_of, vn_number
 from scheduler.clock import Clock
 
 
@@ -24,9 +25,7 @@ async def narrative(args: argparse.Namespace, config: Config, clock: Clock, emit
         raise CliError("Cần --out TỆP.docx để ghi dự thảo báo cáo.")
     async with open_session(config) as session:
         org = await require_org(session, args.org)
-        plan = await report_plan(session, org)
-        if plan is None:
-            raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+        plan = await one_plan(session, org, getattr(args, "plan", None))
         if getattr(args, "decision", None):
             plan.decision_number = args.decision
             plan.decision_date = getattr(args, "decision_date", None)

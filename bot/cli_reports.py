@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_plans import named_plan, one_plan
 from bot.config import Config
 from bot.wiring import calendar_from
 from documents.report_docx import report_docx
@@ -17,7 +18,6 @@ from documents.report_rows import (
     build_report,
     make_period,
     report_as_of,
-    report_plan,
     vn_number,
 )
 from documents.report_xlsx import report_xlsx
@@ -25,25 +25,59 @@ from handlers.reports.appendix import summary_text
 from handlers.reports.progress import progress_text
 from handlers.reports.request import review_text
 from language.formats import format_date
-from models.progress import tally
+from models.plans import Plan
+from models.progress import Progress, tally
 from models.progress_queries import task_facts
+from models.queries import active_plans
 from scheduler.clock import Clock
 
 
 async def progress(
     args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
 ) -> int:
+    deadline_end = calendar_from(config).deadline_end
     async with open_session(config) as session:
         org = await require_org(session, args.org)
-        plan = await report_plan(session, org)
-        if plan is None:
+        ref = getattr(args, "plan", None)
+        plans = [await named_plan(session, org, ref)] if ref else await active_plans(session, org)
+        if not plans:
             raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
         as_of = args.as_of or clock.today(org.timezone)
-        facts = await task_facts(session, org, as_of=as_of, plan=plan)
-        result = tally(facts, as_of, deadline_end=calendar_from(config).deadline_end)
-    title = f"Tiến độ {plan.title} — {org.name}, đến ngày {format_date(as_of)}:"
-    emit(args, result.to_json(), progress_text(title, result, show_units=True))
+        every = []
+        for plan in plans:
+            facts = await task_facts(session, org, as_of=as_of, plan=plan)
+            every.append((plan, facts, tally(facts, as_of, deadline_end=deadline_end)))
+    if len(every) == 1:
+        plan, _facts, result = every[0]
+        title = f"Tiến độ {plan.title} — {org.name}, đến ngày {format_date(as_of)}:"
+        data = {**result.to_json(), "plans": [_plan_json(plan, result)]}
+        emit(args, data, progress_text(title, result, show_units=True))
+        return 0
+    total = tally(
+        [f for _plan, facts, _result in every for f in facts], as_of, deadline_end=deadline_end
+    )
+    lines = [f"Tiến độ các kế hoạch — {org.name}, đến ngày {format_date(as_of)}:"]
+    for plan, _facts, result in every:
+        t = result.overall
+        lines.append(
+            f"• {plan.code} — {plan.title}: hoàn thành {t.done}/{t.total}, quá hạn {t.counts['overdue']}"
+        )
+    lines.append("")
+    lines.append(progress_text("Tổng cộng:", total, show_units=True))
+    data = {
+        **total.overall.to_json(),
+        "plans": [_plan_json(plan, result) for plan, _facts, result in every],
+        "total": total.overall.to_json(),
+    }
+    emit(args, data, "\n".join(lines))
     return 0
+
+
+def _plan_json(plan: Plan, result: Progress) -> dict[str, object]:
+    return {
+        "id": plan.id, "code": plan.code, "title": plan.title, "year": plan.year,
+        **result.overall.to_json(),
+    }  # fmt: skip
 
 
 async def report(
@@ -64,9 +98,7 @@ async def report(
         )
     async with open_session(config) as session:
         org = await require_org(session, args.org)
-        plan = await report_plan(session, org)
-        if plan is None:
-            raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+        plan = await one_plan(session, org, getattr(args, "plan", None))
         today = clock.today(org.timezone)
         period = make_period(getattr(args, "period", None), plan.year, args.as_of or today)
         as_of = args.as_of or report_as_of(period, today)

@@ -9,10 +9,12 @@ from pathlib import Path
 
 from bot import cli_ops
 from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_plans import PlanNotChosen, cmd_plans, named_plan
 from bot.cli_readings import deadline_lines, status_lines, terminal_language
 from bot.config import Config
 from handlers.imports.any_file import import_any
 from handlers.imports.plans import ImportSummary
+from handlers.imports.targets import NoTarget
 from handlers.tasks.view import task_to_json
 from language.deadlines import parse_deadline
 from language.status_text import understand_status
@@ -24,30 +26,48 @@ from models.plan_store import resolve_unit
 from models.queries import list_tasks
 from scheduler.clock import Clock
 
+FIELD_NAMES = {
+    "content": "nội dung", "product": "sản phẩm", "lead_note": "ghi chú chủ trì",
+    "cooperating_note": "ghi chú phối hợp", "deadline_text": "thời hạn",
+    "deadline_kind": "loại thời hạn", "deadline_start": "ngày bắt đầu", "deadline_due": "hạn",
+    "deadline_every": "định kỳ", "number": "số thứ tự", "units": "đơn vị",
+}  # fmt: skip
+
 
 def import_text(summary: ImportSummary) -> str:
+    verb = "Sẽ nhập" if summary.dry_run else "Đã nhập"
     lines = [
-        f"Đã nhập «{summary.plan}» ({summary.year}) cho {summary.organization}: {summary.tasks} nhiệm vụ trong {len(summary.sections)} mục.",
+        f"{verb} «{summary.plan}» ({summary.year}, mã {summary.code}) cho {summary.organization}: {summary.tasks} nhiệm vụ trong {len(summary.sections)} mục.",
     ]
+    if summary.plan_created:
+        lines.append("Kế hoạch mới.")
     for s in summary.sections:
         lines.append(f"  {s['numeral']}. {s['title']} — {s['tasks']} nhiệm vụ")
     lines.append("Đơn vị chủ trì/phối hợp: " + "; ".join(summary.units))
     if not summary.plan_created:
         lines.append(
-            f"Nhập lại: thêm {len(summary.added)}, thay đổi {len(summary.changed)}, giữ nguyên {summary.unchanged}."
+            f"Cập nhật kế hoạch {summary.code}: thêm {len(summary.added)}, thay đổi {len(summary.changed)}, bỏ {len(summary.missing)}, giữ nguyên {summary.unchanged}."
         )
+        if summary.added:
+            lines.append("  Thêm: " + ", ".join(summary.added))
         for change in summary.changed:
-            lines.append(f"  Nhiệm vụ {change['number']}: đổi {', '.join(change['fields'])}")
+            fields = ", ".join(FIELD_NAMES.get(f, f) for f in change["fields"])
+            lines.append(f"  Nhiệm vụ {change['number']}: đổi {fields}")
         if summary.missing:
             lines.append(
-                "Không còn trong tệp (đã giữ lại, đánh dấu cần xem): " + ", ".join(summary.missing)
+                "  Không còn trong tệp (giữ lại cùng lịch sử, không nhắc nữa): "
+                + ", ".join(summary.missing)
             )
+        if summary.restored:
+            lines.append("  Có lại trong tệp: " + ", ".join(summary.restored))
     if summary.needs_review:
         lines.append(f"Cần xem lại {len(summary.needs_review)} nhiệm vụ:")
         for item in summary.needs_review:
             lines.append(f"  Nhiệm vụ {item['number']}: {item['problem']}")
     for warning in summary.warnings:
         lines.append(f"Lưu ý: {warning}")
+    if summary.dry_run:
+        lines.append("Chạy thử (--dry-run): chưa ghi gì.")
     return "\n".join(lines)
 
 
@@ -60,16 +80,21 @@ async def cmd_import(
     except OSError as exc:
         raise CliError(f"Không đọc được tệp {path}: {exc.strerror}") from exc
     async with open_session(config) as session:
-        kind, summary = await import_any(
-            session,
-            data=data,
-            filename=path.name,
-            organization=args.org,
-            now=clock.now(),
-            timezone=config.organization.timezone,
-            title=args.plan,
-            year=args.year,
-        )
+        try:
+            kind, summary = await import_any(
+                session,
+                data=data,
+                filename=path.name,
+                organization=args.org,
+                now=clock.now(),
+                timezone=config.organization.timezone,
+                plan_ref=args.plan,
+                year=args.year,
+                new_plan=args.new_plan,
+                dry_run=args.dry_run,
+            )
+        except NoTarget as exc:
+            raise PlanNotChosen(f"{exc.message} (--plan MÃ hoặc --new-plan)") from exc
     if kind == "scores":
         emit(args, summary.to_json(), summary.text())
     else:
@@ -88,7 +113,9 @@ async def cmd_tasks(
             if unit is None:
                 raise CliError(f"{org.name} không có đơn vị «{args.unit}».")
             unit_ids = [unit.id]
-        tasks = await list_tasks(session, org, unit_ids=unit_ids)
+        plan = await named_plan(session, org, args.plan) if args.plan else None
+        tasks = await list_tasks(session, org, unit_ids=unit_ids, plan=plan)
+        several = len({t.plan_id for t in tasks}) > 1
         rows = [await task_to_json(session, t) for t in tasks]
     lines = []
     section = None
@@ -97,8 +124,9 @@ async def cmd_tasks(
             section = row["section"]
             lines.append(f"\n{section}")
         lead = "; ".join(row["lead_units"]) or row["lead_note"] or "—"
+        number = f"{row['plan']['code']} {row['number']}" if several else row["number"]
         lines.append(
-            f"{row['number']:>4}. {row['content']}\n      Chủ trì: {lead} | Thời hạn: {row['deadline']['text'] or '—'} | {row['status_label']}"
+            f"{number:>4}. {row['content']}\n      Chủ trì: {lead} | Thời hạn: {row['deadline']['text'] or '—'} | {row['status_label']}"
         )
     emit(args, rows, "\n".join(lines).strip() or "Chưa có nhiệm vụ nào.")
     return 0
@@ -210,6 +238,7 @@ async def cmd_assign(
 
 COMMANDS: dict[str, Callable[..., Awaitable[int]]] = {
     "assign": cmd_assign,
+    "plans": cmd_plans,
     "scores": cmd_scores,
     "import": cmd_import,
     "tasks": cmd_tasks,

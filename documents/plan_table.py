@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from documents.file_limits import check_grid
 from documents.plan_file_error import PlanFileError
+from documents.plan_title import plan_title
 from locales import _
 from models.unit_names import fold
 
@@ -67,7 +68,7 @@ _ROMAN = r"(?:XC|XL|L?X{0,3})(?:IX|IV|V?I{0,3})"  # I … LXXXIX
 _SECTION_RE = re.compile(
     rf"^(?:(?:PHẦN|Phần|MỤC|Mục)\s+)?({_ROMAN}|[A-H](?=\s*[.)]))(?:\s*[.):\-–]\s*|\s+)(\S.*)$", re.S
 )
-_BARE_ROMAN_RE = re.compile(rf"^({_ROMAN})\s*[.)]?$")
+_BARE_ROMAN_RE = re.compile(rf"^(?:(?:PHẦN|Phần|MỤC|Mục)\s+)?({_ROMAN}|[A-H])\s*[.)]?$")
 _NUMBER_RE = re.compile(r"^(?:\d{1,4}(?:[.,]\d{1,3})*[a-zđ]?|[a-zđ])\s*[.):]?$", re.I)
 _COLUMN_NUMBER_RE = re.compile(r"^\(?\d{1,2}\)?$")
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -175,6 +176,9 @@ def _title(rows: Sequence[Sequence[str]]) -> str | None:
                     and not re.fullmatch(r"phu luc(?: [ivx\d]+)?", _key(line))
                 ):
                     lines.append(line)
+    named = plan_title(lines)  # "KẾ HOẠCH" / its subject; an appendix's "… THỰC HIỆN …"
+    if named is not None:
+        return named
     capitals = [i for i, line in enumerate(lines) if line == line.upper() and line.lower() != line]
     if capitals:  # the last block of lines in capitals is the title, not the text above it
         end = start = capitals[-1]
@@ -212,8 +216,22 @@ class _Builder:
         number, content = cells.get("number", ""), cells.get("content", "")
         bare = _BARE_ROMAN_RE.match(number) if number else None
         if bare and bare.group(1) and content and not (cells.get("lead") or cells.get("deadline")):
-            return bare.group(1), " ".join(content.split())
+            return bare.group(1), " ".join(content.split())  # "A." | "Hạ tầng số", "Phần I" | …
         return None
+
+    def heading_above(self, number: str) -> None:
+        """A task "1.1" under a row "1" that has no lead unit and no deadline: that row
+        was a heading, not a task — a section of its own, or inside a lettered or Roman
+        section only the heading of the tasks under it."""
+        head, dot, _rest = number.rpartition(".")
+        task = self.last_task
+        if not dot or task is None or task.number != head or task.lead_text or task.deadline_text:
+            return
+        section = self.sections[-1]
+        section.tasks.remove(task)
+        if section.numeral and not section.numeral[0].isdigit():
+            return  # inside "B." the group "4" only heads "4.1", "4.2": they stay in B
+        self.start_section(head, " ".join(task.content.split()))
 
     def start_section(self, numeral: str, title: str) -> None:
         current = self.sections[-1] if self.sections else None
@@ -252,6 +270,7 @@ class _Builder:
             )
             return
         number = number.strip().rstrip(".):").strip()
+        self.heading_above(number)
         if not cells["content"]:
             raise PlanFileError(
                 _("Dòng {row} có số thứ tự {number} nhưng không có nội dung công việc.").format(
@@ -292,10 +311,13 @@ class _Builder:
 
     def finish(self, title: str | None) -> ParsedPlan:
         sections: list[ParsedSection] = []
+        numerals = [s.numeral for s in self.sections]
         for section in self.sections:
             if section.tasks:
                 section.order = len(sections) + 1
                 sections.append(section)
+            elif any(n.startswith(f"{section.numeral}.") for n in numerals if section.numeral):
+                continue  # "A." holds its headings "A.1", "A.2": nothing was left out
             else:
                 label = f"{section.numeral}. {section.title}".strip(". ")
                 self.warnings.append(

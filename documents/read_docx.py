@@ -25,6 +25,7 @@ from docx.text.paragraph import Paragraph
 
 from documents.plan_file_error import PlanFileError
 from documents.plan_table import MergedAbove, ParsedPlan, build_plan, find_header, no_header_error
+from documents.plan_title import plan_title
 from locales import _
 
 TITLE_PARAGRAPHS = 5
@@ -97,6 +98,9 @@ def read_docx(data: bytes, *, source: str) -> ParsedPlan:
         if kind == "table" or len(title_lines) == TITLE_PARAGRAPHS:
             break
         title_lines.insert(0, value)
+    # The subject under "KẾ HOẠCH" heads the document, pages above its table.
+    opening = [value for kind, value in blocks[:start] if kind != "table"]
+    title = plan_title(opening[:200])
     rows: list[list[str]] = [[line] for line in title_lines]
     numbers: list[int] = [0] * len(rows)
     width = _width(blocks[start][1])
@@ -110,4 +114,4 @@ def read_docx(data: bytes, *, source: str) -> ParsedPlan:
             counter += 1
             rows.append(row)
             numbers.append(counter)
-    return build_plan(rows, source=source, row_numbers=numbers)
+    return build_plan(rows, source=source, row_numbers=numbers, title=title)

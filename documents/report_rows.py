@@ -44,6 +44,7 @@ from models.queries import (
     list_tasks,
     plans_of_year,
 )
+from models.unit_names import fold
 
 PERIODS = ("quy", "6thang", "nam")
 ROMAN = ("I", "II", "III", "IV")
@@ -178,6 +179,10 @@ class Report:
     @property
     def title(self) -> str:
         whose = f"của {'; '.join(self.units)}" if self.units else self.of_whom
+        if self.plan_title and "cai cach hanh chinh" not in fold(self.plan_title):
+            # Another plan than CCHC: its own name ("Kế hoạch chuyển đổi số năm 2026").
+            mine = f" {whose}" if self.units else ""
+            return f"Kết quả thực hiện {self.plan_title}{mine} {self.period.label}"
         return (
             f"Kết quả thực hiện nhiệm vụ công tác cải cách hành chính {whose} {self.period.label}"
         )

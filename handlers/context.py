@@ -78,6 +78,7 @@ class Request:
     organizations: dict[int, Organization] = field(default_factory=dict)
     awaited: str | None = None  # what the previous answer asked for (choices.AWAIT_*)
     router: Routes | None = None  # set by the conversation: buttons and readers by name
+    several_plans: bool | None = None  # the organization follows several plans (asked once)
 
     @property
     def has_buttons(self) -> bool:

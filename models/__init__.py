@@ -6,6 +6,7 @@ from models.conversation import ChatState, Question, SentMessage
 from models.evidence import EvidenceFile
 from models.linking import LinkCode
 from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
+from models.pending_imports import PendingImport
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 from models.scores import ScoreEntry, ScoreItem, ScoreItemUnit, ScoreSheet
@@ -25,6 +26,7 @@ __all__ = [
     "Membership",
     "Organization",
     "OutboxItem",
+    "PendingImport",
     "Person",
     "ReplanRequest",
     "DispatcherProcess",

@@ -5,7 +5,7 @@ they were given, each keeping the document it was given by (``Task.source``) and
 history row "assigned" saying who recorded it.
 
 Reminders, /viec, /quahan and the figures treat these tasks like a plan's
-(``models.queries.followed_plan_ids``)."""
+(``models.queries.active_plans``)."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from models.people import Organization, Person, Unit
 from models.plans import Plan, Section, Task, TaskUnit
 from models.queries import ASSIGNED, get_task
 
+ASSIGNED_CODE = "GIAO"
 LIST_TITLE = "Nhiệm vụ được giao năm {year}"  # as the commune's reports name the list
 SECTION_NUMERAL = "G"  # "G.3" names task 3 of the list where a bare 3 is ambiguous
 SECTION_TITLE = "Nhiệm vụ được giao"
@@ -54,6 +55,7 @@ async def assigned_list(
             title=LIST_TITLE.format(year=year),
             year=year,
             kind=ASSIGNED,
+            code=ASSIGNED_CODE,  # "GIAO 3" beside "CCHC 3" when there are several plans
             imported_at=now,
         )
         session.add(plan)

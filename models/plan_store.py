@@ -1,6 +1,8 @@
 """Storing an imported plan: create or update the plan, its sections, units and tasks
-in place, and say what changed. Re-importing never deletes a task or its history; a
-task missing from the new file is flagged for review instead.
+in place, and say what changed. An organization has many plans a year; storing touches
+only the plan it targets. Re-importing never deletes a task or its history: a task
+missing from the new file is kept as withdrawn (not listed, reminded or counted), and
+comes back if a later file has it again.
 
 The input is channel- and file-neutral (``TaskInput``): the caller has already read the
 file and parsed the deadlines.
@@ -15,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
+from models.outbox import cancel_pending
 from models.people import Organization, Unit
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit
 from models.unit_names import display_name, normalise_unit_name
@@ -47,7 +50,8 @@ class StoreResult:
     added: list[str] = field(default_factory=list)
     changed: list[tuple[str, list[str]]] = field(default_factory=list)
     unchanged: int = 0
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # withdrawn by this file
+    restored: list[str] = field(default_factory=list)
 
 
 # Fields compared on re-import, in the order they are reported.
@@ -130,6 +134,22 @@ def _key(content: str) -> str:
     return " ".join(content.casefold().split())
 
 
+def title_key(title: str) -> str:
+    """A plan title as compared: case and spacing do not make another plan."""
+    return " ".join(title.casefold().split())
+
+
+async def find_plan(
+    session: AsyncSession, org: Organization, title: str, year: int
+) -> Plan | None:
+    """The organization's plan of ``year`` with this title (any case or spacing)."""
+    key = title_key(title)
+    plans = await session.scalars(
+        select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
+    )
+    return next((p for p in plans if title_key(p.title) == key), None)
+
+
 async def store_plan(
     session: AsyncSession,
     org: Organization,
@@ -139,16 +159,19 @@ async def store_plan(
     source_file: str | None,
     tasks: list[TaskInput],
     now: datetime,
+    plan: Plan | None = None,
+    code: str = "",
 ) -> StoreResult:
-    """Create or update the plan ``title``/``year`` of ``org`` from ``tasks``."""
-    plan = await session.scalar(
-        select(Plan).where(Plan.organization_id == org.id, Plan.title == title, Plan.year == year)
-    )
+    """Update ``plan`` (default: the plan ``title``/``year`` of ``org``) from ``tasks``,
+    or create it with ``code`` when there is none. No other plan is read or changed."""
+    if plan is None:
+        plan = await find_plan(session, org, title, year)
     created = plan is None
     if plan is None:
-        plan = Plan(organization_id=org.id, title=title, year=year, imported_at=now)
+        plan = Plan(organization_id=org.id, title=title, year=year, code=code, imported_at=now)
         session.add(plan)
         await session.flush()
+    plan.title, plan.code = title, code or plan.code  # a plan known untitled learns its name
     plan.source_file = source_file
     plan.imported_at = now
     result = StoreResult(plan=plan, plan_created=created)
@@ -214,29 +237,35 @@ async def store_plan(
                 changes.append("units")
             if changes:
                 task.updated_at = now
-                session.add(
-                    StatusUpdate(
-                        task_id=task.id,
-                        created_at=now,
-                        kind="import",
-                        text=", ".join(changes),
-                        evidence=[],
-                    )
-                )
+                _history(session, task, ", ".join(changes), now)
                 result.changed.append((item.number, changes))
             else:
                 result.unchanged += 1
+        if task.withdrawn:  # left out by an earlier file, back in this one
+            task.withdrawn = False
+            _history(session, task, "restored", now)
+            result.restored.append(item.number)
         task.needs_review = item.review_reason is not None
         task.review_reason = item.review_reason
         seen.add(task.id)
 
     for task in existing:
-        if task.id not in seen:
+        if task.id not in seen and not task.withdrawn:
             result.missing.append(task.number)
-            task.needs_review = True
-            task.review_reason = "Không còn trong tệp kế hoạch mới nhập"
+            task.withdrawn = True
+            task.updated_at = now
+            _history(session, task, "withdrawn", now)
+            await cancel_pending(session, task.id)  # no more reminders for it
     await session.flush()
     return result
+
+
+def _history(session: AsyncSession, task: Task, text: str, now: datetime) -> None:
+    """An "import" row of the task's history: what a file changed ("content, units"),
+    or "withdrawn" / "restored"."""
+    session.add(
+        StatusUpdate(task_id=task.id, created_at=now, kind="import", text=text, evidence=[])
+    )
 
 
 def _apply(task: Task, item: TaskInput) -> list[str]:

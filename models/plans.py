@@ -36,6 +36,9 @@ class Plan(Base):
     organization_id: Mapped[int] = mapped_column(ForeignKey("organization.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(500))
     year: Mapped[int] = mapped_column(Integer)
+    # The short name people type before a task number when the organization runs several
+    # plans ("CĐS 6"): chosen at import from the title, editable by the admin.
+    code: Mapped[str] = mapped_column(String(16), default="")
     source_file: Mapped[str | None] = mapped_column(String(500))
     imported_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # The decision that issued the plan ("128/QĐ-UBND", 10/01/2026), set by the admin;
@@ -85,6 +88,9 @@ class Task(Base):
     # The plan's own due date, kept when an approved extension moves deadline_due.
     original_due: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="not_started")
+    # No longer in the plan's file (a re-import left it out): kept with its history, but
+    # not listed, reminded or counted.
+    withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)
     percent: Mapped[int | None] = mapped_column(Integer)
     needs_review: Mapped[bool] = mapped_column(Boolean, default=False)
     review_reason: Mapped[str | None] = mapped_column(Text)

@@ -169,7 +169,7 @@ async def plan_facts(
 ) -> list[tuple[int, TaskFacts]]:
     """(organization id, facts) of every task of ``plan_ids`` on ``as_of``, in plan
     order; only tasks led by one of ``unit_ids`` when given."""
-    ids = select(Task.id).where(Task.plan_id.in_(list(plan_ids)))
+    ids = select(Task.id).where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
     if unit_ids is not None:
         led = select(TaskUnit.task_id).where(
             TaskUnit.unit_id.in_(list(unit_ids)), TaskUnit.role == "lead"

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import case, select
+from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -23,6 +23,39 @@ def _task_query():  # noqa: ANN202 - a Select of Task
         selectinload(Task.section),
         selectinload(Task.plan),
     )
+
+
+async def active_plans(session: AsyncSession, org: Organization) -> list[Plan]:
+    """The plans the organization follows now: every plan of its newest year, in the
+    order they were first imported."""
+    year = await session.scalar(
+        select(func.max(Plan.year)).where(Plan.organization_id == org.id)
+    )
+    if year is None:
+        return []
+    return list(
+        await session.scalars(
+            select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
+        )
+    )
+
+
+async def organization_plans(session: AsyncSession, org: Organization) -> list[Plan]:
+    """Every plan of the organization, newest year first."""
+    return list(
+        await session.scalars(
+            select(Plan)
+            .where(Plan.organization_id == org.id)
+            .order_by(Plan.year.desc(), Plan.id)
+        )
+    )
+
+
+async def several_plans(session: AsyncSession, organization_id: int) -> bool:
+    """Does the organization follow more than one plan now (then tasks are named with
+    their plan's code, "CĐS 6")?"""
+    org = await session.get(Organization, organization_id)
+    return org is not None and len(await active_plans(session, org)) > 1
 
 
 async def latest_plan(session: AsyncSession, org: Organization) -> Plan | None:
@@ -53,22 +86,6 @@ async def current_plans(session: AsyncSession, org_ids: Sequence[int]) -> dict[i
     return {org_id: plan_id for org_id, (_, plan_id) in best.items()}
 
 
-async def followed_plan_ids(session: AsyncSession, org: Organization) -> list[int]:
-    """The plans whose tasks people follow day to day (/viec, /quahan, reminders): the
-    current plan, and the organization's lists of tasks the city gave (kind "assigned")
-    of the current plan's year and later."""
-    current = (await current_plans(session, [org.id])).get(org.id)
-    if current is None:
-        return []
-    year = await session.scalar(select(Plan.year).where(Plan.id == current))
-    assigned = await session.scalars(
-        select(Plan.id)
-        .where(Plan.organization_id == org.id, Plan.kind == ASSIGNED, Plan.year >= year)
-        .order_by(Plan.year, Plan.id)
-    )
-    return [current, *(plan_id for plan_id in assigned if plan_id != current)]
-
-
 async def list_tasks(
     session: AsyncSession,
     org: Organization,
@@ -77,17 +94,17 @@ async def list_tasks(
     roles: Sequence[str] = ("lead", "cooperating"),
     plan: Plan | None = None,
 ) -> list[Task]:
-    """Tasks of the organization's followed plans (``followed_plan_ids``: the current
-    plan, then the lists of assigned tasks), or of ``plan``, in plan order; only those
-    where one of ``unit_ids`` takes one of ``roles`` when ``unit_ids`` is given."""
-    plan_ids = [plan.id] if plan is not None else await followed_plan_ids(session, org)
-    if not plan_ids:
+    """Tasks of the organization's active plans (or of ``plan``), plan by plan in plan
+    order, withdrawn tasks left out; only those where one of ``unit_ids`` takes one of
+    ``roles`` when ``unit_ids`` is given."""
+    plans = [plan] if plan is not None else await active_plans(session, org)
+    if not plans:
         return []
     query = (
         _task_query()
         .join(Section, Task.section_id == Section.id)
         .join(Plan, Task.plan_id == Plan.id)
-        .where(Task.plan_id.in_(plan_ids))
+        .where(Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False))
     )
     if unit_ids is not None:
         query = query.where(
@@ -97,19 +114,30 @@ async def list_tasks(
                 )
             )
         )
-    first = case((Plan.kind == ASSIGNED, 1), else_=0)  # the plan's own tasks first
+    first = case((Plan.kind == ASSIGNED, 1), else_=0)  # each plan's own tasks first
     return list(
-        await session.scalars(query.order_by(first, Plan.year, Section.order, Task.position))
+        await session.scalars(
+            query.order_by(first, Plan.year, Task.plan_id, Section.order, Task.position)
+        )
     )
 
 
-async def find_tasks_by_number(session: AsyncSession, org: Organization, number: str) -> list[Task]:
-    """Tasks numbered ``number`` ("12", or "II.3" to name the section too) in the
-    followed plans (``followed_plan_ids``)."""
-    plan_ids = await followed_plan_ids(session, org)
-    if not plan_ids:
+async def find_tasks_by_number(
+    session: AsyncSession, org: Organization, number: str, *, code: str | None = None
+) -> list[Task]:
+    """Tasks of the active plans numbered ``number`` ("12", or "II.3" to name the
+    section too), only of the plan coded ``code`` when given; never withdrawn ones."""
+    plans = await active_plans(session, org)
+    if code is not None:
+        plans = [p for p in plans if p.code == code]
+    if not plans:
         return []
-    query = _task_query().where(Task.plan_id.in_(plan_ids))
+    query = _task_query().where(
+        Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False)
+    )
+    exact = list(await session.scalars(query.where(Task.number == number.strip())))
+    if exact:  # "1.1" is a task's own number in plans numbered "1.", "1.1"
+        return exact
     numeral, _, num = number.strip().rpartition(".")
     if numeral:
         query = query.join(Section, Task.section_id == Section.id).where(
@@ -183,3 +211,33 @@ async def plans_of_year(session: AsyncSession, org: Organization, year: int) -> 
             select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
         )
     )
+
+
+async def plan_by_ref(session: AsyncSession, org: Organization, ref: str) -> Plan | None:
+    """The organization's plan named by ``ref``: its id, its code in any case or
+    accents ("cds" for "CĐS"; the newest year first), or its title."""
+    ref = " ".join(ref.split())
+    plans = await organization_plans(session, org)
+    if ref.isascii() and ref.isdigit():
+        found = next((p for p in plans if p.id == int(ref)), None)
+        if found is not None:
+            return found
+    key = "".join(fold(ref).split())
+    found = next((p for p in plans if p.code and "".join(fold(p.code).split()) == key), None)
+    if found is None:
+        found = next((p for p in plans if fold(p.title) == fold(ref)), None)
+    return found
+
+
+async def plan_counts(session: AsyncSession, plan_ids: Sequence[int]) -> dict[int, tuple[int, int]]:
+    """Plan id → (tasks, done tasks), withdrawn tasks left out."""
+    rows = await session.execute(
+        select(Task.plan_id, Task.status, func.count())
+        .where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
+        .group_by(Task.plan_id, Task.status)
+    )
+    counts: dict[int, tuple[int, int]] = {pid: (0, 0) for pid in plan_ids}
+    for plan_id, status, n in rows:
+        total, done = counts[plan_id]
+        counts[plan_id] = (total + n, done + (n if status == "done" else 0))
+    return counts

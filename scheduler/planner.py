@@ -28,7 +28,7 @@ from models.outbox import OutboxItem, Owed, upsert
 from models.outbox_known import cancel_not_kept, rows_of_tasks
 from models.people import Membership, Organization
 from models.plans import Task, TaskUnit
-from models.queries import latest_plan, list_tasks
+from models.queries import active_plans, list_tasks
 from scheduler.plan_due import fingerprint, mark_planned
 from scheduler.reminder_policy import (
     PlannedReminder,
@@ -220,7 +220,7 @@ async def plan_task(
     task's rows read beforehand (``rows_of_tasks``), so that nothing unchanged is read
     or written; ``entries`` receives when the task's next reminder enters the window."""
     until = now + settings.horizon
-    if task.status in CLOSED:
+    if task.status in CLOSED or task.withdrawn:
         await cancel_not_kept(session, task.id, [], known)
         return 0
     timing = TaskTiming(task.id, deadline_of(task), task.status, task.plan.year)
@@ -299,17 +299,17 @@ async def plan_organization(
     settings: PlanningSettings,
     calendar: WorkCalendar,
 ) -> int:
-    """Plan every task of the organization's current plan and of its lists of assigned
-    tasks (``models.queries.followed_plan_ids``) in the caller's transaction;
+    """Plan every task of the organization's active plans (those of its newest year, the
+    lists of tasks the city gave among them) in the caller's transaction;
     returns the new rows. (A running bot uses ``plan_in_steps``.)"""
     since = _since(org, now)
-    plan = await latest_plan(session, org)
+    plans = await active_plans(session, org)
     people = await _members(session, org)
     added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-    if plan is None:
+    if not plans:
         org.planned_through = now
         return added
-    for task in await list_tasks(session, org):  # the plan and the tasks the city gave
+    for task in await list_tasks(session, org):
         added += await plan_task(session, task, org, people, now, settings, calendar, since)
     added += await _plan_digests(session, org, people, now, since, settings, calendar)
     org.planned_through = now
@@ -334,13 +334,13 @@ async def plan_in_steps(
         if org is None:
             return 0
         since = _since(org, now)
-        plan = await latest_plan(session, org)
-        if plan is None:
+        plans = await active_plans(session, org)
+        if not plans:
             people = await _members(session, org)
             added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
             mark_planned(org, now, [], fingerprint(settings, calendar))
             return added
-        task_ids = [t.id for t in await list_tasks(session, org)]  # with the tasks given
+        task_ids = [t.id for t in await list_tasks(session, org)]
     added = 0
     entries: list[datetime] = []
     for start in range(0, len(task_ids), max(settings.batch, 1)):

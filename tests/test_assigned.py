@@ -75,12 +75,13 @@ async def test_giao_in_one_message(sessions, clock) -> None:  # noqa: ANN001
     assert notice.text.startswith(f"Trinh giao nhiệm vụ mới cho {VHXH}:\nNhiệm vụ 1: Báo cáo kết quả tự kiểm tra CCHC")
     assert f"Theo: {SOURCE}" in notice.text and "Trả lời 1 = Hoàn thành" in notice.text
     reply = text_of(await bot.say("lan", "Hoàn thành, BC số 5/BC-UBND ngày 02/12/2026", reply_to=str(len(inbox.got))))
-    assert reply.startswith("Đã ghi nhận nhiệm vụ 1 «Báo cáo kết quả tự kiểm tra CCHC»: Hoàn thành.")
+    assert reply.startswith("Đã ghi nhận nhiệm vụ GIAO 1 «Báo cáo kết quả tự kiểm tra CCHC»: Hoàn thành.")
     assert (await given(bot))[0].status == "done"
 
     card = text_of(await bot.say("trinh", "/viec G.1"))
     assert f"Theo: {SOURCE}" in card and f"Trinh: Giao nhiệm vụ ({SOURCE})" in card
-    assert "Có nhiều nhiệm vụ số 1; vui lòng ghi cả mục, ví dụ: I.1, G.1." in text_of(await bot.say("trinh", "/viec 1"))
+    # Only one open task is numbered 1 (G.1 is done): a bare number opens it (issue 21).
+    assert "Nhiệm vụ CCHC 1:" in text_of(await bot.say("trinh", "/viec 1"))
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)

@@ -100,7 +100,7 @@ async def test_letter_given_and_instruction_on_telegram(telegram) -> None:  # no
     mark = len(tg.sent)
     tg.send_text(42, "Đang thực hiện 60%, đã tự kiểm tra 3/5 bộ phận", reply_to_message_id=notice.message_id)
     reply = await tg.wait_for(lambda m: m.chat_id == 42, since=mark)
-    assert reply.text.startswith("Đã ghi nhận nhiệm vụ 1 «Báo cáo kết quả tự kiểm tra công tác CCHC")
+    assert reply.text.startswith("Đã ghi nhận nhiệm vụ GIAO 1 «Báo cáo kết quả tự kiểm tra công tác CCHC")
     given = await task_where(harness, number="1", kind="assigned")
     assert (given.status, given.percent) == ("in_progress", 60)
     assert (await task_where(harness, number="1", kind="plan")).status == "not_started"
@@ -122,7 +122,7 @@ async def test_letter_given_and_instruction_on_telegram(telegram) -> None:  # no
     mark = len(tg.sent)
     tg.send_text(55, "Hoàn thành, QĐ số 30/QĐ-UBND ngày 01/12/2026", reply_to_message_id=instruction.message_id)
     recorded = await tg.wait_for(lambda m: m.chat_id == 55, since=mark)
-    assert recorded.text.startswith("Đã ghi nhận nhiệm vụ 16")
+    assert recorded.text.startswith("Đã ghi nhận nhiệm vụ CCHC 16")
     assert (await task_where(harness, number="16", kind="plan")).status == "done"
     mark = len(tg.sent)
     tg.send_text(7, "/viec 16")
@@ -153,7 +153,7 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
             await service.tick()
             notice = await zalo.wait_for(lambda m: m.chat_id == lan and "giao nhiệm vụ mới" in (m.text or ""), since=mark)
             assert "Trả lời 1 = Hoàn thành, 2 = Đang thực hiện" in notice.text
-            assert (await say(zalo, lan, "2")).startswith("Đã ghi nhận nhiệm vụ 1 «Báo cáo công tác dân vận»: Đang thực hiện")
+            assert (await say(zalo, lan, "2")).startswith("Đã ghi nhận nhiệm vụ GIAO 1 «Báo cáo công tác dân vận»: Đang thực hiện")
             assert (await task_where(harness, number="1", kind="assigned")).status == "in_progress"
 
             asked = await say(zalo, trinh, "Nhiệm vụ 6: đề nghị Phòng hoàn thành trước 20/12")
@@ -164,7 +164,7 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
             await service.tick()
             await zalo.wait_for(lambda m: m.chat_id == lan and "Ý kiến chỉ đạo" in (m.text or ""), since=mark)
             answer = await say(zalo, lan, "Hoàn thành, KH số 99/KH-UBND ngày 02/12/2026")
-            assert answer.startswith("Đã ghi nhận nhiệm vụ 6")
+            assert answer.startswith("Đã ghi nhận nhiệm vụ CCHC 6")
             assert (await task_where(harness, number="6", kind="plan")).status == "done"
 
             kept = await say(zalo, trinh, "nhiệm vụ 27 cần báo cáo rõ hơn")

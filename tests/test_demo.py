@@ -80,7 +80,7 @@ def test_demo_session(tmp_path: Path) -> None:
     assert "PHỤ LỤC 01" in [p.text for p in Document(paths[0]).paragraphs]
     assert "Biểu mẫu 1" in load_workbook(paths[1]).sheetnames
     # /nhap PATH as the admin: the sample again, which changes nothing.
-    assert "Nhập lại: thêm 0, thay đổi 0, giữ nguyên 39." in out
+    assert "không có gì thay đổi (giữ nguyên 39)" in out
     # The per-run database is gone, and none was made in the folder.
     assert list((tmp_path / "tmp").iterdir()) == []
     assert not (tmp_path / "var").exists()

@@ -40,8 +40,8 @@ async def test_nhap_path_imports_as_a_document_sent_on_telegram(sessions, clock)
     await telegram.register("ha-tg", "admin")
     sent = Attachment(SAMPLE_TXT.name, SAMPLE_TXT.read_bytes(), "document")
     assert text_of(replies) == text_of(await telegram.say("ha-tg", "/nhap", attachment=sent))
-    assert "Nhập lại: thêm 0, thay đổi 0, giữ nguyên 39." in text_of(replies)
-    assert "dondoc: Đã nhập «Kế hoạch" in out.getvalue()
+    assert "không có gì thay đổi (giữ nguyên 39)" in text_of(replies)
+    assert "dondoc: Kế hoạch «Kế hoạch cải cách hành chính năm 2026» (mã CCHC)" in out.getvalue()
 
 
 async def test_nhap_path_is_for_the_admin_only(sessions, clock) -> None:  # noqa: ANN001

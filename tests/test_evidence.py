@@ -286,7 +286,7 @@ async def test_other_files_are_refused(bot: Harness) -> None:
 async def test_admin_plan_file_is_an_import_and_a_decision_is_evidence(bot: Harness) -> None:
     await bot.register("ha", "admin")
     plan = Attachment("ke-hoach-cchc-2026.docx", SAMPLE_DOCX.read_bytes(), "document")
-    assert "Đã nhập «" in text_of(await bot.say("ha", attachment=plan))
+    assert "(mã CCHC): 39 nhiệm vụ" in text_of(await bot.say("ha", attachment=plan))  # an import
     assert await files(bot) == []
     decision = Attachment("QD-12-UBND.docx", docx_bytes("Quyết định số 12/QĐ-UBND"), "document")
     asked = text_of(await bot.say("ha", attachment=decision))

@@ -128,7 +128,7 @@ async def test_changed_file_updates_in_place_and_keeps_history(sessions, clock) 
         )
         assert sorted(kinds) == ["import", "status"]
         gone = await session.scalar(select(Task).where(Task.number == "34"))
-        assert gone is not None and gone.needs_review
+        assert gone is not None and gone.withdrawn  # kept with its history, not listed
 
 
 @pytest.mark.parametrize(

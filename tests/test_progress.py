@@ -314,7 +314,7 @@ async def test_cli_progress_json_shape(bot: Harness, capsys) -> None:  # noqa: A
         "not_started",
         "not_applicable",
     }
-    assert set(data) == keys | {"by_unit", "by_section", "continuing"}
+    assert set(data) == keys | {"by_unit", "by_section", "continuing", "plans"}
     assert data["total"] == 39 and data["done_on_time"] == 1 and data["continuing"] == 0
     assert sum(data[k] for k in keys - {"total"}) == 39
     assert set(data["by_section"]) == {"I", "II", "III", "IV", "V", "VI", "VII"}

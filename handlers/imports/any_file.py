@@ -182,8 +182,10 @@ async def import_any(
     organization: str,
     now: datetime,
     timezone: str = "Asia/Ho_Chi_Minh",
-    title: str | None = None,
+    plan_ref: str | None = None,
     year: int | None = None,
+    new_plan: bool = False,
+    dry_run: bool = False,
 ) -> tuple[str, Any]:
     """("scores", summary) for a score sheet, ("plan", summary) for anything else (the
     plan reader gives the errors of a file that is neither)."""
@@ -200,7 +202,7 @@ async def import_any(
         return "scores", summary
     plan = await store_prepared_plan(
         session, read, filename=filename, organization=organization, now=now,
-        timezone=timezone, title=title,
+        timezone=timezone, plan_ref=plan_ref, new_plan=new_plan, dry_run=dry_run,
     )  # fmt: skip
     return "plan", plan
 

@@ -1,5 +1,6 @@
 """/nhap: an admin imports a plan or a score sheet sent as a document, pasted after the
-command, or sent right after it (``choices.AWAIT_IMPORT``)."""
+command, or sent right after it (``choices.AWAIT_IMPORT``). What a plan file does to
+the organization's plans is shown and confirmed in ``handlers.imports.confirm``."""
 
 from __future__ import annotations
 
@@ -8,10 +9,10 @@ from documents.plan_reader import too_large
 from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.context import Request
 from handlers.guards import admin_only
-from handlers.imports.any_file import import_any
-from handlers.imports.plans import QUOTE_CHARS, clip, review_line
+from handlers.imports.any_file import store_parsed_sheet
+from handlers.imports.confirm import offer, read_file
 from handlers.messages import Attachment, Outgoing
-from locales import _, ngettext
+from locales import _
 
 
 async def import_plan(request: Request, args: str) -> list[Outgoing]:
@@ -38,40 +39,17 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
             # The channel did not download it (over its limit): too large, not empty.
             raise too_large(attachment.filename, attachment.size)
         # The file is read before anything is written, so a bad file changes nothing.
-        kind, summary = await import_any(
-            request.session,
-            data=attachment.data,
-            filename=attachment.filename,
-            organization=org.name,
-            now=request.now,
-            timezone=org.timezone,
-        )
+        kind, read = await read_file(request, attachment.data, attachment.filename)
+        if kind == "plan":
+            return await offer(request, attachment.data, attachment.filename, read)
+        summary = await store_parsed_sheet(
+            request.session, read, filename=attachment.filename, organization=org.name,
+            now=request.now, timezone=org.timezone,
+        )  # fmt: skip
     except PlanFileError as error:
         if attachment.filename and attachment.filename in error.message:  # named once
             text = _("Không nhập được: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
         else:
             text = _("Không nhập được tệp «{name}»: {problem}\nDữ liệu cũ vẫn giữ nguyên.")
         return [Outgoing(text.format(name=attachment.filename, problem=error.message))]
-    if kind == "scores":
-        return [Outgoing(summary.text())]
-    lines = [
-        _("Đã nhập «{plan}»: {tasks} trong {sections}.").format(
-            plan=summary.plan,
-            tasks=ngettext("{n} nhiệm vụ", "{n} nhiệm vụ", summary.tasks).format(n=summary.tasks),
-            sections=ngettext("{n} mục", "{n} mục", len(summary.sections)).format(
-                n=len(summary.sections)
-            ),
-        )
-    ]
-    if not summary.plan_created:
-        lines.append(
-            _("Nhập lại: thêm {added}, thay đổi {changed}, giữ nguyên {same}.").format(
-                added=len(summary.added), changed=len(summary.changed), same=summary.unchanged
-            )
-        )
-    units = [clip(unit, QUOTE_CHARS) for unit in summary.units]
-    lines.append(_("Đơn vị: {units}").format(units="; ".join(units)))
-    if summary.needs_review:
-        lines.append(_("Cần xem lại {n} nhiệm vụ:").format(n=len(summary.needs_review)))
-        lines += [review_line(item["number"], item["problem"]) for item in summary.needs_review[:10]]
-    return [Outgoing("\n".join(lines))]
+    return [Outgoing(summary.text())]

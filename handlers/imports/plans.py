@@ -17,11 +17,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.plan_reader import file_name, read_plan
 from documents.plan_table import ParsedPlan
 from documents.worker import run_in_worker
+from handlers.imports.targets import Target, choose_target
 from language.deadlines import describe_problem, parse_deadline
 from locales import _, language
 from models.outbox import request_replan
 from models.plan_store import TaskInput, get_or_create_organization, store_plan
-from models.queries import plans_of_year
 from models.unit_names import display_name, normalise_unit_name, split_unit_cell
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
@@ -45,26 +45,51 @@ def review_line(number: str, problem: str) -> str:
 @dataclass
 class ImportSummary:
     organization: str
-    plan: str
+    plan: str  # the plan's title
     year: int
     plan_created: bool
     sections: list[dict[str, Any]]
     units: list[str]
     needs_review: list[dict[str, str]]
+    plan_id: int | None = None  # None: a new plan of a dry run
+    code: str = ""
     added: list[str] = field(default_factory=list)
     changed: list[dict[str, Any]] = field(default_factory=list)
     unchanged: int = 0
-    missing: list[str] = field(default_factory=list)
+    missing: list[str] = field(default_factory=list)  # withdrawn: kept with their history
+    restored: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    dry_run: bool = False
 
     @property
     def tasks(self) -> int:
         return sum(s["tasks"] for s in self.sections)
 
+    @property
+    def changes_existing(self) -> bool:
+        """Does it change a plan that was there before (not only create one)?"""
+        return not self.plan_created and bool(
+            self.added or self.changed or self.missing or self.restored
+        )
+
     def to_json(self) -> dict[str, Any]:
         return {
             "organization": self.organization,
-            "plan": self.plan,
+            "plan": {
+                "id": self.plan_id,
+                "code": self.code,
+                "title": self.plan,
+                "year": self.year,
+                "created": self.plan_created,
+            },
+            "dry_run": self.dry_run,
+            "counts": {
+                "added": len(self.added),
+                "changed": len(self.changed),
+                "removed": len(self.missing),
+                "restored": len(self.restored),
+                "unchanged": self.unchanged,
+            },
             "year": self.year,
             "tasks": self.tasks,
             "sections": self.sections,
@@ -74,6 +99,8 @@ class ImportSummary:
             "changed": self.changed,
             "unchanged": self.unchanged,
             "missing": self.missing,
+            "removed": self.missing,
+            "restored": self.restored,
             "warnings": self.warnings,
         }
 
@@ -146,10 +173,13 @@ async def import_plan_file(
     organization: str,
     now: datetime,
     timezone: str = "Asia/Ho_Chi_Minh",
-    title: str | None = None,
+    plan_ref: str | None = None,
     year: int | None = None,
+    new_plan: bool = False,
+    title: str | None = None,
 ) -> ImportSummary:
-    """Read and store a plan file. Raises ``PlanFileError`` (nothing stored) on bad input.
+    """Read and store a plan file (into the plan ``plan_ref`` or ``title`` names, when
+    given; see ``handlers.imports.targets``). Raises ``PlanFileError`` (nothing stored) on bad input.
 
     The caller owns the transaction: commit on success, roll back on error.
     """
@@ -161,7 +191,7 @@ async def import_plan_file(
     )
     return await store_prepared_plan(
         session, prepared, filename=filename, organization=organization, now=now,
-        timezone=timezone, title=title,
+        timezone=timezone, plan_ref=plan_ref or title, new_plan=new_plan,
     )  # fmt: skip
 
 
@@ -173,42 +203,40 @@ async def store_prepared_plan(
     organization: str,
     now: datetime,
     timezone: str,
-    title: str | None,
+    plan_ref: str | None = None,
+    new_plan: bool = False,
+    dry_run: bool = False,
+    target: Target | None = None,
 ) -> ImportSummary:
-    """Store what ``prepare_plan`` read (in the caller's transaction)."""
+    """Store what ``prepare_plan`` read (in the caller's transaction) into the plan
+    ``choose_target`` picks (or ``target``); with ``dry_run``, say what would change
+    and change nothing. Raises ``NoTarget`` when the file names no plan among several."""
     parsed, year, inputs = prepared
     with language("vi"):
         org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
-        if title is None:
-            # Without an explicit title, a file for a year that has one plan updates that
-            # plan: the same plan pasted as text and sent as .docx is one plan, not two.
-            existing = await plans_of_year(session, org, year)
-            title = existing[0].title if len(existing) == 1 else None
-        named = (
-            parsed.title
-            if parsed.title and parsed.title.casefold().startswith("kế hoạch")
-            else None
-        )
-        title = title or named or _("Kế hoạch cải cách hành chính năm {year}").format(year=year)
+        if target is None:
+            target = await choose_target(
+                session, org, read_title=named_title(parsed), year=year, plan_ref=plan_ref,
+                new_plan=new_plan,
+            )  # fmt: skip
+        nested = await session.begin_nested() if dry_run else None
         stored = await store_plan(
-            session, org, title=title, year=year, source_file=filename, tasks=inputs, now=now
-        )
-        await request_replan(session, org.id, now)  # the next dispatcher tick plans it
-        # One name per unit, whatever spelling each row used.
-        distinct: dict[str, str] = {}
-        for item in inputs:
-            for name in item.lead_units + item.cooperating_units:
-                distinct.setdefault(normalise_unit_name(name), display_name(name))
-        return ImportSummary(
+            session, org, title=target.title, year=target.year, source_file=filename,
+            tasks=inputs, now=now, plan=target.plan, code=target.code,
+        )  # fmt: skip
+        plan = stored.plan
+        summary = ImportSummary(
             organization=org.name,
-            plan=title,
-            year=year,
+            plan=plan.title,
+            year=plan.year,
             plan_created=stored.plan_created,
+            plan_id=None if dry_run and stored.plan_created else plan.id,
+            code=plan.code,
             sections=[
                 {"numeral": s.numeral, "title": s.title, "tasks": len(s.tasks)}
                 for s in parsed.sections
             ],
-            units=list(distinct.values()),
+            units=_units(inputs),
             needs_review=[
                 {"number": i.number, "problem": i.review_reason} for i in inputs if i.review_reason
             ],
@@ -216,5 +244,29 @@ async def store_prepared_plan(
             changed=[{"number": n, "fields": f} for n, f in stored.changed],
             unchanged=stored.unchanged,
             missing=stored.missing,
+            restored=stored.restored,
             warnings=list(parsed.warnings),
+            dry_run=dry_run,
         )
+        if nested is not None:
+            await nested.rollback()  # expires what it changed: read the plan back
+            if target.plan is not None:
+                await session.refresh(target.plan)
+        else:
+            await request_replan(session, org.id, now)  # the next dispatcher tick plans it
+        return summary
+
+
+def named_title(parsed: ParsedPlan) -> str | None:
+    """The plan's name read from its file, if the file names a plan."""
+    title = parsed.title
+    return title if title and title.casefold().startswith("kế hoạch") else None
+
+
+def _units(inputs: list[TaskInput]) -> list[str]:
+    """One name per unit, whatever spelling each row used."""
+    distinct: dict[str, str] = {}
+    for item in inputs:
+        for name in item.lead_units + item.cooperating_units:
+            distinct.setdefault(normalise_unit_name(name), display_name(name))
+    return list(distinct.values())

@@ -1,10 +1,13 @@
-"""What the imports feature adds to the router: /nhap (admins)."""
+"""What the imports feature adds to the router: /nhap (admins), the tap that applies
+a file to an existing plan, and /kehoach (the plans and their codes)."""
 
 from __future__ import annotations
 
-from handlers.imports import command
+from handlers.imports import command, confirm, plan_codes
 from handlers.router import Router
 
 
 def register(router: Router) -> None:
     router.command("nhap", command.import_plan, roles=("admin",))
+    router.button(confirm.IMPORT_BUTTON, confirm.answer_button)
+    router.command("kehoach", plan_codes.plans_command)

@@ -23,6 +23,7 @@ from handlers.reminders.score_texts import score_notice
 from handlers.scores.notices import KIND as SCORE_CONFIRMED
 from handlers.scores.notices import score_confirmed_notice
 from handlers.short_text import short
+from handlers.tasks.access import task_ref
 from handlers.tasks.listing import TEXT_PAGE, Entry, render
 from handlers.tasks.view import CLOSED, deadline_in_words, is_overdue, lead_names, status_buttons
 from language.formats import format_date
@@ -32,7 +33,7 @@ from models.extension_store import pending_requests
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
-from models.queries import get_task, list_tasks
+from models.queries import get_task, list_tasks, several_plans
 from scheduler.score_reminders import KIND as SCORE_KIND
 from scheduler.workdays import WorkCalendar
 
@@ -53,12 +54,16 @@ def _headline(kind: str, to_leaders: bool) -> str:
     }.get(kind, _("Nhắc việc"))
 
 
-def _task_block(task: Task, today: date, calendar: WorkCalendar) -> list[str]:
+def _task_block(
+    task: Task, today: date, calendar: WorkCalendar, several: bool = False
+) -> list[str]:
     lines = [
         _("Nhiệm vụ {number}: {content}").format(
-            number=task.number, content=short(task.content, 200)
+            number=task_ref(task, several), content=short(task.content, 200)
         )
     ]
+    if several:  # the organization follows several plans: say which one
+        lines.append(_("Kế hoạch: {title} ({code})").format(title=task.plan.title, code=task.plan.code))
     words = deadline_in_words(task, today, calendar)
     lines.append(words[:1].upper() + words[1:])  # str.capitalize would lower "Quý I"
     if task.product:
@@ -101,6 +106,7 @@ def _officer_parts(
     *,
     offline: bool,
     has_buttons: bool,
+    several: bool = False,
 ) -> tuple[list[str], list[list[Button]], Focus]:
     if len(tasks) == 1 and not offline:
         item, task = tasks[0]
@@ -108,7 +114,7 @@ def _officer_parts(
         if item.kind == "due_day" and task.deadline_due and task.deadline_due > today:
             # Sent the working day before a due date that falls on a day off.
             headline = _("Hạn rơi vào ngày nghỉ {date}").format(date=format_date(task.deadline_due))
-        parts = [headline + ":", *_task_block(task, today, calendar)]
+        parts = [headline + ":", *_task_block(task, today, calendar, several)]
         if item.kind == "cooperating_note":
             return parts, [], Focus(task.id)
         parts.append(
@@ -135,7 +141,7 @@ def _officer_parts(
     footer += [
         _(
             "Anh/chị trả lời tin này kèm số nhiệm vụ, mỗi nhiệm vụ một dòng, ví dụ «{number} hoàn thành»."
-        ).format(number=first.number)
+        ).format(number=task_ref(first, several))
     ]
     footer.append(
         _("Bấm số nhiệm vụ bên dưới để mở.") if has_buttons else _("Xem một nhiệm vụ: /viec SỐ.")
@@ -149,6 +155,7 @@ def _officer_parts(
         calendar=calendar,
         has_buttons=has_buttons,
         footer=tuple(footer),
+        several=several,
     )
     text = listing.text if header else listing.text.split("\n", 1)[1]
     return [text], listing.buttons, Focus(task_ids=listing.task_ids)
@@ -177,9 +184,11 @@ async def compose(
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
     if mine:
+        several = await several_plans(session, mine[0][1].plan.organization_id)
         more, buttons, focus = _officer_parts(
-            mine, today, calendar, offline=offline_digest, has_buttons=has_buttons
-        )
+            mine, today, calendar, offline=offline_digest, has_buttons=has_buttons,
+            several=several,
+        )  # fmt: skip
         parts += more
     if escalated:
         more, extra = await escalation(

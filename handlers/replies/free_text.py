@@ -22,9 +22,20 @@ from handlers.messages import MAX_REPLY, Outgoing, small_id
 from handlers.replies.questions import WHICH_LIMIT, ask_which, typed_answer, yes_or_no
 from handlers.replies.recording import TEXT, answer, choices_text, record_reading
 from handlers.replies.unsure_answers import unsure_answer
+from handlers.replies.which_plan import ask_which_plan
 from handlers.router import BEFORE_TASKS
-from handlers.tasks.access import reply_focus, task_by_number, tasks_of, visible_tasks
+from handlers.tasks.access import (
+    names_plans,
+    plan_codes,
+    reply_focus,
+    several_text,
+    task_ref,
+    tasks_by_ref,
+    tasks_of,
+    visible_tasks,
+)
 from handlers.tasks.view import CLOSED, sort_key
+from language.plan_codes import mark_plan_refs
 from language.small_talk import small_talk_kind
 from language.status_text import StatusReading, understand_status
 from language.task_refs import Part, fold_same_length, split_by_task
@@ -75,9 +86,11 @@ async def free_text(request: Request) -> list[Outgoing]:
         return step  # the reason a leader was asked for after a decision
     if text and (read := await request.router.read(BEFORE_TASKS, request, text)) is not None:
         return read  # "mục 1.2 đạt 1 điểm": an item of the score sheet, not a task
-    parts = split_by_task(text)
+    # "CĐS 6 hoàn thành": the plan's code names which plan's task 6.
+    marked, coded = mark_plan_refs(text, await plan_codes(request))
+    parts = split_by_task(marked)
     if parts[0].number is not None:
-        return await _named(request, parts)
+        return await _named(request, parts, coded, text)
     if awaited.startswith(AWAIT_EXTENSION):
         task_id = small_id(awaited[len(AWAIT_EXTENSION) :])
         tasks = await tasks_of(request, [task_id] if task_id else [])
@@ -132,15 +145,23 @@ def _read(request: Request, text: str, *, asked_extension: bool) -> StatusReadin
     return reading
 
 
-async def _named(request: Request, parts: list[Part]) -> list[Outgoing]:
+async def _named(
+    request: Request, parts: list[Part], coded: dict[str, str], text: str
+) -> list[Outgoing]:
     """Each task named gets its own part; a number that is not one of the person's
-    tasks stops the whole message, and nothing is recorded."""
+    tasks stops the whole message, and nothing is recorded. A bare number that names
+    tasks of several plans is asked about, one tap per task, the text kept."""
     found: list[tuple[Task, str]] = []
     for part in parts:
-        task, problem = await task_by_number(request, part.number or "")
-        if task is None:
-            return [Outgoing((problem or "") + " " + await _their_numbers(request))]
-        found.append((task, part.text))
+        number = part.number or ""
+        ref = f"{coded[number]} {number}" if number in coded else number
+        tasks, problem = await tasks_by_ref(request, ref)
+        if len(tasks) > 1 and len(parts) == 1:
+            return await ask_which_plan(request, text, tasks, number)
+        if len(tasks) != 1:
+            problem = problem or several_text(tasks, number)
+            return [Outgoing(problem + " " + await _their_numbers(request))]
+        found.append((tasks[0], part.text))
     results = []
     for (task, said), part in zip(found, parts, strict=True):
         reading = _read(request, said, asked_extension=False)
@@ -157,7 +178,8 @@ async def _their_numbers(request: Request) -> str:
     )
     if not tasks:
         return _("Anh/chị không còn nhiệm vụ nào đang mở. Chưa có gì được ghi.")
-    numbers = ", ".join(t.number for t in tasks[:NUMBERS_SHOWN])
+    several = await names_plans(request)
+    numbers = ", ".join(task_ref(t, several) for t in tasks[:NUMBERS_SHOWN])
     more = "…" if len(tasks) > NUMBERS_SHOWN else ""
     return _(
         "Các nhiệm vụ đang mở của anh/chị: {numbers}{more} (nhắn /viec để xem). Chưa có gì được ghi."

@@ -33,6 +33,7 @@ from handlers.replies.recording import (
 from handlers.short_text import short
 from handlers.tasks.access import task_by_number, tasks_of
 from handlers.tasks.view import status_label
+from language.plan_codes import read_task_ref
 from language.status_text import understand_status
 from language.task_refs import fold_same_length, named_count
 from locales import _
@@ -114,11 +115,19 @@ async def typed_which(request: Request, text: str) -> list[Outgoing] | None:
         if named is not None and named != count:  # "cả 2" typed to a question about 12
             return [Outgoing(count_mismatch(text, count, how=True))]
         return await answer_button(request, "qt", f"{question.id}:all")
+    asked = await tasks_of(request, question.candidates)
+    if len({t.plan_id for t in asked}) > 1:  # "CĐS 6" answering about tasks of two plans
+        ref = read_task_ref(text, [t.plan.code for t in asked])
+        picked = [t for t in asked if ref and ref.code == t.plan.code and ref.number == t.number]
+        if len(picked) == 1:
+            return await answer_button(request, "qt", f"{question.id}:{picked[0].id}")
     words = _NUMBER_WORDS.sub(" ", words)
     numbers = _LIST_SEPARATORS.split(words.strip())
     if not numbers or not all(n.isdigit() for n in numbers):
         return None
-    by_number = {t.number: t for t in await tasks_of(request, question.candidates)}
+    shared = {t.number for t in asked if sum(o.number == t.number for o in asked) > 1}
+    # A number two plans share names neither: the numbered choices answer instead.
+    by_number = {t.number: t for t in asked if t.number not in shared}
     if not question.text.strip():  # a file alone: any task of theirs will do
         for n in numbers:
             task, _problem = (None, None) if n in by_number else await task_by_number(request, n)

@@ -19,7 +19,7 @@ from handlers.extensions.notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.short_text import short
-from handlers.tasks.access import may_report, may_update
+from handlers.tasks.access import may_report, may_update, names_plans, task_ref
 from handlers.tasks.view import status_buttons, status_label
 from language.extension_dates import check_extension, year_offer
 from language.formats import format_date
@@ -62,11 +62,12 @@ def what_text(reading: StatusReading) -> str:
     return status_label(reading.status, reading.percent)
 
 
-def recorded_text(task: Task, reading: StatusReading) -> str:
+def recorded_text(task: Task, reading: StatusReading, several: bool = False) -> str:
     parts = [
         _("Đã ghi nhận nhiệm vụ {number} «{content}»: {what}.").format(
-            number=task.number, content=short(task.content, 70), what=what_text(reading)
-        )
+            number=task_ref(task, several), content=short(task.content, 70),
+            what=what_text(reading),
+        )  # fmt: skip
     ]
     if reading.reason:
         parts.append(_("Lý do: {reason}.").format(reason=reading.reason.rstrip(".")))
@@ -183,7 +184,7 @@ async def record_reading(
 async def _after_record(
     request: Request, task: Task, update: StatusUpdate, reading: StatusReading
 ) -> str:
-    line = recorded_text(task, reading)
+    line = recorded_text(task, reading, await names_plans(request))  # "CĐS 6" with several plans
     services = request.services
     if update.kind == "extension_request":
         if await extension_withdrawal.after_request(request, task, update) is not None:

@@ -16,19 +16,23 @@ import re
 
 from documents.category_words import category_lines as category_word_lines
 from documents.charts import progress_chart
-from documents.report_rows import CATEGORY_LABELS, ROMAN, report_plan
+from documents.report_rows import CATEGORY_LABELS, ROMAN
 from handlers.assigned.summary import assigned_lines
 from handlers.context import Request
 from handlers.guards import not_registered
 from handlers.messages import Attachment, Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.reports.delivery import as_sent, can_send_pictures
+from handlers.reports.plan_choice import plan_in_args
+from handlers.short_text import short
 from language.formats import format_date
 from locales import _, current_language
 from models.people import Organization
 from models.plan_store import resolve_unit
+from models.plans import Plan
 from models.progress import Progress, Tally, percent_text, quarter_end, tally
 from models.progress_queries import overview, task_facts
+from models.queries import active_plans
 from models.unit_names import fold
 
 CHART_ROWS = 12  # bars on one chart, worst first
@@ -131,9 +135,10 @@ async def org_progress(
     request: Request, org: Organization, quarter: int | None, unit_text: str
 ) -> list[Outgoing]:
     session = request.session
-    plan = await report_plan(session, org)
-    if plan is None:
+    plans = await active_plans(session, org)
+    if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
+    chosen, unit_text = plan_in_args(plans, unit_text)  # "/tiendo CĐS", "/tiendo CĐS VH-XH"
     leader_view = is_leader(request.grants, org.id) or request.role == "viewer"
     unit_ids, scope = None, org.name
     if unit_text:
@@ -151,25 +156,39 @@ async def org_progress(
             if m.unit and m.organization_id == org.id
         ]
         scope = "; ".join(names) or org.name
+    # The list of tasks the city gave has its own line (``assigned_lines``), not a plan's.
+    own = [p for p in plans if p.kind != "assigned"] or plans
+    shown = [chosen] if chosen else own
+    year = shown[0].year
     today = request.today(org)
-    until = quarter_end(plan.year, quarter) if quarter else None
+    until = quarter_end(year, quarter) if quarter else None
     as_of = min(today, until) if until else today
-    facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
     deadline_end = request.services.calendar.deadline_end
-    result = tally(facts, as_of, until=until, deadline_end=deadline_end)
+    every = []
+    for plan in shown:
+        facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
+        every.append((plan, facts, tally(facts, as_of, until=until, deadline_end=deadline_end)))
     if quarter:
         when = _("quý {q}/{year} (đến ngày {date})").format(
-            q=ROMAN[quarter - 1], year=plan.year, date=format_date(as_of)
+            q=ROMAN[quarter - 1], year=year, date=format_date(as_of)
         )
     else:
         when = _("ngày {date}").format(date=format_date(as_of))
-    title = _("Tiến độ {plan} — {scope}, đến {when}:").format(
-        plan=plan.title, scope=scope, when=when
-    )
-    text = progress_text(title, result, show_units=unit_ids is None)
-    if plan.kind != "assigned":  # and the tasks the city gave this year, on a line of their own
+    if len(every) == 1:
+        result = every[0][2]
+        title = _("Tiến độ {plan} — {scope}, đến {when}:").format(
+            plan=shown[0].title, scope=scope, when=when
+        )
+        text = progress_text(title, result, show_units=unit_ids is None)
+    else:
+        result = tally(
+            [f for _plan, facts, _result in every for f in facts], as_of, until=until,
+            deadline_end=deadline_end,
+        )  # fmt: skip
+        text = plans_text(every, result, scope, when, show_units=unit_ids is None)
+    if all(plan.kind != "assigned" for plan in shown):  # the tasks the city gave, apart
         given = await assigned_lines(
-            session, org, plan.year, as_of, deadline_end=deadline_end, unit_ids=unit_ids, until=until
+            session, org, year, as_of, deadline_end=deadline_end, unit_ids=unit_ids, until=until
         )
         text = "\n".join([text, *given])
     reply = Outgoing(text)
@@ -185,6 +204,28 @@ async def org_progress(
         )
         reply.photo = as_sent(request, await chart(rows or [(scope, t)], heading))
     return [reply]
+
+
+def plans_text(
+    every: list[tuple[Plan, list, Progress]], total: Progress, scope: str, when: str, *,
+    show_units: bool,
+) -> str:  # fmt: skip
+    """A line per plan, then the figures of them all together."""
+    lines = [_("Tiến độ các kế hoạch — {scope}, đến {when}:").format(scope=scope, when=when)]
+    for plan, _facts, result in every:
+        t = result.overall
+        lines.append(
+            _("• {code} — {title}: {done}, {overdue} quá hạn").format(
+                code=plan.code, title=short(plan.title, 60), done=done_line(t),
+                overdue=t.counts["overdue"],
+            )
+        )  # fmt: skip
+    lines.append("")
+    lines.append(progress_text(_("Cả {n} kế hoạch:").format(n=len(every)), total, show_units=show_units))
+    lines.append(
+        _("Nhắn /tiendo MÃ để xem một kế hoạch, ví dụ /tiendo {code}.").format(code=every[-1][0].code)
+    )
+    return "\n".join(lines)
 
 
 async def _overview(

@@ -11,14 +11,16 @@ from dataclasses import dataclass
 from datetime import date
 
 from documents.report_review import LABELS
-from documents.report_rows import Period, Report, make_period, report_plan
+from documents.report_rows import Period, Report, make_period
 from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.permissions import is_leader, officer_units
+from handlers.reports.plan_choice import plan_in_args, which_plan_text
 from handlers.reports.progress import parse_quarter
 from locales import _
 from models.people import Organization
 from models.plans import Plan
+from models.queries import active_plans
 from models.unit_names import fold
 
 APPENDIX, NARRATIVE, DECISION = "appendix", "narrative", "decision"
@@ -179,13 +181,17 @@ async def report_ask(request: Request, args: str, unclear: str) -> ReportAsk | l
                 ).format(args=args)
             )
         ]
-    period_args = parse_period(given.rest)
-    if period_args is None:
-        return [Outgoing(unclear.format(args=given.rest))]
     org = request.organization
-    plan = await report_plan(request.session, org)
-    if plan is None:
+    plans = await active_plans(request.session, org)
+    if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
+    plan, rest = plan_in_args(plans, given.rest)  # "/baocao CĐS quy1": that plan's appendix
+    if plan is None and len(plans) > 1:
+        return [Outgoing(which_plan_text(plans, "/baocao"))]
+    plan = plan or plans[0]
+    period_args = parse_period(rest)
+    if period_args is None:
+        return [Outgoing(unclear.format(args=rest))]
     unit_ids, unit_names = report_scope(request, org)
     today = request.today(org)
     period = make_period(period_args[0], plan.year, today, period_args[1])

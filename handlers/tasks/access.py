@@ -15,10 +15,12 @@ from handlers.permissions import (
     is_leader,
     officer_units,
 )
+from handlers.tasks.view import CLOSED
+from language.plan_codes import TaskRef, read_task_ref
 from locales import _
 from models.conversation import Focus, chat_focus, chat_state, focus_of_message
 from models.plans import Task
-from models.queries import find_tasks_by_number, get_task, list_tasks
+from models.queries import active_plans, find_tasks_by_number, get_task, list_tasks
 
 # A bare reply goes to the task shown last only while that is recent (over a weekend).
 FOCUS_FRESH = timedelta(days=3)
@@ -56,25 +58,73 @@ async def visible_tasks(request: Request) -> list[Task]:
     return await list_tasks(request.session, org, unit_ids=sorted(units))
 
 
-async def task_by_number(request: Request, number: str) -> tuple[Task | None, str | None]:
-    """The visible task numbered ``number``; else None and why, in one line that says
-    nothing about tasks the person may not see."""
+async def plan_codes(request: Request) -> list[str]:
+    """The codes of the plans the person's organization follows now."""
+    org = request.organization
+    return [p.code for p in await active_plans(request.session, org)] if org else []
+
+
+async def names_plans(request: Request) -> bool:
+    """Are tasks named with their plan's code ("CĐS 6"): does the organization follow
+    more than one plan? Asked once a request."""
+    if request.several_plans is None:
+        request.several_plans = len(await plan_codes(request)) > 1
+    return request.several_plans
+
+
+def task_ref(task: Task, several: bool) -> str:
+    """How a task is named: "6", or "CĐS 6" when the organization has several plans."""
+    return f"{task.plan.code} {task.number}" if several and task.plan.code else task.number
+
+
+async def tasks_by_ref(request: Request, text: str) -> tuple[list[Task], str | None]:
+    """The visible tasks a typed reference names ("6", "II.6", "CĐS 6", "cds6", "6
+    CĐS"): one, several (a bare number in several plans, none of them the only open
+    one), or none and why, in one line that says nothing about tasks the person may
+    not see."""
     org = request.organization
     if org is None:
-        return None, _("Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI.")
+        return [], _("Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI.")
+    ref = read_task_ref(text, await plan_codes(request)) or TaskRef(None, text.strip())
     found = [
-        t for t in await find_tasks_by_number(request.session, org, number) if may_view(request, t)
+        t
+        for t in await find_tasks_by_number(request.session, org, ref.number, code=ref.code)
+        if may_view(request, t)
     ]
     if not found:
-        return None, _("Không có nhiệm vụ số {number} trong các nhiệm vụ anh/chị theo dõi.").format(
-            number=number
+        named = f"{ref.code} {ref.number}" if ref.code else ref.number
+        return [], _("Không có nhiệm vụ số {number} trong các nhiệm vụ anh/chị theo dõi.").format(
+            number=named
         )
+    if len({t.plan_id for t in found}) > 1:
+        still_open = [t for t in found if t.status not in CLOSED]
+        if len(still_open) == 1:  # only one of their open tasks has the number
+            return still_open, None
+    return found, None
+
+
+async def task_by_number(request: Request, number: str) -> tuple[Task | None, str | None]:
+    """The visible task ``number`` names (see ``tasks_by_ref``); else None and why."""
+    found, problem = await tasks_by_ref(request, number)
+    if not found:
+        return None, problem
     if len(found) > 1:
-        choices = ", ".join(f"{t.section.numeral}.{t.number}" for t in found)
-        return None, _(
-            "Có nhiều nhiệm vụ số {number}; vui lòng ghi cả mục, ví dụ: {choices}."
-        ).format(number=number, choices=choices)
+        return None, several_text(found, number)
     return found[0], None
+
+
+def several_text(found: list[Task], number: str) -> str:
+    """Why a number is not enough, with the ways to name each task."""
+    if len({t.plan_id for t in found}) > 1:
+        choices = ", ".join(task_ref(t, True) for t in found)
+        return _(
+            "Có nhiều nhiệm vụ số {number} trong các kế hoạch; vui lòng ghi cả mã kế hoạch, "
+            "ví dụ: {choices}."
+        ).format(number=number, choices=choices)
+    choices = ", ".join(f"{t.section.numeral}.{t.number}" for t in found)
+    return _("Có nhiều nhiệm vụ số {number}; vui lòng ghi cả mục, ví dụ: {choices}.").format(
+        number=number, choices=choices
+    )
 
 
 async def reply_focus(request: Request) -> Focus:

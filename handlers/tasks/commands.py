@@ -5,16 +5,27 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from dataclasses import replace
 from zoneinfo import ZoneInfo
 
 from handlers.context import Request
 from handlers.evidence import files as evidence_files
 from handlers.guards import not_registered
-from handlers.messages import Outgoing, small_id
+from handlers.messages import Button, Outgoing, small_id
 from handlers.permissions import is_leader, officer_units
 from handlers.short_text import short
-from handlers.tasks.access import may_report, may_update, may_view, task_by_number, visible_tasks
+from handlers.tasks.access import (
+    may_report,
+    may_update,
+    may_view,
+    names_plans,
+    several_text,
+    task_ref,
+    tasks_by_ref,
+    visible_tasks,
+)
 from handlers.tasks.listing import (
+    OPEN,
     Entry,
     open_buttons,
     page_of,
@@ -25,6 +36,7 @@ from handlers.tasks.listing import (
 )
 from handlers.tasks.view import (
     CLOSED,
+    cooperating_names,
     deadline_in_words,
     is_overdue,
     lead_names,
@@ -58,13 +70,19 @@ HISTORY_KINDS = (
 
 def task_card(task: Task, request: Request) -> str:
     today = request.today()
+    several = bool(request.several_plans)  # known once ``names_plans`` was asked
     lines = [
         _("Nhiệm vụ {number}: {content}").format(
-            number=task.number, content=short(task.content, 300)
+            number=task_ref(task, several), content=short(task.content, 300)
         )
     ]
+    if several:
+        lines.append(_("Kế hoạch: {title} ({code})").format(title=task.plan.title, code=task.plan.code))
     lead = "; ".join(lead_names(task)) or task.lead_note or "—"
     lines.append(_("Chủ trì: {units}").format(units=lead))
+    cooperating = "; ".join(cooperating_names(task)) or task.cooperating_note
+    if cooperating:
+        lines.append(_("Phối hợp: {units}").format(units=cooperating))
     lines.append(_("Thời hạn: {text}").format(text=task.deadline_text or "—"))
     if task.deadline_due is not None:  # as the plan says it, then in working days
         words = deadline_in_words(task, today, request.services.calendar)
@@ -87,7 +105,7 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         return not_registered()
     wanted = parse_list_args(args)
     if wanted is None:
-        return await one_task(request, args.split()[0])
+        return await one_task(request, " ".join(args.split()[:3]))  # "6", "CĐS 6"
     if request.role == "viewer":
         return [Outgoing(_("Tài khoản theo dõi chỉ xem tiến độ: nhắn /tiendo."))]
     today, calendar = request.today(), request.services.calendar
@@ -96,6 +114,8 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     )
     if wanted.overdue_only:
         tasks = [t for t in tasks if is_overdue(t, today, calendar)]
+    led, cooperating = split_by_role(request, tasks)
+    tasks = led + cooperating  # what the unit leads first, then what it helps with
     if not tasks:
         if wanted.overdue_only:
             return [Outgoing(_("Hiện không có nhiệm vụ nào quá hạn."))]
@@ -134,15 +154,50 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở."))
     else:
         footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
-    listing = render(
+    several = await names_plans(request)
+    led, cooperating = split_by_role(request, shown)
+    first = render(
         header,
-        await list_entries(request, shown),
+        await list_entries(request, led),
+        today=today,
+        calendar=calendar,
+        has_buttons=request.has_buttons,
+        footer=() if cooperating else tuple(footer),
+        several=several,
+    )
+    if not cooperating:
+        return [Outgoing(first.text, buttons=first.buttons, task_ids=first.task_ids)]
+    second = render(
+        _("Đơn vị khác chủ trì, đơn vị anh/chị phối hợp ({n}):").format(n=len(cooperating)),
+        [
+            replace(e, unit=_("Chủ trì: {units}").format(units=e.unit))
+            for e in await list_entries(request, cooperating, unit=True)
+        ],
         today=today,
         calendar=calendar,
         has_buttons=request.has_buttons,
         footer=tuple(footer),
+        several=several,
     )
-    return [Outgoing(listing.text, buttons=listing.buttons, task_ids=listing.task_ids)]
+    text = second.text if not led else f"{first.text}\n\n{second.text}"
+    return [
+        Outgoing(
+            text,
+            buttons=first.buttons + second.buttons,
+            task_ids=first.task_ids + second.task_ids,
+        )
+    ]
+
+
+def split_by_role(request: Request, tasks: list[Task]) -> tuple[list[Task], list[Task]]:
+    """(tasks one of the person's units leads, tasks it only cooperates on); a leader
+    sees every task as the organization's own."""
+    org = request.organization
+    if is_leader(request.grants, org.id):
+        return tasks, []
+    units = officer_units(request.grants, org.id)
+    led = [t for t in tasks if any(u.id in units for u in t.units("lead"))]
+    return led, [t for t in tasks if t not in led]
 
 
 async def list_entries(request: Request, tasks: list[Task], *, unit: bool = False) -> list[Entry]:
@@ -157,7 +212,7 @@ async def list_entries(request: Request, tasks: list[Task], *, unit: bool = Fals
                 task,
                 pending_until=row.until if row is not None else None,
                 has_pending=row is not None,
-                unit=("; ".join(lead_names(task)) or task.lead_note or "—") if unit else None,
+                        unit=("; ".join(lead_names(task)) or task.lead_note or "—") if unit else None,
             )
         )
     return entries
@@ -177,15 +232,22 @@ async def open_task(request: Request, task: Task | None) -> list[Outgoing]:
 
 
 async def one_task(request: Request, number: str) -> list[Outgoing]:
-    task, problem = await task_by_number(request, number)
-    if task is None:
+    found, problem = await tasks_by_ref(request, number)
+    if len(found) > 1:  # the same number in several plans: one tap opens each
+        buttons = [
+            [Button(f"{task_ref(t, True)}: {short(t.content, 40)}", f"{OPEN}:{t.id}")]
+            for t in found
+        ]
+        return [Outgoing(several_text(found, number), buttons=buttons)]
+    if not found:
         return [Outgoing(problem or "")]
-    return await task_message(request, task)
+    return await task_message(request, found[0])
 
 
 async def task_message(request: Request, task: Task) -> list[Outgoing]:
     """The card of one task with its history, the status buttons where it may be
     updated, and how to report."""
+    await names_plans(request)
     lines = [task_card(task, request)]
     pending = await status_store.pending_extension(request.session, task)
     if pending is not None and pending.until is not None:

@@ -85,9 +85,12 @@ def shorten(text: str, limit: int) -> str:
     return short(text, max(limit, 2))
 
 
-def task_refs(tasks: list[Task]) -> dict[int, str]:
-    """Task id → how to name it: its number, with the section ("II.3") where two listed
-    tasks share a number."""
+def task_refs(tasks: list[Task], several: bool = False) -> dict[int, str]:
+    """Task id → how to name it: its number, with its plan's code ("CĐS 6") when the
+    organization has ``several`` plans or the list spans plans, with the section ("II.3")
+    where two listed tasks of one plan share a number."""
+    if several or len({t.plan_id for t in tasks}) > 1:
+        return {t.id: f"{t.plan.code} {t.number}" if t.plan.code else t.number for t in tasks}
     counts = Counter(t.number for t in tasks)
     return {
         t.id: f"{t.section.numeral}.{t.number}"
@@ -163,11 +166,12 @@ def render(
     has_buttons: bool,
     footer: tuple[str, ...] = (),
     openable: set[int] | None = None,
+    several: bool = False,
 ) -> Listing:
     """One message: the header, each entry's lines, the marks' legend, the footer; on a
     channel with buttons one "open" button per task (only those in ``openable`` when
     given)."""
-    refs = task_refs([e.task for e in entries])
+    refs = task_refs([e.task for e in entries], several)
     lines = [header]
     marks: set[str] = set()
     for entry in entries:

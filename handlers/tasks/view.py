@@ -90,6 +90,7 @@ def cooperating_names(task: Task) -> list[str]:
 async def task_to_json(session: AsyncSession, task: Task) -> dict[str, Any]:
     return {
         "number": task.number,
+        "plan": {"id": task.plan_id, "code": task.plan.code, "title": task.plan.title},
         "section": f"{task.section.numeral}. {task.section.title}"
         if task.section.numeral
         else task.section.title,

@@ -26,6 +26,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("organization") as batch:
-        batch.drop_column("planned_with")
-        batch.drop_column("plan_due_at")
+    # In place, also on SQLite (3.35+): a batch copy would drop the old table and, with
+    # foreign keys on, every row that references it (tasks, history, evidence).
+    in_place = op.get_bind().dialect.name == "sqlite"
+    if in_place:
+        op.execute('ALTER TABLE "organization" DROP COLUMN "planned_with"')
+    else:
+        op.drop_column("organization", "planned_with")
+    if in_place:
+        op.execute('ALTER TABLE "organization" DROP COLUMN "plan_due_at"')
+    else:
+        op.drop_column("organization", "plan_due_at")

@@ -27,7 +27,14 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("task") as batch:
-        batch.drop_column("source")
-    with op.batch_alter_table("plan") as batch:
-        batch.drop_column("kind")
+    # In place, also on SQLite (3.35+): a batch copy would drop the old table and, with
+    # foreign keys on, every row that references it (tasks, history, evidence).
+    in_place = op.get_bind().dialect.name == "sqlite"
+    if in_place:
+        op.execute('ALTER TABLE "task" DROP COLUMN "source"')
+    else:
+        op.drop_column("task", "source")
+    if in_place:
+        op.execute('ALTER TABLE "plan" DROP COLUMN "kind"')
+    else:
+        op.drop_column("plan", "kind")

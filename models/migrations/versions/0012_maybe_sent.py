@@ -34,6 +34,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("send_pace")
-    with op.batch_alter_table("outbox") as batch:
-        batch.drop_column("maybe_at")
-        batch.drop_column("wire_at")
+    # In place, also on SQLite (3.35+): a batch copy would drop the old table and, with
+    # foreign keys on, every row that references it (tasks, history, evidence).
+    in_place = op.get_bind().dialect.name == "sqlite"
+    if in_place:
+        op.execute('ALTER TABLE "outbox" DROP COLUMN "maybe_at"')
+    else:
+        op.drop_column("outbox", "maybe_at")
+    if in_place:
+        op.execute('ALTER TABLE "outbox" DROP COLUMN "wire_at"')
+    else:
+        op.drop_column("outbox", "wire_at")

@@ -1,0 +1,95 @@
+"""Issue 21 over the real channels: a bare task number that two plans have is asked
+about with one tap per task on Telegram (the real python-telegram-bot client against the
+fake Bot API) and by number on Zalo (the real ZaloChannel against the fake Zalo API);
+the answer records on the chosen plan's task only. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from bot.channels.telegram import TelegramChannel
+from bot.channels.zalo import ZaloChannel
+from bot.config import TelegramConfig
+from tests.conftest import BACKENDS
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
+from tests.harness import Harness
+from tests.test_many_plans import import_cds, task_of
+from tests.test_telegram_channel import buttons
+from tests.test_zalo_channel import LAN, config, say
+
+pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZalo]:
+    async with FakeZalo() as fake:
+        yield fake
+
+
+async def two_plans(sessions, clock, channel: str) -> Harness:  # noqa: ANN001
+    harness = Harness(sessions, clock, channel=channel)
+    await harness.import_sample()
+    await import_cds(harness)
+    return harness
+
+
+async def test_telegram_asks_with_a_tap_per_plan(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
+    harness = await two_plans(sessions, clock, "telegram")
+    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
+    app = TelegramChannel(harness.conversation, config).build()
+    await app.initialize()
+    await app.post_init(app)
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
+        tg.send_text(42, f"/dangky {code}", first_name="Lan")
+        await tg.wait_for("Đăng ký thành công")
+        mark = len(tg.sent)
+        tg.send_text(42, "6 hoàn thành, đã ban hành kế hoạch")
+        asked = await tg.wait_for(lambda m: m.chat_id == 42 and "Có 2 nhiệm vụ số 6" in (m.text or ""), since=mark)
+        taps = buttons(asked)
+        assert [label.split(":")[0] for label in taps] == ["CCHC 6", "CĐS 6"]
+        assert (await task_of(harness, "CCHC", "6")).status == "not_started"
+        mark = len(tg.sent)
+        tg.press_button(42, asked.message_id, taps[next(k for k in taps if k.startswith("CĐS 6"))])
+        await tg.wait_for(lambda m: m.chat_id == 42 and "Đã ghi nhận nhiệm vụ" in (m.text or ""), since=mark)
+        assert (await task_of(harness, "CĐS", "6")).status == "done"
+        assert (await task_of(harness, "CCHC", "6")).status == "not_started"
+        mark = len(tg.sent)
+        tg.send_text(42, "/viec CĐS 6")
+        card = await tg.wait_for(lambda m: m.chat_id == 42 and (m.text or "").startswith("Nhiệm vụ CĐS 6:"), since=mark)
+        assert "Phối hợp: Trung tâm Phục vụ hành chính công" in card.text
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
+    harness = await two_plans(sessions, clock, "zalo")
+    channel = ZaloChannel(harness.conversation, config(zalo))
+    await channel.start()
+    try:
+        code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
+        assert "Đăng ký thành công" in await say(zalo, LAN, f"/dangky {code}")
+        asked = await say(zalo, LAN, "6 đang thực hiện 40%")
+        assert "Có 2 nhiệm vụ số 6" in asked
+        assert "1 = CCHC 6: " in asked and "2 = CĐS 6: " in asked  # no buttons on Zalo
+        chosen = await say(zalo, LAN, "1")
+        assert "Đã ghi nhận nhiệm vụ CCHC 6 «" in chosen  # named with its plan
+        assert (await task_of(harness, "CCHC", "6")).percent == 40
+        assert (await task_of(harness, "CĐS", "6")).status == "not_started"
+        listing = await say(zalo, LAN, "/viec")
+        assert "CCHC 6." in listing and "CĐS 6." in listing  # named with the plan's code
+    finally:
+        await channel.stop()
