@@ -132,13 +132,16 @@ async def restore(source: Path, url: str, evidence: Path, *, force: bool = False
                 f"Bản sao lưu này của {db['backend']}, chỉ khôi phục được vào {db['backend']} "
                 f"(địa chỉ đích là {backend})"
             )
-        guard = SingleRunner(url)
+        path = sqlite_path(url)
+        # The lock is taken on the file itself (it would create it): a SQLite file that
+        # does not exist yet has nobody running on it, and stays absent if refused.
+        guard = SingleRunner(url) if path is None or path.exists() else None
         try:
-            guard.acquire()
+            if guard is not None:
+                guard.acquire()
         except DatabaseInUse as refused:
             raise BackupError(f"{refused} Hãy dừng nó trước khi khôi phục.") from None
         try:
-            path = sqlite_path(url)
             present = 0 if path is not None and not path.exists() else await _rows_present(url)
             if present and not force:
                 raise BackupError(
@@ -156,7 +159,8 @@ async def restore(source: Path, url: str, evidence: Path, *, force: bool = False
             finally:
                 await engine.dispose()
         finally:
-            guard.release()
+            if guard is not None:
+                guard.release()
         files = manifest["evidence"]["files"]
         written = 0
         for name, meta in files.items():
