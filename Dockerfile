@@ -19,6 +19,7 @@ COPY pyproject.toml README.md babel.cfg ./
 COPY bot bot
 COPY handlers handlers
 COPY language language
+COPY web web
 COPY scheduler scheduler
 COPY models models
 COPY documents documents

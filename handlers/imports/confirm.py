@@ -31,7 +31,7 @@ from handlers.imports.targets import (
 )
 from handlers.messages import Button, Outgoing, small_id
 from handlers.short_text import short
-from locales import N_, _
+from locales import N_, _, ngettext
 from models.pending_imports import hold_import, take_import
 from models.plans import Plan
 
@@ -102,12 +102,20 @@ def change_lines(summary: ImportSummary) -> list[str]:
     return lines
 
 
+def counts(tasks: int, sections: int) -> dict[str, str]:
+    """ "39 nhiệm vụ", "7 mục" in the person's language, plural forms and all."""
+    return {
+        "tasks": ngettext("{n} nhiệm vụ", "{n} nhiệm vụ", tasks).format(n=tasks),
+        "sections": ngettext("{n} mục", "{n} mục", sections).format(n=sections),
+    }
+
+
 def done_lines(summary: ImportSummary) -> list[str]:
     """The answer once stored: a new plan, or the plan updated."""
     if summary.plan_created:
         lines = [
-            _("Đã nhập kế hoạch mới «{title}» (mã {code}): {tasks} nhiệm vụ trong {n} mục.").format(
-                title=summary.plan, code=summary.code, tasks=summary.tasks, n=len(summary.sections)
+            _("Đã nhập kế hoạch mới «{title}» (mã {code}): {tasks} trong {sections}.").format(
+                title=summary.plan, code=summary.code, **counts(summary.tasks, len(summary.sections))
             )
         ]
         lines += read_lines(summary)[1:]
@@ -154,10 +162,10 @@ async def offer(request: Request, data: bytes, filename: str, prepared: Any) -> 
     )
     if not preview.changes_existing and preview.plan == target.plan.title:
         return [Outgoing(_(
-            "Kế hoạch «{title}» (mã {code}): {tasks} nhiệm vụ trong {n} mục, không có gì thay "
+            "Kế hoạch «{title}» (mã {code}): {tasks} trong {sections}, không có gì thay "
             "đổi (giữ nguyên {same}); tôi không ghi gì thêm."
-        ).format(title=preview.plan, code=preview.code, tasks=preview.tasks,
-                 n=len(preview.sections), same=preview.unchanged))]  # fmt: skip
+        ).format(title=preview.plan, code=preview.code, same=preview.unchanged,
+                 **counts(preview.tasks, len(preview.sections))))]  # fmt: skip
     pending = await hold_import(
         request.session, organization_id=org.id, person_id=request.person.id, filename=filename,
         data=data, plan_id=target.plan.id, year=year, now=request.now,
