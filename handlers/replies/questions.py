@@ -39,7 +39,7 @@ from language.task_refs import fold_same_length, named_count
 from locales import _
 from models import status_store
 from models.conversation import Question, chat_state, open_questions
-from models.plans import StatusUpdate
+from models.plans import StatusUpdate, Task
 from models.queries import get_task
 
 LAPSE = timedelta(days=2)
@@ -157,13 +157,8 @@ def count_mismatch(text: str, count: int, *, how: bool = False) -> str:
     return line
 
 
-async def ask_which(
-    request: Request, text: str, candidates: list[int], *, lead: str
-) -> list[Outgoing]:
-    """Keep ``text`` and ask which of ``candidates`` it is about."""
-    tasks = await tasks_of(request, candidates)
-    if not tasks:
-        return [Outgoing(lead)]
+async def keep_which(request: Request, text: str, tasks: list[Task]) -> Question:
+    """Keep ``text`` (and the file it came with) in a which-task question about ``tasks``."""
     incoming = request.incoming
     question = Question(
         person_id=request.person.id,
@@ -178,6 +173,17 @@ async def ask_which(
     )
     request.session.add(question)
     await request.session.flush()
+    return question
+
+
+async def ask_which(
+    request: Request, text: str, candidates: list[int], *, lead: str
+) -> list[Outgoing]:
+    """Keep ``text`` and ask which of ``candidates`` it is about."""
+    tasks = await tasks_of(request, candidates)
+    if not tasks:
+        return [Outgoing(lead)]
+    question = await keep_which(request, text, tasks)
     with_all = all_allowed(text, len(tasks))
     if len(tasks) > 1 and not with_all:
         lead += "\n" + count_mismatch(text, len(tasks))

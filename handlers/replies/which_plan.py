@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from handlers.context import Request
 from handlers.messages import Button, Outgoing
+from handlers.replies.questions import keep_which
 from handlers.short_text import short
 from handlers.tasks.access import task_ref
 from locales import _
-from models.conversation import Question
 from models.plans import Task
 
 
@@ -19,20 +19,7 @@ async def ask_which_plan(
     request: Request, text: str, tasks: list[Task], number: str
 ) -> list[Outgoing]:
     """Keep ``text`` and ask which of ``tasks`` (same number, several plans) it is about."""
-    incoming = request.incoming
-    question = Question(
-        person_id=request.person.id,
-        channel=incoming.channel,
-        kind="which",
-        candidates=[t.id for t in tasks],
-        text=text,
-        attachment=(incoming.attachment.ref or incoming.attachment.filename)
-        if incoming.attachment
-        else None,
-        created_at=request.now,
-    )
-    request.session.add(question)
-    await request.session.flush()
+    question = await keep_which(request, text, tasks)
     lead = _(
         "Có {n} nhiệm vụ số {number} trong các kế hoạch; nội dung anh/chị gửi là cho nhiệm vụ "
         "nào? Tôi đã giữ lại nội dung. Lần sau anh/chị có thể ghi kèm mã kế hoạch, ví dụ «{ref}»."
