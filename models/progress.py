@@ -171,9 +171,16 @@ def in_scope(facts: TaskFacts, until: date) -> bool:
 
 
 def carried_on(facts: TaskFacts) -> bool:
-    """An ongoing task reported carried out: counted done for the period ("Đã thực hiện
-    và tiếp tục thực hiện"), and always said so beside the done figures."""
-    return facts.status in ("done", "in_progress") and is_ongoing(facts)
+    """A continuous task reported carried out: counted done for the period ("Đã thực
+    hiện và tiếp tục thực hiện"), and always said so beside the done figures.
+
+    Only tasks with no end to reach are carried on (continuous, on request, several
+    times a year). A whole-year task ("Cả năm 2026") has an end: at 30% it is in
+    progress within its deadline, not done."""
+    if facts.status not in ("done", "in_progress"):
+        return False
+    kind = facts.deadline_kind
+    return kind in ("continuous", "on_request") or _several_a_year(facts)
 
 
 @dataclass

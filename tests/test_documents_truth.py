@@ -120,9 +120,13 @@ async def test_a_report_for_an_earlier_day_shows_nothing_after_it(bot: Harness) 
 
 
 async def test_a_continuous_task_worked_on_is_said_apart(bot: Harness) -> None:
-    await say_at(bot, datetime(2026, 3, 9, 10, tzinfo=TZ), "lan", "/capnhat 2 đang làm, đã họp 2 lần")
+    # task 26 is continuous ("Thường xuyên"); task 2 runs the whole year ("Cả năm 2026")
+    await say_at(bot, datetime(2026, 3, 9, 10, tzinfo=TZ), "lan", "/capnhat 26 đang làm, đã họp 2 lần")
+    await say_at(bot, datetime(2026, 3, 9, 11, tzinfo=TZ), "lan", "/capnhat 2 đang thực hiện 30%")
     progress = await say_at(bot, datetime(2026, 3, 10, 9, tzinfo=TZ), "trinh", "/tiendo")
     lines = progress.split("\n")
+    # a whole-year task at 30% has an end to reach: in progress, not carried on
+    assert any(line.startswith("• Đang thực hiện trong hạn: 1") for line in lines), progress
     done = next(i for i, line in enumerate(lines) if line.startswith("• Hoàn thành đúng hạn: 1"))
     assert "trong đó đã thực hiện và tiếp tục thực hiện" in lines[done + 1], progress
     assert lines[done + 1].endswith(": 1")

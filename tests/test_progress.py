@@ -81,7 +81,9 @@ CASES = [
     Case("on request carried out", facts("in_progress", kind="on_request", due=None), D(2026, 6, 9), "done_on_time"),
     Case("on request, nothing yet", facts("not_started", kind="on_request", due=None), D(2026, 6, 9), "not_started"),
     Case("on request, not applicable", facts("not_applicable", kind="on_request", due=None), D(2026, 6, 9), "not_applicable"),
-    Case("whole year carried out mid-year", facts("in_progress", **WHOLE_YEAR), D(2026, 6, 9), "done_on_time"),
+    # a whole-year task has an end to reach: at 30% in June it is in progress, not done
+    Case("whole year in progress mid-year", facts("in_progress", **WHOLE_YEAR), D(2026, 6, 9), "in_progress"),
+    Case("whole year in progress after the year", facts("in_progress", **WHOLE_YEAR), D(2027, 1, 4), "overdue"),
     Case("whole year done in December", facts("done", done_on=D(2026, 12, 20), **WHOLE_YEAR), D(2027, 1, 5), "done_on_time"),
     Case("whole year not started mid-year", facts("not_started", **WHOLE_YEAR), D(2026, 6, 9), "not_started"),
     Case("whole year not started after the year", facts("not_started", **WHOLE_YEAR), D(2027, 1, 1), "overdue"),
@@ -103,7 +105,7 @@ CASES = [
     Case("due Friday stays due Friday", facts("in_progress", due=D(2026, 3, 27)), D(2026, 3, 28), "overdue"),
     Case("period ending on a Sunday", facts("in_progress", kind="period", start=D(2026, 5, 1), due=D(2026, 5, 31)), D(2026, 6, 1), "in_progress"),
     # the new readings of the grammar
-    Case("several years carried out (2026-2030)", facts("in_progress", kind="period", start=D(2026, 1, 1), due=D(2030, 12, 31)), D(2026, 6, 9), "done_on_time"),
+    Case("several years in progress (2026-2030)", facts("in_progress", kind="period", start=D(2026, 1, 1), due=D(2030, 12, 31)), D(2026, 6, 9), "in_progress"),
     Case("several years not started is not overdue", facts("not_started", kind="period", start=D(2026, 1, 1), due=D(2030, 12, 31)), D(2027, 6, 9), "not_started"),
     Case("a list (Tháng 3, 6, 9, 12) carried out", facts("in_progress", kind="recurring", every="list", due=D(2026, 3, 31)), D(2026, 6, 9), "done_on_time"),
     Case("a list never misses one date", facts("not_started", kind="recurring", every="list", due=D(2026, 3, 31)), D(2026, 6, 9), "not_started"),

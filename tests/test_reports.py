@@ -271,10 +271,10 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     assert listed["17"] == ["chưa ai báo cáo kết quả"]
     assert not {"1", "2", "6", "7", "16", "18", "36"} & set(listed)
     assert TITLE in summary.text and "số liệu đến ngày 09/06/2026" in summary.text
-    assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in summary.text
+    assert "Tỷ lệ hoàn thành: 3/39 = 7,7%" in summary.text
     assert summary.document is not None and summary.document.filename.endswith("-6thang-2026.docx")
     assert excel.document is not None and excel.document.filename.endswith(".xlsx")
-    assert await figures(bot, D(2026, 6, 9)) == (39, 4)
+    assert await figures(bot, D(2026, 6, 9)) == (39, 3)
     expected = await expected_rows(bot)
 
     # The Word file.
@@ -302,7 +302,7 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
         TITLE,
         f"(Kèm theo Báo cáo số        /BC-UBND ngày       /     /2026 của Ủy ban nhân dân {ORG[:1].lower()}{ORG[1:]})",
     ]
-    assert "4/39 = 10,3%" in "\n".join(paragraphs)
+    assert "3/39 = 7,7%" in "\n".join(paragraphs)
     heading = document.tables[0]
     right = [p.text for p in heading.cell(0, 1).paragraphs]
     assert right[:2] == ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc"]
@@ -325,7 +325,7 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     docx_results = check_against_database(rows, expected)
     form_docx = {r.cells[0].text: [c.text for c in r.cells] for r in document.tables[2].rows}
     assert [c.text for c in document.tables[2].rows[1].cells][2:4] == ["Đơn vị tính", "Số liệu"]
-    assert form_docx["2."][3] == "4/39 = 10,3%" and form_docx["2.1."][3] == "39"
+    assert form_docx["2."][3] == "3/39 = 7,7%" and form_docx["2.1."][3] == "39"
     assert form_docx["3.3.1."][1:] == ["Số vấn đề phát hiện qua kiểm tra", "Vấn đề", "", ""]
 
     # The Excel file: the same table, and Biểu mẫu 1.
@@ -359,8 +359,8 @@ async def test_baocao_on_telegram_docx_and_xlsx_match_the_database(bot: Harness)
     assert form_sheet.print_title_rows == "$5:$6"
     form = {row[0]: row for row in form_sheet.iter_rows(min_row=7, values_only=True)}
     assert list(form) == FORM_NUMBERS
-    assert form["2."][3] == "4/39 = 10,3%"
-    assert (form["2.1."][3], form["2.2."][3]) == (39, 4)
+    assert form["2."][3] == "3/39 = 7,7%"
+    assert (form["2.1."][3], form["2.2."][3]) == (39, 3)
     assert form["4.1."][3] is None and form["4.1."][4] is None  # blank, no internal note
     assert all(form[n][3] is None for n in ("1.", "3.1.", "3.3.2.", "4.2.", "4.3.", "5."))
     by_unit = {row[0]: row for row in book["Theo đơn vị"].iter_rows(values_only=True)}
@@ -393,7 +393,7 @@ async def test_city_assigned_tasks_fill_form_row_4(bot: Harness) -> None:
     assert (form["4.1.1."][3], form["4.1.2."][3], form["4.1.3."][3]) == (0, 0, t.counts["overdue"])
     assert t.counts["overdue"] > 0
     assert (
-        form["2.1."][3] == 39 and form["2."][3] == "4/39 = 10,3%"
+        form["2.1."][3] == 39 and form["2."][3] == "3/39 = 7,7%"
     )  # the CCHC plan, not the city list
 
 
@@ -431,11 +431,11 @@ async def test_cli_report_writes_files(bot: Harness, tmp_path: Path, capsys) -> 
         "2026-06-09",
     ]
     assert await asyncio.to_thread(cli_main, argv) == 0
-    assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in capsys.readouterr().out
+    assert "Tỷ lệ hoàn thành: 3/39 = 7,7%" in capsys.readouterr().out
     form = {
         r[0]: r for r in load_workbook(out)["Biểu mẫu 1"].iter_rows(min_row=7, values_only=True)
     }
-    assert (form["2.1."][3], form["2.2."][3]) == (39, 4)
+    assert (form["2.1."][3], form["2.2."][3]) == (39, 3)
     docx = tmp_path / "phu-luc.docx"
     argv = [
         "report",
@@ -452,7 +452,7 @@ async def test_cli_report_writes_files(bot: Harness, tmp_path: Path, capsys) -> 
         "--json",
     ]
     assert await asyncio.to_thread(cli_main, argv) == 0
-    assert '"rate": "3/39 = 7,7%"' in capsys.readouterr().out  # task 6 was done on 09/04
+    assert '"rate": "2/39 = 5,1%"' in capsys.readouterr().out  # task 6 was done on 09/04
     assert "quý I năm 2026" in "\n".join(p.text for p in Document(docx).paragraphs)
 
 
@@ -486,7 +486,7 @@ async def test_text_channels_get_the_summary_and_the_way_to_the_file(bot: Harnes
     replies = await bot.say("trinh-zalo", "/baocao")
     assert len(replies) == 2 and not any(r.document for r in replies)
     assert "Trước khi nộp" in replies[0].text  # the review comes first on every channel
-    assert "Tỷ lệ hoàn thành: 4/39 = 10,3%" in replies[-1].text
+    assert "Tỷ lệ hoàn thành: 3/39 = 7,7%" in replies[-1].text
     assert "Telegram" in replies[-1].text and "/lienket" in replies[-1].text
     assert "dondoc report" not in replies[-1].text  # a server command is for the operator only
     await bot.register("ha-zalo", "admin")
