@@ -226,6 +226,17 @@ async def test_duyet_list_on_telegram_has_buttons_that_keep_the_list(sessions, c
     assert str((await task_row(bot, "6")).deadline_due) == "2026-04-20"
 
 
+async def test_a_day_off_asked_for_is_flagged_to_both(bot: Harness) -> None:
+    # 30/4 and 1/5 are public holidays (Thursday, Friday): met until Monday 04/05/2026
+    asked = text_of(await bot.say("lan", "/giahan 6 30/4 chờ hướng dẫn của Sở"))
+    assert "30/04/2026 là ngày nghỉ" in asked and "04/05/2026" in asked
+    approved = text_of(await bot.say("trinh", "/duyet 6"))
+    assert "Đã duyệt gia hạn nhiệm vụ 6 đến 30/04/2026" in approved
+    assert "hết ngày làm việc tiếp theo, 04/05/2026" in approved
+    # a working day asked for says nothing of the kind
+    assert "ngày nghỉ" not in text_of(await bot.say("lan", "/giahan 1 22/1 chờ Sở góp ý"))
+
+
 async def test_weekly_digest_lists_pending_requests(bot: Harness) -> None:
     await bot.say("lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
     async with bot.sessions() as session:

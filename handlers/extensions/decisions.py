@@ -24,6 +24,7 @@ from handlers.messages import Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.short_text import short
 from handlers.tasks.access import task_by_number
+from language.extension_dates import day_off_line
 from language.formats import format_date
 from locales import N_, _
 from models import extension_store, status_store
@@ -143,6 +144,8 @@ async def decide(
             date=format_date(row.until),
             old=format_date(task.original_due) if task.original_due else "—",
         )
+        if off := day_off_line(row.until, services.calendar.deadline_end(row.until)):
+            answer += " " + off
     else:
         decision = await status_store.record(
             request.session,

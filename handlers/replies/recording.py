@@ -21,7 +21,7 @@ from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update, names_plans, task_ref
 from handlers.tasks.view import status_buttons, status_label
-from language.extension_dates import check_extension, year_offer
+from language.extension_dates import check_extension, day_off_line, year_offer
 from language.formats import format_date
 from language.status_text import StatusReading
 from locales import _
@@ -189,6 +189,9 @@ async def _after_record(
     if update.kind == "extension_request":
         if await extension_withdrawal.after_request(request, task, update) is not None:
             line += " " + _("Đề nghị này thay cho đề nghị gia hạn trước đó.")
+        if update.until is not None:  # a Tết day asked for is met on the next working day
+            if off := day_off_line(update.until, services.calendar.deadline_end(update.until)):
+                line += " " + off
         if await notify_leaders(request.session, task, update, notice_time(request)):
             line += " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
         else:
