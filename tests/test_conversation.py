@@ -118,6 +118,8 @@ async def test_unknown_text_is_kept_as_note(bot: Harness) -> None:
         note = await session.scalar(select(StatusUpdate).where(StatusUpdate.kind == "note"))
     assert note is not None and note.text == "để em hỏi lại chị trưởng phòng"
     assert (await task_row(bot, "6")).status == "not_started"
+    card = (await bot.say("lan", "/viec 6"))[0].text
+    assert "Lan: (ghi chú) để em hỏi lại chị trưởng phòng" in card  # never read as a status
 
 
 async def test_other_units_officer_is_refused(bot: Harness) -> None:
