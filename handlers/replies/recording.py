@@ -26,7 +26,7 @@ from language.formats import format_date
 from language.status_text import StatusReading
 from locales import _
 from models import status_store
-from models.completion import completion_in_future
+from models.completion import completion_in_future, documents_in_future
 from models.conversation import Question
 from models.plans import StatusUpdate, Task
 from scheduler.planner import replan_task
@@ -122,6 +122,12 @@ async def record_reading(
             problem = await extension_withdrawal.repeated(request, task, until)
     if allowed and reading.status == "done" and completion_in_future(reading.text, request.today()):
         problem = _("Ngày hoàn thành anh/chị ghi còn ở sau hôm nay nên tôi chưa ghi là hoàn thành.")
+    elif allowed and reading.status == "done" and (
+        later := documents_in_future(reading.evidence, request.today())
+    ):
+        problem = _(
+            "Văn bản «{document}» ghi ngày sau hôm nay nên tôi chưa ghi là hoàn thành; nếu ngày ghi nhầm, vui lòng gửi lại với ngày đúng."
+        ).format(document=short(later[0], 80))
     if via == CONFIRMED:
         decided = RECORD if allowed and reading.status != "unknown" else NOTE
     else:
