@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Services
-from handlers.permissions import best_role, can_view_task, is_leader, officer_units
+from handlers.permissions import best_role, can_read_task, is_leader, officer_units
 from handlers.tasks.access import task_units
 from handlers.tasks.view import CLOSED, deadline_in_words
 from models.people import Organization
@@ -65,19 +65,24 @@ async def commune_view(
     unit_ids = None if leader_view else units
     scope = org.name
     if unit_ids is not None:
-        scope = "; ".join(m.unit.name for m in visitor.person.memberships if m.unit and m.organization_id == org.id)
+        scope = "; ".join(
+            m.unit.name
+            for m in visitor.person.memberships
+            if m.unit and m.organization_id == org.id
+        )
     figures = []
     tasks: list[Task] = []
     for plan in await plans_shown(db, org, today.year):
-        found = await plan_figures(db, org, plan, today, deadline_end=deadline_end, unit_ids=unit_ids)
+        found = await plan_figures(
+            db, org, plan, today, deadline_end=deadline_end, unit_ids=unit_ids
+        )
         rows = sorted(found.progress.by_unit.items(), key=lambda kv: kv[0])
         if unit_ids is not None or len(rows) < 2:
             rows = [(scope, found.progress.overall)]
         figures.append((found, bars(rows)))
-        if role != "viewer":
-            tasks += await list_tasks(db, org, plan=plan, unit_ids=None if leader_view else units)
+        tasks += await list_tasks(db, org, plan=plan, unit_ids=None if leader_view else units)
     mine = set(units)
-    visible = [t for t in tasks if can_view_task(grants, task_units(t))]
+    visible = [t for t in tasks if can_read_task(grants, task_units(t))]
 
     def row(task: Task) -> TaskRow:
         coop = not leader_view and not ({u.id for u in task.units("lead")} & mine)
@@ -95,7 +100,9 @@ async def commune_view(
         key=lambda t: (t.deadline_due, t.id),
     )[:NEXT_SHOWN]
     late = [
-        t for t in visible if classify(current_facts(t), today, deadline_end=deadline_end) == "overdue"
+        t
+        for t in visible
+        if classify(current_facts(t), today, deadline_end=deadline_end) == "overdue"
     ]
     people = await people_of_units(db, (u.id for t in late for u in t.units("lead")))
     overdue = []
@@ -103,6 +110,4 @@ async def commune_view(
         entry = row(task)
         entry.people.extend(p for u in task.units("lead") for p in people.get(u.id, []))
         overdue.append(entry)
-    return CommuneView(
-        org, today, scope, role, figures, [row(t) for t in upcoming], overdue, role != "viewer"
-    )
+    return CommuneView(org, today, scope, role, figures, [row(t) for t in upcoming], overdue, True)
