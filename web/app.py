@@ -88,9 +88,7 @@ def signed_out(request: web.Request) -> web.Response:
         request,
         401,
         _("Anh/chị chưa đăng nhập"),
-        _(
-            "Phiên đăng nhập đã hết hạn hoặc không còn hiệu lực. Xin nhắn /web cho dondoc để nhận liên kết mới."
-        ),
+        _("Phiên đăng nhập đã hết hạn hoặc không còn hiệu lực. Xin nhắn /web cho dondoc để nhận liên kết mới."),
     )
 
 

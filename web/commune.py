@@ -65,17 +65,11 @@ async def commune_view(
     unit_ids = None if leader_view else units
     scope = org.name
     if unit_ids is not None:
-        scope = "; ".join(
-            m.unit.name
-            for m in visitor.person.memberships
-            if m.unit and m.organization_id == org.id
-        )
+        scope = "; ".join(m.unit.name for m in visitor.person.memberships if m.unit and m.organization_id == org.id)
     figures = []
     tasks: list[Task] = []
     for plan in await plans_shown(db, org, today.year):
-        found = await plan_figures(
-            db, org, plan, today, deadline_end=deadline_end, unit_ids=unit_ids
-        )
+        found = await plan_figures(db, org, plan, today, deadline_end=deadline_end, unit_ids=unit_ids)
         rows = sorted(found.progress.by_unit.items(), key=lambda kv: kv[0])
         if unit_ids is not None or len(rows) < 2:
             rows = [(scope, found.progress.overall)]
@@ -100,9 +94,7 @@ async def commune_view(
         key=lambda t: (t.deadline_due, t.id),
     )[:NEXT_SHOWN]
     late = [
-        t
-        for t in visible
-        if classify(current_facts(t), today, deadline_end=deadline_end) == "overdue"
+        t for t in visible if classify(current_facts(t), today, deadline_end=deadline_end) == "overdue"
     ]
     people = await people_of_units(db, (u.id for t in late for u in t.units("lead")))
     overdue = []
@@ -110,4 +102,6 @@ async def commune_view(
         entry = row(task)
         entry.people.extend(p for u in task.units("lead") for p in people.get(u.id, []))
         overdue.append(entry)
-    return CommuneView(org, today, scope, role, figures, [row(t) for t in upcoming], overdue, True)
+    return CommuneView(
+        org, today, scope, role, figures, [row(t) for t in upcoming], overdue, True
+    )

@@ -18,9 +18,7 @@ REFUSED_LINK = {  # reason -> what the person reads
 }
 
 
-def with_session(
-    response: web.StreamResponse, request: web.Request, token: str
-) -> web.StreamResponse:
+def with_session(response: web.StreamResponse, request: web.Request, token: str) -> web.StreamResponse:
     settings = site_of(request).gate.settings
     response.set_cookie(
         COOKIE,
@@ -50,10 +48,7 @@ async def open_link(request: web.Request) -> web.StreamResponse:
     except Refused as refused:
         text = _(REFUSED_LINK.get(refused.reason, REFUSED_LINK["invalid"]))
         return message(
-            request,
-            403,
-            _("Không đăng nhập được"),
-            text + " " + _("Xin nhắn /web cho dondoc để nhận liên kết mới."),
+            request, 403, _("Không đăng nhập được"), text + " " + _("Xin nhắn /web cho dondoc để nhận liên kết mới.")
         )
     return with_session(redirect("/web/"), request, token)
 
@@ -76,9 +71,7 @@ async def telegram(request: web.Request) -> web.StreamResponse:
             if refused.reason == "unknown"
             else _("Telegram không xác nhận được phiên này. Xin đóng và mở lại trang từ dondoc.")
         )
-        return web.json_response(
-            {"ok": False, "reason": refused.reason, "text": text}, status=status
-        )
+        return web.json_response({"ok": False, "reason": refused.reason, "text": text}, status=status)
     return with_session(web.json_response({"ok": True, "next": "/web/"}), request, token)
 
 
@@ -87,12 +80,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
     form = await request.post()
     secret = site_of(request).gate.settings.secret
     if not check_csrf(secret, visitor.session_token, form.get("csrf")):  # type: ignore[arg-type]
-        return message(
-            request,
-            403,
-            _("Yêu cầu không hợp lệ"),
-            _("Trang đã cũ; xin tải lại trang rồi thử lại."),
-        )
+        return message(request, 403, _("Yêu cầu không hợp lệ"), _("Trang đã cũ; xin tải lại trang rồi thử lại."))
     await site_of(request).gate.sign_out(visitor.session_token)
     response = redirect("/web/ra")
     response.del_cookie(COOKIE, path="/web")
@@ -101,10 +89,7 @@ async def sign_out(request: web.Request) -> web.StreamResponse:
 
 async def signed_out_page(request: web.Request) -> web.StreamResponse:
     return message(
-        request,
-        200,
-        _("Đã đăng xuất"),
-        _("Anh/chị đã đăng xuất. Nhắn /web cho dondoc khi cần xem lại."),
+        request, 200, _("Đã đăng xuất"), _("Anh/chị đã đăng xuất. Nhắn /web cho dondoc khi cần xem lại.")
     )
 
 

@@ -133,7 +133,5 @@ class Gate:
         now = self.clock.now(UTC)
         await web_access.sweep(session, now)
         token = new_session_token()
-        await web_access.add_session(
-            session, person, token, now, now + self.settings.session_lifetime
-        )
+        await web_access.add_session(session, person, token, now, now + self.settings.session_lifetime)
         return token

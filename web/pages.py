@@ -61,29 +61,21 @@ async def evidence(request: web.Request) -> web.StreamResponse:
     site, db = site_of(request), request[DB]
     row = await db.get(EvidenceFile, number(request, "file"))
     found = await get_task(db, row.task_id) if row is not None and row.task_id else None
-    if (
-        row is None
-        or found is None
-        or not can_read_task(request[VISITOR].grants, task_units(found))
-    ):
+    if row is None or found is None or not can_read_task(request[VISITOR].grants, task_units(found)):
         raise web.HTTPNotFound()
     if site.shelf is None:
-        return message(
-            request, 503, _("Chưa tải được tệp"), _("Máy chủ chưa bật liên kết tải tệp.")
-        )
+        return message(request, 503, _("Chưa tải được tệp"), _("Máy chủ chưa bật liên kết tải tệp."))
     try:
-        data = await asyncio.to_thread(
-            evidence_store.read, site.services.evidence.folder, row.stored_path
-        )
+        data = await asyncio.to_thread(evidence_store.read, site.services.evidence.folder, row.stored_path)
     except evidence_store.StoreError as error:
         log.error("evidence file %s cannot be read: %s", row.id, error)
         return message(
             request,
             410,
             _("Tệp không còn"),
-            _(
-                "Tệp «{name}» không còn trong kho minh chứng; anh/chị vui lòng báo quản trị của xã/phường."
-            ).format(name=row.file_name),
+            _("Tệp «{name}» không còn trong kho minh chứng; anh/chị vui lòng báo quản trị của xã/phường.").format(
+                name=row.file_name
+            ),
         )
     link = site.shelf.publish(row.file_name, data)
     return redirect(link.url)

@@ -78,9 +78,7 @@ async def task_view(
     for row in await history(db, task):
         when = row.created_at.astimezone(zone)
         who = row.person.display_name if row.person else "dondoc"
-        lines.append(
-            HistoryLine(f"{format_date(when.date())} {when:%H:%M}", who, what_happened(row))
-        )
+        lines.append(HistoryLine(f"{format_date(when.date())} {when:%H:%M}", who, what_happened(row)))
     return TaskView(
         task,
         lead_names(task) or ([task.lead_note] if task.lead_note else []),
