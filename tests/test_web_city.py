@@ -213,3 +213,20 @@ async def test_pages_in_english_for_english_speakers(site: Site) -> None:
     )
     search = (await get(site, "/web/tim?q=tuyen+truyen"))[1]
     assert "Search tasks" in search and "Tìm nhiệm vụ" not in search
+
+
+async def test_the_commune_page_words_the_categories_as_documents_do(site: Site) -> None:
+    """A continuous task being carried out is counted done on time and said so on its
+    own line, as /tiendo and Biểu mẫu 1 say it (``documents.category_words``)."""
+    replies = await site.bot.say("hung", "/capnhat 18 Đang thực hiện")
+    assert "Xin lỗi" not in replies[0].text, replies[0].text
+    await site.sign_in("hung")
+    page = (await get(site, f"/web/xa/{await org_id(site)}"))[1]
+    expected = await asyncio.to_thread(cli_progress, site.database_url, "2026-07-15")
+    assert expected["continuing"] >= 1
+    line = re.search(r'<tr class="inner"><th scope="row">([^<]*)</th><td data-figure="continuing">(\d+)<', page)
+    assert line and "đã thực hiện và tiếp tục thực hiện" in line.group(1), page
+    assert int(line.group(2)) == expected["continuing"]
+    for key in ("done_on_time", "done_late", "overdue", "in_progress"):  # the official four
+        assert int(re.search(rf'data-figure="{key}">(\d+)<', page).group(1)) == expected[key]
+    assert "Nhiệm vụ thường xuyên, định kỳ" not in page  # no count of our own
