@@ -171,18 +171,24 @@ async def _count(
     )
     rows = (await session.execute(grouped)).all()
     moved = await dues_on(session, {r.own: r.original_due for r in rows if r.own}, cut)
+    ends: dict[date, date] = {}  # a few due dates, thousands of groups
+
+    def end_of(due: date) -> date:
+        if due not in ends:
+            ends[due] = deadline_end(due)
+        return ends[due]
+
     for plan_id, kind, every, start, due, _planned, task_id, standing, count, latest in rows:
         facts = TaskFacts(
             task_id, "", "", (), standing or "not_started", kind, moved.get(task_id, due), None,
             start, every,
         )  # fmt: skip
-        category = classify(facts, as_of, deadline_end=deadline_end)
+        category = classify(facts, as_of, deadline_end=end_of)
         figures = result[plan_id]
-        figures.add(
-            CityRow(
-                count,
-                count if category in ("done_on_time", "done_late") else 0,
-                count if category == "overdue" else 0,
-                latest,
-            )
-        )
+        figures.total += count
+        if category in ("done_on_time", "done_late"):
+            figures.done += count
+        elif category == "overdue":
+            figures.overdue += count
+        if latest is not None and (figures.last_report is None or latest > figures.last_report):
+            figures.last_report = latest
