@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import String, case, cast, func, literal, not_, select
+from sqlalchemy import Select, String, case, cast, func, literal, not_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -91,10 +91,10 @@ async def plan_stamps(session: AsyncSession, org_ids: Sequence[int]) -> list[Pla
     ]
 
 
-def _standing(cut: datetime):  # noqa: ANN202 - a correlated scalar subquery
-    """The id of ``Task``'s newest status row before ``cut`` not undone by then: the
-    walk of ``progress_queries.standing_statuses`` with its second step folded in."""
-    su, undo = aliased(StatusUpdate), aliased(StatusUpdate)
+def _walk(cut: datetime, su: type[StatusUpdate], *columns: object) -> Select:  # type: ignore[type-arg]
+    """``Task``'s newest status row before ``cut`` not undone by then: the walk of
+    ``progress_queries.standing_statuses`` with its second step folded in."""
+    undo = aliased(StatusUpdate)
     undone = (
         select(undo.id)
         .where(
@@ -106,7 +106,7 @@ def _standing(cut: datetime):  # noqa: ANN202 - a correlated scalar subquery
         .exists()
     )
     return (
-        select(su.id)
+        select(*columns)  # type: ignore[call-overload]
         .where(
             su.task_id == Task.id,
             su.kind == "status",
@@ -117,7 +117,6 @@ def _standing(cut: datetime):  # noqa: ANN202 - a correlated scalar subquery
         .order_by(su.created_at.desc(), su.id.desc())
         .limit(1)
         .correlate(Task)
-        .scalar_subquery()
     )
 
 
@@ -147,9 +146,20 @@ async def _count(
     cut: datetime,
     deadline_end: DeadlineEnd,
 ) -> None:
-    su = aliased(StatusUpdate)
     # An extended task is a group of its own: its due date depends on the day counted.
     own = case((Task.original_due.is_not(None), Task.id), else_=0).label("own")
+    walked = aliased(StatusUpdate)
+    if session.bind.dialect.name == "postgresql":
+        # A lateral join walks once per task; PostgreSQL would hash all the history
+        # to join on a subquery's id.
+        newest = _walk(cut, walked, walked.status, walked.created_at).lateral("newest")
+        status, created, joined = newest.c.status, newest.c.created_at, true()
+    else:
+        # SQLite has no LATERAL; joined on the walk's row id (not selected as a value,
+        # which SQLite would walk twice, once for the group and once for the value).
+        newest = aliased(StatusUpdate)
+        status, created = newest.status, newest.created_at
+        joined = newest.id == _walk(cut, walked, walked.id).scalar_subquery()
     columns = (
         Task.plan_id,
         Task.deadline_kind,
@@ -158,14 +168,12 @@ async def _count(
         Task.deadline_due,
         Task.original_due,
         own,
-        su.status,
+        status,
     )
-    # Joined on the walk's row id (not selected as a value): SQLite would walk twice,
-    # once for the group and once for the value.
     grouped = (
-        select(*columns, func.count(), func.max(su.created_at))
+        select(*columns, func.count(), func.max(created))
         .select_from(Task)
-        .outerjoin(su, su.id == _standing(cut))
+        .outerjoin(newest, joined)
         .where(Task.plan_id.in_(plan_ids), Task.withdrawn.is_(False))
         .group_by(*columns)
     )
