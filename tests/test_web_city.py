@@ -230,3 +230,19 @@ async def test_the_commune_page_words_the_categories_as_documents_do(site: Site)
     for key in ("done_on_time", "done_late", "overdue", "in_progress"):  # the official four
         assert int(re.search(rf'data-figure="{key}">(\d+)<', page).group(1)) == expected[key]
     assert "Nhiệm vụ thường xuyên, định kỳ" not in page  # no count of our own
+
+
+async def test_ended_months_are_kept_and_today_moves(site: Site) -> None:
+    await site.sign_in("mai")
+    first = (await get(site, "/web/thanhpho"))[1]
+    await site.bot.say("lan", "/capnhat 6 Hoàn thành")  # recorded today: July moves, June stays
+    second = (await get(site, "/web/thanhpho"))[1]
+
+    def months(page: str) -> list[tuple[int, int]]:
+        found = re.findall(r'<tr data-month="\d+"><td>[^<]*</td><td>(\d+)/(\d+)</td>', page)
+        return [(int(d), int(t)) for d, t in found]
+
+    assert months(second)[:6] == months(first)[:6]
+    assert months(second)[6][0] == months(first)[6][0] + 1
+    june = await asyncio.to_thread(cli_progress, site.database_url, "2026-06-30")
+    assert months(second)[5] == (june["done_on_time"] + june["done_late"], june["total"])
