@@ -177,9 +177,10 @@ async def _count(
         .where(Task.plan_id.in_(plan_ids), Task.withdrawn.is_(False))
         .group_by(*columns)
     )
-    rows = (await session.execute(grouped)).all()
+    rows = (await (await session.connection()).execute(grouped)).all()  # plain rows, no ORM
     moved = await dues_on(session, {r.own: r.original_due for r in rows if r.own}, cut)
     ends: dict[date, date] = {}  # a few due dates, thousands of groups
+    kinds: dict[tuple[object, ...], str] = {}  # and a few dozen kinds of task between them
 
     def end_of(due: date) -> date:
         if due not in ends:
@@ -187,11 +188,22 @@ async def _count(
         return ends[due]
 
     for plan_id, kind, every, start, due, _planned, task_id, standing, count, latest in rows:
-        facts = TaskFacts(
-            task_id, "", "", (), standing or "not_started", kind, moved.get(task_id, due), None,
-            start, every,
-        )  # fmt: skip
-        category = classify(facts, as_of, deadline_end=end_of)
+        facts_key = (standing, kind, moved.get(task_id, due), start, every)
+        category = kinds.get(facts_key)
+        if category is None:
+            facts = TaskFacts(
+                task_id,
+                "",
+                "",
+                (),
+                standing or "not_started",
+                kind,
+                facts_key[2],
+                None,
+                start,
+                every,
+            )
+            category = kinds[facts_key] = classify(facts, as_of, deadline_end=end_of)
         figures = result[plan_id]
         figures.total += count
         if category in ("done_on_time", "done_late"):
