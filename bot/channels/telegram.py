@@ -27,6 +27,7 @@ from telegram.ext import (
 )
 
 from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.lanes import ChatLanes
 from bot.channels.telegram_buttons import (
     SettledMessages,
     answer_query,
@@ -34,7 +35,6 @@ from bot.channels.telegram_buttons import (
     shows_buttons,
     stale_text,
 )
-from bot.channels.lanes import ChatLanes
 from bot.channels.telegram_lanes import LaneProcessor
 from bot.channels.telegram_markup import keyboard, menu_commands
 from bot.channels.telegram_pacing import ChatPacer, GlobalPacer, PacedRequest, SharedBudget

@@ -14,8 +14,8 @@ import pytest
 from sqlalchemy import func, select, update
 
 from bot.channels.telegram_buttons import stale_text
-from models.plans import StatusUpdate, Task
 from models.conversation import Question
+from models.plans import StatusUpdate, Task
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
 from tests.test_telegram_channel import buttons, running, tg  # noqa: F401 - fixtures
@@ -32,7 +32,7 @@ async def status_rows(harness: Harness, number: str) -> int:
         )  # fmt: skip
 
 
-async def asked_backward_move(tg: FakeTelegram, harness: Harness):  # noqa: ANN201
+async def asked_backward_move(tg: FakeTelegram, harness: Harness):  # noqa: ANN201, F811
     """Lan marks task 1 done, then says it is in progress: dondoc asks with two buttons."""
     code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
     tg.send_text(42, f"/dangky {code}", first_name="Lan")
