@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from handlers.guards import not_registered
 from handlers.messages import Outgoing
-from handlers.people import invites, linking
+from handlers.people import group_codes, invites, linking
 from handlers.people import register as registration
 from handlers.router import Router
 
@@ -17,8 +17,8 @@ def _stranger(unknown: str | None) -> list[Outgoing]:
 
 
 def register(router: Router) -> None:
-    router.command("start", registration.start, joining=True)
-    router.command("dangky", registration.register, joining=True)
+    router.command("start", group_codes.start, joining=True)  # never registers in a group
+    router.command("dangky", group_codes.register, joining=True)
     router.command("trogiup", registration.help_, aliases=("help",))
     router.command("ngonngu", registration.set_language)
     router.command("moi", invites.invite, roles=("admin",))
