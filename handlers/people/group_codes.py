@@ -93,7 +93,9 @@ async def tell_admins(session: AsyncSession, invite: Invite, now: datetime) -> N
     await upsert(session, owed)
 
 
-async def invite_seen_notice(session: AsyncSession, item: OutboxItem) -> tuple[str, list[list[Button]]]:
+async def invite_seen_notice(
+    session: AsyncSession, item: OutboxItem
+) -> tuple[str, list[list[Button]]]:
     """The admin's notice for an outbox row of kind ``INVITE_SEEN``."""
     invite = await session.get(Invite, int(item.occurrence)) if item.occurrence.isdigit() else None
     if invite is None:
