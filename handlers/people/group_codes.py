@@ -12,6 +12,7 @@ and a wrong code. Link codes follow the same rule (``people.linking``)."""
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -23,11 +24,12 @@ from handlers.people import register as registration
 from handlers.people.register import guess_scopes, role_name
 from locales import _
 from models.attempts import locked_until, record_failure
-from models.invites import normalize_code
+from models.invites import ALPHABET, CODE_LENGTH, normalize_code
 from models.outbox import OutboxItem, Owed, upsert
 from models.people import Invite, Membership
 
 INVITE_SEEN = "invite_seen"  # the outbox kind that tells the admins a code was voided
+CODE_SHAPE = re.compile(rf"[{ALPHABET}]{{{CODE_LENGTH}}}")  # a whole message that is a code
 
 
 def in_group(request: Request) -> bool:
@@ -56,6 +58,20 @@ async def start(request: Request, args: str) -> list[Outgoing]:
     if not in_group(request) or (request.grants and not args.split()):
         return await registration.start(request, args)
     return await register(request, args)
+
+
+async def bare_code(request: Request, text: str) -> list[Outgoing] | None:
+    """A registered person's message in a group that is nothing but a live invite code
+    ("ABCD-EFGH-23" read aloud included): voided like ``/dangky MÃ``. Anything else,
+    and a code-shaped word that is no invite, is not ours (None)."""
+    if not in_group(request) or len(text) > 3 * CODE_LENGTH:
+        return None
+    typed = normalize_code(text)
+    if not CODE_SHAPE.fullmatch(typed):
+        return None
+    if await request.session.scalar(select(Invite.id).where(Invite.code == typed)) is None:
+        return None
+    return await refuse_in_group(request, typed)
 
 
 async def refuse_in_group(request: Request, typed: str) -> list[Outgoing]:

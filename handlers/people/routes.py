@@ -8,7 +8,7 @@ from handlers.guards import not_registered
 from handlers.messages import Outgoing
 from handlers.people import group_codes, invites, linking
 from handlers.people import register as registration
-from handlers.router import Router
+from handlers.router import BEFORE_TASKS, Router
 
 
 def _stranger(unknown: str | None) -> list[Outgoing]:
@@ -25,5 +25,6 @@ def register(router: Router) -> None:
     router.command("lienket", linking.link, joining=True)
     router.command("kenh", linking.choose_channel)
     router.button(linking.BUTTON_KINDS, linking.button)
+    router.reader(BEFORE_TASKS, group_codes.bare_code)  # an invite code alone, in a group
     router.unknown_command = registration.unknown_command
     router.stranger = _stranger

@@ -122,3 +122,22 @@ async def test_registered_in_a_group_earlier_asked_once_there(sessions, clock) -
         await upsert(session, [Owed(1, None, "weekly_digest", "w2", person.id, clock.now())])
     await service.dispatcher.tick()
     assert len(sent) == 1  # asked once, not at every reminder
+
+
+async def test_a_bare_code_in_a_group_is_voided_too(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="telegram")
+    await bot.import_sample()
+    await bot.register("quan", "admin")
+    code = await bot.invite("officer", "Phòng Kinh tế")
+    read_aloud = f"{code[:4]}-{code[4:8]}-{code[8:]}".lower()
+    # the admin answers a question in the group with the code alone (a reply to dondoc)
+    said = Incoming(channel="telegram", user_id="quan", chat_id=GROUP, display_name="Quan",
+                    text=read_aloud, chat_type="group", reply_to="1")  # fmt: skip
+    answer = await bot.conversation.handle(said)
+    assert "đã bị hủy" in answer[0].text
+    async with sessions() as session:
+        assert (await session.scalar(select(Invite).where(Invite.code == code))).uses_left == 0
+    # a code-shaped word that is no invite is read as usual, nothing voided or counted
+    other = Incoming(channel="telegram", user_id="quan", chat_id=GROUP, display_name="Quan",
+                     text="ABCDEFGH23", chat_type="group", reply_to="1")  # fmt: skip
+    assert "đã bị hủy" not in (await bot.conversation.handle(other))[0].text
