@@ -34,6 +34,11 @@ REMEMBERED = 4096  # settled messages kept in memory; older ones are asked to th
 _QUIET_EDITS = ("message is not modified", "message to edit not found", "message can't be edited")
 
 
+def refused_text() -> str:
+    """The toast on a press not handled because the chat has too much waiting."""
+    return _("dondoc đang bận với các tin trước; anh/chị vui lòng bấm lại sau giây lát.")
+
+
 def stale_text() -> str:
     """The toast on a press whose question was already settled."""
     return _("Việc này đã được xử lý rồi ạ.")

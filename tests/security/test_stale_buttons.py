@@ -8,12 +8,15 @@ this change: the second tap was never answered and logged a BadRequest traceback
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 
-from bot.channels.telegram_buttons import stale_text
+from bot.channels.telegram import TelegramChannel
+from bot.channels.telegram_buttons import refused_text, stale_text
+from bot.config import TelegramConfig
 from models.conversation import Question
 from models.plans import StatusUpdate, Task
 from tests.fakes.telegram_api import FakeTelegram
@@ -108,3 +111,38 @@ async def test_tap_on_an_old_message_after_the_question_was_answered(
     assert len([m for m in tg.sent[mark:] if m.method == "sendMessage"]) == 1
     assert await status_rows(running, "1") == rows  # nothing recorded by an old button
     no_traceback(caplog)
+
+
+@pytest.fixture
+async def channel(tg: FakeTelegram, sessions, clock) -> AsyncIterator[tuple[TelegramChannel, Harness]]:  # noqa: ANN001, F811
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
+    channel = TelegramChannel(harness.conversation, config)
+    app = channel.build()
+    await app.initialize()
+    await app.start()
+    await app.updater.start_polling(poll_interval=0.0, timeout=1)
+    try:
+        yield channel, harness
+    finally:
+        await app.updater.stop()
+        await app.stop()
+        await app.shutdown()
+
+
+async def test_a_press_refused_by_a_full_lane_is_answered(
+    tg: FakeTelegram, channel: tuple[TelegramChannel, Harness]  # noqa: F811
+) -> None:
+    telegram, harness = channel
+    asked = await asked_backward_move(tg, harness)
+    rows = await status_rows(harness, "1")
+    telegram.lanes.max_waiting = 0  # the chat has too much waiting: nothing more is queued
+    mark = len(tg.sent)
+    pressed = [tg.press_button(42, asked.message_id, tap) for tap in buttons(asked).values()]
+    await tg.wait_until(lambda: len(tg.answered_callbacks) == len(pressed), what="every press answered")
+    assert {a["callback_query_id"] for a in tg.answered_callbacks} == set(pressed)
+    assert {a["text"] for a in tg.answered_callbacks} == {refused_text()}
+    assert len(refused_text()) <= 200 and await status_rows(harness, "1") == rows  # nothing done
+    assert tg.message(42, asked.message_id).get("reply_markup")  # the question still stands
+    assert all("Đã ghi nhận" not in (m.text or "") for m in tg.sent[mark:])
