@@ -144,6 +144,9 @@ class ZaloConfig(Section):
     webhook_port: Port = 8444
     webhook_path: Annotated[str, Field(pattern=r"^/\S*$")] = "/zalo/webhook"
     poll_timeout: Annotated[Whole, Field(ge=1, le=600)] = 30
+    # Hosts pictures are downloaded from (and their subdomains); empty: Zalo's own
+    # (bot/channels/zalo_client.py PLATFORM_HOSTS, with where that list comes from).
+    picture_hosts: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9.-]{1,253}$")]] = []
 
 
 class DownloadsConfig(Section):

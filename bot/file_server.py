@@ -3,8 +3,10 @@
 webhook mode the route lives on the webhook's server (the public address already
 reaches it); when Zalo polls, ``FileServer`` serves it alone on ``[downloads] port``.
 
-Answers to a refused link are short Vietnamese pages: 403 for a link that was changed,
-410 for an expired one, 404 when the file is gone. Nothing else is served.
+Answers to a refused link are short pages: 403 for a link that was changed, 410 for an
+expired one, 404 when the file is gone; in the browser's language (``Accept-Language``,
+through the gettext catalogs), Vietnamese when it asks for none we have. Nothing else is
+served.
 """
 
 from __future__ import annotations
@@ -16,22 +18,41 @@ from urllib.parse import quote
 
 from bot.download_links import PATH_PREFIX, DownloadShelf, LinkRefused
 from bot.http_guard import RateLimitedLog, guarded_site
+from locales import DEFAULT_LANGUAGE, LANGUAGES, N_, _, language
 
 if TYPE_CHECKING:
     from aiohttp import web
 
 log = logging.getLogger(__name__)
 
-REFUSALS = {  # reason -> (HTTP status, what the person reads)
-    "invalid": (403, "Liên kết tải tệp không hợp lệ (có thể đã bị sửa). Xin nhắn /baocao cho dondoc để nhận liên kết mới."),
-    "expired": (410, "Liên kết tải tệp đã hết hạn. Xin nhắn /baocao cho dondoc để nhận liên kết mới."),
-    "missing": (404, "Tệp không còn trên máy chủ. Xin nhắn /baocao cho dondoc để nhận liên kết mới."),
+REFUSALS = {  # reason -> (HTTP status, what the person reads, in the request's language)
+    "invalid": (403, N_("Liên kết tải tệp không hợp lệ (có thể đã bị sửa). Xin nhắn /baocao cho dondoc để nhận liên kết mới.")),
+    "expired": (410, N_("Liên kết tải tệp đã hết hạn. Xin nhắn /baocao cho dondoc để nhận liên kết mới.")),
+    "missing": (404, N_("Tệp không còn trên máy chủ. Xin nhắn /baocao cho dondoc để nhận liên kết mới.")),
 }
 TYPES = {
     ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ".png": "image/png",  # a chart, which Zalo fetches by its URL
 }
+
+
+def preferred_language(header: str | None) -> str:
+    """The first language of an ``Accept-Language`` header that dondoc speaks, by the
+    header's weights ("en-US,en;q=0.9,vi;q=0.8" is English); else Vietnamese."""
+    ranked: list[tuple[float, int, str]] = []
+    for index, part in enumerate((header or "")[:500].split(",")[:20]):
+        tag, _sep, params = part.strip().partition(";")
+        weight = 1.0
+        if params.strip().startswith("q="):
+            try:
+                weight = float(params.strip()[2:])
+            except ValueError:
+                continue
+        code = tag.strip().lower().split("-")[0]
+        if code in LANGUAGES and weight > 0:
+            ranked.append((-weight, index, code))
+    return min(ranked)[2] if ranked else DEFAULT_LANGUAGE
 
 
 def content_disposition(disposition: str, name: str) -> str:
@@ -56,10 +77,14 @@ def add_download_routes(app: web.Application, shelf: DownloadShelf) -> None:
             if path.name != request.match_info["name"]:
                 raise LinkRefused("missing")  # the token opens one file, by its own name
         except LinkRefused as refused:
-            status, text = REFUSALS[refused.reason]
+            status, words = REFUSALS[refused.reason]
+            lang = preferred_language(request.headers.get("Accept-Language"))
+            with language(lang):
+                text = _(words)
             log.info("download link refused: %s", refused.reason)  # paced: bot.http_guard
             return web.Response(
-                status=status, text=text, content_type="text/plain", charset="utf-8"
+                status=status, text=text, content_type="text/plain", charset="utf-8",
+                headers={"Content-Language": lang, "Vary": "Accept-Language"},
             )
         headers = {
             "Content-Type": TYPES.get(path.suffix, "application/octet-stream"),

@@ -61,15 +61,21 @@ def completion_in_future(text: str, recorded: date) -> bool:
     return found is not None and found > recorded
 
 
+# A document may be numbered and dated for the day it is signed a few days on; further
+# ahead ("ngày 20/02" typed on 05/01, a wrong month or year) the date is a typo.
+SIGNING_AHEAD = timedelta(days=7)
+
+
 def documents_in_future(evidence: Iterable[str], recorded: date) -> list[str]:
-    """The documents a reply cites with a date after the moment of recording ("QĐ số
-    12/QĐ-UBND ngày 20/02/2026" typed on 05/01): a mistyped date, asked about rather
-    than believed."""
+    """The documents a reply cites with a date more than ``SIGNING_AHEAD`` after the
+    moment of recording: a mistyped date, refused rather than believed (the completion
+    day never takes a date after the recording, see ``completed_on``)."""
     return [
         item
         for item in evidence
         if any(
-            (found := _day(*match.groups(), recorded)) is not None and found > recorded
+            (found := _day(*match.groups(), recorded)) is not None
+            and found > recorded + SIGNING_AHEAD
             for match in _DOCUMENT_DATE.finditer(fold(item))
         )
     ]

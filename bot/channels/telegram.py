@@ -28,6 +28,13 @@ from telegram.ext import (
 
 from bot.channels.busy import busy_text, dropped_text, is_heavy
 from bot.channels.lanes import ChatLanes
+from bot.channels.telegram_buttons import (
+    SettledMessages,
+    answer_query,
+    remove_keyboard,
+    shows_buttons,
+    stale_text,
+)
 from bot.channels.telegram_lanes import LaneProcessor
 from bot.channels.telegram_markup import keyboard, menu_commands
 from bot.channels.telegram_pacing import ChatPacer, GlobalPacer, PacedRequest, SharedBudget
@@ -78,6 +85,7 @@ class TelegramChannel:
             on_busy=lambda chat: self._notice(chat, busy_text()),
             on_dropped=lambda chat: self._notice(chat, dropped_text()),
         )
+        self.settled = SettledMessages()  # messages whose buttons were answered here
         self.app: Application | None = None
 
     def build(self) -> Application:
@@ -189,28 +197,41 @@ class TelegramChannel:
         await self.send(int(chat_id), Outgoing(text))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Every press is answered once (``telegram_buttons``), even when handling fails;
+        a press on a message already settled here is only answered, never handled again."""
         query = update.callback_query
-        if query is None or query.message is None or not isinstance(query.message, Message):
-            if query is not None:
-                await query.answer()
+        if query is None:
             return
-        async with self.lanes.handling():
-            incoming = await self._incoming(
-                query.message,
-                user_id=query.from_user.id,
-                name=query.from_user.full_name,
-                callback=query.data or "",
-            )
-            replies = await self.conversation.handle(incoming)
-        await query.answer()
-        await self.deliver(incoming, replies, pressed=query.message)
+        toast = ""
+        try:
+            pressed = query.message
+            if pressed is None or not isinstance(pressed, Message):
+                return
+            if pressed in self.settled:  # a double tap, or a tap on an answered question
+                toast = stale_text()
+                return
+            if not shows_buttons(pressed):  # its buttons were gone when it was pressed
+                toast = stale_text()
+            async with self.lanes.handling():
+                incoming = await self._incoming(
+                    pressed,
+                    user_id=query.from_user.id,
+                    name=query.from_user.full_name,
+                    callback=query.data or "",
+                )
+                replies = await self.conversation.handle(incoming)
+        finally:
+            await answer_query(query, toast)
+        await self.deliver(incoming, replies, pressed=pressed)
 
     async def deliver(
         self, incoming: Incoming, replies: list[Outgoing], *, pressed: Message | None = None
     ) -> None:
         for reply in replies:
-            if reply.edit and pressed is not None:
-                await pressed.edit_reply_markup(reply_markup=None)
+            if reply.edit and pressed is not None and pressed not in self.settled:
+                self.settled.add(pressed)  # its question is answered: later taps are stale
+                if shows_buttons(pressed):
+                    await remove_keyboard(pressed)  # already gone: ignored quietly
             sent = await self.send(
                 int(reply.chat_id or incoming.chat_id),
                 reply,

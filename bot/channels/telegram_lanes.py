@@ -13,6 +13,7 @@ from telegram import Update
 from telegram.ext import BaseUpdateProcessor
 
 from bot.channels.lanes import ChatLanes
+from bot.channels.telegram_buttons import answer_query, refused_text
 
 HELD_UPDATES = 10_000  # updates accepted from PTB and waiting in lanes, all chats together
 
@@ -47,6 +48,9 @@ class LaneProcessor(BaseUpdateProcessor):
             close = getattr(coroutine, "close", None)
             if close is not None:
                 close()  # refused (the chat floods): never run, never awaited
+            if isinstance(update, Update) and update.callback_query is not None:
+                # Every press is answered, even one not handled (telegram_buttons).
+                await answer_query(update.callback_query, refused_text())
             return
         self._waiting.add(done)
         try:

@@ -8,6 +8,10 @@ raise inside ``json.loads`` (a 500). Here the secret is checked with
 :func:`hmac.compare_digest` before anything reads the body; a missing or wrong secret
 gets the same 403 body; a body that is not a Telegram update gets a 400. A good update
 goes into ``Application.update_queue``, exactly where PTB's own webhook would put it.
+
+The server's connections are limited and timed like dondoc's other web servers
+(``bot.http_guard``: per client and overall, header and body timeouts, paced log lines),
+which PTB's Tornado server is not: a flood of idle connections cannot exhaust the bot.
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
+
+from bot.http_guard import RateLimitedLog, guarded_site
 
 if TYPE_CHECKING:
     from aiohttp import web
@@ -47,11 +53,13 @@ class TelegramWebhook:
     async def start(self, webhook_url: str | None = None) -> None:
         from aiohttp import web
 
+        if not any(isinstance(f, RateLimitedLog) for f in log.filters):
+            log.addFilter(RateLimitedLog())  # a flood of wrong secrets is one line a minute
         server = web.Application(client_max_size=MAX_BODY)
         server.router.add_post(self.path, self.on_post)
         self._runner = web.AppRunner(server, access_log=None, shutdown_timeout=1.0)
         await self._runner.setup()
-        await web.TCPSite(self._runner, self.listen, self.port).start()
+        await guarded_site(self._runner, self.listen, self.port).start()
         url = webhook_url or f"http://{self.listen}:{self.port}{self.path}"
         await self.app.bot.set_webhook(url=url, secret_token=self.secret or None)
         log.info("Telegram webhook listening on %s:%s%s", self.listen, self.port, self.path)

@@ -121,7 +121,9 @@ class ZaloChannel:
         self.conversation = conversation
         self.config = config
         self._own_client = client is None
-        self.client = client or ZaloClient(config.token, config.base_url)
+        self.client = client or ZaloClient(
+            config.token, config.base_url, picture_hosts=config.picture_hosts
+        )
         self._poller: asyncio.Task[None] | None = None
         self._runner: web.AppRunner | None = None
         self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)

@@ -47,7 +47,21 @@ Sleep = Callable[[float], Awaitable[None]]
 
 
 # Where Zalo keeps what users send (its CDN) and its own services: pictures are
-# downloaded from these hosts only, never following a redirect to another host.
+# downloaded from these hosts (and their subdomains) only, never following a redirect to
+# another host. ``[zalo] picture_hosts`` replaces the list.
+#
+# What this rests on (searched December 2026): Zalo's Bot Platform documentation
+# (bot.zaloplatforms.com/docs, copied in XuanNguyenNB/QuanLyThuChi_Bot_Telegram_Zalom,
+# docs/ZALO_BOT_API.md) shows no example of a received picture, only that
+# ``message.image.received`` carries ``photo`` (a URL) and ``caption``. Real picture
+# URLs seen in public material all sit on zdn.vn and zadn.vn: Zalo's photo CDN in
+# Salework's Zalo API docs (docs.salework.net/.../tra-loi-tin-nhan-anh-link:
+# f27-zpc.zdn.vn, t-f27-zpc.zdn.vn, b-f13-zpc.zdn.vn, photo-link-talk.zadn.vn) and in
+# zca-js users' notes (Hoanganh010999/songthuyeducation, ZALO_IMAGE_PHOTOID_METHOD.md:
+# f21-zpc.zdn.vn, b-f12-zpc.zdn.vn); avatars on s120-ava-talk.zadn.vn. Files (not
+# pictures) come from file-stal-N.dlfl.vn and redirect to other hosts, so they are
+# not listed. None of these is a Bot Platform payload: check the host of the first real
+# picture in the log ("not a Zalo host") and set picture_hosts if it differs.
 PLATFORM_HOSTS = ("zdn.vn", "zadn.vn", "zalo.me", "zalo.vn", "zaloapp.com", "zaloplatforms.com")
 MAX_REDIRECTS = 3
 
@@ -131,6 +145,7 @@ class ZaloClient:
         max_delay: float = 30.0,
         request_timeout: float = 15.0,
         sleep: Sleep = asyncio.sleep,
+        picture_hosts: tuple[str, ...] | list[str] = (),
     ) -> None:
         if not token:
             raise ValueError("a Zalo bot token is required")
@@ -142,6 +157,9 @@ class ZaloClient:
         self.retries, self.backoff, self.max_delay = retries, backoff, max_delay
         self.request_timeout = request_timeout
         self._sleep = sleep
+        # Host names, lower case, without a leading dot: "zdn.vn" also allows "f1.zdn.vn".
+        chosen = [h.strip().lower().strip(".") for h in picture_hosts if h.strip(" .")]
+        self.picture_hosts = tuple(chosen) or PLATFORM_HOSTS
 
     def __repr__(self) -> str:
         return f"ZaloClient(base_url={self.base_url!r}, token={MASK!r})"
@@ -248,7 +266,8 @@ class ZaloClient:
         host = (urlsplit(url).hostname or "").lower().rstrip(".")
         own = (urlsplit(self.base_url).hostname or "").lower()
         return bool(host) and (
-            host == own or any(host == h or host.endswith("." + h) for h in PLATFORM_HOSTS)
+            host == own
+            or any(host == h or host.endswith("." + h) for h in self.picture_hosts)
         )
 
     async def send_chat_action(self, chat_id: str, action: str = "typing") -> None:

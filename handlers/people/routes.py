@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from handlers.guards import not_registered
 from handlers.messages import Outgoing
-from handlers.people import invites, linking
+from handlers.people import group_codes, invites, linking
 from handlers.people import register as registration
-from handlers.router import Router
+from handlers.router import BEFORE_TASKS, Router
 
 
 def _stranger(unknown: str | None) -> list[Outgoing]:
@@ -17,13 +17,14 @@ def _stranger(unknown: str | None) -> list[Outgoing]:
 
 
 def register(router: Router) -> None:
-    router.command("start", registration.start, joining=True)
-    router.command("dangky", registration.register, joining=True)
+    router.command("start", group_codes.start, joining=True)  # never registers in a group
+    router.command("dangky", group_codes.register, joining=True)
     router.command("trogiup", registration.help_, aliases=("help",))
     router.command("ngonngu", registration.set_language)
     router.command("moi", invites.invite, roles=("admin",))
     router.command("lienket", linking.link, joining=True)
     router.command("kenh", linking.choose_channel)
     router.button(linking.BUTTON_KINDS, linking.button)
+    router.reader(BEFORE_TASKS, group_codes.bare_code)  # an invite code alone, in a group
     router.unknown_command = registration.unknown_command
     router.stranger = _stranger

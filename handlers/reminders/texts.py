@@ -17,6 +17,7 @@ from handlers.assigned.notices import follow_notice
 from handlers.extensions.notices import NOTICE_KINDS, extension_notice
 from handlers.extensions.pending import digest_lines
 from handlers.messages import Button, Outgoing
+from handlers.people.group_codes import INVITE_SEEN, invite_seen_notice
 from handlers.people.linking import LINK_REQUEST, link_notice
 from handlers.reminders.nudge import NUDGE, escalation, nudge_notice
 from handlers.reminders.score_texts import score_notice
@@ -287,6 +288,8 @@ async def _notice(
         return await extension_notice(session, item, has_buttons=has_buttons)
     if item.kind == LINK_REQUEST:
         return await link_notice(session, item, has_buttons=has_buttons)
+    if item.kind == INVITE_SEEN:
+        return await invite_seen_notice(session, item)
     if item.kind == SCORE_CONFIRMED:
         return await score_confirmed_notice(session, item), []
     return "", []

@@ -227,7 +227,7 @@ async def answer_button(request: Request, kind: str, rest: str) -> list[Outgoing
     if question is None or question.person_id != request.person.id:
         return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
     if question.answered_at is not None:
-        return [Outgoing(_("Câu hỏi này đã được trả lời rồi."))]
+        return [Outgoing(_("Câu hỏi này đã được trả lời rồi."), edit=True)]  # its buttons go
     if request.now - question.created_at > LAPSE:
         question.answered_at = request.now
         return [Outgoing(_("Câu hỏi này đã hết hạn; nội dung anh/chị gửi vẫn được lưu."))]

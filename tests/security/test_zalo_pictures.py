@@ -60,3 +60,34 @@ async def test_only_zalo_hosts_are_fetched(url: str, allowed: bool) -> None:
                 await client.download(url, 1024)
     finally:
         await client.aclose()
+
+
+async def test_picture_hosts_are_configurable(tmp_path) -> None:  # noqa: ANN001
+    from bot.channels.zalo_client import PLATFORM_HOSTS
+    from bot.config import ConfigError, load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[zalo]\ntoken = "12345:khoa-thu-cua-dondoc-dai-du"\npicture_hosts = ["Anh.Xa.Example.", "cdn.vn"]\n')
+    config = load_config(path)
+    assert config.zalo.picture_hosts == ["Anh.Xa.Example.", "cdn.vn"]
+    channel = ZaloChannel(None, config.zalo)  # type: ignore[arg-type]  (only its client is used)
+    client = channel.client
+    try:
+        assert client.picture_hosts == ("anh.xa.example", "cdn.vn")  # replaces Zalo's own
+        assert client.is_platform_host("https://f1.cdn.vn/a.jpg")
+        assert client.is_platform_host("https://anh.xa.example/a.jpg")
+        assert not client.is_platform_host("https://f27-zpc.zdn.vn/a.jpg")
+        with pytest.raises(ZaloApiError, match="not a Zalo host"):
+            await client.download("https://f27-zpc.zdn.vn/a.jpg", 1024)
+    finally:
+        await client.aclose()
+    default = ZaloClient("12345:khoa-thu-cua-dondoc-dai-du")
+    try:
+        assert default.picture_hosts == PLATFORM_HOSTS  # empty list: Zalo's own
+        assert default.is_platform_host("https://f27-zpc.zdn.vn/a.jpg")  # seen in public examples
+        assert default.is_platform_host("https://photo-link-talk.zadn.vn/a.jpg")
+    finally:
+        await default.aclose()
+    path.write_text('[zalo]\npicture_hosts = ["https://evil.example/x"]\n')
+    with pytest.raises(ConfigError):
+        load_config(path)
