@@ -46,10 +46,16 @@ def day_end(as_of: date, timezone: str) -> datetime:
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(timezone)).astimezone(UTC)
 
 
+def newest_row() -> object:
+    """When the newest history row was recorded (one step down the index on the
+    time): every row before a day's end means the status kept on each task is its
+    status at that moment. Read as a column of the figures' own statement."""
+    return select(func.max(StatusUpdate.created_at)).scalar_subquery()
+
+
 async def history_before(session: AsyncSession, cut: datetime) -> bool:
-    """Whether every history row was recorded before ``cut``: then the status kept on
-    each task is its status at ``cut`` (one step down the index on the time)."""
-    last = await session.scalar(select(func.max(StatusUpdate.created_at)))
+    """Whether every history row was recorded before ``cut`` (``newest_row``)."""
+    last = await session.scalar(select(newest_row()))
     return last is None or last < cut
 
 
@@ -187,7 +193,6 @@ async def plan_facts(
     the statuses from the history even for today (the tests compare both ways)."""
     ids = task_ids(plan_ids, unit_ids)
     cut = day_end(as_of, timezone)
-    fast = not history and await history_before(session, cut)
     await session.flush()  # the rows below are read past the ORM
     rows = (
         await (await session.connection()).execute(
@@ -206,6 +211,7 @@ async def plan_facts(
                 Task.status_at,
                 Task.status_row,
                 Task.done_on,
+                newest_row(),
             )
             .join(Section, Task.section_id == Section.id)
             .join(Plan, Task.plan_id == Plan.id)
@@ -213,6 +219,7 @@ async def plan_facts(
             .order_by(Plan.organization_id, Section.order, Task.position)
         )
     ).all()
+    fast = not history and (not rows or rows[0][14] is None or rows[0][14] < cut)
     # An extension approved after ``as_of`` had not moved the date yet.
     extended = {row[1]: row[9] for row in rows if row[9] is not None}
     moved = await dues_on(session, extended, cut)
@@ -314,32 +321,34 @@ async def overview(
             groups[(org.timezone, as_of[org.id], end)].append(plans[org.id])
     result = {org.id: Tally() for org in orgs}
     for (timezone, day, end), plan_ids in groups.items():
-        if await history_before(session, day_end(day, timezone)):
-            counted = await kept_counts(session, plan_ids, day_end(day, timezone))
-        else:
+        counted = await kept_counts(session, plan_ids, day_end(day, timezone))
+        if counted is None:  # a day in the past: from the history
             facts = await plan_facts(session, plan_ids, day, timezone, with_units=False)
             counted = [(org_id, f, 1) for org_id, f in facts]
-        seen: dict[TaskFacts, tuple[str, bool] | None] = {}
+        # Tasks alike share one facts object (``kept_counts``) and are classified once:
+        # by identity, since hashing the dataclass took longer than classifying.
+        seen: dict[int, tuple[str, bool] | None] = {}
         for org_id, facts, times in counted:
-            if facts not in seen:  # tasks alike are classified once
+            if id(facts) not in seen:
                 inside = end is None or in_scope(facts, end)
-                seen[facts] = (
+                seen[id(facts)] = (
                     (classify(facts, day, deadline_end=deadline_end), carried_on(facts))
                     if inside
                     else None
                 )
-            if (found := seen[facts]) is not None:
+            if (found := seen[id(facts)]) is not None:
                 result[org_id].add(found[0], continuing=found[1], times=times)
     return result
 
 
 async def kept_counts(
     session: AsyncSession, plan_ids: Sequence[int], cut: datetime
-) -> list[tuple[int, TaskFacts, int]]:
+) -> list[tuple[int, TaskFacts, int]] | None:
     """Today's tasks of ``plan_ids`` counted in SQL by what decides their category: the
     kept status, the deadline and, for a "done" after its due day, the day the work was
     done; an extended task apart (its due date on ``cut`` comes from the history).
-    (organization id, facts without number, section or units, how many)."""
+    (organization id, facts without number, section or units, how many); None when
+    some history was recorded at or after ``cut`` (then only the history can tell)."""
     late = case(
         (
             (Task.status == "done")
@@ -356,18 +365,23 @@ async def kept_counts(
     await session.flush()
     rows = (
         await (await session.connection()).execute(
-            select(*key, func.count())
+            select(*key, func.count(), newest_row())
             .join(Plan, Task.plan_id == Plan.id)
             .where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
             .group_by(*key)
         )
     ).all()
+    if rows and rows[0][10] is not None and rows[0][10] >= cut:
+        return None
     moved = await dues_on(session, {r[7]: r[8] for r in rows if r[7] is not None}, cut)
     out = []
-    for org_id, status, kind, start, due, every, done_on, task_id, _original, n in rows:
+    made: dict[tuple, TaskFacts] = {}  # type: ignore[type-arg]
+    for org_id, status, kind, start, due, every, done_on, task_id, _original, n, _last in rows:
         if task_id is not None:  # the standing due, and whether done after it
             due = moved.get(task_id, due)
             done_on = done_on if done_on and due and done_on > due else None
-        facts = TaskFacts(0, "", "", (), status, kind, due, done_on, start, every)
+        key = (status, kind, due, done_on, start, every)
+        if (facts := made.get(key)) is None:
+            facts = made[key] = TaskFacts(0, "", "", (), status, kind, due, done_on, start, every)
         out.append((org_id, facts, n))
     return out
