@@ -49,3 +49,29 @@ def test_the_readers_and_help_do_not_import_the_application(argv: tuple[str, ...
     assert heavy == []
     if argv[0].startswith("parse") and argv[-1] != "--help":
         assert "language.status_text" in modules or "language.deadlines" in modules
+
+
+def test_a_running_bot_loads_the_file_libraries_only_when_a_file_comes() -> None:
+    """``dondoc run`` (its modules, and the database brought up to date when it already
+    is) holds no openpyxl, python-docx, numpy, matplotlib or Alembic until used."""
+    probe = """
+import asyncio, json, sys, tempfile
+import bot.runner, bot.wiring, bot.commands_cli
+from models.db import make_engine, upgrade
+async def main(url):
+    engine = make_engine(url)
+    await upgrade(engine)  # a new database: Alembic makes it
+    for name in [m for m in sys.modules if m.split(".")[0] == "alembic"]:
+        del sys.modules[name]
+    await upgrade(engine)  # already at the newest: nothing to load
+    await engine.dispose()
+with tempfile.TemporaryDirectory() as folder:
+    asyncio.run(main(f"sqlite+aiosqlite:///{folder}/d.sqlite3"))
+print(json.dumps(sorted(sys.modules)))
+"""
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    modules = set(json.loads(result.stdout.splitlines()[-1]))
+    heavy = ("openpyxl", "docx", "numpy", "matplotlib", "PIL", "alembic")
+    assert sorted(m for m in modules if m.split(".")[0] in heavy) == []
