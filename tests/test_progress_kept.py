@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from models import progress_queries, status_store
 from models.db import make_engine, session_factory, upgrade
@@ -27,7 +27,7 @@ from models.progress import quarter_end, tally
 from models.progress_queries import day_end, history_before, overview, plan_facts
 from models.status_store_kept import refill
 from scheduler.workdays import WorkCalendar
-from tests.conftest import TZ
+from tests.conftest import BACKENDS, POSTGRES_URL, TZ
 
 END = WorkCalendar().deadline_end
 D = date
@@ -168,13 +168,22 @@ async def check(url: str, deadlines: list[int], ops: list[tuple], past: int) -> 
         await engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def url(tmp_path_factory: pytest.TempPathFactory) -> str:
-    path: Path = tmp_path_factory.mktemp("kept") / "kept.sqlite3"
-    address = f"sqlite+aiosqlite:///{path}"
+@pytest.fixture(scope="module", params=BACKENDS)
+def url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    if request.param == "postgres":
+        if not POSTGRES_URL:
+            pytest.skip("DONDOC_TEST_POSTGRES_URL is not set (.ci/run sets it)")
+        address = POSTGRES_URL
+    else:
+        path: Path = tmp_path_factory.mktemp("kept") / "kept.sqlite3"
+        address = f"sqlite+aiosqlite:///{path}"
 
     async def migrate() -> None:
         engine = make_engine(address)
+        if request.param == "postgres":
+            async with engine.begin() as conn:
+                await conn.execute(text("DROP SCHEMA public CASCADE"))
+                await conn.execute(text("CREATE SCHEMA public"))
         await upgrade(engine)
         await engine.dispose()
 
