@@ -36,6 +36,7 @@ from handlers.messages import Incoming  # noqa: E402
 from models.db import open_database  # noqa: E402
 from models.people import Identity, Membership, Organization, Person, Unit  # noqa: E402
 from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit  # noqa: E402
+from models.status_store_kept import refill  # noqa: E402
 from scheduler.clock import Clock  # noqa: E402
 from scheduler.workdays import WorkCalendar  # noqa: E402
 
@@ -178,6 +179,7 @@ async def build(engine) -> None:  # noqa: ANN001, C901 - one straight-line data 
             (StatusUpdate, updates),
         ):  # fmt: skip
             await insert(conn, model.__table__, rows)
+        await conn.run_sync(refill)  # each task's kept standing status, as dondoc writes it
     print(f"Dữ liệu: {ORGS} xã, {vn(len(tasks))} nhiệm vụ, {vn(len(updates))} cập nhật tình trạng.")
 
 

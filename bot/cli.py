@@ -18,10 +18,10 @@ from datetime import date, datetime
 from typing import Any
 
 from bot import cli_ops_args
-from bot.config import ConfigError, load_config
 from locales import LANGUAGES
 from scheduler.clock import DEFAULT_TZ, Clock
 
+LIGHT = ("parse-deadline", "parse-status")  # bot.cli_parse: run without the application
 ROLES = ("officer", "leader", "admin", "viewer")  # models.people.ROLES, without SQLAlchemy
 
 
@@ -176,15 +176,21 @@ def emit(args: argparse.Namespace, data: Any, text: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
+    today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
+    if args.command in LIGHT:  # the readers alone: no configuration, no database
+        from bot.cli_parse import COMMANDS as light
+
+        return asyncio.run(light[args.command](args, None, clock, today, emit)) or 0
+    # Imported here, not at the top: --help and the readers stay light (issue 24).
+    from bot.config import ConfigError, load_config
+
     try:
         config = load_config(args.config, database_url=args.db)
     except ConfigError as exc:
         for problem in exc.problems:
             print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
         return 2
-    clock = Clock.starting_at(args.now) if getattr(args, "now", None) else Clock()
-    today = getattr(args, "today", None) or clock.today(DEFAULT_TZ)
-    # Imported here, not at the top: --help and the parsers stay light (issue 24).
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot import commands_cli

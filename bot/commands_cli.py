@@ -9,17 +9,13 @@ from pathlib import Path
 
 from bot import cli_ops
 from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_parse import cmd_parse_deadline, cmd_parse_status
 from bot.cli_plans import PlanNotChosen, cmd_plans, named_plan
-from bot.cli_readings import deadline_lines, status_lines, terminal_language
 from bot.config import Config
 from handlers.imports.any_file import import_any
 from handlers.imports.plans import ImportSummary
 from handlers.imports.targets import NoTarget
 from handlers.tasks.view import task_to_json
-from language.deadlines import parse_deadline
-from language.status_text import understand_status
-from language.task_refs import refers_to_all, split_by_task
-from locales import language
 from models.db import open_database
 from models.invites import create_invite
 from models.plan_store import resolve_unit
@@ -147,35 +143,6 @@ async def cmd_invite(
         )
         code = invite.code
     emit(args, {"code": code}, f"Mã mời: {code}\nNgười được mời nhắn cho bot: /dangky {code}")
-    return 0
-
-
-async def cmd_parse_deadline(
-    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
-) -> int:
-    deadline = parse_deadline(args.text, args.year or today.year, today)
-    lang = terminal_language(getattr(args, "lang", None))
-    with language(lang):
-        emit(args, deadline.to_json(), deadline_lines(deadline, lang))
-    return 0
-
-
-async def cmd_parse_status(
-    args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit
-) -> int:
-    reading = understand_status(args.text, today)
-    data = reading.to_json()
-    data["confidence"] = reading.confidence
-    # The tasks the text names, each read on its own, as the conversation records them.
-    data["tasks"] = [
-        {"number": part.number, **understand_status(part.text, today).to_json()}
-        for part in split_by_task(args.text)
-        if part.number is not None
-    ]
-    data["several_tasks"] = refers_to_all(args.text)
-    lang = terminal_language(getattr(args, "lang", None))
-    with language(lang):
-        emit(args, data, status_lines(data, reading.confidence, lang))
     return 0
 
 

@@ -20,8 +20,6 @@ from documents import read_text
 from documents.file_limits import check_package
 from documents.plan_file_error import PlanFileError
 from documents.plan_table import ParsedPlan
-from documents.read_docx import read_docx
-from documents.read_xlsx import read_xlsx
 from locales import _
 
 __all__ = [
@@ -152,6 +150,11 @@ def _dispatch(data: bytes, name: str, extension: str) -> ParsedPlan:
         )
     if data.startswith(ZIP_MAGICS):
         kind = _zip_kind(data, name)
+        # Imported when a file comes: python-docx and openpyxl (with numpy) weigh 50 MB
+        # that an idle dondoc run need not hold (issue 24).
+        from documents.read_docx import read_docx
+        from documents.read_xlsx import read_xlsx
+
         return read_docx(data, source=name) if kind == "docx" else read_xlsx(data, source=name)
     if data.startswith(b"{\\rtf"):
         raise PlanFileError(_("Tệp RTF chưa được hỗ trợ; vui lòng lưu lại thành tệp Word (.docx)."))

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from sqlalchemy import event
+from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -25,7 +25,11 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r'^(down_revision|revision)\s*=\s*"([^"]+)"', re.M)
 BUSY_TIMEOUT_MS = 20_000  # waits for another writer this long before "database is locked"
 
 
@@ -45,7 +49,11 @@ def make_engine(url: str) -> AsyncEngine:
     """An engine for ``url``; a SQLite file's folder is created if missing."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
-        if parsed.database and parsed.database != ":memory:" and not parsed.database.startswith("file:"):
+        if (
+            parsed.database
+            and parsed.database != ":memory:"
+            and not parsed.database.startswith("file:")
+        ):
             private_file(Path(parsed.database))  # (a "file:" URI is the operator's own)
         engine = create_async_engine(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
@@ -75,6 +83,8 @@ def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     if connection is not None:
@@ -82,13 +92,41 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
+def shipped_head() -> str | None:
+    """The newest migration shipped, read from the files' ``revision`` and
+    ``down_revision`` lines (the one no other revises); None if that is unclear."""
+    revisions, revised = set(), set()
+    for path in (MIGRATIONS / "versions").glob("*.py"):
+        for name, value in _REVISION.findall(path.read_text(encoding="utf-8")):
+            (revisions if name == "revision" else revised).add(value)
+    heads = revisions - revised
+    return heads.pop() if len(heads) == 1 else None
+
+
+async def current_revision(engine: AsyncEngine) -> str | None:
+    """The database's Alembic revision, None when it has none (or no table yet)."""
+    try:
+        async with engine.connect() as conn:
+            return await conn.scalar(text("SELECT version_num FROM alembic_version"))
+    except Exception:  # noqa: BLE001 - no table yet: Alembic will make it
+        return None
+
+
 async def upgrade(engine: AsyncEngine, revision: str = "head") -> None:
-    """Bring the schema to ``revision`` (the newest by default)."""
+    """Bring the schema to ``revision`` (the newest by default). A database already at
+    the newest is left without loading Alembic (about 10 MB a running process need
+    not hold, issue 24)."""
+    if revision == "head" and (head := shipped_head()) and await current_revision(engine) == head:
+        return
+    from alembic import command
+
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.upgrade(alembic_config(sync), revision))
 
 
 async def downgrade(engine: AsyncEngine, revision: str = "base") -> None:
+    from alembic import command
+
     async with engine.begin() as conn:
         await conn.run_sync(lambda sync: command.downgrade(alembic_config(sync), revision))
 
@@ -103,7 +141,11 @@ async def open_database(url: str) -> tuple[AsyncEngine, async_sessionmaker[Async
 def sqlite_path(url: str) -> Path | None:
     """The file of a SQLite URL; None for PostgreSQL or an in-memory database."""
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+    if (
+        parsed.get_backend_name() != "sqlite"
+        or not parsed.database
+        or parsed.database == ":memory:"
+    ):
         return None
     return Path(parsed.database)
 

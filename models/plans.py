@@ -88,6 +88,13 @@ class Task(Base):
     # The plan's own due date, kept when an approved extension moves deadline_due.
     original_due: Mapped[date | None] = mapped_column(Date)
     status: Mapped[str] = mapped_column(String(16), default="not_started")
+    # The standing status row kept on write (``models.status_store``), so that the
+    # figures of today read it in one step: when it was recorded, its id, and for a
+    # "done" the day the work was done (``models.completion``, in the organization's
+    # zone). None while no status row stands.
+    status_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status_row: Mapped[int | None] = mapped_column(Integer)
+    done_on: Mapped[date | None] = mapped_column(Date)
     # No longer in the plan's file (a re-import left it out): kept with its history, but
     # not listed, reminded or counted.
     withdrawn: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -38,6 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 from babel.numbers import format_decimal
@@ -189,10 +190,10 @@ class Tally:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(CATEGORIES, 0))
     continuing: int = 0  # of the "done_on_time": ongoing tasks carried on (carried_on)
 
-    def add(self, category: str, *, continuing: bool = False) -> None:
-        self.total += 1
-        self.counts[category] += 1
-        self.continuing += continuing
+    def add(self, category: str, *, continuing: bool = False, times: int = 1) -> None:
+        self.total += times
+        self.counts[category] += times
+        self.continuing += continuing * times
 
     @property
     def done(self) -> int:
@@ -248,6 +249,7 @@ def tally(
     return Progress(as_of, overall, dict(by_unit), dict(by_section), overdue)
 
 
+@lru_cache(maxsize=4096)  # a city's /tiendo formats the same few shares many times
 def _percent(done: int, total: int, pattern: str, locale: str = "vi") -> str:
     # Half up, as people round by hand (5/16 = 31,25 → 31,3%): float round() and
     # babel both round half to even.

@@ -5,10 +5,12 @@ current plans (``overview``, for the city), and the reports and notes standing o
 (``standing_reports``, for the report's results).
 
 A task's status on a date is the newest "status" row of its history recorded by the end
-of that day (in the organization's zone) and not undone by then. The queries find the
-standing status of every task in SQL (the newest row per task by walking an index
-backwards), so a city of 7,000 tasks and 150,000 updates is counted in a few queries whatever
-the number of organizations.
+of that day (in the organization's zone) and not undone by then. When the whole history
+was recorded before that moment (today's figures), that row is the one kept on the task
+(``models.status_store_kept``) and is read with the task; for a day in the past
+(``--as-of``) the queries find it in the history (the newest row per task by walking an
+index backwards). Either way a province of 28,000 tasks and 600,000 updates is counted in
+a few queries whatever the number of organizations.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -42,6 +44,24 @@ from models.queries import current_plans
 def day_end(as_of: date, timezone: str) -> datetime:
     """The first moment after ``as_of`` in ``timezone``, in UTC."""
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(timezone)).astimezone(UTC)
+
+
+def newest_row() -> object:
+    """When the newest history row was recorded (one step down the index on the
+    time): every row before a day's end means the status kept on each task is its
+    status at that moment. Read as a column of the figures' own statement."""
+    return select(func.max(StatusUpdate.created_at)).scalar_subquery()
+
+
+async def history_before(session: AsyncSession, cut: datetime) -> bool:
+    """Whether every history row was recorded before ``cut`` (``newest_row``)."""
+    last = await session.scalar(select(newest_row()))
+    return last is None or last < cut
+
+
+def kept_status() -> object:
+    """The kept status, "not_started" while no status row stands."""
+    return case((Task.status_at.is_(None), "not_started"), else_=Task.status)
 
 
 async def undone_ids(session: AsyncSession, task_ids: Select, cut: datetime) -> set[int]:
@@ -166,17 +186,16 @@ async def plan_facts(
     *,
     unit_ids: Sequence[int] | None = None,
     with_units: bool = True,
+    history: bool | None = None,
 ) -> list[tuple[int, TaskFacts]]:
     """(organization id, facts) of every task of ``plan_ids`` on ``as_of``, in plan
-    order; only tasks led by one of ``unit_ids`` when given."""
-    ids = select(Task.id).where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
-    if unit_ids is not None:
-        led = select(TaskUnit.task_id).where(
-            TaskUnit.unit_id.in_(list(unit_ids)), TaskUnit.role == "lead"
-        )
-        ids = ids.where(Task.id.in_(led))
+    order; only tasks led by one of ``unit_ids`` when given. ``history`` True reads
+    the statuses from the history even for today (the tests compare both ways)."""
+    ids = task_ids(plan_ids, unit_ids)
+    cut = day_end(as_of, timezone)
+    await session.flush()  # the rows below are read past the ORM
     rows = (
-        await session.execute(
+        await (await session.connection()).execute(
             select(
                 Plan.organization_id,
                 Task.id,
@@ -188,6 +207,11 @@ async def plan_facts(
                 Task.deadline_due,
                 Task.deadline_every,
                 Task.original_due,
+                kept_status(),
+                Task.status_at,
+                Task.status_row,
+                Task.done_on,
+                newest_row(),
             )
             .join(Section, Task.section_id == Section.id)
             .join(Plan, Task.plan_id == Plan.id)
@@ -195,10 +219,10 @@ async def plan_facts(
             .order_by(Plan.organization_id, Section.order, Task.position)
         )
     ).all()
+    fast = not history and (not rows or rows[0][14] is None or rows[0][14] < cut)
     # An extension approved after ``as_of`` had not moved the date yet.
     extended = {row[1]: row[9] for row in rows if row[9] is not None}
-    moved = await dues_on(session, extended, day_end(as_of, timezone))
-    rows = [(*row[:7], moved.get(row[1], row[7]), row[8]) for row in rows]
+    moved = await dues_on(session, extended, cut)
     leads: dict[int, list[str]] = defaultdict(list)
     if with_units:
         for task_id, name in await session.execute(
@@ -208,30 +232,38 @@ async def plan_facts(
             .order_by(TaskUnit.task_id, TaskUnit.position)
         ):
             leads[task_id].append(name)
-    standing = await standing_statuses(session, ids, day_end(as_of, timezone))
     zone = ZoneInfo(timezone)
+    due_of = {row[1]: moved.get(row[1], row[7]) for row in rows}
+    if fast:
+        standing = {r[1]: (r[10], r[11], r[12]) for r in rows if r[11] is not None}
+    else:
+        standing = await standing_statuses(session, ids, cut)
     typed = {
         task_id: (uid, created.astimezone(zone).date())
         for task_id, (status, created, uid) in standing.items()
         if status == "done"
     }
     # Only a "done" typed after the due day can turn out to be on time: read what it
-    # says about when the work was done for those alone (the city counts 7,000 tasks).
-    due_of = {row[1]: row[7] for row in rows}
+    # says about when the work was done for those alone (kept on the task for today).
     late = {
         uid: day
         for task_id, (uid, day) in typed.items()
         if due_of.get(task_id) is not None and day > due_of[task_id]
     }
-    done_days = await completion_days(session, late) if late else {}
+    if fast:
+        kept_days = {r[12]: r[13] for r in rows if r[12] in late}
+        done_days = {uid: kept_days.get(uid) or day for uid, day in late.items()}
+    else:
+        done_days = await completion_days(session, late) if late else {}
     out = []
-    for org_id, task_id, number, numeral, note, kind, start, due, every in rows:
+    for org_id, task_id, number, numeral, note, kind, start, _due, every, *_rest in rows:
         status = standing[task_id][0] if task_id in standing else "not_started"
         done_on = None
         if status == "done":
             uid, day = typed[task_id]
             done_on = done_days.get(uid, day)
         units = tuple(leads.get(task_id, ())) or ((note,) if with_units and note else ())
+        due = due_of[task_id]
         out.append(
             (
                 org_id,
@@ -241,6 +273,17 @@ async def plan_facts(
             )
         )
     return out
+
+
+def task_ids(plan_ids: Sequence[int], unit_ids: Sequence[int] | None) -> Select:
+    """The tasks counted: not withdrawn, of ``plan_ids``, led by ``unit_ids`` if given."""
+    ids = select(Task.id).where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
+    if unit_ids is not None:
+        led = select(TaskUnit.task_id).where(
+            TaskUnit.unit_id.in_(list(unit_ids)), TaskUnit.role == "lead"
+        )
+        ids = ids.where(Task.id.in_(led))
+    return ids
 
 
 async def task_facts(
@@ -278,8 +321,67 @@ async def overview(
             groups[(org.timezone, as_of[org.id], end)].append(plans[org.id])
     result = {org.id: Tally() for org in orgs}
     for (timezone, day, end), plan_ids in groups.items():
-        for org_id, facts in await plan_facts(session, plan_ids, day, timezone, with_units=False):
-            if end is None or in_scope(facts, end):
-                category = classify(facts, day, deadline_end=deadline_end)
-                result[org_id].add(category, continuing=carried_on(facts))
+        counted = await kept_counts(session, plan_ids, day_end(day, timezone))
+        if counted is None:  # a day in the past: from the history
+            facts = await plan_facts(session, plan_ids, day, timezone, with_units=False)
+            counted = [(org_id, f, 1) for org_id, f in facts]
+        # Tasks alike share one facts object (``kept_counts``) and are classified once:
+        # by identity, since hashing the dataclass took longer than classifying.
+        seen: dict[int, tuple[str, bool] | None] = {}
+        for org_id, facts, times in counted:
+            if id(facts) not in seen:
+                inside = end is None or in_scope(facts, end)
+                seen[id(facts)] = (
+                    (classify(facts, day, deadline_end=deadline_end), carried_on(facts))
+                    if inside
+                    else None
+                )
+            if (found := seen[id(facts)]) is not None:
+                result[org_id].add(found[0], continuing=found[1], times=times)
     return result
+
+
+async def kept_counts(
+    session: AsyncSession, plan_ids: Sequence[int], cut: datetime
+) -> list[tuple[int, TaskFacts, int]] | None:
+    """Today's tasks of ``plan_ids`` counted in SQL by what decides their category: the
+    kept status, the deadline and, for a "done" after its due day, the day the work was
+    done; an extended task apart (its due date on ``cut`` comes from the history).
+    (organization id, facts without number, section or units, how many); None when
+    some history was recorded at or after ``cut`` (then only the history can tell)."""
+    late = case(
+        (
+            (Task.status == "done")
+            & Task.status_at.is_not(None)
+            & ((Task.done_on > Task.deadline_due) | Task.original_due.is_not(None)),
+            Task.done_on,
+        )
+    )
+    extended = case((Task.original_due.is_not(None), Task.id))
+    key = (
+        Plan.organization_id, kept_status(), Task.deadline_kind, Task.deadline_start,
+        Task.deadline_due, Task.deadline_every, late, extended, Task.original_due,
+    )  # fmt: skip
+    await session.flush()
+    rows = (
+        await (await session.connection()).execute(
+            select(*key, func.count(), newest_row())
+            .join(Plan, Task.plan_id == Plan.id)
+            .where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
+            .group_by(*key)
+        )
+    ).all()
+    if rows and rows[0][10] is not None and rows[0][10] >= cut:
+        return None
+    moved = await dues_on(session, {r[7]: r[8] for r in rows if r[7] is not None}, cut)
+    out = []
+    made: dict[tuple, TaskFacts] = {}  # type: ignore[type-arg]
+    for org_id, status, kind, start, due, every, done_on, task_id, _original, n, _last in rows:
+        if task_id is not None:  # the standing due, and whether done after it
+            due = moved.get(task_id, due)
+            done_on = done_on if done_on and due and done_on > due else None
+        key = (status, kind, due, done_on, start, every)
+        if (facts := made.get(key)) is None:
+            facts = made[key] = TaskFacts(0, "", "", (), status, kind, due, done_on, start, every)
+        out.append((org_id, facts, n))
+    return out

@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from models import status_store_kept as kept
 from models.people import Person
 from models.plans import StatusUpdate, Task, undo_target
 
@@ -54,19 +55,18 @@ async def record(
         channel=channel,
     )
     session.add(update)
-    _set_current(task, kind, status, percent, now)
     await session.flush()
+    await _set_current(session, task, update, now)
     return update
 
 
-def _set_current(
-    task: Task, kind: str, status: str | None, percent: int | None, now: datetime
-) -> None:
-    """A status row becomes the task's current status."""
-    if kind == "status" and status in CURRENT:
-        task.status = status
-        task.percent = 100 if status == "done" else percent
+async def _set_current(session: AsyncSession, task: Task, row: StatusUpdate, now: datetime) -> None:
+    """A status row becomes the task's current status (kept with when it was recorded,
+    ``models.status_store_kept``), in the same transaction."""
+    if row.kind == "status" and row.status in CURRENT and kept.newer(row, task):
+        await kept.keep(session, task, row)
         task.updated_at = now
+        await session.flush()
 
 
 async def promote(
@@ -92,8 +92,8 @@ async def promote(
         reason,
         until,
     )
-    _set_current(task, kind, status, percent, now)
     await session.flush()
+    await _set_current(session, task, note, now)
     return note
 
 
@@ -112,8 +112,9 @@ async def undo(
         session, task, person, kind="undo", text=f"#{update.id}", now=now, channel=channel
     )
     await session.flush()
-    task.status, task.percent = await _standing_status(session, task)
+    await kept.keep(session, task, await _standing_row(session, task), force=True)
     task.updated_at = now
+    await session.flush()
     return marker
 
 
@@ -126,7 +127,8 @@ async def undone_ids(session: AsyncSession, task: Task) -> set[int]:
     return {target for kind, text in rows if (target := undo_target(kind, text)) is not None}
 
 
-async def _standing_status(session: AsyncSession, task: Task) -> tuple[str, int | None]:
+async def _standing_row(session: AsyncSession, task: Task) -> StatusUpdate | None:
+    """The newest status row of the task not undone, or None."""
     undone = await undone_ids(session, task)
     rows = await session.scalars(
         select(StatusUpdate)
@@ -135,8 +137,8 @@ async def _standing_status(session: AsyncSession, task: Task) -> tuple[str, int 
     )
     for row in rows:
         if row.id not in undone and row.status in CURRENT:
-            return row.status, (100 if row.status == "done" else row.percent)
-    return "not_started", None
+            return row
+    return None
 
 
 async def last_undoable(

@@ -18,6 +18,7 @@ from models.people import Organization
 from models.plans import StatusUpdate, Task
 from models.progress import tally
 from models.progress_queries import plan_facts
+from models.status_store_kept import refill
 from models.queries import active_plans
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS
@@ -69,6 +70,8 @@ async def small_city(engine, sessions, monkeypatch):  # noqa: ANN001, ANN201
                 evidence=[],
             )
         )
+    async with engine.begin() as conn:  # rows written by hand: keep each task's standing status
+        await conn.run_sync(refill)
     return sessions
 
 

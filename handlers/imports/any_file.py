@@ -10,13 +10,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from documents.plan_reader import MAX_BYTES, file_name, too_large
-from documents.score_reader import ParsedSheet, ScoreRow, read_score_sheet
 from documents.worker import run_in_worker
 from handlers.imports.plans import prepare_plan, store_prepared_plan
 from locales import _, language
@@ -25,6 +24,9 @@ from models.plan_store import get_or_create_organization
 from models.score_store import ScoreItemInput, store_sheet
 from models.score_tree import format_points
 from models.unit_names import fold, split_unit_cell
+
+if TYPE_CHECKING:  # the reader (openpyxl) loads when a file comes (issue 24)
+    from documents.score_reader import ParsedSheet, ScoreRow
 
 _YEAR = re.compile(r"\b(20\d\d)\b")
 PERIOD_NAMES = {"6thang": "6 tháng", "nam": "năm"}
@@ -210,6 +212,8 @@ async def import_any(
 def prepare_any(data: bytes, filename: str, year: int | None, today: date) -> tuple[str, Any]:
     """("scores", the sheet) or ("plan", what ``prepare_plan`` gives); runs in the worker
     process. A file that is neither raises the plan reader's error."""
+    from documents.score_reader import read_score_sheet
+
     with language("vi"):  # what is stored is Vietnamese, whoever imports it
         sheet = read_score_sheet(data, file_name(filename))
     if sheet is not None:

@@ -29,8 +29,8 @@ from locales import _
 from models import status_store
 from models.outbox import OutboxItem, Owed, upsert
 from models.people import Membership, Person
-from models.progress import classify, current_facts
 from models.plans import StatusUpdate, Task
+from models.progress import classify, current_facts
 from models.queries import get_task
 from scheduler.workdays import WorkCalendar
 

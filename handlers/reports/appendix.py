@@ -14,13 +14,11 @@ from __future__ import annotations
 
 import asyncio
 
-from documents.report_docx import report_docx
 from documents.report_rows import (
     Report,
     build_report,
     report_as_of,
 )
-from documents.report_xlsx import report_xlsx
 from handlers.context import Request
 from handlers.guards import admin_only
 from handlers.messages import Attachment, Outgoing
@@ -111,6 +109,10 @@ async def appendix_report(request: Request, args: str) -> list[Outgoing]:
 
 async def render_files(built: Report) -> tuple[bytes, bytes]:
     """The appendix as .docx and .xlsx (with Biểu mẫu 1), built side by side."""
+    # The writers' libraries load when a file is made, not at start (issue 24).
+    from documents.report_docx import report_docx
+    from documents.report_xlsx import report_xlsx
+
     docx, xlsx = await asyncio.gather(
         asyncio.to_thread(report_docx, built), asyncio.to_thread(report_xlsx, built)
     )

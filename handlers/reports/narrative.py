@@ -15,10 +15,7 @@ from datetime import date
 
 from documents.narrative_content import Narrative, narrative
 from documents.narrative_data import gather
-from documents.narrative_docx import narrative_docx
-from documents.report_docx import report_docx
 from documents.report_rows import official_date, report_as_of, report_plan
-from documents.report_xlsx import report_xlsx
 from handlers.context import Request
 from handlers.guards import admin_only, not_registered
 from handlers.messages import Attachment, Outgoing
@@ -145,6 +142,11 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     stem = file_stem(built).replace("ket-qua-cchc", "bao-cao-cchc")
 
     async def render() -> list[ReportFile]:
+        # The writers' libraries load when a file is made, not at start (issue 24).
+        from documents.narrative_docx import narrative_docx
+        from documents.report_docx import report_docx
+        from documents.report_xlsx import report_xlsx
+
         draft, appendix, sheet = await asyncio.gather(
             asyncio.to_thread(
                 narrative_docx, text, issued=given.dated or today, number=given.number

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 
-from documents.score_docx import score_docx
 from documents.score_table import stem
-from documents.score_xlsx import score_xlsx
 from handlers.context import Request
 from handlers.guards import not_registered
 from handlers.messages import Attachment, Outgoing
@@ -43,6 +41,10 @@ async def score_report(request: Request, args: str) -> list[Outgoing]:
     name = stem(org.name, view)
 
     async def render() -> list[ReportFile]:
+        # The writers' libraries load when a file is made, not at start (issue 24).
+        from documents.score_docx import score_docx
+        from documents.score_xlsx import score_xlsx
+
         docx, xlsx = await asyncio.gather(
             asyncio.to_thread(score_docx, org.name, view, day=request.today(org)),
             asyncio.to_thread(score_xlsx, org.name, view),
