@@ -3,7 +3,7 @@ portrait with the appendix's margins, Times New Roman 14 and page numbers from t
 second page (``documents.report_docx`` sets them), the heading block with "Số:
 /BC-UBND" and the place and date line, "BÁO CÁO" and the subject line with its short
 rule, the body in justified paragraphs with a first-line indent, the parts in bold,
-the sentences to review highlighted, then "Nơi nhận" and the signature block.
+the sentences to review marked with a comment (never printed), then "Nơi nhận" and the signature block.
 """
 
 from __future__ import annotations
@@ -12,12 +12,19 @@ from datetime import date
 from io import BytesIO
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from documents.narrative_content import Narrative
 from documents.narrative_words import HEADING, ITEM, PART
-from documents.report_docx import heading_block, no_borders, rule_under, set_up_page, write_runs
+from documents.report_docx import (
+    heading_block,
+    mark_run,
+    no_borders,
+    rule_under,
+    set_up_page,
+    write_runs,
+)
 from models.org_names import org_name
 
 SIZE = Pt(14)
@@ -42,8 +49,8 @@ def _body(document: Document, narrative: Narrative) -> None:
         for index, sentence in enumerate(block.sentences):
             run = paragraph.add_run(("" if index == 0 else " ") + sentence.text)
             run.bold = bold or None
-            if sentence.review:
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            if sentence.review:  # a comment: seen on screen, never printed (as the appendix)
+                mark_run(run)
 
 
 RECIPIENTS = (  # as the real reports address them

@@ -254,6 +254,11 @@ def _keep_whole_row(cell: _Cell) -> None:
     tr_pr.insert(0, element)
 
 
+def mark_run(run, note: str = "Cần xem lại") -> None:  # noqa: ANN001 - a docx Run
+    """Mark one run for the compiler with a Word comment (never printed)."""
+    run.part.document.add_comment(run, text=note, author=REVIEWER, initials="DD")
+
+
 def mark_for_review(cell: _Cell, note: str) -> None:
     """Mark a cell for the compiler with a Word comment: seen on screen, never printed
     (a shading or a highlight would go out on the signed paper)."""

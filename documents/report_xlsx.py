@@ -15,7 +15,6 @@ also a visible apostrophe, so the text stays inert even copied out to a CSV.
 
 from __future__ import annotations
 
-import textwrap
 from datetime import date
 from io import BytesIO
 
@@ -29,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from documents import form_one as form
 from documents.report_review import review_note
 from documents.report_rows import CATEGORY_LABELS, HEADER, Report, date_line
+from documents.text_width import wrapped_lines
 from models.org_names import org_name
 from models.progress import Tally, rate_text
 
@@ -55,9 +55,6 @@ FORM_WIDTHS = (9, 52, 17, 15, 15)
 BREAKDOWN_WIDTHS = (25, 7, 11, 11, 11, 11, 11, 11, 12)
 INCH = 2.54  # cm
 LINE = 15.5  # points per line of 13 pt text
-# Times New Roman 13 pt characters per unit of column width: 1,2 on the plans' own text
-# (measured with its metric twin, Liberation Serif); less, for digits and capitals.
-CHARS_PER_WIDTH = 1.1
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 APOSTROPHE_STARTS = ("=", "+", "@", "\t", "\r")
 
@@ -101,11 +98,8 @@ def print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> N
 
 
 def _lines(text: object, width: float, size: float = 13, *, bold: bool = False) -> int:
-    """How many lines ``text`` takes in a wrapped cell of ``size`` pt: wrapped at words,
-    as Excel and LibreOffice do, so a long word pushed to the next line is counted."""
-    per_line = max(int(width * CHARS_PER_WIDTH * 13 / size * (0.9 if bold else 1)), 1)
-    parts = str("" if text is None else text).split("\n")
-    return sum(max(len(textwrap.wrap(part, per_line)), 1) for part in parts)
+    """How many lines ``text`` takes in a wrapped cell of ``size`` pt (``text_width``)."""
+    return wrapped_lines(str("" if text is None else text), width, size, bold=bold)
 
 
 def fit_row_height(

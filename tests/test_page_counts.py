@@ -109,3 +109,23 @@ async def test_appendix_pages_beside_the_plans_own(bot: Harness, tmp_path: Path,
     after_form = first_page_with(texts, FIGURES) if suffix == ".xlsx" else len(texts)
     assert after_form - table == 1  # Biểu mẫu 1 on one page
     assert len(texts) - after_form <= 1  # the figures by unit and by section on one
+
+
+# A result as long as the plan's products (47 characters on average): "Hoàn thành" and
+# the document that did it.
+RESULT = "Hoàn thành\nKế hoạch số {n}/KH-UBND ngày 15/3/2026"
+
+
+async def test_a_full_appendix_pages_beside_the_plans_own(bot: Harness, tmp_path: Path) -> None:
+    """Every row with a result, as long as the plan's product for the same row."""
+    await bot.register("an", "admin")
+    for number in range(1, 40):
+        answer = text_of(await bot.say("an", f"/ketqua {number} {RESULT.format(n=100 + number)}"))
+        assert "Phụ lục sẽ ghi" in answer, answer
+    files = [r.document for r in await bot.say("trinh", "/baocao") if r.document]
+    own = len(await pages(Path(shutil.copy(PLAN, tmp_path / "own.docx")), tmp_path))
+    for ours in files:
+        suffix = Path(ours.filename).suffix
+        texts = await pages(await save(tmp_path, ours, f"dondoc-day-du{suffix}"), tmp_path)
+        table = first_page_with(texts, FORM)
+        assert table <= RATIO * own, (suffix, table, own)
