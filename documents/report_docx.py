@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
+from docx.text.run import Run
 
 from documents import form_one as form
 from documents.category_words import category_lines
@@ -126,16 +127,33 @@ def write_cell(
         _element(ppr, "w:spacing", **{"w:before": twips, "w:after": twips})
         if center:
             _element(ppr, "w:jc", **{"w:val": "center"})
-        run = _element(p, "w:r")
-        if bold or size is not None:
-            rpr = _element(run, "w:rPr")
-            if bold:
-                _element(rpr, "w:b")
-            if size is not None:
-                half_points = str(round(size.pt * 2))
-                _element(rpr, "w:sz", **{"w:val": half_points})
-                _element(rpr, "w:szCs", **{"w:val": half_points})
-        _element(run, "w:t", text=line, **({"xml:space": "preserve"} if line != line.strip() else {}))
+        _run_element(p, line, bold=bold, size=size)
+
+
+def _run_element(p, text: str, *, bold: bool = False, size: Pt | None = None):  # noqa: ANN001, ANN202
+    """A run of ``text`` (no tab or line break) appended to the paragraph element ``p``."""
+    run = _element(p, "w:r")
+    if bold or size is not None:
+        rpr = _element(run, "w:rPr")
+        if bold:
+            _element(rpr, "w:b")
+        if size is not None:
+            half_points = str(round(size.pt * 2))
+            _element(rpr, "w:sz", **{"w:val": half_points})
+            _element(rpr, "w:szCs", **{"w:val": half_points})
+    _element(run, "w:t", text=text, **({"xml:space": "preserve"} if text != text.strip() else {}))
+    return run
+
+
+def add_run(paragraph, text: str, *, bold: bool = False):  # noqa: ANN001, ANN201 - docx types
+    """``paragraph.add_run(text)`` (bold when asked) built as plain elements: the
+    library's text setter and property setters cost most of a long document's time."""
+    if "\t" in text or "\n" in text:
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        return run
+    return Run(_run_element(paragraph._p, text, bold=bold), paragraph)
 
 
 def _element(parent, tag: str, *, text: str | None = None, **attrs: str):  # noqa: ANN001, ANN202
