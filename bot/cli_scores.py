@@ -44,7 +44,7 @@ async def report(
         data = (
             score_docx(org.name, view, day=day)
             if args.format == "docx"
-            else score_xlsx(org.name, view)
+            else score_xlsx(org.name, view, day=day)
         )
         json = sheet_to_json(view)
     Path(args.out).write_bytes(data)

@@ -16,12 +16,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from documents.report_rows import Period, Report, build_report
+from documents.report_rows import Period, Report, build_report, load_plan
 from models.people import Organization
 from models.plans import Plan
 from models.progress import DeadlineEnd, Reported, TaskFacts, classify
-from models.progress_queries import day_end, standing_reports, task_facts
-from models.queries import appendix_texts, list_tasks
 
 
 @dataclass(frozen=True)
@@ -36,6 +34,7 @@ class TaskRecord:
     reports: tuple[Reported, ...]  # standing on that date, oldest first
     reviewed: bool  # the compiler has written the appendix row (/ketqua)
     extended_to: date | None = None  # an approved extension standing on the report's day
+    wording: str | None = None  # the compiler's appendix row (/ketqua), when written
 
 
 @dataclass(frozen=True)
@@ -66,6 +65,7 @@ async def gather(
     number: str | None = None,
     dated: date | None = None,
 ) -> NarrativeData:
+    loaded = await load_plan(session, org, plan, as_of=as_of, unit_ids=unit_ids)
     report = await build_report(
         session,
         org,
@@ -78,16 +78,10 @@ async def gather(
         issued=issued,
         number=number,
         dated=dated,
+        loaded=loaded,
     )
     assert report is not None  # the plan is given
-    tasks = await list_tasks(session, org, unit_ids=unit_ids, roles=("lead",), plan=plan)
-    ids = [t.id for t in tasks]
-    facts = {
-        f.task_id: f
-        for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
-    }
-    reports = await standing_reports(session, ids, as_of, org.timezone)
-    reviewed = set(await appendix_texts(session, ids, day_end(as_of, org.timezone)))
+    tasks, facts, reports, wordings = loaded.tasks, loaded.facts, loaded.reports, loaded.wordings
     records = []
     sections: dict[str, str] = {}
     for task in tasks:
@@ -105,8 +99,9 @@ async def gather(
                 facts[task.id],
                 classify(facts[task.id], as_of, deadline_end=deadline_end),
                 tuple(reports.get(task.id, ())),
-                task.id in reviewed,
+                task.id in wordings,
                 _extended(task.original_due, facts[task.id].due),
+                wordings.get(task.id),
             )
         )
     return NarrativeData(

@@ -3,7 +3,7 @@ portrait with the appendix's margins, Times New Roman 14 and page numbers from t
 second page (``documents.report_docx`` sets them), the heading block with "Số:
 /BC-UBND" and the place and date line, "BÁO CÁO" and the subject line with its short
 rule, the body in justified paragraphs with a first-line indent, the parts in bold,
-the sentences to review highlighted, then "Nơi nhận" and the signature block.
+the sentences to review marked with a comment (never printed), then "Nơi nhận" and the signature block.
 """
 
 from __future__ import annotations
@@ -12,12 +12,21 @@ from datetime import date
 from io import BytesIO
 
 from docx import Document
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 
 from documents.narrative_content import Narrative
 from documents.narrative_words import HEADING, ITEM, PART
-from documents.report_docx import heading_block, no_borders, rule_under, set_up_page, write_runs
+from documents.report_docx import (
+    add_run,
+    heading_block,
+    mark_run,
+    no_borders,
+    rule_under,
+    set_up_page,
+    write_runs,
+)
 from models.org_names import org_name
 
 SIZE = Pt(14)
@@ -26,24 +35,32 @@ HEADING_WIDTHS = (6.0, 10.0)
 INDENT = Cm(1.27)
 
 
+def _body_style(document: Document):  # noqa: ANN202 - a docx paragraph style
+    """The body's paragraph style: justified, first line indented, 6 pt above, lines of
+    20 pt. Set once here, not on each of the hundred paragraphs (each setter walks the
+    paragraph's properties)."""
+    style = document.styles.add_style("Nội dung báo cáo", WD_STYLE_TYPE.PARAGRAPH)
+    style.base_style = document.styles["Normal"]
+    form = style.paragraph_format
+    form.first_line_indent, form.space_before, form.line_spacing = INDENT, Pt(6), Pt(20)
+    form.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    return style
+
+
 def _body(document: Document, narrative: Narrative) -> None:
+    style_id = _body_style(document).style_id
     for block in narrative.blocks:
         paragraph = document.add_paragraph()
-        form = paragraph.paragraph_format
-        form.first_line_indent = INDENT
-        form.space_before = Pt(6)
-        form.line_spacing = Pt(20)
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        paragraph._p.style = style_id  # the public setter searches every style each time
         bold = block.kind in (PART, HEADING)
         if bold:
-            form.keep_with_next = True
+            paragraph.paragraph_format.keep_with_next = True
         if block.kind == ITEM:
-            write_runs(paragraph, "- ")
+            add_run(paragraph, "- ")
         for index, sentence in enumerate(block.sentences):
-            run = paragraph.add_run(("" if index == 0 else " ") + sentence.text)
-            run.bold = bold or None
-            if sentence.review:
-                run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            run = add_run(paragraph, ("" if index == 0 else " ") + sentence.text, bold=bold)
+            if sentence.review:  # a comment: seen on screen, never printed (as the appendix)
+                mark_run(run)
 
 
 RECIPIENTS = (  # as the real reports address them

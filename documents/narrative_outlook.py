@@ -24,6 +24,7 @@ from documents.narrative_words import (
 )
 from documents.report_review import typed_without_diacritics
 from documents.report_rows import official_date
+from documents.result_words import reason_of
 from locales import _
 from models.progress import has_deadline, is_ongoing
 from models.unit_names import fold
@@ -52,18 +53,15 @@ def difficulties(data: NarrativeData) -> list[Block]:
             continue
         if task in extended:
             continue
-        given = [
-            r.reason.strip(" .;,")
-            for r in task.reports
-            if r.reason and r.reason.strip() and not _NOT_YET.search(fold(r.reason))
-        ]
-        if not given:
+        # One source with the appendix: the compiler's /ketqua wording, else the latest reply.
+        reason = reason_of(task.reports, task.wording)
+        if not reason or _NOT_YET.search(fold(reason)):
             if task.category == "overdue":
                 silent.append(task)
             continue
-        key = _reason_key(given[-1])
-        groups.setdefault(key, (given[-1], [], []))[1].append(task)
-        groups[key][2].append(given[-1])
+        key = _reason_key(reason)
+        groups.setdefault(key, (reason, [], []))[1].append(task)
+        groups[key][2].append(reason)
     blocks = []
     ordered = sorted(groups.values(), key=lambda g: -len(g[1]))  # stable: plan order
     for reason, tasks, spellings in ordered:

@@ -22,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from docx.table import _Cell
+from docx.text.run import Run
 
 from documents import form_one as form
 from documents.category_words import category_lines
@@ -33,11 +34,14 @@ FONT = "Times New Roman"
 SIZE = Pt(13)
 PAGE_WIDTH, PAGE_HEIGHT = Cm(29.7), Cm(21.0)
 LEFT, RIGHT, TOP, BOTTOM = Cm(3.0), Cm(1.5), Cm(2.0), Cm(2.0)  # Nghị định 30/2020
-# Column widths in cm; they add up to the 25.2 cm between the margins.
-WIDTHS = (1.2, 7.6, 3.5, 3.5, 3.5, 5.9)
+# Column widths in cm; they add up to the 25.2 cm between the margins. The content and
+# result columns as wide as the communes' own appendices give them (the plan's content
+# column is 8,8 cm of 25,7): narrow ones add pages.
+WIDTHS = (1.0, 7.8, 3.3, 3.3, 3.0, 6.8)
 FORM_WIDTHS = (2.0, 12.2, 4.0, 3.5, 3.5)
 HEADING_WIDTHS = (9.5, 15.7)
-AIR = Pt(2)  # above and below each line in a cell
+AIR = Pt(1)  # above and below each line in a cell
+CELL_SIZE = Pt(12)  # the table's text, as in the communes' own appendices and plans
 REVIEWER = "dondoc"  # the author of the comments that mark cells to look at
 
 
@@ -87,7 +91,10 @@ def write_runs(
     size: Pt | None = None,
 ) -> None:
     run = paragraph.add_run(text)
-    run.bold, run.italic = bold or None, italic or None
+    if bold:  # set only when on: each setter builds the run's properties (hundreds of cells)
+        run.bold = True
+    if italic:
+        run.italic = True
     if size is not None:
         run.font.size = size
     if center:
@@ -103,13 +110,59 @@ def write_cell(
     air: Pt = AIR,
     size: Pt | None = None,
 ) -> None:
-    """Each line of ``text`` a paragraph of its own, with a little air around."""
-    lines = text.split("\n") or [""]
-    first = cell.paragraphs[0]
-    for index, line in enumerate(lines):
-        paragraph = first if index == 0 else cell.add_paragraph()
-        paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = air
-        write_runs(paragraph, line, bold=bold, center=center, size=size)
+    """Each line of ``text`` a paragraph of its own, with a little air around. The
+    paragraphs are built as plain elements in the schema's order: python-docx's setters
+    look up each property's place among its siblings, and a long table has thousands."""
+    tc = cell._tc
+    first = tc.p_lst[0] if tc.p_lst else tc.add_p()
+    for index, line in enumerate(text.split("\n")):
+        p = first if index == 0 else tc.add_p()
+        if len(p) or "\t" in line:  # not a fresh paragraph, or a tab: the library's way
+            paragraph = cell.paragraphs[-1] if index else cell.paragraphs[0]
+            paragraph.paragraph_format.space_before = paragraph.paragraph_format.space_after = air
+            write_runs(paragraph, line, bold=bold, center=center, size=size)
+            continue
+        twips = str(round(air.pt * 20))
+        ppr = _element(p, "w:pPr")
+        _element(ppr, "w:spacing", **{"w:before": twips, "w:after": twips})
+        if center:
+            _element(ppr, "w:jc", **{"w:val": "center"})
+        _run_element(p, line, bold=bold, size=size)
+
+
+def _run_element(p, text: str, *, bold: bool = False, size: Pt | None = None):  # noqa: ANN001, ANN202
+    """A run of ``text`` (no tab or line break) appended to the paragraph element ``p``."""
+    run = _element(p, "w:r")
+    if bold or size is not None:
+        rpr = _element(run, "w:rPr")
+        if bold:
+            _element(rpr, "w:b")
+        if size is not None:
+            half_points = str(round(size.pt * 2))
+            _element(rpr, "w:sz", **{"w:val": half_points})
+            _element(rpr, "w:szCs", **{"w:val": half_points})
+    _element(run, "w:t", text=text, **({"xml:space": "preserve"} if text != text.strip() else {}))
+    return run
+
+
+def add_run(paragraph, text: str, *, bold: bool = False):  # noqa: ANN001, ANN201 - docx types
+    """``paragraph.add_run(text)`` (bold when asked) built as plain elements: the
+    library's text setter and property setters cost most of a long document's time."""
+    if "\t" in text or "\n" in text:
+        run = paragraph.add_run(text)
+        if bold:
+            run.bold = True
+        return run
+    return Run(_run_element(paragraph._p, text, bold=bold), paragraph)
+
+
+def _element(parent, tag: str, *, text: str | None = None, **attrs: str):  # noqa: ANN001, ANN202
+    """A new last child ``tag`` of ``parent`` (an lxml element) with ``attrs``."""
+    child = OxmlElement(tag, {qn(k): v for k, v in attrs.items()})
+    if text is not None:
+        child.text = text
+    parent.append(child)
+    return child
 
 
 def no_borders(table) -> None:  # noqa: ANN001 - a docx Table
@@ -219,6 +272,11 @@ def _keep_whole_row(cell: _Cell) -> None:
     tr_pr.insert(0, element)
 
 
+def mark_run(run, note: str = "Cần xem lại") -> None:  # noqa: ANN001 - a docx Run
+    """Mark one run for the compiler with a Word comment (never printed)."""
+    run.part.document.add_comment(run, text=note, author=REVIEWER, initials="DD")
+
+
 def mark_for_review(cell: _Cell, note: str) -> None:
     """Mark a cell for the compiler with a Word comment: seen on screen, never printed
     (a shading or a highlight would go out on the signed paper)."""
@@ -242,34 +300,37 @@ def new_grid(document: Document, widths: tuple[float, ...], header_rows: int):  
 
 
 def add_grid_row(table, widths: tuple[float, ...]):  # noqa: ANN001, ANN202 - docx Table, cells
-    row = table.add_row()
-    _keep_whole(row)
-    cells = row.cells
-    for cell, width in zip(cells, widths, strict=True):
-        cell.width = Cm(width)
-    return cells
+    """A row whose cells are as wide as the grid's ``widths``; its cells. Built as plain
+    elements: ``add_row`` and ``row.cells`` walk the whole grid, slow on long tables."""
+    tr = _element(table._tbl, "w:tr")
+    for width in widths:  # <w:tc><w:tcPr><w:tcW/></w:tcPr><w:p/></w:tc>, as add_row makes
+        tc = _element(tr, "w:tc")
+        tc_pr = _element(tc, "w:tcPr")
+        _element(tc_pr, "w:tcW", **{"w:w": str(Cm(width).twips), "w:type": "dxa"})
+        _element(tc, "w:p")
+    return [_Cell(tc, table) for tc in tr.tc_lst]
 
 
-def header_cells(cells, texts) -> None:  # noqa: ANN001
+def header_cells(cells, texts, *, size: Pt | None = None) -> None:  # noqa: ANN001
     for cell, text in zip(cells, texts, strict=True):
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
-        write_cell(cell, text, bold=True, center=True)
+        write_cell(cell, text, bold=True, center=True, size=size)
 
 
 def _table(document: Document, report: Report) -> None:
     table = new_grid(document, WIDTHS, 1)
-    header_cells(table.rows[0].cells, HEADER)
+    header_cells(table.rows[0].cells, HEADER, size=CELL_SIZE)
     for row in report.rows:
         cells = add_grid_row(table, WIDTHS)
         if row.section is not None:
             merged = cells[0].merge(cells[-1])
-            write_cell(merged, row.section, bold=True)
+            write_cell(merged, row.section, bold=True, size=CELL_SIZE)
             for paragraph in merged.paragraphs:  # a section row stays with its first task
                 paragraph.paragraph_format.keep_with_next = True
             _keep_whole_row(merged)
             continue
         for index, (cell, text) in enumerate(zip(cells, row.cells, strict=True)):
-            write_cell(cell, text, center=index in (0, 4))
+            write_cell(cell, text, center=index in (0, 4), size=CELL_SIZE)
         if row.review:
             mark_for_review(cells[-1], review_note(row.review))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from documents.accent_phrases import left_unaccented
 from locales import N_
 from models.progress import Reported, TaskFacts
 from models.unit_names import fold
@@ -42,8 +43,11 @@ _SAYS_DONE = re.compile(r"(?<!chua )(?<!khong )\b(?:da\s+)?(?:hoan thanh|xong)\b
 
 
 def typed_without_diacritics(text: str) -> bool:
-    """Words a person typed without marks ("hoan thanh, QD so 12 ngay 9/1"). Codes such
-    as "UBND" or "KH" alone are not enough to say so."""
+    """Words a person typed without marks ("hoan thanh, QD so 12 ngay 9/1") that the
+    documents cannot print accented (``accent_phrases`` restores whole clauses of common
+    phrases: "hoan thanh" alone is printed "hoàn thành", unflagged). Codes such as
+    "UBND" or "KH" alone are not enough to say so."""
+    text = left_unaccented(text)
     words = _WORD.findall(text)
     if len(words) < 2 or not text.isascii():
         return False

@@ -229,9 +229,12 @@ def task_row(
     *,
     deadline_end: DeadlineEnd,
     wording: str | None = None,
+    period_end: date | None = None,
 ) -> Row:
     """One task's row; ``wording``: the compiler's own text for the result (/ketqua)."""
-    result = wording or result_text(facts, reports, year, as_of, deadline_end=deadline_end)
+    result = wording or result_text(
+        facts, reports, year, as_of, deadline_end=deadline_end, period_end=period_end
+    )
     return Row(
         None,
         (
@@ -271,6 +274,36 @@ async def city_tally(
     return result
 
 
+@dataclass(frozen=True)
+class Loaded:
+    """What a report reads of a plan on its day, read once for the appendix and the
+    draft alike (``narrative_data.gather``)."""
+
+    tasks: Sequence[Task]  # led by the units asked for, in plan order
+    facts: dict[int, TaskFacts]
+    reports: dict[int, list[Reported]]  # standing on the day, oldest first
+    wordings: dict[int, str]  # the compiler's rows (/ketqua) set before the day's end
+
+
+async def load_plan(
+    session: AsyncSession,
+    org: Organization,
+    plan: Plan,
+    *,
+    as_of: date,
+    unit_ids: Sequence[int] | None = None,
+) -> Loaded:
+    tasks = await list_tasks(session, org, unit_ids=unit_ids, roles=("lead",), plan=plan)
+    ids = [t.id for t in tasks]
+    facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
+    return Loaded(
+        tasks,
+        {f.task_id: f for f in facts},
+        dict(await standing_reports(session, ids, as_of, org.timezone)),
+        await appendix_texts(session, ids, day_end(as_of, org.timezone)),
+    )
+
+
 async def build_report(
     session: AsyncSession,
     org: Organization,
@@ -285,6 +318,7 @@ async def build_report(
     number: str | None = None,
     dated: date | None = None,
     appendix: str = "01",
+    loaded: Loaded | None = None,
 ) -> Report | None:
     """The appendix of ``org``'s current plan (or ``plan``) with results on ``as_of``;
     only the tasks led by ``unit_ids`` when given. None when there is no plan.
@@ -293,13 +327,8 @@ async def build_report(
     plan = plan or await report_plan(session, org)
     if plan is None:
         return None
-    tasks = await list_tasks(session, org, unit_ids=unit_ids, roles=("lead",), plan=plan)
-    facts = {
-        f.task_id: f
-        for f in await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
-    }
-    reports = await standing_reports(session, [t.id for t in tasks], as_of, org.timezone)
-    wordings = await appendix_texts(session, [t.id for t in tasks], day_end(as_of, org.timezone))
+    loaded = loaded or await load_plan(session, org, plan, as_of=as_of, unit_ids=unit_ids)
+    tasks, facts, reports, wordings = loaded.tasks, loaded.facts, loaded.reports, loaded.wordings
     rows: list[Row] = []
     section = None
     for task in tasks:
@@ -317,6 +346,7 @@ async def build_report(
                 as_of,
                 deadline_end=deadline_end,
                 wording=wordings.get(task.id),
+                period_end=period.end,
             )
         )
     return Report(

@@ -15,19 +15,21 @@ also a visible apostrophe, so the text stays inert even copied out to a CSV.
 
 from __future__ import annotations
 
-import textwrap
+from datetime import date
 from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from documents import form_one as form
 from documents.report_review import review_note
-from documents.report_rows import CATEGORY_LABELS, HEADER, Report
+from documents.report_rows import CATEGORY_LABELS, HEADER, Report, date_line
+from documents.text_width import wrapped_lines
+from models.org_names import org_name
 from models.progress import Tally, rate_text
 
 FONT = "Times New Roman"
@@ -36,6 +38,10 @@ PLAIN, BOLD, ITALIC = (
     Font(FONT, size=13, bold=True),
     Font(FONT, size=13, italic=True),
 )
+# The tables' cells in 12 pt, as in the communes' own appendices and plans (13 pt
+# cells nearly double the pages); titles and headings stay 13.
+CELL_SIZE = 12
+CELL, CELL_BOLD = Font(FONT, size=CELL_SIZE), Font(FONT, size=CELL_SIZE, bold=True)
 THIN = Side(style="thin")
 GRID = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -44,12 +50,11 @@ REVIEWER = "dondoc"  # the author of the comments that mark cells to look at
 TOP_CENTER = Alignment(wrap_text=True, vertical="top", horizontal="center")
 # Column widths in Excel units, a digit of the workbook's font (Times New Roman 13, about
 # 0,23 cm): those of the .docx, so the 25,2 cm between the margins print at full size.
-TABLE_WIDTHS = (5, 33, 15, 15, 15, 25)
+TABLE_WIDTHS = (5, 34, 14, 14, 13, 29)
 FORM_WIDTHS = (9, 52, 17, 15, 15)
 BREAKDOWN_WIDTHS = (25, 7, 11, 11, 11, 11, 11, 11, 12)
 INCH = 2.54  # cm
 LINE = 15.5  # points per line of 13 pt text
-CHARS_PER_WIDTH = 1.0  # Times New Roman 13 pt characters per unit of column width (digits, capitals: wide)
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 APOSTROPHE_STARTS = ("=", "+", "@", "\t", "\r")
 
@@ -92,19 +97,26 @@ def print_setup(ws: Worksheet, header_rows: str, *, one_page: bool = False) -> N
     ws.freeze_panes = ws.cell(first, 1)
 
 
-def _lines(text: object, width: float) -> int:
-    """How many lines ``text`` takes in a wrapped cell: wrapped at words, as Excel and
-    LibreOffice do, so a long word pushed to the next line is counted."""
-    per_line = max(int(width * CHARS_PER_WIDTH), 1)
-    parts = str("" if text is None else text).split("\n")
-    return sum(max(len(textwrap.wrap(part, per_line)), 1) for part in parts)
+def _lines(text: object, width: float, size: float = 13, *, bold: bool = False) -> int:
+    """How many lines ``text`` takes in a wrapped cell of ``size`` pt (``text_width``)."""
+    return wrapped_lines(str("" if text is None else text), width, size, bold=bold)
 
 
-def fit_row_height(ws: Worksheet, row: int, values: tuple, widths: tuple[float, ...]) -> None:
-    """A row height that shows the whole text (Excel does not grow rows with merged
-    or wrapped cells by itself when printing)."""
-    lines = max(_lines(value, width) for value, width in zip(values, widths, strict=False))
-    ws.row_dimensions[row].height = lines * LINE + 6
+def fit_row_height(
+    ws: Worksheet,
+    row: int,
+    values: tuple,
+    widths: tuple[float, ...],
+    *,
+    size: float = 13,
+    bold: bool = False,
+) -> None:
+    """A row height that shows the whole text of ``size`` pt (Excel does not grow rows
+    with merged or wrapped cells by itself when printing)."""
+    lines = max(
+        _lines(value, width, size, bold=bold) for value, width in zip(values, widths, strict=False)
+    )
+    ws.row_dimensions[row].height = lines * LINE * size / 13 + 6
 
 
 def merged_line(ws: Worksheet, row: int, text: str, width: int, font: Font = BOLD) -> None:
@@ -113,17 +125,54 @@ def merged_line(ws: Worksheet, row: int, text: str, width: int, font: Font = BOL
     cell.font, cell.alignment = font, CENTER
 
 
+def _grid_style(ws: Worksheet, font: Font, align: Alignment) -> str:
+    """The name of a workbook style for a grid cell in ``font`` and ``align``, added on
+    first use: one style name a cell is cheap, where setting font, border and alignment
+    one by one hashes each of them, for every cell of a long table."""
+    name = (
+        f"dondoc {font.sz:g}{' b' if font.b else ''}{' i' if font.i else ''}"
+        f" {align.horizontal or 'left'} {align.vertical or 'bottom'}"
+    )
+    workbook = ws.parent
+    if name not in workbook.named_styles:
+        workbook.add_named_style(NamedStyle(name, font=font, border=GRID, alignment=align))
+    return name
+
+
 def write_grid_row(
     ws: Worksheet, row: int, values: tuple, *, font: Font = PLAIN, align: Alignment = WRAP
 ) -> None:
+    style = _grid_style(ws, font, align)
     for column, value in enumerate(values, 1):
-        cell = _put(ws, row, column, value)
-        cell.font, cell.border, cell.alignment = font, GRID, align
+        _put(ws, row, column, value).style = style
 
 
 def set_widths(ws: Worksheet, widths: tuple[float, ...]) -> None:
     for index, width in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(index)].width = width
+
+
+def national_heading(
+    ws: Worksheet, organization: str, day: date, columns: int, *, split: int
+) -> int:
+    """The national heading block of the .docx (``report_docx.heading_block``) over the
+    first rows: the issuing body over columns 1..``split``, the motto over the rest, and
+    the place and date line under the motto. The next free row."""
+    above, body = org_name(organization).issuer
+    left = [(above, BOLD if above == "ỦY BAN NHÂN DÂN" else PLAIN), (body, BOLD), ("", PLAIN)]
+    right = [
+        ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", BOLD),
+        ("Độc lập - Tự do - Hạnh phúc", Font(FONT, size=13, bold=True, underline="single")),
+        (date_line(organization, day), ITALIC),
+    ]
+    for row, ((text, font), (motto, motto_font)) in enumerate(zip(left, right, strict=True), 1):
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=split)
+        ws.merge_cells(start_row=row, start_column=split + 1, end_row=row, end_column=columns)
+        for column, value, style in ((1, text, font), (split + 1, motto, motto_font)):
+            cell = _put(ws, row, column, value)
+            cell.font, cell.alignment = style, CENTER
+        ws.row_dimensions[row].height = LINE + 4
+    return len(left) + 2
 
 
 def _title_block(ws: Worksheet, report: Report, widths: tuple[float, ...], lines: list) -> int:
@@ -148,19 +197,19 @@ def _results(ws: Worksheet, report: Report) -> None:
             (report.attached_to, ITALIC),
         ],
     )
-    write_grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
-    fit_row_height(ws, header, HEADER, TABLE_WIDTHS)
+    write_grid_row(ws, header, HEADER, font=CELL_BOLD, align=CENTER)
+    fit_row_height(ws, header, HEADER, TABLE_WIDTHS, size=CELL_SIZE, bold=True)
     row = header
     for item in report.rows:
         row += 1
         if item.section is not None:
-            write_grid_row(ws, row, (item.section,) + ("",) * (width - 1), font=BOLD)
+            write_grid_row(ws, row, (item.section,) + ("",) * (width - 1), font=CELL_BOLD)
             ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
-            fit_row_height(ws, row, (item.section,), (sum(TABLE_WIDTHS),))
+            fit_row_height(ws, row, (item.section,), (sum(TABLE_WIDTHS),), size=CELL_SIZE, bold=True)
             continue
         values = (int(item.cells[0]) if item.cells[0].isdigit() else item.cells[0], *item.cells[1:])
-        write_grid_row(ws, row, values)
-        fit_row_height(ws, row, item.cells, TABLE_WIDTHS)
+        write_grid_row(ws, row, values, font=CELL)
+        fit_row_height(ws, row, item.cells, TABLE_WIDTHS, size=CELL_SIZE)
         ws.cell(row, 1).alignment = ws.cell(row, 5).alignment = TOP_CENTER
         if item.review:
             mark_for_review(ws.cell(row, width), review_note(item.review))
@@ -220,7 +269,7 @@ def _breakdown(ws: Worksheet, report: Report) -> None:
     block("Đơn vị chủ trì", report.progress.by_unit)
     block("Mục", {f"Mục {k}": v for k, v in report.progress.by_section.items()})
     set_widths(ws, widths)
-    print_setup(ws, f"{first}:{first}")
+    print_setup(ws, f"{first}:{first}", one_page=True)  # a few lines: one page
 
 
 def report_xlsx(report: Report) -> bytes:

@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
+from documents.accent_phrases import restore_accents
 from documents.result_measures import latest_state
 from language.english_replies import in_vietnamese, is_english
 from models.progress import (
@@ -45,8 +46,9 @@ _STATUS_WORDS = re.compile(
 
 
 def _account(text: str) -> str:
-    """What a reply says beyond its status words, first letter capitalised."""
-    text = " ".join(unicodedata.normalize("NFC", text).split())
+    """What a reply says beyond its status words, first letter capitalised; the common
+    phrases typed without accents get them back (``accent_phrases``)."""
+    text = restore_accents(" ".join(unicodedata.normalize("NFC", text).split()))
     folded = fold(text)
     if len(folded) == len(text):
         match = _STATUS_WORDS.match(folded)
@@ -115,6 +117,17 @@ def _lines(head: str, items: Sequence[str]) -> str:
     return "\n".join([head, *(f"- {item}" for item in items)])
 
 
+def reason_of(reports: Sequence[Reported], wording: str | None = None) -> str | None:
+    """A task's reason for not being done, from one source for the appendix and the
+    draft: the compiler's wording (/ketqua) when there is one ("… Lý do: …"; none when
+    it gives none, as the printed row), else the latest reason an officer gave."""
+    if wording:
+        _, said, reason = wording.rpartition("Lý do:")
+        return reason.strip(" .;,\n") or None if said else None
+    given = [r.reason for r in reports if r.reason and r.reason.strip()]
+    return restore_accents(given[-1].strip(" .;,")) if given else None
+
+
 def continuing_row(facts: TaskFacts) -> bool:
     """Whether the row says "Đã thực hiện và tiếp tục thực hiện" rather than "Hoàn thành"
     (the appendix and the draft report alike): an ongoing task being worked on, or a
@@ -125,6 +138,16 @@ def continuing_row(facts: TaskFacts) -> bool:
     )
 
 
+def not_yet_time(facts: TaskFacts, as_of: date, period_end: date | None) -> bool:
+    """Whether "Chưa đến thời gian thực hiện" is true of a task on ``as_of`` in a report
+    whose period ends on ``period_end``: its time has not begun (its start is after
+    ``as_of``) and, without a start, it is not due within the report's period. A task
+    due this quarter has its time come, done or not."""
+    if facts.start is not None:
+        return facts.start > as_of
+    return facts.due is None or period_end is None or facts.due > period_end
+
+
 def result_text(
     facts: TaskFacts,
     reports: Sequence[Reported],
@@ -132,9 +155,11 @@ def result_text(
     as_of: date,
     *,
     deadline_end: DeadlineEnd,
+    period_end: date | None = None,
 ) -> str:
     """The "Kết quả thực hiện" cell in the words of the real appendices; "" for a task
-    nobody reported whose time has come (the compiler's review flags it)."""
+    nobody reported whose time has come (the compiler's review flags it), whether due
+    in the report's period (ending ``period_end``) or begun before ``as_of``."""
     statuses = [r for r in reports if r.status != "note"]
     last = statuses[-1] if statuses else None
     category = classify(facts, as_of, deadline_end=deadline_end)
@@ -153,11 +178,16 @@ def result_text(
         if category == "overdue":
             head += ", chưa hoàn thành (quá hạn)"
         return _lines(head, _items(reports, latest_only=False))
-    reason = (last.reason or "").strip().rstrip(".") if last else ""
+    reason = restore_accents((last.reason or "").strip().rstrip(".")) if last else ""
     if reason:
         return f"Chưa thực hiện. Lý do: {reason[:1].upper()}{reason[1:]}"
     if last is not None:
         return "Chưa thực hiện"
-    if category == "not_started" and has_deadline(facts) and not is_ongoing(facts):
+    if (
+        category == "not_started"
+        and has_deadline(facts)
+        and not is_ongoing(facts)
+        and not_yet_time(facts, as_of, period_end)
+    ):
         return NOT_YET
     return ""

@@ -15,6 +15,7 @@ from docx import Document
 from docx.shared import Pt
 
 from documents.report_docx import (
+    CELL_SIZE,
     HEADING_WIDTHS,
     add_grid_row,
     header_cells,
@@ -30,9 +31,11 @@ from models.score_queries import SheetView
 from models.score_tree import format_points
 
 # In cm; they add up to the 25.2 cm between the margins.
-# The result column as wide as the communes' own sheets give it (about 7 cm): a narrow
-# one doubles the pages. The two point columns last: self-assessed, then confirmed.
-WIDTHS = (1.0, 5.6, 1.4, 2.6, 2.2, 2.4, 7.4, 1.3, 1.3)
+# The result column nearly as wide as the communes' own sheets give it (about 7 cm): a
+# narrow one doubles the pages. The point columns wide enough for "Điểm" in 12 pt bold
+# (narrower, the header breaks inside words, a letter a line, on every page). The two
+# point columns last: self-assessed, then confirmed.
+WIDTHS = (1.0, 5.8, 1.5, 2.6, 2.3, 2.4, 6.6, 1.5, 1.5)
 
 
 def _heading(document: Document, organization: str, title: str, day: date) -> None:
@@ -46,7 +49,7 @@ def score_docx(organization: str, view: SheetView, *, day: date | None = None) -
     set_up_page(document)
     _heading(document, organization, view.sheet.title, day or view.sheet.imported_at.date())
     table = new_grid(document, WIDTHS, 1)
-    header_cells(table.rows[0].cells, HEADER)
+    header_cells(table.rows[0].cells, HEADER, size=CELL_SIZE)
     for line in score_lines(view):
         cells = add_grid_row(table, WIDTHS)
         values = line.cells()
@@ -58,6 +61,7 @@ def score_docx(organization: str, view: SheetView, *, day: date | None = None) -
                 text,
                 bold=bold and index in (0, 1, *POINT_COLUMNS),
                 center=index in (0, *POINT_COLUMNS),
+                size=CELL_SIZE,
             )
         if line.review:
             mark_for_review(cells[1], "Cần xem lại")

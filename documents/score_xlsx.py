@@ -6,12 +6,15 @@ formula). Points are numbers, so the compiler can add them up; the totals of the
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 from openpyxl import Workbook
 
 from documents.report_xlsx import (
-    BOLD,
+    CELL,
+    CELL_BOLD,
+    CELL_SIZE,
     CENTER,
     PLAIN,
     TOP_CENTER,
@@ -19,15 +22,16 @@ from documents.report_xlsx import (
     fit_row_height,
     mark_for_review,
     merged_line,
+    national_heading,
     print_setup,
     set_widths,
     write_grid_row,
 )
 from documents.score_table import HEADER, POINT_COLUMNS, score_lines
-from models.org_names import org_name
 from models.score_queries import SheetView
 
-WIDTHS = (5, 25, 6, 11, 10, 11, 33, 7, 7)  # those of the .docx (score_docx.WIDTHS)
+WIDTHS = (5, 25, 7, 11, 10, 10, 28, 7, 7)  # those of the .docx (score_docx.WIDTHS)
+HEADING_SPLIT = 3  # the issuing body over TT, the criterion and its points
 
 
 def _number(value: object) -> object:
@@ -37,16 +41,21 @@ def _number(value: object) -> object:
     return int(number) if number.is_integer() else number
 
 
-def score_xlsx(organization: str, view: SheetView) -> bytes:
+def score_xlsx(organization: str, view: SheetView, *, day: date | None = None) -> bytes:
+    """The table as .xlsx bytes, under the national heading block dated ``day`` (the
+    import's day when not given), as the .docx."""
     workbook = Workbook()
+    workbook._fonts[0] = PLAIN  # noqa: SLF001 - the unit of widths, as report_xlsx does
     ws = workbook.active
     ws.title = "Bảng điểm"
     set_widths(ws, WIDTHS)
-    merged_line(ws, 1, " ".join(org_name(organization).issuer), len(WIDTHS))
-    merged_line(ws, 2, view.sheet.title, len(WIDTHS))
-    ws.row_dimensions[2].height = 40
-    header = 4
-    write_grid_row(ws, header, HEADER, font=BOLD, align=CENTER)
+    day = day or view.sheet.imported_at.date()
+    title = national_heading(ws, organization, day, len(WIDTHS), split=HEADING_SPLIT)
+    merged_line(ws, title, view.sheet.title, len(WIDTHS))
+    ws.row_dimensions[title].height = 40
+    header = title + 2
+    write_grid_row(ws, header, HEADER, font=CELL_BOLD, align=CENTER)
+    fit_row_height(ws, header, HEADER, WIDTHS, size=CELL_SIZE, bold=True)
     row = header
     for line in score_lines(view):
         row += 1
@@ -54,12 +63,12 @@ def score_xlsx(organization: str, view: SheetView) -> bytes:
         for index in POINT_COLUMNS:
             values[index] = _number(values[index])
         bold = line.parent
-        write_grid_row(ws, row, tuple(values), font=BOLD if bold else PLAIN, align=WRAP)
+        write_grid_row(ws, row, tuple(values), font=CELL_BOLD if bold else CELL, align=WRAP)
         for index in (0, *POINT_COLUMNS):
             ws.cell(row, index + 1).alignment = TOP_CENTER
         if line.review:
             mark_for_review(ws.cell(row, 2), "Cần xem lại")
-        fit_row_height(ws, row, tuple(values), WIDTHS)
+        fit_row_height(ws, row, tuple(values), WIDTHS, size=CELL_SIZE, bold=bold)
     print_setup(ws, f"${header}:${header}")
     out = BytesIO()
     workbook.save(out)

@@ -18,8 +18,8 @@ from models.people import Organization
 from models.plans import StatusUpdate, Task
 from models.progress import tally
 from models.progress_queries import plan_facts
-from models.status_store_kept import refill
 from models.queries import active_plans
+from models.status_store_kept import refill
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS
 

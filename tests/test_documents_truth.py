@@ -14,8 +14,12 @@ import pytest
 from docx import Document
 from sqlalchemy import select
 
+from documents.accent_phrases import left_unaccented, restore_accents
+from documents.report_review import typed_without_diacritics
 from documents.report_rows import Period, build_report
+from documents.result_words import NOT_YET, result_text
 from models.people import Organization
+from models.progress import TaskFacts
 from scheduler.workdays import WorkCalendar
 from tests.conftest import TZ
 from tests.harness import ORG, Harness, text_of
@@ -58,6 +62,17 @@ async def test_the_organization_is_named_once_whatever_was_typed(bot: Harness) -
         ]
         assert heading.cell(0, 1).paragraphs[-1].text == "Nguyễn Bình Khiêm, ngày 09 tháng 6 năm 2026"
         assert "Ủy ban nhân dân xã Nguyễn Bình Khiêm" in text
+
+
+async def test_chat_answers_name_the_organization_once(bot: Harness) -> None:
+    async with bot.sessions() as session, session.begin():
+        org = await session.scalar(select(Organization).where(Organization.name == ORG))
+        org.name = "UBND xã Nguyễn Bình Khiêm"  # as an admin may have typed it
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+    for command in ("/tiendo", "/baocao", "/baocao baocao 6thang"):
+        answer = text_of(await bot.say("trinh", command))
+        assert "Xã Nguyễn Bình Khiêm" in answer, (command, answer)
+        assert "UBND xã" not in answer, (command, answer)
 
 
 async def test_the_result_cell_is_the_latest_state(bot: Harness) -> None:
@@ -133,3 +148,51 @@ async def test_a_continuous_task_worked_on_is_said_apart(bot: Harness) -> None:
     docx = next(r.document for r in await bot.say("trinh", "/baocao quy1") if r.document)
     text = "\n".join(p.text for p in Document(BytesIO(docx.data)).paragraphs)
     assert "hoàn thành đúng hạn: 1 (trong đó đã thực hiện và tiếp tục thực hiện" in text, text
+
+
+def test_not_yet_time_only_before_a_tasks_time() -> None:
+    end = WorkCalendar().deadline_end
+    june_9, june_30 = date(2026, 6, 9), date(2026, 6, 30)
+
+    def cell(due: date, start: date | None = None) -> str:
+        facts = TaskFacts(1, "1", "I", (), "not_started", "period", due, None, start)
+        return result_text(facts, (), 2026, june_9, deadline_end=end, period_end=june_30)
+
+    assert cell(june_30) == ""  # due this quarter: its time has come (left for review)
+    assert cell(date(2026, 12, 31)) == NOT_YET  # "Quý IV/2026"
+    assert cell(date(2026, 9, 30), start=date(2026, 7, 1)) == NOT_YET  # "Tháng 7-9/2026"
+    assert cell(date(2026, 9, 30), start=date(2026, 6, 1)) == ""  # begun on 1/6
+
+
+async def test_the_drafts_difficulty_takes_the_reason_corrected_with_ketqua(bot: Harness) -> None:
+    await bot.register("an", "admin")
+    answer = await say_at(bot, datetime(2026, 4, 2, 9, tzinfo=TZ), "lan", "/capnhat 6 chua lam vi chua co kinh phi")
+    assert "Đã ghi nhận" in answer, answer
+    answer = await say_at(
+        bot, datetime(2026, 4, 3, 9, tzinfo=TZ), "an", "/ketqua 6 Chưa thực hiện. Lý do: Chưa được bố trí kinh phí"
+    )
+    assert "Phụ lục sẽ ghi" in answer, answer
+    bot.clock.move_to(datetime(2026, 6, 9, 8, tzinfo=TZ))
+    draft = next(r.document for r in await bot.say("trinh", "/baocao baocao 6thang") if r.document)
+    text = "\n".join(paragraphs(draft.data))
+    hard = re.split(r"khó khăn, vướng mắc", text, flags=re.I)[-1].split("\n")[:4]
+    assert any("Chưa được bố trí kinh phí: nhiệm vụ 6" in line for line in hard), hard
+    assert "chua co kinh phi" not in text.lower()
+
+
+@pytest.mark.parametrize(
+    ("typed", "printed", "flagged"),
+    [
+        ("Thuong xuyen ra soat theo quy dinh", "Thường xuyên rà soát theo quy định", False),
+        ("hoan thanh, da ban hanh Ke hoach 12/KH-UBND", "hoàn thành, đã ban hành Kế hoạch 12/KH-UBND", False),
+        ("chua co kinh phi", "chưa có kinh phí", False),
+        # one clause outside the table: it stays as typed and the row is flagged
+        ("Hoan thanh; QD so 12 ngay 9/1", "Hoàn thành; QD so 12 ngay 9/1", True),
+        ("ra soat lai ho so", "ra soat lai ho so", False),  # "lai" has three readings
+        ("Đã ban hành kế hoạch", "Đã ban hành kế hoạch", False),  # typed with accents: as typed
+    ],
+)
+def test_accents_restored_only_on_whole_clauses(typed: str, printed: str, flagged: bool) -> None:
+    assert restore_accents(typed) == printed
+    assert typed_without_diacritics(typed) is flagged
+    assert bool(left_unaccented(typed)) is (printed == typed and typed.isascii() or flagged)

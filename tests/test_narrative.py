@@ -1,7 +1,7 @@
 """The narrative report draft: statuses recorded through the conversation, /baocao
 baocao on Telegram, the .docx read back against the database — each section's tasks,
 each document cited once as written, the figures of the appendix and /tiendo, the
-reasons grouped, nothing that was not recorded, highlights where the compiler must look
+reasons grouped, nothing that was not recorded, comments (never printed) where the compiler must look
 — then the CLI, text channels and the plan's decision set by the admin."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_COLOR_INDEX
+from docx.oxml.ns import qn
 from docx.shared import Pt
 
 from bot.cli import main as cli_main
@@ -239,13 +239,18 @@ async def test_draft_from_what_was_recorded(bot: Harness) -> None:
     def marked(fragment: str) -> bool:
         runs = [r for p in document.paragraphs for r in p.runs if fragment in r.text]
         assert runs, fragment
-        return any(r.font.highlight_color == WD_COLOR_INDEX.YELLOW for r in runs)
+        # a comment around the run (seen on screen, never printed), no highlight
+        assert all(r.font.highlight_color is None for r in runs)
+        return any(
+            (before := r._r.getprevious()) is not None and before.tag == qn("w:commentRangeStart")
+            for r in runs
+        )
 
     assert marked("20/KH-UBND ngay 5/4/2026")
     assert marked("hướng dẫn của Sở Nội vụ")
     assert not marked("12/QĐ-UBND ngày 09/01/2026")
     assert marked(f"{content['31']}: chưa thực hiện, đã quá hạn.")  # nobody reported it
-    assert "câu được tô vàng" in replies[-3].text
+    assert "câu có ghi chú «Cần xem lại» (không in ra)" in replies[-3].text
 
 
 async def test_decision_set_by_the_admin_cli_and_text_channels(
@@ -301,6 +306,10 @@ async def test_reviewed_reasons_lose_their_mark_and_officers_get_their_units(bot
         if "hướng dẫn của Sở Nội vụ: nhiệm vụ 16" in r.text
     ]
     assert runs and all(r.font.highlight_color is None for r in runs)
+    assert all(
+        (before := r._r.getprevious()) is None or before.tag != qn("w:commentRangeStart")
+        for r in runs
+    )  # no comment either: the compiler decided
     replies = await bot.say("lan", "/baocao baocao")
     assert "Phòng Văn hóa - Xã hội" in replies[-3].text
     lines = paragraphs(next(r.document for r in replies if r.document).data)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
@@ -157,9 +158,16 @@ def docx_rows(data: bytes) -> list[tuple[str, str, str, str]]:
 
 def xlsx_rows(data: bytes) -> list[tuple[str, str, str, str]]:
     ws = load_workbook(BytesIO(data)).active
-    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$4:$4"
+    assert ws.page_setup.orientation == "landscape" and ws.print_title_rows == "$7:$7"
+    # The national heading block over the table, as in the .docx.
+    assert [ws.cell(r, 1).value for r in (1, 2)] == ["ỦY BAN NHÂN DÂN", "XÃ NGUYỄN BÌNH KHIÊM"]
+    assert [ws.cell(r, 4).value for r in (1, 2)] == [
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+    ]
+    assert re.fullmatch(r"Nguyễn Bình Khiêm, ngày \d\d tháng \d+ năm 2026", ws.cell(3, 4).value)
     out = []
-    for row in ws.iter_rows(min_row=5, values_only=True):
+    for row in ws.iter_rows(min_row=8, values_only=True):
         number, content, maximum, points = row[0], row[1], row[2], row[7]
         out.append((number or "", content, format_points(None if maximum is None else D(str(maximum))),
                     format_points(None if points is None else D(str(points)))))

@@ -31,6 +31,7 @@ from language.formats import format_date
 from locales import _
 from models.conversation import Focus
 from models.extension_store import pending_requests
+from models.org_names import org_name
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
@@ -315,9 +316,9 @@ async def weekly_digest(
     if not overdue and not due_soon:
         line = _(
             "Tổng hợp tuần của {org}: không có nhiệm vụ quá hạn hay đến hạn trong tuần."
-        ).format(org=org.name)
+        ).format(org=org_name(org.name).of_whom)
         return "\n".join([line, *waiting])
-    lines = [_("Tổng hợp tuần của {org}:").format(org=org.name)]
+    lines = [_("Tổng hợp tuần của {org}:").format(org=org_name(org.name).of_whom)]
     for title, group in ((_("Quá hạn"), overdue), (_("Đến hạn trong tuần"), due_soon)):
         lines.append(f"{title}: {len(group)}")
         by_unit: dict[str, list[Task]] = defaultdict(list)

@@ -30,6 +30,7 @@ from handlers.tasks.access import task_by_number
 from language.formats import format_date
 from locales import _
 from models import status_store
+from models.org_names import org_name
 from models.queries import APPENDIX_AUTO, APPENDIX_TEXT
 
 MAX_WORDING = 2000  # characters of a compiler's wording for one row
@@ -37,7 +38,7 @@ MAX_WORDING = 2000  # characters of a compiler's wording for one row
 
 
 def summary_text(report: Report) -> str:
-    scope = "; ".join(report.units) or report.organization
+    scope = "; ".join(report.units) or org_name(report.organization).display
     lines = [
         _("Phụ lục «{title}» — {scope}, số liệu đến ngày {date}:").format(
             title=report.title, scope=scope, date=format_date(report.as_of)

@@ -23,6 +23,7 @@ from handlers.reports.delivery import ReportFile, deliver
 from handlers.reports.request import DECISION, file_stem, report_ask, review_text
 from language.formats import format_date
 from locales import _
+from models.org_names import org_name
 from models.unit_names import fold
 
 _SYMBOL = re.compile(r"(\d{1,6}(?:/\d{4})?(?:/[^\s,;]+)?)")
@@ -60,7 +61,7 @@ async def set_decision(request: Request, args: str) -> list[Outgoing]:
     if plan is None:
         return [
             Outgoing(
-                _("{org} chưa có kế hoạch nào được nhập.").format(org=request.organization.name)
+                _("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(request.organization.name).display)
             )
         ]
     if args.strip() == "-":
@@ -100,7 +101,7 @@ def summary_text(text: Narrative, scope: str, as_of: date, rate: str) -> str:
     if text.to_review:
         lines.append(
             _(
-                "Có {count} câu được tô vàng cần anh/chị xem lại (gõ không dấu, lý do chưa duyệt hoặc còn để trống)."
+                "Có {count} câu có ghi chú «Cần xem lại» (không in ra) cần anh/chị xem lại: gõ không dấu, lý do chưa duyệt hoặc còn để trống."
             ).format(count=text.to_review)
         )
     lines.append(_("Phần «Đề xuất, kiến nghị» để trống cho anh/chị viết."))
@@ -138,7 +139,7 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     text = narrative(data)
     built = data.report
     first = [Outgoing(review)] if (review := review_text(built, admin=request.role == "admin")) else []
-    summary = summary_text(text, "; ".join(unit_names) or org.name, built.as_of, built.rate)
+    summary = summary_text(text, "; ".join(unit_names) or org_name(org.name).display, built.as_of, built.rate)
     stem = file_stem(built).replace("ket-qua-cchc", "bao-cao-cchc")
 
     async def render() -> list[ReportFile]:

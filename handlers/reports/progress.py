@@ -27,6 +27,7 @@ from handlers.reports.plan_choice import plan_in_args
 from handlers.short_text import short
 from language.formats import format_date
 from locales import _, current_language
+from models.org_names import org_name
 from models.people import Organization
 from models.plan_store import resolve_unit
 from models.plans import Plan
@@ -137,10 +138,10 @@ async def org_progress(
     session = request.session
     plans = await active_plans(session, org)
     if not plans:
-        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
+        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(org.name).display))]
     chosen, unit_text = plan_in_args(plans, unit_text)  # "/tiendo CĐS", "/tiendo CĐS VH-XH"
     leader_view = is_leader(request.grants, org.id) or request.role == "viewer"
-    unit_ids, scope = None, org.name
+    unit_ids, scope = None, org_name(org.name).display
     if unit_text:
         unit = await resolve_unit(session, org, unit_text)
         if unit is None:
@@ -155,7 +156,7 @@ async def org_progress(
             for m in request.person.memberships
             if m.unit and m.organization_id == org.id
         ]
-        scope = "; ".join(names) or org.name
+        scope = "; ".join(names) or org_name(org.name).display
     # The list of tasks the city gave has its own line (``assigned_lines``), not a plan's.
     own = [p for p in plans if p.kind != "assigned"] or plans
     shown = [chosen] if chosen else own
@@ -244,7 +245,7 @@ async def _overview(
         deadline_end=request.services.calendar.deadline_end,
     )
     rows = sorted(
-        ((org.name, tallies[org.id]) for org in orgs), key=lambda r: (behind_score(r[1]), r[0])
+        ((org_name(org.name).display, tallies[org.id]) for org in orgs), key=lambda r: (behind_score(r[1]), r[0])
     )
     lines = [_("Tiến độ theo xã/phường (chậm nhất trước):")]
     for name, t in rows:

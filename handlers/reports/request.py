@@ -18,6 +18,7 @@ from handlers.permissions import is_leader, officer_units
 from handlers.reports.plan_choice import plan_in_args, which_plan_text
 from handlers.reports.progress import parse_quarter
 from locales import _
+from models.org_names import org_name
 from models.people import Organization
 from models.plans import Plan
 from models.queries import active_plans
@@ -123,7 +124,7 @@ def review_text(report: Report, *, admin: bool = True) -> str | None:
         return None
     lines = [
         _(
-            "Trước khi nộp, xin xem lại {count} dòng của phụ lục (ô kết quả được tô vàng trong tệp):"
+            "Trước khi nộp, xin xem lại {count} dòng của phụ lục (ô kết quả có ghi chú «Cần xem lại» trong tệp; ghi chú không in ra):"
         ).format(count=len(rows))
     ]
     for reason, label in LABELS.items():
@@ -184,7 +185,7 @@ async def report_ask(request: Request, args: str, unclear: str) -> ReportAsk | l
     org = request.organization
     plans = await active_plans(request.session, org)
     if not plans:
-        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
+        return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(org.name).display))]
     plan, rest = plan_in_args(plans, given.rest)  # "/baocao CĐS quy1": that plan's appendix
     if plan is None and len(plans) > 1:
         return [Outgoing(which_plan_text(plans, "/baocao"))]

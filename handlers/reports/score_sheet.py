@@ -15,6 +15,7 @@ from handlers.messages import Attachment, Outgoing
 from handlers.reports.delivery import ReportFile, deliver
 from handlers.scores.commands import figures_text
 from locales import _
+from models.org_names import org_name
 from models.score_queries import load_sheet
 from models.unit_names import fold
 
@@ -36,8 +37,8 @@ async def score_report(request: Request, args: str) -> list[Outgoing]:
     period = PERIODS.get(" ".join(words)) if words else None
     view = await load_sheet(request.session, org, period=period)
     if view is None:
-        return [Outgoing(_("{org} chưa có bảng điểm nào được nhập.").format(org=org.name))]
-    summary = figures_text(org.name, view)
+        return [Outgoing(_("{org} chưa có bảng điểm nào được nhập.").format(org=org_name(org.name).display))]
+    summary = figures_text(org_name(org.name).display, view)
     name = stem(org.name, view)
 
     async def render() -> list[ReportFile]:
@@ -47,7 +48,7 @@ async def score_report(request: Request, args: str) -> list[Outgoing]:
 
         docx, xlsx = await asyncio.gather(
             asyncio.to_thread(score_docx, org.name, view, day=request.today(org)),
-            asyncio.to_thread(score_xlsx, org.name, view),
+            asyncio.to_thread(score_xlsx, org.name, view, day=request.today(org)),
         )
         return [
             ReportFile(Attachment(f"{name}.docx", docx), _("Word")),

@@ -30,6 +30,7 @@ from handlers.short_text import short, without_bullet
 from language.formats import format_date
 from language.score_words import parse_score_words
 from locales import _, ngettext
+from models.org_names import org_name as name_forms
 from models.outbox import request_replan
 from models.people import Organization
 from models.score_queries import SheetView, history, load_sheet
@@ -180,7 +181,7 @@ async def _figures(request: Request, org: Organization) -> list[Outgoing]:
     names = None
     if not is_leader(request.grants, org.id) and request.role != "viewer":
         names = [m.unit.name for m in request.person.memberships if m.unit and m.organization_id == org.id]
-    reply = Outgoing(figures_text(org.name, view, unit_names=names))
+    reply = Outgoing(figures_text(name_forms(org.name).display, view, unit_names=names))
     if can_send_files(request):
         rows = []
         for criterion in view.criteria:
