@@ -166,6 +166,21 @@ async def test_a_leader_nudges_the_unit_once_a_day(site: Site) -> None:
     again = await site.client.post(f"/web/viec/{task.id}/nhac", data={"csrf": csrf})
     assert again.status == 409 and "đã được nhắc lại hôm nay" in await again.text()
     assert len(await rows(site, task.id, "nudge")) == 1 and len(await notices(site, task.id, "nudge")) == 1
+    history = await (await site.client.get(f"/web/viec/{task.id}")).text()
+    assert "Đề nghị nhắc lại cán bộ phụ trách: Lan" in history
+
+
+async def test_english_speakers_get_the_leader_pages_in_english(site: Site) -> None:
+    await site.bot.say("hung", "/ngonngu en")
+    task_id, _request_id = await asked_extension(site)
+    await site.sign_in("hung")
+    page, csrf = await page_csrf(site, task_id)
+    assert 'lang="en"' in page and "Extension requested until 20/04/2026" in page and "Remind the unit" in page
+    answer = await site.client.post(f"/web/viec/{task_id}/nhac", data={"csrf": csrf})
+    assert answer.status == 200 and "Back to task 6" in await answer.text()
+    org = (await site.client.get("/web/", allow_redirects=False)).headers["Location"]
+    form = await (await site.client.get(org + "/baocao")).text()
+    assert "Reporting period" in form and "Results appendix and Form 1 (Word)" in form
 
 
 async def test_a_leader_gives_an_instruction_once(site: Site) -> None:
@@ -184,4 +199,4 @@ async def test_a_leader_gives_an_instruction_once(site: Site) -> None:
     empty = await site.client.post(f"/web/viec/{task.id}/chidao", data={"csrf": csrf, "text": " "})
     assert empty.status == 400
     history = await (await site.client.get(f"/web/viec/{task.id}")).text()
-    assert words in history
+    assert f"Chỉ đạo (đã gửi đơn vị): {words}" in history
