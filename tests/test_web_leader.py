@@ -17,6 +17,7 @@ from models.outbox import OutboxItem
 from models.plan_store import find_organization
 from models.plans import StatusUpdate, Task
 from models.queries import list_tasks
+from tests.conftest import BACKENDS
 from tests.harness import ORG
 from tests.web_support import Site, build_site, follow_other_commune
 
@@ -72,6 +73,7 @@ async def asked_extension(site: Site) -> tuple[int, int]:
     return task.id, request.id
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_a_leader_approves_an_extension_from_the_page(site: Site) -> None:
     task_id, request_id = await asked_extension(site)
     await site.sign_in("hung")
@@ -183,6 +185,7 @@ async def test_english_speakers_get_the_leader_pages_in_english(site: Site) -> N
     assert "Reporting period" in form and "Results appendix and Form 1 (Word)" in form
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_a_leader_gives_an_instruction_once(site: Site) -> None:
     task = await task_of(site, TASK)
     await site.sign_in("hung")

@@ -16,6 +16,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from handlers.messages import Attachment
+from tests.conftest import BACKENDS
 from tests.harness import text_of
 from tests.score_sheet import sheet_docx, sheet_rows
 from tests.web_support import Site, build_site, follow_other_commune
@@ -57,6 +58,7 @@ async def org_path(site: Site) -> str:
     return home.headers["Location"]
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_the_score_page_adds_up_as_diem_and_the_docx(site: Site) -> None:
     await scored(site)
     await site.sign_in("hung")
@@ -105,6 +107,7 @@ def disposition_name(header: str) -> str:
     return unquote(found.group(1))
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_a_leader_downloads_the_appendix_the_form_and_the_draft(site: Site) -> None:
     await site.bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026")
     await site.sign_in("hung")
