@@ -6,6 +6,7 @@ changes; a second submit records nothing twice."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator
 from datetime import date
@@ -94,6 +95,20 @@ async def test_a_leader_approves_an_extension_from_the_page(site: Site) -> None:
     assert "Đề nghị gia hạn đến" not in history  # nothing waits any more
     again = await site.client.post(f"/web/viec/{task_id}/giahan", data=form)  # a double submit
     assert again.status == 409 and "đã được Hung duyệt" in await again.text()
+    assert len(await rows(site, task_id, "extension_approved", "extension_rejected")) == 1
+    assert len(await notices(site, task_id, "extension_decision")) == 1
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_two_submits_at_once_record_one_decision(site: Site) -> None:
+    task_id, request_id = await asked_extension(site)
+    await site.sign_in("hung")
+    _page, csrf = await page_csrf(site, task_id)
+    form = {"csrf": csrf, "request": str(request_id), "decision": "approve", "note": "Đồng ý"}
+    answers = await asyncio.gather(
+        *(site.client.post(f"/web/viec/{task_id}/giahan", data=form) for _ in range(3))
+    )
+    assert sorted(a.status for a in answers) == [200, 409, 409]
     assert len(await rows(site, task_id, "extension_approved", "extension_rejected")) == 1
     assert len(await notices(site, task_id, "extension_decision")) == 1
 

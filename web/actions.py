@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from aiohttp import web
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.assigned import instruction
@@ -96,6 +96,10 @@ async def asked(request: web.Request) -> Asked | web.StreamResponse:
     task = await visible_task(request[DB], visitor, int(text)) if text.isdigit() and len(text) < 12 else None
     if task is None:
         raise web.HTTPNotFound()
+    # Two submits at once take turns: a write to the task's row first (a row lock on
+    # PostgreSQL, the one writer's lock on SQLite, held to the commit), so the second
+    # reads what the first recorded and records nothing.
+    await request[DB].execute(update(Task).where(Task.id == task.id).values(number=Task.number))
     org = visitor.organizations[task.plan.organization_id]
     return Asked(task, chat_request(request[DB], visitor, org, site.services), form)
 
