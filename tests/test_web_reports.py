@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from decimal import Decimal
 from io import BytesIO
 from urllib.parse import unquote
 
@@ -16,8 +17,10 @@ from docx import Document
 from openpyxl import load_workbook
 
 from handlers.messages import Attachment
+from models.plan_store import find_organization
+from models.scores import ScoreSheet
 from tests.conftest import BACKENDS
-from tests.harness import text_of
+from tests.harness import ORG, text_of
 from tests.score_sheet import sheet_docx, sheet_rows
 from tests.web_support import Site, build_site, follow_other_commune
 
@@ -87,6 +90,20 @@ async def test_the_score_page_adds_up_as_diem_and_the_docx(site: Site) -> None:
     mine = await (await site.client.get(commune + "/diem")).text()
     assert page_rows(mine) == want
     assert "Phòng Văn hóa - Xã hội: 5/" in mine and 'data-unit="Trung tâm Phục vụ hành chính công"' not in mine
+
+
+async def test_an_older_sheet_is_one_link_away(site: Site) -> None:
+    await scored(site)
+    async with site.bot.sessions() as session, session.begin():
+        org = await find_organization(session, ORG)
+        session.add(ScoreSheet(organization_id=org.id, title="Bảng điểm năm 2025", period="nam", year=2025,
+                               max_points=Decimal(100), imported_at=site.bot.clock.now()))  # fmt: skip
+    await site.sign_in("hung")
+    commune = await org_path(site)
+    html = await (await site.client.get(commune + "/diem")).text()
+    assert '<a href="?ky=nam&amp;nam=2025">Cả năm 2025</a>' in html
+    older = await (await site.client.get(commune + "/diem", params={"ky": "nam", "nam": "2025"})).text()
+    assert "Bảng điểm năm 2025" in older and '?ky=6thang&amp;nam=2026' in older
 
 
 async def test_the_score_page_asks_for_the_grants(site: Site) -> None:
