@@ -113,6 +113,18 @@ async def test_two_submits_at_once_record_one_decision(site: Site) -> None:
     assert len(await notices(site, task_id, "extension_decision")) == 1
 
 
+async def test_an_approval_without_words_asks_for_no_next_message(site: Site) -> None:
+    task_id, request_id = await asked_extension(site)
+    await site.sign_in("hung")
+    _page, csrf = await page_csrf(site, task_id)
+    form = {"csrf": csrf, "request": str(request_id), "decision": "approve", "note": ""}
+    answer = await (await site.client.post(f"/web/viec/{task_id}/giahan", data=form)).text()
+    assert "Đã duyệt gia hạn nhiệm vụ 6 đến 20/04/2026 (hạn cũ 31/03/2026)." in answer
+    assert "tin tiếp theo" not in answer
+    decided = await rows(site, task_id, "extension_approved")
+    assert [(d.reason, d.text) for d in decided] == [(None, "Duyệt gia hạn")]  # as /duyet 6 records it
+
+
 async def test_a_rejection_needs_its_reason(site: Site) -> None:
     task_id, request_id = await asked_extension(site)
     await site.sign_in("hung")
