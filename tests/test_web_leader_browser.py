@@ -69,6 +69,7 @@ async def test_a_leader_approves_an_extension_in_the_browser(site: Site, browser
     await page.get_by_role("button", name="Duyệt gia hạn").click()
     await page.wait_for_url(f"**/web/viec/{task_id}/giahan")
     assert "Đã duyệt gia hạn nhiệm vụ 6 đến 20/04/2026" in await page.locator(".answer").inner_text()
+    await page.screenshot(path=str(shots() / "approved-answer-360.png"), full_page=True)
     await page.get_by_role("link", name="Về nhiệm vụ 6").click()
     await page.wait_for_url(f"**/web/viec/{task_id}")
     history = await page.locator("ol.history").inner_text()
