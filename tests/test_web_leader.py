@@ -172,13 +172,26 @@ async def test_an_officer_cannot_take_a_leaders_action(site: Site) -> None:
 
 async def test_a_task_out_of_sight_is_not_found(site: Site) -> None:
     task_id, request_id = await asked_extension(site)
-    await site.sign_in("mai")  # a viewer: the figures, never a task
+    await site.bot.register("minh", "officer", "Phòng Kinh tế")  # no part in task 6
+    await site.sign_in("minh")
     csrf = await site.csrf()
     form = {"csrf": csrf, "request": str(request_id), "decision": "approve", "text": "x"}
     for action in ("giahan", "nhac", "chidao"):
         assert (await site.client.post(f"/web/viec/{task_id}/{action}", data=form)).status == 404
-    await follow_other_commune(site.bot, "hung")
     assert (await site.client.post("/web/viec/999999/nhac", data=form)).status == 404
+    assert await rows(site, task_id, "extension_approved", "nudge", "instruction") == []
+
+
+async def test_a_viewer_reads_the_task_and_decides_nothing(site: Site) -> None:
+    task_id, request_id = await asked_extension(site)
+    await site.sign_in("mai")  # a viewer reads the task pages of the commune
+    page, csrf = await page_csrf(site, task_id)
+    assert "/giahan" not in page and "/nhac" not in page
+    form = {"csrf": csrf, "request": str(request_id), "decision": "approve", "text": "x"}
+    for action in ("giahan", "nhac", "chidao"):
+        assert (await site.client.post(f"/web/viec/{task_id}/{action}", data=form)).status == 403
+    other = await follow_other_commune(site.bot, "hung")
+    assert (await site.client.get(f"/web/xa/{other}/diem")).status == 404
     assert await rows(site, task_id, "extension_approved", "nudge", "instruction") == []
 
 

@@ -85,7 +85,7 @@ async def test_a_leader_approves_an_extension_in_the_browser(site: Site, browser
 
 
 async def test_downloading_the_appendix_in_the_browser(site: Site, browser) -> None:  # noqa: ANN001
-    await site.bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026")
+    await site.bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 02/01/2026")
     page = await signed_in(site, browser, "hung")
     await page.get_by_role("link", name="Tải báo cáo").click()
     await page.wait_for_url("**/baocao")

@@ -126,7 +126,7 @@ def disposition_name(header: str) -> str:
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_a_leader_downloads_the_appendix_the_form_and_the_draft(site: Site) -> None:
-    await site.bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026")
+    await site.bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 02/01/2026")
     await site.sign_in("hung")
     commune = await org_path(site)
     form = await (await site.client.get(commune + "/baocao")).text()
