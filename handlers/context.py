@@ -42,6 +42,10 @@ class SignInLinks(Protocol):
 
     async def issue(self, session: AsyncSession, person: Person) -> str: ...
 
+    def mini_app_url(self) -> str | None:
+        """The Telegram Mini App's address when it can be opened (https), else None."""
+        ...
+
 
 class Routes(Protocol):
     """What a handler may ask of the router (``handlers.router.Router``) without

@@ -37,6 +37,7 @@ class Incoming:
 class Button:
     label: str
     data: str
+    web_app: str = ""  # a Mini App's https address (Telegram only): the button opens it
 
 
 @dataclass

@@ -26,6 +26,7 @@ from web.security import (
 )
 
 LINK_PATH = "/web/vao"  # {public_url}/web/vao/{token}
+MINI_APP_PATH = "/web/app"  # the Mini App's first page (web.entry.mini_app)
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,13 @@ class Gate:
         token = make_link_token(self.settings.secret, person.id, expires)
         await web_access.add_link(session, person, token, now, expires)
         return f"{self.settings.public_url}{LINK_PATH}/{token}"
+
+    def mini_app_url(self) -> str | None:
+        """Where Telegram opens the Mini App: only over https (Telegram's rule) and
+        with the bot's token to check its ``initData``."""
+        if not (self.settings.secure and self.settings.telegram_token):
+            return None
+        return f"{self.settings.public_url}{MINI_APP_PATH}"
 
     async def open_link(self, token: str) -> str:
         """A new session's token for a valid, unused link; raises ``Refused``."""

@@ -16,6 +16,7 @@ from locales import _
 from models import evidence_store
 from models.evidence import EvidenceFile
 from models.queries import get_task
+from web.actions import task_actions
 from web.app import DB, VISITOR, message, redirect, render, site_of
 from web.commune import commune_view
 from web.task_page import task_view
@@ -53,7 +54,8 @@ async def task(request: web.Request) -> web.StreamResponse:
     )
     if view is None:
         raise web.HTTPNotFound()
-    return render(request, "task.html", view=view)
+    actions = await task_actions(request[DB], request[VISITOR], view.task)  # web/actions.py
+    return render(request, "task.html", view=view, actions=actions)
 
 
 async def evidence(request: web.Request) -> web.StreamResponse:

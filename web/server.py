@@ -9,7 +9,7 @@ import logging
 from aiohttp import web
 
 from handlers.context import FilePublisher, Services
-from web import city_page, entry, pages, search_page
+from web import actions, city_page, downloads, entry, pages, score_page, search_page
 from web.app import HERE, SITE, Site, gatekeeper, templates
 from web.gate import Gate
 
@@ -23,6 +23,9 @@ def make_app(services: Services, gate: Gate, shelf: FilePublisher | None) -> web
     pages.add_routes(app)
     city_page.add_routes(app)
     search_page.add_routes(app)
+    actions.add_routes(app)  # a leader's forms, the score sheet, the reports (web2b)
+    score_page.add_routes(app)
+    downloads.add_routes(app)
     app.router.add_static("/web/static", HERE / "static")
     return app
 

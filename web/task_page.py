@@ -54,6 +54,9 @@ def what_happened(row: StatusUpdate) -> str:
         return _("Đồng ý gia hạn đến {date}").format(date=until) + reason
     if row.kind == "extension_rejected":
         return _("Không đồng ý gia hạn") + reason
+    if row.kind in ("nudge", "instruction"):  # a leader's, from the chat or web/actions.py
+        said = _("Đề nghị nhắc lại cán bộ phụ trách: {names}") if row.kind == "nudge" else _("Chỉ đạo (đã gửi đơn vị): {text}")
+        return said.format(names=row.text, text=row.text)
     if row.kind == "import":
         return _("Nhập lại kế hoạch: {text}").format(text=row.text)
     return row.text or row.kind

@@ -36,7 +36,7 @@ from bot.channels.telegram_buttons import (
     stale_text,
 )
 from bot.channels.telegram_lanes import LaneProcessor
-from bot.channels.telegram_markup import keyboard, menu_commands
+from bot.channels.telegram_markup import keyboard, menu_commands, set_menu_button
 from bot.channels.telegram_pacing import ChatPacer, GlobalPacer, PacedRequest, SharedBudget
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
@@ -118,6 +118,7 @@ class TelegramChannel:
 
     async def _post_init(self, app: Application) -> None:
         await app.bot.set_my_commands(menu_commands())
+        await set_menu_button(app.bot, self.conversation.services.web)
         if self.on_start is not None:  # the reminder scheduler starts here, not at import
             self.on_start()
 

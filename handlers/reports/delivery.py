@@ -61,7 +61,8 @@ async def deliver(
     """The report's messages. ``render`` builds the files only when they go out;
     without a way to send them, ``telegram_only`` says so, with the operator's
     ``command`` for admins."""
-    if can_send_files(request) or request.incoming.channel == "console":
+    # The console writes them to a folder; the web view serves them (web/downloads.py).
+    if can_send_files(request) or request.incoming.channel in ("console", "web"):
         files = await render()
         first, *rest = files
         return [

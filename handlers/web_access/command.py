@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Request
 from handlers.guards import not_registered
-from handlers.messages import Outgoing
+from handlers.messages import Button, Outgoing
 from locales import _
 
 
@@ -21,10 +21,12 @@ async def web_command(request: Request, args: str) -> list[Outgoing]:
             )
         ]
     url = await links.issue(request.session, request.person)
-    return [
-        Outgoing(
-            _(
-                "Mở trang tiến độ: {url}\nLiên kết chỉ dùng được một lần, trong 15 phút, và chỉ cho anh/chị; xin đừng chuyển cho người khác."
-            ).format(url=url)
-        )
-    ]
+    answer = Outgoing(
+        _(
+            "Mở trang tiến độ: {url}\nLiên kết chỉ dùng được một lần, trong 15 phút, và chỉ cho anh/chị; xin đừng chuyển cho người khác."
+        ).format(url=url)
+    )
+    mini_app = links.mini_app_url() if request.incoming.channel == "telegram" else None
+    if mini_app:  # Telegram opens the Mini App in the chat, signed in by its initData
+        answer.buttons = [[Button(_("Mở trong Telegram"), "", web_app=mini_app)]]
+    return [answer]

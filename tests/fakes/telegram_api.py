@@ -61,6 +61,7 @@ class FakeTelegram(Waiting[SentMessage]):
         self.chat_actions: list[tuple[int, str]] = []
         self.commands: list[dict] = []  # the last setMyCommands list
         self.commands_by_scope: dict[tuple[str, str], list[dict]] = {}  # (scope type, lang)
+        self.menu_buttons: dict[str, dict] = {}  # setChatMenuButton by chat id ("" the bot's default)
         self.webhook: dict | None = None  # setWebhook parameters while a webhook is set
         self.requests_429 = 0
         self.per_chat_count: Counter[int] = Counter()  # accepted sends per chat

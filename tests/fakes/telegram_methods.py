@@ -87,6 +87,8 @@ def inline_markup(params: dict) -> dict | None:
                 raise ApiError(400, "Bad Request: text buttons are unallowed in the inline keyboard")
             if data is not None and not 1 <= len(str(data).encode()) <= 64:
                 raise ApiError(400, "Bad Request: BUTTON_DATA_INVALID")
+            if "web_app" in button:
+                web_app_url(button["web_app"])
     return {"inline_keyboard": markup["inline_keyboard"]} if "inline_keyboard" in markup else None
 
 
@@ -265,6 +267,32 @@ async def delete_my_commands(tg: FakeTelegram, params: dict) -> bool:
     if _scope_key(params) == _scope_key({}):
         tg.commands = []
     return True
+
+
+def web_app_url(info: object) -> str:
+    """A Mini App's address as Telegram checks it: https only."""
+    url = str(info.get("url", "")) if isinstance(info, dict) else ""
+    if not url.startswith("https://"):
+        raise ApiError(400, f"Bad Request: Web App URL '{url}' is invalid: Only HTTPS links are allowed")
+    return url
+
+
+@api("setChatMenuButton")
+async def set_chat_menu_button(tg: FakeTelegram, params: dict) -> bool:
+    button = params.get("menu_button") or {"type": "default"}
+    if button.get("type") not in ("default", "commands", "web_app"):
+        raise ApiError(400, "Bad Request: unsupported menu button type")
+    if button["type"] == "web_app":
+        if not button.get("text"):
+            raise ApiError(400, "Bad Request: menu button text is empty")
+        web_app_url(button.get("web_app"))
+    tg.menu_buttons[str(params.get("chat_id", ""))] = button
+    return True
+
+
+@api("getChatMenuButton")
+async def get_chat_menu_button(tg: FakeTelegram, params: dict) -> dict:
+    return tg.menu_buttons.get(str(params.get("chat_id", "")), {"type": "default"})
 
 
 @api("close")
