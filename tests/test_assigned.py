@@ -153,7 +153,7 @@ async def test_form_one_counts_on_time_late_overdue(sessions, clock) -> None:  #
     assert (rows["4.1."], rows["4.1.1."], rows["4.1.2."], rows["4.1.3."]) == (3, 1, 1, 1)
     assert rows["2.1."] == 39  # the plan's own count is the plan's
     progress = text_of(await bot.say("trinh", "/tiendo"))
-    assert "Nhiệm vụ được giao năm 2026: hoàn thành 2/3 (66,7%): đúng hạn 1, trễ hạn 1; quá hạn chưa hoàn thành: 1" in progress
+    assert "Nhiệm vụ UBND thành phố giao (năm 2026): hoàn thành 2/3 (66,7%): đúng hạn 1, trễ hạn 1; quá hạn chưa hoàn thành: 1" in progress
     overdue = text_of(await bot.say("trinh", "/quahan"))
     assert "Việc C" in overdue
     await service.tick()  # reminded like any task: before, on and after its due day

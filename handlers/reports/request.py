@@ -182,7 +182,7 @@ async def report_ask(request: Request, args: str, unclear: str) -> ReportAsk | l
             )
         ]
     org = request.organization
-    plans = await active_plans(request.session, org)
+    plans = await active_plans(request.session, org, request.today())
     if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
     plan, rest = plan_in_args(plans, given.rest)  # "/baocao CĐS quy1": that plan's appendix

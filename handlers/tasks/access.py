@@ -63,17 +63,19 @@ async def visible_tasks(request: Request) -> list[Task]:
     if org is None:
         return []
     if is_leader(request.grants, org.id):
-        return await list_tasks(request.session, org)
+        return await list_tasks(request.session, org, today=request.today())
     units = officer_units(request.grants, org.id)
     if not units:
         return []
-    return await list_tasks(request.session, org, unit_ids=sorted(units))
+    return await list_tasks(request.session, org, unit_ids=sorted(units), today=request.today())
 
 
 async def plan_codes(request: Request) -> list[str]:
     """The codes of the plans the person's organization follows now."""
     org = request.organization
-    return [p.code for p in await active_plans(request.session, org)] if org else []
+    if org is None:
+        return []
+    return [p.code for p in await active_plans(request.session, org, request.today())]
 
 
 async def names_plans(request: Request) -> bool:
@@ -100,7 +102,9 @@ async def tasks_by_ref(request: Request, text: str) -> tuple[list[Task], str | N
     ref = read_task_ref(text, await plan_codes(request)) or TaskRef(None, text.strip())
     found = [
         t
-        for t in await find_tasks_by_number(request.session, org, ref.number, code=ref.code)
+        for t in await find_tasks_by_number(
+            request.session, org, ref.number, code=ref.code, today=request.today()
+        )
         if may_view(request, t)
     ]
     if not found:
