@@ -82,6 +82,7 @@ class Request:
     router: Routes | None = None  # set by the conversation: buttons and readers by name
     several_plans: bool | None = None  # the organization follows several plans (asked once)
     chosen_task: int | None = None  # the task tapped for a number two plans share (which_plan)
+    chosen_plan: int | None = None  # the plan tapped for a command that needs one (which_plan)
 
     @property
     def has_buttons(self) -> bool:

@@ -5,6 +5,9 @@ task chosen; nothing is recorded before the answer."""
 
 from __future__ import annotations
 
+import io
+
+import docx
 import pytest
 from sqlalchemy import select
 
@@ -113,3 +116,30 @@ async def test_an_answer_by_another_person_or_late_does_nothing(bot: Harness) ->
     assert (await task_of(bot, "CĐS", "6")).status == "done"
     assert "đã được trả lời rồi" in text_of(await bot.say("lan", callback=data))
     assert await kinds(bot, "CĐS", "6") == ["status"]  # once
+
+
+async def test_plan_decision_takes_a_code_or_asks_which_plan(bot: Harness) -> None:
+    from models.plans import Plan
+
+    await bot.register("ha", "admin")
+    named = text_of(await bot.say("ha", "/baocao kehoach CĐS 45/QĐ-UBND ngày 20/01/2026"))
+    assert "Quyết định số 45/QĐ-UBND ngày 20 tháng 01 năm 2026" in named or "45/QĐ-UBND" in named, named
+    typed = "/baocao kehoach 128/QĐ-UBND ngày 10/01/2026"
+    asked = text_of(await bot.say("ha", typed))
+    assert f"đang theo dõi 2 kế hoạch; «{typed}» là cho kế hoạch nào?" in asked, asked
+    assert "1 = CCHC — " in asked and "2 = CĐS — " in asked
+    assert "«/baocao kehoach CĐS 128/QĐ-UBND ngày 10/01/2026»" in asked
+    done = text_of(await bot.say("ha", "1"))
+    assert "128/QĐ-UBND" in done and "cải cách hành chính" in done, done
+    async with bot.sessions() as session:
+        plans = {p.code: p for p in await session.scalars(select(Plan))}
+    assert plans["CCHC"].decision_number == "128/QĐ-UBND"
+    assert plans["CĐS"].decision_number == "45/QĐ-UBND"  # untouched by the second
+    # An appendix without a code is asked the same way, then made for the plan tapped.
+    asked = text_of(await bot.say("ha", "/baocao quy1"))
+    assert "«/baocao CĐS quy1»" in asked
+    sent = await bot.say("ha", "2")
+    files = [r.document for r in sent if r.document is not None and r.document.filename.endswith(".docx")]
+    assert files, text_of(sent)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(files[0].data)).paragraphs)
+    assert "chuyển đổi số" in text, text[:300]

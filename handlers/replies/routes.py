@@ -16,4 +16,5 @@ def register(router: Router) -> None:
     router.button("undo", status_commands.undo_button)
     router.button(("qy", "qn", "qt"), questions.answer_button)
     router.button(which_plan.PICK, which_plan.pick_button)
+    router.button(which_plan.PLAN_PICK, which_plan.plan_button)
     router.text = entry.text_or_file

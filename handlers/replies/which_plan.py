@@ -8,7 +8,11 @@ A command with such a number ("/capnhat 6 hoàn thành", "/giahan 6 …", "/nhac
 6", "/ketqua 6 …", a leader's "nhiệm vụ 6 đề nghị …") is asked the same way: whatever
 resolves the number raises ``SeveralPlans``, the conversation keeps the whole text (and
 its file) in a ``command`` question, and the tap (``qp:QUESTION:TASK``) runs it again
-with that task chosen."""
+with that task chosen.
+
+A command that needs one plan (``/baocao kehoach 45/QĐ-UBND …``, ``/baocao quy1``) when
+several are followed and none is named is asked the same way, one tap per plan
+(``qk:QUESTION:PLAN``), and runs again with ``Request.chosen_plan``."""
 
 from __future__ import annotations
 
@@ -22,10 +26,12 @@ from handlers.short_text import short
 from handlers.tasks.access import SeveralPlans, several_text, task_ref, tasks_of
 from locales import _
 from models.conversation import Question
-from models.plans import Task
+from models.plans import Plan, Task
 
 PICK = "qp"  # button kind: the task a kept command is about
 COMMAND = "command"  # the question's kind
+PLAN_PICK = "qk"  # button kind: the plan a kept command is about
+PLAN_COMMAND = "plan_command"  # the question's kind
 
 
 async def ask_which_plan(
@@ -100,15 +106,72 @@ async def pick_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
     if request.now - question.created_at > LAPSE:
         return [Outgoing(_("Câu hỏi này đã hết hạn; anh/chị vui lòng gửi lại lệnh."))]
     request.chosen_task = tasks[0].id
+    out = await _again(request, question)
+    kept = await evidence_files.assign_held(request, question.id, tasks)
+    own = [m for m in out if m.chat_id is None]
+    if own and kept:
+        own[0].text += "\n" + "\n".join(kept)
+    return out
+
+
+async def _again(request: Request, question: Question) -> list[Outgoing]:
+    """Run the kept text again, as typed, with what the tap chose on the request."""
     request.incoming = replace(request.incoming, text=question.text, callback=None, attachment=None)
     try:
         out = await request.router.dispatch(request)
     except SeveralPlans as several:  # a second shared number: named with codes instead
         return [Outgoing(several_text(several.tasks, several.number))]
-    kept = await evidence_files.assign_held(request, question.id, tasks)
     own = [m for m in out if m.chat_id is None]
     if own:
         own[0].edit = True  # the answer takes the question's place
-        if kept:
-            own[0].text += "\n" + "\n".join(kept)
     return out
+
+
+async def ask_plan(request: Request, plans: list[Plan], example: str) -> list[Outgoing]:
+    """Keep the command typed and ask which of ``plans`` it is about, one tap each;
+    ``example``: the command with a code, for next time."""
+    text = request.incoming.text.strip()
+    question = Question(
+        person_id=request.person.id,
+        channel=request.incoming.channel,
+        kind=PLAN_COMMAND,
+        candidates=[p.id for p in plans],
+        text=text,
+        created_at=request.now,
+    )
+    request.session.add(question)
+    await request.session.flush()
+    lead = _(
+        "Xã/phường đang theo dõi {n} kế hoạch; «{text}» là cho kế hoạch nào? Tôi đã giữ lại "
+        "lệnh và sẽ thực hiện ngay khi anh/chị chọn. Lần sau anh/chị có thể ghi kèm mã kế "
+        "hoạch, ví dụ «{example}»."
+    ).format(n=len(plans), text=short(text, 80), example=example)
+    rows = [
+        [Button(f"{p.code} — {short(p.title, 50)}", f"{PLAN_PICK}:{question.id}:{p.id}")]
+        for p in plans
+    ]
+    return [Outgoing(lead, buttons=rows)]
+
+
+async def plan_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
+    """The tap (or typed number) answering which plan a kept command is about."""
+    qid_text, _sep, choice = rest.partition(":")
+    qid, plan_id = small_id(qid_text), small_id(choice)
+    question = await request.session.get(Question, qid) if qid else None
+    plan = await request.session.get(Plan, plan_id) if plan_id else None
+    if (
+        question is None
+        or question.person_id != request.person.id
+        or question.kind != PLAN_COMMAND
+        or plan is None
+        or plan.id not in question.candidates
+        or plan.organization_id not in request.organizations
+    ):
+        return [Outgoing(_("Nút này không còn dùng được."))]
+    if question.answered_at is not None:
+        return [Outgoing(_("Câu hỏi này đã được trả lời rồi."))]
+    question.answered_at = request.now
+    if request.now - question.created_at > LAPSE:
+        return [Outgoing(_("Câu hỏi này đã hết hạn; anh/chị vui lòng gửi lại lệnh."))]
+    request.chosen_plan = plan.id
+    return await _again(request, question)
