@@ -117,6 +117,7 @@ async def pick_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
 async def _again(request: Request, question: Question) -> list[Outgoing]:
     """Run the kept text again, as typed, with what the tap chose on the request."""
     request.incoming = replace(request.incoming, text=question.text, callback=None, attachment=None)
+    request.awaited = None  # what was awaited is the tap's business, said once after it
     try:
         out = await request.router.dispatch(request)
     except SeveralPlans as several:  # a second shared number: named with codes instead
