@@ -74,7 +74,7 @@ async def test_giao_in_one_message(sessions, clock) -> None:  # noqa: ANN001
     assert chat == "lan" and notice.task_id == task.id
     assert notice.text.startswith(f"Trinh giao nhiệm vụ mới cho {VHXH}:\nNhiệm vụ 1: Báo cáo kết quả tự kiểm tra CCHC")
     assert f"Theo: {SOURCE}" in notice.text and "Trả lời 1 = Hoàn thành" in notice.text
-    reply = text_of(await bot.say("lan", "Hoàn thành, BC số 5/BC-UBND ngày 02/12/2026", reply_to=str(len(inbox.got))))
+    reply = text_of(await bot.say("lan", "Hoàn thành, BC số 5/BC-UBND ngày 30/11/2026", reply_to=str(len(inbox.got))))
     assert reply.startswith("Đã ghi nhận nhiệm vụ GIAO 1 «Báo cáo kết quả tự kiểm tra CCHC»: Hoàn thành.")
     assert (await given(bot))[0].status == "done"
 

@@ -163,7 +163,7 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
             mark = len(zalo.sent)
             await service.tick()
             await zalo.wait_for(lambda m: m.chat_id == lan and "Ý kiến chỉ đạo" in (m.text or ""), since=mark)
-            answer = await say(zalo, lan, "Hoàn thành, KH số 99/KH-UBND ngày 02/12/2026")
+            answer = await say(zalo, lan, "Hoàn thành, KH số 99/KH-UBND ngày 30/11/2026")
             assert answer.startswith("Đã ghi nhận nhiệm vụ CCHC 6")
             assert (await task_where(harness, number="6", kind="plan")).status == "done"
 

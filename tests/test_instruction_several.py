@@ -70,7 +70,7 @@ async def test_two_tasks_one_tap_each_unit_told_on_telegram(telegram) -> None:  
     to_lan = await tg.wait_for(lambda m: m.chat_id == 42 and "Ý kiến chỉ đạo" in (m.text or ""), since=mark)
     assert "về nhiệm vụ 5 «" in to_minh.text and "về nhiệm vụ 6 «" in to_lan.text
     mark = len(tg.sent)
-    tg.send_text(42, "Hoàn thành, KH số 99/KH-UBND ngày 02/12/2026", reply_to_message_id=to_lan.message_id)
+    tg.send_text(42, "Hoàn thành, KH số 99/KH-UBND ngày 30/11/2026", reply_to_message_id=to_lan.message_id)
     await tg.wait_for(lambda m: m.chat_id == 42 and "Đã ghi nhận nhiệm vụ" in (m.text or ""), since=mark)
     assert await status_of(harness, "6") == "done" and await status_of(harness, "5") != "done"
 
