@@ -6,6 +6,7 @@ compiler should look at first and writes nothing."""
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -39,10 +40,10 @@ async def progress(
     async with open_session(config) as session:
         org = await require_org(session, args.org)
         ref = getattr(args, "plan", None)
-        plans = [await named_plan(session, org, ref)] if ref else await active_plans(session, org)
+        as_of = args.as_of or clock.today(org.timezone)
+        plans = [await named_plan(session, org, ref)] if ref else await active_plans(session, org, as_of)
         if not plans:
             raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
-        as_of = args.as_of or clock.today(org.timezone)
         every = []
         for plan in plans:
             facts = await task_facts(session, org, as_of=as_of, plan=plan)
@@ -53,8 +54,10 @@ async def progress(
         data = {**result.to_json(), "plans": [_plan_json(plan, result)]}
         emit(args, data, progress_text(title, result, show_units=True))
         return 0
-    total = tally(
-        [f for _plan, facts, _result in every for f in facts], as_of, deadline_end=deadline_end
+    total = tally(  # overdue tasks named with their plan's code ("CĐS 6")
+        [replace(f, number=f"{plan.code} {f.number}") for plan, facts, _r in every for f in facts],
+        as_of,
+        deadline_end=deadline_end,
     )
     lines = [f"Tiến độ các kế hoạch — {org.name}, đến ngày {format_date(as_of)}:"]
     for plan, _facts, result in every:

@@ -110,7 +110,9 @@ async def cmd_tasks(
                 raise CliError(f"{org.name} không có đơn vị «{args.unit}».")
             unit_ids = [unit.id]
         plan = await named_plan(session, org, args.plan) if args.plan else None
-        tasks = await list_tasks(session, org, unit_ids=unit_ids, plan=plan)
+        tasks = await list_tasks(
+            session, org, unit_ids=unit_ids, plan=plan, today=clock.today(org.timezone)
+        )
         several = len({t.plan_id for t in tasks}) > 1
         rows = [await task_to_json(session, t) for t in tasks]
     lines = []

@@ -24,25 +24,22 @@ from documents.result_words import result_text
 from models.org_names import OrgName, org_name
 from models.people import Organization
 from models.plans import Plan, Task
+from models.plans_assigned_period import period_progress, period_start
 from models.progress import (
     DeadlineEnd,
     Progress,
     Reported,
     Tally,
     TaskFacts,
-    carried_on,
-    classify,
     quarter_end,
     rate_text,
     tally,
 )
-from models.progress_queries import day_end, plan_facts, standing_reports, task_facts
+from models.progress_queries import day_end, standing_reports, task_facts
 from models.queries import (
     appendix_texts,
     current_plans,
-    is_city_assigned,
     list_tasks,
-    plans_of_year,
 )
 from models.unit_names import fold
 
@@ -258,20 +255,15 @@ async def report_plan(session: AsyncSession, org: Organization) -> Plan | None:
 
 
 async def city_tally(
-    session: AsyncSession, org: Organization, year: int, as_of: date, deadline_end: DeadlineEnd
+    session: AsyncSession, org: Organization, period: Period, as_of: date, deadline_end: DeadlineEnd
 ) -> Tally | None:
-    """Biểu mẫu 1 row 4: the tasks of the year's plans of city-assigned tasks, if any."""
-    ids = [
-        p.id
-        for p in await plans_of_year(session, org, year)
-        if p.kind == "assigned" or is_city_assigned(p.title)  # /giao's list, or an imported one
-    ]
-    if not ids:
-        return None
-    result = Tally()
-    for _org, facts in await plan_facts(session, ids, as_of, org.timezone, with_units=False):
-        result.add(classify(facts, as_of, deadline_end=deadline_end), continuing=carried_on(facts))
-    return result
+    """Biểu mẫu 1 row 4: the tasks the city gave that count in the report's period
+    (``models.plans_assigned_period``), if the organization has a list of them."""
+    start = period_start(period.kind, period.year, period.quarter)
+    found = await period_progress(
+        session, org, start, period.end, as_of, deadline_end=deadline_end
+    )
+    return found.overall if found is not None else None
 
 
 @dataclass(frozen=True)
@@ -359,7 +351,7 @@ async def build_report(
         progress=tally(facts.values(), as_of, deadline_end=deadline_end),
         city=None
         if unit_ids is not None
-        else await city_tally(session, org, plan.year, as_of, deadline_end),
+        else await city_tally(session, org, period, as_of, deadline_end),
         units=list(unit_names),
         issued=issued,
         number=number,

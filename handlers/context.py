@@ -57,6 +57,8 @@ class Routes(Protocol):
 
     async def awaited_step(self, request: Request, text: str) -> list[Outgoing] | None: ...
 
+    async def dispatch(self, request: Request) -> list[Outgoing]: ...
+
 
 @dataclass
 class Services:
@@ -83,6 +85,8 @@ class Request:
     awaited: str | None = None  # what the previous answer asked for (choices.AWAIT_*)
     router: Routes | None = None  # set by the conversation: buttons and readers by name
     several_plans: bool | None = None  # the organization follows several plans (asked once)
+    chosen_task: int | None = None  # the task tapped for a number two plans share (which_plan)
+    chosen_plan: int | None = None  # the plan tapped for a command that needs one (which_plan)
 
     @property
     def has_buttons(self) -> bool:

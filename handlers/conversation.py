@@ -22,8 +22,9 @@ from handlers.features import build_router
 from handlers.messages import Incoming, Outgoing
 from handlers.people import newcomers
 from handlers.permissions import Grant
+from handlers.replies.which_plan import ask_command_plan
 from handlers.router import Router
-from language import command_names
+from handlers.tasks.access import SeveralPlans
 from locales import _, set_language
 from models.conversation import remember_sent
 from models.invites import get_or_create_person, person_id_of
@@ -138,23 +139,11 @@ class Conversation:
         return request
 
     async def _route(self, request: Request) -> list[Outgoing]:
-        incoming = request.incoming
         # What the previous answer asked for is good for this one message only.
         request.awaited = await take_awaited(
-            request.session, request.person.id, incoming.channel, request.now
+            request.session, request.person.id, request.incoming.channel, request.now
         )
-        if incoming.callback:
-            answer = await self.router.press(request, incoming.callback)
-            return answer + await self.router.step_left(request)
-        command = self.router.parse_command(incoming.text.strip())
-        if command:
-            name, args = command
-            found = self.router.commands.get(name)
-            if found is None:
-                near = command_names.nearest(name, self.router.usable_commands(request.role))
-                assert self.router.unknown_command is not None
-                return await self.router.unknown_command(request, name, near)
-            answer = await found.handler(request, args)
-            return answer + await self.router.step_left(request)
-        assert self.router.text is not None
-        return await self.router.text(request)
+        try:
+            return await self.router.dispatch(request)
+        except SeveralPlans as several:  # "/capnhat 6 …" when two plans have a task 6
+            return await ask_command_plan(request, several)

@@ -115,6 +115,26 @@ class Router:
             return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
         return await handler(request, kind, rest)
 
+    async def dispatch(self, request: Request) -> list[Outgoing]:
+        """A pressed button, a command, or anything else, to the feature that registered
+        it (``request.awaited`` already taken)."""
+        incoming = request.incoming
+        if incoming.callback:
+            answer = await self.press(request, incoming.callback)
+            return answer + await self.step_left(request)
+        command = self.parse_command(incoming.text.strip())
+        if command is None:
+            assert self.text is not None
+            return await self.text(request)
+        name, args = command
+        found = self.commands.get(name)
+        if found is None:
+            near = command_names.nearest(name, self.usable_commands(request.role))
+            assert self.unknown_command is not None
+            return await self.unknown_command(request, name, near)
+        answer = await found.handler(request, args)
+        return answer + await self.step_left(request)
+
     async def read(self, stage: str, request: Request, text: str) -> list[Outgoing] | None:
         """The first answer of the readers of ``stage``; None when none takes the text."""
         for reader in self.readers.get(stage, ()):

@@ -4,7 +4,7 @@ task by its number, a task's history, and the evidence recorded for it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,37 +25,60 @@ def _task_query():  # noqa: ANN202 - a Select of Task
     )
 
 
-async def active_plans(session: AsyncSession, org: Organization) -> list[Plan]:
-    """The plans the organization follows now: every plan of its newest year, in the
-    order they were first imported."""
-    year = await session.scalar(
-        select(func.max(Plan.year)).where(Plan.organization_id == org.id)
+async def active_plans(
+    session: AsyncSession, org: Organization, today: date | None = None
+) -> list[Plan]:
+    """The plans the organization follows now, in the order they were first imported:
+    every plan of the year of ``today`` (the one clock's, in the organization's time),
+    and any other plan with an undone task due this year (last year's plan carried
+    on). A list dated next year never hides this year's plans; it waits for its year.
+    When none, or with no day given (tools, tests), the plans of the newest year."""
+    plans = list(
+        await session.scalars(select(Plan).where(Plan.organization_id == org.id).order_by(Plan.id))
     )
-    if year is None:
+    if not plans:
         return []
-    return list(
-        await session.scalars(
-            select(Plan).where(Plan.organization_id == org.id, Plan.year == year).order_by(Plan.id)
+    if today is not None:
+        others = [p.id for p in plans if p.year != today.year]
+        carried = await _with_undone_due(session, others, today.year) if others else set()
+        found = [p for p in plans if p.year == today.year or p.id in carried]
+        if found:
+            return found
+    newest = max(p.year for p in plans)
+    return [p for p in plans if p.year == newest]
+
+
+async def _with_undone_due(session: AsyncSession, plan_ids: list[int], year: int) -> set[int]:
+    """The plans among ``plan_ids`` with a task due in ``year`` and not done."""
+    found = await session.scalars(
+        select(Task.plan_id)
+        .where(
+            Task.plan_id.in_(plan_ids),
+            Task.withdrawn.is_(False),
+            Task.status.not_in(("done", "not_applicable")),
+            Task.deadline_due.between(date(year, 1, 1), date(year, 12, 31)),
         )
+        .distinct()
     )
+    return set(found)
 
 
 async def organization_plans(session: AsyncSession, org: Organization) -> list[Plan]:
     """Every plan of the organization, newest year first."""
     return list(
         await session.scalars(
-            select(Plan)
-            .where(Plan.organization_id == org.id)
-            .order_by(Plan.year.desc(), Plan.id)
+            select(Plan).where(Plan.organization_id == org.id).order_by(Plan.year.desc(), Plan.id)
         )
     )
 
 
-async def several_plans(session: AsyncSession, organization_id: int) -> bool:
+async def several_plans(
+    session: AsyncSession, organization_id: int, today: date | None = None
+) -> bool:
     """Does the organization follow more than one plan now (then tasks are named with
     their plan's code, "CĐS 6")?"""
     org = await session.get(Organization, organization_id)
-    return org is not None and len(await active_plans(session, org)) > 1
+    return org is not None and len(await active_plans(session, org, today)) > 1
 
 
 async def latest_plan(session: AsyncSession, org: Organization) -> Plan | None:
@@ -93,11 +116,12 @@ async def list_tasks(
     unit_ids: Sequence[int] | None = None,
     roles: Sequence[str] = ("lead", "cooperating"),
     plan: Plan | None = None,
+    today: date | None = None,
 ) -> list[Task]:
-    """Tasks of the organization's active plans (or of ``plan``), plan by plan in plan
-    order, withdrawn tasks left out; only those where one of ``unit_ids`` takes one of
-    ``roles`` when ``unit_ids`` is given."""
-    plans = [plan] if plan is not None else await active_plans(session, org)
+    """Tasks of the organization's active plans on ``today`` (or of ``plan``), plan by
+    plan in plan order, withdrawn tasks left out; only those where one of ``unit_ids``
+    takes one of ``roles`` when ``unit_ids`` is given."""
+    plans = [plan] if plan is not None else await active_plans(session, org, today)
     if not plans:
         return []
     query = (
@@ -123,18 +147,22 @@ async def list_tasks(
 
 
 async def find_tasks_by_number(
-    session: AsyncSession, org: Organization, number: str, *, code: str | None = None
+    session: AsyncSession,
+    org: Organization,
+    number: str,
+    *,
+    code: str | None = None,
+    today: date | None = None,
 ) -> list[Task]:
-    """Tasks of the active plans numbered ``number`` ("12", or "II.3" to name the
-    section too), only of the plan coded ``code`` when given; never withdrawn ones."""
-    plans = await active_plans(session, org)
+    """Tasks of the plans active on ``today`` numbered ``number`` ("12", or "II.3" to
+    name the section too), only of the plan coded ``code`` when given; never withdrawn
+    ones."""
+    plans = await active_plans(session, org, today)
     if code is not None:
         plans = [p for p in plans if p.code == code]
     if not plans:
         return []
-    query = _task_query().where(
-        Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False)
-    )
+    query = _task_query().where(Task.plan_id.in_([p.id for p in plans]), Task.withdrawn.is_(False))
     exact = list(await session.scalars(query.where(Task.number == number.strip())))
     if exact:  # "1.1" is a task's own number in plans numbered "1.", "1.1"
         return exact

@@ -303,13 +303,14 @@ async def plan_organization(
     lists of tasks the city gave among them) in the caller's transaction;
     returns the new rows. (A running bot uses ``plan_in_steps``.)"""
     since = _since(org, now)
-    plans = await active_plans(session, org)
+    today = now.astimezone(ZoneInfo(org.timezone)).date()
+    plans = await active_plans(session, org, today)
     people = await _members(session, org)
     added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
     if not plans:
         org.planned_through = now
         return added
-    for task in await list_tasks(session, org):
+    for task in await list_tasks(session, org, today=today):
         added += await plan_task(session, task, org, people, now, settings, calendar, since)
     added += await _plan_digests(session, org, people, now, since, settings, calendar)
     org.planned_through = now
@@ -334,13 +335,14 @@ async def plan_in_steps(
         if org is None:
             return 0
         since = _since(org, now)
-        plans = await active_plans(session, org)
+        today = now.astimezone(ZoneInfo(org.timezone)).date()
+        plans = await active_plans(session, org, today)
         if not plans:
             people = await _members(session, org)
             added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
             mark_planned(org, now, [], fingerprint(settings, calendar))
             return added
-        task_ids = [t.id for t in await list_tasks(session, org)]
+        task_ids = [t.id for t in await list_tasks(session, org, today=today)]
     added = 0
     entries: list[datetime] = []
     for start in range(0, len(task_ids), max(settings.batch, 1)):

@@ -74,7 +74,7 @@ async def test_giao_in_one_message(sessions, clock) -> None:  # noqa: ANN001
     assert chat == "lan" and notice.task_id == task.id
     assert notice.text.startswith(f"Trinh giao nhiệm vụ mới cho {VHXH}:\nNhiệm vụ 1: Báo cáo kết quả tự kiểm tra CCHC")
     assert f"Theo: {SOURCE}" in notice.text and "Trả lời 1 = Hoàn thành" in notice.text
-    reply = text_of(await bot.say("lan", "Hoàn thành, BC số 5/BC-UBND ngày 02/12/2026", reply_to=str(len(inbox.got))))
+    reply = text_of(await bot.say("lan", "Hoàn thành, BC số 5/BC-UBND ngày 30/11/2026", reply_to=str(len(inbox.got))))
     assert reply.startswith("Đã ghi nhận nhiệm vụ GIAO 1 «Báo cáo kết quả tự kiểm tra CCHC»: Hoàn thành.")
     assert (await given(bot))[0].status == "done"
 
@@ -153,7 +153,7 @@ async def test_form_one_counts_on_time_late_overdue(sessions, clock) -> None:  #
     assert (rows["4.1."], rows["4.1.1."], rows["4.1.2."], rows["4.1.3."]) == (3, 1, 1, 1)
     assert rows["2.1."] == 39  # the plan's own count is the plan's
     progress = text_of(await bot.say("trinh", "/tiendo"))
-    assert "Nhiệm vụ được giao năm 2026: hoàn thành 2/3 (66,7%): đúng hạn 1, trễ hạn 1; quá hạn chưa hoàn thành: 1" in progress
+    assert "Nhiệm vụ UBND thành phố giao (năm 2026): hoàn thành 2/3 (66,7%): đúng hạn 1, trễ hạn 1; quá hạn chưa hoàn thành: 1" in progress
     overdue = text_of(await bot.say("trinh", "/quahan"))
     assert "Việc C" in overdue
     await service.tick()  # reminded like any task: before, on and after its due day

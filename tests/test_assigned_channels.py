@@ -113,7 +113,7 @@ async def test_letter_given_and_instruction_on_telegram(telegram) -> None:  # no
     mark = len(tg.sent)
     tg.press_button(7, asked.message_id, buttons(asked)[f"Gửi cho {TTPV}"])
     sent = await tg.wait_for(lambda m: m.chat_id == 7 and "Đã gửi" in (m.text or ""), since=mark)
-    assert sent.text == f"Đã gửi ý kiến chỉ đạo về nhiệm vụ 16 cho An ({TTPV})."
+    assert sent.text == f"Đã gửi ý kiến chỉ đạo về nhiệm vụ CCHC 16 cho An ({TTPV})."
 
     mark = len(tg.sent)
     await service.tick()
@@ -159,11 +159,11 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
             asked = await say(zalo, trinh, "Nhiệm vụ 6: đề nghị Phòng hoàn thành trước 20/12")
             assert asked.startswith(f"Gửi ý kiến chỉ đạo này cho {VHXH}?")
             assert f"Trả lời 1 = Gửi cho {VHXH}, 2 = Chỉ lưu ghi chú" in asked
-            assert (await say(zalo, trinh, "1")) == f"Đã gửi ý kiến chỉ đạo về nhiệm vụ 6 cho Lan ({VHXH})."
+            assert (await say(zalo, trinh, "1")) == f"Đã gửi ý kiến chỉ đạo về nhiệm vụ CCHC 6 cho Lan ({VHXH})."
             mark = len(zalo.sent)
             await service.tick()
             await zalo.wait_for(lambda m: m.chat_id == lan and "Ý kiến chỉ đạo" in (m.text or ""), since=mark)
-            answer = await say(zalo, lan, "Hoàn thành, KH số 99/KH-UBND ngày 02/12/2026")
+            answer = await say(zalo, lan, "Hoàn thành, KH số 99/KH-UBND ngày 30/11/2026")
             assert answer.startswith("Đã ghi nhận nhiệm vụ CCHC 6")
             assert (await task_where(harness, number="6", kind="plan")).status == "done"
 
@@ -171,7 +171,7 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
             assert kept.startswith(f"Gửi ý kiến chỉ đạo này cho {VHXH}?")
             assert "chưa gửi cho đơn vị" in await say(zalo, trinh, "2")
             nobody = await say(zalo, trinh, "nhiệm vụ 17 cần báo cáo rõ hơn")  # no one registered there
-            assert nobody.startswith("Tôi đã lưu ý kiến này thành ghi chú của nhiệm vụ 17.")
+            assert nobody.startswith("Tôi đã lưu ý kiến này thành ghi chú của nhiệm vụ CCHC 17.")
             assert f"/moi {TTPV}" in nobody
             async with harness.sessions() as session:
                 kinds = list(await session.scalars(select(StatusUpdate.kind).where(StatusUpdate.text.like("nhiệm vụ %rõ hơn"))))

@@ -148,7 +148,7 @@ async def test_other_units_officer_is_refused(bot: Harness) -> None:
 async def test_capnhat_and_extension_and_progress(bot: Harness) -> None:
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
     await bot.register("trinh", "leader")
-    done = await bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 16/01/2026")
+    done = await bot.say("lan", "/capnhat 1 Đã ban hành Kế hoạch số 22/KH-UBND ngày 02/01/2026")
     assert "Hoàn thành" in done[0].text
     ext = await bot.say("lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
     assert "Xin gia hạn đến 20/04/2026" in ext[0].text

@@ -205,7 +205,8 @@ async def test_progress_a_line_per_plan_and_one_plan_on_request(bot: Harness) ->
     one = text_of(await bot.say("trinh", "/tiendo cds"))
     assert one.startswith(f"Tiến độ {TITLE} — ") and "Hoàn thành: 0/12" in one
     asked = text_of(await bot.say("trinh", "/baocao 6thang"))
-    assert "đang theo dõi 2 kế hoạch: CCHC — " in asked and "«/baocao CCHC»" in asked
+    assert "đang theo dõi 2 kế hoạch; «/baocao 6thang» là cho kế hoạch nào?" in asked
+    assert "1 = CCHC — " in asked and "«/baocao CĐS 6thang»" in asked
     appendix = await bot.say("trinh", "/baocao CĐS 6thang")
     assert any(r.document is not None for r in appendix)
 

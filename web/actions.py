@@ -27,6 +27,7 @@ from handlers.context import Request
 from handlers.extensions.decisions import decide
 from handlers.permissions import can_decide_extension, is_leader
 from handlers.reminders.nudge import nudge, unit_officers
+from handlers.tasks.access import names_plans
 from handlers.tasks.view import CLOSED
 from language.formats import format_date
 from locales import _
@@ -214,8 +215,8 @@ async def give_instruction(request: web.Request) -> web.StreamResponse:
             "Đã lưu ý kiến này thành ghi chú của nhiệm vụ {number}. {units} chưa có ai đăng ký nên chưa gửi được."
         ).format(number=task.number, units=units)
         return await done(request, got, said, changed=True)
-    out = await instruction.send(chat, task, note)
-    return await done(request, got, out[0].text, changed=True)
+    said = await instruction.send(chat, task, note, several=await names_plans(chat))
+    return await done(request, got, said, changed=True)
 
 
 async def same_words(session: AsyncSession, task: Task, chat: Request, text: str) -> datetime | None:

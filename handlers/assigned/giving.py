@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from handlers.assigned import list_import
 from handlers.assigned.draft import QUESTION_KIND, Draft, answered, from_assignment, missing
 from handlers.assigned.draft import the_deadline as draft_deadline
 from handlers.assigned.record import give
@@ -50,6 +51,8 @@ async def give_command(request: Request, args: str) -> list[Outgoing]:
     org = request.organization
     if not is_leader(request.grants, org.id):
         return [Outgoing(_("Chỉ lãnh đạo hoặc quản trị mới giao nhiệm vụ được."))]
+    if request.incoming.attachment is not None:  # the city's list of tasks, as a file
+        return await list_import.offer_file(request, request.incoming.attachment)
     today = request.today()
     typed = read_assignment(args, today)
     quoted = request.incoming.quoted.strip()

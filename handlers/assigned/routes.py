@@ -4,7 +4,7 @@ reader that takes a leader's text naming a task as an instruction for the unit."
 
 from __future__ import annotations
 
-from handlers.assigned import giving, instruction
+from handlers.assigned import giving, instruction, list_import
 from handlers.router import BEFORE_TASKS, SHORT, Router
 
 
@@ -14,4 +14,5 @@ def register(router: Router) -> None:
     router.reader(SHORT, giving.short_answer)  # "hủy", "không", a date: before thanks
     router.button((giving.UNIT, giving.NO_SOURCE, giving.CANCEL), giving.button)
     router.button((instruction.SEND, instruction.KEEP), instruction.button)
+    router.button(list_import.BUTTON, list_import.button)  # a file of given tasks
     router.reader(BEFORE_TASKS, instruction.read_instruction)

@@ -1,20 +1,30 @@
-"""The line /tiendo adds for the tasks the city gave (Biểu mẫu 1 row 4): the year's
-list counted like the plan's tasks, in the same categories."""
+"""The line /tiendo adds for the tasks the city gave (Biểu mẫu 1 row 4): the tasks that
+count in the report period in progress (the one /baocao would write now, or the quarter
+asked for), by the rule of ``models.plans_assigned_period``, in the form's categories."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.report_rows import ROMAN, Period, make_period
 from locales import _
 from models.people import Organization
-from models.plans import Plan
-from models.progress import DeadlineEnd, percent_text, tally
-from models.progress_queries import plan_facts
-from models.queries import ASSIGNED
+from models.plans_assigned_period import period_progress, period_start
+from models.progress import DeadlineEnd, percent_text
+
+OVERDUE_SHOWN = 20
+
+
+def period_words(period: Period) -> str:
+    """ "quý III/2026", "6 tháng đầu năm 2026", "năm 2026"."""
+    if period.kind == "quy":
+        return _("quý {q}/{year}").format(q=ROMAN[(period.quarter or 1) - 1], year=period.year)
+    if period.kind == "6thang":
+        return _("6 tháng đầu năm {year}").format(year=period.year)
+    return _("năm {year}").format(year=period.year)
 
 
 async def assigned_lines(
@@ -25,40 +35,36 @@ async def assigned_lines(
     *,
     deadline_end: DeadlineEnd,
     unit_ids: Sequence[int] | None = None,
-    until: date | None = None,
+    quarter: int | None = None,
+    today: date | None = None,
 ) -> list[str]:
-    """One line per list of tasks given in ``year`` (none when there are none)."""
-    plans = list(
-        await session.scalars(
-            select(Plan).where(
-                Plan.organization_id == org.id, Plan.kind == ASSIGNED, Plan.year == year
-            )
-        )
+    """The tasks given that count in the period of ``year`` reported now (``quarter``'s
+    when given), on ``as_of``; no line when there are none."""
+    period = make_period("quy" if quarter else None, year, today or as_of, quarter)
+    start = period_start(period.kind, period.year, period.quarter)
+    counted = await period_progress(
+        session, org, start, period.end, as_of, deadline_end=deadline_end, unit_ids=unit_ids
     )
-    lines = []
-    for plan in plans:
-        rows = await plan_facts(session, [plan.id], as_of, org.timezone, unit_ids=unit_ids)
-        counted = tally([f for _o, f in rows], as_of, deadline_end=deadline_end, until=until)
-        t = counted.overall
-        if not t.total:
-            continue
+    if counted is None or not counted.overall.total:
+        return []
+    t = counted.overall
+    lines = [
+        _(
+            "Nhiệm vụ UBND thành phố giao ({period}): hoàn thành {done}/{total} ({percent}): đúng hạn {on_time}, trễ hạn {late}; quá hạn chưa hoàn thành: {overdue}"
+        ).format(
+            period=period_words(period),
+            done=t.done,
+            total=t.total,
+            percent=percent_text(t.done, t.total),
+            on_time=t.counts["done_on_time"],
+            late=t.counts["done_late"],
+            overdue=t.counts["overdue"],
+        )
+    ]
+    if counted.overdue_numbers:
         lines.append(
-            _(
-                "{title}: hoàn thành {done}/{total} ({percent}): đúng hạn {on_time}, trễ hạn {late}; quá hạn chưa hoàn thành: {overdue}"
-            ).format(
-                title=plan.title,
-                done=t.done,
-                total=t.total,
-                percent=percent_text(t.done, t.total),
-                on_time=t.counts["done_on_time"],
-                late=t.counts["done_late"],
-                overdue=t.counts["overdue"],
+            _("  Nhiệm vụ được giao quá hạn: số {numbers}").format(
+                numbers=", ".join(counted.overdue_numbers[:OVERDUE_SHOWN])
             )
         )
-        if counted.overdue_numbers:
-            lines.append(
-                _("  Nhiệm vụ được giao quá hạn: số {numbers}").format(
-                    numbers=", ".join(counted.overdue_numbers[:20])
-                )
-            )
     return lines

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from documents.plan_file_error import PlanFileError
 from documents.plan_reader import too_large
+from handlers.assigned.list_import import offer_list
 from handlers.choices import AWAIT_IMPORT, await_next
 from handlers.context import Request
 from handlers.guards import admin_only
@@ -38,6 +39,9 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
         if attachment.size is not None and attachment.size > len(attachment.data):
             # The channel did not download it (over its limit): too large, not empty.
             raise too_large(attachment.filename, attachment.size)
+        # A list of tasks the city gave (unit, content, deadline, source columns).
+        if (listed := await offer_list(request, attachment)) is not None:
+            return listed
         # The file is read before anything is written, so a bad file changes nothing.
         kind, read = await read_file(request, attachment.data, attachment.filename)
         if kind == "plan":

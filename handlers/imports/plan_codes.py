@@ -20,7 +20,7 @@ async def plans_command(request: Request, args: str) -> list[Outgoing]:
     if len(words) == 2:
         return await rename(request, words[0], words[1])
     org = request.organization
-    plans = await active_plans(request.session, org)
+    plans = await active_plans(request.session, org, request.today())
     if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
     counts = await plan_counts(request.session, [p.id for p in plans])

@@ -70,6 +70,11 @@ def help_text(request: Request) -> str:
         )
     )
     lines.append(_("/giahan SỐ NGÀY_MỚI lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+    lines.append(
+        _(
+            "/kehoach — các kế hoạch đang theo dõi và mã của từng kế hoạch; khi có nhiều kế hoạch, ghi mã trước số nhiệm vụ, ví dụ: /capnhat CĐS6 Hoàn thành"
+        )
+    )
     if request.role in ("leader", "admin"):
         lines.append(
             _(
@@ -77,6 +82,11 @@ def help_text(request: Request) -> str:
             )
         )
         lines.append(_("Lãnh đạo: /nhac SỐ — nhắc lại cán bộ phụ trách nhiệm vụ quá hạn"))
+        lines.append(
+            _(
+                "Lãnh đạo: /giao ĐƠN_VỊ: nội dung, hạn …, theo Công văn số … — giao nhiệm vụ UBND thành phố giao"
+            )
+        )
     lines.append(_("/hoantac — hoàn tác lần cập nhật vừa rồi"))
     lines.append(_("/dangky MÃ — đăng ký bằng mã mời; /ngonngu vi|en — đổi ngôn ngữ"))
     lines.append(
@@ -87,7 +97,7 @@ def help_text(request: Request) -> str:
     if request.role == "admin":
         lines.append(
             _(
-                "Quản trị: /nhap (gửi kèm tệp kế hoạch hoặc bảng điểm), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời, /ketqua SỐ nội dung — sửa lời ghi vào phụ lục, /chamdiem SỐ ĐIỂM — chấm điểm một mục"
+                "Quản trị: /nhap (gửi kèm tệp kế hoạch hoặc bảng điểm), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời, /ketqua SỐ nội dung — sửa lời ghi vào phụ lục, /chamdiem SỐ ĐIỂM — chấm điểm một mục, /kehoach MÃ_CŨ MÃ_MỚI — đổi mã một kế hoạch"
             )
         )
     lines.append(

@@ -186,7 +186,7 @@ async def compose(
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
     if mine:
-        several = await several_plans(session, mine[0][1].plan.organization_id)
+        several = await several_plans(session, mine[0][1].plan.organization_id, today)
         more, buttons, focus = _officer_parts(
             mine, today, calendar, offline=offline_digest, has_buttons=has_buttons,
             several=several,
@@ -300,7 +300,7 @@ async def weekly_digest(
     session: AsyncSession, org: Organization, today: date, calendar: WorkCalendar
 ) -> str:
     """Overdue tasks and tasks due this week, by unit; the extension requests waiting."""
-    tasks = await list_tasks(session, org)
+    tasks = await list_tasks(session, org, today=today)
     week_end = today + timedelta(days=6 - today.weekday())
     overdue = [t for t in tasks if is_overdue(t, today, calendar)]
     due_soon = [

@@ -130,7 +130,9 @@ async def typed_which(request: Request, text: str) -> list[Outgoing] | None:
     by_number = {t.number: t for t in asked if t.number not in shared}
     if not question.text.strip():  # a file alone: any task of theirs will do
         for n in numbers:
-            task, _problem = (None, None) if n in by_number else await task_by_number(request, n)
+            task, _problem = (
+                (None, None) if n in by_number else await task_by_number(request, n, ask=False)
+            )
             if task is not None:
                 by_number[n] = task
                 question.candidates = [*question.candidates, task.id]
@@ -157,13 +159,16 @@ def count_mismatch(text: str, count: int, *, how: bool = False) -> str:
     return line
 
 
-async def keep_which(request: Request, text: str, tasks: list[Task]) -> Question:
-    """Keep ``text`` (and the file it came with) in a which-task question about ``tasks``."""
+async def keep_which(
+    request: Request, text: str, tasks: list[Task], *, kind: str = "which"
+) -> Question:
+    """Keep ``text`` (and the file it came with) in a which-task question about ``tasks``
+    (``kind`` "command": a command to run again with the task chosen, ``which_plan``)."""
     incoming = request.incoming
     question = Question(
         person_id=request.person.id,
         channel=incoming.channel,
-        kind="which",
+        kind=kind,
         candidates=[t.id for t in tasks],
         text=text,
         attachment=(incoming.attachment.ref or incoming.attachment.filename)

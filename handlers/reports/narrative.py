@@ -20,10 +20,12 @@ from handlers.context import Request
 from handlers.guards import admin_only, not_registered
 from handlers.messages import Attachment, Outgoing
 from handlers.reports.delivery import ReportFile, deliver
+from handlers.reports.plan_choice import ask_which, one_plan
 from handlers.reports.request import DECISION, file_stem, report_ask, review_text
 from language.formats import format_date
 from locales import _
 from models.org_names import org_name
+from models.queries import ASSIGNED, active_plans, is_city_assigned
 from models.unit_names import fold
 
 _SYMBOL = re.compile(r"(\d{1,6}(?:/\d{4})?(?:/[^\s,;]+)?)")
@@ -57,11 +59,21 @@ def parse_decision(args: str) -> tuple[str, date | None] | None:
 async def set_decision(request: Request, args: str) -> list[Outgoing]:
     if refusal := admin_only(request):
         return refusal
-    plan = await report_plan(request.session, request.organization)
+    org = request.organization
+    # The lists of tasks the city gave have no decision: only the plans are asked about.
+    plans = [
+        p
+        for p in await active_plans(request.session, org, request.today())
+        if p.kind != ASSIGNED and not is_city_assigned(p.title)
+    ]
+    plan, args = one_plan(request, plans, args)  # "/baocao kehoach CĐS 45/QĐ-UBND …"
+    if plan is None and len(plans) > 1:
+        return await ask_which(request, plans, args)
+    plan = plan or (plans[0] if plans else await report_plan(request.session, org))
     if plan is None:
         return [
             Outgoing(
-                _("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(request.organization.name).display)
+                _("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(org.name).display)
             )
         ]
     if args.strip() == "-":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import re
+from dataclasses import replace
 
 from documents.category_words import category_lines as category_word_lines
 from documents.charts import progress_chart
@@ -136,7 +137,7 @@ async def org_progress(
     request: Request, org: Organization, quarter: int | None, unit_text: str
 ) -> list[Outgoing]:
     session = request.session
-    plans = await active_plans(session, org)
+    plans = await active_plans(session, org, request.today(org))
     if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(org.name).display))]
     chosen, unit_text = plan_in_args(plans, unit_text)  # "/tiendo CĐS", "/tiendo CĐS VH-XH"
@@ -183,14 +184,15 @@ async def org_progress(
         text = progress_text(title, result, show_units=unit_ids is None)
     else:
         result = tally(
-            [f for _plan, facts, _result in every for f in facts], as_of, until=until,
-            deadline_end=deadline_end,
-        )  # fmt: skip
+            [replace(f, number=f"{plan.code} {f.number}") for plan, facts, _r in every for f in facts],
+            as_of, until=until, deadline_end=deadline_end,
+        )  # fmt: skip  # "CCHC 6, CĐS 6": a bare number would name two tasks
         text = plans_text(every, result, scope, when, show_units=unit_ids is None)
     if all(plan.kind != "assigned" for plan in shown):  # the tasks the city gave, apart
         given = await assigned_lines(
-            session, org, year, as_of, deadline_end=deadline_end, unit_ids=unit_ids, until=until
-        )
+            session, org, year, as_of, deadline_end=deadline_end, unit_ids=unit_ids,
+            quarter=quarter, today=today,
+        )  # fmt: skip
         text = "\n".join([text, *given])
     reply = Outgoing(text)
     if can_send_pictures(request) and result.overall.total:

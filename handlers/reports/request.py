@@ -15,7 +15,7 @@ from documents.report_rows import Period, Report, make_period
 from handlers.context import Request
 from handlers.messages import Outgoing
 from handlers.permissions import is_leader, officer_units
-from handlers.reports.plan_choice import plan_in_args, which_plan_text
+from handlers.reports.plan_choice import ask_which, one_plan
 from handlers.reports.progress import parse_quarter
 from locales import _
 from models.org_names import org_name
@@ -183,12 +183,12 @@ async def report_ask(request: Request, args: str, unclear: str) -> ReportAsk | l
             )
         ]
     org = request.organization
-    plans = await active_plans(request.session, org)
+    plans = await active_plans(request.session, org, request.today())
     if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(org.name).display))]
-    plan, rest = plan_in_args(plans, given.rest)  # "/baocao CĐS quy1": that plan's appendix
+    plan, rest = one_plan(request, plans, given.rest)  # "/baocao CĐS quy1": that plan's
     if plan is None and len(plans) > 1:
-        return [Outgoing(which_plan_text(plans, "/baocao"))]
+        return await ask_which(request, plans, args)
     plan = plan or plans[0]
     period_args = parse_period(rest)
     if period_args is None:

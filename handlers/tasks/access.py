@@ -26,6 +26,18 @@ from models.queries import active_plans, find_tasks_by_number, get_task, list_ta
 FOCUS_FRESH = timedelta(days=3)
 
 
+class SeveralPlans(LookupError):
+    """A task number that several plans share, where one task is needed (``/capnhat 6
+    …``). Raised by ``task_by_number``; the conversation keeps what was typed, asks which
+    task with one tap each (``handlers.replies.which_plan``) and runs it again with the
+    answer in ``Request.chosen_task``: one way for every command."""
+
+    def __init__(self, tasks: list[Task], number: str) -> None:
+        super().__init__(number)
+        self.tasks = tasks
+        self.number = number
+
+
 def task_units(task: Task) -> TaskUnits:
     return TaskUnits(
         organization_id=task.plan.organization_id,
@@ -51,17 +63,19 @@ async def visible_tasks(request: Request) -> list[Task]:
     if org is None:
         return []
     if is_leader(request.grants, org.id):
-        return await list_tasks(request.session, org)
+        return await list_tasks(request.session, org, today=request.today())
     units = officer_units(request.grants, org.id)
     if not units:
         return []
-    return await list_tasks(request.session, org, unit_ids=sorted(units))
+    return await list_tasks(request.session, org, unit_ids=sorted(units), today=request.today())
 
 
 async def plan_codes(request: Request) -> list[str]:
     """The codes of the plans the person's organization follows now."""
     org = request.organization
-    return [p.code for p in await active_plans(request.session, org)] if org else []
+    if org is None:
+        return []
+    return [p.code for p in await active_plans(request.session, org, request.today())]
 
 
 async def names_plans(request: Request) -> bool:
@@ -88,7 +102,9 @@ async def tasks_by_ref(request: Request, text: str) -> tuple[list[Task], str | N
     ref = read_task_ref(text, await plan_codes(request)) or TaskRef(None, text.strip())
     found = [
         t
-        for t in await find_tasks_by_number(request.session, org, ref.number, code=ref.code)
+        for t in await find_tasks_by_number(
+            request.session, org, ref.number, code=ref.code, today=request.today()
+        )
         if may_view(request, t)
     ]
     if not found:
@@ -97,17 +113,26 @@ async def tasks_by_ref(request: Request, text: str) -> tuple[list[Task], str | N
             number=named
         )
     if len({t.plan_id for t in found}) > 1:
+        chosen = [t for t in found if t.id == request.chosen_task]
+        if chosen:  # the answer to "which plan's task 6?" (``SeveralPlans``)
+            return chosen, None
         still_open = [t for t in found if t.status not in CLOSED]
         if len(still_open) == 1:  # only one of their open tasks has the number
             return still_open, None
     return found, None
 
 
-async def task_by_number(request: Request, number: str) -> tuple[Task | None, str | None]:
-    """The visible task ``number`` names (see ``tasks_by_ref``); else None and why."""
+async def task_by_number(
+    request: Request, number: str, *, ask: bool = True
+) -> tuple[Task | None, str | None]:
+    """The visible task ``number`` names (see ``tasks_by_ref``); else None and why. A
+    number several plans share raises ``SeveralPlans`` (the person is asked), unless
+    ``ask`` is False (a reader that only looks)."""
     found, problem = await tasks_by_ref(request, number)
     if not found:
         return None, problem
+    if len(found) > 1 and ask and len({t.plan_id for t in found}) > 1:
+        raise SeveralPlans(found, number)
     if len(found) > 1:
         return None, several_text(found, number)
     return found[0], None

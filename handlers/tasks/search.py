@@ -72,7 +72,7 @@ async def search(request: Request, args: str) -> list[Outgoing]:
         return [Outgoing(_("Cách dùng: /tim TỪ KHÓA, ví dụ: /tim dan chu hoặc /tim Phòng Kinh tế"))]
     tasks: list[Task] = []
     for org in sorted(request.organizations.values(), key=lambda o: o.id):
-        tasks += await list_tasks(request.session, org)
+        tasks += await list_tasks(request.session, org, today=request.today(org))
     evidence = await status_texts(request.session, [t.id for t in tasks])
     found = matching(query, tasks, evidence)
     shown_query = " ".join(args.split())
