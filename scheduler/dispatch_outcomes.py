@@ -65,7 +65,10 @@ class DispatchOutcomes:
         send = effective_send_time(self.settings)
         moment = datetime.combine(day, send, tzinfo=zone)
         if moment <= now or not self.calendar.is_working_day(day):
-            moment = datetime.combine(self.calendar.next_working_day(day), send, tzinfo=zone)
+            # next_working_day(d) is d itself on a working day: step past today, or the
+            # rows come back due at once and the pass claims them again without end.
+            following = self.calendar.next_working_day(day + timedelta(days=1))
+            moment = datetime.combine(following, send, tzinfo=zone)
         return moment
 
     async def _mark_wire(self, batch: Batch, now: datetime) -> None:

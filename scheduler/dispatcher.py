@@ -135,6 +135,7 @@ class Dispatcher(DispatchOutcomes):
             semaphore = asyncio.Semaphore(self.concurrency)
             self._halt = False
             sending: set[asyncio.Future[None]] = set()
+            seen: set[int] = set()  # rows claimed in this pass
             try:
                 while not self._stopping and not self._halt:
                     skip = await self.before_claim() if self.before_claim is not None else []
@@ -146,6 +147,10 @@ class Dispatcher(DispatchOutcomes):
                         )
                     if not items:
                         break
+                    if seen.issuperset(i.id for i in items):  # given back due: next pass
+                        await self._give_back([i.id for i in items])
+                        break
+                    seen.update(i.id for i in items)
                     batches = await self._prepare(items, now, result)
                     future = asyncio.ensure_future(self._send_all(batches, result, semaphore))
                     sending.add(future)

@@ -206,11 +206,6 @@ async def test_sending_resumes_within_one_interval_of_the_api_coming_back(sessio
 # -- 5. quiet hours hold inside a storm ---------------------------------------------------------
 
 
-@pytest.mark.skip(
-    reason="hangs in the 21:00 dispatcher tick since issue 24's planning-on-change met issue "
-    "23's quiet-hours gate (both merged the same session); the bench case still runs; "
-    "first thing for the next session"
-)
 async def test_a_storm_across_18_00_stops_and_goes_on_next_morning_as_today(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     clock.move_to(at(2026, 3, 20, 8, 0))
