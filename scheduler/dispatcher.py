@@ -1,7 +1,7 @@
 """The dispatcher: one pass claims the due outbox rows a few seconds' worth at a time
 (pacing rate × ``claim_seconds``), groups them per person and moment (``group``),
 hands each group to ``deliver`` (the bot composes and sends it) and records the outcome.
-One APScheduler interval job runs ``tick`` (bot/reminders.py).
+``scheduler.wake`` runs ``tick`` at the next send time or when work is queued.
 
 Sent means recorded: right after a send one transaction marks the rows sent with the
 message id and runs the delivery's ``record`` (reply mapping, chat focus); a database
@@ -104,6 +104,17 @@ class Dispatcher(DispatchOutcomes):
         self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
         self._lock = asyncio.Lock()
         self.owner_lock = OwnerLock(sessions, self.owner)
+
+    @property
+    def busy(self) -> bool:
+        """A pass is running (planning waits for it to end)."""
+        return self._lock.locked()
+
+    @property
+    def resume_at(self) -> datetime | None:
+        """When a pause (429) or an outage's back-off ends: the next pass is due then."""
+        moments = [m for m in (self._paused_until, self._halted_until) if m is not None]
+        return min(moments, default=None)
 
     async def tick(self) -> TickResult:
         """Send everything that is due now, a few seconds' worth of rows per claim; safe to
