@@ -13,6 +13,8 @@ and 0 at a graceful stop, 0 wrong task, 0 × 429. A measurement for ``make bench
 * a symlink: a second ``dondoc run`` on the same SQLite file through a symlink.
 * a storm across 18:00: 5,000 reminders start at 17:59:00; nothing may start later; the
   rest go the next working morning from 08:00, one message per person.
+* on time: the 08:00 storm with ``dondoc run`` started at 07:59:45: the first send's
+  delay after 08:00 (ms) and the first 10 s's share of 30/s (issue 24).
 * a start during an outage: every method answers 502 for 60 s at start.
 * two processes on PostgreSQL (``DONDOC_BENCH_POSTGRES_URL``, else skipped).
 """
@@ -266,6 +268,31 @@ async def across_six() -> None:
          f"{first.astimezone(TZ).strftime('%d/%m %H:%M:%S') if first else '-'})")  # fmt: skip
 
 
+# -- on time at 08:00 (issue 24) ------------------------------------------------------------------
+
+
+async def on_time() -> None:
+    """The 5,000 storm due at 08:00, ``dondoc run`` started at 07:59:45 (its start-up
+    planning pass due): the first send after 08:00 in ms, and the first 10 s's rate."""
+    lead = 15.0
+    with tempfile.TemporaryDirectory() as folder:
+        url, engine, sessions = await storm_db(folder)
+        server = FakeServer()
+        config = write_config(folder, server.urls, url)
+        started = time.monotonic()
+        process = start_run(config, AT - timedelta(seconds=lead), started)
+        await wait_done(sessions, REMINDERS, limit=600)
+        await stop(process)
+        stats = server.close()
+        await engine.dispose()
+    eight = started + lead  # 08:00 by the process's clock, on this machine's monotonic clock
+    sends = stats["send_times"]
+    first = (min(sends) - eight) * 1000 if sends else float("nan")
+    share = sum(1 for t in sends if eight <= t < eight + 10) / (10 * 30)
+    line("Đúng 08:00", 0, repeats(stats), "-", stats["requests_429"],
+         f" (tin đầu {first:.0f} ms sau 08:00; 10 s đầu: {share:.2f} giới hạn 30/s)")  # fmt: skip
+
+
 # -- a start during an outage ------------------------------------------------------------------
 
 
@@ -329,6 +356,7 @@ CASES = {
     "answer_term": lambda: plain_answer("term"),
     "symlink": symlink,
     "six": across_six,
+    "on_time": on_time,
     "outage_start": start_in_outage,
     "postgres": two_postgres,
 }

@@ -138,6 +138,7 @@ class Dispatcher(DispatchOutcomes):
             if released:
                 log.info("re-queued %s reminders claimed by a process that is gone", released)
             self._started = True
+            result.lost = await self._expire(now)  # during an outage too: never silent
             if self._halted_until is not None and now < self._halted_until:
                 if not await self._back_already(now):
                     return result
