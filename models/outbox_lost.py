@@ -23,18 +23,19 @@ RECENT = timedelta(days=1)  # a loss keeps the health check red this long
 async def expire_unsendable(session: AsyncSession, now: datetime) -> dict[int, list[str]]:
     """Mark lost the tried rows whose use has passed; returns each person's lost
     reminders by task number (or kind, for a reminder without a task)."""
-    rows = list(
-        await session.execute(
-            select(OutboxItem, Task.number)
-            .outerjoin(Task, Task.id == OutboxItem.task_id)
-            .where(
-                OutboxItem.state == PENDING,
-                OutboxItem.useful_until <= now,
-                or_(OutboxItem.last_error.is_not(None), OutboxItem.maybe_at.is_not(None)),
-            )
-            .order_by(OutboxItem.recipient_id, OutboxItem.id)
+    query = (
+        select(OutboxItem, Task.number)
+        .outerjoin(Task, Task.id == OutboxItem.task_id)
+        .where(
+            OutboxItem.state == PENDING,
+            OutboxItem.useful_until <= now,
+            or_(OutboxItem.last_error.is_not(None), OutboxItem.maybe_at.is_not(None)),
         )
+        .order_by(OutboxItem.recipient_id, OutboxItem.id)
     )
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        query = query.with_for_update(of=OutboxItem, skip_locked=True)  # one process tells
+    rows = list(await session.execute(query))
     lost: dict[int, list[str]] = defaultdict(list)
     for row, number in rows:
         row.state, row.claimed_by = LOST, None

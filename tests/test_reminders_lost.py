@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+import pytest
 from sqlalchemy import select
 
 from bot.channel_watch import ChannelWatch
@@ -19,6 +20,7 @@ from models.outbox_lost import LOST
 from models.outbox_stats import outbox_figures
 from models.people import Identity
 from scheduler.dispatcher import TemporaryFailure
+from tests.conftest import BACKENDS
 from tests.test_reminders import TZ, setup
 
 
@@ -26,6 +28,7 @@ def at(*args: int) -> datetime:
     return datetime(*args, tzinfo=TZ)
 
 
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_reminders_unsendable_until_useless_are_lost_counted_and_named(sessions, engine, database_url, clock, tmp_path) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     clock.move_to(at(2026, 3, 20, 8, 0))  # Friday: many reminders due
