@@ -1,19 +1,21 @@
-"""Reminders lost: rows the dispatcher tried and could not send (an outage, timeouts:
-``last_error`` or ``maybe_at`` set) until they were no longer useful (``useful_until``).
+"""Reminders lost: rows the dispatcher tried and could not send because the channel
+failed (an outage, timeouts: ``last_error`` marked ``OUTAGE``) until they were no longer
+useful (``useful_until``).
 They leave the queue as "lost", never counted as delivered, and are counted for the
 operator (``outbox_stats``) and named to the admins (``scheduler.dispatcher``). Rows
-merely missed while dondoc was down (never tried) still go in the person's "while
-dondoc was stopped" digest instead."""
+merely missed while dondoc was down (never tried, or in flight at a crash) still go in
+the person's "while dondoc was stopped" digest instead."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.outbox import PENDING, OutboxItem
+from models.outbox_faults import OUTAGE
 from models.plans import Task
 
 LOST = "lost"
@@ -29,7 +31,7 @@ async def expire_unsendable(session: AsyncSession, now: datetime) -> dict[int, l
         .where(
             OutboxItem.state == PENDING,
             OutboxItem.useful_until <= now,
-            or_(OutboxItem.last_error.is_not(None), OutboxItem.maybe_at.is_not(None)),
+            OutboxItem.last_error.startswith(OUTAGE),
         )
         .order_by(OutboxItem.recipient_id, OutboxItem.id)
     )
