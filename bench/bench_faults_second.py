@@ -295,12 +295,12 @@ async def on_time() -> None:
         stats = server.close()
         async with sessions() as s:
             storm = OutboxItem.occurrence == OCCURRENCE
-            rows = list(await s.execute(select(OutboxItem.wire_at, OutboxItem.sent_at, OutboxItem.message_id).where(storm, OutboxItem.state == SENT)))
+            rows = list(await s.execute(select(OutboxItem.wire_at, OutboxItem.sent_at, OutboxItem.recipient_id).where(storm, OutboxItem.state == SENT)))
         await engine.dispose()
     first = min((w for w, _, _ in rows if w is not None), default=None)
     late = (first - AT).total_seconds() * 1000 if first else float("nan")
     answered = min((s for _, s, _ in rows), default=None)
-    early = {m for w, _, m in rows if w is not None and w < AT + timedelta(seconds=10)}
+    early = {p for w, _, p in rows if w is not None and w < AT + timedelta(seconds=10)}  # one message each
     line("Đúng 08:00", 0, repeats(stats), "-", stats["requests_429"],
          f" (tin đầu bắt đầu {late:.0f} ms sau 08:00, được trả lời lúc "
          f"{answered.astimezone(TZ).strftime('%H:%M:%S.%f')[:-3] if answered else '-'}; "
