@@ -11,7 +11,10 @@ and 0 at a graceful stop, 0 wrong task, 0 × 429. A measurement for ``make bench
   while Telegram holds the answer 12 s); the officer answers «Hoàn thành…» while it is
   down; after the restart the answer must not land on task 2.
 * a symlink: a second ``dondoc run`` on the same SQLite file through a symlink.
-* a storm across 18:00: 5,000 reminders start at 17:59:00; nothing may start later.
+* a storm across 18:00: 5,000 reminders start at 17:59:00; nothing may start later; the
+  rest go the next working morning from 08:00, one message per person.
+* on time: the 08:00 storm with ``dondoc run`` started at 07:59:00: the first send's
+  delay after 08:00 (ms) and the first 10 s's share of 30/s (issue 24).
 * a start during an outage: every method answers 502 for 60 s at start.
 * two processes on PostgreSQL (``DONDOC_BENCH_POSTGRES_URL``, else skipped).
 """
@@ -59,6 +62,14 @@ def line(name: str, lost: int, repeated: int, wrong: int | str, too_many: int, e
 
 def repeats(stats: dict) -> int:
     return sum(n - 1 for n in stats["per_chat"] if n > 1)
+
+
+def show_repeats(stats: dict) -> None:
+    """Each repeated chat's messages, first line: a marked "(Gửi lại…" copy is the one
+    send that was in flight (maybe sent, sent again once and said so)."""
+    for chat, texts in list(stats.get("repeated", {}).items())[:5]:
+        firsts = " | ".join(t.splitlines()[0][:70] if t else "" for t in texts)
+        print(f"    chat {chat}: {len(texts)} tin: {firsts}")
 
 
 async def storm_db(folder: str, *, people: int = PEOPLE, reminders: int = REMINDERS, at: datetime = AT, url: str | None = None):  # noqa: ANN201
@@ -116,6 +127,7 @@ async def slow_sigterm() -> None:
         lost = await lost_of(sessions, REMINDERS)
         await engine.dispose()
     line("API trả lời chậm 8 s + SIGTERM", lost, repeats(stats), "-", stats["requests_429"], f" (dừng sau {took:.1f} s)")
+    show_repeats(stats)
 
 
 # -- a hanging API in a 40-officer commune ------------------------------------------------------
@@ -215,34 +227,84 @@ async def symlink() -> None:
         lost = await lost_of(sessions, REMINDERS)
         await engine.dispose()
     line("dondoc thứ hai qua symlink", lost, repeats(stats), "-", stats["requests_429"], f" (tiến trình thứ hai thoát mã {code})")
+    show_repeats(stats)
 
 
 # -- a storm across 18:00 -----------------------------------------------------------------------
 
 
 async def across_six() -> None:
-    late = datetime(2026, 3, 2, 17, 59, 0, tzinfo=TZ)
+    """The storm from 17:59:00 for ``DONDOC_BENCH_SIX_SECONDS`` (130) s, stopped; then a
+    start at Tuesday 07:59:50 sends the rest from 08:00, one message per person."""
+    late = datetime(2026, 3, 2, 17, 59, 0, tzinfo=TZ)  # a Monday
+    morning = datetime(2026, 3, 3, 7, 59, 50, tzinfo=TZ)
+    seconds = float(os.environ.get("DONDOC_BENCH_SIX_SECONDS", "130"))
     with tempfile.TemporaryDirectory() as folder:
         url, engine, sessions = await storm_db(folder, at=late)
         server = FakeServer()
         config = write_config(folder, server.urls, url)
         started = time.monotonic()
         process = start_run(config, late, started)
-        await asyncio.sleep(100)
+        await asyncio.sleep(seconds)
         await stop(process)
-        stats = server.close()
+        evening = server.stats()
         six = datetime(2026, 3, 2, 18, 0, tzinfo=TZ)  # by the process's own clock
         async with sessions() as s:
             storm = OutboxItem.occurrence == OCCURRENCE
             sent = list(await s.scalars(select(OutboxItem).where(storm, OutboxItem.state == SENT)))
-            waiting = list(await s.scalars(select(OutboxItem.send_at).where(storm, OutboxItem.state == "pending")))
+            waiting = list(await s.scalars(select(OutboxItem).where(storm, OutboxItem.state == "pending")))
+        restarted = time.monotonic()
+        process = start_run(config, morning, restarted)
+        await wait_done(sessions, REMINDERS, limit=300)
+        await stop(process)
+        stats = server.close()
+        async with sessions() as s:
+            done = list(await s.scalars(select(OutboxItem).where(storm, OutboxItem.state.in_((SENT, FOLDED)))))
         await engine.dispose()
     started_late = sum(1 for r in sent if r.wire_at is not None and r.wire_at >= six)
     answered_late = sum(1 for r in sent if r.sent_at >= six)
-    mornings = sorted({w.astimezone(TZ).strftime("%d/%m %H:%M") for w in waiting})
-    line("Bão qua 18:00", REMINDERS - len(sent) - len(waiting), repeats(stats), "-", stats["requests_429"],
+    mornings = sorted({w.send_at.astimezone(TZ).strftime("%d/%m %H:%M") for w in waiting})
+    line("Bão qua 18:00", REMINDERS - len(sent) - len(waiting), repeats(evening), "-", evening["requests_429"],
          f" ({len(sent)} tin đã gửi; bắt đầu sau 18:00:00: {started_late}, trả lời sau 18:00:00: {answered_late};"
          f" {len(waiting)} chờ tới {', '.join(mornings)})")  # fmt: skip
+    waited = {r.recipient_id for r in waiting}
+    tuesday = [r for r in done if r.recipient_id in waited]
+    first = min((r.sent_at for r in tuesday), default=None)
+    before = {chat: n for chat, n in evening["chats"].items()}
+    new = {chat: n - before.get(chat, 0) for chat, n in stats["chats"].items() if n > before.get(chat, 0)}
+    line("  sáng hôm sau", REMINDERS - len(done), sum(n - 1 for n in new.values()), "-", stats["requests_429"] - evening["requests_429"],
+         f" ({len(tuesday)} nhắc của {len(waited)} người đi trong {len(new)} tin, mỗi người một tin: "
+         f"{'có' if all(n == 1 for n in new.values()) else 'không'}; tin đầu "
+         f"{first.astimezone(TZ).strftime('%d/%m %H:%M:%S') if first else '-'})")  # fmt: skip
+
+
+# -- on time at 08:00 (issue 24) ------------------------------------------------------------------
+
+
+async def on_time() -> None:
+    """The 5,000 storm due at 08:00, ``dondoc run`` started at 07:59:00 (its start-up
+    planning pass due): the first send after 08:00 in ms and the first 10 s's messages
+    as a share of 30/s, both by the process's own clock (its start takes seconds here)."""
+    with tempfile.TemporaryDirectory() as folder:
+        url, engine, sessions = await storm_db(folder)
+        server = FakeServer()
+        config = write_config(folder, server.urls, url)
+        process = start_run(config, AT - timedelta(seconds=60), time.monotonic())
+        await wait_done(sessions, REMINDERS, limit=600)
+        await stop(process)
+        stats = server.close()
+        async with sessions() as s:
+            storm = OutboxItem.occurrence == OCCURRENCE
+            rows = list(await s.execute(select(OutboxItem.wire_at, OutboxItem.sent_at, OutboxItem.recipient_id).where(storm, OutboxItem.state == SENT)))
+        await engine.dispose()
+    first = min((w for w, _, _ in rows if w is not None), default=None)
+    late = (first - AT).total_seconds() * 1000 if first else float("nan")
+    answered = min((s for _, s, _ in rows), default=None)
+    early = {p for w, _, p in rows if w is not None and w < AT + timedelta(seconds=10)}  # one message each
+    line("Đúng 08:00", 0, repeats(stats), "-", stats["requests_429"],
+         f" (tin đầu bắt đầu {late:.0f} ms sau 08:00, được trả lời lúc "
+         f"{answered.astimezone(TZ).strftime('%H:%M:%S.%f')[:-3] if answered else '-'}; "
+         f"bắt đầu trong 10 s đầu: {len(early)} tin = {len(early) / 300:.2f} giới hạn 30/s)")  # fmt: skip
 
 
 # -- a start during an outage ------------------------------------------------------------------
@@ -308,6 +370,7 @@ CASES = {
     "answer_term": lambda: plain_answer("term"),
     "symlink": symlink,
     "six": across_six,
+    "on_time": on_time,
     "outage_start": start_in_outage,
     "postgres": two_postgres,
 }

@@ -39,6 +39,12 @@ def statistics(tg: FakeTelegram) -> dict:
         "send_times": sorted(tg.send_times),
         "per_chat": list(per_chat.values()),
         "chats": {str(chat): n for chat, n in per_chat.items()},
+        # What each chat that got more than one message got: a repeat explained by its text
+        "repeated": {
+            str(chat): [m.text or "" for m in tg.sent if m.chat_id == chat and m.method == "sendMessage"]
+            for chat, n in per_chat.items()
+            if n > 1
+        },
     }
 
 

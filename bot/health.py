@@ -6,8 +6,9 @@ free space where evidence files are kept, and the version.
 ``healthy`` is false, with one Vietnamese line per problem, when the database cannot
 be reached or is not at the newest schema, a channel has had no successful contact for
 ``[monitoring] channel_grace`` seconds, the oldest due reminder has waited more than
-``outbox_lag_max`` seconds, no dispatcher has shown it is alive for two minutes, or the
-evidence folder has less than ``min_free_mb`` free.
+``outbox_lag_max`` seconds, no dispatcher has shown it is alive for two minutes, a
+reminder was lost in the last day (unsendable until no longer useful), or the evidence
+folder has less than ``min_free_mb`` free.
 """
 
 from __future__ import annotations
@@ -118,7 +119,14 @@ async def check_health(config: Config, now: datetime, watch: ChannelWatch, *,
             "oldest_due": _iso(figures.oldest_due),
             "lag_seconds": round(lag, 1),
             "last_heartbeat": _iso(figures.last_heartbeat),
+            "lost": figures.by_state.get("lost", 0),
+            "lost_last_day": figures.lost_recent,
         }
+        if figures.lost_recent:  # a loss is never silent
+            problems.append(
+                f"{figures.lost_recent} tin nhắc bị mất trong 24 giờ qua: không gửi được cho tới "
+                "khi hết hạn dùng (quản trị viên đã được báo tên người và nhiệm vụ)"
+            )
         if lag > settings.outbox_lag_max:
             problems.append(
                 f"{figures.due_unsent} tin nhắc đến hạn chưa gửi, tin cũ nhất đã chờ "
@@ -159,6 +167,7 @@ def health_text(report: dict[str, Any]) -> str:
     if outbox:
         states = ", ".join(f"{k} {v}" for k, v in sorted(outbox["by_state"].items())) or "trống"
         lines.append(f"Hàng đợi nhắc: {states}; đến hạn chưa gửi {outbox['due_unsent']}")
+        lines.append(f"Tin nhắc bị mất: {outbox['lost']} (24 giờ qua: {outbox['lost_last_day']})")
         lines.append(f"Bộ gửi báo sống lần cuối: {outbox['last_heartbeat'] or '—'}")
     lines.append(f"Minh chứng: {report['evidence']['folder']}, còn trống {report['evidence']['free_mb']:.0f} MB")
     return "\n".join(lines)

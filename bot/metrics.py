@@ -21,7 +21,7 @@ from scheduler.dispatch_types import PermanentFailure, RateLimited, TemporaryFai
 
 Sender = Callable[[str, Any], Awaitable[str | None]]
 CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8"
-OUTBOX_STATES = ("pending", "sending", "sent", "failed", "cancelled", "folded")
+OUTBOX_STATES = ("pending", "sending", "sent", "failed", "cancelled", "folded", "lost")
 
 
 class Metrics:
@@ -56,10 +56,16 @@ class Metrics:
             "dondoc_outbox_due_unsent", "Reminders due and not sent yet", registry=r
         )
         self.outbox_rows = Gauge("dondoc_outbox_rows", "Outbox rows by state", ["state"], registry=r)
+        self.outbox_lost = Gauge(
+            "dondoc_reminders_lost_last_day",
+            "Reminders unsendable until no longer useful, in the last day",
+            registry=r,
+        )
 
     def observe_outbox(self, figures: OutboxFigures, now: datetime) -> None:
         self.outbox_lag.set(figures.lag_seconds(now))
         self.outbox_due.set(figures.due_unsent)
+        self.outbox_lost.set(figures.lost_recent)
         for state in sorted(set(OUTBOX_STATES) | set(figures.by_state)):
             self.outbox_rows.labels(state).set(figures.by_state.get(state, 0))
 

@@ -1,8 +1,10 @@
 """Reminders in a running dondoc: plan the outbox (at start, every hour, and at once
 for an organization where something changed: a ``ReplanRequest``), run the dispatcher
-(an APScheduler interval job, started from the bot's lifecycle), and deliver each batch
-on the person's channel: the one they chose, else the one they used last. Channels plug
-in as ``Sender``s that raise the dispatcher's errors.
+(``scheduler.wake``: at the next send time, or at once when work is queued; started
+from the bot's lifecycle), and deliver each batch on the person's channel: the one they
+chose, else the one they used last. Channels plug in as ``Sender``s that raise the
+dispatcher's errors. Planning (at start, hourly) runs between the dispatcher's passes
+and gives way to them, organization by organization: it never competes with a storm.
 
 The reply mapping and the chat focus of a reminder are written by the dispatcher in the
 transaction that marks it sent (``Delivered.record``). ``close`` is the graceful stop:
@@ -12,13 +14,13 @@ no new claims, the sends in flight finished and recorded (bounded), the rest giv
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
@@ -29,12 +31,14 @@ from handlers.reminders.texts import compose
 from locales import _, language
 from models.conversation import remember_sent
 from models.evidence_store import forget_lapsed_holds
-from models.outbox import SENDING, OutboxItem, done_replanning, replan_requests
+from models.outbox import PENDING, SENDING, OutboxItem, done_replanning, replan_requests
+from models.outbox_signal import listen, unlisten
 from models.people import Person
 from models.reach import Reach, group_chat, reach
 from scheduler.dispatcher import Batch, Delivered, Dispatcher, TickResult, Unreachable
 from scheduler.plan_due import fingerprint, organizations_due
 from scheduler.planner import all_organizations, plan_in_steps
+from scheduler.wake import WakeLoop
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +85,8 @@ class ReminderService:
         )
         self._planned_at: datetime | None = None
         self._plan_lock = asyncio.Lock()
-        self._scheduler: AsyncIOScheduler | None = None
+        # The dispatcher's runs: at the next due moment, on new work, at most ``interval`` apart.
+        self.loop = WakeLoop(services.clock, self._job, self.next_run_at, cap=self.interval)
         self._running: set[asyncio.Task[None]] = set()  # kept so they are not collected
         self._planning: asyncio.Task[None] | None = None
 
@@ -96,12 +101,13 @@ class ReminderService:
             or now < self._planned_at
         )
 
-    async def plan(self, *, only_if_due: bool = False) -> int:
+    async def plan(self, *, only_if_due: bool = False, give_way: bool = False) -> int:
         """Plan every organization, in short transactions (``plan_in_steps``); with
         ``only_if_due`` (the hourly pass), only when the last plan is an hour old (checked
         under the lock, so that two runs at start plan once), and only the organizations
         where a reminder enters the window or the settings changed (``organizations_due``):
-        changes re-plan at once, so a pass where nothing is due writes nothing."""
+        changes re-plan at once, so a pass where nothing is due writes nothing. With
+        ``give_way``, each organization waits while the dispatcher is sending."""
         async with self._plan_lock:
             now = self.services.clock.now()
             if only_if_due and not self._plan_due(now):
@@ -112,14 +118,29 @@ class ReminderService:
                     org_ids = await organizations_due(session, now, planned_with)
                 else:
                     org_ids = [org.id for org in await all_organizations(session)]
-            added = 0
+            before, self._planned_at = self._planned_at, now
+        added, pause = 0, self._give_way if give_way else None
+        try:
             for org_id in org_ids:
-                added += await plan_in_steps(
-                    self.sessions, org_id, now, self.services.planning, self.services.calendar
-                )
-            self._planned_at = now
+                # Giving way, not under the lock: the dispatcher's re-plan requests take
+                # it while this waits for the dispatcher (plans side by side are safe).
+                async with contextlib.nullcontext() if pause else self._plan_lock:
+                    if pause is not None:
+                        await pause()
+                    added += await plan_in_steps(
+                        self.sessions, org_id, now, self.services.planning,
+                        self.services.calendar, pause,
+                    )  # fmt: skip
+        except BaseException:
+            self._planned_at = before  # tried again at the next run
+            raise
         await self._forget_lapsed_files(now)
         return added
+
+    async def _give_way(self) -> None:
+        """Planning waits while the dispatcher sends: a storm first, planning after."""
+        while self.dispatcher.busy:
+            await asyncio.sleep(0.1)
 
     async def _forget_lapsed_files(self, now: datetime) -> None:
         """Hourly too: files held for a which-question nobody answered are removed after
@@ -168,57 +189,63 @@ class ReminderService:
         return await self.dispatcher.tick()
 
     async def _job(self) -> None:
-        """The interval job (a coroutine, so APScheduler runs it on the loop), tracked so
-        that ``close`` can wait for it."""
-        task = asyncio.current_task()
-        if task is not None:
-            self._running.add(task)
+        """One run of the loop: send what is due (at start, what was missed goes out at
+        once), then plan if due, in the background, giving way to the next runs."""
         try:
-            # Planning runs beside the sending, in its short transactions: at start the
-            # reminders already owed go out at once instead of waiting for the plan.
+            await self.dispatcher.tick()
+        finally:
             if self._plan_due(self.services.clock.now()) and (
                 self._planning is None or self._planning.done()
             ):
                 self._planning = asyncio.get_running_loop().create_task(self._safe_plan())
                 self._running.add(self._planning)
                 self._planning.add_done_callback(self._running.discard)
-            try:
-                await self.dispatcher.tick()
-            except Exception:  # the job must survive a bad run; the next one retries
-                log.exception("reminder run failed")
-        finally:
-            self._running.discard(task)  # type: ignore[arg-type]
 
     async def _safe_plan(self) -> None:
         try:
-            await self.plan(only_if_due=True)
+            await self.plan(only_if_due=True, give_way=True)
         except Exception:
             log.exception("planning reminders failed")
 
-    def start(self) -> None:
-        """Start the interval job (from the bot's post_init, never at import), and a
-        first run now: reminders missed while dondoc was down go out at start."""
-        if self._scheduler is None:
-            self._scheduler = AsyncIOScheduler()
-            self._scheduler.add_job(
-                self._job, "interval", seconds=self.interval, max_instances=1, coalesce=True
+    async def next_run_at(self) -> datetime | None:
+        """The next moment the dispatcher has something to do: the earliest pending
+        reminder, the end of a pause or back-off, the next planning pass."""
+        async with self.sessions() as session:
+            due = await session.scalar(
+                select(func.min(OutboxItem.send_at)).where(OutboxItem.state == PENDING)
             )
-            self._scheduler.start()
-            first = asyncio.get_running_loop().create_task(self._job())
-            self._running.add(first)
+        resume = self.dispatcher.resume_at
+        if resume is not None and resume <= self.services.clock.now():
+            resume = None  # a pause already over
+        moments = [m for m in (due, resume) if m is not None]
+        if self._planned_at is not None:
+            moments.append(self._planned_at + PLAN_EVERY)
+        return min(moments, default=None)
+
+    def wake(self) -> None:
+        """New work was queued (committed): the dispatcher looks at once."""
+        self.loop.wake()
+
+    def start(self) -> None:
+        """Start the dispatcher's loop (from the bot's post_init, never at import), with
+        a first run now: reminders missed while dondoc was down go out at start."""
+        if self.loop.task is None:
+            listen(self.sessions, self.wake)
+            self.loop.start()
+            assert self.loop.task is not None
+            self._running.add(self.loop.task)
 
     def stop(self) -> None:
-        """Stop the job only (no waiting); a running bot uses ``close``."""
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=False)
-            self._scheduler = None
+        """Stop the loop only (no waiting); a running bot uses ``close``."""
+        self.loop.stop()
+        unlisten(self.sessions, self.wake)
 
     async def close(self) -> None:
         """Graceful stop: no new runs or claims; the sends in flight finish and are
         recorded (at most ``stop_timeout`` seconds); what was claimed and not sent goes
         back to pending for the next start."""
-        # The dispatcher first: APScheduler's shutdown cancels the job running now, which
-        # would cut a send in flight; once the dispatcher is closed that job has returned.
+        # The dispatcher first: its close settles the sends in flight, then the loop's
+        # run going on returns and the loop ends.
         await self.dispatcher.close(self.stop_timeout)
         self.stop()
         running = [t for t in self._running if t is not asyncio.current_task() and not t.done()]

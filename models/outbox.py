@@ -41,6 +41,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base, UTCDateTime
+from models.outbox_signal import queued
 
 PENDING, SENDING, SENT, FAILED, CANCELLED, FOLDED, MAYBE_SENT = (
     "pending",
@@ -195,6 +196,7 @@ async def upsert(
                 known[row.key] = row
     if session.dirty or new:
         await session.flush()
+        queued(session)  # the dispatcher looks at once after the commit
     return added
 
 
@@ -321,6 +323,7 @@ async def request_replan(session: AsyncSession, organization_id: int, now: datet
     """Ask the next dispatcher tick to plan ``organization_id`` again (one cheap insert)."""
     session.add(ReplanRequest(organization_id=organization_id, requested_at=now))
     await session.flush()
+    queued(session)
 
 
 async def replan_requests(session: AsyncSession, newer_than: datetime) -> dict[int, int]:

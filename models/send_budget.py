@@ -4,6 +4,10 @@ holds the moment its next message may leave. Taking a place is one atomic statem
 (``INSERT … ON CONFLICT DO UPDATE … RETURNING``: the row lock serialises the
 processes), timed by the database server's clock, the one clock all the processes
 share; the caller then waits until its place comes. On SQLite there is one process.
+A row whose moment has passed says no more than no row (``greatest`` with the clock),
+so rows idle for ``PRUNE_AFTER`` are deleted (``prune``): one row per chat ever written
+to would otherwise stay for good. The delete re-checks its condition on a row another
+process just moved forward (PostgreSQL's read committed), so it never drops a place.
 """
 
 from __future__ import annotations
@@ -13,6 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+
+PRUNE_AFTER = 60.0  # seconds a budget's moment has passed before its row goes
 
 
 class SendPace(Base):
@@ -39,3 +45,15 @@ async def take_place(engine: AsyncEngine, key: str, gap: float) -> float:
     async with engine.begin() as connection:
         wait = (await connection.execute(_TAKE, {"key": key[:80], "gap": gap})).scalar_one()
     return max(0.0, float(wait))
+
+
+_PRUNE = text(
+    "DELETE FROM send_pace WHERE next_at < extract(epoch from clock_timestamp()) - :after"
+)
+
+
+async def prune(engine: AsyncEngine, after: float = PRUNE_AFTER) -> int:
+    """Delete the budgets idle for ``after`` seconds; returns how many."""
+    async with engine.begin() as connection:
+        result = await connection.execute(_PRUNE, {"after": after})
+    return result.rowcount or 0

@@ -17,6 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.outbox import FAILED, FOLDED, PENDING, SENDING, SENT, OutboxItem, most_attempts, release
 from models.outbox_faults import mark_maybe_sent, mark_on_wire, resume_postponed
+from models.outbox_lost import expire_unsendable
 from scheduler.clock import Clock
 from scheduler.dispatch_rules import (
     Batch,
@@ -65,7 +66,10 @@ class DispatchOutcomes:
         send = effective_send_time(self.settings)
         moment = datetime.combine(day, send, tzinfo=zone)
         if moment <= now or not self.calendar.is_working_day(day):
-            moment = datetime.combine(self.calendar.next_working_day(day), send, tzinfo=zone)
+            # next_working_day(d) is d itself on a working day: step past today, or the
+            # rows come back due at once and the pass claims them again without end.
+            following = self.calendar.next_working_day(day + timedelta(days=1))
+            moment = datetime.combine(following, send, tzinfo=zone)
         return moment
 
     async def _mark_wire(self, batch: Batch, now: datetime) -> None:
@@ -192,6 +196,24 @@ class DispatchOutcomes:
             await mark_unreachable(
                 session, batch.recipient_id, batch.all_ids, now, self._notice_at(now)
             )
+
+    async def _expire(self, now: datetime) -> int:
+        """Reminders tried and still unsent when their use ended are lost: counted for
+        the operator, and named to the admins (one line per person)."""
+        async with self.sessions() as session, session.begin():
+            lost = await expire_unsendable(session, now)
+            for person, labels in lost.items():
+                detail = f"{person}|{', '.join(labels)}"
+                await admin_notices(
+                    session, person, "reminders_lost", self._notice_at(now), now=now, detail=detail
+                )
+        if lost:
+            log.warning(
+                "%s reminders lost (unsendable until no longer useful) for %s people",
+                sum(len(v) for v in lost.values()),
+                len(lost),
+            )
+        return sum(len(v) for v in lost.values())
 
     def _notice_at(self, now: datetime) -> datetime:
         return notice_moment(now, self.settings, self.calendar, self.timezone)

@@ -18,7 +18,7 @@ from models.people import Membership, Person
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.workdays import WorkCalendar
 
-NOTICE_KINDS = ("unreachable", "send_failed")
+NOTICE_KINDS = ("unreachable", "send_failed", "reminders_lost")
 # Questions that must read on their own, never inside a task reminder (a link request
 # asks the owner to agree; its buttons must not sit beside a task's status buttons).
 # A task given to a unit and a leader's instruction go alone too, so that a reply to
@@ -142,7 +142,13 @@ def notice_moment(
 
 
 async def admin_notices(
-    session: AsyncSession, person_id: int, kind: str, moment: datetime, *, now: datetime
+    session: AsyncSession,
+    person_id: int,
+    kind: str,
+    moment: datetime,
+    *,
+    now: datetime,
+    detail: str | None = None,
 ) -> None:
     """Tell the admins of each of the person's organizations that ``person_id`` could
     not be reached (``kind`` in :data:`NOTICE_KINDS`). A notice joins the admin's
@@ -155,6 +161,8 @@ async def admin_notices(
     occurrence = f"person{person_id}"
     if kind == "send_failed":
         occurrence += f":{now.date().isoformat()}"
+    elif kind == "reminders_lost":  # each loss its own line (detail names its tasks)
+        occurrence += f":{now.isoformat(timespec='minutes')}"
     owed: list[Owed] = []
     for org_id in sorted(orgs):
         admins = set(
@@ -176,7 +184,10 @@ async def admin_notices(
                 )
             )
             owed.append(
-                Owed(org_id, None, kind, occurrence, admin, waiting or moment, detail=str(person_id))
+                Owed(
+                    org_id, None, kind, occurrence, admin, waiting or moment,
+                    detail=detail or str(person_id),
+                )  # fmt: skip
             )
     await upsert(session, owed)
 

@@ -57,4 +57,5 @@ class TickResult:
     maybe_repeated: int = 0  # sends that may have been delivered unrecorded (go again, marked)
     maybe_answered: int = 0  # maybe-sent rows not sent again: the person answered meanwhile
     deferred: int = 0  # missed rows moved to the next allowed moment
+    lost: int = 0  # rows tried and unsendable until their use ended (models.outbox_lost)
     unreachable: list[int] = field(default_factory=list)

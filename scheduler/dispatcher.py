@@ -1,7 +1,7 @@
 """The dispatcher: one pass claims the due outbox rows a few seconds' worth at a time
 (pacing rate × ``claim_seconds``), groups them per person and moment (``group``),
 hands each group to ``deliver`` (the bot composes and sends it) and records the outcome.
-One APScheduler interval job runs ``tick`` (bot/reminders.py).
+``scheduler.wake`` runs ``tick`` at the next send time or when work is queued.
 
 Sent means recorded: right after a send one transaction marks the rows sent with the
 message id and runs the delivery's ``record`` (reply mapping, chat focus); a database
@@ -105,6 +105,17 @@ class Dispatcher(DispatchOutcomes):
         self._lock = asyncio.Lock()
         self.owner_lock = OwnerLock(sessions, self.owner)
 
+    @property
+    def busy(self) -> bool:
+        """A pass is running (planning waits for it to end)."""
+        return self._lock.locked()
+
+    @property
+    def resume_at(self) -> datetime | None:
+        """When a pause (429) or an outage's back-off ends: the next pass is due then."""
+        moments = [m for m in (self._paused_until, self._halted_until) if m is not None]
+        return min(moments, default=None)
+
     async def tick(self) -> TickResult:
         """Send everything that is due now, a few seconds' worth of rows per claim; safe to
         call concurrently (serialised here, and across processes by the claim)."""
@@ -127,6 +138,7 @@ class Dispatcher(DispatchOutcomes):
             if released:
                 log.info("re-queued %s reminders claimed by a process that is gone", released)
             self._started = True
+            result.lost = await self._expire(now)  # during an outage too: never silent
             if self._halted_until is not None and now < self._halted_until:
                 if not await self._back_already(now):
                     return result
@@ -135,6 +147,7 @@ class Dispatcher(DispatchOutcomes):
             semaphore = asyncio.Semaphore(self.concurrency)
             self._halt = False
             sending: set[asyncio.Future[None]] = set()
+            seen: set[int] = set()  # rows claimed in this pass
             try:
                 while not self._stopping and not self._halt:
                     skip = await self.before_claim() if self.before_claim is not None else []
@@ -146,6 +159,10 @@ class Dispatcher(DispatchOutcomes):
                         )
                     if not items:
                         break
+                    if seen.issuperset(i.id for i in items):  # given back due: next pass
+                        await self._give_back([i.id for i in items])
+                        break
+                    seen.update(i.id for i in items)
                     batches = await self._prepare(items, now, result)
                     future = asyncio.ensure_future(self._send_all(batches, result, semaphore))
                     sending.add(future)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -323,13 +324,11 @@ async def plan_in_steps(
     now: datetime,
     settings: PlanningSettings,
     calendar: WorkCalendar,
+    pause: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
-    """``plan_organization`` in short transactions: one to read the task list, one per
-    ``settings.batch`` tasks (their outbox rows read at once, only differences written),
-    one for the digests and the watermarks (written last, so a crash half-way plans the
-    same window again, which the outbox keys make harmless): ``planned_through``, and
-    ``plan_due_at``, when the next reminder enters the window (at most a day ahead, for
-    the score sheets' and digests' own dates)."""
+    """``plan_organization`` in short transactions: the task list; each ``settings.batch``
+    tasks (only differences written; ``pause`` first, which waits while reminders go out);
+    the digests and the watermarks last (a crash half-way plans again, harmless by keys)."""
     async with sessions() as session, session.begin():
         org = await session.get(Organization, organization_id)
         if org is None:
@@ -347,6 +346,8 @@ async def plan_in_steps(
     entries: list[datetime] = []
     for start in range(0, len(task_ids), max(settings.batch, 1)):
         batch = task_ids[start : start + max(settings.batch, 1)]
+        if pause is not None:
+            await pause()
         async with sessions() as session, session.begin():
             org = await session.get(Organization, organization_id)
             if org is None:

@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from datetime import datetime
 
-import pytest
 from sqlalchemy import func, select, update
 
 from bot.reminders import ReminderService
@@ -46,11 +45,6 @@ async def test_down_until_sunday_morning_sends_on_monday(sessions, clock) -> Non
     assert max(per_day.values()) <= 2  # the missed ones and the digest: one message, and maybe today's
 
 
-@pytest.mark.skip(
-    reason="since issues 23 and 24 merged, the earliest waiting reminder after a weekend "
-    "outage is Monday 08:00, not the 07:30 this test expects; which is right is the next "
-    "session's first question"
-)
 async def test_down_until_saturday_night_waits_for_monday(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     await run_until(service, clock, at(2026, 1, 9, 7, 0))  # Friday
@@ -61,7 +55,16 @@ async def test_down_until_saturday_night_waits_for_monday(sessions, clock) -> No
     assert len(inbox.got) == before
     async with sessions() as session:
         waiting = await session.scalar(select(func.min(OutboxItem.send_at)).where(OutboxItem.state == PENDING))
-    assert waiting.astimezone(TZ) == at(2026, 1, 12, 7, 30)
+    # Monday at the configured send time (08:00), not the quiet hours' end (07:30): missed
+    # reminders obey the policy like the others, and go with Monday's own, one message.
+    assert waiting.astimezone(TZ) == at(2026, 1, 12, 8, 0)
+    clock.move_to(at(2026, 1, 12, 7, 45))
+    await restarted.tick()
+    assert len(inbox.got) == before
+    clock.move_to(at(2026, 1, 12, 8, 0))
+    await restarted.tick()
+    monday = [c for c, m, _ in inbox.got[before:]]
+    assert monday and len(monday) == len(set(monday))  # one message each
 
 
 async def test_down_until_monday_0750_reminds_each_task_once(sessions, clock) -> None:  # noqa: ANN001

@@ -14,7 +14,7 @@ import os
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from models.db import DatabaseInUse, SingleRunner
 from models.outbox import (
@@ -28,7 +28,7 @@ from models.outbox import (
 )
 from models.outbox_faults import mark_on_wire
 from models.plans import StatusUpdate, Task
-from models.send_budget import take_place
+from models.send_budget import prune, take_place
 from scheduler.dispatcher import MaybeSent, TemporaryFailure
 from scheduler.send_gate import may_send
 from tests.conftest import BACKENDS
@@ -206,11 +206,6 @@ async def test_sending_resumes_within_one_interval_of_the_api_coming_back(sessio
 # -- 5. quiet hours hold inside a storm ---------------------------------------------------------
 
 
-@pytest.mark.skip(
-    reason="hangs in the 21:00 dispatcher tick since issue 24's planning-on-change met issue "
-    "23's quiet-hours gate (both merged the same session); the bench case still runs; "
-    "first thing for the next session"
-)
 async def test_a_storm_across_18_00_stops_and_goes_on_next_morning_as_today(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     clock.move_to(at(2026, 3, 20, 8, 0))
@@ -279,6 +274,20 @@ async def test_two_processes_take_places_of_one_budget(engine) -> None:  # noqa:
     waits = await asyncio.gather(*(take_place(engine, "test:all", 10.0) for _ in range(20)))
     assert sorted(round(w / 10.0) for w in waits) == list(range(20))  # one place each
     assert await take_place(engine, "telegram:42", 1.0) == 0.0  # another budget: free
+
+
+@pytest.mark.parametrize("database_url", ["postgres"], indirect=True)
+async def test_idle_budgets_are_pruned_and_busy_ones_kept(engine) -> None:  # noqa: ANN001
+    if engine.dialect.name != "postgresql":
+        pytest.skip("the shared budget is for several processes on PostgreSQL")
+    for chat in ("telegram:1", "telegram:2", "telegram:all"):
+        await take_place(engine, chat, 1.0)
+    async with engine.begin() as conn:  # two of them idle for two minutes
+        await conn.execute(text("UPDATE send_pace SET next_at = next_at - 120 WHERE key <> 'telegram:all'"))
+    assert await prune(engine) == 2
+    async with engine.begin() as conn:
+        assert list(await conn.scalars(text("SELECT key FROM send_pace"))) == ["telegram:all"]
+    assert await take_place(engine, "telegram:1", 1.0) == 0.0  # gone means free, as before
 
 
 # -- 6. a start while the platform is unreachable ------------------------------------------------

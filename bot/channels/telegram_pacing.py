@@ -9,15 +9,19 @@ reminder back (a stop, the quiet hours)."""
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from collections import defaultdict, deque
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.request import HTTPXRequest
 
-from models.send_budget import take_place
+from models.send_budget import prune, take_place
 from scheduler.send_gate import may_send
 
+log = logging.getLogger(__name__)
+PRUNE_EVERY = 300.0  # seconds between two prunes of the shared budgets' rows by a process
 
 class SharedBudget:
     """Telegram's budgets kept in PostgreSQL for all the processes: places ``1/rate``
@@ -28,10 +32,17 @@ class SharedBudget:
         self.engine = engine
         self.gap = 1.0 / (0.8 * rate) if rate > 0 else 0.0
         self.interval = interval * 1.05 if interval > 0 else 0.0
+        self._pruned_at = 0.0  # monotonic time of the last prune
 
     async def overall(self) -> None:
         if self.gap:
             await asyncio.sleep(await take_place(self.engine, "telegram:all", self.gap))
+        if time.monotonic() - self._pruned_at >= PRUNE_EVERY:  # idle chats' rows go
+            self._pruned_at = time.monotonic()
+            try:
+                await prune(self.engine)
+            except Exception:  # noqa: BLE001 - housekeeping, never in the way of a send
+                log.warning("pruning send_pace failed", exc_info=True)
 
     async def chat(self, chat_id: str) -> None:
         if self.interval:

@@ -271,6 +271,12 @@ async def _notice(
         return _(
             "Đơn vị «{unit}» chưa có ai đăng ký nên dondoc chưa nhắc việc được cho đơn vị này. Tạo mã mời: /moi {unit}"
         ).format(unit=name), []
+    if item.kind == "reminders_lost":
+        who, _bar, tasks = (item.detail or "").partition("|")
+        person = await session.get(Person, int(who)) if who.isdigit() else None
+        return _(
+            "Không gửi được tin nhắc cho {name} trước khi hết thời hạn của nó (nhiệm vụ {tasks}): kênh nhắn tin gặp sự cố suốt thời gian đó. Vui lòng báo trực tiếp cho người này."
+        ).format(name=person.display_name if person else "?", tasks=tasks or "?"), []
     if item.kind in ("unreachable", "send_failed"):
         person = (
             await session.get(Person, int(item.detail))
