@@ -6,13 +6,19 @@ the database afterwards, not only the answer."""
 
 from __future__ import annotations
 
+import os
+import re
+import sys
 from datetime import datetime
+from types import FrameType
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
 
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, moves_backward, outcome
 from language.status_text import StatusReading
+from language import task_refs
 from language.task_refs import split_by_task
 from models.conversation import Question
 from models.outbox import OutboxItem
@@ -106,13 +112,68 @@ def test_split_by_task(text: str, numbers: list[str | None]) -> None:
     assert [p.number for p in split_by_task(text)] == numbers
 
 
-def test_split_by_task_is_linear_on_long_input() -> None:
-    import time
+class _CountingPattern:
+    """A compiled pattern that counts the characters it is handed to scan: a search
+    from ``pos`` scans up to its match's end (or to the end), a whole-string scan the
+    whole string, so a loop that searches again and again from each position shows."""
 
-    for chunk in ("nv 1 ", "1. ", "#1 ", "1, 2 xong ", "nhiem vu "):
-        started = time.perf_counter()
-        split_by_task(chunk * 2000)
-        assert time.perf_counter() - started < 0.5, chunk
+    def __init__(self, pattern: re.Pattern[str], tally: list[int]) -> None:
+        self.pattern, self.tally = pattern, tally
+
+    def __getattr__(self, name: str) -> Any:
+        method = getattr(self.pattern, name)
+        if name in ("search", "match", "fullmatch"):
+
+            def scan(text: str, pos: int = 0, endpos: int | None = None) -> Any:
+                stop = len(text) if endpos is None else endpos
+                found = method(text, pos, stop)
+                self.tally[0] += (found.end() if found else stop) - pos + 1
+                return found
+
+            return scan
+        if name in ("finditer", "findall", "sub", "split"):
+
+            def whole(*args: Any, **kwargs: Any) -> Any:
+                text = args[1] if name == "sub" else args[0]
+                self.tally[0] += len(text) + 1
+                return method(*args, **kwargs)
+
+            return whole
+        return method
+
+
+def _steps_of_split(text: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Steps ``split_by_task`` takes on ``text``: lines of Python run in ``language/``
+    plus characters its patterns scan. Counted, not timed: the same on a loaded machine."""
+    tally = [0]
+    for name, value in vars(task_refs).items():
+        if isinstance(value, re.Pattern):
+            monkeypatch.setattr(task_refs, name, _CountingPattern(value, tally))
+
+    def local(frame: FrameType, event: str, arg: object) -> Any:
+        if event == "line":
+            tally[0] += 1
+        return local
+
+    def calls(frame: FrameType, event: str, arg: object) -> Any:
+        return local if f"{os.sep}language{os.sep}" in frame.f_code.co_filename else None
+
+    sys.settrace(calls)
+    try:
+        split_by_task(text)
+    finally:
+        sys.settrace(None)
+        monkeypatch.undo()
+    return tally[0]
+
+
+@pytest.mark.parametrize("chunk", ["nv 1 ", "1. ", "#1 ", "1, 2 xong ", "nhiem vu ", "1 xong, 2 a, "])
+def test_split_by_task_is_linear_on_long_input(chunk: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ten times the text takes at most about ten times the steps (a quadratic reader
+    would take a hundred times)."""
+    small = _steps_of_split(chunk * 200, monkeypatch)
+    large = _steps_of_split(chunk * 2000, monkeypatch)
+    assert large <= 12 * small, (chunk, small, large)
 
 
 # --- which task ---------------------------------------------------------------------
