@@ -17,8 +17,8 @@ import pytest
 from sqlalchemy import func, select
 
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, moves_backward, outcome
-from language.status_text import StatusReading
 from language import task_refs
+from language.status_text import StatusReading
 from language.task_refs import split_by_task
 from models.conversation import Question
 from models.outbox import OutboxItem
@@ -50,7 +50,9 @@ async def history(bot: Harness, number: str) -> list[StatusUpdate]:
     async with bot.sessions() as session:
         return list(
             await session.scalars(
-                select(StatusUpdate).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)
+                select(StatusUpdate)
+                .where(StatusUpdate.task_id == task.id)
+                .order_by(StatusUpdate.id)
             )
         )
 
@@ -167,7 +169,9 @@ def _steps_of_split(text: str, monkeypatch: pytest.MonkeyPatch) -> int:
     return tally[0]
 
 
-@pytest.mark.parametrize("chunk", ["nv 1 ", "1. ", "#1 ", "1, 2 xong ", "nhiem vu ", "1 xong, 2 a, "])
+@pytest.mark.parametrize(
+    "chunk", ["nv 1 ", "1. ", "#1 ", "1, 2 xong ", "nhiem vu ", "1 xong, 2 a, "]
+)
 def test_split_by_task_is_linear_on_long_input(chunk: str, monkeypatch: pytest.MonkeyPatch) -> None:
     """Ten times the text takes at most about ten times the steps (a quadratic reader
     would take a hundred times)."""
@@ -183,7 +187,10 @@ async def test_task_named_in_text_beats_the_focus(bot: Harness) -> None:
     await bot.say("lan", "/viec 2")  # task 2 in focus
     answer = text_of(await bot.say("lan", "nhiệm vụ 3 đang thực hiện 30%"))
     assert "nhiệm vụ 3" in answer
-    assert ((await task_row(bot, "3")).status, (await task_row(bot, "3")).percent) == ("in_progress", 30)
+    assert ((await task_row(bot, "3")).status, (await task_row(bot, "3")).percent) == (
+        "in_progress",
+        30,
+    )
     assert (await task_row(bot, "2")).status == "not_started"
     assert not [u for u in await history(bot, "2") if u.kind != "import"]
 
@@ -239,7 +246,9 @@ async def test_all_done_on_a_reminder_of_several_tasks_asks_which(bot: Harness) 
     assert (await task_row(bot, "1")).status == "not_started"
     done = text_of(await bot.say("lan", "tất cả"))
     assert "nhiệm vụ 1" in done and "nhiệm vụ 2" in done
-    assert (await task_row(bot, "1")).status == "done" and (await task_row(bot, "2")).status == "done"
+    assert (await task_row(bot, "1")).status == "done" and (
+        await task_row(bot, "2")
+    ).status == "done"
 
 
 async def focus_on_tasks(bot: Harness, numbers: list[str]) -> list[Task]:
@@ -312,8 +321,12 @@ async def test_leader_words_after_a_refusal_are_the_reason_not_a_status(bot: Har
     decision = next(r for r in await history(bot, "1") if r.kind == "extension_rejected")
     assert decision.reason == "Đề nghị hoàn thành trước 10/5, không gia hạn"
     async with bot.sessions() as session:
-        notice = await session.scalar(select(OutboxItem).where(OutboxItem.kind == "extension_decision"))
-    assert notice is not None and notice.state == "pending"  # sent with the reason, composed at send time
+        notice = await session.scalar(
+            select(OutboxItem).where(OutboxItem.kind == "extension_decision")
+        )
+    assert (
+        notice is not None and notice.state == "pending"
+    )  # sent with the reason, composed at send time
 
 
 async def test_leader_free_text_is_a_note_and_capnhat_names_the_leader(bot: Harness) -> None:
@@ -363,7 +376,12 @@ async def test_typed_yes_confirms_the_one_open_question(bot: Harness) -> None:
     task = await task_row(bot, "1")
     assert (task.status, task.percent) == ("in_progress", 40)
     async with bot.sessions() as session:  # one row for what was typed, not a note and a status
-        assert await session.scalar(select(func.count(StatusUpdate.id)).where(StatusUpdate.text == "đang thực hiện 40%")) == 1
+        assert (
+            await session.scalar(
+                select(func.count(StatusUpdate.id)).where(StatusUpdate.text == "đang thực hiện 40%")
+            )
+            == 1
+        )
 
 
 async def test_forged_or_foreign_question_buttons_record_nothing(bot: Harness) -> None:
@@ -372,7 +390,12 @@ async def test_forged_or_foreign_question_buttons_record_nothing(bot: Harness) -
     async with bot.sessions() as session:
         question = await session.scalar(select(Question).where(Question.kind == "confirm"))
     assert question is not None
-    for user, data in [("trinh", f"qy:{question.id}"), ("lan", "qy:99999999999999999999"), ("lan", "qt:x:1"), ("lan", "undo:99999999999999999999")]:
+    for user, data in [
+        ("trinh", f"qy:{question.id}"),
+        ("lan", "qy:99999999999999999999"),
+        ("lan", "qt:x:1"),
+        ("lan", "undo:99999999999999999999"),
+    ]:
         answer = text_of(await bot.say(user, callback=data))
         assert "không còn dùng được" in answer or "Không tìm thấy" in answer, (user, data, answer)
     assert (await task_row(bot, "1")).status == "done"
@@ -457,7 +480,9 @@ async def test_the_nearest_command_is_one_the_person_may_use(bot: Harness) -> No
         ("not applicable", "not_applicable", None),
     ],
 )
-async def test_english_replies_are_understood(bot: Harness, text: str, status: str, percent: int | None) -> None:
+async def test_english_replies_are_understood(
+    bot: Harness, text: str, status: str, percent: int | None
+) -> None:
     await bot.say("lan", "/ngonngu en")
     await bot.say("lan", "/viec 6")
     answer = text_of(await bot.say("lan", text))
@@ -489,7 +514,9 @@ async def test_a_typed_task_number_answers_which_task(bot: Harness) -> None:
     await bot.say("lan", "đã xong ạ")
     answer = text_of(await bot.say("lan", "6"))  # task 6, not the 6th choice
     assert "Đã ghi nhận nhiệm vụ 6" in answer
-    assert (await task_row(bot, "6")).status == "done" and (await task_row(bot, "2")).status == "not_started"
+    assert (await task_row(bot, "6")).status == "done" and (
+        await task_row(bot, "2")
+    ).status == "not_started"
     card = text_of(await bot.say("lan", "2"))  # the question was answered: "2" opens task 2
     assert card.startswith("Nhiệm vụ 2:") and (await task_row(bot, "2")).status == "not_started"
 
@@ -522,14 +549,18 @@ async def test_leader_types_agreement_to_an_extension_request(bot: Harness) -> N
 async def test_undo_alias_and_two_tasks_in_one_list(bot: Harness) -> None:
     answer = text_of(await bot.say("lan", "Đã hoàn thành nhiệm vụ 2 và 6"))
     assert "nhiệm vụ 2" in answer and "nhiệm vụ 6" in answer
-    assert (await task_row(bot, "2")).status == "done" and (await task_row(bot, "6")).status == "done"
+    assert (await task_row(bot, "2")).status == "done" and (
+        await task_row(bot, "6")
+    ).status == "done"
     text_of(await bot.say("lan", "/undo"))
     assert (await task_row(bot, "6")).status == "not_started"
 
 
 async def test_a_reply_to_a_message_without_record_is_asked_not_guessed(bot: Harness) -> None:
     await bot.say("lan", "/viec 2")  # task 2 in focus
-    asked = text_of(await bot.say("lan", "Hoàn thành", reply_to="999999"))  # dondoc has no record of it
+    asked = text_of(
+        await bot.say("lan", "Hoàn thành", reply_to="999999")
+    )  # dondoc has no record of it
     assert "nhiệm vụ nào" in asked
     assert (await task_row(bot, "2")).status == "not_started"
     async with bot.sessions() as session:
@@ -538,7 +569,9 @@ async def test_a_reply_to_a_message_without_record_is_asked_not_guessed(bot: Har
 
 
 async def test_a_bare_number_inside_a_line_is_asked_not_swallowed(bot: Harness) -> None:
-    answer = text_of(await bot.say("lan", "1 chưa thực hiện vì chưa có kinh phí, 3 theo yêu cầu chưa phát sinh"))
+    answer = text_of(
+        await bot.say("lan", "1 chưa thực hiện vì chưa có kinh phí, 3 theo yêu cầu chưa phát sinh")
+    )
     one = (await history(bot, "1"))[-1]
     assert (one.kind, one.status, one.reason) == ("status", "not_started", "chưa có kinh phí")
     three = await history(bot, "3")
