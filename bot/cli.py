@@ -91,6 +91,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-plan", dest="new_plan", action="store_true", help="nhập thành kế hoạch mới")
     p.add_argument("--dry-run", dest="dry_run", action="store_true", help="chỉ in các thay đổi")
     p.add_argument("--year", type=int)
+    p.add_argument(
+        "--ask", action="store_true", help="hỏi nghĩa các ô thời hạn chưa đọc được (mặc định: khi gõ ở cửa sổ dòng lệnh)"
+    )
 
     p = command("plans", "liệt kê các kế hoạch")
     p.add_argument("--org", required=True)

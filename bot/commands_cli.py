@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 from bot import cli_ops
+from bot.cli_cells import ask_cells, cells_after_import, cells_json, list_text, wants_questions
 from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.cli_plans import PlanNotChosen, cmd_plans, named_plan
 from bot.cli_readings import deadline_lines, status_lines, terminal_language
@@ -95,10 +96,18 @@ async def cmd_import(
             )
         except NoTarget as exc:
             raise PlanNotChosen(f"{exc.message} (--plan MÃ hoặc --new-plan)") from exc
+        cells = []
+        if kind == "plan" and not summary.dry_run:
+            cells = await cells_after_import(
+                session, summary.organization, summary.plan_id, clock.now(), today
+            )
     if kind == "scores":
         emit(args, summary.to_json(), summary.text())
-    else:
-        emit(args, {"kind": "plan", **summary.to_json()}, import_text(summary))
+        return 0
+    text = import_text(summary) + ("\n" + list_text(cells) if cells else "")
+    emit(args, {"kind": "plan", **summary.to_json(), "unread_cells": cells_json(cells)}, text)
+    if cells and wants_questions(args):
+        await ask_cells(config, cells, now=clock.now(), today=today)
     return 0
 
 

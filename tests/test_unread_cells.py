@@ -6,6 +6,8 @@ and PostgreSQL, through the conversation on the console channel."""
 
 from __future__ import annotations
 
+import io
+import json
 from datetime import date
 
 import pytest
@@ -118,3 +120,26 @@ async def test_an_officer_cannot_answer_and_a_stale_tap_changes_nothing(bot: Har
     assert "không còn đúng" in stale
     assert text_of(await bot.say("ha", callback="dlc:999999:0")).startswith("Câu hỏi này không còn")
     assert (await trial_task(bot, "1")).deadline_kind == "unknown"
+
+
+def test_cli_import_asks_by_number_and_the_next_import_does_not(  # noqa: ANN001
+    capsys, monkeypatch, tmp_path, database_url
+) -> None:
+    from bot.cli import main
+
+    db = ("--db", database_url, "--org", "Xã Thử")
+    plan = tmp_path / "thu.txt"
+    plan.write_bytes(plan_text())
+    monkeypatch.setattr("sys.stdin", io.StringIO("1\n\n"))  # the first cell; the second later
+    assert main(["import", str(plan), *db, "--ask"]) == 0
+    out = capsys.readouterr().out
+    assert "Có 2 ô thời hạn chưa đọc được:" in out
+    assert "Ô thời hạn «30/9/2026 hoặc sớm hơn» (nhiệm vụ 1) nghĩa là gì?" in out
+    assert "  1 = 30/09/2026 là hạn chót" in out and "Đã ghi: 30/09/2026 là hạn chót, cho 1 nhiệm vụ." in out
+    assert "Để sau: ô này vẫn nằm trong danh sách cần xem lại." in out
+    assert main(["import", str(plan), *db, "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [c["text"] for c in data["unread_cells"]] == ["Đầu quý III/2026"]  # asked once only
+    assert data["unread_cells"][0]["tasks"] == ["2", "3"]
+    assert data["unread_cells"][0]["choices"][0] == {"phrase": "Quý III/2026", "label": "Từ 01/07/2026 đến 30/09/2026"}
+    assert [i["number"] for i in data["needs_review"]] == ["2", "3"]
