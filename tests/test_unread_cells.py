@@ -60,7 +60,7 @@ async def test_cells_asked_one_by_one_kept_and_not_asked_again(bot: Harness) -> 
     answer = text_of(replies)
     assert "Đã nhập kế hoạch mới" in answer
     assert "Có 2 ô thời hạn tôi chưa đọc được" in answer
-    assert "• «Đầu quý III/2026» (các nhiệm vụ 2, 3)" in answer  # one cell, two spellings
+    assert "• «Đầu quý III/2026» (nhiệm vụ 2, 3)" in answer  # one cell, two spellings
     asked = replies[-1].text
     assert "Ô thời hạn «30/9/2026 hoặc sớm hơn» (nhiệm vụ 1) nghĩa là gì?" in asked
     assert "1 = 30/09/2026 là hạn chót" in asked and "= Để sau" in asked
@@ -68,7 +68,7 @@ async def test_cells_asked_one_by_one_kept_and_not_asked_again(bot: Harness) -> 
 
     second = text_of(await bot.say("ha", "1"))
     assert "Đã ghi: «30/9/2026 hoặc sớm hơn» — 30/09/2026 là hạn chót, cho 1 nhiệm vụ" in second
-    assert "Ô thời hạn «Đầu quý III/2026» (các nhiệm vụ 2, 3) nghĩa là gì?" in second
+    assert "Ô thời hạn «Đầu quý III/2026» (nhiệm vụ 2, 3) nghĩa là gì?" in second
     assert "1 = Từ 01/07/2026 đến 30/09/2026" in second and "2 = 30/09/2026 là hạn chót" in second
     one = await trial_task(bot, "1")
     assert (one.deadline_kind, one.deadline_due, one.needs_review) == ("due", date(2026, 9, 30), False)

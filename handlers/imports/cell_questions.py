@@ -23,7 +23,7 @@ LISTED = 10  # cells listed one a line; more are counted
 
 def _numbers(numbers: list[str]) -> str:
     shown = ", ".join(numbers[:8]) + (", …" if len(numbers) > 8 else "")
-    return ngettext("nhiệm vụ {numbers}", "các nhiệm vụ {numbers}", len(numbers)).format(
+    return ngettext("nhiệm vụ {numbers}", "nhiệm vụ {numbers}", len(numbers)).format(
         numbers=shown
     )
 
@@ -64,7 +64,11 @@ async def ask_after_import(request: Request, plan_id: int | None) -> list[Outgoi
     ]
     lines += [f"• «{_quoted(c.row.text)}» ({_numbers(c.numbers)})" for c in cells[:LISTED]]
     if len(cells) > LISTED:
-        lines.append(_("… và {n} ô khác.").format(n=len(cells) - LISTED))
+        lines.append(
+            ngettext("… và {n} ô khác.", "… và {n} ô khác.", len(cells) - LISTED).format(
+                n=len(cells) - LISTED
+            )
+        )
     return [Outgoing("\n".join(lines)), question(cells[0])]
 
 

@@ -55,14 +55,14 @@ def field_words(fields: list[str]) -> str:
 def read_lines(summary: ImportSummary) -> list[str]:
     """What the file holds: its title, code, sections and tasks."""
     lines = [
-        _("Tệp ghi kế hoạch «{title}» (mã {code}): {tasks} nhiệm vụ trong {n} mục.").format(
-            title=summary.plan, code=summary.code, tasks=summary.tasks, n=len(summary.sections)
+        _("Tệp ghi kế hoạch «{title}» (mã {code}): {tasks} trong {sections}.").format(
+            title=summary.plan, code=summary.code, **counts(summary.tasks, len(summary.sections))
         )
     ]
     for section in summary.sections[:12]:
         label = f"{section['numeral']}. {section['title']}" if section["numeral"] else section["title"]
         label = short(label, 60) or _("(không có mục)")
-        lines.append("  " + _("{section}: {n} nhiệm vụ").format(section=label, n=section["tasks"]))
+        lines.append(f"  {label}: {counts(section['tasks'], 0)['tasks']}")
     return lines
 
 
@@ -99,7 +99,7 @@ def change_lines(summary: ImportSummary) -> list[str]:
             )
         )
     if len(summary.changed) > CHANGES_SHOWN:
-        lines.append(_("… và {n} nhiệm vụ khác.").format(n=len(summary.changed) - CHANGES_SHOWN))
+        lines.append(ngettext("… và {n} nhiệm vụ khác.", "… và {n} nhiệm vụ khác.", len(summary.changed) - CHANGES_SHOWN).format(n=len(summary.changed) - CHANGES_SHOWN))
     return lines
 
 
