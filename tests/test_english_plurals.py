@@ -26,6 +26,7 @@ NEVER_ONE = (
     "{n} xã/phường chậm nhất",
     "Tệp không ghi tên kế hoạch",
     "Đã nhập bảng điểm",
+    "{org} có {n} kế hoạch",
 )
 
 
