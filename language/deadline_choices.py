@@ -62,10 +62,14 @@ def choices(text: str, plan_year: int, today: date) -> list[tuple[str, Deadline]
     """Up to :data:`MAX_CHOICES` (phrase, reading) pairs for an unreadable cell, from
     the dates, months, quarters and years written in it; none for a cell without one."""
     found: list[tuple[str, Deadline]] = []
+    tried: set[str] = set()  # "quý I" written 600 times is read once
     for m in _NUMBERS.finditer(normalize(text[:MAX_CELL])):
         for phrase in _phrases(m, plan_year):
+            if phrase in tried:
+                continue
+            tried.add(phrase)
             reading = parse_deadline(phrase, plan_year, today)
-            if reading.kind != "unknown" and phrase not in (p for p, _r in found):
+            if reading.kind != "unknown":
                 found.append((phrase, reading))
             if len(found) == MAX_CHOICES:
                 return found
