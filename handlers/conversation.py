@@ -144,7 +144,8 @@ class Conversation:
             request.session, request.person.id, incoming.channel, request.now
         )
         if incoming.callback:
-            return await self.router.press(request, incoming.callback)
+            answer = await self.router.press(request, incoming.callback)
+            return answer + await self.router.step_left(request)
         command = self.router.parse_command(incoming.text.strip())
         if command:
             name, args = command
@@ -153,6 +154,7 @@ class Conversation:
                 near = command_names.nearest(name, self.router.usable_commands(request.role))
                 assert self.router.unknown_command is not None
                 return await self.router.unknown_command(request, name, near)
-            return await found.handler(request, args)
+            answer = await found.handler(request, args)
+            return answer + await self.router.step_left(request)
         assert self.router.text is not None
         return await self.router.text(request)

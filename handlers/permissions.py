@@ -4,7 +4,8 @@
   those their unit leads;
 - a leader sees and updates everything in their organization;
 - an admin is a leader who also imports plans and issues invites;
-- a viewer only reads progress, possibly of several organizations.
+- a viewer only reads progress, possibly of several organizations, and (on the web
+  view) reads their tasks.
 """
 
 from __future__ import annotations
@@ -59,6 +60,14 @@ def can_view_task(grants: Sequence[Grant], task: TaskUnits) -> bool:
         return True
     units = officer_units(grants, task.organization_id)
     return bool(units & (task.lead_unit_ids | task.cooperating_unit_ids))
+
+
+def can_read_task(grants: Sequence[Grant], task: TaskUnits) -> bool:
+    """Reading a task without acting on it (the web view's task page and its files):
+    whoever may see it in the chat, and a viewer of its organization."""
+    if can_view_task(grants, task):
+        return True
+    return any(g.role == "viewer" for g in grants_in(grants, task.organization_id))
 
 
 def can_update_task(grants: Sequence[Grant], task: TaskUnits) -> bool:

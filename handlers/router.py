@@ -45,6 +45,9 @@ class Router:
     steps: dict[str, Callable[[Request, str, str], Awaitable[list[Outgoing]]]] = field(
         default_factory=dict
     )
+    left: dict[str, Callable[[Request, str], Awaitable[list[Outgoing]]]] = field(
+        default_factory=dict
+    )
     readers: dict[str, list[Reader]] = field(default_factory=dict)
     text: Callable[[Request], Awaitable[list[Outgoing]]] | None = None
     unknown_command: UnknownCommand | None = None
@@ -72,11 +75,19 @@ class Router:
             self.buttons[kind] = handler
 
     def step(
-        self, prefix: str, handler: Callable[[Request, str, str], Awaitable[list[Outgoing]]]
+        self,
+        prefix: str,
+        handler: Callable[[Request, str, str], Awaitable[list[Outgoing]]],
+        *,
+        left: Callable[[Request, str], Awaitable[list[Outgoing]]] | None = None,
     ) -> None:
         """``handler(request, rest_of_awaited, text)`` answers the text that follows a
-        message which asked for it (``choices.await_next``)."""
+        message which asked for it (``choices.await_next``); ``left(request, rest)``
+        may add a line when a command or a button came instead, so what was asked for
+        is not dropped without a word."""
         self.steps[prefix] = handler
+        if left is not None:
+            self.left[prefix] = left
 
     def reader(self, stage: str, reader: Reader) -> None:
         self.readers.setdefault(stage, []).append(reader)
@@ -111,6 +122,14 @@ class Router:
             if found is not None:
                 return found
         return None
+
+    async def step_left(self, request: Request) -> list[Outgoing]:
+        """What to add when the message that came was not the awaited text."""
+        awaited = request.awaited or ""
+        for prefix, handler in self.left.items():
+            if awaited.startswith(prefix):
+                return await handler(request, awaited[len(prefix) :])
+        return []
 
     async def awaited_step(self, request: Request, text: str) -> list[Outgoing] | None:
         """The answer of the step the previous message asked for, if one is waiting."""

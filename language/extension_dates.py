@@ -130,3 +130,14 @@ def longest_extension(due: date | None, today: date, max_months: int) -> date:
     or after today once the deadline has passed (or without one)."""
     base = max(due, today) if due is not None else today
     return add_months(base, max_months)
+
+
+def day_off_line(until: date, met_until: date) -> str:
+    """A line saying that the date asked for is a day off (a weekend, Tết, a holiday),
+    so by law the deadline runs to the end of the next working day ``met_until``
+    (``WorkCalendar.deadline_end``); empty when ``until`` is a working day."""
+    if met_until == until:
+        return ""
+    return _(
+        "Lưu ý: {date} là ngày nghỉ; hạn sẽ được tính đến hết ngày làm việc tiếp theo, {end}."
+    ).format(date=format_date(until), end=format_date(met_until))

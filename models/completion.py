@@ -59,3 +59,17 @@ def completion_in_future(text: str, recorded: date) -> bool:
     said = _SAID.search(fold(text))
     found = _day(*said.groups(), recorded) if said else None
     return found is not None and found > recorded
+
+
+def documents_in_future(evidence: Iterable[str], recorded: date) -> list[str]:
+    """The documents a reply cites with a date after the moment of recording ("QĐ số
+    12/QĐ-UBND ngày 20/02/2026" typed on 05/01): a mistyped date, asked about rather
+    than believed."""
+    return [
+        item
+        for item in evidence
+        if any(
+            (found := _day(*match.groups(), recorded)) is not None and found > recorded
+            for match in _DOCUMENT_DATE.finditer(fold(item))
+        )
+    ]

@@ -118,6 +118,22 @@ async def test_unknown_text_is_kept_as_note(bot: Harness) -> None:
         note = await session.scalar(select(StatusUpdate).where(StatusUpdate.kind == "note"))
     assert note is not None and note.text == "để em hỏi lại chị trưởng phòng"
     assert (await task_row(bot, "6")).status == "not_started"
+    card = (await bot.say("lan", "/viec 6"))[0].text
+    assert "Lan: (ghi chú) để em hỏi lại chị trưởng phòng" in card  # never read as a status
+
+
+async def test_a_document_dated_after_today_is_not_taken_as_done(bot: Harness) -> None:
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    typed = "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 20/02/2026"
+    answer = text_of(await bot.say("lan", typed))
+    assert "ghi ngày sau hôm nay nên tôi chưa ghi là hoàn thành" in answer, answer
+    assert "QĐ số 12/QĐ-UBND ngày 20/02/2026" in answer
+    assert (await task_row(bot, "1")).status != "done"
+    async with bot.sessions() as session:  # what was typed is kept
+        note = await session.scalar(select(StatusUpdate).where(StatusUpdate.kind == "note"))
+    assert note is not None and "20/02/2026" in note.text
+    done = text_of(await bot.say("lan", "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 02/01/2026"))
+    assert "Đã ghi nhận nhiệm vụ 1" in done and (await task_row(bot, "1")).status == "done"
 
 
 async def test_other_units_officer_is_refused(bot: Harness) -> None:

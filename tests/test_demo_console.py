@@ -152,6 +152,16 @@ async def test_answers_fit_a_60_column_screen(sessions, clock) -> None:  # noqa:
     assert lines[listed + 1].startswith(" " * len("   25. "))
 
 
+async def test_an_emoji_line_fits_its_columns(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    console, out = console_for(bot, "lan", width=40)
+    console.say("❗1. Ban hành Kế hoạch cải cách hành chính năm 2026 của UBND xã Nguyễn…")
+    lines = out.getvalue().splitlines()
+    # the emoji takes two columns on a screen: every row fits when counted so
+    assert all(len(line) + line.count("❗") <= 40 for line in lines), lines
+    assert all(line.strip() != "…" for line in lines)
+
+
 async def test_lines_are_read_from_a_pipe_by_a_daemon_thread() -> None:
     read_end, write_end = os.pipe()
     reader = LineReader(os.fdopen(read_end, "r", encoding="utf-8"))

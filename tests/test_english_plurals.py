@@ -27,6 +27,7 @@ NEVER_ONE = (
     "Tệp không ghi tên kế hoạch",
     "Đã nhập bảng điểm",
     "{org} có {n} kế hoạch",
+    "Đang hiện {shown} nhiệm vụ đầu",  # the web search's page size, when there are more
 )
 
 

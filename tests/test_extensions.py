@@ -9,7 +9,7 @@ Through the real conversation and the real dispatcher; the database is checked a
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -226,6 +226,17 @@ async def test_duyet_list_on_telegram_has_buttons_that_keep_the_list(sessions, c
     assert str((await task_row(bot, "6")).deadline_due) == "2026-04-20"
 
 
+async def test_a_day_off_asked_for_is_flagged_to_both(bot: Harness) -> None:
+    # 30/4 and 1/5 are public holidays (Thursday, Friday): met until Monday 04/05/2026
+    asked = text_of(await bot.say("lan", "/giahan 6 30/4 chờ hướng dẫn của Sở"))
+    assert "30/04/2026 là ngày nghỉ" in asked and "04/05/2026" in asked
+    approved = text_of(await bot.say("trinh", "/duyet 6"))
+    assert "Đã duyệt gia hạn nhiệm vụ 6 đến 30/04/2026" in approved
+    assert "hết ngày làm việc tiếp theo, 04/05/2026" in approved
+    # a working day asked for says nothing of the kind
+    assert "ngày nghỉ" not in text_of(await bot.say("lan", "/giahan 1 22/1 chờ Sở góp ý"))
+
+
 async def test_weekly_digest_lists_pending_requests(bot: Harness) -> None:
     await bot.say("lan", "/giahan 6 20/4 chờ hướng dẫn của Sở")
     async with bot.sessions() as session:
@@ -253,6 +264,27 @@ async def test_tuchoi_without_reason_asks_it_and_the_officer_gets_it(sessions, c
     assert "nhiệm vụ 1 «Ban hành Kế hoạch cải cách hành chính năm 2026" in told[0]
     assert "Lý do: Cần hoàn thành đúng hạn vì đã báo cáo huyện." in told[0]
     assert "Hạn vẫn là 14/01/2026." in told[0]
+
+
+async def test_a_reason_not_lost_when_another_command_comes_first(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock)
+    clock.move_to(MONDAY)
+    await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý")
+    await service.tick()
+    assert "nhắn lý do" in text_of(await bot.say("leader", "/tuchoi 1"))
+    # another command first: its answer says how to give the reason later
+    other = text_of(await bot.say("leader", "/viec"))
+    assert "chưa có lý do" in other and "/tuchoi 1" in other
+    # "/tuchoi 1 <reason>" again adds the words to that decision (no second decision)
+    added = text_of(await bot.say("leader", "/tuchoi 1 Cần hoàn thành đúng hạn"))
+    assert "Đã ghi kèm quyết định về nhiệm vụ 1" in added
+    rejected = await rows(bot, "1", "extension_rejected")
+    assert [r.reason for r in rejected] == ["Cần hoàn thành đúng hạn"]
+    assert "chưa có lý do" not in text_of(await bot.say("leader", "/viec"))
+    clock.move_to(MONDAY + timedelta(minutes=5))
+    await service.tick()
+    told = said(inbox, "u0", "chưa được chấp thuận")
+    assert len(told) == 1 and "Lý do: Cần hoàn thành đúng hạn." in told[0]
 
 
 # --- item 3: withdrawn requests -------------------------------------------------------

@@ -116,6 +116,16 @@ async def test_nhac_on_a_text_channel_once_a_day(sessions, clock) -> None:  # no
     assert rows == ["2026-01-19"] * 2 + ["2026-01-20"] * 2 and len(kinds) == 2
 
 
+async def test_a_task_not_yet_due_is_asked_about_not_hurried(sessions, clock) -> None:  # noqa: ANN001
+    bot, service, inbox = await setup(sessions, clock, "zalo")
+    clock.move_to(datetime(2026, 1, 5, 9, 0, tzinfo=TZ))
+    assert text_of(await bot.say("trinh", "/nhac 6")) == "Đã nhắc lại nhiệm vụ 6 cho Hung, Lan."
+    await service.tick()
+    to_lan = "\n".join(o.text for o in inbox.to("lan"))  # may go with a due reminder
+    assert "Trinh (lãnh đạo) đề nghị anh/chị báo cáo tiến độ nhiệm vụ 6:" in to_lan, to_lan
+    assert "khẩn trương" not in to_lan
+
+
 async def test_no_officer_registered_says_whom_to_invite(sessions, clock) -> None:  # noqa: ANN001
     bot, _service, _inbox = await setup(sessions, clock, "console")
     answer = text_of(await bot.say("trinh", "/nhac 33"))  # Công an xã: nobody registered

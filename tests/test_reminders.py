@@ -116,7 +116,7 @@ async def test_before_due_reminders_and_escalation(sessions, clock) -> None:  # 
 
 async def test_done_task_is_not_reminded(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
-    await bot.say("u0", "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
+    await bot.say("u0", "/capnhat 1 Hoàn thành, QĐ số 12/QĐ-UBND ngày 02/01/2026")
     await run_until(service, clock, datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
     assert all("Nhiệm vụ 1:" not in o.text for o in inbox.to("u0"))
 

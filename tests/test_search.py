@@ -51,7 +51,7 @@ async def test_search_without_diacritics_finds_the_task(bot: Harness) -> None:
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_search_by_unit_and_by_evidence(bot: Harness) -> None:
     await bot.register("lan", "officer", VHXH)
-    await bot.say("lan", "/capnhat 25 Hoàn thành, QĐ số 77/QĐ-UBND ngày 06/01/2026 về biên chế")
+    await bot.say("lan", "/capnhat 25 Hoàn thành, QĐ số 77/QĐ-UBND ngày 02/01/2026 về biên chế")
     found = (await bot.say("lan", "/tim 77/QĐ-UBND"))[0].text
     assert listed(found) == ["25"] and "Hoàn thành" in found
     by_unit = (await bot.say("lan", "/tim cong an xa"))[0]

@@ -65,7 +65,7 @@ async def test_viec_is_one_message_with_a_button_per_task(bot: Harness) -> None:
     card = await bot.say("lan", callback=data["25"])
     assert card[0].text.startswith("Nhiệm vụ 25:") and card[0].task_id == task.id
     assert labels(card[0]) == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện", "Xin gia hạn"]
-    done = await bot.say("lan", "Hoàn thành, QĐ số 5/QĐ-UBND ngày 06/01/2026")
+    done = await bot.say("lan", "Hoàn thành, QĐ số 5/QĐ-UBND ngày 02/01/2026")
     assert "Đã ghi nhận nhiệm vụ 25" in done[0].text  # the opened card is in focus
     assert (await task_row(bot, "25")).status == "done"
     assert "25. Giao" not in (await bot.say("lan", "/viec"))[0].text

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Services
-from handlers.permissions import best_role, can_view_task, is_leader, officer_units
+from handlers.permissions import best_role, can_read_task, is_leader, officer_units
 from handlers.tasks.access import task_units
 from handlers.tasks.view import CLOSED, deadline_in_words
 from models.people import Organization
@@ -74,10 +74,9 @@ async def commune_view(
         if unit_ids is not None or len(rows) < 2:
             rows = [(scope, found.progress.overall)]
         figures.append((found, bars(rows)))
-        if role != "viewer":
-            tasks += await list_tasks(db, org, plan=plan, unit_ids=None if leader_view else units)
+        tasks += await list_tasks(db, org, plan=plan, unit_ids=None if leader_view else units)
     mine = set(units)
-    visible = [t for t in tasks if can_view_task(grants, task_units(t))]
+    visible = [t for t in tasks if can_read_task(grants, task_units(t))]
 
     def row(task: Task) -> TaskRow:
         coop = not leader_view and not ({u.id for u in task.units("lead")} & mine)
@@ -104,5 +103,5 @@ async def commune_view(
         entry.people.extend(p for u in task.units("lead") for p in people.get(u.id, []))
         overdue.append(entry)
     return CommuneView(
-        org, today, scope, role, figures, [row(t) for t in upcoming], overdue, role != "viewer"
+        org, today, scope, role, figures, [row(t) for t in upcoming], overdue, True
     )

@@ -1,7 +1,8 @@
 """The figures of the web view, in one place: the official categories of a plan per
-unit, counted by ``models.progress.tally`` as /tiendo counts them. The documents work
-(branch ``docs``) adds one function for the categories of /tiendo, Biểu mẫu 1 and the
-draft; this module is the only one to switch to it."""
+unit, counted by ``models.progress.tally`` (whose ``classify`` is the one rule of
+/tiendo, Biểu mẫu 1 and the draft) and worded by ``documents.category_words``: the
+official categories, and the continuous tasks counted done because they were carried
+out on their own line ("đã thực hiện và tiếp tục thực hiện"), never a count of our own."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from documents.category_words import CategoryLine, category_lines
 from models.people import Organization
 from models.plans import Plan
-from models.progress import DeadlineEnd, Progress, is_ongoing, tally
+from models.progress import DeadlineEnd, Progress, tally
 from models.progress_queries import task_facts
 
 
@@ -21,7 +23,12 @@ from models.progress_queries import task_facts
 class PlanFigures:
     plan: Plan
     progress: Progress
-    ongoing: int  # continuous, on-request, recurring and whole-year tasks
+
+    @property
+    def lines(self) -> list[CategoryLine]:
+        """Every category, as documents show them (a zero says as much as a number),
+        and the carried-on line under "done on time" when there is one."""
+        return category_lines(self.progress.overall, all_lines=True)
 
 
 async def plan_figures(
@@ -36,5 +43,4 @@ async def plan_figures(
     """The categories of ``plan`` on ``as_of``: of the whole plan, or of the tasks led by
     ``unit_ids`` (an officer's units) when given."""
     facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
-    progress = tally(facts, as_of, deadline_end=deadline_end)
-    return PlanFigures(plan, progress, sum(1 for f in facts if is_ongoing(f)))
+    return PlanFigures(plan, tally(facts, as_of, deadline_end=deadline_end))

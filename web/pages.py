@@ -10,7 +10,7 @@ import logging
 
 from aiohttp import web
 
-from handlers.permissions import can_view_task
+from handlers.permissions import can_read_task
 from handlers.tasks.access import task_units
 from locales import _
 from models import evidence_store
@@ -61,7 +61,7 @@ async def evidence(request: web.Request) -> web.StreamResponse:
     site, db = site_of(request), request[DB]
     row = await db.get(EvidenceFile, number(request, "file"))
     found = await get_task(db, row.task_id) if row is not None and row.task_id else None
-    if row is None or found is None or not can_view_task(request[VISITOR].grants, task_units(found)):
+    if row is None or found is None or not can_read_task(request[VISITOR].grants, task_units(found)):
         raise web.HTTPNotFound()
     if site.shelf is None:
         return message(request, 503, _("Chưa tải được tệp"), _("Máy chủ chưa bật liên kết tải tệp."))

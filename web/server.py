@@ -9,7 +9,7 @@ import logging
 from aiohttp import web
 
 from handlers.context import FilePublisher, Services
-from web import entry, pages
+from web import city_page, entry, pages, search_page
 from web.app import HERE, SITE, Site, gatekeeper, templates
 from web.gate import Gate
 
@@ -21,6 +21,8 @@ def make_app(services: Services, gate: Gate, shelf: FilePublisher | None) -> web
     app[SITE] = Site(services, gate, shelf, templates())
     entry.add_routes(app)
     pages.add_routes(app)
+    city_page.add_routes(app)
+    search_page.add_routes(app)
     app.router.add_static("/web/static", HERE / "static")
     return app
 

@@ -1,6 +1,7 @@
 """What the task page shows: content, units, deadline, status, the whole history (who,
 when, what; instructions and extension decisions among it) and the evidence files, for
-someone who may see the task in the chat (``handlers.permissions.can_view_task``)."""
+someone who may read the task: who may see it in the chat, and a viewer of its commune
+(``handlers.permissions.can_read_task``)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.context import Services
-from handlers.permissions import can_view_task
+from handlers.permissions import can_read_task
 from handlers.tasks.access import task_units
 from handlers.tasks.view import cooperating_names, deadline_in_words, lead_names, status_label
 from language.formats import format_date
@@ -60,7 +61,7 @@ def what_happened(row: StatusUpdate) -> str:
 
 async def visible_task(db: AsyncSession, visitor: Visitor, task_id: int) -> Task | None:
     task = await get_task(db, task_id)
-    if task is None or not can_view_task(visitor.grants, task_units(task)):
+    if task is None or not can_read_task(visitor.grants, task_units(task)):
         return None
     return task
 

@@ -23,6 +23,7 @@ import shlex
 import shutil
 import sys
 import textwrap
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -101,10 +102,13 @@ class ConsoleChannel:
                 more = INDENT
             else:
                 more = line[: len(line) - len(line.lstrip(" "))]
+            # An emoji ("❗", "⏳") takes two columns but counts one: without this the
+            # terminal breaks the line again and leaves a lone "…" on a row of its own.
+            wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in line)
             out.append(
                 textwrap.fill(
                     line,
-                    self.width,
+                    max(self.width - wide, 20),
                     subsequent_indent=more,
                     break_long_words=False,
                     break_on_hyphens=False,

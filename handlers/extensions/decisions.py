@@ -24,6 +24,7 @@ from handlers.messages import Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.short_text import short
 from handlers.tasks.access import task_by_number
+from language.extension_dates import day_off_line
 from language.formats import format_date
 from locales import N_, _
 from models import extension_store, status_store
@@ -83,6 +84,11 @@ async def decide(
     if not can_decide_extension(request.grants, org_id):
         return [Outgoing(_("Chỉ lãnh đạo mới duyệt được đề nghị gia hạn."))]
     row = await status_store.pending_extension(request.session, task)
+    if row is None and named is None and note:
+        # "/tuchoi 6 lý do" again after a decision made without words: the words of it
+        own = await _own_wordless(request, task, approve)
+        if own is not None:
+            return await decision_note(request, str(own.id), note)
     if row is None or (named is not None and named.id != row.id):
         return [Outgoing(await _no_longer(request, task, named), task_id=task.id)]
     if row.person_id == request.person.id:
@@ -138,6 +144,8 @@ async def decide(
             date=format_date(row.until),
             old=format_date(task.original_due) if task.original_due else "—",
         )
+        if off := day_off_line(row.until, services.calendar.deadline_end(row.until)):
+            answer += " " + off
     else:
         decision = await status_store.record(
             request.session,
@@ -234,6 +242,45 @@ async def decision_note(request: Request, row_id: str, text: str) -> list[Outgoi
                 "Đã ghi kèm quyết định về nhiệm vụ {number} và sẽ chuyển cho người đề nghị: «{text}»."
             ).format(number=task.number, text=short(text, 200)),
             task_id=task.id,
+        )
+    ]
+
+
+async def _own_wordless(request: Request, task: Task, approve: bool) -> StatusUpdate | None:
+    """This leader's latest decision on ``task`` of that kind, if it is recent and was
+    made without words (its reason can still be added)."""
+    kind = "extension_approved" if approve else "extension_rejected"
+    decision = await request.session.scalar(
+        select(StatusUpdate)
+        .where(StatusUpdate.task_id == task.id, StatusUpdate.kind.in_(status_store.DECIDED))
+        .order_by(StatusUpdate.id.desc())
+        .limit(1)
+    )
+    if (
+        decision is None
+        or decision.kind != kind
+        or decision.person_id != request.person.id
+        or decision.reason
+        or request.now - decision.created_at > REASON_LAPSE
+    ):
+        return None
+    return decision
+
+
+async def reason_left(request: Request, row_id: str) -> list[Outgoing]:
+    """A command or a button came where the reason of a rejection was asked for: say
+    how to give it later, so the requester does not get a refusal without a why."""
+    decision = await request.session.get(StatusUpdate, int(row_id)) if row_id.isdigit() else None
+    if decision is None or decision.kind != "extension_rejected" or decision.reason:
+        return []
+    task = await get_task(request.session, decision.task_id)
+    if task is None:
+        return []
+    return [
+        Outgoing(
+            _(
+                "Lưu ý: quyết định từ chối gia hạn nhiệm vụ {number} chưa có lý do. Khi cần, anh/chị nhắn /tuchoi {number} kèm lý do; tôi sẽ ghi kèm quyết định và chuyển cho người đề nghị."
+            ).format(number=task.number)
         )
     ]
 

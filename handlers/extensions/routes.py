@@ -20,4 +20,4 @@ def register(router: Router) -> None:
     router.command("duyet", decisions.approve_command, roles=LEADERS)
     router.command("tuchoi", decisions.reject_command, roles=LEADERS)
     router.button(("extok", "extno"), decisions.button)
-    router.step(AWAIT_DECISION, _reason)
+    router.step(AWAIT_DECISION, _reason, left=decisions.reason_left)

@@ -29,6 +29,7 @@ from locales import _, ngettext
 from models import status_store
 from models.outbox import OutboxItem, Owed, upsert
 from models.people import Membership, Person
+from models.progress import classify, current_facts
 from models.plans import StatusUpdate, Task
 from models.queries import get_task
 from scheduler.workdays import WorkCalendar
@@ -256,10 +257,17 @@ async def nudge_notice(
     person = await session.get(Person, row.person_id) if row and row.person_id else None
     who = person.display_name if person else _("Lãnh đạo")
     words = deadline_in_words(task, today, calendar)
-    lines = [
+    overdue = classify(current_facts(task), today, deadline_end=calendar.deadline_end) == "overdue"
+    # "khẩn trương" only for a task past its deadline; before it, the leader asks how it goes
+    ask = (
         _(
             "{who} (lãnh đạo) đề nghị anh/chị khẩn trương thực hiện và báo cáo nhiệm vụ {number}: {content}"
-        ).format(who=who, number=task.number, content=short(task.content, 200)),
+        )
+        if overdue
+        else _("{who} (lãnh đạo) đề nghị anh/chị báo cáo tiến độ nhiệm vụ {number}: {content}")
+    )
+    lines = [
+        ask.format(who=who, number=task.number, content=short(task.content, 200)),
         words[:1].upper() + words[1:],
         _("Tình trạng: {status}").format(status=status_label(task.status, task.percent)),
         _(

@@ -21,12 +21,12 @@ from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update, names_plans, task_ref
 from handlers.tasks.view import status_buttons, status_label
-from language.extension_dates import check_extension, year_offer
+from language.extension_dates import check_extension, day_off_line, year_offer
 from language.formats import format_date
 from language.status_text import StatusReading
 from locales import _
 from models import status_store
-from models.completion import completion_in_future
+from models.completion import completion_in_future, documents_in_future
 from models.conversation import Question
 from models.plans import StatusUpdate, Task
 from scheduler.planner import replan_task
@@ -122,6 +122,12 @@ async def record_reading(
             problem = await extension_withdrawal.repeated(request, task, until)
     if allowed and reading.status == "done" and completion_in_future(reading.text, request.today()):
         problem = _("Ngày hoàn thành anh/chị ghi còn ở sau hôm nay nên tôi chưa ghi là hoàn thành.")
+    elif allowed and reading.status == "done" and (
+        later := documents_in_future(reading.evidence, request.today())
+    ):
+        problem = _(
+            "Văn bản «{document}» ghi ngày sau hôm nay nên tôi chưa ghi là hoàn thành; nếu ngày ghi nhầm, vui lòng gửi lại với ngày đúng."
+        ).format(document=short(later[0], 80))
     if via == CONFIRMED:
         decided = RECORD if allowed and reading.status != "unknown" else NOTE
     else:
@@ -189,6 +195,9 @@ async def _after_record(
     if update.kind == "extension_request":
         if await extension_withdrawal.after_request(request, task, update) is not None:
             line += " " + _("Đề nghị này thay cho đề nghị gia hạn trước đó.")
+        if update.until is not None:  # a Tết day asked for is met on the next working day
+            if off := day_off_line(update.until, services.calendar.deadline_end(update.until)):
+                line += " " + off
         if await notify_leaders(request.session, task, update, notice_time(request)):
             line += " " + _("Đề nghị đã được gửi tới lãnh đạo để xem xét.")
         else:

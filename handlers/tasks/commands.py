@@ -328,6 +328,8 @@ def history_text(update: StatusUpdate) -> str:
         return said + (f": {update.reason}" if update.reason else "")
     # What was typed is kept whole; a leading "/capnhat 12" says nothing more here.
     text = _COMMAND_PREFIX.sub("", update.text)
+    if update.kind == "note":  # words kept with the task: never read as its status
+        return _("(ghi chú) {text}").format(text=short(text, 160))
     return short(text, 160) or status_label(update.status or "")
 
 

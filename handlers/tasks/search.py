@@ -6,13 +6,15 @@ their organization. The matching rules are ``handlers.tasks.search_rank``."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
+
 from handlers.context import Request
 from handlers.guards import not_registered
 from handlers.messages import Outgoing
 from handlers.tasks.access import may_view
 from handlers.tasks.commands import list_entries
 from handlers.tasks.listing import Entry, render
-from handlers.tasks.search_rank import MAX_QUERY, Haystack, rank, read_query
+from handlers.tasks.search_rank import MAX_QUERY, Haystack, Query, rank, read_query
 from handlers.tasks.view import cooperating_names, lead_names, sort_key
 from locales import _, ngettext
 from models.plans import Task
@@ -22,6 +24,36 @@ from models.search_queries import status_texts
 # Three lines a result: 20 stay under Telegram's 4096 characters, 9 under Zalo's 2000.
 RESULTS = {"telegram": 20}
 TEXT_RESULTS = 9
+
+
+def haystack(task: Task, evidence: Sequence[str]) -> Haystack:
+    """What a task is searched in: its content, product, units and recorded evidence."""
+    return Haystack.of(
+        task.content,
+        [
+            task.product or "",
+            task.lead_note or "",
+            task.cooperating_note or "",
+            *lead_names(task),
+            *cooperating_names(task),
+            *evidence,
+        ],
+    )
+
+
+def matching(
+    query: Query, tasks: Iterable[Task], evidence: Mapping[int, Sequence[str]]
+) -> list[tuple[int, Task]]:
+    """The tasks ``query`` finds, best first (``rank``), then by organization and plan
+    order: the one rule of /tim and the web view's search (``evidence``: task id → its
+    status texts, ``models.search_queries.status_texts``)."""
+    found = [
+        (score, task)
+        for task in tasks
+        if (score := rank(query, haystack(task, evidence.get(task.id, ())))) is not None
+    ]
+    found.sort(key=lambda pair: (pair[0], pair[1].plan.organization_id, sort_key(pair[1])))
+    return found
 
 
 async def search(request: Request, args: str) -> list[Outgoing]:
@@ -42,21 +74,7 @@ async def search(request: Request, args: str) -> list[Outgoing]:
     for org in sorted(request.organizations.values(), key=lambda o: o.id):
         tasks += await list_tasks(request.session, org)
     evidence = await status_texts(request.session, [t.id for t in tasks])
-    found: list[tuple[int, Task]] = []
-    for task in tasks:
-        hay = Haystack.of(
-            task.content,
-            [
-                task.product or "",
-                task.lead_note or "",
-                task.cooperating_note or "",
-                *lead_names(task),
-                *cooperating_names(task),
-                *evidence.get(task.id, []),
-            ],
-        )
-        if (score := rank(query, hay)) is not None:
-            found.append((score, task))
+    found = matching(query, tasks, evidence)
     shown_query = " ".join(args.split())
     if not found:
         return [
@@ -66,7 +84,6 @@ async def search(request: Request, args: str) -> list[Outgoing]:
                 )
             )
         ]
-    found.sort(key=lambda pair: (pair[0], pair[1].plan.organization_id, sort_key(pair[1])))
     limit = RESULTS.get(request.incoming.channel, TEXT_RESULTS)
     results = [task for _score, task in found[:limit]]
     several = len(request.organizations) > 1

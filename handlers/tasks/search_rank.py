@@ -53,7 +53,8 @@ class Haystack:
     @classmethod
     def of(cls, content: str, others: Iterable[str]) -> Haystack:
         words = tuple(words_of(content))
-        rest = {w for text in others if text for w in words_of(text)}
+        # A task's history repeats its words ("đang thực hiện" twenty times): fold each once.
+        rest = {w for text in dict.fromkeys(others) if text for w in words_of(text)}
         return cls(words, frozenset(rest) | frozenset(words))
 
 
