@@ -104,7 +104,7 @@ def test_outcome_asks_when_unsure_or_backward_and_notes_what_is_not_theirs() -> 
         ("31 hoàn thành, 32 đang thực hiện 20%", ["31", "32"]),
         ("31 xong\n32 đang làm 50%", ["31", "32"]),
         ("Hoàn thành, 3 văn bản đã ban hành", [None]),
-        ("Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026", [None]),
+        ("Hoàn thành, QĐ số 12/QĐ-UBND ngày 02/01/2026", [None]),
         ("15/01 đã xong", [None]),
         ("50% rồi", [None]),
         ("cả 2 đều xong", [None]),
@@ -220,7 +220,7 @@ async def test_a_number_not_theirs_records_nothing(bot: Harness) -> None:
 
 
 async def test_bare_text_with_nothing_in_focus_is_kept_and_asked(bot: Harness) -> None:
-    asked = await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
+    asked = await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 02/01/2026")
     assert "nhiệm vụ nào" in asked[0].text and "• 1. Ban hành" in asked[0].text
     assert "• 25." in asked[0].text  # the tasks' own numbers, not "1 = …" (no clash)
     async with bot.sessions() as session:
@@ -455,7 +455,7 @@ async def test_unknown_command_gets_the_nearest_one(bot: Harness) -> None:
 
 async def test_a_finished_task_card_offers_no_status_taps(bot: Harness) -> None:
     await bot.say("lan", "/viec 1")
-    await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026")
+    await bot.say("lan", "Hoàn thành, QĐ số 12/QĐ-UBND ngày 02/01/2026")
     card = await bot.say("lan", "/viec 1")
     assert "Nhiệm vụ đã xong" in card[0].text and "Để báo cáo" not in card[0].text
     assert not any(b.data.startswith("st:") for row in card[0].buttons for b in row)
@@ -524,10 +524,10 @@ async def test_a_typed_task_number_answers_which_task(bot: Harness) -> None:
 async def test_evidence_after_the_done_tap_is_recorded_not_asked(bot: Harness) -> None:
     await bot.say("lan", "/viec 1")
     await bot.say("lan", "1")  # Hoàn thành
-    answer = text_of(await bot.say("lan", "QĐ số 12/QĐ-UBND ngày 09/01/2026"))
+    answer = text_of(await bot.say("lan", "QĐ số 12/QĐ-UBND ngày 02/01/2026"))
     assert "Đã ghi nhận nhiệm vụ 1" in answer and "12/QĐ-UBND" in answer
     rows = await history(bot, "1")
-    assert rows[-1].kind == "status" and rows[-1].evidence == ["QĐ số 12/QĐ-UBND ngày 09/01/2026"]
+    assert rows[-1].kind == "status" and rows[-1].evidence == ["QĐ số 12/QĐ-UBND ngày 02/01/2026"]
 
 
 async def test_leader_types_agreement_to_an_extension_request(bot: Harness) -> None:
