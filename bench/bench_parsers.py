@@ -154,8 +154,25 @@ def deadline_section() -> list[Row]:
     ]
 
 
+def choices_section() -> list[Row]:
+    """The choices offered for an unread cell and the key its answer is kept under."""
+    from language.deadline_choices import all_choices, cell_key
+
+    today = date(2026, 5, 20)
+    return [
+        (
+            f"choices: all_choices + cell_key of an unread cell, {REPEAT:,} repeats",
+            *worst(
+                lambda t: (all_choices(t, 2026, today), cell_key(t)),
+                adversarial(DEADLINE_PIECES),
+            ),
+        )
+    ]
+
+
 SECTIONS: dict[str, Callable[[], list[Row]]] = {
     "deadline": deadline_section,
+    "choices": choices_section,
     # "status": status_section,  # handlers/status_text.py: add it here
 }
 

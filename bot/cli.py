@@ -4,7 +4,8 @@
 The global options ``--config FILE``, ``--db URL`` (default from the config) and
 ``--json`` go before or after the command name, in any order with the command's own
 (``dondoc --config C run`` and ``dondoc import FILE --org X --config C`` alike); without
-``--json`` a command prints readable Vietnamese.
+``--json`` a command prints readable text in the person's language (``--lang vi|en``, else
+the terminal's locale, else Vietnamese).
 """
 
 from __future__ import annotations
@@ -70,6 +71,12 @@ def add_global_options(parser: argparse.ArgumentParser, *, defaults: bool) -> No
     parser.add_argument(
         "--json", action="store_true", default=default(False), help="in kết quả dạng JSON"
     )
+    parser.add_argument(
+        "--lang",
+        choices=LANGUAGES,
+        default=default(None),
+        help="vi|en: ngôn ngữ in ra (mặc định theo LANG của máy)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -91,6 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--new-plan", dest="new_plan", action="store_true", help="nhập thành kế hoạch mới")
     p.add_argument("--dry-run", dest="dry_run", action="store_true", help="chỉ in các thay đổi")
     p.add_argument("--year", type=int)
+    p.add_argument(
+        "--ask", action="store_true", help="hỏi nghĩa các ô thời hạn chưa đọc được (mặc định: khi gõ ở cửa sổ dòng lệnh)"
+    )
 
     p = command("plans", "liệt kê các kế hoạch")
     p.add_argument("--org", required=True)
@@ -110,12 +120,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("text")
     p.add_argument("--year", type=int)
     p.add_argument("--today", type=_parse_date)
-    p.add_argument("--lang", choices=LANGUAGES, help="vi|en (mặc định theo LANG của máy)")
 
     p = command("parse-status", "đọc thử một câu trả lời tình trạng")
     p.add_argument("text")
     p.add_argument("--today", type=_parse_date)
-    p.add_argument("--lang", choices=LANGUAGES, help="vi|en (mặc định theo LANG của máy)")
 
     p = command("progress", "tiến độ theo các nhóm của Biểu mẫu 1")
     p.add_argument("--org", required=True)
@@ -191,18 +199,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems:
             print(f"Lỗi cấu hình: {problem}", file=sys.stderr)
         return 2
+    from bot.cli_readings import terminal_language
+    from locales import language
+
+    # Everything the command prints is in the person's language (--lang, else LANG).
+    with language(terminal_language(args.lang)):
+        return _run(args, config, clock, today)
+
+
+def _run(args: argparse.Namespace, config: Any, clock: Clock, today: date) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
     from bot import commands_cli
     from bot.cli_common import CliError
     from bot.cli_errors import database_problem, quiet_broken_pipe
     from documents.plan_file_error import PlanFileError
+    from locales import _
 
     try:
         handler = commands_cli.COMMANDS[args.command]
         return asyncio.run(handler(args, config, clock, today, emit)) or 0
     except PlanFileError as exc:
-        print(f"Không nhập được: {exc.message}", file=sys.stderr)
+        print(_("Không nhập được: {problem}").format(problem=exc.message), file=sys.stderr)
         return 1
     except CliError as exc:
         print(str(exc), file=sys.stderr)

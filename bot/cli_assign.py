@@ -16,6 +16,7 @@ from handlers.assigned.record import add_task, tell_unit
 from handlers.tasks.view import deadline_in_words, task_to_json
 from language.assignment_words import deadline_problem, read_deadline
 from language.deadlines import describe_problem
+from locales import _
 from models.plan_store import resolve_unit
 from models.queries import units_of
 from scheduler.clock import Clock
@@ -27,7 +28,7 @@ async def assign(
 ) -> int:
     content = " ".join(args.text.split())
     if not content:
-        raise CliError("Cần nội dung nhiệm vụ: --text «…».")
+        raise CliError(_("Cần nội dung nhiệm vụ: --text «…»."))
     calendar, planning = calendar_from(config), planning_from(config)
     async with open_session(config) as session:
         org = await require_org(session, args.org)
@@ -35,13 +36,17 @@ async def assign(
         if unit is None:
             names = "; ".join(u.name for u in await units_of(session, org)) or "—"
             raise CliError(
-                f"Không tìm thấy đơn vị «{args.unit}» của {org.name}. Các đơn vị: {names}"
+                _("Không tìm thấy đơn vị «{unit}» của {org}. Các đơn vị: {names}").format(
+                    unit=args.unit, org=org.name, names=names
+                )
             )
         now = clock.now()
         local_today = clock.today(org.timezone)
         deadline = read_deadline(args.due, local_today)
         if deadline.kind == "unknown":
-            raise CliError(describe_problem(deadline) or f"Không hiểu hạn «{args.due}».")
+            raise CliError(
+                describe_problem(deadline) or _("Không hiểu hạn «{due}».").format(due=args.due)
+            )
         warning = deadline_problem(deadline, local_today)  # a past date: kept, said
         task = await add_task(
             session,
@@ -74,13 +79,18 @@ async def assign(
         }
         words = deadline_in_words(task, local_today, calendar)
     lines = [
-        f"Đã giao nhiệm vụ {task.number} «{content}» cho {unit.name}, {words} ({data['plan']['title']}).",
-        f"Theo: {task.source}." if task.source else "Không kèm văn bản.",
-        f"Sẽ báo cho: {', '.join(told)}."
+        _("Đã giao nhiệm vụ {number} «{content}» cho {unit}, {words} ({plan}).").format(
+            number=task.number, content=content, unit=unit.name, words=words,
+            plan=data["plan"]["title"],
+        ),
+        _("Theo: {source}.").format(source=task.source) if task.source else _("Không kèm văn bản."),
+        _("Sẽ báo cho: {people}.").format(people=", ".join(told))
         if told
-        else f"Đơn vị {unit.name} chưa có ai đăng ký: dondoc invite --org «{org.name}» --unit «{unit.name}» --role officer",
-    ]
+        else _(
+            "Đơn vị {unit} chưa có ai đăng ký: dondoc invite --org «{org}» --unit «{unit}» --role officer"
+        ).format(unit=unit.name, org=org.name),
+    ]  # fmt: skip
     if warning:
-        lines.append(f"Lưu ý: {warning}")
+        lines.append(_("Lưu ý: {warning}").format(warning=warning))
     emit(args, data, "\n".join(lines))
     return 0

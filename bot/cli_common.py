@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Config
+from locales import _, current_language
 from models.db import open_database
 from models.plan_store import find_organization
 
@@ -36,6 +37,15 @@ async def require_org(session: AsyncSession, name: str):  # noqa: ANN202
     org = await find_organization(session, name)
     if org is None:
         raise CliError(
-            f"Không có xã/phường «{name}» trong cơ sở dữ liệu. Hãy nhập kế hoạch trước: dondoc import TỆP --org «{name}»"
+            _(
+                "Không có xã/phường «{name}» trong cơ sở dữ liệu. Hãy nhập kế hoạch trước: dondoc import TỆP --org «{name}»"
+            ).format(name=name)
         )
     return org
+
+
+def byte_count(count: int) -> str:
+    """A file's size as the person's locale writes it (9.275 in Vietnamese, 9,275 in English)."""
+    from babel.numbers import format_decimal  # noqa: PLC0415 - only after writing a file
+
+    return format_decimal(count, locale=current_language())

@@ -10,6 +10,7 @@ import sys
 from sqlalchemy.engine import make_url
 
 from bot.config_messages import mask_url
+from locales import _
 
 
 def database_problem(url: str, error: BaseException) -> str:
@@ -21,8 +22,8 @@ def database_problem(url: str, error: BaseException) -> str:
     reason = getattr(error, "orig", None) or error
     text = " ".join(str(reason).split()) or type(reason).__name__
     if "readonly" in text or "read-only" in text:
-        text = "tệp cơ sở dữ liệu chỉ đọc (kiểm tra quyền ghi của tệp và thư mục): " + text
-    return f"Lỗi cơ sở dữ liệu ({shown}): {mask_url(text)[:300]}"
+        text = _("tệp cơ sở dữ liệu chỉ đọc (kiểm tra quyền ghi của tệp và thư mục): ") + text
+    return _("Lỗi cơ sở dữ liệu ({url}): {problem}").format(url=shown, problem=mask_url(text)[:300])
 
 
 def quiet_broken_pipe() -> int:

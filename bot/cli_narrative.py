@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_common import CliError, Emit, byte_count, open_session, require_org
 from bot.cli_plans import one_plan
 from bot.config import Config
 from bot.wiring import calendar_from
@@ -16,13 +16,14 @@ from documents.narrative_content import narrative as write_narrative
 from documents.narrative_data import gather
 from documents.narrative_docx import narrative_docx
 from documents.report_docx import report_docx
-from documents.report_rows import make_period, report_as_of, vn_number
+from documents.report_rows import make_period, report_as_of
+from locales import _, ngettext
 from scheduler.clock import Clock
 
 
 async def narrative(args: argparse.Namespace, config: Config, clock: Clock, emit: Emit) -> int:
     if not args.out:
-        raise CliError("Cần --out TỆP.docx để ghi dự thảo báo cáo.")
+        raise CliError(_("Cần --out TỆP.docx để ghi dự thảo báo cáo."))
     async with open_session(config) as session:
         org = await require_org(session, args.org)
         plan = await one_plan(session, org, getattr(args, "plan", None))
@@ -52,7 +53,9 @@ async def narrative(args: argparse.Namespace, config: Config, clock: Clock, emit
         out.write_bytes(draft)
         beside.write_bytes(report_docx(data.report))
     except OSError as exc:
-        raise CliError(f"Không ghi được tệp {out}: {exc.strerror}") from exc
+        raise CliError(
+            _("Không ghi được tệp {path}: {reason}").format(path=out, reason=exc.strerror)
+        ) from exc
     emit(
         args,
         {
@@ -64,7 +67,14 @@ async def narrative(args: argparse.Namespace, config: Config, clock: Clock, emit
             "to_review": text.to_review,
             "cited": list(text.cited),
         },
-        f"Đã ghi {out} ({vn_number(len(draft))} byte) và {beside}.\n{text.subject}\n"
-        f"Tỷ lệ hoàn thành: {data.report.rate}; {text.to_review} câu cần xem lại (tô vàng).",
+        _("Đã ghi {path} ({size} byte) và {beside}.").format(
+            path=out, size=byte_count(len(draft)), beside=beside
+        )
+        + f"\n{text.subject}\n"
+        + ngettext(
+            "Tỷ lệ hoàn thành: {rate}; {n} câu cần xem lại (tô vàng).",
+            "Tỷ lệ hoàn thành: {rate}; {n} câu cần xem lại (tô vàng).",
+            text.to_review,
+        ).format(rate=data.report.rate, n=text.to_review),
     )
     return 0

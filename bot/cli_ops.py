@@ -18,6 +18,7 @@ from bot.channel_watch import ChannelWatch
 from bot.config import Config
 from bot.health import check_health, health_text
 from bot.restore import restore
+from locales import _, ngettext
 from models.db import make_engine, open_database, sqlite_path
 from models.schema_state import schema_state
 from scheduler.clock import Clock
@@ -42,26 +43,30 @@ async def cmd_backup(args: argparse.Namespace, config: Config, clock: Clock, tod
     try:
         manifest = await make_backup(config, out, clock.now())
     except BackupError as error:
-        return _fail(f"Không sao lưu được: {error}")
+        return _fail(_("Không sao lưu được: {error}").format(error=error))
     emit(args, {"out": str(out.resolve()), "manifest": manifest}, backup_text(out, manifest))
     return 0
 
 
 async def cmd_restore(args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit) -> int:
     if not args.db:
-        return _fail("Hãy ghi cơ sở dữ liệu đích: dondoc restore TỆP --db sqlite+aiosqlite:///đường/dẫn.sqlite3")
+        return _fail(_("Hãy ghi cơ sở dữ liệu đích: dondoc restore TỆP --db sqlite+aiosqlite:////var/lib/dondoc/dondoc.sqlite3"))
     evidence = Path(args.evidence or config.evidence.folder)
     try:
         done = await restore(Path(args.file), config.database.url, evidence, force=args.force)
     except BackupError as error:
-        return _fail(f"Không khôi phục được: {error}")
+        return _fail(_("Không khôi phục được: {error}").format(error=error))
     db = done["database"]
     emit(
         args,
         done,
-        f"Đã khôi phục {db['tables']} bảng, {db['rows']} dòng (đúng số dòng và tổng kiểm), "
-        f"đã nâng cấp lên phiên bản mới nhất; {done['evidence']['files']} tệp minh chứng trong "
-        f"{done['evidence']['folder']} (ghi mới {done['evidence']['written']}).",
+        _(
+            "Đã khôi phục {tables} bảng, {rows} dòng (đúng số dòng và tổng kiểm), đã nâng cấp lên "
+            "phiên bản mới nhất; {files} tệp minh chứng trong {folder} (ghi mới {written})."
+        ).format(
+            tables=db["tables"], rows=db["rows"], files=done["evidence"]["files"],
+            folder=done["evidence"]["folder"], written=done["evidence"]["written"],
+        ),  # fmt: skip
     )
     return 0
 
@@ -69,31 +74,39 @@ async def cmd_restore(args: argparse.Namespace, config: Config, clock: Clock, to
 async def cmd_migrate(args: argparse.Namespace, config: Config, clock: Clock, today: date, emit: Emit) -> int:
     url = config.database.url
     if not getattr(args, "check", False):
-        engine, _ = await open_database(url)
+        engine, _sessions = await open_database(url)
         await engine.dispose()
-        emit(args, {"ok": True}, "Cơ sở dữ liệu đã ở phiên bản mới nhất.")
+        emit(args, {"ok": True}, _("Cơ sở dữ liệu đã ở phiên bản mới nhất."))
         return 0
     path = sqlite_path(url)
     if path is not None and not path.exists():  # connecting would create it
         emit(args, {"current": None, "pending": True, "exists": False},
-             f"Chưa có cơ sở dữ liệu {path}: dondoc migrate (hoặc dondoc run) sẽ tạo nó.")  # fmt: skip
+             _("Chưa có cơ sở dữ liệu {path}: dondoc migrate (hoặc dondoc run) sẽ tạo nó.").format(path=path))  # fmt: skip
         return 1
     engine = make_engine(url)
     try:
         state = await schema_state(engine)
     except Exception as error:  # noqa: BLE001 - unreachable is the answer
-        return _fail(f"Không kết nối được cơ sở dữ liệu: {type(error).__name__}: {error}")
+        return _fail(
+            _("Không kết nối được cơ sở dữ liệu: {error}").format(error=f"{type(error).__name__}: {error}")
+        )
     finally:
         await engine.dispose()
     data = state.to_json()
     if not state.known:
-        emit(args, data, f"Cơ sở dữ liệu ở phiên bản {state.current}, mới hơn bản dondoc này ({state.head}).")
+        emit(args, data, _("Cơ sở dữ liệu ở phiên bản {current}, mới hơn bản dondoc này ({head}).").format(
+            current=state.current, head=state.head))  # fmt: skip
         return 1
     if state.up_to_date:
-        emit(args, data, f"Không cần nâng cấp: cơ sở dữ liệu đã ở phiên bản mới nhất ({state.head}).")
+        emit(args, data, _("Không cần nâng cấp: cơ sở dữ liệu đã ở phiên bản mới nhất ({head}).").format(
+            head=state.head))  # fmt: skip
         return 0
-    emit(args, data, f"Cần nâng cấp từ {state.current or 'trống'} lên {state.head}: "
-         f"{len(state.pending)} bước ({', '.join(state.pending)}). Chạy: dondoc migrate")  # fmt: skip
+    emit(args, data, ngettext(
+        "Cần nâng cấp từ {current} lên {head}: {n} bước ({steps}). Chạy: dondoc migrate",
+        "Cần nâng cấp từ {current} lên {head}: {n} bước ({steps}). Chạy: dondoc migrate",
+        len(state.pending),
+    ).format(current=state.current or _("trống"), head=state.head, n=len(state.pending),
+             steps=", ".join(state.pending)))  # fmt: skip
     return 1
 
 

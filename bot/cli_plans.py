@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.cli_common import CliError, Emit, open_session, require_org
 from bot.config import Config
+from locales import _, ngettext
 from models.people import Organization
 from models.plans import Plan
 from models.queries import (
@@ -38,7 +39,11 @@ async def named_plan(session: AsyncSession, org: Organization, ref: str) -> Plan
     plan = await plan_by_ref(session, org, ref)
     if plan is None:
         codes = ", ".join(p.code for p in await organization_plans(session, org)) or "—"
-        raise CliError(f"{org.name} không có kế hoạch «{ref}». Các kế hoạch: {codes}.")
+        raise CliError(
+            _("{org} không có kế hoạch «{ref}». Các kế hoạch: {codes}.").format(
+                org=org.name, ref=ref, codes=codes
+            )
+        )
     return plan
 
 
@@ -49,11 +54,13 @@ async def one_plan(session: AsyncSession, org: Organization, ref: str | None) ->
         return await named_plan(session, org, ref)
     plans = await active_plans(session, org)
     if not plans:
-        raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+        raise CliError(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))
     if len(plans) > 1:
         codes = ", ".join(p.code for p in plans)
         raise PlanNotChosen(
-            f"{org.name} có {len(plans)} kế hoạch ({codes}); hãy chọn một: --plan {plans[0].code}"
+            _("{org} có {n} kế hoạch ({codes}); hãy chọn một: --plan {code}").format(
+                org=org.name, n=len(plans), codes=codes, code=plans[0].code
+            )
         )
     return plans[0]
 
@@ -78,8 +85,11 @@ async def cmd_plans(
             for p in plans
         ]
     lines = [
-        f"{r['code']:<8} {r['title']} ({r['year']}): {r['done']}/{r['tasks']} nhiệm vụ hoàn thành"
+        f"{r['code']:<8} {r['title']} ({r['year']}): "
+        + ngettext(
+            "{done}/{total} nhiệm vụ hoàn thành", "{done}/{total} nhiệm vụ hoàn thành", r["tasks"]
+        ).format(done=r["done"], total=r["tasks"])
         for r in rows
     ]
-    emit(args, rows, "\n".join(lines) or f"{org.name} chưa có kế hoạch nào.")
+    emit(args, rows, "\n".join(lines) or _("{org} chưa có kế hoạch nào.").format(org=org.name))
     return 0

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-from bot.cli_common import CliError, Emit, open_session, require_org
+from bot.cli_common import CliError, Emit, byte_count, open_session, require_org
 from bot.cli_plans import named_plan, one_plan
 from bot.config import Config
 from bot.wiring import calendar_from
@@ -19,13 +19,13 @@ from documents.report_rows import (
     build_report,
     make_period,
     report_as_of,
-    vn_number,
 )
 from documents.report_xlsx import report_xlsx
 from handlers.reports.appendix import summary_text
 from handlers.reports.progress import progress_text
 from handlers.reports.request import review_text
 from language.formats import format_date
+from locales import _
 from models.plans import Plan
 from models.progress import Progress, tally
 from models.progress_queries import task_facts
@@ -43,14 +43,16 @@ async def progress(
         as_of = args.as_of or clock.today(org.timezone)
         plans = [await named_plan(session, org, ref)] if ref else await active_plans(session, org, as_of)
         if not plans:
-            raise CliError(f"{org.name} chưa có kế hoạch nào được nhập.")
+            raise CliError(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))
         every = []
         for plan in plans:
             facts = await task_facts(session, org, as_of=as_of, plan=plan)
             every.append((plan, facts, tally(facts, as_of, deadline_end=deadline_end)))
     if len(every) == 1:
         plan, _facts, result = every[0]
-        title = f"Tiến độ {plan.title} — {org.name}, đến ngày {format_date(as_of)}:"
+        title = _("Tiến độ {plan} — {org}, đến ngày {date}:").format(
+            plan=plan.title, org=org.name, date=format_date(as_of)
+        )
         data = {**result.to_json(), "plans": [_plan_json(plan, result)]}
         emit(args, data, progress_text(title, result, show_units=True))
         return 0
@@ -59,14 +61,21 @@ async def progress(
         as_of,
         deadline_end=deadline_end,
     )
-    lines = [f"Tiến độ các kế hoạch — {org.name}, đến ngày {format_date(as_of)}:"]
+    lines = [
+        _("Tiến độ các kế hoạch — {org}, đến ngày {date}:").format(
+            org=org.name, date=format_date(as_of)
+        )
+    ]
     for plan, _facts, result in every:
         t = result.overall
         lines.append(
-            f"• {plan.code} — {plan.title}: hoàn thành {t.done}/{t.total}, quá hạn {t.counts['overdue']}"
+            _("• {code} — {title}: hoàn thành {done}/{total}, quá hạn {overdue}").format(
+                code=plan.code, title=plan.title, done=t.done, total=t.total,
+                overdue=t.counts["overdue"],
+            )
         )
     lines.append("")
-    lines.append(progress_text("Tổng cộng:", total, show_units=True))
+    lines.append(progress_text(_("Tổng cộng:"), total, show_units=True))
     data = {
         **total.overall.to_json(),
         "plans": [_plan_json(plan, result) for plan, _facts, result in every],
@@ -97,7 +106,7 @@ async def report(
     check = getattr(args, "check", False)
     if not check and not args.out:
         raise CliError(
-            "Cần --out TỆP để ghi phụ lục (hoặc --check để chỉ xem các dòng cần xem lại)."
+            _("Cần --out TỆP để ghi phụ lục (hoặc --check để chỉ xem các dòng cần xem lại).")
         )
     async with open_session(config) as session:
         org = await require_org(session, args.org)
@@ -124,14 +133,16 @@ async def report(
             {"number": r.cells[0], "reasons": list(r.review), "result": r.cells[5]}
             for r in built.to_review
         ]
-        emit(args, {"to_review": rows}, review_text(built) or "Không có dòng nào cần xem lại.")
+        emit(args, {"to_review": rows}, review_text(built) or _("Không có dòng nào cần xem lại."))
         return 0
     out = Path(args.out)
     data = report_docx(built) if args.format == "docx" else report_xlsx(built)
     try:
         out.write_bytes(data)
     except OSError as exc:
-        raise CliError(f"Không ghi được tệp {out}: {exc.strerror}") from exc
+        raise CliError(
+            _("Không ghi được tệp {path}: {reason}").format(path=out, reason=exc.strerror)
+        ) from exc
     t = built.progress.overall
     emit(
         args,
@@ -144,6 +155,8 @@ async def report(
             "done": t.done,
             "rate": built.rate,
         },
-        f"Đã ghi {out} ({vn_number(len(data))} byte).\n{summary_text(built)}",
+        _("Đã ghi {path} ({size} byte).").format(path=out, size=byte_count(len(data)))
+        + f"\n{summary_text(built)}",
     )
     return 0
+

@@ -39,7 +39,7 @@ from bot.reminders import ReminderService
 from bot.wiring import build_services
 from handlers.conversation import Conversation
 from handlers.imports.plans import import_plan_file
-from locales import N_, _
+from locales import N_, _, ngettext
 from models.db import open_database
 from models.invites import get_or_create_person
 from models.outbox import OutboxItem
@@ -90,9 +90,9 @@ def intro(tasks: int, now: datetime, resumed: bool) -> str:
     """The first screen: what was loaded, the clock, what to type."""
     local = now.astimezone(ZoneInfo(DEFAULT_TZ))
     loaded = (
-        _("Tiếp tục với dữ liệu demo đã có của {org}: {tasks} nhiệm vụ.")
+        ngettext("Tiếp tục với dữ liệu demo đã có của {org}: {tasks} nhiệm vụ.", "Tiếp tục với dữ liệu demo đã có của {org}: {tasks} nhiệm vụ.", tasks)
         if resumed
-        else _("Đã nhập kế hoạch mẫu «Kế hoạch CCHC năm 2026» của {org}: {tasks} nhiệm vụ.")
+        else ngettext("Đã nhập kế hoạch mẫu «Kế hoạch CCHC năm 2026» của {org}: {tasks} nhiệm vụ.", "Đã nhập kế hoạch mẫu «Kế hoạch CCHC năm 2026» của {org}: {tasks} nhiệm vụ.", tasks)
     )
     lines = [
         _("══ dondoc — chạy thử trên dòng lệnh ══"),

@@ -75,7 +75,7 @@ def _numbers(items: list[SentItem]) -> str:
     numbers = sorted(seen, key=lambda n: seen[n])
     shown = ", ".join(numbers[:MAX_NUMBERS])
     if len(numbers) > MAX_NUMBERS:
-        shown += _(" và {n} NV khác").format(n=len(numbers) - MAX_NUMBERS)
+        shown += ngettext(" và {n} NV khác", " và {n} NV khác", len(numbers) - MAX_NUMBERS).format(n=len(numbers) - MAX_NUMBERS)
     return shown
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 from bot.channel_watch import ChannelWatch, configured_channels, probe
 from bot.config import Config
+from locales import _
 from models.db import make_engine, session_factory, sqlite_path
 from models.outbox_stats import OutboxFigures, outbox_figures
 from models.schema_state import schema_state
@@ -149,25 +150,45 @@ async def check_health(config: Config, now: datetime, watch: ChannelWatch, *,
 
 
 def health_text(report: dict[str, Any]) -> str:
-    """The report in a few Vietnamese lines, for a person at a terminal."""
+    """The report in a few lines in the person's language, for a person at a terminal."""
     lines = [
-        ("Khỏe: mọi thứ ổn." if report["healthy"] else "KHÔNG ỔN:")
+        (_("Khỏe: mọi thứ ổn.") if report["healthy"] else _("KHÔNG ỔN:"))
         + f" (dondoc {report['version']}, {report['checked_at']})"
     ]
     lines += [f"  - {problem}" for problem in report["problems"]]
     db = report["database"]
     schema = db.get("schema") or {}
-    lines.append(
-        f"Cơ sở dữ liệu ({db['backend']}): "
-        + (f"kết nối được, phiên bản {schema.get('current')}" if db["reachable"] else "không kết nối được")
+    reached = (
+        _("kết nối được, phiên bản {version}").format(version=schema.get("current"))
+        if db["reachable"]
+        else _("không kết nối được")
     )
+    lines.append(_("Cơ sở dữ liệu ({backend}): {state}").format(backend=db["backend"], state=reached))
     for name, channel in report["channels"].items():
-        lines.append(f"Kênh {name}: liên lạc tốt lần cuối {channel['last_ok'] or '—'}")
+        lines.append(
+            _("Kênh {name}: liên lạc tốt lần cuối {moment}").format(
+                name=name, moment=channel["last_ok"] or "—"
+            )
+        )
     outbox = report.get("outbox")
     if outbox:
-        states = ", ".join(f"{k} {v}" for k, v in sorted(outbox["by_state"].items())) or "trống"
-        lines.append(f"Hàng đợi nhắc: {states}; đến hạn chưa gửi {outbox['due_unsent']}")
-        lines.append(f"Tin nhắc bị mất: {outbox['lost']} (24 giờ qua: {outbox['lost_last_day']})")
-        lines.append(f"Bộ gửi báo sống lần cuối: {outbox['last_heartbeat'] or '—'}")
-    lines.append(f"Minh chứng: {report['evidence']['folder']}, còn trống {report['evidence']['free_mb']:.0f} MB")
+        states = ", ".join(f"{k} {v}" for k, v in sorted(outbox["by_state"].items())) or _("trống")
+        lines.append(
+            _("Hàng đợi nhắc: {states}; đến hạn chưa gửi {due}").format(
+                states=states, due=outbox["due_unsent"]
+            )
+        )
+        lines.append(
+            _("Tin nhắc bị mất: {lost} (24 giờ qua: {day})").format(
+                lost=outbox["lost"], day=outbox["lost_last_day"]
+            )
+        )
+        lines.append(
+            _("Bộ gửi báo sống lần cuối: {moment}").format(moment=outbox["last_heartbeat"] or "—")
+        )
+    lines.append(
+        _("Minh chứng: {folder}, còn trống {free} MB").format(
+            folder=report["evidence"]["folder"], free=f"{report['evidence']['free_mb']:.0f}"
+        )
+    )
     return "\n".join(lines)

@@ -17,11 +17,7 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from docx import Document
-from openpyxl import load_workbook
-
 from documents.file_limits import check_package
-from documents.read_xlsx import sheet_grid
 from models.unit_names import fold
 
 MAX_ROWS = 500  # tasks in one list; a longer table is read up to here
@@ -88,6 +84,8 @@ def rows_of(grid: list[list[str]]) -> list[AssignedRow] | None:
 
 
 def _docx_grids(data: bytes) -> list[list[list[str]]]:
+    from docx import Document  # here, not at the top: a running bot loads it on a file
+
     document = Document(io.BytesIO(data))
     grids = []
     for table in document.tables:
@@ -103,6 +101,10 @@ def _docx_grids(data: bytes) -> list[list[list[str]]]:
 
 
 def _xlsx_grids(data: bytes, name: str) -> list[list[list[str]]]:
+    from openpyxl import load_workbook  # here: see above
+
+    from documents.read_xlsx import sheet_grid
+
     book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         return [sheet_grid(sheet, source=name) for sheet in book.worksheets[:5]]

@@ -37,7 +37,7 @@ from documents.narrative_words import (
 from documents.report_review import typed_without_diacritics
 from documents.report_rows import official_date
 from documents.result_words import account_of, continuing_row
-from locales import DEFAULT_LANGUAGE, _, language
+from locales import DEFAULT_LANGUAGE, _, language, ngettext
 from models.progress import Reported, Tally
 from models.unit_names import fold
 
@@ -153,11 +153,11 @@ def _head(task: TaskRecord) -> str:
 
 def _counts(t: Tally) -> str:
     parts = [
-        _("hoàn thành {done}/{total} nhiệm vụ").format(done=t.done, total=t.total),
+        ngettext("hoàn thành {done}/{total} nhiệm vụ", "hoàn thành {done}/{total} nhiệm vụ", t.total).format(done=t.done, total=t.total),
     ]
     if t.continuing:  # the one wording of the categories (documents.category_words)
         parts.append(
-            _("trong đó đã thực hiện và tiếp tục thực hiện {n} nhiệm vụ thường xuyên, định kỳ").format(
+            ngettext("trong đó đã thực hiện và tiếp tục thực hiện {n} nhiệm vụ thường xuyên, định kỳ", "trong đó đã thực hiện và tiếp tục thực hiện {n} nhiệm vụ thường xuyên, định kỳ", t.continuing).format(
                 n=t.continuing
             )
         )
@@ -180,9 +180,8 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
         plan = _("Kế hoạch ban hành kèm theo Quyết định số {number} ngày {date}").format(
             number=data.decision_number, date=official_date(data.decision_date)
         )
-    first = _(
-        "Tính đến ngày {date}, Ủy ban nhân dân {of_whom} đã hoàn thành {done}/{total} nhiệm vụ đề ra tại {plan}, đạt {rate}."
-    ).format(
+    first = ngettext(
+        "Tính đến ngày {date}, Ủy ban nhân dân {of_whom} đã hoàn thành {done}/{total} nhiệm vụ đề ra tại {plan}, đạt {rate}.", "Tính đến ngày {date}, Ủy ban nhân dân {of_whom} đã hoàn thành {done}/{total} nhiệm vụ đề ra tại {plan}, đạt {rate}.", t.total).format(
         date=official_date(report.as_of),
         of_whom=of_whom,
         done=t.done,
@@ -195,9 +194,8 @@ def _overall(data: NarrativeData, of_whom: str) -> list[Block]:
         _("Số nhiệm vụ hoàn thành đúng hạn: {n} nhiệm vụ;").format(n=t.counts["done_on_time"]),
         *(
             [
-                _(
-                    "Trong đó đã thực hiện và tiếp tục thực hiện (nhiệm vụ thường xuyên, định kỳ): {n} nhiệm vụ;"
-                ).format(n=t.continuing)
+                ngettext(
+                    "Trong đó đã thực hiện và tiếp tục thực hiện (nhiệm vụ thường xuyên, định kỳ): {n} nhiệm vụ;", "Trong đó đã thực hiện và tiếp tục thực hiện (nhiệm vụ thường xuyên, định kỳ): {n} nhiệm vụ;", t.continuing).format(n=t.continuing)
             ]
             if t.continuing
             else []

@@ -3,6 +3,7 @@
 from models.attempts import AttemptCounter
 from models.base import Base
 from models.conversation import ChatState, Question, SentMessage
+from models.deadline_readings import DeadlineReading
 from models.evidence import EvidenceFile
 from models.linking import LinkCode
 from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
@@ -17,6 +18,7 @@ __all__ = [
     "AttemptCounter",
     "Base",
     "ChatState",
+    "DeadlineReading",
     "Question",
     "SentMessage",
     "EvidenceFile",

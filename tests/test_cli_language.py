@@ -8,7 +8,8 @@ import json
 import pytest
 
 from bot.cli_readings import terminal_language
-from tests.test_cli import run
+from tests.conftest import SAMPLES
+from tests.test_cli import ORG, run
 
 
 @pytest.mark.parametrize(
@@ -61,3 +62,34 @@ def test_parse_status_in_english(capsys) -> None:  # noqa: ANN001
     assert "Tình trạng: Đang thực hiện" in out and "Độ chắc chắn: 0,90" in out
     _code, out, _ = run(capsys, "parse-status", text, "--lang", "en", "--json")
     assert json.loads(out)["status"] == "in_progress"
+
+
+SAMPLE_PLAN = str(SAMPLES / "ke-hoach-cchc-2026-mau.txt")
+
+
+def test_the_commands_people_run_print_english(capsys, tmp_path, monkeypatch) -> None:  # noqa: ANN001
+    """import, plans, tasks, progress, report, invite and migrate --check in English with
+    --lang en (or LANG=en_US), Vietnamese by default; only the plan's own words (titles,
+    task contents, unit names, deadline cells) stay as written."""
+    db = ("--db", f"sqlite+aiosqlite:///{tmp_path / 'en.sqlite3'}")
+    org = ("--org", ORG)
+    code, out, _ = run(capsys, "import", SAMPLE_PLAN, *org, *db, "--lang", "en")
+    assert code == 0 and out.startswith('Imported "') and "39 tasks in 7 sections" in out
+    assert "Lead/cooperating units:" in out and "Tasks to review (" in out
+    code, out, _ = run(capsys, "import", SAMPLE_PLAN, *org, *db, "--dry-run")
+    assert "Sẽ nhập «" in out and "Chạy thử (--dry-run): chưa ghi gì." in out  # the default
+    monkeypatch.setenv("LANG", "en_US.UTF-8")
+    code, out, _ = run(capsys, "plans", *org, *db)
+    assert code == 0 and "0/39 tasks done" in out
+    code, out, _ = run(capsys, "progress", *org, *db, "--as-of", "2026-03-31")
+    assert out.startswith("Progress of ") and "as of 31/03/2026" in out and "Done: 0/39" in out
+    code, out, _ = run(capsys, "report", *org, *db, "--out", str(tmp_path / "a.docx"))
+    assert code == 0 and out.startswith(f"Wrote {tmp_path / 'a.docx'} (") and " bytes)." in out
+    code, out, _ = run(capsys, "invite", *org, *db, "--role", "admin")
+    assert out.startswith("Invite code: ")
+    code, out, _ = run(capsys, "tasks", *org, *db, "--unit", "VH-XH")
+    assert "Lead: " in out and "| Deadline: " in out and "Chủ trì" not in out
+    code, _out, err = run(capsys, "tasks", "--org", "Xã Không Có", *db)
+    assert code == 1 and err.startswith('There is no commune/ward "Xã Không Có"')
+    code, out, _ = run(capsys, "migrate", "--check", *db)
+    assert out.startswith("No upgrade needed")

@@ -40,3 +40,12 @@ def test_few_choices_and_fast_on_long_cells() -> None:
     got = choices(text, 2026, TODAY)
     assert time.process_time() - started < 0.05
     assert len(got) <= MAX_CHOICES
+
+
+def test_the_deadline_problem_leaves_the_review_reason_and_the_rest_stays() -> None:
+    from handlers.imports.unread_cells import without_problem
+    from language.deadlines import Deadline, describe_problem
+
+    problem = describe_problem(Deadline("unknown", None, None, None, "Đầu quý III"))
+    assert without_problem(problem, "Đầu quý III") is None
+    assert without_problem(f"{problem}; Chưa có đơn vị chủ trì", "Đầu quý III") == "Chưa có đơn vị chủ trì"

@@ -57,7 +57,7 @@ GLOSSARY = {
     "Quá hạn nhưng chưa hoàn thành": "Overdue, not done",
     "Đang thực hiện trong hạn": "In progress, within deadline",
     "Chưa thực hiện, chưa đến hạn": "Not started, not yet due",
-    "Chưa phát sinh": "Not applicable (nothing arose)",
+    "Chưa phát sinh": "Not applicable (nothing to do this period)",
     "Hoàn thành": "Done",
     "Đang thực hiện": "In progress",
     "Chưa thực hiện": "Not started",

@@ -21,7 +21,7 @@ from handlers.messages import Attachment, Button, Outgoing, small_id
 from handlers.short_text import short
 from language.assignment_words import read_deadline
 from language.deadlines import Deadline
-from locales import _
+from locales import _, ngettext
 from models.pending_imports import hold_import, take_import
 from models.people import Unit
 from models.plan_store import resolve_unit
@@ -69,9 +69,11 @@ async def offer_list(request: Request, attachment: Attachment) -> list[Outgoing]
         return None
     good = [r for r in readings if r.problem is None]
     lines = [
-        _("Tệp «{name}» là danh sách {n} nhiệm vụ được giao:").format(
-            name=attachment.filename, n=len(readings)
-        )
+        ngettext(
+            "Tệp «{name}» là danh sách {n} nhiệm vụ được giao:",
+            "Tệp «{name}» là danh sách {n} nhiệm vụ được giao:",
+            len(readings),
+        ).format(name=attachment.filename, n=len(readings))
     ]
     for reading in good[:SHOWN]:
         row = reading.row
@@ -84,7 +86,8 @@ async def offer_list(request: Request, attachment: Attachment) -> list[Outgoing]
             )
         )
     if len(good) > SHOWN:
-        lines.append(_("… và {n} nhiệm vụ khác.").format(n=len(good) - SHOWN))
+        more = len(good) - SHOWN
+        lines.append(ngettext("… và {n} nhiệm vụ khác.", "… và {n} nhiệm vụ khác.", more).format(n=more))
     bad = [r for r in readings if r.problem is not None]
     if bad:
         lines.append(
@@ -113,7 +116,10 @@ async def offer_list(request: Request, attachment: Attachment) -> list[Outgoing]
     )
     buttons = [
         [
-            Button(_("Thêm {n} nhiệm vụ").format(n=len(good)), f"{BUTTON}:{pending.id}:y"),
+            Button(
+                ngettext("Thêm {n} nhiệm vụ", "Thêm {n} nhiệm vụ", len(good)).format(n=len(good)),
+                f"{BUTTON}:{pending.id}:y",
+            ),
             Button(_("Hủy"), f"{BUTTON}:{pending.id}:x"),
         ]
     ]
@@ -162,7 +168,11 @@ async def button(request: Request, kind: str, rest: str) -> list[Outgoing]:
             Outgoing(_("Không có nhiệm vụ nào thêm được; dữ liệu cũ vẫn giữ nguyên."), edit=True)
         ]
     lines = [
-        _("Đã thêm {n} nhiệm vụ được giao vào «{title}»: số {numbers}.").format(
+        ngettext(
+            "Đã thêm {n} nhiệm vụ được giao vào «{title}»: số {numbers}.",
+            "Đã thêm {n} nhiệm vụ được giao vào «{title}»: số {numbers}.",
+            len(added),
+        ).format(
             n=len(added), title=added[0].plan.title, numbers=", ".join(t.number for t in added)
         )
     ]

@@ -30,7 +30,7 @@ from handlers.evidence.rules import (
 from handlers.messages import Button
 from handlers.short_text import short
 from language.formats import format_date
-from locales import _
+from locales import _, ngettext
 from models import evidence_store
 from models.evidence import (
     EvidenceFile,
@@ -217,7 +217,7 @@ def file_lines(
     lines = [_("Tệp minh chứng ({n}):").format(n=len(files))]
     shown = files[-ON_CARD:]
     if len(files) > len(shown):
-        lines.append(_("(… và {n} tệp cũ hơn)").format(n=len(files) - len(shown)))
+        lines.append(ngettext("(… và {n} tệp cũ hơn)", "(… và {n} tệp cũ hơn)", len(files) - len(shown)).format(n=len(files) - len(shown)))
     for row in shown:
         who = row.person.display_name if row.person else "—"
         when = format_date(row.created_at.astimezone(zone).date())

@@ -15,7 +15,7 @@ from handlers.permissions import can_decide_extension
 from handlers.short_text import short
 from handlers.tasks.view import lead_names
 from language.formats import format_date
-from locales import _
+from locales import _, ngettext
 from models.extension_store import Pending, pending_requests
 
 FROM_LIST = "l"  # marks a button of this list: its answer comes apart, the list stays
@@ -71,9 +71,8 @@ async def pending_list(request: Request) -> list[Outgoing]:
     lines += [entry(p, zone) for p in shown]
     if len(found) > len(shown):
         lines.append(
-            _(
-                "… và {n} đề nghị khác; nhắn /duyet SỐ hoặc /tuchoi SỐ lý do cho từng nhiệm vụ."
-            ).format(n=len(found) - len(shown))
+            ngettext(
+                "… và {n} đề nghị khác; nhắn /duyet SỐ hoặc /tuchoi SỐ lý do cho từng nhiệm vụ.", "… và {n} đề nghị khác; nhắn /duyet SỐ hoặc /tuchoi SỐ lý do cho từng nhiệm vụ.", len(found) - len(shown)).format(n=len(found) - len(shown))
         )
     if not request.has_buttons:
         lines.append(_("Hoặc nhắn /duyet SỐ để duyệt, /tuchoi SỐ lý do để từ chối."))
@@ -107,6 +106,6 @@ def digest_lines(found: list[Pending]) -> list[str]:
             )
         )
     if len(found) > DIGEST_LIMIT:
-        lines.append("  " + _("… và {n} đề nghị khác").format(n=len(found) - DIGEST_LIMIT))
+        lines.append("  " + ngettext("… và {n} đề nghị khác", "… và {n} đề nghị khác", len(found) - DIGEST_LIMIT).format(n=len(found) - DIGEST_LIMIT))
     lines.append("  " + _("Nhắn /duyet để xem và quyết định."))
     return lines

@@ -15,6 +15,7 @@ from typing import Any
 from documents.worker import run_in_worker
 from handlers.context import Request
 from handlers.imports.any_file import prepare_any
+from handlers.imports.cell_questions import ask_after_import
 from handlers.imports.plans import (
     ImportSummary,
     clip,
@@ -54,14 +55,14 @@ def field_words(fields: list[str]) -> str:
 def read_lines(summary: ImportSummary) -> list[str]:
     """What the file holds: its title, code, sections and tasks."""
     lines = [
-        _("Tệp ghi kế hoạch «{title}» (mã {code}): {tasks} nhiệm vụ trong {n} mục.").format(
-            title=summary.plan, code=summary.code, tasks=summary.tasks, n=len(summary.sections)
+        _("Tệp ghi kế hoạch «{title}» (mã {code}): {tasks} trong {sections}.").format(
+            title=summary.plan, code=summary.code, **counts(summary.tasks, len(summary.sections))
         )
     ]
     for section in summary.sections[:12]:
         label = f"{section['numeral']}. {section['title']}" if section["numeral"] else section["title"]
         label = short(label, 60) or _("(không có mục)")
-        lines.append("  " + _("{section}: {n} nhiệm vụ").format(section=label, n=section["tasks"]))
+        lines.append(f"  {label}: {counts(section['tasks'], 0)['tasks']}")
     return lines
 
 
@@ -98,7 +99,7 @@ def change_lines(summary: ImportSummary) -> list[str]:
             )
         )
     if len(summary.changed) > CHANGES_SHOWN:
-        lines.append(_("… và {n} nhiệm vụ khác.").format(n=len(summary.changed) - CHANGES_SHOWN))
+        lines.append(ngettext("… và {n} nhiệm vụ khác.", "… và {n} nhiệm vụ khác.", len(summary.changed) - CHANGES_SHOWN).format(n=len(summary.changed) - CHANGES_SHOWN))
     return lines
 
 
@@ -156,7 +157,8 @@ async def offer(request: Request, data: bytes, filename: str, prepared: Any) -> 
         return [Outgoing(which.message, buttons=buttons + _new_and_cancel(pending.id))]
     if target.plan is None:
         summary = await store_prepared_plan(request.session, prepared, target=target, **common)
-        return [Outgoing("\n".join(done_lines(summary)))]
+        asked = await ask_after_import(request, summary.plan_id)
+        return [Outgoing("\n".join(done_lines(summary))), *asked]
     preview = await store_prepared_plan(
         request.session, prepared, target=target, dry_run=True, **common
     )
@@ -165,7 +167,8 @@ async def offer(request: Request, data: bytes, filename: str, prepared: Any) -> 
             "Kế hoạch «{title}» (mã {code}): {tasks} trong {sections}, không có gì thay "
             "đổi (giữ nguyên {same}); tôi không ghi gì thêm."
         ).format(title=preview.plan, code=preview.code, same=preview.unchanged,
-                 **counts(preview.tasks, len(preview.sections))))]  # fmt: skip
+                 **counts(preview.tasks, len(preview.sections)))),
+                *await ask_after_import(request, target.plan.id)]  # fmt: skip
     pending = await hold_import(
         request.session, organization_id=org.id, person_id=request.person.id, filename=filename,
         data=data, plan_id=target.plan.id, year=year, now=request.now,
@@ -224,4 +227,5 @@ async def answer_button(request: Request, _kind: str, rest: str) -> list[Outgoin
         request.session, prepared, target=target, filename=pending.filename,
         organization=org.name, now=request.now, timezone=org.timezone,
     )  # fmt: skip
-    return [Outgoing("\n".join(done_lines(summary)), edit=True)]
+    asked = await ask_after_import(request, summary.plan_id)
+    return [Outgoing("\n".join(done_lines(summary)), edit=True), *asked]

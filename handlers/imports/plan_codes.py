@@ -9,7 +9,7 @@ from handlers.guards import admin_only, not_registered
 from handlers.messages import Outgoing
 from handlers.permissions import is_admin
 from language.plan_codes import fold_code, valid_code
-from locales import _
+from locales import _, ngettext
 from models.queries import active_plans, organization_plans, plan_by_ref, plan_counts
 
 
@@ -28,7 +28,7 @@ async def plans_command(request: Request, args: str) -> list[Outgoing]:
     for plan in plans:
         total, done = counts[plan.id]
         lines.append(
-            _("• {code} — {title}: {done}/{total} nhiệm vụ hoàn thành").format(
+            ngettext("• {code} — {title}: {done}/{total} nhiệm vụ hoàn thành", "• {code} — {title}: {done}/{total} nhiệm vụ hoàn thành", total).format(
                 code=plan.code, title=plan.title, done=done, total=total
             )
         )

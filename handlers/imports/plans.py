@@ -18,6 +18,7 @@ from documents.plan_reader import file_name, read_plan
 from documents.plan_table import ParsedPlan
 from documents.worker import run_in_worker
 from handlers.imports.targets import Target, choose_target
+from handlers.imports.unread_cells import apply_kept
 from language.deadlines import describe_problem, parse_deadline
 from locales import _, language
 from models.outbox import request_replan
@@ -214,6 +215,8 @@ async def store_prepared_plan(
     parsed, year, inputs = prepared
     with language("vi"):
         org = await get_or_create_organization(session, organization, timezone=timezone, now=now)
+        today = now.astimezone(ZoneInfo(timezone)).date()
+        inputs = await apply_kept(session, org.id, inputs, year, today)  # cells answered before
         if target is None:
             target = await choose_target(
                 session, org, read_title=named_title(parsed), year=year, plan_ref=plan_ref,

@@ -25,7 +25,7 @@ from handlers.short_text import short
 from handlers.tasks.access import task_by_number
 from handlers.tasks.listing import Entry, entry_lines, legend, task_refs
 from handlers.tasks.view import CLOSED, deadline_in_words, status_buttons, status_label
-from locales import _
+from locales import _, ngettext
 from models import status_store
 from models.outbox import OutboxItem, Owed, upsert
 from models.people import Membership, Person
@@ -102,7 +102,7 @@ async def escalation(
     if (said := legend(marks)) is not None:
         lines.append(said)
     if hidden > 0:
-        lines.append(_("… và {n} nhiệm vụ quá hạn khác: /viec quahan.").format(n=hidden))
+        lines.append(ngettext("… và {n} nhiệm vụ quá hạn khác: /viec quahan.", "… và {n} nhiệm vụ quá hạn khác: /viec quahan.", hidden).format(n=hidden))
     buttons: list[list[Button]] = []
     if has_buttons:
         lines.append(_("Bấm «Nhắc lại» để dondoc nhắc cán bộ phụ trách; chi tiết: /viec SỐ."))

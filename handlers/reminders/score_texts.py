@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from handlers.short_text import short, without_bullet
 from language.formats import format_date
-from locales import _
+from locales import _, ngettext
 from models.outbox import OutboxItem
 from models.people import Membership
 from models.score_tree import format_points
@@ -48,13 +48,13 @@ async def score_notice(session: AsyncSession, item: OutboxItem) -> tuple[str, tu
         return "", ()
     due = _due(item) or assessment_date(sheet.period, sheet.year, ScoreReminderSettings())
     lines = [
-        _("Nhắc tự chấm điểm «{title}» trước ngày {date}: đơn vị anh/chị còn {n} mục chưa báo điểm:").format(
+        ngettext("Nhắc tự chấm điểm «{title}» trước ngày {date}: đơn vị anh/chị còn {n} mục chưa báo điểm:", "Nhắc tự chấm điểm «{title}» trước ngày {date}: đơn vị anh/chị còn {n} mục chưa báo điểm:", len(items)).format(
             title=sheet.title, date=format_date(due), n=len(items)
         )
     ]
     lines += [f"• {i.ref}: {short(without_bullet(i.content), 80)} ({format_points(i.max_points)})" for i in items[:SHOWN]]
     if len(items) > SHOWN:
-        lines.append(_("… và {n} mục khác.").format(n=len(items) - SHOWN))
+        lines.append(ngettext("… và {n} mục khác.", "… và {n} mục khác.", len(items) - SHOWN).format(n=len(items) - SHOWN))
     lines.append(_("Báo điểm: /diem SỐ ĐIỂM kết quả, ví dụ /diem {ref} {max} Đã thực hiện …").format(
         ref=items[0].ref, max=format_points(items[0].max_points)))
     if len(items[:SHOWN]) == 1:

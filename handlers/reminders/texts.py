@@ -28,7 +28,7 @@ from handlers.tasks.access import task_ref
 from handlers.tasks.listing import TEXT_PAGE, Entry, render
 from handlers.tasks.view import CLOSED, deadline_in_words, is_overdue, lead_names, status_buttons
 from language.formats import format_date
-from locales import _
+from locales import _, ngettext
 from models.conversation import Focus
 from models.extension_store import pending_requests
 from models.org_names import org_name
@@ -129,17 +129,16 @@ def _officer_parts(
     if offline:
         header = ""
     elif report_day is not None:
-        header = _(
-            "Sắp đến hạn báo cáo (trước ngày {date}): anh/chị cập nhật kết quả {n} nhiệm vụ sau:"
-        ).format(date=format_date(report_day), n=len(tasks))
+        header = ngettext(
+            "Sắp đến hạn báo cáo (trước ngày {date}): anh/chị cập nhật kết quả {n} nhiệm vụ sau:", "Sắp đến hạn báo cáo (trước ngày {date}): anh/chị cập nhật kết quả {n} nhiệm vụ sau:", len(tasks)).format(date=format_date(report_day), n=len(tasks))
     else:
-        header = _("Nhắc việc ({n} nhiệm vụ):").format(n=len(tasks))
+        header = ngettext("Nhắc việc ({n} nhiệm vụ):", "Nhắc việc ({n} nhiệm vụ):", len(tasks)).format(n=len(tasks))
     first = tasks[0][1]
     limit = BUNDLE_LIMIT if has_buttons else TEXT_PAGE
     shown, rest = tasks[:limit], len(tasks) - limit
     footer = []
     if rest > 0:  # a long bundle stays one readable message
-        footer.append(_("… và {n} nhiệm vụ khác: nhắn /viec để xem tất cả.").format(n=rest))
+        footer.append(ngettext("… và {n} nhiệm vụ khác: nhắn /viec để xem tất cả.", "… và {n} nhiệm vụ khác: nhắn /viec để xem tất cả.", rest).format(n=rest))
     footer += [
         _(
             "Anh/chị trả lời tin này kèm số nhiệm vụ, mỗi nhiệm vụ một dòng, ví dụ «{number} hoàn thành»."

@@ -52,7 +52,7 @@ def figures_text(org_name: str, view: SheetView, *, unit_names: list[str] | None
     sheet = view.sheet
     lines = [
         _("Bảng điểm «{title}» — {org}:").format(title=sheet.title, org=org_name),
-        _("Tự đánh giá: {points} điểm ({scored}/{items} mục đã báo cáo).").format(
+        ngettext("Tự đánh giá: {points} điểm ({scored}/{items} mục đã báo cáo).", "Tự đánh giá: {points} điểm ({scored}/{items} mục đã báo cáo).", overall.leaves).format(
             points=_of(overall.points, sheet.max_points or overall.max_points),
             scored=overall.scored, items=overall.leaves,
         ),
@@ -80,7 +80,7 @@ def figures_text(org_name: str, view: SheetView, *, unit_names: list[str] | None
         for item in unreported[:UNREPORTED_SHOWN]:
             lines.append(f"• {item.ref}: {_short(item.content)} ({format_points(item.max_points)})")
         if len(unreported) > UNREPORTED_SHOWN:
-            lines.append(_("… và {n} mục khác.").format(n=len(unreported) - UNREPORTED_SHOWN))
+            lines.append(ngettext("… và {n} mục khác.", "… và {n} mục khác.", len(unreported) - UNREPORTED_SHOWN).format(n=len(unreported) - UNREPORTED_SHOWN))
         lines.append(_("Báo điểm: /diem SỐ ĐIỂM kết quả, ví dụ /diem {ref} {max} Đã thực hiện …").format(
             ref=unreported[0].ref, max=format_points(unreported[0].max_points)))
     review = [i for i in view.items if i.needs_review]
@@ -104,7 +104,7 @@ def overview_text(rows: list[tuple[str, SheetView | None]]) -> str:
             lines.append(_("{org}: chưa có bảng điểm").format(org=name))
             continue
         got = view.overall()
-        lines.append(_("{org}: {points} điểm, {scored}/{items} mục đã báo cáo").format(
+        lines.append(ngettext("{org}: {points} điểm, {scored}/{items} mục đã báo cáo", "{org}: {points} điểm, {scored}/{items} mục đã báo cáo", got.leaves).format(
             org=name, points=_of(got.points, view.sheet.max_points or got.max_points),
             scored=got.scored, items=got.leaves))
     lines.append(_("Nhắn /diem TÊN_XÃ để xem chi tiết một xã/phường."))

@@ -45,7 +45,7 @@ from handlers.tasks.view import (
     status_label,
 )
 from language.formats import format_date
-from locales import _
+from locales import _, ngettext
 from models import status_store
 from models.completion import completed_on
 from models.plans import StatusUpdate, Task
@@ -140,7 +140,7 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
     if page < pages:
         command = "/viec quahan" if wanted.overdue_only else "/viec"
         footer.append(
-            _("… còn {n} nhiệm vụ nữa: {command} trang {page}.").format(
+            ngettext("… còn {n} nhiệm vụ nữa: {command} trang {page}.", "… còn {n} nhiệm vụ nữa: {command} trang {page}.", len(tasks) - page * size).format(
                 n=len(tasks) - page * size, command=command, page=page + 1
             )
         )

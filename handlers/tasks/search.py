@@ -16,7 +16,7 @@ from handlers.tasks.commands import list_entries
 from handlers.tasks.listing import Entry, render
 from handlers.tasks.search_rank import MAX_QUERY, Haystack, Query, rank, read_query
 from handlers.tasks.view import cooperating_names, lead_names, sort_key
-from locales import _
+from locales import _, ngettext
 from models.plans import Task
 from models.queries import list_tasks
 from models.search_queries import status_texts
@@ -99,7 +99,7 @@ async def search(request: Request, args: str) -> list[Outgoing]:
     footer = []
     if len(found) > limit:
         footer.append(
-            _("… và {n} nhiệm vụ khác; anh/chị thêm từ khóa để thu hẹp.").format(
+            ngettext("… và {n} nhiệm vụ khác; anh/chị thêm từ khóa để thu hẹp.", "… và {n} nhiệm vụ khác; anh/chị thêm từ khóa để thu hẹp.", len(found) - limit).format(
                 n=len(found) - limit
             )
         )
