@@ -218,6 +218,10 @@ async def test_the_appendix_of_another_plan_bears_its_title(bot: Harness) -> Non
     text = "\n".join(p.text for p in Document(io.BytesIO(document.data)).paragraphs)
     assert f"Kết quả thực hiện {TITLE}" in " ".join(text.split())
     assert "thực hiện nhiệm vụ công tác cải cách hành chính" not in text.casefold()
+    # named by the plan's code, so it never takes the CCHC appendix's name
+    assert document.filename.startswith("ket-qua-cds-"), document.filename
+    cchc = next(r.document for r in await bot.say("trinh", "/baocao CCHC 6thang") if r.document)
+    assert cchc.filename.startswith("ket-qua-cchc-") and cchc.filename != document.filename
 
 
 async def test_a_reminder_names_the_plan(bot: Harness) -> None:

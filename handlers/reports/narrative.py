@@ -152,7 +152,7 @@ async def narrative_report(request: Request, args: str) -> list[Outgoing]:
     built = data.report
     first = [Outgoing(review)] if (review := review_text(built, admin=request.role == "admin")) else []
     summary = summary_text(text, "; ".join(unit_names) or org_name(org.name).display, built.as_of, built.rate)
-    stem = file_stem(built).replace("ket-qua-cchc", "bao-cao-cchc")
+    stem = file_stem(built).replace("ket-qua-", "bao-cao-", 1)
 
     async def render() -> list[ReportFile]:
         # The writers' libraries load when a file is made, not at start (issue 24).

@@ -17,6 +17,7 @@ from handlers.messages import Outgoing
 from handlers.permissions import is_leader, officer_units
 from handlers.reports.plan_choice import ask_which, one_plan
 from handlers.reports.progress import parse_quarter
+from language.plan_codes import code_from_title
 from locales import _
 from models.org_names import org_name
 from models.people import Organization
@@ -113,7 +114,9 @@ def file_stem(report: Report) -> str:
     when = {"quy": f"quy{period.quarter}", "6thang": "6thang", "nam": "nam"}[period.kind]
     # A unit's appendix is named as the unit's, so it never replaces the commune's.
     whose = "-".join([slug(report.organization), *(slug(unit) for unit in report.units)])
-    return f"ket-qua-cchc-{whose}-{when}-{period.year}"
+    # Each plan's appendix under its own code ("ket-qua-cds-…"): two plans never share a name.
+    code = slug(code_from_title(report.plan_title)) if report.plan_title else "cchc"
+    return f"ket-qua-{code}-{whose}-{when}-{period.year}"
 
 
 def review_text(report: Report, *, admin: bool = True) -> str | None:
