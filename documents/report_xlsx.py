@@ -59,9 +59,14 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 APOSTROPHE_STARTS = ("=", "+", "@", "\t", "\r")
 
 
-def _put(ws: Worksheet, row: int, column: int, value: object) -> Cell:
-    """Write ``value`` into a cell; a text is always a text, never a formula."""
+def _put(
+    ws: Worksheet, row: int, column: int, value: object, style: str | None = None
+) -> Cell:
+    """Write ``value`` into a cell; a text is always a text, never a formula. The style
+    goes first: a named style set afterwards would drop the quotePrefix marker."""
     cell = ws.cell(row, column)
+    if style is not None:
+        cell.style = style
     if not isinstance(value, str):
         cell.value = value
         return cell
@@ -144,7 +149,7 @@ def write_grid_row(
 ) -> None:
     style = _grid_style(ws, font, align)
     for column, value in enumerate(values, 1):
-        _put(ws, row, column, value).style = style
+        _put(ws, row, column, value, style)
 
 
 def set_widths(ws: Worksheet, widths: tuple[float, ...]) -> None:

@@ -139,9 +139,11 @@ async def test_a_document_dated_after_today_is_not_taken_as_done(bot: Harness) -
 async def test_other_units_officer_is_refused(bot: Harness) -> None:
     await bot.register("minh", "officer", "Phòng Kinh tế")
     replies = await bot.say("minh", "/viec 1")
-    assert replies[0].text.startswith("Không có nhiệm vụ số 1")
+    # /tim shows the commune's tasks, so the refusal says whose the task is
+    assert replies[0].text.startswith("Nhiệm vụ 1 do Phòng Văn hóa - Xã hội chủ trì, không thuộc")
     replies = await bot.say("minh", "/capnhat 1 Hoàn thành")
-    assert replies[0].text.startswith("Không có nhiệm vụ số 1")
+    assert "không mở hoặc báo cáo được" in replies[0].text
+    assert text_of(await bot.say("minh", "/viec 99")).startswith("Không có nhiệm vụ số 99")
     assert (await task_row(bot, "1")).status == "not_started"
 
 

@@ -100,7 +100,7 @@ async def test_whole_story(tg: FakeTelegram, running: Harness) -> None:
     mark = len(tg.sent)
     tg.send_text(55, "/capnhat 1 chưa thực hiện")
     refused = await tg.wait_for(lambda m: m.chat_id == 55, since=mark)
-    assert refused.text.startswith("Không có nhiệm vụ số 1")
+    assert refused.text.startswith("Nhiệm vụ 1 do ") and "không mở hoặc báo cáo được" in refused.text
     assert await status_of(running, "1") == "done"
 
 

@@ -213,7 +213,7 @@ async def test_task_named_with_nothing_in_focus(bot: Harness) -> None:
 async def test_a_number_not_theirs_records_nothing(bot: Harness) -> None:
     before = len(await history(bot, "5"))
     answer = text_of(await bot.say("lan", "1 hoàn thành, 5 hoàn thành"))  # 5 is Phòng Kinh tế's
-    assert "Không có nhiệm vụ số 5" in answer and "Chưa có gì được ghi" in answer
+    assert "Nhiệm vụ 5 do Phòng Kinh tế" in answer and "Chưa có gì được ghi" in answer
     assert "1, 2, 3" in answer  # their own tasks are named
     assert (await task_row(bot, "1")).status == "not_started"
     assert len(await history(bot, "5")) == before

@@ -100,15 +100,18 @@ async def tasks_by_ref(request: Request, text: str) -> tuple[list[Task], str | N
     if org is None:
         return [], _("Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI.")
     ref = read_task_ref(text, await plan_codes(request)) or TaskRef(None, text.strip())
-    found = [
-        t
-        for t in await find_tasks_by_number(
-            request.session, org, ref.number, code=ref.code, today=request.today()
-        )
-        if may_view(request, t)
-    ]
+    in_org = await find_tasks_by_number(
+        request.session, org, ref.number, code=ref.code, today=request.today()
+    )
+    found = [t for t in in_org if may_view(request, t)]
     if not found:
         named = f"{ref.code} {ref.number}" if ref.code else ref.number
+        lead = "; ".join(u.name for u in in_org[0].units("lead")) if len(in_org) == 1 else ""
+        if lead := lead or (in_org[0].lead_note if len(in_org) == 1 else ""):
+            # /tim lists the commune's tasks, so say whose it is rather than "no such task"
+            return [], _(
+                "Nhiệm vụ {number} do {unit} chủ trì, không thuộc các nhiệm vụ của đơn vị anh/chị nên anh/chị không mở hoặc báo cáo được; vui lòng liên hệ đơn vị chủ trì."
+            ).format(number=named, unit=lead)
         return [], _("Không có nhiệm vụ số {number} trong các nhiệm vụ anh/chị theo dõi.").format(
             number=named
         )
