@@ -184,7 +184,11 @@ async def test_a_ten_minute_outage_loses_nothing_and_backs_off(sessions, clock) 
     assert max(m for _, m, _ in inbox.got) <= start + timedelta(minutes=16)
 
 
-async def test_a_reminder_no_longer_useful_goes_into_the_next_digest(sessions, clock) -> None:  # noqa: ANN001
+async def test_a_reminder_unsendable_until_no_longer_useful_is_lost_and_told(sessions, clock) -> None:  # noqa: ANN001
+    # Issue 23: a reminder the channel could not take all its useful day is lost, never
+    # silently: the admins are told whom and which task; the person hears of the task
+    # the next morning from its overdue reminder (a digest "while dondoc was stopped" is
+    # only for what was never tried).
     bot, service, inbox = await setup(sessions, clock)
     await run_until(service, clock, at(2026, 1, 14, 7, 0))
     clock.move_to(at(2026, 1, 14, 8, 0))  # due day of task 1: useful until the day ends
@@ -196,9 +200,14 @@ async def test_a_reminder_no_longer_useful_goes_into_the_next_digest(sessions, c
     service.senders["console"] = inbox
     clock.move_to(at(2026, 1, 15, 8, 0))
     await service.tick()
+    await service.tick()
     u0 = [o for c, m, o in inbox.got if c == "u0" and m >= clock.now()]
-    assert len(u0) == 1 and u0[0].text.startswith("Trong lúc dondoc tạm ngừng")
-    assert "1. Ban hành Kế hoạch" in u0[0].text
+    assert len(u0) == 1 and u0[0].text.startswith("Nhiệm vụ đã quá hạn"), [o.text for o in u0]
+    assert "Nhiệm vụ 1: Ban hành Kế hoạch" in u0[0].text
+    clock.move_to(at(2026, 1, 15, 8, 5))  # the admins' notice goes a minute after the pass
+    await service.tick()
+    told = [o.text for o in inbox.to("admin") if "trước khi hết thời hạn" in o.text]
+    assert len(told) == 1 and "U0" in told[0] and "nhiệm vụ 1" in told[0], told
 
 
 def _always(error: Exception):  # noqa: ANN202
