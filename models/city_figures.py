@@ -27,7 +27,7 @@ from sqlalchemy.orm import aliased
 from models.extension_history import dues_on
 from models.plans import Plan, StatusUpdate, Task
 from models.progress import STATUSES, DeadlineEnd, TaskFacts, classify
-from models.progress_queries import day_end
+from models.progress_queries import day_end, history_before, kept_status
 
 
 @dataclass
@@ -149,7 +149,12 @@ async def _count(
     # An extended task is a group of its own: its due date depends on the day counted.
     own = case((Task.original_due.is_not(None), Task.id), else_=0).label("own")
     walked = aliased(StatusUpdate)
-    if session.bind.dialect.name == "postgresql":
+    newest: object = None
+    if await history_before(session, cut):
+        # Nothing recorded since the cut (today's page): each task's kept standing status
+        # is its status on the day, read in one step (``models.status_store``).
+        status, created = kept_status(), Task.status_at
+    elif session.bind.dialect.name == "postgresql":
         # A lateral join walks once per task; PostgreSQL would hash all the history
         # to join on a subquery's id.
         newest = _walk(cut, walked, walked.status, walked.created_at).lateral("newest")
@@ -170,12 +175,11 @@ async def _count(
         own,
         status,
     )
-    grouped = (
-        select(*columns, func.count(), func.max(created))
-        .select_from(Task)
-        .outerjoin(newest, joined)
-        .where(Task.plan_id.in_(plan_ids), Task.withdrawn.is_(False))
-        .group_by(*columns)
+    grouped = select(*columns, func.count(), func.max(created)).select_from(Task)
+    if newest is not None:
+        grouped = grouped.outerjoin(newest, joined)  # type: ignore[arg-type]
+    grouped = grouped.where(Task.plan_id.in_(plan_ids), Task.withdrawn.is_(False)).group_by(
+        *columns
     )
     rows = (await (await session.connection()).execute(grouped)).all()  # plain rows, no ORM
     moved = await dues_on(session, {r.own: r.original_due for r in rows if r.own}, cut)
