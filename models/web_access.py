@@ -67,11 +67,18 @@ async def person_with_grants(session: AsyncSession, person_id: int) -> Person | 
     )
 
 
-async def add_link(
-    session: AsyncSession, person: Person, token: str, now: datetime, expires: datetime
+async def _add(
+    session: AsyncSession,
+    kind: type[WebLink] | type[WebSession],
+    person: Person,
+    token: str,
+    now: datetime,
+    expires: datetime,
 ) -> None:
+    """A link or a session of ``person``: only the token's hash is kept, with the
+    person's grants as they stand, so a change of role ends it (``grants_fingerprint``)."""
     session.add(
-        WebLink(
+        kind(
             token_hash=token_hash(token),
             person_id=person.id,
             grants=grants_fingerprint(person.memberships),
@@ -80,6 +87,12 @@ async def add_link(
         )
     )
     await session.flush()
+
+
+async def add_link(
+    session: AsyncSession, person: Person, token: str, now: datetime, expires: datetime
+) -> None:
+    await _add(session, WebLink, person, token, now, expires)
 
 
 async def find_link(session: AsyncSession, token: str) -> WebLink | None:
@@ -91,16 +104,7 @@ async def find_link(session: AsyncSession, token: str) -> WebLink | None:
 async def add_session(
     session: AsyncSession, person: Person, token: str, now: datetime, expires: datetime
 ) -> None:
-    session.add(
-        WebSession(
-            token_hash=token_hash(token),
-            person_id=person.id,
-            grants=grants_fingerprint(person.memberships),
-            created_at=now,
-            expires_at=expires,
-        )
-    )
-    await session.flush()
+    await _add(session, WebSession, person, token, now, expires)
 
 
 async def find_session(session: AsyncSession, token: str) -> WebSession | None:
