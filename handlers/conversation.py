@@ -27,8 +27,9 @@ from handlers.router import Router
 from handlers.tasks.access import SeveralPlans
 from locales import _, set_language
 from models.conversation import remember_sent
-from models.invites import get_or_create_person, person_id_of
+from models.invites import create_person, find_person, keep_private_chat, person_id_of
 from models.outbox import request_replan
+from models.people import Person
 
 log = logging.getLogger(__name__)
 
@@ -52,10 +53,10 @@ class Conversation:
         set_language("vi")
         try:
             async with self.services.sessions() as session, session.begin():
-                known = await person_id_of(session, incoming.channel, incoming.user_id)
+                known = await find_person(session, incoming.channel, incoming.user_id)
                 if known is None and not self._joining(incoming):
                     return self.strangers_answer(incoming)
-                request = await self._request(incoming, session, now)
+                request = await self._request(incoming, session, now, known)
                 outgoing = await self._route(request)
                 if known is None and await newcomers.drop_unless_joined(session, request.person):
                     return outgoing  # a stranger who did not join leaves no row behind
@@ -110,18 +111,23 @@ class Conversation:
         found = self.router.commands.get(command[0]) if command is not None else None
         return found is not None and found.joining
 
-    async def _request(self, incoming: Incoming, session: AsyncSession, now: datetime) -> Request:
+    async def _request(
+        self, incoming: Incoming, session: AsyncSession, now: datetime, person: Person | None
+    ) -> Request:
         request = Request(
             incoming=incoming, session=session, services=self.services, now=now, router=self.router
         )
-        person = await get_or_create_person(
-            session,
-            incoming.channel,
-            incoming.user_id,
-            display_name=incoming.display_name,
-            chat_id=incoming.chat_id,
-            now=now,
-        )
+        if person is None:
+            person = await create_person(
+                session,
+                incoming.channel,
+                incoming.user_id,
+                display_name=incoming.display_name,
+                chat_id=incoming.chat_id,
+                now=now,
+            )
+        else:
+            keep_private_chat(person, incoming.channel, incoming.user_id, incoming.chat_id)
         person.last_channel = incoming.channel
         if person.unreachable_since is not None:
             # They wrote to us, so they can be reached again: their cancelled reminders

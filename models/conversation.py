@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, lambda_stmt, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -140,6 +140,9 @@ async def focus_of_message(
     return Focus(row.task_id, tuple(row.task_ids or ()), tuple(row.score_item_ids or ()))
 
 
+_KEPT_STATE = "dondoc.chat_state"  # session.info key: (transaction, {(person, channel): row})
+
+
 def chat_focus(state: ChatState) -> Focus:
     return Focus(state.task_id, tuple(state.task_ids or ()), tuple(state.score_item_ids or ()))
 
@@ -147,7 +150,32 @@ def chat_focus(state: ChatState) -> Focus:
 async def chat_state(session: AsyncSession, person_id: int, channel: str, now: datetime) -> ChatState:
     """The person's state on ``channel``, made if missing. Two transactions may make it at
     once (an answer and a reminder): the insert yields to the other instead of failing."""
-    query = select(ChatState).where(ChatState.person_id == person_id, ChatState.channel == channel)
+    # Read once per transaction: a message both reads what was awaited and saves its
+    # focus; the row stays in the session's identity map between the two.
+    kept = session.info.get(_KEPT_STATE)
+    transaction = session.sync_session.get_transaction()
+    if kept is not None and kept[0] is transaction and (person_id, channel) in kept[1]:
+        state = kept[1][(person_id, channel)]
+        if state in session:  # not removed by a bulk delete since (a merge, a stranger)
+            return state
+    state = await _read_chat_state(session, person_id, channel, now)
+    if kept is None or kept[0] is not transaction:
+        kept = (transaction, {})
+        session.info[_KEPT_STATE] = kept
+    kept[1][(person_id, channel)] = state
+    return state
+
+
+async def _read_chat_state(
+    session: AsyncSession, person_id: int, channel: str, now: datetime
+) -> ChatState:
+    # A lambda statement is built once and then only given its values (it runs for
+    # every message).
+    query = lambda_stmt(
+        lambda: select(ChatState).where(
+            ChatState.person_id == person_id, ChatState.channel == channel
+        )
+    )
     state = await session.scalar(query)
     if state is None:
         insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert

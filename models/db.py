@@ -2,7 +2,8 @@
 schema with Alembic. The same code serves ``sqlite+aiosqlite`` (the embedded default)
 and ``postgresql+asyncpg``.
 
-SQLite runs in WAL mode (readers never wait for the writer) with a busy timeout longer
+SQLite runs through ``models.sqlite_driver`` (one trip to aiosqlite's thread per
+statement), in WAL mode (readers never wait for the writer) with a busy timeout longer
 than any write dondoc makes (planning writes in short batches), and one ``dondoc run``
 per file: ``SingleRunner`` locks the database file itself (by its identity, not its
 path) and refuses a second process. PostgreSQL is the answer for several processes.
@@ -24,6 +25,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+
+from models.sqlite_driver import connector
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -55,7 +58,7 @@ def make_engine(url: str) -> AsyncEngine:
             and not parsed.database.startswith("file:")
         ):
             private_file(Path(parsed.database))  # (a "file:" URI is the operator's own)
-        engine = create_async_engine(url)
+        engine = create_async_engine(url, async_creator=connector(url))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
     return create_async_engine(url, pool_pre_ping=True)

@@ -9,9 +9,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import lambda_stmt, select
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.reach import is_private_chat
@@ -120,16 +120,23 @@ async def person_id_of(session: AsyncSession, channel: str, external_id: str) ->
 
 
 async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
-    return await session.scalar(
-        select(Person)
-        .join(Identity, Identity.person_id == Person.id)
-        .where(Identity.channel == channel, Identity.external_id == str(external_id))
-        .options(
-            selectinload(Person.memberships).selectinload(Membership.organization),
-            selectinload(Person.memberships).selectinload(Membership.unit),
-            selectinload(Person.identities),
+    """The person behind ``channel``'s ``external_id`` with their identities and
+    memberships (organization, unit), in one statement: it runs before every message."""
+    external = str(external_id)
+    # A lambda statement is built once and then only given its values.
+    result = await session.scalars(
+        lambda_stmt(
+            lambda: select(Person)
+            .join(Identity, Identity.person_id == Person.id)
+            .where(Identity.channel == channel, Identity.external_id == external)
+            .options(
+                joinedload(Person.memberships).joinedload(Membership.organization),
+                joinedload(Person.memberships).joinedload(Membership.unit),
+                joinedload(Person.identities),
+            )
         )
     )
+    return result.unique().first()
 
 
 async def get_or_create_person(
@@ -143,30 +150,49 @@ async def get_or_create_person(
 ) -> Person:
     person = await find_person(session, channel, external_id)
     if person is None:
-        person = Person(
-            display_name=display_name or external_id,
-            language="vi",
-            created_at=now,
-            last_channel=channel,
+        return await create_person(
+            session, channel, external_id, display_name=display_name, chat_id=chat_id, now=now
         )
-        session.add(person)
-        await session.flush()
-        session.add(
-            Identity(
-                person_id=person.id, channel=channel, external_id=str(external_id), chat_id=chat_id
-            )
-        )
-        await session.flush()
-        person = await find_person(session, channel, external_id)
-        assert person is not None
-    elif chat_id and is_private_chat(channel, external_id, chat_id):
-        # Kept as the private chat once the person opens one (the first contact may have
-        # been a group); personal messages go there (models/reach.py).
-        for identity in person.identities:
-            if identity.channel == channel and identity.external_id == str(external_id):
-                if identity.chat_id != chat_id:
-                    identity.chat_id = chat_id
+    keep_private_chat(person, channel, external_id, chat_id)
     return person
+
+
+async def create_person(
+    session: AsyncSession,
+    channel: str,
+    external_id: str,
+    *,
+    display_name: str,
+    chat_id: str | None,
+    now: datetime,
+) -> Person:
+    """A new person with their identity on ``channel``, read back as ``find_person`` does."""
+    person = Person(
+        display_name=display_name or external_id,
+        language="vi",
+        created_at=now,
+        last_channel=channel,
+    )
+    session.add(person)
+    await session.flush()
+    session.add(
+        Identity(person_id=person.id, channel=channel, external_id=str(external_id), chat_id=chat_id)
+    )
+    await session.flush()
+    found = await find_person(session, channel, external_id)
+    assert found is not None
+    return found
+
+
+def keep_private_chat(person: Person, channel: str, external_id: str, chat_id: str | None) -> None:
+    """Kept as the private chat once the person opens one (the first contact may have
+    been a group); personal messages go there (models/reach.py)."""
+    if not chat_id or not is_private_chat(channel, external_id, chat_id):
+        return
+    for identity in person.identities:
+        if identity.channel == channel and identity.external_id == str(external_id):
+            if identity.chat_id != chat_id:
+                identity.chat_id = chat_id
 
 
 async def reload_person(session: AsyncSession, person_id: int) -> Person:

@@ -96,7 +96,19 @@ async def assigned_lists(
         .where(Plan.organization_id == org.id, Plan.year.between(first_year, last_year))
         .order_by(Plan.year, Plan.id)
     )
-    return [p for p in plans if p.kind == ASSIGNED or is_city_assigned(p.title)]
+    return assigned_among(list(plans), first_year, last_year)
+
+
+def assigned_among(plans: Sequence[Plan], first_year: int, last_year: int) -> list[Plan]:
+    """The lists of tasks the city gave among ``plans``, of ``first_year``–``last_year``."""
+    return sorted(
+        (
+            p
+            for p in plans
+            if first_year <= p.year <= last_year and (p.kind == ASSIGNED or is_city_assigned(p.title))
+        ),
+        key=lambda p: (p.year, p.id),
+    )
 
 
 async def period_progress(

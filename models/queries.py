@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, lambda_stmt, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -25,17 +25,30 @@ def _task_query():  # noqa: ANN202 - a Select of Task
     )
 
 
+async def org_plans(session: AsyncSession, org: Organization) -> list[Plan]:
+    """Every plan and list of the organization, in the order they were first imported."""
+    org_id = org.id
+    return list(
+        await session.scalars(
+            lambda_stmt(lambda: select(Plan).where(Plan.organization_id == org_id).order_by(Plan.id))
+        )
+    )
+
+
 async def active_plans(
-    session: AsyncSession, org: Organization, today: date | None = None
+    session: AsyncSession,
+    org: Organization,
+    today: date | None = None,
+    *,
+    among: list[Plan] | None = None,
 ) -> list[Plan]:
     """The plans the organization follows now, in the order they were first imported:
     every plan of the year of ``today`` (the one clock's, in the organization's time),
     and any other plan with an undone task due this year (last year's plan carried
     on). A list dated next year never hides this year's plans; it waits for its year.
-    When none, or with no day given (tools, tests), the plans of the newest year."""
-    plans = list(
-        await session.scalars(select(Plan).where(Plan.organization_id == org.id).order_by(Plan.id))
-    )
+    When none, or with no day given (tools, tests), the plans of the newest year.
+    ``among``: the organization's plans already read (``org_plans``)."""
+    plans = among if among is not None else await org_plans(session, org)
     if not plans:
         return []
     if today is not None:

@@ -12,7 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from documents.report_rows import ROMAN, Period, make_period
 from locales import _
 from models.people import Organization
-from models.plans_assigned_period import period_progress, period_start
+from models.plans import Plan
+from models.plans_assigned_period import assigned_among, period_progress, period_start
 from models.progress import DeadlineEnd, percent_text
 
 OVERDUE_SHOWN = 20
@@ -37,14 +38,18 @@ async def assigned_lines(
     unit_ids: Sequence[int] | None = None,
     quarter: int | None = None,
     today: date | None = None,
+    among: Sequence[Plan] | None = None,
 ) -> list[str]:
     """The tasks given that count in the period of ``year`` reported now (``quarter``'s
-    when given), on ``as_of``; no line when there are none."""
+    when given), on ``as_of``; no line when there are none. ``among``: the
+    organization's plans already read (``models.queries.org_plans``)."""
     period = make_period("quy" if quarter else None, year, today or as_of, quarter)
     start = period_start(period.kind, period.year, period.quarter)
+    lists = assigned_among(among, start.year - 1, period.end.year) if among is not None else None
     counted = await period_progress(
-        session, org, start, period.end, as_of, deadline_end=deadline_end, unit_ids=unit_ids
-    )
+        session, org, start, period.end, as_of, deadline_end=deadline_end, unit_ids=unit_ids,
+        plans=lists,
+    )  # fmt: skip
     if counted is None or not counted.overall.total:
         return []
     t = counted.overall

@@ -34,7 +34,7 @@ from models.plan_store import resolve_unit
 from models.plans import Plan
 from models.progress import Progress, Tally, percent_text, quarter_end, tally
 from models.progress_queries import overview, task_facts
-from models.queries import active_plans
+from models.queries import active_plans, org_plans
 from models.unit_names import fold
 
 CHART_ROWS = 12  # bars on one chart, worst first
@@ -137,7 +137,8 @@ async def org_progress(
     request: Request, org: Organization, quarter: int | None, unit_text: str
 ) -> list[Outgoing]:
     session = request.session
-    plans = await active_plans(session, org, request.today(org))
+    everything = await org_plans(session, org)
+    plans = await active_plans(session, org, request.today(org), among=everything)
     if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org_name(org.name).display))]
     chosen, unit_text = plan_in_args(plans, unit_text)  # "/tiendo CĐS", "/tiendo CĐS VH-XH"
@@ -191,7 +192,7 @@ async def org_progress(
     if all(plan.kind != "assigned" for plan in shown):  # the tasks the city gave, apart
         given = await assigned_lines(
             session, org, year, as_of, deadline_end=deadline_end, unit_ids=unit_ids,
-            quarter=quarter, today=today,
+            quarter=quarter, today=today, among=everything,
         )  # fmt: skip
         text = "\n".join([text, *given])
     reply = Outgoing(text)
