@@ -128,7 +128,8 @@ class Conversation:
             )
         else:
             keep_private_chat(person, incoming.channel, incoming.user_id, incoming.chat_id)
-        person.last_channel = incoming.channel
+        if person.last_channel != incoming.channel:  # (an unchanged person is not flushed)
+            person.last_channel = incoming.channel
         if person.unreachable_since is not None:
             # They wrote to us, so they can be reached again: their cancelled reminders
             # are planned again at the next dispatcher tick, not in an hour.

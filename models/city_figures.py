@@ -27,7 +27,8 @@ from sqlalchemy.orm import aliased
 from models.extension_history import dues_on
 from models.plans import Plan, StatusUpdate, Task
 from models.progress import STATUSES, DeadlineEnd, TaskFacts, classify
-from models.progress_queries import day_end, history_before, kept_status
+from models.progress_queries import day_end, history_before
+from models.progress_statements import kept_status
 
 
 @dataclass

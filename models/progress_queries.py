@@ -26,8 +26,8 @@ from sqlalchemy.orm import aliased
 
 from models.completion import completed_on
 from models.extension_history import dues_on
-from models.people import Organization, Unit
-from models.plans import Plan, Section, StatusUpdate, Task, TaskUnit, undo_target
+from models.people import Organization
+from models.plans import Plan, StatusUpdate, Task, undo_target
 from models.progress import (
     STATUSES,
     DeadlineEnd,
@@ -38,6 +38,7 @@ from models.progress import (
     classify,
     in_scope,
 )
+from models.progress_statements import facts_statements, kept_status, newest_row, task_ids
 from models.queries import current_plans
 
 
@@ -46,22 +47,10 @@ def day_end(as_of: date, timezone: str) -> datetime:
     return datetime.combine(as_of + timedelta(days=1), time(), ZoneInfo(timezone)).astimezone(UTC)
 
 
-def newest_row() -> object:
-    """When the newest history row was recorded (one step down the index on the
-    time): every row before a day's end means the status kept on each task is its
-    status at that moment. Read as a column of the figures' own statement."""
-    return select(func.max(StatusUpdate.created_at)).scalar_subquery()
-
-
 async def history_before(session: AsyncSession, cut: datetime) -> bool:
     """Whether every history row was recorded before ``cut`` (``newest_row``)."""
     last = await session.scalar(select(newest_row()))
     return last is None or last < cut
-
-
-def kept_status() -> object:
-    """The kept status, "not_started" while no status row stands."""
-    return case((Task.status_at.is_(None), "not_started"), else_=Task.status)
 
 
 async def undone_ids(session: AsyncSession, task_ids: Select, cut: datetime) -> set[int]:
@@ -191,53 +180,25 @@ async def plan_facts(
     """(organization id, facts) of every task of ``plan_ids`` on ``as_of``, in plan
     order; only tasks led by one of ``unit_ids`` when given. ``history`` True reads
     the statuses from the history even for today (the tests compare both ways)."""
-    ids = task_ids(plan_ids, unit_ids)
     cut = day_end(as_of, timezone)
     await session.flush()  # the rows below are read past the ORM
-    rows = (
-        await (await session.connection()).execute(
-            select(
-                Plan.organization_id,
-                Task.id,
-                Task.number,
-                Section.numeral,
-                Task.lead_note,
-                Task.deadline_kind,
-                Task.deadline_start,
-                Task.deadline_due,
-                Task.deadline_every,
-                Task.original_due,
-                kept_status(),
-                Task.status_at,
-                Task.status_row,
-                Task.done_on,
-                newest_row(),
-            )
-            .join(Section, Task.section_id == Section.id)
-            .join(Plan, Task.plan_id == Plan.id)
-            .where(Task.id.in_(ids))
-            .order_by(Plan.organization_id, Section.order, Task.position)
-        )
-    ).all()
+    facts_query, units_query = facts_statements(unit_ids is not None)
+    values = {"plan_ids": list(plan_ids), "unit_ids": list(unit_ids or ())}
+    rows = (await (await session.connection()).execute(facts_query, values)).all()
     fast = not history and (not rows or rows[0][14] is None or rows[0][14] < cut)
     # An extension approved after ``as_of`` had not moved the date yet.
     extended = {row[1]: row[9] for row in rows if row[9] is not None}
     moved = await dues_on(session, extended, cut)
     leads: dict[int, list[str]] = defaultdict(list)
     if with_units:
-        for task_id, name in await session.execute(
-            select(TaskUnit.task_id, Unit.name)
-            .join(Unit, TaskUnit.unit_id == Unit.id)
-            .where(TaskUnit.task_id.in_(ids), TaskUnit.role == "lead")
-            .order_by(TaskUnit.task_id, TaskUnit.position)
-        ):
+        for task_id, name in await session.execute(units_query, values):
             leads[task_id].append(name)
     zone = ZoneInfo(timezone)
     due_of = {row[1]: moved.get(row[1], row[7]) for row in rows}
     if fast:
         standing = {r[1]: (r[10], r[11], r[12]) for r in rows if r[11] is not None}
     else:
-        standing = await standing_statuses(session, ids, cut)
+        standing = await standing_statuses(session, task_ids(plan_ids, unit_ids), cut)
     typed = {
         task_id: (uid, created.astimezone(zone).date())
         for task_id, (status, created, uid) in standing.items()
@@ -273,17 +234,6 @@ async def plan_facts(
             )
         )
     return out
-
-
-def task_ids(plan_ids: Sequence[int], unit_ids: Sequence[int] | None) -> Select:
-    """The tasks counted: not withdrawn, of ``plan_ids``, led by ``unit_ids`` if given."""
-    ids = select(Task.id).where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
-    if unit_ids is not None:
-        led = select(TaskUnit.task_id).where(
-            TaskUnit.unit_id.in_(list(unit_ids)), TaskUnit.role == "lead"
-        )
-        ids = ids.where(Task.id.in_(led))
-    return ids
 
 
 async def task_facts(
