@@ -3,7 +3,7 @@
 Opens the /web link, checks the figures against ``dondoc progress --json``, clicks
 through to a task and its history, opens the Mini App with a fake
 ``window.Telegram.WebApp``, and saves 360 px and 1280 px screenshots
-(``DONDOC_WEB_SHOTS``, default a temporary folder). Without Chromium the tests are
+(``DONDOC_TEST_SHOTS``, default a temporary folder). Without Chromium the tests are
 skipped, saying why."""
 
 from __future__ import annotations
@@ -56,7 +56,7 @@ async def site(sessions, clock, database_url) -> AsyncIterator[Site]:  # noqa: A
 
 
 def shots() -> Path:
-    folder = Path(os.environ.get("DONDOC_WEB_SHOTS") or "/tmp/dondoc-web-shots")
+    folder = Path(os.environ.get("DONDOC_TEST_SHOTS") or "/tmp/dondoc-web-shots")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 

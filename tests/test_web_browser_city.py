@@ -2,7 +2,7 @@
 ``tests/test_web_browser.py``): a viewer following three communes opens the /web link,
 reads the city table against ``dondoc progress --json``, sorts it by tapping a header,
 goes to a commune and one of its tasks, and searches; every page is checked for
-sideways scrolling at 360 px and saved at 360 px and 1280 px (``DONDOC_WEB_SHOTS``,
+sideways scrolling at 360 px and saved at 360 px and 1280 px (``DONDOC_TEST_SHOTS``,
 default /tmp/dondoc-web-shots). Without Chromium the tests are skipped, saying why."""
 
 from __future__ import annotations

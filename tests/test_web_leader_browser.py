@@ -2,7 +2,7 @@
 ``tests/test_web_browser.py``): approving an extension from the task page, then seeing
 it in the task's history and in the database; downloading the appendix and reading it
 back with python-docx; the score sheet at 360 px and 1280 px without sideways scroll,
-with screenshots (``DONDOC_WEB_SHOTS``). Skipped, saying why, without Chromium."""
+with screenshots (``DONDOC_TEST_SHOTS``). Skipped, saying why, without Chromium."""
 
 from __future__ import annotations
 

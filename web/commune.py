@@ -17,7 +17,7 @@ from handlers.tasks.view import CLOSED, deadline_in_words
 from models.people import Organization
 from models.plans import Plan, Task
 from models.progress import classify, current_facts, has_deadline
-from models.queries import latest_plan, list_tasks, plans_of_year
+from models.queries import active_plans, list_tasks
 from models.web_access import people_of_units
 from web.chart import Bar, bars
 from web.figures import PlanFigures, plan_figures
@@ -46,11 +46,10 @@ class CommuneView:
     can_open_tasks: bool
 
 
-async def plans_shown(db: AsyncSession, org: Organization, year: int) -> list[Plan]:
-    plans = await plans_of_year(db, org, year)
-    if not plans and (latest := await latest_plan(db, org)) is not None:
-        plans = [latest]
-    return plans
+async def plans_shown(db: AsyncSession, org: Organization, today: date) -> list[Plan]:
+    """The plans the page shows: the ones the chat follows (``active_plans``: this
+    year's, and last year's while it has an undone task due this year)."""
+    return await active_plans(db, org, today)
 
 
 async def commune_view(
@@ -68,7 +67,7 @@ async def commune_view(
         scope = "; ".join(m.unit.name for m in visitor.person.memberships if m.unit and m.organization_id == org.id)
     figures = []
     tasks: list[Task] = []
-    for plan in await plans_shown(db, org, today.year):
+    for plan in await plans_shown(db, org, today):
         found = await plan_figures(db, org, plan, today, deadline_end=deadline_end, unit_ids=unit_ids)
         rows = sorted(found.progress.by_unit.items(), key=lambda kv: kv[0])
         if unit_ids is not None or len(rows) < 2:
