@@ -77,6 +77,15 @@ def peak_mb(pid: int) -> float | None:
     return None
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """The process's CPU time so far (user + system), in seconds."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load() -> str:
     return " / ".join(f"{x:.2f}" for x in os.getloadavg())
 
@@ -119,10 +128,18 @@ async def run_storm(url: str, label: str, processes: int) -> dict:
         started = time.monotonic()
         runs = [start_run(config, AT, started, log=log) for _ in range(processes)]
         peaks = [0.0] * processes
+        if os.environ.get("DONDOC_BENCH_STORM_PIDS"):  # to attach a profiler
+            Path(os.environ["DONDOC_BENCH_STORM_PIDS"]).write_text(
+                " ".join(str(r.pid) for r in runs)
+            )
+
+        cpu = [0.0] * processes  # CPU seconds of each process, from its first message on
+        cpu_at_first = [0.0] * processes
 
         def sample() -> None:
             for n, run in enumerate(runs):
                 peaks[n] = max(peaks[n], peak_mb(run.pid) or 0.0)
+                cpu[n] = cpu_seconds(run.pid) or cpu[n]
 
         first, ended = None, "hết cửa sổ đo"
         while True:  # the window counts from the first message, as the rates do
@@ -136,6 +153,7 @@ async def run_storm(url: str, label: str, processes: int) -> dict:
                 times = server.stats()["send_times"]
                 if times:
                     first = now
+                    cpu_at_first = list(cpu)
                 elif now - started > 300:
                     ended = "không có tin nào sau 300 s"
                     break
@@ -147,6 +165,7 @@ async def run_storm(url: str, label: str, processes: int) -> dict:
             if now - first >= SECONDS:
                 break
         startup = (first - started) if first else float("nan")
+        spent = sum(cpu) - sum(cpu_at_first)  # CPU of the sending, start-up apart
         for run in runs:
             run.send_signal(signal.SIGTERM)
         signalled = time.monotonic()
@@ -173,11 +192,11 @@ async def run_storm(url: str, label: str, processes: int) -> dict:
         errors = [row for row in log.read_text(encoding="utf-8", errors="replace").splitlines()
                   if " ERROR " in row or "Traceback" in row][:3]  # fmt: skip
     return report(stats, states, people_done or 0, peaks, codes,
-                  seeded=seeded, startup=startup, stopping=stopping, ended=ended, errors=errors)  # fmt: skip
+                  seeded=seeded, startup=startup, stopping=stopping, ended=ended, errors=errors, cpu=spent)  # fmt: skip
 
 
 def report(stats: dict, states: Counter[str], people_done: int, peaks: list[float], codes: list[int | None],
-           *, seeded: float, startup: float, stopping: float, ended: str, errors: list[str]) -> dict:  # fmt: skip
+           *, seeded: float, startup: float, stopping: float, ended: str, errors: list[str], cpu: float) -> dict:  # fmt: skip
     times = stats["send_times"]
     t0 = times[0] if times else 0.0
     span = times[-1] - t0 if len(times) > 1 else 0.0
@@ -208,6 +227,9 @@ def report(stats: dict, states: Counter[str], people_done: int, peaks: list[floa
     print(f"  sau khi dừng: {vn(sent)} đã gửi, {vn(folded)} gộp vào tin khác, {vn(pending)} vẫn chờ "
           f"({states['pending*']} có thể đã đi), {unrecorded} tin đã tới mà chưa ghi; "
           f"các trạng thái khác: {dict((k, v) for k, v in states.items() if k not in (SENT, FOLDED, 'pending', 'pending*')) or 'không'}")  # fmt: skip
+    print(f"  CPU của dondoc run khi gửi: {vn(round(cpu, 1))} s cho {vn(len(times))} tin = "
+          f"{vn(round(1000 * cpu / max(1, len(times)), 1))} ms/tin, {vn(round(cpu / span, 2)) if span else '-'} lõi "
+          f"(ở mức đó, {LIMIT:.0f} tin/giây cần {vn(round(LIMIT * cpu / max(1, len(times)), 2))} lõi)")  # fmt: skip
     print(
         f"  bộ nhớ đỉnh (VmHWM) của dondoc run: {', '.join(f'{vn(round(p))} MB' for p in peaks)}; tải máy {load()}"
     )
