@@ -23,7 +23,9 @@ from scheduler.send_gate import may_send
 log = logging.getLogger(__name__)
 PRUNE_EVERY = 300.0  # seconds between two prunes of the shared budgets' rows by a process
 KEY = "telegram:all"  # the overall budget's slots: telegram:all#0 …
-BUSY_POLL = 0.02  # seconds between two asks when every overall slot is in flight
+# Seconds between two asks when every overall slot is in flight: an answered slot is
+# takable at once but frees a window later, so asking within the window loses nothing.
+BUSY_POLL = 0.2
 
 
 class SharedBudget:
