@@ -36,7 +36,7 @@ from bench.bench_faults import FakeServer, write_config  # noqa: E402
 from bench.bench_faults_second import start_run  # noqa: E402
 from bench.bench_progress import vn  # noqa: E402
 from bench.bench_reminders import AT, LIMIT, OCCURRENCE, seed  # noqa: E402
-from models.db import make_engine, open_database  # noqa: E402
+from models.db import make_engine, open_database, upgrade  # noqa: E402
 from models.outbox import FOLDED, SENT, OutboxItem  # noqa: E402
 
 SCALE = float(os.environ.get("DONDOC_BENCH_SCALE", "1"))  # 0.05 for a quick try
@@ -84,6 +84,11 @@ def cpu_seconds(pid: int) -> float | None:
     except OSError:
         return None
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def two(value: float) -> str:
+    """Two decimals, Vietnamese style (0,97)."""
+    return f"{value:.2f}".replace(".", ",")
 
 
 def load() -> str:
@@ -228,8 +233,8 @@ def report(stats: dict, states: Counter[str], people_done: int, peaks: list[floa
           f"({states['pending*']} có thể đã đi), {unrecorded} tin đã tới mà chưa ghi; "
           f"các trạng thái khác: {dict((k, v) for k, v in states.items() if k not in (SENT, FOLDED, 'pending', 'pending*')) or 'không'}")  # fmt: skip
     print(f"  CPU của dondoc run khi gửi: {vn(round(cpu, 1))} s cho {vn(len(times))} tin = "
-          f"{vn(round(1000 * cpu / max(1, len(times)), 1))} ms/tin, {vn(round(cpu / span, 2)) if span else '-'} lõi "
-          f"(ở mức đó, {LIMIT:.0f} tin/giây cần {vn(round(LIMIT * cpu / max(1, len(times)), 2))} lõi)")  # fmt: skip
+          f"{vn(round(1000 * cpu / max(1, len(times)), 1))} ms/tin, {two(cpu / span) if span else '-'} lõi "
+          f"(ở mức đó, {LIMIT:.0f} tin/giây cần {two(LIMIT * cpu / max(1, len(times)))} lõi)")  # fmt: skip
     print(
         f"  bộ nhớ đỉnh (VmHWM) của dondoc run: {', '.join(f'{vn(round(p))} MB' for p in peaks)}; tải máy {load()}"
     )
@@ -243,6 +248,36 @@ def report(stats: dict, states: Counter[str], people_done: int, peaks: list[floa
         "lost": lost,
         "peaks": peaks,
     }
+
+
+async def shared_pacing_alone(url: str, seconds: float = 10.0) -> None:
+    """The shared budget alone, as two processes would take it (two engines, 40 senders
+    each, a 10 ms "send"): the rate it allows when nothing else costs CPU, and its
+    worst rolling second; the storm's share above is this bounded by the CPU per message."""
+    from bot.channels.telegram_pacing import SharedBudget
+
+    released: list[float] = []
+    engines = [make_engine(url) for _ in range(2)]
+    stop = time.monotonic() + seconds
+
+    async def sender(budget: SharedBudget) -> None:
+        while time.monotonic() < stop:
+            held = await budget.overall()
+            released.append(time.monotonic())
+            await asyncio.sleep(0.01)
+            await budget.done(held)
+
+    try:
+        await upgrade(engines[0])  # the send_pace table, when run alone
+        budgets = [SharedBudget(e, LIMIT, 1.0) for e in engines]
+        await asyncio.gather(*(sender(b) for b in budgets for _ in range(40)))
+    finally:
+        for engine in engines:
+            await engine.dispose()
+    released.sort()
+    rate = (len(released) - 1) / (released[-1] - released[0]) / LIMIT
+    print(f"  riêng nhịp chung qua PostgreSQL (2 engine, không tốn CPU gửi): {two(rate)} giới hạn, "
+          f"giây cuộn đông nhất {rolling_worst(released)} (mục tiêu ≤ {LIMIT:.0f}); tải máy {load()}")  # fmt: skip
 
 
 async def storm(postgres: str | None = None) -> None:
@@ -261,17 +296,27 @@ async def storm(postgres: str | None = None) -> None:
         print("PostgreSQL, hai tiến trình: bỏ qua (đặt DONDOC_BENCH_POSTGRES_URL)")
         return
     await run_storm(url, "PostgreSQL", 2)
+    await shared_pacing_alone(url)
 
 
 async def main(names: list[str]) -> None:
-    """``sqlite`` or ``postgres`` alone, else both."""
+    """``sqlite``, ``postgres`` or ``pacing`` (the shared budget alone), else all."""
     if names == ["sqlite"]:
         await run_storm("", "SQLite", 1)
     elif names == ["postgres"]:
         url = os.environ.get("DONDOC_BENCH_POSTGRES_URL") or os.environ.get(
             "DONDOC_TEST_POSTGRES_URL"
         )
-        await run_storm(url, "PostgreSQL", 2) if url else print("PostgreSQL: bỏ qua")
+        if not url:
+            print("PostgreSQL: bỏ qua")
+            return
+        await run_storm(url, "PostgreSQL", 2)
+        await shared_pacing_alone(url)
+    elif names == ["pacing"]:
+        url = os.environ.get("DONDOC_BENCH_POSTGRES_URL") or os.environ.get(
+            "DONDOC_TEST_POSTGRES_URL"
+        )
+        await shared_pacing_alone(url) if url else print("PostgreSQL: bỏ qua")
     else:
         await storm()
 
