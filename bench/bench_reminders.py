@@ -48,26 +48,30 @@ DUE = datetime(2026, 3, 5).date()
 OCCURRENCE = "2026-03-05:-3"
 
 
-async def seed(sessions, people: int = PEOPLE, reminders: int = REMINDERS, at: datetime = AT) -> None:  # noqa: ANN001
+async def seed(sessions, people: int = PEOPLE, reminders: int = REMINDERS, at: datetime = AT, orgs: int = 1) -> None:  # noqa: ANN001
     """The storm's database: ``reminders`` tasks due soon for ``people`` officers, one
-    reminder each, all owed at ``at``."""
+    reminder each, all owed at ``at``. With ``orgs`` > 1 the officers (one unit each)
+    are dealt round the organizations (a province's communes), each with its plan; when
+    ``reminders`` > ``people`` the first officers get several tasks (one digest each)."""
     now = at
     PEOPLE, REMINDERS = people, reminders  # noqa: N806
     async with sessions() as s, s.begin():
-        org = Organization(
-            name="Xã Thử Tải", timezone="Asia/Ho_Chi_Minh", created_at=now, planned_through=now
-        )
-        s.add(org)
+        communes = [
+            Organization(name="Xã Thử Tải" if orgs == 1 else f"Xã Thử Tải {n + 1}", timezone="Asia/Ho_Chi_Minh",
+                         created_at=now, planned_through=now)
+            for n in range(orgs)
+        ]  # fmt: skip
+        s.add_all(communes)
         await s.flush()
-        plan = Plan(organization_id=org.id, title="Kế hoạch thử tải", year=2026, imported_at=now)
-        s.add(plan)
+        plans = [Plan(organization_id=o.id, title="Kế hoạch thử tải", year=2026, imported_at=now) for o in communes]
+        s.add_all(plans)
         await s.flush()
-        section = Section(plan_id=plan.id, numeral="I", title="Thử tải", order=0)
-        s.add(section)
+        sections = [Section(plan_id=p.id, numeral="I", title="Thử tải", order=0) for p in plans]
+        s.add_all(sections)
         await s.flush()
         units = [
             {
-                "organization_id": org.id,
+                "organization_id": communes[i % orgs].id,
                 "name": f"Đơn vị {i}",
                 "normalized_name": f"don vi {i}",
                 "aliases": [],
@@ -104,12 +108,12 @@ async def seed(sessions, people: int = PEOPLE, reminders: int = REMINDERS, at: d
         await s.execute(
             insert(Membership),
             [
-                {"person_id": p, "organization_id": org.id, "unit_id": u, "role": "officer"}
-                for p, u in zip(person_ids, unit_ids, strict=True)
+                {"person_id": p, "organization_id": communes[i % orgs].id, "unit_id": u, "role": "officer"}
+                for i, (p, u) in enumerate(zip(person_ids, unit_ids, strict=True))
             ],
         )
         await s.execute(insert(Task), [
-            {"plan_id": plan.id, "section_id": section.id, "number": str(i + 1), "position": i, "content": f"Nhiệm vụ thử tải số {i + 1}",
+            {"plan_id": plans[i % PEOPLE % orgs].id, "section_id": sections[i % PEOPLE % orgs].id, "number": str(i + 1), "position": i, "content": f"Nhiệm vụ thử tải số {i + 1}",
              "product": "Báo cáo", "deadline_text": "Trước ngày 06/03/2026", "deadline_kind": "due", "deadline_due": DUE,
              "status": "not_started", "updated_at": now, "lead_note": "", "cooperating_note": "", "needs_review": False}
             for i in range(REMINDERS)
@@ -123,7 +127,7 @@ async def seed(sessions, people: int = PEOPLE, reminders: int = REMINDERS, at: d
             ],
         )
         await s.execute(insert(OutboxItem), [
-            {"key": f"{t}:before_due:{OCCURRENCE}:{person_ids[i % PEOPLE]}", "organization_id": org.id, "task_id": t, "kind": "before_due",
+            {"key": f"{t}:before_due:{OCCURRENCE}:{person_ids[i % PEOPLE]}", "organization_id": communes[i % PEOPLE % orgs].id, "task_id": t, "kind": "before_due",
              "occurrence": OCCURRENCE, "recipient_id": person_ids[i % PEOPLE], "send_at": now, "useful_until": datetime(2026, 3, 6, tzinfo=TZ),
              "to_leaders": False, "state": "pending", "attempts": 0}
             for i, t in enumerate(task_ids)

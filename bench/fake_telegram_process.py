@@ -7,6 +7,8 @@ commands from standard input, one a line: ``outage SECONDS`` (answer 500 to ever
 ``slow SECONDS DELAY`` (deliver, answer DELAY seconds late), ``hang SECONDS DELAY``
 (hold each send DELAY s, then 504 undelivered), ``dark SECONDS`` (502 to everything),
 ``say USER TEXT`` (a person writes), ``stats`` (print one JSON line of statistics). When standard input closes, prints the statistics and exits.
+The statistics also hold every rate-limited attempt's time (``attempt_times``, 429s
+included: what Telegram counts) and which limit each 429 came from (``limited``).
 """
 
 from __future__ import annotations
@@ -15,12 +17,36 @@ import argparse
 import asyncio
 import json
 import sys
+import time
 from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.fakes.telegram_api import FakeTelegram  # noqa: E402
+from tests.fakes import telegram_methods  # noqa: E402
+from tests.fakes.telegram_api import ApiError, FakeTelegram  # noqa: E402
+
+ATTEMPTS: list[float] = []  # time.monotonic() of every rate-limited attempt
+LIMITED: Counter[str] = Counter()  # 429s by limit: "global" (30/s) or "chat" (1/s)
+
+
+def count_attempts() -> None:
+    """Wrap the fake's rate check: every attempt's time, and which limit said 429."""
+    check = telegram_methods.check_chat
+
+    def counted(tg: FakeTelegram, params: dict, rate_limited: bool = True) -> int:
+        if not rate_limited:
+            return check(tg, params, rate_limited)
+        ATTEMPTS.append(time.monotonic())
+        try:
+            return check(tg, params, rate_limited)
+        except ApiError as err:
+            if err.status == 429:
+                full = tg.global_rate is not None and len(tg._global_window) >= tg.global_rate
+                LIMITED["global" if full else "chat"] += 1
+            raise
+
+    telegram_methods.check_chat = counted
 
 
 def small_chats(tg: FakeTelegram) -> set[int]:
@@ -38,6 +64,8 @@ def statistics(tg: FakeTelegram) -> dict:
         "texts": {str(chat): [m.text or "" for m in tg.sent if m.chat_id == chat] for chat in small_chats(tg)},
         "send_times": sorted(tg.send_times),
         "per_chat": list(per_chat.values()),
+        "attempt_times": sorted(ATTEMPTS),
+        "limited": dict(LIMITED),
         "chats": {str(chat): n for chat, n in per_chat.items()},
         # What each chat that got more than one message got: a repeat explained by its text
         "repeated": {
@@ -54,6 +82,7 @@ async def main() -> None:
     parser.add_argument("--per-chat-rate", type=float, default=1.0)
     args = parser.parse_args()
     tg = FakeTelegram(global_rate=args.global_rate, per_chat_rate=args.per_chat_rate)
+    count_attempts()
     await tg.start()
     print(json.dumps({"token": tg.token, "base_url": tg.base_url, "base_file_url": tg.base_file_url}), flush=True)
     loop = asyncio.get_running_loop()

@@ -1,8 +1,8 @@
 """Pacing Telegram's sends: at most ``rate`` a rolling second overall (``GlobalPacer``,
 applied in PTB's HTTP layer right before a message leaves: ``PacedRequest``) and one a
 second per chat (``ChatPacer``), which AIORateLimiter does not do for private chats.
-Several processes on one PostgreSQL share the two budgets (``SharedBudget``, places
-taken in ``models.send_budget``) so that together they stay under Telegram's limits.
+Several processes on one PostgreSQL share the two budgets (``SharedBudget``, slots and
+places taken in ``models.send_budget``) so that together they stay under Telegram's limits.
 Right before a request leaves, ``scheduler.send_gate.may_send`` may still hold a
 reminder back (a stop, the quiet hours)."""
 
@@ -17,38 +17,69 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncEngine
 from telegram.request import HTTPXRequest
 
-from models.send_budget import prune, take_place
+from models.send_budget import free_slot, prune, take_place, take_slot
 from scheduler.send_gate import may_send
 
 log = logging.getLogger(__name__)
 PRUNE_EVERY = 300.0  # seconds between two prunes of the shared budgets' rows by a process
+KEY = "telegram:all"  # the overall budget's slots: telegram:all#0 …
+# Seconds between two asks when every overall slot is in flight: an answered slot is
+# takable at once but frees a window later, so asking within the window loses nothing.
+BUSY_POLL = 0.2
+
 
 class SharedBudget:
-    """Telegram's budgets kept in PostgreSQL for all the processes: places ``1/rate``
-    apart overall (with a margin: a request's travel time varies), ``interval`` apart
-    per chat."""
+    """Telegram's budgets kept in PostgreSQL for all the processes: ``rate`` slots
+    overall, each held from a send's release until ``window`` after its answer (as
+    ``GlobalPacer`` counts, so that late sends cannot bunch: ``models.send_budget``),
+    and places ``interval`` apart per chat."""
 
-    def __init__(self, engine: AsyncEngine, rate: float, interval: float) -> None:
+    def __init__(
+        self, engine: AsyncEngine, rate: float, interval: float, window: float = 1.0,
+        margin: float = 0.01,
+    ) -> None:  # fmt: skip
         self.engine = engine
-        self.gap = 1.0 / (0.8 * rate) if rate > 0 else 0.0
+        self.capacity = int(rate) if rate > 0 else 0
+        self.window = window + margin
         self.interval = interval * 1.05 if interval > 0 else 0.0
         self._pruned_at = 0.0  # monotonic time of the last prune
+        self._lock = asyncio.Lock()
 
-    async def overall(self) -> None:
-        if self.gap:
-            await asyncio.sleep(await take_place(self.engine, "telegram:all", self.gap))
+    async def overall(self) -> tuple[str, float] | None:
+        """Wait for a slot of the overall budget; hand it to ``done`` after the send."""
+        held = None
+        if self.capacity:
+            async with self._lock:  # one taker a process: the others wait here, not in SQL
+                while (
+                    taken := await take_slot(self.engine, KEY, self.capacity, self.window)
+                ) is None:
+                    await asyncio.sleep(BUSY_POLL)  # every slot in flight: one frees soon
+                held, wait = taken
+                try:
+                    await asyncio.sleep(wait)
+                except asyncio.CancelledError:  # never sent: the slot is not kept for HOLD
+                    await self.done(held)
+                    raise
         if time.monotonic() - self._pruned_at >= PRUNE_EVERY:  # idle chats' rows go
             self._pruned_at = time.monotonic()
             try:
                 await prune(self.engine)
             except Exception:  # noqa: BLE001 - housekeeping, never in the way of a send
                 log.warning("pruning send_pace failed", exc_info=True)
+        return held
+
+    async def done(self, held: tuple[str, float] | None) -> None:
+        """The send answered or failed: its slot frees ``window`` from now."""
+        if held is None:
+            return
+        try:
+            await free_slot(self.engine, held, self.window)
+        except Exception:  # noqa: BLE001 - the slot then frees after HOLD, slower but safe
+            log.warning("freeing a send_pace slot failed", exc_info=True)
 
     async def chat(self, chat_id: str) -> None:
         if self.interval:
-            await asyncio.sleep(
-                await take_place(self.engine, f"telegram:{chat_id}", self.interval)
-            )
+            await asyncio.sleep(await take_place(self.engine, f"telegram:{chat_id}", self.interval))
 
 
 class GlobalPacer:
@@ -121,14 +152,19 @@ class PacedRequest(HTTPXRequest):
     ) -> tuple[int, bytes]:
         if not url.rsplit("/", 1)[-1].startswith(self.PACED):
             return await super().do_request(url, method, *args, **kwargs)
+        held = None
         if self.shared is not None:  # the other processes' sends count too
-            await self.shared.overall()
-        slot = await self.pacer.wait()
+            held = await self.shared.overall()
         try:
-            may_send()  # a reminder: not after a stop, nor in the quiet hours
-            return await super().do_request(url, method, *args, **kwargs)
+            slot = await self.pacer.wait()
+            try:
+                may_send()  # a reminder: not after a stop, nor in the quiet hours
+                return await super().do_request(url, method, *args, **kwargs)
+            finally:
+                self.pacer.done(slot)
         finally:
-            self.pacer.done(slot)
+            if held is not None:
+                await self.shared.done(held)
 
 
 class ChatPacer:
