@@ -59,10 +59,15 @@ def test_the_readers_and_help_do_not_import_the_application(argv: tuple[str, ...
 
 def test_a_free_date_still_reads_and_loads_dateparser_then() -> None:
     """The same reader, when the words need dateparser: imported there, read right."""
-    probe = PROBE.replace(
-        "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):",
-        "out = io.StringIO()\nwith contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):",
-    ).replace("print(json.dumps(sorted(sys.modules)))", "print(out.getvalue())\n" + "print(json.dumps(sorted(sys.modules)))")
+    probe = """
+import contextlib, io, json, sys
+from bot.cli import main
+out = io.StringIO()
+with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+    main(sys.argv[1:])
+print(out.getvalue())
+print(json.dumps(sorted(sys.modules)))
+"""
     argv = ["parse-status", "xin gia hạn đến ngày mai", "--today", "2026-06-15", "--json"]
     result = subprocess.run(
         [sys.executable, "-c", probe, *argv], cwd=ROOT, capture_output=True, text=True, check=True
