@@ -17,6 +17,7 @@ from handlers.context import Request
 from handlers.extensions import withdrawal as extension_withdrawal
 from handlers.extensions.notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
+from handlers.replies import product_ask
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update, names_plans, task_ref
@@ -105,6 +106,7 @@ async def record_reading(
     ``note``: the note kept when dondoc asked, which a confirmation turns into the status
     (one row for what was typed). ``attachment``: a file kept with a question."""
     incoming = request.incoming
+    was_done = task.status == "done"  # a product is asked for once, when it becomes done
     evidence = list(reading.evidence)
     if incoming.attachment is not None and note is None:
         attachment = incoming.attachment.ref or incoming.attachment.filename
@@ -167,7 +169,11 @@ async def record_reading(
         )
     undo = [Button(_("Hoàn tác"), f"undo:{update.id}")]
     if decided == RECORD:
-        return Result(task, await _after_record(request, task, update, reading), undo, update)
+        line = await _after_record(request, task, update, reading)
+        if kind == "status" and reading.status == "done":
+            if asked := await product_ask.question(request, task, reading.text, evidence, was_done):
+                line, undo = line + "\n" + asked[0], undo + [asked[1]]
+        return Result(task, line, undo, update)
     if decided == CONFIRM:
         return await _ask_to_confirm(request, task, update, reading, attachment)
     if not allowed:
