@@ -27,7 +27,7 @@ from handlers.reports.delivery import as_sent, can_send_pictures
 from handlers.reports.plan_choice import plan_in_args
 from handlers.short_text import short
 from language.formats import format_date
-from locales import _, current_language
+from locales import _, current_language, ngettext
 from models.org_names import org_name
 from models.people import Organization
 from models.plan_store import resolve_unit
@@ -93,9 +93,12 @@ def worst_units(progress: Progress, n: int) -> list[tuple[str, Tally]]:
 def quarter_scope_line(part: Tally, whole: Tally, quarter: int, year: int) -> str:
     """What a quarter's figures count, beside the whole plan's (as /baocao counts it), so
     two totals the same minute never look contradictory."""
-    return _(
+    return ngettext(
         "(Tính {n} nhiệm vụ có hạn đến hết quý {q}/{year}, thường xuyên hoặc cả năm; "
-        "cả kế hoạch: {done}/{total}, như /baocao.)"
+        "cả kế hoạch: {done}/{total}, như /baocao.)",
+        "(Tính {n} nhiệm vụ có hạn đến hết quý {q}/{year}, thường xuyên hoặc cả năm; "
+        "cả kế hoạch: {done}/{total}, như /baocao.)",
+        part.total,
     ).format(
         n=part.total, q=ROMAN[quarter - 1], year=year, done=whole.done, total=whole.total
     )

@@ -62,7 +62,7 @@ def unit_lines(tasks: list[Task], today: date, calendar: WorkCalendar) -> list[s
         lines.append(f"• {shorten(unit, WIDTH - 14)}: {said}")
     if others := ordered[len(named) :]:
         lines.append(
-            _("• {n} đơn vị khác: {count}").format(
+            ngettext("• {n} đơn vị khác: {count}", "• {n} đơn vị khác: {count}", len(others)).format(
                 n=len(others), count=sum(counts[u] for u in others)
             )
         )
