@@ -315,3 +315,16 @@ async def test_a_task_named_with_nothing_said_opens_its_card_and_records_nothing
     await bot.say("lan", "/viec 1")
     chose = text_of(await bot.say("lan", "1."))  # a choice on offer: "1." is "1 = Hoàn thành"
     assert chose.startswith("Đã ghi nhận nhiệm vụ 1") and (await task_row(bot, "1")).status == "done"
+
+
+async def test_a_leaders_card_offers_what_a_leader_can_do(bot: Harness) -> None:
+    """A leader decides extensions (no «Xin gia hạn» of himself), and his words are notes:
+    a finished task says /capnhat, not "send a new status or /hoantac"."""
+    await bot.register("trinh", "leader")
+    card = (await bot.say("trinh", "/viec 1"))[0]
+    assert [b.label for row in card.buttons for b in row] == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện"]
+    assert "Để cập nhật tình trạng, nhắn /capnhat 1 nội dung." in card.text
+    await bot.say("trinh", "/capnhat 1 Hoàn thành, KH số 05/KH-UBND ngày 10/01/2026")
+    done = text_of(await bot.say("trinh", "/viec 1"))
+    assert done.endswith("Nhiệm vụ đã xong. Nếu cần sửa tình trạng, nhắn /capnhat 1 nội dung.")
+    assert "/hoantac" not in done

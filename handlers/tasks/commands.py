@@ -295,16 +295,20 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
                 if done != typed:
                     line += " " + _("(hoàn thành ngày {date})").format(date=format_date(done))
             lines.append(line)
-    updatable = may_update(request, task)
+    updatable, reports = may_update(request, task), may_report(request, task)
     if updatable and task.status in CLOSED:
         # Finished: no invitation to report, no buttons that would move it back by a tap.
         lines.append(
             _(
                 "Nhiệm vụ đã xong. Nếu cần sửa, nhắn tình trạng mới (tôi sẽ hỏi lại trước khi ghi) hoặc /hoantac."
             )
+            if reports  # a leader's words are notes and /hoantac undoes only their own
+            else _("Nhiệm vụ đã xong. Nếu cần sửa tình trạng, nhắn /capnhat {number} nội dung.").format(
+                number=task.number
+            )
         )
         return [Outgoing("\n".join(lines), buttons=file_buttons, task_id=task.id)]
-    if may_report(request, task):
+    if reports:
         lines.append(
             _("Để báo cáo, nhắn tình trạng, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")
         )
@@ -312,7 +316,10 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
         lines.append(
             _("Để cập nhật tình trạng, nhắn /capnhat {number} nội dung.").format(number=task.number)
         )
-    buttons = (status_buttons(task) if updatable else []) + file_buttons
+    rows = status_buttons(task) if updatable else []
+    if not reports:  # a leader decides extensions and never asks one of himself
+        rows = [[b for b in row if not b.data.startswith("ext:")] for row in rows]
+    buttons = rows + file_buttons
     return [Outgoing("\n".join(lines), buttons=buttons, task_id=task.id)]
 
 
