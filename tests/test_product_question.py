@@ -115,3 +115,19 @@ async def test_on_zalo_the_skip_is_a_number(sessions, clock) -> None:  # noqa: A
     assert ASKED in reply and reply.endswith("Trả lời 1 = Hoàn tác, 2 = Bỏ qua")
     assert text_of(await bot.say("lan", "2")).startswith("Vâng, tôi không hỏi thêm.")
     assert (await task_row(bot, "1")).status == "done"
+
+
+async def test_several_done_at_once_get_one_line_not_a_question_each(sessions, clock) -> None:  # noqa: ANN001
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("lan", "officer", VHXH)
+    reply = text_of(await bot.say("lan", "1 xong, 6 xong"))
+    assert "Sản phẩm của nhiệm vụ là" not in reply
+    assert (
+        "Nhiệm vụ 1, 6 chưa có số, ngày văn bản của sản phẩm; khi có, anh/chị nhắn kèm số nhiệm vụ, "
+        "ví dụ «nhiệm vụ 1: Kế hoạch số 05/KH-UBND ngày 10/01/2026», hoặc gửi tệp."
+    ) in reply
+    assert reply.endswith("Trả lời 1 = Hoàn tác NV 1, 2 = Hoàn tác NV 6")  # no skip to tap
+    later = text_of(await bot.say("lan", "nhiệm vụ 1: Kế hoạch số 05/KH-UBND ngày 10/01/2026"))
+    assert "Minh chứng: Kế hoạch số 05/KH-UBND ngày 10/01/2026." in later
+    assert (await rows(bot, "1"))[-1].evidence == ["Kế hoạch số 05/KH-UBND ngày 10/01/2026"]

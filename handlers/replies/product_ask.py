@@ -16,7 +16,7 @@ from handlers.context import Request
 from handlers.messages import Button, Outgoing, small_id
 from handlers.short_text import short
 from handlers.tasks.access import may_report
-from locales import _
+from locales import _, ngettext
 from models.evidence import files_of_task
 from models.plans import Task
 from models.queries import evidence_of, get_task
@@ -68,6 +68,15 @@ async def question(
         "(ví dụ «Kế hoạch số 05/KH-UBND ngày 10/01/2026») hoặc gửi tệp để đưa vào phụ lục."
     ).format(product=short(task.product or "", 80))
     return line, Button(_("Bỏ qua"), f"{SKIP}:{task.id}")
+
+
+def several_line(numbers: list[str]) -> str:
+    """Several tasks reported done at once, some without their product: one line."""
+    return ngettext(
+        "Nhiệm vụ {numbers} chưa có số, ngày văn bản của sản phẩm; khi có, anh/chị nhắn kèm số nhiệm vụ, ví dụ «nhiệm vụ {first}: Kế hoạch số 05/KH-UBND ngày 10/01/2026», hoặc gửi tệp.",
+        "Nhiệm vụ {numbers} chưa có số, ngày văn bản của sản phẩm; khi có, anh/chị nhắn kèm số nhiệm vụ, ví dụ «nhiệm vụ {first}: Kế hoạch số 05/KH-UBND ngày 10/01/2026», hoặc gửi tệp.",
+        len(numbers),
+    ).format(numbers=", ".join(numbers), first=numbers[0])
 
 
 async def skip_button(request: Request, kind: str, rest: str) -> list[Outgoing]:

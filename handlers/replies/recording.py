@@ -44,6 +44,7 @@ class Result:
     update: StatusUpdate | None = None
     kind: str = RECORD  # RECORD | CONFIRM | NOTE
     understood: bool = True  # False: the note was not understood (offer the choices)
+    product: tuple[str, Button] | None = None  # done with no document: asked, with a skip
 
 
 def choices_text() -> str:
@@ -170,10 +171,10 @@ async def record_reading(
     undo = [Button(_("Hoàn tác"), f"undo:{update.id}")]
     if decided == RECORD:
         line = await _after_record(request, task, update, reading)
+        asked = None
         if kind == "status" and reading.status == "done":
-            if asked := await product_ask.question(request, task, reading.text, evidence, was_done):
-                line, undo = line + "\n" + asked[0], undo + [asked[1]]
-        return Result(task, line, undo, update)
+            asked = await product_ask.question(request, task, reading.text, evidence, was_done)
+        return Result(task, line, undo, update, product=asked)
     if decided == CONFIRM:
         return await _ask_to_confirm(request, task, update, reading, attachment)
     if not allowed:
@@ -281,6 +282,9 @@ def answer(results: list[Result], *, choices: str) -> list[Outgoing]:
     if len(results) == 1:
         result = results[0]
         text, rows = result.line, [result.buttons]
+        if result.product is not None:  # the product's document, asked once, one tap to skip
+            text += "\n" + result.product[0]
+            rows = [result.buttons + [result.product[1]]]
         if not result.understood:
             text += "\n" + choices
             rows = status_buttons(result.task) + rows
@@ -300,6 +304,8 @@ def answer(results: list[Result], *, choices: str) -> list[Outgoing]:
     ]
     rows += [undo[i : i + 3] for i in range(0, len(undo), 3)]
     lines = [f"• {r.line}" for r in results]
+    if asked := [r.task.number for r in results if r.product is not None]:
+        lines.append(product_ask.several_line(asked))  # one line for them all, no button
     if any(not r.understood for r in results):
         lines.append(choices)
     return [Outgoing("\n".join(lines), buttons=rows, task_ids=tuple(r.task.id for r in results))]

@@ -13,7 +13,6 @@ from handlers.context import Request
 from handlers.extensions import withdrawal as extension_withdrawal
 from handlers.guards import not_registered
 from handlers.messages import MAX_REPLY, Outgoing, small_id
-from handlers.replies.product_ask import SKIP
 from handlers.replies.recording import BUTTON, COMMAND, answer, choices_text, record_reading
 from handlers.replies.rules import RECORD
 from handlers.tasks.access import may_update, task_by_number
@@ -159,7 +158,7 @@ async def status_button(request: Request, kind: str, rest: str) -> list[Outgoing
     reading = StatusReading(status, 100 if status == "done" else None, None, (), None, label)
     result = await record_reading(request, task, reading, via=BUTTON)
     out = answer([result], choices=choices_text())
-    if result.kind != RECORD or any(b.data.startswith(f"{SKIP}:") for b in result.buttons):
+    if result.kind != RECORD or result.product is not None:
         return out  # the product was asked for already: one question, not two
     follow = {
         "done": _(
