@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from handlers.replies.product_ask import SKIP, names_product, product_kinds, should_ask
+from handlers.replies.product_ask import SKIP, example_of, names_product, product_kinds, should_ask
 from models.plans import StatusUpdate, Task
 from tests.harness import Harness, text_of
 
@@ -55,6 +55,9 @@ def test_the_products_kinds_and_whether_words_name_them() -> None:
     assert not should_ask("Kế hoạch của UBND xã", "xong rồi", (), was_done=True)  # asked before
     assert not should_ask("Kế hoạch", "Hoàn thành", ("QĐ số 12/QĐ-UBND",), was_done=False)
     assert not should_ask(None, "xong rồi", (), was_done=False) and not should_ask("", "xong", (), False)
+    assert example_of("Biểu mẫu rà soát; Báo cáo phương án đơn giản") == "Báo cáo số 05/BC-UBND ngày 10/01/2026"
+    assert example_of("Quyết định của UBND xã") == "Quyết định số 05/QĐ-UBND ngày 10/01/2026"
+    assert example_of("Sổ theo dõi") == "Kế hoạch số 05/KH-UBND ngày 10/01/2026"
 
 
 async def test_done_without_a_document_is_recorded_and_the_product_asked_once(bot: Harness) -> None:
@@ -102,7 +105,7 @@ async def test_the_done_tap_asks_one_question_not_two(bot: Harness) -> None:
     task = await task_row(bot, "6")
     pressed = await bot.say("lan", callback=f"st:{task.id}:done", reply_to=bot.message_about("lan", "6"))
     text = text_of(pressed)
-    assert "Sản phẩm của nhiệm vụ là «Kế hoạch, Báo cáo»" in text
+    assert "Sản phẩm của nhiệm vụ là «Kế hoạch, Báo cáo»" in text and "(ví dụ «Kế hoạch số 05/KH-UBND" in text
     assert "Nếu có văn bản minh chứng" not in text  # the older hint said the same again
 
 

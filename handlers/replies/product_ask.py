@@ -22,6 +22,15 @@ from models.plans import Task
 from models.queries import evidence_of, get_task
 from models.unit_names import fold
 
+# An example reference of the product's kind: an officer copies the shape he is shown.
+EXAMPLES = {
+    "ke hoach": "Kế hoạch số 05/KH-UBND ngày 10/01/2026",
+    "bao cao": "Báo cáo số 05/BC-UBND ngày 10/01/2026",
+    "quyet dinh": "Quyết định số 05/QĐ-UBND ngày 10/01/2026",
+    "nghi quyet": "Nghị quyết số 05/NQ-HĐND ngày 10/01/2026",
+    "thong bao": "Thông báo số 05/TB-UBND ngày 10/01/2026",
+    "cong van": "Công văn số 05/UBND-VP ngày 10/01/2026",
+}
 SKIP = "nodoc"  # button "nodoc:<task id>": no document to give, nothing is recorded
 _KINDS = re.compile(r"[,;/]|\bvà\b|\bhoặc\b")
 _WORDS = re.compile(r"[a-z0-9]+")
@@ -36,6 +45,12 @@ def product_kinds(product: str) -> list[str]:
         if words:
             kinds.append(" ".join(words[:2]))
     return kinds
+
+
+def example_of(product: str) -> str:
+    """A document reference shaped like the product ("Báo cáo số 05/BC-UBND …")."""
+    found = (EXAMPLES.get(kind) for kind in product_kinds(product))
+    return next((e for e in found if e), EXAMPLES["ke hoach"])
 
 
 def names_product(text: str, product: str) -> bool:
@@ -65,8 +80,8 @@ async def question(
         return None
     line = _(
         "Sản phẩm của nhiệm vụ là «{product}»: nếu đã có, anh/chị nhắn giúp số, ngày văn bản "
-        "(ví dụ «Kế hoạch số 05/KH-UBND ngày 10/01/2026») hoặc gửi tệp để đưa vào phụ lục."
-    ).format(product=short(task.product or "", 80))
+        "(ví dụ «{example}») hoặc gửi tệp để đưa vào phụ lục."
+    ).format(product=short(task.product or "", 80), example=example_of(task.product or ""))
     return line, Button(_("Bỏ qua"), f"{SKIP}:{task.id}")
 
 
