@@ -198,6 +198,10 @@ async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, c
     clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
     overdue = (await bot.say("ha", "/viec quahan"))[0].text
     assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue
+    assert "báo cáo tình trạng" in overdue  # an admin of a unit reports that unit's tasks
+    await bot.register("trinh", "leader")
+    led = (await bot.say("trinh", "/viec quahan"))[0].text
+    assert led.endswith("Nhắn /viec SỐ để mở một nhiệm vụ.")  # a leader reports nothing
     assert "Nhắc lại cán bộ phụ trách: /nhac SỐ." in text_of(await bot.say("ha", "/quahan"))
 
 

@@ -169,8 +169,8 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở và báo cáo."))
     elif request.has_buttons:
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở."))
-    elif overview:  # a leader's words are notes: the card says how to update
-        footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ."))
+    elif not officer_units(request.grants, request.organization.id):
+        footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ."))  # a leader reports nothing
     else:
         footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
     several = await names_plans(request)
