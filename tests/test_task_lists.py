@@ -153,6 +153,9 @@ async def test_a_page_past_the_last_says_so(bot: Harness) -> None:
     assert again == (
         "Danh sách chỉ có 1 trang (16 nhiệm vụ), anh/chị đã xem hết. Nhắn /viec để xem lại từ đầu."
     )
+    bot.clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))  # task 1 is overdue
+    late = text_of(await bot.say("lan", "/viec quahan trang 2"))
+    assert late.startswith("Danh sách chỉ có 1 trang (1 nhiệm vụ)") and "Nhắn /viec quahan để" in late
 
 
 async def test_one_open_task_comes_as_its_card(sessions, clock) -> None:  # noqa: ANN001

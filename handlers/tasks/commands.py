@@ -134,7 +134,8 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         tasks, size = leader_order(tasks, today, calendar), min(size, LEADER_PAGE)
     shown, page, pages = page_of(tasks, wanted.page, size)
     if wanted.page > pages:  # never the last page again as if it were the one asked for
-        return [Outgoing(only_pages(pages, len(tasks)))]
+        listed = "/viec quahan" if wanted.overdue_only else "/viec"
+        return [Outgoing(only_pages(pages, len(tasks), listed))]
     if len(tasks) == 1 and not wanted.overdue_only:  # one task: its card, ready to answer
         return await task_message(request, tasks[0])
     footer = []

@@ -116,10 +116,10 @@ def leader_footer(page: int, pages: int, left: int, *, overdue: bool) -> list[st
     return [more]
 
 
-def only_pages(pages: int, count: int) -> str:
+def only_pages(pages: int, count: int, command: str = "/viec") -> str:
     """A page asked for past the last one: said, instead of the last page again."""
     return ngettext(
-        "Danh sách chỉ có {pages} trang ({n} nhiệm vụ), anh/chị đã xem hết. Nhắn /viec để xem lại từ đầu.",
-        "Danh sách chỉ có {pages} trang ({n} nhiệm vụ), anh/chị đã xem hết. Nhắn /viec để xem lại từ đầu.",
+        "Danh sách chỉ có {pages} trang ({n} nhiệm vụ), anh/chị đã xem hết. Nhắn {command} để xem lại từ đầu.",
+        "Danh sách chỉ có {pages} trang ({n} nhiệm vụ), anh/chị đã xem hết. Nhắn {command} để xem lại từ đầu.",
         pages,
-    ).format(pages=pages, n=count)
+    ).format(pages=pages, n=count, command=command)
