@@ -98,7 +98,9 @@ async def skip_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
     """The officer has no document to give now: nothing more is asked."""
     key = small_id(rest)
     task = await get_task(request.session, key) if key else None
-    number = task.number if task is not None else "SỐ"
+    if task is None:
+        return [Outgoing(_("Nút này không còn dùng được. Nhắn /viec để xem lại nhiệm vụ."))]
+    number = task.number
     return [
         Outgoing(
             _(
