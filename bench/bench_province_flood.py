@@ -11,9 +11,17 @@ Each round: 60 unregistered strangers send 30 messages each and a viewer sends 1
 ``/baocao`` (files), all queued at once; a second later, in the middle of the flood, a
 registered leader sends ``/viec``. Measured: the time from the leader's update being
 offered by ``getUpdates`` to the bot's first message to the leader reaching the server
-(both on the fake server's clock). Then the flood is let drain and counted: what the
-strangers and the viewer got (each must hear something: an answer, or "đang xử lý"),
-and the 429s. A quiet baseline (the same ``/viec``, nothing else) gives the ratio.
+(both on the fake server's clock). Five rounds start 30 s apart, the earlier floods still
+being answered (Telegram's 30/s drains one round's 1,860 answers in a minute): the later
+rounds are the harsher. Then, once every stranger heard something: what the strangers
+and the viewer got (each must hear something: an answer, or "đang xử lý"), and the
+429s. A quiet baseline (the same ``/viec``, nothing else) gives the ratio. The process
+gets SIGTERM at the end and ``kill -9`` after 20 s (said when it happens: PTB's stop
+waits for every update taken, the flood's backlog too).
+
+``flood(url)`` is what ``bench_province.main`` calls, on a database ``bench_province.build``
+made (planned or not: a never planned organization is marked planned, see
+``skip_first_planning``).
 """
 
 from __future__ import annotations
@@ -56,16 +64,28 @@ async def add_people(url: str) -> None:
     engine, sessions = await open_database(url)
     made = province.city.NOW.astimezone(UTC) - timedelta(days=300)
     async with sessions() as session, session.begin():
-        for tg_id, name, role in ((LEADER, "Chủ tịch xã", "leader"), (VIEWER, "Văn phòng", "viewer")):
+        for tg_id, name, role in (
+            (LEADER, "Chủ tịch xã", "leader"),
+            (VIEWER, "Văn phòng", "viewer"),
+        ):
             found = await session.scalar(
-                select(Identity).where(Identity.channel == "telegram", Identity.external_id == str(tg_id))
+                select(Identity).where(
+                    Identity.channel == "telegram", Identity.external_id == str(tg_id)
+                )
             )
             if found is not None:
                 continue
             person = Person(display_name=name, language="vi", created_at=made)
             session.add(person)
             await session.flush()
-            session.add(Identity(person_id=person.id, channel="telegram", external_id=str(tg_id), chat_id=str(tg_id)))
+            session.add(
+                Identity(
+                    person_id=person.id,
+                    channel="telegram",
+                    external_id=str(tg_id),
+                    chat_id=str(tg_id),
+                )
+            )
             session.add(Membership(person_id=person.id, organization_id=1, unit_id=None, role=role))
     await engine.dispose()
 
@@ -187,7 +207,9 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
     with tempfile.TemporaryDirectory() as folder:
         config = write_config(folder, server.urls, url)
         if fresh := await skip_first_planning(url, config):
-            print(f"  ({fresh} xã chưa lập lịch nhắc lần nào: bỏ qua lần lập đầu tiên, bench_province đo nó)")
+            print(
+                f"  ({fresh} xã chưa lập lịch nhắc lần nào: bỏ qua lần lập đầu tiên, bench_province đo nó)"
+            )
         started = time.monotonic()
         process = start_run(config, QUIET, started, log=Path(folder) / "run.log")
         bench = Bench(server, process)
@@ -198,7 +220,9 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
             settled = await bench.settle()
             ready = time.monotonic() - started
             if not settled:
-                print(f"  (dondoc run còn bận sau {vn(round(ready))} s: đo trong lúc nó vẫn làm việc khởi động)")
+                print(
+                    f"  (dondoc run còn bận sau {vn(round(ready))} s: đo trong lúc nó vẫn làm việc khởi động)"
+                )
             quiet = []
             for _ in range(rounds):  # a second apart: the leader's chat is paced at one a second
                 await asyncio.sleep(1.2)
@@ -211,7 +235,9 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
                 began = time.monotonic()
                 flooded.append(await one_round(bench, FIRST_STRANGER + 100 * r))
                 await asyncio.sleep(max(0.0, began + ROUND_GAP - time.monotonic()))
-            strangers = [FIRST_STRANGER + 100 * r + s for r in range(rounds) for s in range(STRANGERS)]
+            strangers = [
+                FIRST_STRANGER + 100 * r + s for r in range(rounds) for s in range(STRANGERS)
+            ]
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:  # until every stranger heard something
                 found = bench.ask(f"chats {FIRST_STRANGER} {strangers[-1]}")
@@ -225,11 +251,19 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
         finally:
             code, stopping = await stop_within(process, STOP_WAIT)
             server.close()
-            log = (Path(folder) / "run.log").read_text(encoding="utf-8", errors="replace").splitlines()
+            log = (
+                (Path(folder) / "run.log")
+                .read_text(encoding="utf-8", errors="replace")
+                .splitlines()
+            )
             if os.environ.get("DONDOC_BENCH_FLOOD_LOG"):  # keep the process's log to read
-                Path(os.environ["DONDOC_BENCH_FLOOD_LOG"]).write_text("\n".join(log), encoding="utf-8")
+                Path(os.environ["DONDOC_BENCH_FLOOD_LOG"]).write_text(
+                    "\n".join(log), encoding="utf-8"
+                )
     if stopping is None:
-        print(f"  dondoc run chưa dừng sau SIGTERM {vn(STOP_WAIT)} s (còn trả lời dở cơn dồn tin): đã kill -9")
+        print(
+            f"  dondoc run chưa dừng sau SIGTERM {vn(STOP_WAIT)} s (còn trả lời dở cơn dồn tin): đã kill -9"
+        )
     elif code not in (0, -15):
         print(f"  dondoc run thoát mã {code}: " + " | ".join(log[-5:]))
     failed = sum(1 for row in log if "failed" in row)
@@ -243,7 +277,9 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
 def report(quiet, flooded, counts, viewer, viewer_before, too_many, rounds, took) -> dict:  # noqa: ANN001
     q_med, f_med, f_max = statistics.median(quiet), statistics.median(flooded), max(flooded)
     ok = f_max <= TARGET
-    print(f"  /viec của lãnh đạo khi yên: trung vị {vn(round(q_med * 1000))} ms, lâu nhất {vn(round(max(quiet) * 1000))} ms ({rounds} lần)")
+    print(
+        f"  /viec của lãnh đạo khi yên: trung vị {vn(round(q_med * 1000))} ms, lâu nhất {vn(round(max(quiet) * 1000))} ms ({rounds} lần)"
+    )
     print(f"  /viec của lãnh đạo giữa cơn dồn tin ({STRANGERS} người lạ × {EACH} tin, {REPORTS} /baocao mỗi vòng,"
           f" {rounds} vòng cách nhau {vn(ROUND_GAP)} s): trung vị {vn(round(f_med, 2))} s, lâu nhất {vn(round(f_max, 2))} s"
           f" (mục tiêu ≤ {vn(TARGET)} s) {'✓' if ok else '✗'}; gấp {vn(round(f_med / q_med, 1))} lần lúc yên")  # fmt: skip
@@ -262,7 +298,9 @@ def report(quiet, flooded, counts, viewer, viewer_before, too_many, rounds, took
 
 
 async def main() -> int:
-    print(f"Lãnh đạo chờ giữa cơn dồn tin, tỉnh {province.ORGS} xã (DONDOC_BENCH_SCALE={province.SCALE}):")
+    print(
+        f"Lãnh đạo chờ giữa cơn dồn tin, tỉnh {province.ORGS} xã (DONDOC_BENCH_SCALE={province.SCALE}):"
+    )
     url = os.environ.get("DONDOC_BENCH_FLOOD_URL")
     with tempfile.TemporaryDirectory() as folder:
         if not url:
@@ -271,7 +309,9 @@ async def main() -> int:
             await engine.dispose()
         began = time.perf_counter()
         figures = await flood(url)
-    print(f"  (dondoc run sẵn sàng sau {vn(round(figures['ready'], 1))} s; đo mất {vn(round(time.perf_counter() - began))} s)")
+    print(
+        f"  (dondoc run sẵn sàng sau {vn(round(figures['ready'], 1))} s; đo mất {vn(round(time.perf_counter() - began))} s)"
+    )
     return 0 if figures["ok"] else 1
 
 

@@ -87,7 +87,11 @@ async def test_a_chats_next_message_waits_for_the_previous_answer() -> None:
         async with pacer.place(chat):
             order.append(f"{chat}: next leaves")
 
-    tasks = [asyncio.create_task(first()), asyncio.create_task(second("42")), asyncio.create_task(second("43"))]
+    tasks = [
+        asyncio.create_task(first()),
+        asyncio.create_task(second("42")),
+        asyncio.create_task(second("43")),
+    ]
     await on_its_way.wait()
     for _ in range(5):
         await asyncio.sleep(0)
@@ -112,7 +116,9 @@ async def harness(sessions, clock) -> Harness:  # noqa: ANN001
 
 @contextlib.asynccontextmanager
 async def running(tg: FakeTelegram, harness: Harness) -> AsyncIterator[TelegramChannel]:
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, global_rate=RATE)
+    config = TelegramConfig(
+        token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, global_rate=RATE
+    )
     channel = TelegramChannel(harness.conversation, config)
     app = channel.build()
     await app.initialize()
@@ -126,7 +132,9 @@ async def running(tg: FakeTelegram, harness: Harness) -> AsyncIterator[TelegramC
         await app.shutdown()
 
 
-async def test_a_leader_goes_before_a_flood_of_strangers(tg: FakeTelegram, harness: Harness) -> None:
+async def test_a_leader_goes_before_a_flood_of_strangers(
+    tg: FakeTelegram, harness: Harness
+) -> None:
     async with running(tg, harness) as channel:
         code = await harness.invite("leader")
         tg.send_text(7, f"/dangky {code}")
