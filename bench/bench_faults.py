@@ -67,6 +67,10 @@ class FakeServer:
         self.command("stats")
         return json.loads(self.process.stdout.readline())
 
+    def read(self) -> object:
+        """The JSON line a command printed (``marks``, ``count``, ``chats``…)."""
+        return json.loads(self.process.stdout.readline())
+
     def close(self) -> dict:
         self.process.stdin.close()
         stats = json.loads(self.process.stdout.readline())

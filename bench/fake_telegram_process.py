@@ -9,6 +9,14 @@ commands from standard input, one a line: ``outage SECONDS`` (answer 500 to ever
 ``say USER TEXT`` (a person writes), ``stats`` (print one JSON line of statistics). When standard input closes, prints the statistics and exits.
 The statistics also hold every rate-limited attempt's time (``attempt_times``, 429s
 included: what Telegram counts) and which limit each 429 came from (``limited``).
+
+For floods (``bench_province_flood``): ``flood FIRST USERS EACH TEXT`` (users FIRST …
+FIRST+USERS-1 each write TEXT EACH times, queued at once, taking turns), ``mark USER
+TEXT`` (a person writes, and the message is timed: when ``getUpdates`` first offered it
+to the bot, when the bot's first message to that chat after it arrived), ``marks`` (one
+JSON line: the timed messages), ``count`` (one JSON line: messages the bot sent, 429s)
+and ``chats FIRST LAST`` (one JSON line: per chat in that range, the bot's messages by
+method and their distinct first lines).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tests.fakes import telegram_methods  # noqa: E402
 from tests.fakes.telegram_api import ApiError, FakeTelegram  # noqa: E402
+from tests.fakes.telegram_methods import API  # noqa: E402
 
 ATTEMPTS: list[float] = []  # time.monotonic() of every rate-limited attempt
 LIMITED: Counter[str] = Counter()  # 429s by limit: "global" (30/s) or "chat" (1/s)
@@ -76,6 +85,53 @@ def statistics(tg: FakeTelegram) -> dict:
     }
 
 
+def watch_offers(marks: dict[int, dict]) -> None:
+    """Note when ``getUpdates`` first hands a timed message to the bot (this process's
+    own server: wrapping its method here changes no test)."""
+    plain = API["getupdates"]
+
+    async def get_updates(tg: FakeTelegram, params: dict) -> list[dict]:
+        result = await plain(tg, params)
+        now = time.monotonic()
+        for update in result:
+            mark = marks.get(update["update_id"])
+            if mark is not None and mark["offered"] is None:
+                mark["offered"] = now
+        return result
+
+    API["getupdates"] = get_updates
+
+
+def timed(tg: FakeTelegram, marks: dict[int, dict]) -> list[dict]:
+    """Each timed message with ``answered``: the bot's first message to its chat since it
+    was offered (None while unanswered)."""
+    out = []
+    for mark in marks.values():
+        answered = None
+        if mark["offered"] is not None:
+            answered = next((m.time for m in tg.sent if m.chat_id == mark["chat"] and m.time >= mark["offered"]), None)
+        out.append({**mark, "answered": answered})
+    return out
+
+
+def chats(tg: FakeTelegram, first: int, last: int) -> dict:
+    found: dict[str, dict] = {}
+    for m in tg.sent:
+        if first <= m.chat_id <= last:
+            seen = found.setdefault(str(m.chat_id), {"methods": {}, "texts": []})
+            seen["methods"][m.method] = seen["methods"].get(m.method, 0) + 1
+            line = (m.text or m.filename or "").split("\n", 1)[0][:90]
+            if line not in seen["texts"]:
+                seen["texts"].append(line)
+    return found
+
+
+def flood(tg: FakeTelegram, first: int, users: int, each: int, text: str) -> None:
+    for _ in range(each):
+        for user in range(first, first + users):
+            tg.send_text(user, text)
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--global-rate", type=float, default=30.0)
@@ -86,6 +142,8 @@ async def main() -> None:
     await tg.start()
     print(json.dumps({"token": tg.token, "base_url": tg.base_url, "base_file_url": tg.base_file_url}), flush=True)
     loop = asyncio.get_running_loop()
+    marks: dict[int, dict] = {}
+    watch_offers(marks)
     while line := await loop.run_in_executor(None, sys.stdin.readline):
         words = line.split()
         if words[:1] == ["outage"]:
@@ -98,6 +156,18 @@ async def main() -> None:
             tg.dark(float(words[1]))
         elif words[:1] == ["say"]:  # say USER TEXT…: a person writes to the bot
             tg.send_text(int(words[1]), line.split(maxsplit=2)[2].rstrip("\n"))
+        elif words[:1] == ["flood"]:  # flood FIRST USERS EACH TEXT…
+            flood(tg, int(words[1]), int(words[2]), int(words[3]), line.split(maxsplit=4)[4].rstrip("\n"))
+        elif words[:1] == ["mark"]:  # mark USER TEXT…: a timed message
+            tg.send_text(int(words[1]), line.split(maxsplit=2)[2].rstrip("\n"))
+            update_id = tg._next_update_id - 1
+            marks[update_id] = {"chat": int(words[1]), "queued": time.monotonic(), "offered": None}
+        elif words[:1] == ["marks"]:
+            print(json.dumps(timed(tg, marks)), flush=True)
+        elif words[:1] == ["count"]:
+            print(json.dumps({"sent": len(tg.sent), "requests_429": tg.requests_429}), flush=True)
+        elif words[:1] == ["chats"]:
+            print(json.dumps(chats(tg, int(words[1]), int(words[2]))), flush=True)
         elif words[:1] == ["stats"]:
             print(json.dumps(statistics(tg)), flush=True)
     print(json.dumps(statistics(tg)), flush=True)

@@ -5,8 +5,10 @@ keeps about one message per second to each private chat, which it does not do.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
+from functools import partial
 
 import httpx
 from telegram import (
@@ -37,7 +39,16 @@ from bot.channels.telegram_buttons import (
 )
 from bot.channels.telegram_lanes import LaneProcessor
 from bot.channels.telegram_markup import keyboard, menu_commands, set_menu_button
-from bot.channels.telegram_pacing import ChatPacer, GlobalPacer, PacedRequest, SharedBudget
+from bot.channels.telegram_pacing import (
+    BACKLOG,
+    NORMAL,
+    URGENT,
+    ChatPacer,
+    GlobalPacer,
+    PacedRequest,
+    SharedBudget,
+    priority,
+)
 from bot.channels.text_split import split_text
 from bot.config import TelegramConfig
 from handlers.conversation import Conversation
@@ -53,11 +64,11 @@ from scheduler.send_gate import Withheld
 
 log = logging.getLogger(__name__)
 MAX_DOWNLOAD = 20 * 1024 * 1024  # the Bot API does not hand bots bigger files
+RETRIES_429 = 2  # an answer refused with 429 is sent again, at most this many times
+
 
 def _seconds(value: object) -> float:
     return value.total_seconds() if hasattr(value, "total_seconds") else float(value)  # type: ignore[union-attr, arg-type]
-
-
 
 
 class TelegramChannel:
@@ -194,8 +205,10 @@ class TelegramChannel:
         await self.deliver(incoming, replies)  # paced per chat, outside the handling pool
 
     async def _notice(self, chat_id: str, text: str) -> None:
-        """A word to a chat that floods (``ChatLanes``), sent out of turn."""
-        await self.send(int(chat_id), Outgoing(text))
+        """A word to a chat that floods (``ChatLanes``), sent out of turn: before the
+        answers of floods, after those to people waiting on one message."""
+        with priority(NORMAL):
+            await self.send(int(chat_id), Outgoing(text))
 
     async def _on_callback(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Every press is answered once (``telegram_buttons``), even when handling fails;
@@ -227,6 +240,15 @@ class TelegramChannel:
 
     async def deliver(
         self, incoming: Incoming, replies: list[Outgoing], *, pressed: Message | None = None
+    ) -> None:
+        # Someone waiting on this one answer goes first; a chat with more messages queued
+        # behind it (a flood) takes the overall places left (telegram_pacing.priority).
+        backlog = self.lanes.waiting(incoming.chat_id) > 0
+        with priority(BACKLOG if backlog else URGENT):
+            await self._deliver(incoming, replies, pressed)
+
+    async def _deliver(
+        self, incoming: Incoming, replies: list[Outgoing], pressed: Message | None
     ) -> None:
         for reply in replies:
             if reply.edit and pressed is not None and pressed not in self.settled:
@@ -264,7 +286,9 @@ class TelegramChannel:
         if not self.ready:
             raise TemporaryFailure("Telegram is not reachable yet")
         try:
-            sent = await self.send(int(chat_id), reply, read_timeout=self.reminder_ack_timeout)
+            sent = await self.send(
+                int(chat_id), reply, read_timeout=self.reminder_ack_timeout, retry=False
+            )
         except Exception as error:
             raise reminder_error(error) from error
         return str(sent.message_id) if sent is not None else None
@@ -276,33 +300,45 @@ class TelegramChannel:
         *,
         reply_to: str | None = None,
         read_timeout: float | None = None,
+        retry: bool = True,
     ) -> Message | None:
-        """Send one ``Outgoing``; returns the last message sent (the one replies map to)."""
+        """Send one ``Outgoing``; returns the last message sent (the one replies map to).
+        An answer refused with 429 (never delivered) is sent again after Telegram's wait;
+        a reminder (``retry=False``) leaves that to the dispatcher, which pauses all."""
         assert self.app is not None
         bot = self.app.bot
         last: Message | None = None
         pieces = split_text(reply.text, MessageLimit.MAX_TEXT_LENGTH) if reply.text else []
         for index, piece in enumerate(pieces):
-            await self.pacer.wait(str(chat_id))
-            markup = keyboard(reply) if index == len(pieces) - 1 else None
-            last = await bot.send_message(
-                chat_id,
-                piece,
-                reply_markup=markup,
+            last = await self._paced(chat_id, retry, partial(
+                bot.send_message, chat_id, piece,
+                reply_markup=keyboard(reply) if index == len(pieces) - 1 else None,
                 reply_to_message_id=int(reply_to) if reply_to and index == 0 else None,
                 **({"read_timeout": read_timeout} if read_timeout is not None else {}),
-            )
+            ))  # fmt: skip
         if reply.document is not None:
-            await self.pacer.wait(str(chat_id))
-            last = await bot.send_document(
-                chat_id, InputFile(reply.document.data, filename=reply.document.filename)
-            )
+            document = InputFile(reply.document.data, filename=reply.document.filename)
+            last = await self._paced(chat_id, retry, partial(bot.send_document, chat_id, document))
         if reply.photo is not None:
-            await self.pacer.wait(str(chat_id))
-            last = await bot.send_photo(
-                chat_id, InputFile(reply.photo.data, filename=reply.photo.filename)
-            )
+            photo = InputFile(reply.photo.data, filename=reply.photo.filename)
+            last = await self._paced(chat_id, retry, partial(bot.send_photo, chat_id, photo))
         return last
+
+    async def _paced(
+        self, chat_id: int, retry: bool, call: Callable[[], Awaitable[Message]]
+    ) -> Message:
+        """One message, paced for its chat (the next one waits for its answer)."""
+        for attempt in range(RETRIES_429 + 1):
+            async with self.pacer.place(str(chat_id)):
+                try:
+                    return await call()
+                except RetryAfter as error:
+                    if not retry or attempt == RETRIES_429:
+                        raise
+                    wait = _seconds(error.retry_after)
+            log.warning("Telegram asked to wait %.0f s before answering chat %s", wait, chat_id)
+            await asyncio.sleep(wait)
+        raise AssertionError("unreachable")
 
 
 def reminder_error(error: Exception) -> Exception:

@@ -4,14 +4,24 @@ second per chat (``ChatPacer``), which AIORateLimiter does not do for private ch
 Several processes on one PostgreSQL share the two budgets (``SharedBudget``, slots and
 places taken in ``models.send_budget``) so that together they stay under Telegram's limits.
 Right before a request leaves, ``scheduler.send_gate.may_send`` may still hold a
-reminder back (a stop, the quiet hours)."""
+reminder back (a stop, the quiet hours).
+
+When more is waiting than Telegram takes (a flood of strangers answered one a second
+each), the overall places go by priority, then in order (``priority``): an answer to
+someone waiting on one message first, reminders next, the answers in a chat that has more
+messages queued behind them last; so a leader's ``/viec`` never waits behind a flood."""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import heapq
+import itertools
 import logging
 import time
 from collections import defaultdict, deque
+from collections.abc import AsyncIterator, Iterator
+from contextvars import ContextVar
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -26,6 +36,55 @@ KEY = "telegram:all"  # the overall budget's slots: telegram:all#0 …
 # Seconds between two asks when every overall slot is in flight: an answered slot is
 # takable at once but frees a window later, so asking within the window loses nothing.
 BUSY_POLL = 0.2
+
+
+URGENT, NORMAL, BACKLOG = 0, 1, 2  # who gets the next overall place first (lowest first)
+_priority: ContextVar[int] = ContextVar("telegram_send_priority", default=NORMAL)
+
+
+@contextlib.contextmanager
+def priority(level: int) -> Iterator[None]:
+    """The sends made inside (in this task) take overall places with this priority."""
+    token = _priority.set(level)
+    try:
+        yield
+    finally:
+        _priority.reset(token)
+
+
+class Turns:
+    """One at a time, the lowest priority first, then first come first served (an
+    ``asyncio.Lock`` that lets the urgent through before those already waiting)."""
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[int, int, asyncio.Future[None]]] = []
+        self._order = itertools.count()
+        self._held = False
+
+    @contextlib.asynccontextmanager
+    async def turn(self, level: int) -> AsyncIterator[None]:
+        if self._held or self._waiting:
+            handed = asyncio.get_running_loop().create_future()
+            heapq.heappush(self._waiting, (level, next(self._order), handed))
+            try:
+                await handed
+            except asyncio.CancelledError:
+                if handed.done() and not handed.cancelled():
+                    self._hand_on()  # it was ours already: the next one's now
+                raise
+        self._held = True
+        try:
+            yield
+        finally:
+            self._hand_on()
+
+    def _hand_on(self) -> None:
+        while self._waiting:
+            _, _, handed = heapq.heappop(self._waiting)
+            if not handed.done():
+                handed.set_result(None)  # still held: the turn passes straight on
+                return
+        self._held = False
 
 
 class SharedBudget:
@@ -99,14 +158,16 @@ class GlobalPacer:
         # One entry per send in the window: None while in flight, else when it answered.
         self._slots: deque[list[float | None]] = deque()
         self._last_release = float("-inf")
-        self._lock = asyncio.Lock()
+        self._turns = Turns()
 
-    async def wait(self) -> list[float | None]:
-        """Wait for a free place; returns the slot to hand to ``done`` after the send."""
+    async def wait(self, level: int | None = None) -> list[float | None]:
+        """Wait for a free place; returns the slot to hand to ``done`` after the send.
+        ``level``: the priority (else the one set by ``priority`` around the send)."""
         slot: list[float | None] = [None]
         if self.capacity <= 0:
             return slot
-        async with self._lock:  # held while sleeping: releases happen one at a time
+        # One turn at a time, held while sleeping: releases happen one at a time.
+        async with self._turns.turn(_priority.get() if level is None else level):
             loop = asyncio.get_running_loop()
             while True:
                 now = loop.time()
@@ -152,38 +213,46 @@ class PacedRequest(HTTPXRequest):
     ) -> tuple[int, bytes]:
         if not url.rsplit("/", 1)[-1].startswith(self.PACED):
             return await super().do_request(url, method, *args, **kwargs)
-        held = None
-        if self.shared is not None:  # the other processes' sends count too
-            held = await self.shared.overall()
+        # This process's turn first (by priority: a waiting person's answer before a
+        # flood's), then the place the other processes' sends leave (in that order).
+        slot = await self.pacer.wait()
         try:
-            slot = await self.pacer.wait()
+            held = await self.shared.overall() if self.shared is not None else None
             try:
                 may_send()  # a reminder: not after a stop, nor in the quiet hours
                 return await super().do_request(url, method, *args, **kwargs)
             finally:
-                self.pacer.done(slot)
+                if held is not None:
+                    await self.shared.done(held)
         finally:
-            if held is not None:
-                await self.shared.done(held)
+            self.pacer.done(slot)
 
 
 class ChatPacer:
-    """At most one message per ``interval`` seconds to each chat (monotonic time)."""
+    """At most one message per ``interval`` seconds to each chat (monotonic time),
+    counted from the previous one's answer: it arrived before that, and a message may
+    wait for an overall place (or upload a file) after its own turn came, so counting
+    from the turn would bunch two of them in Telegram's second."""
 
     def __init__(self, interval: float, shared: SharedBudget | None = None) -> None:
         self.interval, self.shared = interval, shared
         self._next: dict[str, float] = {}
         self._locks: defaultdict[str, asyncio.Lock] = defaultdict(asyncio.Lock)
 
-    async def wait(self, chat_id: str) -> None:
+    @contextlib.asynccontextmanager
+    async def place(self, chat_id: str) -> AsyncIterator[None]:
+        """Send one message to ``chat_id`` inside: the chat's next waits for its answer."""
         if self.interval <= 0:
+            yield
             return
         async with self._locks[chat_id]:
             loop = asyncio.get_running_loop()
-            now = loop.time()
-            ready = self._next.get(chat_id, now)
-            if ready > now:
-                await asyncio.sleep(ready - now)
-            self._next[chat_id] = max(ready, now) + self.interval
+            delay = self._next.get(chat_id, 0.0) - loop.time()
+            if delay > 0:
+                await asyncio.sleep(delay)
             if self.shared is not None:
                 await self.shared.chat(chat_id)
+            try:
+                yield
+            finally:
+                self._next[chat_id] = loop.time() + self.interval
