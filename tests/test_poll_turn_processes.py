@@ -1,0 +1,129 @@
+"""Two real ``dondoc run`` processes on one PostgreSQL database against the fake Bot API
+(which answers 409 to an older long poll when a newer one comes, as Telegram does):
+only one long-polls getUpdates at a time, officers' messages are answered once, and when
+the poller is killed (kill -9) the other takes over and answers the next message. The
+retry interval is moved to half a second by the config, so this takes seconds."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from scheduler.clock import Clock
+from tests.fakes.telegram_api import FakeTelegram
+from tests.test_runner import TZ, seed
+
+ROOT = Path(__file__).resolve().parent.parent
+OFFICERS = {42 + n: ("officer", "Phòng Văn hóa - Xã hội") for n in range(4)}
+WON = "nhận tin nhắn telegram (polling)"
+STANDBY = "Tiến trình khác đang nhận tin nhắn Telegram; tiến trình này chỉ gửi nhắc việc."
+INTERVAL = 0.5  # [telegram] takeover_interval: a takeover within one to two of these
+
+pytestmark = [
+    pytest.mark.parametrize("database_url", ["postgres"], indirect=True),
+    pytest.mark.filterwarnings("ignore::DeprecationWarning"),
+]
+
+
+def write_config(folder: Path, tg: FakeTelegram, database_url: str) -> Path:
+    path = folder / "dondoc.toml"
+    path.write_text(
+        f'[database]\nurl = "{database_url}"\n'
+        f'[telegram]\ntoken = "{tg.token}"\nbase_url = "{tg.base_url}"\n'
+        f'base_file_url = "{tg.base_file_url}"\nper_chat_interval = 0\ntakeover_interval = {INTERVAL}\n'
+        "[reminders]\ndispatch_interval = 1\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+class Run:
+    """One ``dondoc run`` with its log in a file (read while it runs)."""
+
+    def __init__(self, config: Path, log: Path) -> None:
+        self.config, self.log = config, log
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def start(self) -> None:
+        env = {**os.environ, "DONDOC_CONFIG": str(self.config)}
+        env.pop("DONDOC_TELEGRAM_TOKEN", None)
+        with self.log.open("wb") as out:  # at 20:00 no reminder is due: only answers are sent
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, "-m", "bot.cli", "run", "--now", "2026-01-13T20:00",
+                cwd=ROOT, env=env, stdout=out, stderr=out,
+            )  # fmt: skip
+
+    def said(self, text: str) -> bool:
+        return text in self.log.read_text(encoding="utf-8", errors="replace")
+
+    async def end(self) -> int | None:
+        assert self.process is not None
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                return await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                self.process.kill()
+                await self.process.wait()
+                return None
+        return self.process.returncode
+
+
+async def until(condition, timeout: float = 30.0) -> None:  # noqa: ANN001
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not condition():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.05)
+
+
+async def answered(tg: FakeTelegram, user: int, text: str) -> int:
+    """``user`` writes ``text``; the number of messages that answer it, once quiet."""
+    before = len(tg.messages_to(user))
+    tg.send_text(user, text)
+    await until(lambda: len(tg.messages_to(user)) > before)
+    await asyncio.sleep(4 * INTERVAL)  # time for a second process to answer it again
+    return len(tg.messages_to(user)) - before
+
+
+async def test_one_process_polls_and_the_other_takes_over_when_it_is_killed(
+    sessions, database_url, engine, tmp_path  # noqa: ANN001
+) -> None:
+    if engine.dialect.name != "postgresql":
+        pytest.skip("one poller among processes is for PostgreSQL")
+    await seed(sessions, Clock.starting_at(datetime(2026, 1, 2, 9, 0, tzinfo=TZ), frozen=True), telegram_ids=OFFICERS)
+    async with FakeTelegram() as tg:
+        config = write_config(tmp_path, tg, database_url)
+        runs = [Run(config, tmp_path / "a.log"), Run(config, tmp_path / "b.log")]
+        try:
+            for run in runs:
+                await run.start()
+            await until(lambda: any(r.said(WON) for r in runs) and any(r.said(STANDBY) for r in runs))
+            poller, other = (runs[0], runs[1]) if runs[0].said(WON) else (runs[1], runs[0])
+            assert not other.said(WON) and not poller.said(STANDBY)
+            await asyncio.sleep(6 * INTERVAL)  # several tries of the lock while one polls
+            # officers write: each message is answered once, by the one poller
+            counts = [await answered(tg, user, "/trogiup") for user in list(OFFICERS)[:3]]
+            assert counts[0] >= 1 and counts == [counts[0]] * 3, counts
+            assert tg.poll_overlaps == 0 and tg.poll_conflicts == 0, (tg.poll_overlaps, tg.poll_conflicts)
+            # kill -9 the poller: the other takes over and answers the next message
+            assert poller.process is not None
+            poller.process.kill()
+            await poller.process.wait()
+            await until(lambda: other.said(WON), timeout=15)
+            assert await answered(tg, list(OFFICERS)[3], "/trogiup") == counts[0]
+            assert tg.poll_overlaps == 0 and tg.poll_conflicts == 0, (tg.poll_overlaps, tg.poll_conflicts)
+            assert await other.end() == 0  # SIGTERM still stops cleanly
+        finally:
+            for run in runs:
+                if run.process is not None and run.process.returncode is None:
+                    run.process.kill()
+                    await run.process.wait()
+        logs = "".join(r.log.read_text(encoding="utf-8", errors="replace") for r in runs)
+    assert "Conflict" not in logs, logs[-3000:]
+    assert other.log.read_text(encoding="utf-8").count(STANDBY) == 1  # said once
