@@ -76,10 +76,12 @@ class PollTurn:
         connection, self._connection = self._connection, None
         if connection is not None:
             try:
-                await asyncio.wait_for(release_poll_lock(connection, self.key), CHECK_TIMEOUT)
+                if self.role == POLLER:
+                    await asyncio.wait_for(release_poll_lock(connection, self.key), CHECK_TIMEOUT)
                 await connection.close()
             except Exception:  # noqa: BLE001 - gone already: PostgreSQL freed the lock
                 await _drop(connection)
+        self._set_role(STANDBY)
 
     # -- the loop ---------------------------------------------------------------------------
 
@@ -118,10 +120,10 @@ class PollTurn:
             self.polling = True
 
     async def _take(self) -> bool:
-        if self._connection is None:
-            connection = await self.engine.connect()
-            self._connection = await connection.execution_options(isolation_level="AUTOCOMMIT")
         try:
+            if self._connection is None:
+                self._connection = await self.engine.connect()  # kept across tries
+                await self._connection.execution_options(isolation_level="AUTOCOMMIT")
             return await asyncio.wait_for(try_poll_lock(self._connection, self.key), CHECK_TIMEOUT)
         except Exception:
             await self._forget_connection()

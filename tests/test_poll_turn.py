@@ -137,3 +137,107 @@ async def test_a_failed_start_is_tried_again_while_holding(engine, database_url)
         await turn.end()
         await other.dispose()
     assert tries == [1, 1, 1, -1]  # stopped once, at the end
+
+
+async def test_status_and_healthz_say_who_receives(engine, database_url, tmp_path) -> None:  # noqa: ANN001
+    skip_unless_postgres(engine)
+    from datetime import UTC, datetime
+
+    from bot.channel_watch import ChannelWatch
+    from bot.config import Config
+    from bot.health import check_health, health_text
+
+    config = Config()
+    config.database.url, config.telegram.token = database_url, "123:TEST"
+    config.monitoring.min_free_mb, config.evidence.folder = 0, str(tmp_path)
+    now = datetime(2026, 1, 5, 2, 0, tzinfo=UTC)
+    watch = ChannelWatch(lambda: now, [])
+    receiver = Receiver("a", [], set())
+    other = make_engine(database_url)
+    turn = PollTurn(other, "telegram", "123:TEST", start=receiver.start, stop=receiver.stop,
+                    interval=0.05, on_role=lambda role: watch.set_role("telegram", role))  # fmt: skip
+    try:
+        turn.begin()
+        await until(lambda: turn.polling)
+        # the running process (/healthz): its own role; dondoc status: someone polls
+        mine = await check_health(config, now, watch, engine=engine, probe_channels=False)
+        assert mine["channels"]["telegram"]["role"] == "poller" and mine["channels"]["telegram"]["polled"]
+        assert "tiến trình này nhận tin nhắn" in health_text(mine)
+        outside = await check_health(config, now, ChannelWatch(lambda: now, []), probe_channels=False)
+        assert outside["channels"]["telegram"]["polled"] is True
+        assert "role" not in outside["channels"]["telegram"]
+        assert "có một tiến trình đang nhận tin nhắn" in health_text(outside)
+    finally:
+        await turn.end()
+        await other.dispose()
+    gone = await check_health(config, now, ChannelWatch(lambda: now, []), probe_channels=False)
+    assert gone["channels"]["telegram"]["polled"] is False
+    assert "chưa tiến trình nào nhận tin nhắn" in health_text(gone)
+    watch.set_role("telegram", "standby")
+    standby = await check_health(config, now, watch, engine=engine, probe_channels=False)
+    assert "tiến trình khác nhận tin nhắn, tiến trình này chỉ gửi nhắc việc" in health_text(standby)
+
+
+async def test_zalo_is_polled_by_one_channel_at_a_time(engine, database_url, sessions, clock) -> None:  # noqa: ANN001
+    """Zalo hands each update to one getUpdates call: two pollers would split one chat's
+    messages between processes, out of order. One polls; the other takes over."""
+    skip_unless_postgres(engine)
+    from bot.channels.zalo import ZaloChannel
+    from tests.fakes.zalo_api import FakeZalo
+    from tests.harness import Harness
+    from tests.test_zalo_channel import config
+
+    harness = Harness(sessions, clock, channel="zalo")
+    inside: dict[str, int] = {"a": 0, "b": 0}
+    calls: dict[str, int] = {"a": 0, "b": 0}
+    overlaps: list[str] = []
+
+    def counted(name: str, channel: ZaloChannel) -> None:
+        get_updates = channel.client.get_updates
+
+        async def wrapped(timeout: int = 30) -> list:
+            calls[name] += 1
+            if any(inside[other] for other in inside if other != name):
+                overlaps.append(name)
+            inside[name] += 1
+            try:
+                return await get_updates(timeout)
+            finally:
+                inside[name] -= 1
+
+        channel.client.get_updates = wrapped  # type: ignore[method-assign]
+
+    engines = [make_engine(database_url), make_engine(database_url)]
+    async with FakeZalo() as zalo:
+        channels = {name: ZaloChannel(harness.conversation, config(zalo)) for name in ("a", "b")}
+        turns = {}
+        for (name, channel), e in zip(channels.items(), engines, strict=True):
+            counted(name, channel)
+            await channel.start(poll=False)
+            turns[name] = PollTurn(e, "zalo", zalo.token, start=channel.start_polling,
+                                   stop=channel.stop_polling, interval=0.2)  # fmt: skip
+        try:
+            turns["a"].begin()
+            await until(lambda: turns["a"].polling)
+            turns["b"].begin()
+            await until(lambda: turns["b"].role == STANDBY)
+            zalo.send_text("0f0e0d0c0b0a0908", "/trogiup")
+            await zalo.wait_for(lambda m: m.chat_id == "0f0e0d0c0b0a0908", timeout=10)
+            assert calls["b"] == 0 and calls["a"] >= 1
+            async with engine.connect() as conn:  # a's session ends under it
+                await conn.execute(text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted "
+                    "AND objid = :low"
+                ), {"low": poll_key("zalo", zalo.token) & 0xFFFFFFFF})  # fmt: skip
+            await until(lambda: turns["b"].polling and not turns["a"].polling)
+            before = len(zalo.sent)
+            zalo.send_text("0f0e0d0c0b0a0909", "/trogiup")
+            await until(lambda: len(zalo.sent) > before)
+            assert calls["b"] >= 1 and not overlaps
+        finally:
+            for name in turns:
+                await turns[name].end()
+            for channel in channels.values():
+                await channel.stop()
+            for e in engines:
+                await e.dispose()

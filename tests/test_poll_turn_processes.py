@@ -111,12 +111,16 @@ async def test_one_process_polls_and_the_other_takes_over_when_it_is_killed(
             counts = [await answered(tg, user, "/trogiup") for user in list(OFFICERS)[:3]]
             assert counts[0] >= 1 and counts == [counts[0]] * 3, counts
             assert tg.poll_overlaps == 0 and tg.poll_conflicts == 0, (tg.poll_overlaps, tg.poll_conflicts)
-            # kill -9 the poller: the other takes over and answers the next message
+            # kill -9 the poller: the other takes over and answers the next message, and
+            # not the earlier ones again (the old poller's offsets were confirmed)
+            earlier = {user: len(tg.messages_to(user)) for user in OFFICERS}
             assert poller.process is not None
             poller.process.kill()
             await poller.process.wait()
             await until(lambda: other.said(WON), timeout=15)
             assert await answered(tg, list(OFFICERS)[3], "/trogiup") == counts[0]
+            again = {user: len(tg.messages_to(user)) - earlier[user] for user in list(OFFICERS)[:3]}
+            assert again == dict.fromkeys(list(OFFICERS)[:3], 0), again
             assert tg.poll_overlaps == 0 and tg.poll_conflicts == 0, (tg.poll_overlaps, tg.poll_conflicts)
             assert await other.end() == 0  # SIGTERM still stops cleanly
         finally:
