@@ -47,7 +47,6 @@ from bot.wiring import build_services, download_shelf, web_gate, web_shelf
 from handlers.conversation import Conversation
 from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
-from web.server import WebServer, make_app
 
 log = logging.getLogger("dondoc")
 Starter = Callable[[], Awaitable[None]]
@@ -220,6 +219,8 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
     site = None
     if gate is not None:  # the web view, with a download shelf of its own
+        from web.server import WebServer, make_app  # aiohttp, Jinja2: only for the view
+
         shelf = web_shelf(config, clock, gate)
         app = make_app(services, gate, shelf)
         add_download_routes(app, shelf)
