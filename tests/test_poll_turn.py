@@ -55,14 +55,14 @@ async def test_one_polls_the_other_takes_over_when_its_connection_dies(engine, d
     polling: set[str] = set()
     engines = [make_engine(database_url), make_engine(database_url)]
     a_recv, b_recv = Receiver("a", log, polling), Receiver("b", log, polling)
-    a = PollTurn(engines[0], "telegram", "123:TEST", start=a_recv.start, stop=a_recv.stop, interval=0.1)
-    b = PollTurn(engines[1], "telegram", "123:TEST", start=b_recv.start, stop=b_recv.stop, interval=0.1)
+    a = PollTurn(engines[0], "telegram", "123:TEST", start=a_recv.start, stop=a_recv.stop, interval=0.4)
+    b = PollTurn(engines[1], "telegram", "123:TEST", start=b_recv.start, stop=b_recv.stop, interval=0.4)
     try:
         a.begin()
         await until(lambda: a.role == POLLER and "start:a" in log)
         b.begin()
         await until(lambda: b.role == STANDBY)
-        await asyncio.sleep(0.5)  # several tries: b never polls while a holds the lock
+        await asyncio.sleep(1.0)  # several tries: b never polls while a holds the lock
         assert log == ["start:a"] and polling == {"a"}
         messages = [r.getMessage() for r in caplog.records]
         assert messages.count(standby_text("telegram")) == 1  # said once, not at every try
@@ -215,7 +215,7 @@ async def test_zalo_is_polled_by_one_channel_at_a_time(engine, database_url, ses
             counted(name, channel)
             await channel.start(poll=False)
             turns[name] = PollTurn(e, "zalo", zalo.token, start=channel.start_polling,
-                                   stop=channel.stop_polling, interval=0.2)  # fmt: skip
+                                   stop=channel.stop_polling, interval=0.4)  # fmt: skip
         try:
             turns["a"].begin()
             await until(lambda: turns["a"].polling)
