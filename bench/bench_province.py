@@ -10,9 +10,11 @@ Prints, each a median of repeated runs measured in this one run:
   ``task``, checked equal too). ``/tiendo`` of one commune (60 tasks), target ≤ 5 ms.
 - the reminder planning pass: the first (everything planned), then one with nothing
   changed (target: no write at all), its statements and CPU time.
-- the waiting time of a leader's ``/viec`` while 60 strangers and 10 ``/baocao`` of a
-  viewer flood, through the real Telegram channel and the fake Bot API with Telegram's
-  pacing (target ≤ 2 s).
+
+The rest of the province's measures run beside it in ``make bench``, each in its own file:
+``bench_province_storm.py`` (the 08:00 storm: share of 30/s, 429s, repeats, peak memory;
+two processes on PostgreSQL) and ``bench_province_flood.py`` (a leader's ``/viec`` while
+60 strangers and 10 ``/baocao`` flood, target ≤ 2 s).
 """
 
 from __future__ import annotations

@@ -11,10 +11,8 @@ the terminal's locale, else Vietnamese).
 from __future__ import annotations
 
 import argparse
-import asyncio
-import json
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -177,6 +175,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def emit(args: argparse.Namespace, data: Any, text: str) -> None:
     if args.json:
+        import json  # here: the readers print text more often than JSON (issue 24)
+
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         print(text)
@@ -189,7 +189,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in LIGHT:  # the readers alone: no configuration, no database
         from bot.cli_parse import COMMANDS as light
 
-        return asyncio.run(light[args.command](args, None, clock, today, emit)) or 0
+        return _finish(light[args.command](args, None, clock, today, emit)) or 0
     # Imported here, not at the top: --help and the readers stay light (issue 24).
     from bot.config import ConfigError, load_config
 
@@ -207,18 +207,45 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args, config, clock, today)
 
 
+def _finish(coroutine: Coroutine[Any, Any, int]) -> int:
+    """The result of a command that awaits nothing (the readers), without asyncio's
+    event loop: importing asyncio alone costs the readers 50 ms (issue 24)."""
+    try:
+        coroutine.send(None)
+    except StopIteration as done:
+        return done.value
+    coroutine.close()
+    raise RuntimeError("a light command awaited something: run it with asyncio.run")
+
+
+def _handler(command: str) -> Callable[..., Coroutine[Any, Any, int]]:
+    """The function of ``command``. ``run`` is taken from its own module: the table of
+    every command would bring the backup, migration and file libraries into a running
+    bot, which uses none of them until asked (issue 24: a light ``dondoc run``)."""
+    if command == "run":
+        from bot.runner import run_bot
+
+        async def run(args: argparse.Namespace, config: Any, clock: Clock, *_: Any) -> int:
+            return await run_bot(config, clock)
+
+        return run
+    from bot import commands_cli
+
+    return commands_cli.COMMANDS[command]
+
+
 def _run(args: argparse.Namespace, config: Any, clock: Clock, today: date) -> int:
+    import asyncio
+
     from sqlalchemy.exc import SQLAlchemyError
 
-    from bot import commands_cli
     from bot.cli_common import CliError
     from bot.cli_errors import database_problem, quiet_broken_pipe
     from documents.plan_file_error import PlanFileError
     from locales import _
 
     try:
-        handler = commands_cli.COMMANDS[args.command]
-        return asyncio.run(handler(args, config, clock, today, emit)) or 0
+        return asyncio.run(_handler(args.command)(args, config, clock, today, emit)) or 0
     except PlanFileError as exc:
         print(_("Không nhập được: {problem}").format(problem=exc.message), file=sys.stderr)
         return 1

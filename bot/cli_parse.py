@@ -24,8 +24,8 @@ async def cmd_parse_deadline(
 ) -> int:
     deadline = parse_deadline(args.text, args.year or today.year, today)
     lang = terminal_language(getattr(args, "lang", None))
-    with language(lang):
-        emit(args, deadline.to_json(), deadline_lines(deadline, lang))
+    with language(lang):  # the text only when printed: --json needs no babel (issue 24)
+        emit(args, deadline.to_json(), "" if args.json else deadline_lines(deadline, lang))
     return 0
 
 
@@ -44,7 +44,7 @@ async def cmd_parse_status(
     data["several_tasks"] = refers_to_all(args.text)
     lang = terminal_language(getattr(args, "lang", None))
     with language(lang):
-        emit(args, data, status_lines(data, reading.confidence, lang))
+        emit(args, data, "" if args.json else status_lines(data, reading.confidence, lang))
     return 0
 
 

@@ -41,7 +41,7 @@ from handlers.conversation import Conversation
 from handlers.imports.plans import import_plan_file
 from locales import N_, _, ngettext
 from models.db import open_database
-from models.invites import get_or_create_person
+from models.invites import create_person, find_person
 from models.outbox import OutboxItem
 from models.people import Membership
 from models.plan_store import find_organization, resolve_unit
@@ -145,7 +145,7 @@ async def seed_demo(session: AsyncSession, now: datetime) -> int:
     organization = await find_organization(session, DEMO_ORG)
     assert organization is not None
     for key, name, role, unit_name, _about, _short in PEOPLE:
-        person = await get_or_create_person(
+        person = await find_person(session, "console", key) or await create_person(
             session, "console", key, display_name=name, chat_id=key, now=now
         )
         if role is None:

@@ -3,7 +3,9 @@ việc", "quý III", "cuối năm", "thứ sáu tuần sau", "end of month", "2 
 năm sau", "hết tháng sau", "sang quý 1 năm 2027").
 
 Read by our own grammar on the folded reply (see ``status_words.fold``); only what it
-does not know goes to dateparser ("ngày mai", "next friday"), in Vietnamese or English.
+does not know goes to dateparser ("ngày mai", "next friday"), in Vietnamese or English;
+dateparser and holidays are imported only when a reply needs them (issue 24: the
+readers start light).
 A date without a year that has passed means next year; working days skip weekends and
 Vietnamese holidays; more than 400 working days is no request and is not read.
 """
@@ -13,9 +15,6 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, timedelta
-
-import dateparser
-import holidays
 
 from language.status_words import PUNCT, span
 
@@ -97,6 +96,8 @@ def add_months(day: date, months: int) -> date:
 
 
 def _add_working_days(day: date, count: int) -> date:
+    import holidays  # here, not at the top: most replies count no working days (issue 24)
+
     off = holidays.Vietnam(years=range(day.year, day.year + 2 + count // 200))
     while count > 0:
         day += timedelta(days=1)
@@ -149,10 +150,14 @@ def until_asked(
             phrase = _LEAD_WORDS.sub("", span(text, pos, start, stop).strip(PUNCT))
             if not phrase or len(phrase) > 40:
                 return None, stop
+            import dateparser  # here, not at the top: 0.1 s and 10 MB few replies need
+
             base = datetime.combine(today, datetime.min.time())
             settings = {"PREFER_DATES_FROM": "future", "RELATIVE_BASE": base}
             parsed = dateparser.parse(phrase, languages=["vi", "en"], settings=settings)
             return (parsed.date() if parsed else None), stop
         return found, start + end
+    except ImportError:  # a missing library is the installation's fault: say so
+        raise
     except Exception:  # 31/2, year 10000, dateparser on odd input: unread, never a crash
         return None, stop

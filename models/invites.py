@@ -139,24 +139,6 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
     return result.unique().first()
 
 
-async def get_or_create_person(
-    session: AsyncSession,
-    channel: str,
-    external_id: str,
-    *,
-    display_name: str,
-    chat_id: str | None,
-    now: datetime,
-) -> Person:
-    person = await find_person(session, channel, external_id)
-    if person is None:
-        return await create_person(
-            session, channel, external_id, display_name=display_name, chat_id=chat_id, now=now
-        )
-    keep_private_chat(person, channel, external_id, chat_id)
-    return person
-
-
 async def create_person(
     session: AsyncSession,
     channel: str,

@@ -1,7 +1,8 @@
 """Working days in Vietnam: which days an office works, and counting in working days.
 
 Saturdays, Sundays and the public holidays of the ``holidays`` package (Tết included)
-are days off. The package also knows the official swaps, where a Saturday is worked to
+are days off (kept in ``scheduler/holiday_table.py`` for 2020–2040, written from it by
+``scripts/make_holiday_table.py``). The package also knows the official swaps, where a Saturday is worked to
 make a bridge day off (22/8/2026 worked for 31/8/2026): those Saturdays are working
 days. The organisation's own ``extra_days_off`` and ``extra_working_days`` (from the
 config) override both; a date listed in both is a day off.
@@ -22,7 +23,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 
-import holidays
+from scheduler.holiday_table import FIRST, LAST, TABLE
 
 _COUNTRY = "VN"
 _MAX_SEARCH = 3 * 366  # a calendar with no working day must fail, not loop forever
@@ -30,12 +31,19 @@ _MAX_SEARCH = 3 * 366  # a calendar with no working day must fail, not loop fore
 
 @cache
 def _official(year: int) -> tuple[frozenset[date], frozenset[date]]:
-    """(public holidays, weekend days worked instead) of ``year``, computed once."""
+    """(public holidays, weekend days worked instead) of ``year``, computed once: from
+    the package's own figures kept in ``holiday_table`` for 2020–2040 (importing the
+    package loads every country's module, about 8 MB in ``dondoc run``), else from it."""
+    if FIRST <= year <= LAST:
+        days_off, worked = TABLE[year]
+        return frozenset(map(date.fromisoformat, days_off)), frozenset(map(date.fromisoformat, worked))
+    import holidays
+
     # Swaps may be declared in the year before or after the one they affect.
     table = holidays.country_holidays(_COUNTRY, years=range(year - 1, year + 2))
-    days_off = frozenset(d for d in table if d.year == year)
-    worked = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
-    return days_off, worked
+    days_off_found = frozenset(d for d in table if d.year == year)
+    worked_found = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
+    return days_off_found, worked_found
 
 
 def public_holidays(year: int) -> frozenset[date]:

@@ -288,3 +288,43 @@ async def test_no_unit_is_named_behind_before_anything_is_due(bot: Harness) -> N
     await bot.register("trinh", "leader")
     reply = (await bot.say("trinh", "/tiendo"))[0].text  # 05/01/2026: nothing due yet
     assert "Hoàn thành: 0/39 (0%)" in reply and "Đơn vị chậm nhất" not in reply
+
+
+async def history_rows(bot: Harness, number: str) -> list[StatusUpdate]:
+    task = await task_row(bot, number)
+    async with bot.sessions() as session:
+        return list(await session.scalars(select(StatusUpdate).where(StatusUpdate.task_id == task.id)))
+
+
+async def test_a_task_named_with_nothing_said_opens_its_card_and_records_nothing(sessions, clock) -> None:  # noqa: ANN001
+    """After a list that offered no numbered choice, "1", "1.", "nv 1", "01" name task 1
+    and say nothing about it: its card (whose choices ask what is meant), never a status
+    or a note "nv 1" kept on task 1 without asking."""
+    bot = Harness(sessions, clock, channel="console")
+    await bot.import_sample()
+    await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    for typed in ("1", "1.", "nv 1", "nhiệm vụ 1 ạ", "#1", "01"):
+        await bot.say("lan", "/tiendo")  # no numbered choices
+        reply = text_of(await bot.say("lan", typed))
+        assert reply.startswith("Nhiệm vụ 1: Ban hành Kế hoạch"), typed
+        assert "Trả lời 1 = Hoàn thành, 2 = Đang thực hiện" in reply, typed
+    both = text_of(await bot.say("lan", "nv 1, 25"))
+    assert both.startswith("Anh/chị muốn báo cáo gì về nhiệm vụ 1, 25?") and "Chưa có gì được ghi." in both
+    assert await history_rows(bot, "1") == [] and await history_rows(bot, "25") == []
+    assert (await task_row(bot, "1")).status == "not_started"
+    await bot.say("lan", "/viec 1")
+    chose = text_of(await bot.say("lan", "1."))  # a choice on offer: "1." is "1 = Hoàn thành"
+    assert chose.startswith("Đã ghi nhận nhiệm vụ 1") and (await task_row(bot, "1")).status == "done"
+
+
+async def test_a_leaders_card_offers_what_a_leader_can_do(bot: Harness) -> None:
+    """A leader decides extensions (no «Xin gia hạn» of himself), and his words are notes:
+    a finished task says /capnhat, not "send a new status or /hoantac"."""
+    await bot.register("trinh", "leader")
+    card = (await bot.say("trinh", "/viec 1"))[0]
+    assert [b.label for row in card.buttons for b in row] == ["Hoàn thành", "Đang thực hiện", "Chưa thực hiện"]
+    assert "Để cập nhật tình trạng, nhắn /capnhat 1 nội dung." in card.text
+    await bot.say("trinh", "/capnhat 1 Hoàn thành, KH số 05/KH-UBND ngày 10/01/2026")
+    done = text_of(await bot.say("trinh", "/viec 1"))
+    assert done.endswith("Nhiệm vụ đã xong. Nếu cần sửa tình trạng, nhắn /capnhat 1 nội dung.")
+    assert "/hoantac" not in done

@@ -331,15 +331,15 @@ async def test_cli_progress_json_shape(bot: Harness, capsys) -> None:  # noqa: A
 async def test_tiendo_quarter_and_unit_narrowing(bot: Harness) -> None:
     bot.clock.move_to(datetime(2026, 11, 2, 8, tzinfo=TZ))
     q1 = text_of(await bot.say("trinh", "/tiendo quy1"))
-    assert "quý I/2026 (đến ngày 31/03/2026)" in q1
+    assert "quý I/2026 (số liệu đến ngày 31/03/2026)" in q1
     whole = text_of(await bot.say("trinh", "/tiendo"))
     total_q1 = int(q1.split("Hoàn thành: 0/")[1].split(" ")[0])
-    assert total_q1 < 39 and "Hoàn thành: 0/39" in whole
+    assert total_q1 < 39 and "Hoàn thành: 0/39" in whole and ", đến ngày 02/11/2026:" in whole
     unit = text_of(await bot.say("trinh", "/tiendo phòng kinh tế"))
     assert "Phòng Kinh tế, đến ngày 02/11/2026" in unit and "Hoàn thành: 0/3 (0%)" in unit
     assert "Đơn vị chậm nhất" not in unit
     both = text_of(await bot.say("trinh", "/tiendo Q1 Phòng Kinh tế"))
-    assert "Phòng Kinh tế, đến quý I/2026" in both
+    assert "Phòng Kinh tế, quý I/2026" in both
     assert "Không tìm thấy đơn vị" in text_of(await bot.say("trinh", "/tiendo Phòng Không Có"))
 
 
@@ -500,3 +500,22 @@ def test_deadline_in_words_counts_from_the_next_working_day(today: date, words: 
     )  # fmt: skip
     assert deadline_in_words(task, today, WorkCalendar()) == words
     assert is_overdue(task, today, WorkCalendar()) == (today == D(2026, 3, 17))
+
+
+async def test_a_quarters_total_says_what_it_counts_beside_the_whole_plan(bot: Harness) -> None:
+    """/tiendo quy1 and /baocao the same minute gave 3/32 and 3/39 without a word why:
+    the quarter's figures say which tasks they count and the whole plan's, as /baocao."""
+    for number in ("1", "6", "25"):
+        await at(bot, datetime(2026, 3, 2, 9, tzinfo=TZ), "trinh", f"/capnhat {number} Hoàn thành")
+    bot.clock.move_to(datetime(2026, 3, 10, 9, tzinfo=TZ))
+    q1 = text_of(await bot.say("trinh", "/tiendo quý 1"))
+    part = int(q1.split("Hoàn thành: 3/")[1].split(" ")[0])
+    assert part < 39
+    assert (
+        f"Hoàn thành: 3/{part} ({q1.split(f'3/{part} (')[1].split(')')[0]})\n"
+        f"(Tính {part} nhiệm vụ có hạn đến hết quý I/2026, thường xuyên hoặc cả năm; "
+        "cả kế hoạch: 3/39, như /baocao.)\n"
+    ) in q1
+    assert "Tính " not in text_of(await bot.say("trinh", "/tiendo"))  # the whole plan: no note
+    replies = await bot.say("trinh", "/baocao quy1")
+    assert "Tỷ lệ hoàn thành: 3/39 = 7,7% (cả kế hoạch, lũy kế)" in text_of(replies)

@@ -104,31 +104,58 @@ async def test_text_channels_say_how_to_open_and_page_long_lists(sessions, clock
     first = await bot.say("trinh", "/viec")
     assert len(first) == 1 and first[0].buttons == []
     text = first[0].text
-    assert text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở (hạn gần nhất trước), trang 1/4:")
-    assert "… còn 27 nhiệm vụ nữa: /viec trang 2." in text
-    assert text.endswith("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng.")
+    assert text.startswith("Toàn Xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở.\nGồm: 39 chưa thực hiện\n")
+    assert "\nHạn gần nhất trước (trang 1/5):\n" in text
+    assert "Còn 31 nhiệm vụ: /viec trang 2" in text and "/viec quahan" not in text  # none overdue
+    assert text.endswith("Nhắn /viec SỐ để mở một nhiệm vụ.")
     assert len(text) < 2000 and "Trả lời 1 =" not in text
     lines_fit(text)
     second = (await bot.say("trinh", "/viec trang 2"))[0].text
-    assert "trang 2/4:" in second and "… còn 15 nhiệm vụ nữa: /viec trang 3." in second
+    assert second.startswith("Toàn Xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở, trang 2/5:")
+    assert "Theo đơn vị chủ trì" not in second and "Còn 23 nhiệm vụ: /viec trang 3" in second
     numbers = lambda t: {line.split(".")[0].lstrip("❗⏳") for line in t.split("\n")[1:] if line[:1].isdigit()}  # noqa: E731
-    assert len(numbers(text)) == 12 and not numbers(text) & numbers(second)
-    last = (await bot.say("trinh", "/viec trang 9"))[0].text
-    assert "trang 4/4:" in last and "còn" not in last.split("\n")[-2]
+    assert len(numbers(text)) == 8 and not numbers(text) & numbers(second)
+    last = (await bot.say("trinh", "/viec trang 5"))[0].text
+    assert "trang 5/5:" in last and "Còn" not in last
+    past = text_of(await bot.say("trinh", "/viec trang 9"))
+    assert past.startswith("Danh sách chỉ có 5 trang (39 nhiệm vụ), anh/chị đã xem hết.")
+    assert "\n1." not in past  # not the last page again
     card = await bot.say("trinh", "/viec 1")
-    assert card[0].text.startswith("Nhiệm vụ 1:")
     assert card[0].text.startswith("Nhiệm vụ 1:") and "Ban hành Kế hoạch" in card[0].text
 
 
-async def test_leaders_page_on_telegram_stays_under_4096(bot: Harness) -> None:
+async def test_a_leaders_list_counts_first_and_puts_overdue_first(bot: Harness) -> None:
+    """75 lines on a phone was unreadable: the counts by status and by unit, then eight
+    tasks, the overdue ones first."""
     await bot.register("trinh", "leader")
-    for number in ("1", "2", "6", "8", "16"):
-        await bot.say("trinh", f"/capnhat {number} đang thực hiện 60%")
+    await bot.say("trinh", "/capnhat 6 đang thực hiện 60%")
+    bot.clock.move_to(datetime(2026, 2, 3, 9, 0, tzinfo=TZ))  # 1 and 25 are overdue
     listing = (await bot.say("trinh", "/viec"))[0]
-    assert "trang 1/2:" in listing.text and len(listing.text) < 4096
-    assert len(labels(listing)) == 30
-    assert listing.text.endswith("Bấm số nhiệm vụ bên dưới để mở.")
-    lines_fit(listing.text)
+    text = listing.text
+    assert "\nGồm: ❗ 2 quá hạn · 1 đang thực hiện · 36 chưa thực hiện\n" in text
+    units = text.split("Theo đơn vị chủ trì:\n")[1].split("\n\n")[0].split("\n")
+    assert units[0] == "• Phòng Văn hóa - Xã hội: 16 (❗ 2 quá hạn)"
+    assert len(units) <= 7 and all(u.startswith("• ") for u in units)
+    assert "\nQuá hạn trước, rồi hạn gần nhất (trang 1/5):\n❗1. " in text
+    assert "\n❗25. " in text and text.index("❗25.") < text.index("\n6. ")
+    assert "· chỉ việc quá hạn: /viec quahan" in text
+    assert labels(listing)[:3] == ["1", "25", "6"] and len(labels(listing)) == 8
+    assert text.endswith("Bấm số nhiệm vụ bên dưới để mở.")
+    assert len(text.split("\n")) <= 32  # was 75
+    lines_fit(text)
+
+
+async def test_a_page_past_the_last_says_so(bot: Harness) -> None:
+    await bot.register("lan", "officer", VHXH)
+    listing = text_of(await bot.say("lan", "/viec"))
+    assert "trang" not in listing  # 16 tasks: one page
+    again = text_of(await bot.say("lan", "/viec trang 2"))
+    assert again == (
+        "Danh sách chỉ có 1 trang (16 nhiệm vụ), anh/chị đã xem hết. Nhắn /viec để xem lại từ đầu."
+    )
+    bot.clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))  # task 1 is overdue
+    late = text_of(await bot.say("lan", "/viec quahan trang 2"))
+    assert late.startswith("Danh sách chỉ có 1 trang (1 nhiệm vụ)") and "Nhắn /viec quahan để" in late
 
 
 async def test_one_open_task_comes_as_its_card(sessions, clock) -> None:  # noqa: ANN001
@@ -170,10 +197,14 @@ async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, c
     bot = Harness(sessions, clock, channel="console")
     await bot.import_sample()
     await bot.register("ha", "admin", "Văn phòng HĐND và UBND")
-    assert (await bot.say("ha", "/viec"))[0].text.startswith("Toàn Xã Nguyễn Bình Khiêm có 39 nhiệm vụ đang mở")
+    assert (await bot.say("ha", "/viec"))[0].text.startswith("Toàn Xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở.")
     clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
     overdue = (await bot.say("ha", "/viec quahan"))[0].text
     assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue
+    assert "báo cáo tình trạng" in overdue  # an admin of a unit reports that unit's tasks
+    await bot.register("trinh", "leader")
+    led = (await bot.say("trinh", "/viec quahan"))[0].text
+    assert led.endswith("Nhắn /viec SỐ để mở một nhiệm vụ.")  # a leader reports nothing
     assert "Nhắc lại cán bộ phụ trách: /nhac SỐ." in text_of(await bot.say("ha", "/quahan"))
 
 

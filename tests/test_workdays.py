@@ -187,3 +187,24 @@ def test_previous_next_are_working_and_nearest(day):
         for i in range(1, (day - before).days + 1)
     )
     assert all(not CAL.is_working_day(day + timedelta(days=i)) for i in range((after - day).days))
+
+
+def test_the_kept_table_is_the_packages_own() -> None:
+    """``scheduler/holiday_table.py`` says what the installed ``holidays`` says for every
+    year it keeps; after upgrading the package: scripts/make_holiday_table.py."""
+    from scheduler.holiday_table import FIRST, LAST, TABLE
+    from scripts.make_holiday_table import official
+
+    for year in range(FIRST, LAST + 1):
+        days_off, worked = official(year)
+        assert TABLE[year] == (tuple(days_off), tuple(worked)), (
+            f"{year}: run .venv/bin/python scripts/make_holiday_table.py"
+        )
+
+
+def test_a_year_past_the_table_asks_the_package() -> None:
+    from scheduler.holiday_table import LAST
+
+    year = LAST + 1
+    assert date(year, 1, 1) in public_holidays(year)
+    assert date(year, 9, 2) in public_holidays(year)

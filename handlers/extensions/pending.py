@@ -75,7 +75,8 @@ async def pending_list(request: Request) -> list[Outgoing]:
                 "… và {n} đề nghị khác; nhắn /duyet SỐ hoặc /tuchoi SỐ lý do cho từng nhiệm vụ.", "… và {n} đề nghị khác; nhắn /duyet SỐ hoặc /tuchoi SỐ lý do cho từng nhiệm vụ.", len(found) - len(shown)).format(n=len(found) - len(shown))
         )
     if not request.has_buttons:
-        lines.append(_("Hoặc nhắn /duyet SỐ để duyệt, /tuchoi SỐ lý do để từ chối."))
+        # The numbered choices follow this line on a text channel: "…, or:" leads to them.
+        lines.append(_("Nhắn /duyet SỐ để duyệt, /tuchoi SỐ lý do để từ chối, hoặc:"))
     buttons = [
         [
             Button(

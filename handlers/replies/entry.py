@@ -46,12 +46,13 @@ async def text_or_file(request: Request) -> list[Outgoing]:
             return typed
         if typed := await request.router.read(SHORT, request, text):
             return typed  # "1.2" answering which score item
-    if text.isascii() and text.isdigit() and len(text) <= 2:
+    bare = text.rstrip(".)").rstrip()  # "1." and "1)" are the bare "1" typed on a phone
+    if bare.isascii() and bare.isdigit() and len(bare) <= 2:
         state = await chat_state(request.session, request.person.id, incoming.channel, request.now)
-        index = int(text) - 1
+        index = int(bare) - 1
         offered = [c for c in state.choices if not c.startswith("@")]  # not what is awaited
         if 0 <= index < len(offered):
             return await request.router.press(request, offered[index])
         if request.grants:  # not a choice on offer: a task's number, never a note "2"
-            return await my_tasks(request, text)
+            return await my_tasks(request, str(int(bare)))  # "01" is task 1
     return await free_text.free_text(request)

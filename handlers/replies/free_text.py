@@ -34,6 +34,7 @@ from handlers.tasks.access import (
     tasks_of,
     visible_tasks,
 )
+from handlers.tasks.commands import task_message
 from handlers.tasks.view import CLOSED, sort_key
 from language.plan_codes import mark_plan_refs
 from language.small_talk import small_talk_kind
@@ -42,6 +43,8 @@ from language.task_refs import Part, fold_same_length, split_by_task
 from locales import _
 from models.plans import Task
 
+_BARE = " \t\r\n.,:;!?)-–—…"  # what is left of "1." or "nv 1:" once the number is read
+_PARTICLES = {"", "ạ", "a", "à", "nhé", "nhe", "nha"}
 UNSURE_PART = 0.5  # below SURE: a part cut at a bare number is asked before recording
 NUMBERS_SHOWN = 20
 _CANCEL = {"huy", "thoi", "khong", "khong can", "bo qua", "cancel"}
@@ -162,6 +165,8 @@ async def _named(
             problem = problem or several_text(tasks, number)
             return [Outgoing(problem + " " + await _their_numbers(request))]
         found.append((tasks[0], part.text))
+    if request.incoming.attachment is None and all(_says_nothing(said) for _t, said in found):
+        return await _only_named(request, [task for task, _said in found])
     results = []
     for (task, said), part in zip(found, parts, strict=True):
         reading = _read(request, said, asked_extension=False)
@@ -169,6 +174,28 @@ async def _named(
             reading = replace(reading, confidence=min(reading.confidence, UNSURE_PART))
         results.append(await record_reading(request, task, reading, via=TEXT))
     return answer(results, choices=choices_text())
+
+
+def _says_nothing(said: str) -> bool:
+    """Nothing but punctuation or a polite particle ("ạ") beside a task's number."""
+    return all(word.strip(_BARE).lower() in _PARTICLES for word in said.split())
+
+
+async def _only_named(request: Request, tasks: list[Task]) -> list[Outgoing]:
+    """ "1.", "nv 1", "#6": a task named and nothing said about it is no report and no
+    note. One task: its card, whose choices ask what the person means; several: how to
+    say it. Nothing is recorded."""
+    if len(tasks) == 1:
+        return await task_message(request, tasks[0])
+    numbers = ", ".join(t.number for t in tasks)
+    return [
+        Outgoing(
+            _(
+                "Anh/chị muốn báo cáo gì về nhiệm vụ {numbers}? Nhắn tình trạng của từng nhiệm vụ, ví dụ «{first} hoàn thành, {last} đang thực hiện 50%». Chưa có gì được ghi."
+            ).format(numbers=numbers, first=tasks[0].number, last=tasks[-1].number),
+            task_ids=tuple(t.id for t in tasks),
+        )
+    ]
 
 
 async def _their_numbers(request: Request) -> str:

@@ -17,6 +17,7 @@ from handlers.context import Request
 from handlers.extensions import withdrawal as extension_withdrawal
 from handlers.extensions.notices import notice_time, notify_leaders
 from handlers.messages import Button, Outgoing
+from handlers.replies import product_ask
 from handlers.replies.rules import CONFIRM, NOTE, RECORD, Current, outcome
 from handlers.short_text import short
 from handlers.tasks.access import may_report, may_update, names_plans, task_ref
@@ -43,6 +44,7 @@ class Result:
     update: StatusUpdate | None = None
     kind: str = RECORD  # RECORD | CONFIRM | NOTE
     understood: bool = True  # False: the note was not understood (offer the choices)
+    product: tuple[str, Button] | None = None  # done with no document: asked, with a skip
 
 
 def choices_text() -> str:
@@ -105,6 +107,7 @@ async def record_reading(
     ``note``: the note kept when dondoc asked, which a confirmation turns into the status
     (one row for what was typed). ``attachment``: a file kept with a question."""
     incoming = request.incoming
+    was_done = task.status == "done"  # a product is asked for once, when it becomes done
     evidence = list(reading.evidence)
     if incoming.attachment is not None and note is None:
         attachment = incoming.attachment.ref or incoming.attachment.filename
@@ -167,7 +170,11 @@ async def record_reading(
         )
     undo = [Button(_("Hoàn tác"), f"undo:{update.id}")]
     if decided == RECORD:
-        return Result(task, await _after_record(request, task, update, reading), undo, update)
+        line = await _after_record(request, task, update, reading)
+        asked = None
+        if kind == "status" and reading.status == "done":
+            asked = await product_ask.question(request, task, reading.text, evidence, was_done)
+        return Result(task, line, undo, update, product=asked)
     if decided == CONFIRM:
         return await _ask_to_confirm(request, task, update, reading, attachment)
     if not allowed:
@@ -275,6 +282,9 @@ def answer(results: list[Result], *, choices: str) -> list[Outgoing]:
     if len(results) == 1:
         result = results[0]
         text, rows = result.line, [result.buttons]
+        if result.product is not None:  # the product's document, asked once, one tap to skip
+            text += "\n" + result.product[0]
+            rows = [result.buttons + [result.product[1]]]
         if not result.understood:
             text += "\n" + choices
             rows = status_buttons(result.task) + rows
@@ -294,6 +304,8 @@ def answer(results: list[Result], *, choices: str) -> list[Outgoing]:
     ]
     rows += [undo[i : i + 3] for i in range(0, len(undo), 3)]
     lines = [f"• {r.line}" for r in results]
+    if asked := [r.task.number for r in results if r.product is not None]:
+        lines.append(product_ask.several_line(asked))  # one line for them all, no button
     if any(not r.understood for r in results):
         lines.append(choices)
     return [Outgoing("\n".join(lines), buttons=rows, task_ids=tuple(r.task.id for r in results))]

@@ -158,8 +158,8 @@ async def status_button(request: Request, kind: str, rest: str) -> list[Outgoing
     reading = StatusReading(status, 100 if status == "done" else None, None, (), None, label)
     result = await record_reading(request, task, reading, via=BUTTON)
     out = answer([result], choices=choices_text())
-    if result.kind != RECORD:
-        return out
+    if result.kind != RECORD or result.product is not None:
+        return out  # the product was asked for already: one question, not two
     follow = {
         "done": _(
             "Nếu có văn bản minh chứng, anh/chị trả lời tin này với số văn bản (ví dụ «QĐ số 12/QĐ-UBND ngày 09/01/2026»)."

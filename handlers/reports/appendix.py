@@ -43,7 +43,8 @@ def summary_text(report: Report) -> str:
         _("Phụ lục «{title}» — {scope}, số liệu đến ngày {date}:").format(
             title=report.title, scope=scope, date=format_date(report.as_of)
         ),
-        _("Tỷ lệ hoàn thành: {rate}").format(rate=report.rate),
+        # The whole plan, to date: /tiendo quy1 says how its quarter's total differs.
+        _("Tỷ lệ hoàn thành: {rate} (cả kế hoạch, lũy kế)").format(rate=report.rate),
         *category_lines(report.progress.overall),
     ]
     return "\n".join(lines)

@@ -27,7 +27,7 @@ from handlers.reports.delivery import as_sent, can_send_pictures
 from handlers.reports.plan_choice import plan_in_args
 from handlers.short_text import short
 from language.formats import format_date
-from locales import _, current_language
+from locales import _, current_language, ngettext
 from models.org_names import org_name
 from models.people import Organization
 from models.plan_store import resolve_unit
@@ -90,9 +90,25 @@ def worst_units(progress: Progress, n: int) -> list[tuple[str, Tally]]:
     return sorted(progress.by_unit.items(), key=lambda kv: behind_score(kv[1]))[:n]
 
 
-def progress_text(title: str, progress: Progress, *, show_units: bool) -> str:
+def quarter_scope_line(part: Tally, whole: Tally, quarter: int, year: int) -> str:
+    """What a quarter's figures count, beside the whole plan's (as /baocao counts it), so
+    two totals the same minute never look contradictory."""
+    return ngettext(
+        "(Tính {n} nhiệm vụ có hạn đến hết quý {q}/{year}, thường xuyên hoặc cả năm; "
+        "cả kế hoạch: {done}/{total}, như /baocao.)",
+        "(Tính {n} nhiệm vụ có hạn đến hết quý {q}/{year}, thường xuyên hoặc cả năm; "
+        "cả kế hoạch: {done}/{total}, như /baocao.)",
+        part.total,
+    ).format(
+        n=part.total, q=ROMAN[quarter - 1], year=year, done=whole.done, total=whole.total
+    )
+
+
+def progress_text(
+    title: str, progress: Progress, *, show_units: bool, scope_line: str | None = None
+) -> str:
     t = progress.overall
-    lines = [title, done_line(t), *category_lines(t)]
+    lines = [title, done_line(t), *([scope_line] if scope_line else []), *category_lines(t)]
     # Named only when they are late: early in the year "0/16 done" is no one's delay.
     behind = [(u, ut) for u, ut in worst_units(progress, 3) if ut.counts["overdue"]]
     if show_units and len(progress.by_unit) > 1 and behind:
@@ -172,23 +188,27 @@ async def org_progress(
         facts = await task_facts(session, org, as_of=as_of, plan=plan, unit_ids=unit_ids)
         every.append((plan, facts, tally(facts, as_of, until=until, deadline_end=deadline_end)))
     if quarter:
-        when = _("quý {q}/{year} (đến ngày {date})").format(
+        when = _("quý {q}/{year} (số liệu đến ngày {date})").format(
             q=ROMAN[quarter - 1], year=year, date=format_date(as_of)
         )
     else:
-        when = _("ngày {date}").format(date=format_date(as_of))
+        when = _("đến ngày {date}").format(date=format_date(as_of))
+    every_fact = [replace(f, number=f"{plan.code} {f.number}") for plan, facts, _r in every for f in facts]
+    scope_line = None
+    if quarter:  # the whole plan's figures too: what /baocao's appendix counts
+        part = tally(every_fact, as_of, until=until, deadline_end=deadline_end).overall
+        whole = tally(every_fact, as_of, deadline_end=deadline_end).overall
+        scope_line = quarter_scope_line(part, whole, quarter, year)
     if len(every) == 1:
         result = every[0][2]
-        title = _("Tiến độ {plan} — {scope}, đến {when}:").format(
+        title = _("Tiến độ {plan} — {scope}, {when}:").format(
             plan=shown[0].title, scope=scope, when=when
         )
-        text = progress_text(title, result, show_units=unit_ids is None)
+        text = progress_text(title, result, show_units=unit_ids is None, scope_line=scope_line)
     else:
-        result = tally(
-            [replace(f, number=f"{plan.code} {f.number}") for plan, facts, _r in every for f in facts],
-            as_of, until=until, deadline_end=deadline_end,
-        )  # fmt: skip  # "CCHC 6, CĐS 6": a bare number would name two tasks
-        text = plans_text(every, result, scope, when, show_units=unit_ids is None)
+        # "CCHC 6, CĐS 6": a bare number would name two tasks
+        result = tally(every_fact, as_of, until=until, deadline_end=deadline_end)
+        text = plans_text(every, result, scope, when, show_units=unit_ids is None, scope_line=scope_line)
     if all(plan.kind != "assigned" for plan in shown):  # the tasks the city gave, apart
         given = await assigned_lines(
             session, org, year, as_of, deadline_end=deadline_end, unit_ids=unit_ids,
@@ -212,10 +232,10 @@ async def org_progress(
 
 def plans_text(
     every: list[tuple[Plan, list, Progress]], total: Progress, scope: str, when: str, *,
-    show_units: bool,
+    show_units: bool, scope_line: str | None = None,
 ) -> str:  # fmt: skip
     """A line per plan, then the figures of them all together."""
-    lines = [_("Tiến độ các kế hoạch — {scope}, đến {when}:").format(scope=scope, when=when)]
+    lines = [_("Tiến độ các kế hoạch — {scope}, {when}:").format(scope=scope, when=when)]
     for plan, _facts, result in every:
         t = result.overall
         lines.append(
@@ -225,7 +245,12 @@ def plans_text(
             )
         )  # fmt: skip
     lines.append("")
-    lines.append(progress_text(_("Cả {n} kế hoạch:").format(n=len(every)), total, show_units=show_units))
+    lines.append(
+        progress_text(
+            _("Cả {n} kế hoạch:").format(n=len(every)), total, show_units=show_units,
+            scope_line=scope_line,
+        )  # fmt: skip
+    )
     lines.append(
         _("Nhắn /tiendo MÃ để xem một kế hoạch, ví dụ /tiendo {code}.").format(code=every[-1][0].code)
     )

@@ -141,7 +141,12 @@ def review_text(report: Report, *, admin: bool = True) -> str | None:
     lines.append(
         _("Nội dung gõ không dấu chưa được sửa tự động: xin đơn vị cập nhật lại bằng /capnhat.")
         if any("no_diacritics" in row.review for row in rows)
-        else _("Đơn vị có thể cập nhật bằng /capnhat SỐ nội dung, rồi nhắn lại /baocao.")
+        else (
+            # A unit's own appendix is read by its officer: the one who updates.
+            _("Anh/chị cập nhật bằng /capnhat SỐ nội dung, rồi nhắn lại /baocao.")
+            if report.units
+            else _("Đơn vị có thể cập nhật bằng /capnhat SỐ nội dung, rồi nhắn lại /baocao.")
+        )
     )
     if admin:  # /ketqua is an admin's command: not offered to those who cannot use it
         lines.append(

@@ -34,6 +34,13 @@ from handlers.tasks.listing import (
     render,
     task_refs,
 )
+from handlers.tasks.overview import (
+    LEADER_PAGE,
+    leader_footer,
+    leader_header,
+    leader_order,
+    only_pages,
+)
 from handlers.tasks.view import (
     CLOSED,
     cooperating_names,
@@ -120,24 +127,35 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         if wanted.overdue_only:
             return [Outgoing(_("Hiện không có nhiệm vụ nào quá hạn."))]
         return [Outgoing(_("Anh/chị không còn nhiệm vụ nào đang mở. Cảm ơn anh/chị!"))]
+    # A leader follows the whole organization: counts first, overdue first, short pages.
+    overview = not wanted.overdue_only and is_leader(request.grants, request.organization.id)
+    size = page_size(request.incoming.channel)
+    if overview:
+        tasks, size = leader_order(tasks, today, calendar), min(size, LEADER_PAGE)
+    shown, page, pages = page_of(tasks, wanted.page, size)
+    if wanted.page > pages:  # never the last page again as if it were the one asked for
+        listed = "/viec quahan" if wanted.overdue_only else "/viec"
+        return [Outgoing(only_pages(pages, len(tasks), listed))]
     if len(tasks) == 1 and not wanted.overdue_only:  # one task: its card, ready to answer
         return await task_message(request, tasks[0])
-    if wanted.overdue_only:
+    footer = []
+    if overview:
+        pending = await status_store.pending_extensions(request.session, tasks)
+        header = leader_header(
+            request.organization.name, tasks, shown, page=page, pages=pages, today=today,
+            calendar=calendar, pending=set(pending),
+        )  # fmt: skip
+        late = is_overdue(tasks[0], today, calendar)  # overdue come first
+        footer += leader_footer(page, pages, len(tasks) - page * size, overdue=late)
+    elif wanted.overdue_only:
         header = _("{n} nhiệm vụ quá hạn:").format(n=len(tasks))
-    elif is_leader(request.grants, request.organization.id):  # the whole organization
-        header = _("Toàn {org} có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(
-            org=request.organization.name, n=len(tasks)
-        )
     else:
         header = _("Anh/chị có {n} nhiệm vụ đang mở (hạn gần nhất trước):").format(n=len(tasks))
-    size = page_size(request.incoming.channel)
-    shown, page, pages = page_of(tasks, wanted.page, size)
-    if pages > 1:
+    if pages > 1 and not overview:
         header = (
             header.rstrip(":") + ", " + _("trang {page}/{pages}:").format(page=page, pages=pages)
         )
-    footer = []
-    if page < pages:
+    if page < pages and not overview:
         command = "/viec quahan" if wanted.overdue_only else "/viec"
         footer.append(
             ngettext("… còn {n} nhiệm vụ nữa: {command} trang {page}.", "… còn {n} nhiệm vụ nữa: {command} trang {page}.", len(tasks) - page * size).format(
@@ -152,6 +170,8 @@ async def my_tasks(request: Request, args: str) -> list[Outgoing]:
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở và báo cáo."))
     elif request.has_buttons:
         footer.append(_("Bấm số nhiệm vụ bên dưới để mở."))
+    elif not officer_units(request.grants, request.organization.id):
+        footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ."))  # a leader reports nothing
     else:
         footer.append(_("Nhắn /viec SỐ để mở một nhiệm vụ và báo cáo tình trạng."))
     several = await names_plans(request)
@@ -276,16 +296,20 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
                 if done != typed:
                     line += " " + _("(hoàn thành ngày {date})").format(date=format_date(done))
             lines.append(line)
-    updatable = may_update(request, task)
+    updatable, reports = may_update(request, task), may_report(request, task)
     if updatable and task.status in CLOSED:
         # Finished: no invitation to report, no buttons that would move it back by a tap.
         lines.append(
             _(
                 "Nhiệm vụ đã xong. Nếu cần sửa, nhắn tình trạng mới (tôi sẽ hỏi lại trước khi ghi) hoặc /hoantac."
             )
+            if reports  # a leader's words are notes and /hoantac undoes only their own
+            else _("Nhiệm vụ đã xong. Nếu cần sửa tình trạng, nhắn /capnhat {number} nội dung.").format(
+                number=task.number
+            )
         )
         return [Outgoing("\n".join(lines), buttons=file_buttons, task_id=task.id)]
-    if may_report(request, task):
+    if reports:
         lines.append(
             _("Để báo cáo, nhắn tình trạng, ví dụ: «Hoàn thành, QĐ số 12/QĐ-UBND ngày 09/01/2026».")
         )
@@ -293,7 +317,10 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
         lines.append(
             _("Để cập nhật tình trạng, nhắn /capnhat {number} nội dung.").format(number=task.number)
         )
-    buttons = (status_buttons(task) if updatable else []) + file_buttons
+    rows = status_buttons(task) if updatable else []
+    if not reports:  # a leader decides extensions and never asks one of himself
+        rows = [[b for b in row if not b.data.startswith("ext:")] for row in rows]
+    buttons = rows + file_buttons
     return [Outgoing("\n".join(lines), buttons=buttons, task_id=task.id)]
 
 

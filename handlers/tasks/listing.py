@@ -114,7 +114,9 @@ def entry_lines(
     if mark:
         marks.add(mark)
     head = f"{mark}{ref}. "
-    lines = [head + shorten(task.content, WIDTH - len(head) - 1)]
+    # Room for the indent a reply may be shown with (the console demo's 3 columns), so a
+    # title cut short never wraps a lone last word ("cơ…") onto a line of its own.
+    lines = [head + shorten(task.content, WIDTH - len(head) - 1 - len(INDENT))]
     said = entry.said or compact_deadline(task, today, calendar)
     second = f"{said} · {status_label(task.status, task.percent)}"
     if entry.has_pending:
