@@ -360,7 +360,8 @@ async def two_postgres() -> None:
         lost = await lost_of(sessions, REMINDERS)
         await engine.dispose()
     took = max(stats["send_times"]) - min(stats["send_times"])
-    line("Hai tiến trình trên PostgreSQL", lost, repeats(stats), "-", stats["requests_429"], f" (bão xong trong {took:.0f} s)")
+    conflicts = f"{stats.get('poll_conflicts', 0)} lần 409 getUpdates, {stats.get('poll_overlaps', 0)} lần hai tiến trình cùng chờ tin"
+    line("Hai tiến trình trên PostgreSQL", lost, repeats(stats), "-", stats["requests_429"], f" (bão xong trong {took:.0f} s; {conflicts})")
 
 
 CASES = {

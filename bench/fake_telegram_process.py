@@ -70,6 +70,9 @@ def statistics(tg: FakeTelegram) -> dict:
         "requests_429": tg.requests_429,
         "requests_500": tg.requests_500,
         "requests_504": tg.requests_504,
+        # getUpdates arriving while another live long poll is open, and the 409s they cause
+        "poll_overlaps": tg.poll_overlaps,
+        "poll_conflicts": tg.poll_conflicts,
         "texts": {str(chat): [m.text or "" for m in tg.sent if m.chat_id == chat] for chat in small_chats(tg)},
         "send_times": sorted(tg.send_times),
         "per_chat": list(per_chat.values()),

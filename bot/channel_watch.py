@@ -26,13 +26,18 @@ class Contact:
     last_ok: datetime | None = None
     last_error_at: datetime | None = None
     last_error: str | None = None
+    # Polling on PostgreSQL: "poller" (this process receives), "standby" (another does)
+    role: str | None = None
 
     def to_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "last_ok": self.last_ok.isoformat() if self.last_ok else None,
             "last_error_at": self.last_error_at.isoformat() if self.last_error_at else None,
             "last_error": self.last_error,
         }
+        if self.role is not None:
+            found["role"] = self.role
+        return found
 
 
 class ChannelWatch:
@@ -48,6 +53,9 @@ class ChannelWatch:
 
     def ok(self, channel: str) -> None:
         self.contact(channel).last_ok = self._now()
+
+    def set_role(self, channel: str, role: str) -> None:
+        self.contact(channel).role = role
 
     def failed(self, channel: str, error: BaseException | str) -> None:
         contact = self.contact(channel)

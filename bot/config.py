@@ -132,6 +132,8 @@ class TelegramConfig(Section):
     webhook_secret: str = ""
     per_chat_interval: Annotated[Number, Field(ge=0)] = 1.0  # seconds between two messages to one chat
     global_rate: Annotated[Number, Field(gt=0)] = 30.0  # messages per second overall (Telegram allows 30)
+    # PostgreSQL, several processes: how often one that does not poll tries to take over
+    takeover_interval: Annotated[Number, Field(gt=0, le=300)] = 5.0
 
 
 class ZaloConfig(Section):
@@ -144,6 +146,7 @@ class ZaloConfig(Section):
     webhook_port: Port = 8444
     webhook_path: Annotated[str, Field(pattern=r"^/\S*$")] = "/zalo/webhook"
     poll_timeout: Annotated[Whole, Field(ge=1, le=600)] = 30
+    takeover_interval: Annotated[Number, Field(gt=0, le=300)] = 5.0  # as [telegram]'s
     # Hosts pictures are downloaded from (and their subdomains); empty: Zalo's own
     # (bot/channels/zalo_client.py PLATFORM_HOSTS, with where that list comes from).
     picture_hosts: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9.-]{1,253}$")]] = []

@@ -26,6 +26,7 @@ from bot.config import Config
 from locales import _
 from models.db import make_engine, session_factory, sqlite_path
 from models.outbox_stats import OutboxFigures, outbox_figures
+from models.poll_lock import poll_key, poll_lock_held
 from models.schema_state import schema_state
 
 DISPATCHER_STALE = timedelta(seconds=120)  # 4 dispatcher runs at the longest interval
@@ -111,6 +112,8 @@ async def check_health(config: Config, now: datetime, watch: ChannelWatch, *,
                 f"Kênh {name} không liên lạc được{since}: {contact.last_error or 'chưa thử'}"
             )
     report["channels"] = channels
+    if report["database"]["reachable"] and report["database"]["backend"] == "postgresql":
+        await _pollers(config, engine, channels)
 
     if figures is not None:
         lag = figures.lag_seconds(now)
@@ -149,6 +152,41 @@ async def check_health(config: Config, now: datetime, watch: ChannelWatch, *,
     return report
 
 
+async def _pollers(config: Config, engine: AsyncEngine | None, channels: dict[str, Any]) -> None:
+    """On PostgreSQL, whether some process polls each polled channel (holds its lock,
+    ``bot.poll_turn``): ``polled``. A running process also says its own ``role``."""
+    sections = {"telegram": config.telegram, "zalo": config.zalo}
+    polled = [name for name in channels if sections[name].mode == "polling"]
+    if not polled:
+        return
+    own = engine is None
+    engine = engine or make_engine(config.database.url)
+    try:
+        async with engine.connect() as connection:
+            for name in polled:
+                key = poll_key(name, sections[name].token)
+                channels[name]["polled"] = await poll_lock_held(connection, key)
+    except Exception:  # noqa: BLE001 - the database line already says what is wrong
+        return
+    finally:
+        if own:
+            await engine.dispose()
+
+
+def _receiving(channel: dict[str, Any]) -> str | None:
+    """One line on who receives a polled channel's messages, when it is known."""
+    role = channel.get("role")
+    if role == "poller":
+        return _("tiến trình này nhận tin nhắn")
+    if role == "standby":
+        return _("tiến trình khác nhận tin nhắn, tiến trình này chỉ gửi nhắc việc")
+    if "polled" in channel:
+        if channel["polled"]:
+            return _("có một tiến trình đang nhận tin nhắn")
+        return _("chưa tiến trình nào nhận tin nhắn")
+    return None
+
+
 def health_text(report: dict[str, Any]) -> str:
     """The report in a few lines in the person's language, for a person at a terminal."""
     lines = [
@@ -170,6 +208,8 @@ def health_text(report: dict[str, Any]) -> str:
                 name=name, moment=channel["last_ok"] or "—"
             )
         )
+        if receiving := _receiving(channel):
+            lines[-1] += f"; {receiving}"
     outbox = report.get("outbox")
     if outbox:
         states = ", ".join(f"{k} {v}" for k, v in sorted(outbox["by_state"].items())) or _("trống")

@@ -11,7 +11,8 @@ no new send starts, the sends on the wire get ``[reminders] stop_timeout`` secon
 answered and recorded (the others are recorded as maybe sent), the rest given back. On
 SQLite a lock on the database file refuses a second ``dondoc run`` on it, whatever path
 leads there. A platform unreachable at start is waited for (``bot.patient_start``);
-on PostgreSQL the processes share Telegram's budgets (``SharedBudget``).
+on PostgreSQL the processes share Telegram's budgets (``SharedBudget``), and a polled
+channel is polled by one of them at a time (``bot.poll_turn``); the others send.
 """
 
 from __future__ import annotations
@@ -20,12 +21,15 @@ import asyncio
 import contextlib
 import logging
 import signal
-from collections.abc import Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable
+from functools import partial
 
 from sqlalchemy.engine import make_url
-from telegram.error import InvalidToken, NetworkError
+from sqlalchemy.ext.asyncio import AsyncEngine
+from telegram.error import Conflict, InvalidToken, NetworkError, TelegramError
 
 from bot import log_masking, logs
+from bot.channel_watch import ChannelWatch
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_pacing import SharedBudget
 from bot.channels.telegram_webhook import TelegramWebhook
@@ -37,6 +41,7 @@ from bot.config_ops import LoggingConfig
 from bot.file_server import FileServer, add_download_routes
 from bot.operations import Operations
 from bot.patient_start import start_patiently
+from bot.poll_turn import PollTurn
 from bot.reminders import ReminderService
 from bot.wiring import build_services, download_shelf, web_gate, web_shelf
 from handlers.conversation import Conversation
@@ -44,6 +49,7 @@ from models.db import DatabaseInUse, SingleRunner, open_database, sqlite_path
 from scheduler.clock import Clock
 
 log = logging.getLogger("dondoc")
+Starter = Callable[[], Awaitable[None]]
 
 
 def configure_logging(secrets: Iterable[str] = (), settings: LoggingConfig | None = None) -> None:
@@ -72,10 +78,16 @@ class TelegramRunner:
     """The Telegram channel's lifecycle: initialize, post_init (menu, scheduler), start,
     polling or webhook; and the reverse."""
 
-    def __init__(self, channel: TelegramChannel, config: Config) -> None:
+    def __init__(
+        self, channel: TelegramChannel, config: Config, turn: PollTurnMaker | None = None
+    ) -> None:
         self.channel, self.config = channel, config.telegram
         self.app = channel.build()
         self.webhook: TelegramWebhook | None = None
+        # On PostgreSQL: poll only while this process holds the lock (bot.poll_turn)
+        self.turn = None
+        if turn is not None and self.config.mode != "webhook":
+            self.turn = turn("telegram", self.config.token, self._poll, self._stop_polling)
 
     async def start(self) -> None:
         app, tg = self.app, self.config
@@ -88,11 +100,28 @@ class TelegramRunner:
                 app, secret=tg.webhook_secret, listen=tg.webhook_listen, port=tg.webhook_port
             )
             await self.webhook.start(tg.webhook_url or None)
+        elif self.turn is not None:
+            self.turn.begin()
         else:
-            await app.updater.start_polling(drop_pending_updates=False)
+            await self._poll()
+
+    async def _poll(self) -> None:
+        assert self.app.updater is not None
+        if not self.app.updater.running:
+            await self.app.updater.start_polling(
+                drop_pending_updates=False, error_callback=_polling_error
+            )
+
+    async def _stop_polling(self) -> None:
+        """Stop polling; PTB's last getUpdates confirms what this process took, so the
+        next poller does not get it again."""
+        if self.app.updater and self.app.updater.running:
+            await self.app.updater.stop()
 
     async def stop(self) -> None:
         app = self.app
+        if self.turn is not None:  # polling stops before the lock goes
+            await self.turn.end()
         if self.webhook is not None:
             await self.webhook.stop()
         if app.updater and app.updater.running:
@@ -100,6 +129,28 @@ class TelegramRunner:
         if app.running:
             await app.stop()
         await app.shutdown()
+
+
+def _polling_error(error: TelegramError) -> None:
+    if isinstance(error, Conflict):  # another poller (not ours, or a webhook): one line
+        log.warning("Telegram getUpdates: %s", error)
+    else:
+        log.error("Telegram getUpdates failed: %s", error)
+
+
+class PollTurnMaker:
+    """Makes a channel's ``PollTurn`` on a shared PostgreSQL database."""
+
+    def __init__(self, engine: AsyncEngine, config: Config, watch: ChannelWatch) -> None:
+        self.engine, self.config, self.watch = engine, config, watch
+
+    def __call__(self, channel: str, token: str, start: Starter, stop: Starter) -> PollTurn:
+        section = self.config.telegram if channel == "telegram" else self.config.zalo
+        return PollTurn(
+            self.engine, channel, token, start=start, stop=stop,
+            interval=section.takeover_interval,
+            on_role=lambda role: self.watch.set_role(channel, role),
+        )  # fmt: skip
 
 
 async def run_bot(config: Config, clock: Clock, *, stop: asyncio.Event | None = None) -> int:
@@ -139,7 +190,8 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         stop_timeout=config.reminders.stop_timeout,
         exclusive=exclusive,
     )
-    telegram = zalo = None
+    telegram = zalo = zalo_turn = None
+    turns = PollTurnMaker(engine, config, ops.watch) if engine.dialect.name == "postgresql" else None
     if config.telegram.token:
         shared = None
         if engine.dialect.name == "postgresql":  # other processes may send beside this one
@@ -150,7 +202,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         )
         reminders.senders["telegram"] = ops.count("telegram", channel.send_reminder)
         reminders.probes["telegram"] = channel.probe
-        telegram = TelegramRunner(channel, config)
+        telegram = TelegramRunner(channel, config, turns)
     if config.zalo.token:
         zalo = ZaloChannel(
             conversation,
@@ -160,6 +212,8 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         )
         reminders.senders["zalo"] = ops.count("zalo", zalo.send_reminder)
         reminders.probes["zalo"] = zalo.probe
+        if turns is not None and config.zalo.mode != "webhook":
+            zalo_turn = turns("zalo", config.zalo.token, zalo.start_polling, zalo.stop_polling)
     files = None  # when Zalo polls, the download links need a server of their own
     if downloads is not None and config.zalo.mode != "webhook":
         files = FileServer(downloads, config.downloads.listen, config.downloads.port)
@@ -202,7 +256,7 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         if zalo is not None:
             starting.append(
                 start_patiently(
-                    zalo.start,
+                    partial(_start_zalo, zalo, zalo_turn),
                     "Zalo",
                     unreachable=lambda e: isinstance(e, ZaloApiError | OSError)
                     and not _zalo_refused(e),
@@ -228,12 +282,20 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
             await site.stop()
         if files is not None:
             await files.stop()
+        if zalo_turn is not None:  # polling stops before the lock goes
+            await zalo_turn.end()
         if zalo is not None:
             await zalo.stop()
         if telegram is not None:
             await telegram.stop()
         await engine.dispose()
     return code
+
+
+async def _start_zalo(zalo: ZaloChannel, turn: PollTurn | None) -> None:
+    await zalo.start(poll=turn is None)
+    if turn is not None:
+        turn.begin()
 
 
 def _zalo_refused(error: BaseException) -> bool:

@@ -137,8 +137,10 @@ class ZaloChannel:
 
     # -- lifecycle --------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        """Check the token (getMe), then poll or serve the webhook, per ``config.mode``."""
+    async def start(self, *, poll: bool = True) -> None:
+        """Check the token (getMe), then poll or serve the webhook, per ``config.mode``.
+        ``poll`` False: the caller starts polling when this process's turn comes
+        (``bot.poll_turn``: one poller per bot on a shared PostgreSQL database)."""
         self.bot = await self.client.get_me()
         log.info(
             "Zalo bot %s ready (%s)",
@@ -147,18 +149,27 @@ class ZaloChannel:
         )
         if self.config.mode == "webhook":
             await self._start_webhook()
-        else:
-            try:  # getUpdates and a webhook exclude each other
-                await self.client.delete_webhook()
-            except ZaloApiError as err:
-                log.info("Zalo deleteWebhook: %s", err)
-            self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+        elif poll:
+            await self.start_polling()
 
-    async def stop(self) -> None:
+    async def start_polling(self) -> None:
+        if self._poller is not None:
+            return
+        try:  # getUpdates and a webhook exclude each other
+            await self.client.delete_webhook()
+        except ZaloApiError as err:
+            log.info("Zalo deleteWebhook: %s", err)
+        self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
+
+    async def stop_polling(self) -> None:
+        """Stop asking for updates; the ones already taken are still handled."""
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
+
+    async def stop(self) -> None:
+        await self.stop_polling()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None

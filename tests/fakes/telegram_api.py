@@ -84,6 +84,12 @@ class FakeTelegram(Waiting[SentMessage]):
         self._dark_until = 0.0  # every method answers 502 (the network is down)
         self.requests_504 = 0
         self.requests_500 = 0
+        # Long polls (getUpdates) of live clients: one arriving while another is still
+        # open is an overlap; the older one then ends with 409, like on Telegram.
+        self.poll_overlaps = 0
+        self.poll_conflicts = 0  # 409 "terminated by other getUpdates request" to a live client
+        self.polls = 0
+        self._open_polls: dict[int, web.Request] = {}
         self._global_window: deque[float] = deque()
         self._chat_windows: dict[int, deque[float]] = defaultdict(deque)
         self._allowed_updates: list[str] | None = None
@@ -289,6 +295,11 @@ class FakeTelegram(Waiting[SentMessage]):
         method, params = match.group(2), await read_params(request)
         self.calls.append((method, params))
         handler = API.get(method.lower())
+        polling = method.lower() == "getupdates"
+        if polling:
+            self.polls += 1
+            self.poll_overlaps += any(_live(other) for other in self._open_polls.values())
+            self._open_polls[id(request)] = request
         try:
             if handler is None:
                 raise ApiError(404, "Not Found")
@@ -310,7 +321,13 @@ class FakeTelegram(Waiting[SentMessage]):
             return web.json_response({"ok": True, "result": result})
         except ApiError as err:
             self.requests_429 += err.status == 429
+            self.poll_conflicts += polling and err.status == 409 and _live(request)
             return err.response()
         finally:
+            self._open_polls.pop(id(request), None)
             self._notify()
 
+
+def _live(request: web.Request) -> bool:
+    """Whether the client of ``request`` still listens (a killed process's does not)."""
+    return request.transport is not None and not request.transport.is_closing()
