@@ -193,11 +193,11 @@ async def org_progress(
         )
     else:
         when = _("đến ngày {date}").format(date=format_date(as_of))
-    every_fact = [replace(f, number=f"{plan.code} {f.number}") for plan, facts, _r in every for f in facts]
     scope_line = None
     if quarter:  # the whole plan's figures too: what /baocao's appendix counts
-        part = tally(every_fact, as_of, until=until, deadline_end=deadline_end).overall
-        whole = tally(every_fact, as_of, deadline_end=deadline_end).overall
+        pooled = [f for _plan, facts, _r in every for f in facts]
+        part = tally(pooled, as_of, until=until, deadline_end=deadline_end).overall
+        whole = tally(pooled, as_of, deadline_end=deadline_end).overall
         scope_line = quarter_scope_line(part, whole, quarter, year)
     if len(every) == 1:
         result = every[0][2]
@@ -207,6 +207,9 @@ async def org_progress(
         text = progress_text(title, result, show_units=unit_ids is None, scope_line=scope_line)
     else:
         # "CCHC 6, CĐS 6": a bare number would name two tasks
+        every_fact = [
+            replace(f, number=f"{plan.code} {f.number}") for plan, facts, _r in every for f in facts
+        ]
         result = tally(every_fact, as_of, until=until, deadline_end=deadline_end)
         text = plans_text(every, result, scope, when, show_units=unit_ids is None, scope_line=scope_line)
     if all(plan.kind != "assigned" for plan in shown):  # the tasks the city gave, apart
