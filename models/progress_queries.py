@@ -313,20 +313,21 @@ async def kept_counts(
         Task.deadline_due, Task.deadline_every, late, extended, Task.original_due,
     )  # fmt: skip
     await session.flush()
+    # Asked once, not as a column: a province's groups are tens of thousands of rows.
+    if not await history_before(session, cut):
+        return None
     rows = (
         await (await session.connection()).execute(
-            select(*key, func.count(), newest_row())
+            select(*key, func.count())
             .join(Plan, Task.plan_id == Plan.id)
             .where(Task.plan_id.in_(list(plan_ids)), Task.withdrawn.is_(False))
             .group_by(*key)
         )
     ).all()
-    if rows and rows[0][10] is not None and rows[0][10] >= cut:
-        return None
     moved = await dues_on(session, {r[7]: r[8] for r in rows if r[7] is not None}, cut)
     out = []
     made: dict[tuple, TaskFacts] = {}  # type: ignore[type-arg]
-    for org_id, status, kind, start, due, every, done_on, task_id, _original, n, _last in rows:
+    for org_id, status, kind, start, due, every, done_on, task_id, _original, n in rows:
         if task_id is not None:  # the standing due, and whether done after it
             due = moved.get(task_id, due)
             done_on = done_on if done_on and due and done_on > due else None
