@@ -82,6 +82,7 @@ class Dispatcher(DispatchOutcomes):
         timezone: str = DEFAULT_TZ,
         before_claim: Callable[[], Awaitable[list[int]]] | None = None,
         probe: Callable[[], Awaitable[bool]] | None = None,
+        read_ahead: Callable[[list[Batch]], Awaitable[None]] | None = None,
     ) -> None:
         self.sessions, self.clock, self.deliver = sessions, clock, deliver
         self.claim_size, self.concurrency = max(1, int(rate * claim_seconds)), concurrency
@@ -93,6 +94,8 @@ class Dispatcher(DispatchOutcomes):
         # Called before each claim: re-plans what changed; returns organizations to skip.
         self.before_claim = before_claim
         self.probe = probe  # while backing off: does the channel answer again (getMe)?
+        # Given each claim's batches before they go: what they need, read once for all.
+        self.read_ahead = read_ahead
         self.gate = Gate(quiet=self._quiet_now)
         self._tickets: set[Ticket] = set()  # sends started and not yet settled
         self._sending: set[asyncio.Future[None]] = set()
@@ -209,6 +212,11 @@ class Dispatcher(DispatchOutcomes):
     async def _send_all(
         self, batches: list[Batch], result: TickResult, semaphore: asyncio.Semaphore
     ) -> None:
+        if self.read_ahead is not None and batches:
+            try:
+                await self.read_ahead(batches)
+            except Exception:  # noqa: BLE001 - only a saving: each message reads for itself
+                log.exception("reading ahead for %s messages failed", len(batches))
         per_person: dict[int, list[Batch]] = defaultdict(list)
         for batch in batches:
             per_person[batch.recipient_id].append(batch)
