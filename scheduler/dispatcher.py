@@ -53,6 +53,7 @@ from scheduler.dispatch_types import (
     Unreachable,
 )  # fmt: skip
 from scheduler.owner_lock import OwnerLock
+from scheduler.record_group import RecordGroup
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.send_gate import Gate, Ticket, Withheld, close_ticket, open_ticket
 from scheduler.workdays import WorkCalendar
@@ -105,6 +106,8 @@ class Dispatcher(DispatchOutcomes):
         self._outage_streak = 0
         self._halt = self._stopping = self._started = False
         self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
+        # Marks of messages answered close together share one transaction.
+        self._records = RecordGroup(self._write_sent, lambda: len(self._tickets))
         self._lock = asyncio.Lock()
         self.owner_lock = OwnerLock(sessions, self.owner)
 
