@@ -2,8 +2,9 @@
 their identities, the tasks the reminders name, "several plans?" per organization. The
 dispatcher hands each claim's batches to ``ReadAhead.read`` before sending them;
 ``ReminderService.deliver`` takes its batch's part (``take``) and reads only what is
-left: whether the rows are still to go (checked just before each send, so a task done
-or re-planned meanwhile is not reminded of) and what the other kinds of notice need.
+left: what the other kinds of notice need. Which rows are still to go is checked just
+before each send, by the statement that marks them on the wire (``Batch.live``), so a
+task done or re-planned meanwhile (its rows cancelled) is not reminded of.
 
 At most ``keep`` claims are held (two are in flight at a time); a batch given back
 unsent leaves its part to be dropped with its claim."""
@@ -28,7 +29,13 @@ from scheduler.dispatch_rules import Batch
 @dataclass(frozen=True)
 class Ahead:
     person: Person | None  # with identities; None: not found then, read again
+    items: tuple[OutboxItem, ...]  # the batch's rows as claimed, by id
     known: KnownReads
+
+    def live(self, ids: Sequence[int]) -> list[OutboxItem]:
+        """The rows among ``ids`` (those still to go, ``Batch.live``), by id."""
+        wanted = set(ids)
+        return [item for item in self.items if item.id in wanted]
 
 
 class ReadAhead:
@@ -48,11 +55,21 @@ class ReadAhead:
                 select(Person).where(Person.id.in_(people)).options(selectinload(Person.identities))
             )
             persons = {p.id: p for p in found}
-            items = list(await session.scalars(select(OutboxItem).where(OutboxItem.id.in_(ids))))
+            items = list(
+                await session.scalars(
+                    select(OutboxItem).where(OutboxItem.id.in_(ids)).order_by(OutboxItem.id)
+                )
+            )
             known = await read_ahead(session, items, today)
         self._count += 1
+        by_id = {item.id: item for item in items}
         self._claims[self._count] = {
-            b.item_ids: Ahead(persons.get(b.recipient_id), known) for b in batches
+            b.item_ids: Ahead(
+                persons.get(b.recipient_id),
+                tuple(by_id[i] for i in sorted(b.item_ids) if i in by_id),
+                known,
+            )
+            for b in batches
         }
         while len(self._claims) > self.keep:
             self._claims.popitem(last=False)

@@ -279,14 +279,17 @@ class ReminderService:
             identity = self._channel_for(person)
             if identity is None:
                 raise Unreachable("no channel to reach this person")
-            items = list(
-                await session.scalars(
-                    select(OutboxItem)
-                    # rows cancelled since the claim (a re-plan) are not sent
-                    .where(OutboxItem.id.in_(batch.item_ids), OutboxItem.state == SENDING)
-                    .order_by(OutboxItem.id)
+            if ahead is not None and batch.live is not None:  # checked at the wire mark
+                items = ahead.live(batch.live)
+            else:
+                items = list(
+                    await session.scalars(
+                        select(OutboxItem)
+                        # rows cancelled since the claim (a re-plan) are not sent
+                        .where(OutboxItem.id.in_(batch.item_ids), OutboxItem.state == SENDING)
+                        .order_by(OutboxItem.id)
+                    )
                 )
-            )
             if not items:
                 return None
             zone = ZoneInfo(self.services.timezone)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,9 +75,12 @@ class DispatchOutcomes:
             moment = datetime.combine(following, send, tzinfo=zone)
         return moment
 
-    async def _mark_wire(self, batch: Batch, now: datetime) -> None:
+    async def _mark_wire(self, batch: Batch, now: datetime) -> Batch:
+        """On the wire from now; the batch comes back knowing which of its rows are
+        still to go (``Batch.live``: the deliverer need not read them again)."""
         async with self.sessions() as session, session.begin():
-            await mark_on_wire(session, batch.all_ids, now)
+            marked = await mark_on_wire(session, batch.all_ids, now)
+        return replace(batch, live=tuple(i for i in batch.item_ids if i in marked))
 
     async def _back_already(self, now: datetime) -> bool:
         """While backing off: ask the channel (``getMe``); when it answers, the rows the

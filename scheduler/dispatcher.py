@@ -262,7 +262,7 @@ class Dispatcher(DispatchOutcomes):
         ticket = Ticket(self.gate, batch.all_ids)
         self._tickets.add(ticket)
         try:
-            await self._mark_wire(batch, now)
+            batch = await self._mark_wire(batch, now)
             open_ticket(ticket)
             try:
                 delivered = await self.deliver(batch)
