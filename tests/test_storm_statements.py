@@ -106,6 +106,7 @@ async def test_a_storm_message_costs_a_few_statements_and_under_two_checkouts(se
     service = ReminderService(bot.conversation.services, {"telegram": telegram})
     with counting(engine) as counts:
         result = await service.dispatcher.tick()
+    await service.close()
     assert result.messages == people and sorted(int(c) for c, _o in telegram.got) == chats
     async with sessions() as session:
         sent = await session.scalars(select(OutboxItem.state))
