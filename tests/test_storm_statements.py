@@ -119,3 +119,26 @@ async def test_a_storm_message_costs_a_few_statements_and_under_two_checkouts(se
     # marks of several messages in one transaction; the claim's reads once for all.
     assert counts.statements / people <= 9, counts.statements
     assert counts.checkouts / people < 1.5, counts.checkouts
+
+
+async def test_a_failed_group_write_records_each_message_alone(sessions) -> None:  # noqa: ANN001
+    chats = await seed_storm(sessions, 8)
+    bot = Harness(sessions, Clock.starting_at(AT, frozen=True))
+    telegram = Telegram()
+    service = ReminderService(bot.conversation.services, {"telegram": telegram})
+    records = service.dispatcher._records  # noqa: SLF001 - the group write, made to fail once
+    written, failed = records.write, []
+
+    async def failing_once(group: list) -> None:
+        if not failed:
+            failed.append(len(group))
+            raise RuntimeError("the database went away for a moment")
+        await written(group)
+
+    records.write = failing_once
+    result = await service.dispatcher.tick()
+    await service.close()
+    assert failed and result.messages == 8 and result.retried == 0
+    assert sorted(int(c) for c, _o in telegram.got) == chats  # each once, none again
+    async with sessions() as session:
+        assert set(await session.scalars(select(OutboxItem.state))) == {SENT}
