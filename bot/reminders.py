@@ -24,6 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm import selectinload
 
+from bot.reminder_reads import ReadAhead
 from handlers.choices import message_focus, render_choices, save_focus
 from handlers.context import BUTTON_CHANNELS, Services
 from handlers.messages import Outgoing
@@ -82,7 +83,9 @@ class ReminderService:
             timezone=services.timezone,
             before_claim=self.replan_requested,
             probe=self.probe,
+            read_ahead=self.read_ahead,
         )
+        self.ahead = ReadAhead(services.sessions)
         self._planned_at: datetime | None = None
         self._plan_lock = asyncio.Lock()
         # The dispatcher's runs: at the next due moment, on new work, at most ``interval`` apart.
@@ -255,27 +258,38 @@ class ReminderService:
                 task.cancel()
             await asyncio.gather(*late, return_exceptions=True)
 
+    async def read_ahead(self, batches: list[Batch]) -> None:
+        """A claim's reads, once for all its messages (``bot.reminder_reads``)."""
+        zone = ZoneInfo(self.services.timezone)
+        await self.ahead.read(batches, self.services.clock.now().astimezone(zone).date())
+
     async def deliver(self, batch: Batch) -> Delivered | None:
         now = self.services.clock.now()
+        ahead = self.ahead.take(batch)
         async with self.sessions() as session:
-            person = await session.scalar(
-                select(Person)
-                .where(Person.id == batch.recipient_id)
-                .options(selectinload(Person.identities))
-            )
+            person = ahead.person if ahead is not None else None
+            if person is None:
+                person = await session.scalar(
+                    select(Person)
+                    .where(Person.id == batch.recipient_id)
+                    .options(selectinload(Person.identities))
+                )
             if person is None:
                 raise Unreachable("no such person")
             identity = self._channel_for(person)
             if identity is None:
                 raise Unreachable("no channel to reach this person")
-            items = list(
-                await session.scalars(
-                    select(OutboxItem)
-                    # rows cancelled since the claim (a re-plan) are not sent
-                    .where(OutboxItem.id.in_(batch.item_ids), OutboxItem.state == SENDING)
-                    .order_by(OutboxItem.id)
+            if ahead is not None and batch.live is not None:  # checked at the wire mark
+                items = ahead.live(batch.live)
+            else:
+                items = list(
+                    await session.scalars(
+                        select(OutboxItem)
+                        # rows cancelled since the claim (a re-plan) are not sent
+                        .where(OutboxItem.id.in_(batch.item_ids), OutboxItem.state == SENDING)
+                        .order_by(OutboxItem.id)
+                    )
                 )
-            )
             if not items:
                 return None
             zone = ZoneInfo(self.services.timezone)
@@ -289,6 +303,7 @@ class ReminderService:
                     calendar=self.services.calendar,
                     offline_digest=batch.offline_digest,
                     has_buttons=has_buttons,
+                    known=ahead.known if ahead is not None else None,
                 )
                 if batch.repeat:  # it may have arrived already: never silently twice
                     outgoing.text = repeat_marker() + "\n" + outgoing.text

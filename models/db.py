@@ -61,7 +61,10 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=connector(url))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    return create_async_engine(url, pool_pre_ping=True)
+    # Pre-ping: a restarted database never fails a request. A storm's senders and the
+    # shared pacing hold many connections at once: kept in the pool (12), not opened
+    # and closed again as overflow on every send (a new asyncpg connection each time).
+    return create_async_engine(url, pool_pre_ping=True, pool_size=12, max_overflow=8)
 
 
 def private_file(path: Path) -> None:

@@ -24,15 +24,18 @@ OUTAGE = "outage: "  # last_error of rows put off by an outage (resumed when it 
 DATE_SLACK = timedelta(seconds=1)
 
 
-async def mark_on_wire(session: AsyncSession, ids: Sequence[int], now: datetime) -> None:
+async def mark_on_wire(session: AsyncSession, ids: Sequence[int], now: datetime) -> set[int]:
     """The rows' send starts now: if the process dies before the answer is recorded,
-    they may have been delivered (``release_orphans`` makes them maybe sent)."""
-    await session.execute(
+    they may have been delivered (``release_orphans`` makes them maybe sent). Returns
+    the rows still to go (a re-plan may have cancelled some since the claim)."""
+    marked = await session.scalars(
         update(OutboxItem)
         .where(OutboxItem.id.in_(list(ids)), OutboxItem.state == SENDING)
         .values(wire_at=now)
+        .returning(OutboxItem.id)
         .execution_options(synchronize_session=False)
     )
+    return set(marked)
 
 
 async def mark_maybe_sent(

@@ -30,7 +30,9 @@ async def org_plans(session: AsyncSession, org: Organization) -> list[Plan]:
     org_id = org.id
     return list(
         await session.scalars(
-            lambda_stmt(lambda: select(Plan).where(Plan.organization_id == org_id).order_by(Plan.id))
+            lambda_stmt(
+                lambda: select(Plan).where(Plan.organization_id == org_id).order_by(Plan.id)
+            )
         )
     )
 
@@ -191,6 +193,15 @@ async def find_tasks_by_number(
 
 async def get_task(session: AsyncSession, task_id: int) -> Task | None:
     return await session.scalar(_task_query().where(Task.id == task_id))
+
+
+async def get_tasks(session: AsyncSession, task_ids: Sequence[int]) -> dict[int, Task]:
+    """Many tasks by id, loaded as ``get_task`` loads one, in the same few statements
+    whatever their number (a reminder storm composes hundreds of messages from them)."""
+    if not task_ids:
+        return {}
+    found = await session.scalars(_task_query().where(Task.id.in_(sorted(set(task_ids)))))
+    return {task.id: task for task in found}
 
 
 async def history(session: AsyncSession, task: Task) -> list[StatusUpdate]:

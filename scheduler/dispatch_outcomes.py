@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -27,6 +28,7 @@ from scheduler.dispatch_rules import (
     notice_moment,
 )
 from scheduler.dispatch_types import Delivered, TickResult
+from scheduler.record_group import RecordGroup
 from scheduler.reminder_policy import ReminderSettings, effective_send_time, next_send_moment
 from scheduler.workdays import WorkCalendar
 
@@ -47,6 +49,7 @@ class DispatchOutcomes:
     _halted_until: datetime | None
     _outage_streak: int
     _unrecorded: list[tuple[Batch, Delivered, datetime]]
+    _records: RecordGroup[tuple[Batch, Delivered, datetime]]
 
     def _quiet_now(self) -> bool:
         now = self.clock.now()
@@ -72,9 +75,12 @@ class DispatchOutcomes:
             moment = datetime.combine(following, send, tzinfo=zone)
         return moment
 
-    async def _mark_wire(self, batch: Batch, now: datetime) -> None:
+    async def _mark_wire(self, batch: Batch, now: datetime) -> Batch:
+        """On the wire from now; the batch comes back knowing which of its rows are
+        still to go (``Batch.live``: the deliverer need not read them again)."""
         async with self.sessions() as session, session.begin():
-            await mark_on_wire(session, batch.all_ids, now)
+            marked = await mark_on_wire(session, batch.all_ids, now)
+        return replace(batch, live=tuple(i for i in batch.item_ids if i in marked))
 
     async def _back_already(self, now: datetime) -> bool:
         """While backing off: ask the channel (``getMe``); when it answers, the rows the
@@ -96,35 +102,51 @@ class DispatchOutcomes:
     async def _record(
         self, batch: Batch, delivered: Delivered, sent_at: datetime, result: TickResult | None
     ) -> bool:
-        """Mark sent and run the delivery's record, in one transaction; on a database
-        error retry, then keep it for the next pass. Never send it again."""
-        for attempt in range(3):
-            try:
-                async with self.sessions() as session, session.begin():
-                    values = dict(
-                        sent_at=sent_at, channel=delivered.channel, message_id=delivered.message_id
-                    )
-                    for state, ids in ((FOLDED, batch.folded_ids), (SENT, batch.sent_ids)):
-                        if ids:
-                            await session.execute(
-                                update(OutboxItem)
-                                .where(OutboxItem.id.in_(ids), OutboxItem.state == SENDING)
-                                .values(state=state, **values)
-                            )
-                    if delivered.record is not None:
-                        await delivered.record(session)
-                break
-            except Exception:  # noqa: BLE001 - the message is out; only the record is late
-                log.exception("recording a sent reminder failed (try %s)", attempt + 1)
-                await asyncio.sleep(0.2 * 2**attempt)
-        else:
-            self._unrecorded.append((batch, delivered, sent_at))
-            return False
+        """Mark sent and run the delivery's record, in one transaction shared with the
+        marks of the messages answered meanwhile (``scheduler.record_group``); if that
+        fails, alone: retried, then kept for the next pass. Never send it again."""
+        try:
+            await self._records.add((batch, delivered, sent_at))
+        except Exception:  # noqa: BLE001 - one of the group may be the cause: each alone
+            if not await self._record_alone(batch, delivered, sent_at):
+                return False
         if result is not None:
             result.messages += 1
             result.folded += len(batch.folded_ids)
             result.sent += len(batch.sent_ids)
         return True
+
+    async def _write_sent(self, group: list[tuple[Batch, Delivered, datetime]]) -> None:
+        async with self.sessions() as session, session.begin():
+            for batch, delivered, sent_at in group:
+                await self._mark_sent(session, batch, delivered, sent_at)
+
+    @staticmethod
+    async def _mark_sent(
+        session: AsyncSession, batch: Batch, delivered: Delivered, sent_at: datetime
+    ) -> None:
+        values = dict(sent_at=sent_at, channel=delivered.channel, message_id=delivered.message_id)
+        for state, ids in ((FOLDED, batch.folded_ids), (SENT, batch.sent_ids)):
+            if ids:
+                await session.execute(
+                    update(OutboxItem)
+                    .where(OutboxItem.id.in_(ids), OutboxItem.state == SENDING)
+                    .values(state=state, **values)
+                )
+        if delivered.record is not None:
+            await delivered.record(session)
+
+    async def _record_alone(self, batch: Batch, delivered: Delivered, sent_at: datetime) -> bool:
+        for attempt in range(3):
+            try:
+                async with self.sessions() as session, session.begin():
+                    await self._mark_sent(session, batch, delivered, sent_at)
+                return True
+            except Exception:  # noqa: BLE001 - the message is out; only the record is late
+                log.exception("recording a sent reminder failed (try %s)", attempt + 1)
+                await asyncio.sleep(0.2 * 2**attempt)
+        self._unrecorded.append((batch, delivered, sent_at))
+        return False
 
     async def _record_left_over(self, result: TickResult | None) -> None:
         waiting, self._unrecorded = self._unrecorded, []

@@ -6,7 +6,7 @@ admin for all the failures of a pass, not one per person; ``mark_unreachable``).
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,6 +36,8 @@ class Batch:
     covered: tuple[int, ...] = ()  # older missed reminders of a task the message names
     stale: tuple[int, ...] = ()  # rows past their use, carried by the digest
     repeat: bool = False  # it may have reached the person already (maybe sent): say so
+    # The rows of ``item_ids`` still to go when the send started (None: not checked).
+    live: tuple[int, ...] | None = field(default=None, compare=False)
 
     @property
     def all_ids(self) -> tuple[int, ...]:

@@ -53,6 +53,7 @@ from scheduler.dispatch_types import (
     Unreachable,
 )  # fmt: skip
 from scheduler.owner_lock import OwnerLock
+from scheduler.record_group import RecordGroup
 from scheduler.reminder_policy import ReminderSettings, next_send_moment
 from scheduler.send_gate import Gate, Ticket, Withheld, close_ticket, open_ticket
 from scheduler.workdays import WorkCalendar
@@ -82,6 +83,7 @@ class Dispatcher(DispatchOutcomes):
         timezone: str = DEFAULT_TZ,
         before_claim: Callable[[], Awaitable[list[int]]] | None = None,
         probe: Callable[[], Awaitable[bool]] | None = None,
+        read_ahead: Callable[[list[Batch]], Awaitable[None]] | None = None,
     ) -> None:
         self.sessions, self.clock, self.deliver = sessions, clock, deliver
         self.claim_size, self.concurrency = max(1, int(rate * claim_seconds)), concurrency
@@ -93,6 +95,8 @@ class Dispatcher(DispatchOutcomes):
         # Called before each claim: re-plans what changed; returns organizations to skip.
         self.before_claim = before_claim
         self.probe = probe  # while backing off: does the channel answer again (getMe)?
+        # Given each claim's batches before they go: what they need, read once for all.
+        self.read_ahead = read_ahead
         self.gate = Gate(quiet=self._quiet_now)
         self._tickets: set[Ticket] = set()  # sends started and not yet settled
         self._sending: set[asyncio.Future[None]] = set()
@@ -102,6 +106,8 @@ class Dispatcher(DispatchOutcomes):
         self._outage_streak = 0
         self._halt = self._stopping = self._started = False
         self._unrecorded: list[tuple[Batch, Delivered, datetime]] = []
+        # Marks of messages answered close together share one transaction.
+        self._records = RecordGroup(self._write_sent, lambda: len(self._tickets))
         self._lock = asyncio.Lock()
         self.owner_lock = OwnerLock(sessions, self.owner)
 
@@ -209,6 +215,11 @@ class Dispatcher(DispatchOutcomes):
     async def _send_all(
         self, batches: list[Batch], result: TickResult, semaphore: asyncio.Semaphore
     ) -> None:
+        if self.read_ahead is not None and batches:
+            try:
+                await self.read_ahead(batches)
+            except Exception:  # noqa: BLE001 - only a saving: each message reads for itself
+                log.exception("reading ahead for %s messages failed", len(batches))
         per_person: dict[int, list[Batch]] = defaultdict(list)
         for batch in batches:
             per_person[batch.recipient_id].append(batch)
@@ -251,7 +262,7 @@ class Dispatcher(DispatchOutcomes):
         ticket = Ticket(self.gate, batch.all_ids)
         self._tickets.add(ticket)
         try:
-            await self._mark_wire(batch, now)
+            batch = await self._mark_wire(batch, now)
             open_ticket(ticket)
             try:
                 delivered = await self.deliver(batch)

@@ -19,6 +19,7 @@ from handlers.extensions.pending import digest_lines
 from handlers.messages import Button, Outgoing
 from handlers.people.group_codes import INVITE_SEEN, invite_seen_notice
 from handlers.people.linking import LINK_REQUEST, link_notice
+from handlers.reminders.known import TASK_KINDS, KnownReads
 from handlers.reminders.nudge import NUDGE, escalation, nudge_notice
 from handlers.reminders.score_texts import score_notice
 from handlers.scores.notices import KIND as SCORE_CONFIRMED
@@ -35,13 +36,12 @@ from models.org_names import org_name
 from models.outbox import OutboxItem
 from models.people import Organization, Person, Unit
 from models.plans import Task
-from models.queries import get_task, list_tasks, several_plans
+from models.queries import get_task, list_tasks
 from scheduler.score_reminders import KIND as SCORE_KIND
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 BUNDLE_LIMIT = 30  # tasks listed in one reminder on Telegram (TEXT_PAGE elsewhere)
-TASK_KINDS = ("before_due", "due_day", "overdue", "report", "cooperating_note")
 
 
 def _headline(kind: str, to_leaders: bool) -> str:
@@ -85,7 +85,7 @@ def _by_deadline(pair: tuple[OutboxItem, Task]) -> tuple[date, int]:
 
 
 async def _open_tasks(
-    session: AsyncSession, items: list[OutboxItem]
+    session: AsyncSession, items: list[OutboxItem], known: KnownReads
 ) -> list[tuple[OutboxItem, Task]]:
     tasks: list[tuple[OutboxItem, Task]] = []
     for item in items:
@@ -95,7 +95,7 @@ async def _open_tasks(
             or any(t.id == item.task_id for _, t in tasks)
         ):
             continue
-        task = await get_task(session, item.task_id)
+        task = await known.task(session, item.task_id)
         if task is not None and task.status not in CLOSED:
             tasks.append((item, task))
     return sorted(tasks, key=_by_deadline)
@@ -171,9 +171,12 @@ async def compose(
     calendar: WorkCalendar,
     offline_digest: bool,
     has_buttons: bool,
+    known: KnownReads | None = None,
 ) -> Outgoing:
-    """One message for ``person`` carrying all ``items``."""
-    tasks = await _open_tasks(session, items)
+    """One message for ``person`` carrying all ``items``; ``known``: the tasks and
+    plans read ahead for many messages at once (``known.read_ahead``)."""
+    known = known if known is not None else KnownReads()
+    tasks = await _open_tasks(session, items, known)
     mine = [pair for pair in tasks if not pair[0].to_leaders]
     escalated = [
         pair for pair in tasks if pair[0].to_leaders and all(pair[1].id != t.id for _, t in mine)
@@ -185,7 +188,8 @@ async def compose(
     if offline_digest:
         parts.append(_("Trong lúc dondoc tạm ngừng, anh/chị đã lỡ các lời nhắc sau:"))
     if mine:
-        several = await several_plans(session, mine[0][1].plan.organization_id, today)
+        org = mine[0][1].plan.organization_id
+        several = await known.several_plans(session, org, today)
         more, buttons, focus = _officer_parts(
             mine, today, calendar, offline=offline_digest, has_buttons=has_buttons,
             several=several,
