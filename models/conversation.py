@@ -159,11 +159,19 @@ async def chat_state(session: AsyncSession, person_id: int, channel: str, now: d
         if state in session:  # not removed by a bulk delete since (a merge, a stranger)
             return state
     state = await _read_chat_state(session, person_id, channel, now)
+    keep_chat_state(session, state)
+    return state
+
+
+def keep_chat_state(session: AsyncSession, state: ChatState) -> None:
+    """``state``, read by this transaction, is the one ``chat_state`` gives from now on
+    (``invites.find_person`` reads it with the person)."""
+    kept = session.info.get(_KEPT_STATE)
+    transaction = session.sync_session.get_transaction()
     if kept is None or kept[0] is not transaction:
         kept = (transaction, {})
         session.info[_KEPT_STATE] = kept
-    kept[1][(person_id, channel)] = state
-    return state
+    kept[1][(state.person_id, state.channel)] = state
 
 
 async def _read_chat_state(

@@ -13,6 +13,7 @@ from sqlalchemy import lambda_stmt, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
+from models.conversation import ChatState, keep_chat_state
 from models.people import Identity, Invite, Membership, Organization, Person, Unit
 from models.reach import is_private_chat
 
@@ -120,8 +121,9 @@ async def person_id_of(session: AsyncSession, channel: str, external_id: str) ->
 
 
 async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
-    """The person behind ``channel``'s ``external_id`` with their identities and
-    memberships (organization, unit), in one statement: it runs before every message."""
+    """The person behind ``channel``'s ``external_id`` with their identities, memberships
+    (organization, unit) and chat state on ``channel``, in one statement: it runs
+    before every message."""
     external = str(external_id)
     # A lambda statement is built once and then only given its values.
     result = await session.scalars(
@@ -133,10 +135,14 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
                 joinedload(Person.memberships).joinedload(Membership.organization),
                 joinedload(Person.memberships).joinedload(Membership.unit),
                 joinedload(Person.identities),
+                joinedload(Person.chat_states.and_(ChatState.channel == channel)),
             )
         )
     )
-    return result.unique().first()
+    person = result.unique().first()
+    for state in person.chat_states if person is not None else ():
+        keep_chat_state(session, state)  # the message's chat state: no second statement
+    return person
 
 
 async def create_person(

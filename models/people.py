@@ -4,11 +4,15 @@ identities a person writes from, their memberships with a role, and invites."""
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from models.base import Base, UTCDateTime
+
+if TYPE_CHECKING:
+    from models.conversation import ChatState
 
 ROLES = ("officer", "leader", "admin", "viewer")
 CHANNELS = ("telegram", "zalo", "console")
@@ -62,6 +66,9 @@ class Person(Base):
 
     identities: Mapped[list[Identity]] = relationship(back_populates="person")
     memberships: Mapped[list[Membership]] = relationship(back_populates="person")
+    # Read with the person for the message's channel (``invites.find_person``); never
+    # loaded by itself nor written through (``models.conversation.chat_state`` does).
+    chat_states: Mapped[list[ChatState]] = relationship(viewonly=True, lazy="raise")
 
 
 class Identity(Base):
