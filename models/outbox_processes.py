@@ -14,13 +14,17 @@ from models.process_locks import lock_is_free
 
 
 async def heartbeat(session: AsyncSession, owner: str, now: datetime) -> None:
-    """Show that ``owner`` is alive (and register it the first time)."""
-    found = await session.get(DispatcherProcess, owner)
-    if found is None:
+    """Show that ``owner`` is alive (and register it the first time, or again if its row
+    went: one statement, so a row deleted meanwhile never fails the beat)."""
+    beat = await session.execute(
+        update(DispatcherProcess)
+        .where(DispatcherProcess.owner == owner)
+        .values(heartbeat_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if not beat.rowcount:
         session.add(DispatcherProcess(owner=owner, started_at=now, heartbeat_at=now))
-    else:
-        found.heartbeat_at = now
-    await session.flush()
+        await session.flush()
 
 
 async def release_orphans(

@@ -37,3 +37,22 @@ async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> Non
     assert not await rows(sessions, state=SENDING)
     assert inbox.got
     await second.close()
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_a_heartbeat_whose_row_went_registers_again(sessions, clock) -> None:  # noqa: ANN001
+    """Another process may delete a late process's row (its heartbeat older than
+    ``stale_after``); the next beat registers it again instead of failing the tick."""
+    from sqlalchemy import delete, select
+
+    from models.outbox import DispatcherProcess
+    from models.outbox_processes import heartbeat
+
+    async with sessions() as session, session.begin():
+        await heartbeat(session, "late", clock.now())
+    async with sessions() as session, session.begin():
+        await session.execute(delete(DispatcherProcess).where(DispatcherProcess.owner == "late"))
+    async with sessions() as session, session.begin():
+        await heartbeat(session, "late", clock.now())  # raised StaleDataError before
+    async with sessions() as session:
+        assert await session.scalar(select(DispatcherProcess.owner)) == "late"
