@@ -9,6 +9,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from handlers.context import Services
@@ -18,6 +19,7 @@ from handlers.messages import Attachment, Incoming, Outgoing
 from models.evidence_store import EvidenceSettings
 from models.invites import create_invite
 from models.plan_store import find_organization, resolve_unit
+from models.plans import StatusUpdate, Task
 from scheduler.clock import Clock
 from tests.conftest import SAMPLES
 
@@ -103,3 +105,21 @@ class Harness:
 
 def text_of(replies: list[Outgoing]) -> str:
     return "\n".join(r.text for r in replies)
+
+
+async def task_row(bot: Harness, number: str) -> Task:
+    """The sample plan's task ``number``, read afresh."""
+    async with bot.sessions() as session:
+        task = await session.scalar(select(Task).where(Task.number == number))
+        assert task is not None
+        return task
+
+
+async def status_rows(bot: Harness, number: str) -> list[StatusUpdate]:
+    """Task ``number``'s history, oldest first."""
+    task = await task_row(bot, number)
+    async with bot.sessions() as session:
+        found = await session.scalars(
+            select(StatusUpdate).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)
+        )
+        return list(found)

@@ -7,18 +7,16 @@ waiting is counted in messages, not measured in wall time."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
 
 from bot.channels.lanes import ChatLanes
-from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
 from models.plans import Task
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
+from tests.telegram_support import polling
 
 
 @pytest.fixture
@@ -27,22 +25,8 @@ async def tg() -> AsyncIterator[FakeTelegram]:
         yield fake
 
 
-@contextlib.asynccontextmanager
-async def running(tg: FakeTelegram, harness: Harness, per_chat: float) -> AsyncIterator[TelegramChannel]:
-    config = TelegramConfig(
-        token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=per_chat
-    )
-    channel = TelegramChannel(harness.conversation, config)
-    app = channel.build()
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield channel
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+def running(tg: FakeTelegram, harness: Harness, per_chat: float):  # noqa: ANN201
+    return polling(tg, harness, per_chat_interval=per_chat)
 
 
 @pytest.fixture

@@ -9,13 +9,12 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.config import TelegramConfig
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
+from tests.telegram_support import polling
 from tests.test_many_plans import import_cds, task_of
 from tests.test_telegram_channel import buttons
 from tests.test_zalo_channel import LAN, config, say
@@ -44,13 +43,7 @@ async def two_plans(sessions, clock, channel: str) -> Harness:  # noqa: ANN001
 
 async def test_telegram_asks_with_a_tap_per_plan(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "telegram")
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    app = TelegramChannel(harness.conversation, config).build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(tg, harness, post_init=True, per_chat_interval=0):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         tg.send_text(42, f"/dangky {code}", first_name="Lan")
         await tg.wait_for("Đăng ký thành công")
@@ -69,10 +62,6 @@ async def test_telegram_asks_with_a_tap_per_plan(tg: FakeTelegram, sessions, clo
         tg.send_text(42, "/viec CĐS 6")
         card = await tg.wait_for(lambda m: m.chat_id == 42 and (m.text or "").startswith("Nhiệm vụ CĐS 6:"), since=mark)
         assert "Phối hợp: Trung tâm Phục vụ hành chính công" in card.text
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001

@@ -9,12 +9,11 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.config import TelegramConfig
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
+from tests.telegram_support import polling
 from tests.test_many_plans import task_of
 from tests.test_many_plans_channels import two_plans
 from tests.test_plan_commands import kinds
@@ -38,13 +37,7 @@ async def zalo() -> AsyncIterator[FakeZalo]:
 
 async def test_telegram_command_asks_with_a_tap_and_runs_after_it(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "telegram")
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    app = TelegramChannel(harness.conversation, config).build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(tg, harness, post_init=True, per_chat_interval=0):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         tg.send_text(42, f"/dangky {code}", first_name="Lan")
         await tg.wait_for("Đăng ký thành công")
@@ -60,10 +53,6 @@ async def test_telegram_command_asks_with_a_tap_and_runs_after_it(tg: FakeTelegr
         await tg.wait_for(lambda m: m.chat_id == 42 and "Đã ghi nhận nhiệm vụ" in (m.text or ""), since=mark)
         assert (await task_of(harness, "CĐS", "6")).percent == 60
         assert (await task_of(harness, "CCHC", "6")).status == "not_started"
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 async def test_zalo_command_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001

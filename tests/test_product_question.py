@@ -5,11 +5,9 @@ already name it, for a task already done, or of a leader's /capnhat."""
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
 
 from handlers.replies.product_ask import SKIP, example_of, names_product, product_kinds, should_ask
-from models.plans import StatusUpdate, Task
-from tests.harness import Harness, text_of
+from tests.harness import Harness, status_rows, task_row, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 ASKED = "Sản phẩm của nhiệm vụ là «Kế hoạch của UBND xã»"
@@ -22,23 +20,6 @@ async def bot(sessions, clock) -> Harness:  # noqa: ANN001
     await harness.register("lan", "officer", VHXH)
     await harness.register("trinh", "leader")
     return harness
-
-
-async def task_row(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
-
-
-async def rows(bot: Harness, number: str) -> list[StatusUpdate]:
-    task = await task_row(bot, number)
-    async with bot.sessions() as session:
-        found = await session.scalars(
-            select(StatusUpdate).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)
-        )
-        return list(found)
-
 
 def labels(message) -> list[str]:  # noqa: ANN001
     return [b.label for row in message.buttons for b in row]
@@ -67,7 +48,7 @@ async def test_done_without_a_document_is_recorded_and_the_product_asked_once(bo
     assert ASKED in reply[0].text and "hoặc gửi tệp" in reply[0].text
     assert labels(reply[0]) == ["Hoàn tác", "Bỏ qua"]
     assert (await task_row(bot, "1")).status == "done"
-    assert [(r.kind, r.text) for r in await rows(bot, "1")] == [("status", "xong rồi")]  # kept
+    assert [(r.kind, r.text) for r in await status_rows(bot, "1")] == [("status", "xong rồi")]  # kept
 
     skip = next(b.data for row in reply[0].buttons for b in row if b.label == "Bỏ qua")
     assert skip.startswith(f"{SKIP}:")
@@ -75,7 +56,7 @@ async def test_done_without_a_document_is_recorded_and_the_product_asked_once(bo
     assert skipped == (
         "Vâng, tôi không hỏi thêm. Khi có văn bản, anh/chị nhắn /capnhat 1 kèm số, ngày văn bản hoặc gửi tệp."
     )
-    assert len(await rows(bot, "1")) == 1 and (await task_row(bot, "1")).status == "done"
+    assert len(await status_rows(bot, "1")) == 1 and (await task_row(bot, "1")).status == "done"
 
     again = text_of(await bot.say("lan", "nhiệm vụ 1 xong"))  # already done: not asked twice
     assert "Sản phẩm của nhiệm vụ" not in again
@@ -87,7 +68,7 @@ async def test_the_document_typed_after_the_question_is_its_evidence(bot: Harnes
     answer = text_of(await bot.say("lan", "Kế hoạch số 05/KH-UBND ngày 10/01/2026"))
     assert "Minh chứng: Kế hoạch số 05/KH-UBND ngày 10/01/2026." in answer
     assert "Sản phẩm của nhiệm vụ" not in answer
-    assert (await rows(bot, "1"))[-1].evidence == ["Kế hoạch số 05/KH-UBND ngày 10/01/2026"]
+    assert (await status_rows(bot, "1"))[-1].evidence == ["Kế hoạch số 05/KH-UBND ngày 10/01/2026"]
 
 
 async def test_not_asked_when_the_words_name_it_or_a_leader_updates(bot: Harness) -> None:
@@ -133,4 +114,4 @@ async def test_several_done_at_once_get_one_line_not_a_question_each(sessions, c
     assert reply.endswith("Trả lời 1 = Hoàn tác NV 1, 2 = Hoàn tác NV 6")  # no skip to tap
     later = text_of(await bot.say("lan", "nhiệm vụ 1: Kế hoạch số 05/KH-UBND ngày 10/01/2026"))
     assert "Minh chứng: Kế hoạch số 05/KH-UBND ngày 10/01/2026." in later
-    assert (await rows(bot, "1"))[-1].evidence == ["Kế hoạch số 05/KH-UBND ngày 10/01/2026"]
+    assert (await status_rows(bot, "1"))[-1].evidence == ["Kế hoạch số 05/KH-UBND ngày 10/01/2026"]

@@ -8,16 +8,14 @@ is counted in messages, never measured in wall time."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_pacing import BACKLOG, NORMAL, URGENT, ChatPacer, Turns
-from bot.config import TelegramConfig
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
+from tests.telegram_support import polling
 
 RATE = 5  # messages a second overall, on both sides: a small flood fills it
 
@@ -114,22 +112,8 @@ async def harness(sessions, clock) -> Harness:  # noqa: ANN001
     return bot
 
 
-@contextlib.asynccontextmanager
-async def running(tg: FakeTelegram, harness: Harness) -> AsyncIterator[TelegramChannel]:
-    config = TelegramConfig(
-        token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, global_rate=RATE
-    )
-    channel = TelegramChannel(harness.conversation, config)
-    app = channel.build()
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield channel
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+def running(tg: FakeTelegram, harness: Harness):  # noqa: ANN201
+    return polling(tg, harness, global_rate=RATE)
 
 
 async def test_a_leader_goes_before_a_flood_of_strangers(

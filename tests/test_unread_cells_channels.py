@@ -11,13 +11,12 @@ from datetime import date
 
 import pytest
 
-from bot.channels.telegram import TelegramChannel
 from bot.channels.zalo import ZaloChannel
-from bot.config import TelegramConfig
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
+from tests.telegram_support import polling
 from tests.test_telegram_channel import buttons
 from tests.test_unread_cells import plan_text, trial_task
 from tests.test_zalo_channel import LAN, config
@@ -49,13 +48,7 @@ def asking(cell: str):  # noqa: ANN201 - a predicate on sent messages
 
 async def test_telegram_a_tap_per_cell(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
     harness = await sample(sessions, clock, "telegram")
-    settings = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    app = TelegramChannel(harness.conversation, settings).build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(tg, harness, post_init=True, per_chat_interval=0):
         code = await harness.invite("admin")
         tg.send_text(11, f"/dangky {code}")
         await tg.wait_for(lambda m: m.chat_id == 11)
@@ -86,10 +79,6 @@ async def test_telegram_a_tap_per_cell(tg: FakeTelegram, sessions, clock) -> Non
         again = await tg.wait_for(lambda m: m.chat_id == 11, since=mark, timeout=10)
         assert "không có gì thay đổi" in again.text
         assert not [m for m in tg.sent[mark:] if "ô thời hạn" in (m.text or "")]
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 async def test_zalo_a_number_per_cell(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
