@@ -20,6 +20,7 @@ two processes on PostgreSQL) and ``bench_province_flood.py`` (a leader's ``/viec
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import resource
 import sys
@@ -101,6 +102,10 @@ async def build(url: str):  # noqa: ANN201
 
 
 async def figures(engine, sessions) -> None:  # noqa: ANN001
+    # As ``dondoc run`` does once started (bot/runner.py): what was built so far (here the
+    # data's own lists) stays out of the collector's full passes.
+    gc.collect()
+    gc.freeze()
     conversation = Conversation(Services(sessions=sessions, clock=Clock.starting_at(city.NOW, frozen=True)))
 
     def ask(user: str, words: str):  # noqa: ANN202

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import logging
 import signal
 from collections.abc import Awaitable, Callable, Iterable
@@ -271,6 +272,10 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
             await site.start()
         reminders.start()  # at once: the reminders wait for the channels themselves
         log.info("dondoc đang chạy: %s", ", ".join(reminders.senders))
+        # What start-up built lives as long as the process: kept out of the cyclic
+        # collector's full passes (gc.freeze), which would otherwise walk it every time.
+        gc.collect()
+        gc.freeze()
         await stop.wait()
     finally:
         for task in starting:
