@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from models.db import make_engine, session_factory, upgrade
 from scheduler.clock import Clock
+from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.zalo_api import FakeZalo
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -64,3 +66,17 @@ def sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
 @pytest.fixture
 def clock() -> Clock:
     return Clock.starting_at(datetime(2026, 1, 5, 9, 0, tzinfo=TZ), frozen=True)
+
+
+@pytest.fixture
+async def tg() -> AsyncIterator[FakeTelegram]:
+    """The fake Bot API with Telegram's default limits (a test file may define its own)."""
+    async with FakeTelegram() as fake:
+        yield fake
+
+
+@pytest.fixture
+async def zalo() -> AsyncIterator[FakeZalo]:
+    """The fake Zalo Bot API (a test file may define its own)."""
+    async with FakeZalo() as fake:
+        yield fake

@@ -5,8 +5,6 @@ the answer records on the chosen plan's task only. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.channels.zalo import ZaloChannel
@@ -20,18 +18,6 @@ from tests.test_telegram_channel import buttons
 from tests.test_zalo_channel import LAN, config, say
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
 
 
 async def two_plans(sessions, clock, channel: str) -> Harness:  # noqa: ANN001

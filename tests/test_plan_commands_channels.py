@@ -5,8 +5,6 @@ carried out on the task chosen only. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import pytest
 
 from bot.channels.zalo import ZaloChannel
@@ -21,18 +19,6 @@ from tests.test_telegram_channel import buttons
 from tests.test_zalo_channel import LAN, config, say
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
 
 
 async def test_telegram_command_asks_with_a_tap_and_runs_after_it(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001

@@ -6,7 +6,6 @@ same text does not ask again. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
@@ -22,18 +21,6 @@ from tests.test_unread_cells import plan_text, trial_task
 from tests.test_zalo_channel import LAN, config
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
 
 
 async def sample(sessions, clock, channel: str) -> Harness:  # noqa: ANN001
