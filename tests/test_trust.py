@@ -24,7 +24,8 @@ from models.conversation import Question
 from models.outbox import OutboxItem
 from models.plans import StatusUpdate, Task
 from scheduler.clock import Clock
-from tests.harness import Harness, text_of
+from tests.harness import Harness, task_row, text_of
+from tests.harness import status_rows as history
 
 VHXH = "Phòng Văn hóa - Xã hội"
 
@@ -36,25 +37,6 @@ async def bot(sessions, clock: Clock) -> Harness:  # noqa: ANN001
     await harness.register("lan", "officer", VHXH)
     await harness.register("trinh", "leader")
     return harness
-
-
-async def task_row(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
-
-
-async def history(bot: Harness, number: str) -> list[StatusUpdate]:
-    task = await task_row(bot, number)
-    async with bot.sessions() as session:
-        return list(
-            await session.scalars(
-                select(StatusUpdate)
-                .where(StatusUpdate.task_id == task.id)
-                .order_by(StatusUpdate.id)
-            )
-        )
 
 
 # --- pure rules ---------------------------------------------------------------------

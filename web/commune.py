@@ -15,7 +15,7 @@ from handlers.permissions import best_role, can_read_task, is_leader, officer_un
 from handlers.tasks.access import task_units
 from handlers.tasks.view import CLOSED, deadline_in_words
 from models.people import Organization
-from models.plans import Plan, Task
+from models.plans import Task
 from models.progress import classify, current_facts, has_deadline
 from models.queries import active_plans, list_tasks
 from models.web_access import people_of_units
@@ -46,12 +46,6 @@ class CommuneView:
     can_open_tasks: bool
 
 
-async def plans_shown(db: AsyncSession, org: Organization, today: date) -> list[Plan]:
-    """The plans the page shows: the ones the chat follows (``active_plans``: this
-    year's, and last year's while it has an undone task due this year)."""
-    return await active_plans(db, org, today)
-
-
 async def commune_view(
     db: AsyncSession, visitor: Visitor, org: Organization, services: Services
 ) -> CommuneView:
@@ -67,7 +61,9 @@ async def commune_view(
         scope = "; ".join(m.unit.name for m in visitor.person.memberships if m.unit and m.organization_id == org.id)
     figures = []
     tasks: list[Task] = []
-    for plan in await plans_shown(db, org, today):
+    # The plans the chat follows: this year's, and last year's while one of its tasks
+    # due this year is undone.
+    for plan in await active_plans(db, org, today):
         found = await plan_figures(db, org, plan, today, deadline_end=deadline_end, unit_ids=unit_ids)
         rows = sorted(found.progress.by_unit.items(), key=lambda kv: kv[0])
         if unit_ids is not None or len(rows) < 2:
