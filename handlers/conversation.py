@@ -30,6 +30,7 @@ from models.conversation import remember_sent
 from models.invites import create_person, find_person, keep_private_chat, person_id_of
 from models.outbox import request_replan
 from models.people import Person
+from models.pool_ping import is_disconnect
 
 log = logging.getLogger(__name__)
 
@@ -49,35 +50,46 @@ class Conversation:
         self.router = router or build_router()
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
-        now = self.services.clock.now()
         set_language("vi")
-        try:
-            async with self.services.sessions() as session, session.begin():
-                known = await find_person(session, incoming.channel, incoming.user_id)
-                if known is None and not self._joining(incoming):
-                    return self.strangers_answer(incoming)
-                request = await self._request(incoming, session, now, known)
-                outgoing = await self._route(request)
-                if known is None and await newcomers.drop_unless_joined(session, request.person):
-                    return outgoing  # a stranger who did not join leaves no row behind
-                await remember_focus(
-                    session,
-                    request.person.id,
-                    incoming.channel,
-                    outgoing,
-                    has_buttons=request.has_buttons,
-                    now=now,
+        for attempt in (1, 2):
+            try:
+                return await self._handle(incoming)
+            except Exception as error:
+                if attempt == 1 and is_disconnect(error):
+                    # The database restarted under a pooled connection: nothing was
+                    # written; the pool has dropped its old connections, so again.
+                    log.warning("the database connection was lost; handling the message again")
+                    continue
+                log.exception("handling a message failed")
+                break
+        return [
+            Outgoing(
+                _(
+                    "Xin lỗi, dondoc gặp lỗi khi xử lý tin nhắn này; chưa có gì bị thay đổi. Anh/chị vui lòng thử lại sau ít phút."
                 )
-                return outgoing
-        except Exception:
-            log.exception("handling a message failed")
-            return [
-                Outgoing(
-                    _(
-                        "Xin lỗi, dondoc gặp lỗi khi xử lý tin nhắn này; chưa có gì bị thay đổi. Anh/chị vui lòng thử lại sau ít phút."
-                    )
-                )
-            ]
+            )
+        ]
+
+    async def _handle(self, incoming: Incoming) -> list[Outgoing]:
+        """One message in one transaction: the person, their request, the answer."""
+        now = self.services.clock.now()
+        async with self.services.sessions() as session, session.begin():
+            known = await find_person(session, incoming.channel, incoming.user_id)
+            if known is None and not self._joining(incoming):
+                return self.strangers_answer(incoming)
+            request = await self._request(incoming, session, now, known)
+            outgoing = await self._route(request)
+            if known is None and await newcomers.drop_unless_joined(session, request.person):
+                return outgoing  # a stranger who did not join leaves no row behind
+            await remember_focus(
+                session,
+                request.person.id,
+                incoming.channel,
+                outgoing,
+                has_buttons=request.has_buttons,
+                now=now,
+            )
+            return outgoing
 
     def strangers_answer(self, incoming: Incoming) -> list[Outgoing]:
         """What a stranger gets, with nothing written: how to register, or nothing at all

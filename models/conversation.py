@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, lambda_stmt, select
+from sqlalchemy import JSON, ForeignKey, Select, String, Text, UniqueConstraint, bindparam, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -78,9 +79,7 @@ class Question(Base):
     channel: Mapped[str] = mapped_column(String(16))
     kind: Mapped[str] = mapped_column(String(16))  # "confirm" | "which" | "score_which"
     task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
-    note_id: Mapped[int | None] = mapped_column(
-        ForeignKey("status_update.id", ondelete="CASCADE")
-    )
+    note_id: Mapped[int | None] = mapped_column(ForeignKey("status_update.id", ondelete="CASCADE"))
     candidates: Mapped[list[int]] = mapped_column(JSON, default=list)
     text: Mapped[str] = mapped_column(Text, default="")
     reading: Mapped[dict | None] = mapped_column(JSON, nullable=True)
@@ -147,7 +146,9 @@ def chat_focus(state: ChatState) -> Focus:
     return Focus(state.task_id, tuple(state.task_ids or ()), tuple(state.score_item_ids or ()))
 
 
-async def chat_state(session: AsyncSession, person_id: int, channel: str, now: datetime) -> ChatState:
+async def chat_state(
+    session: AsyncSession, person_id: int, channel: str, now: datetime
+) -> ChatState:
     """The person's state on ``channel``, made if missing. Two transactions may make it at
     once (an answer and a reminder): the insert yields to the other instead of failing."""
     # Read once per transaction: a message both reads what was awaited and saves its
@@ -177,14 +178,8 @@ def keep_chat_state(session: AsyncSession, state: ChatState) -> None:
 async def _read_chat_state(
     session: AsyncSession, person_id: int, channel: str, now: datetime
 ) -> ChatState:
-    # A lambda statement is built once and then only given its values (it runs for
-    # every message).
-    query = lambda_stmt(
-        lambda: select(ChatState).where(
-            ChatState.person_id == person_id, ChatState.channel == channel
-        )
-    )
-    state = await session.scalar(query)
+    query, values = _state_statement(), {"person_id": person_id, "channel": channel}
+    state = await session.scalar(query, values)
     if state is None:
         insert = postgresql_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
         await session.execute(
@@ -192,9 +187,18 @@ async def _read_chat_state(
             .values(person_id=person_id, channel=channel, task_id=None, choices=[], updated_at=now)
             .on_conflict_do_nothing(index_elements=["person_id", "channel"])
         )
-        state = await session.scalar(query)
+        state = await session.scalar(query, values)
         assert state is not None
     return state
+
+
+@cache
+def _state_statement() -> Select:
+    """``_read_chat_state``'s statement, built once per process (it runs for every
+    message whose chat state did not come with the person)."""
+    return select(ChatState).where(
+        ChatState.person_id == bindparam("person_id"), ChatState.channel == bindparam("channel")
+    )
 
 
 async def open_questions(

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from models.pool_ping import ping_when_idle
 from models.sqlite_driver import connector
 
 if TYPE_CHECKING:
@@ -61,10 +62,13 @@ def make_engine(url: str) -> AsyncEngine:
         engine = create_async_engine(url, async_creator=connector(url))
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         return engine
-    # Pre-ping: a restarted database never fails a request. A storm's senders and the
-    # shared pacing hold many connections at once: kept in the pool (12), not opened
-    # and closed again as overflow on every send (a new asyncpg connection each time).
-    return create_async_engine(url, pool_pre_ping=True, pool_size=12, max_overflow=8)
+    # A storm's senders and the shared pacing hold many connections at once: kept in
+    # the pool (12), not opened and closed again as overflow on every send (a new
+    # asyncpg connection each time). Idle connections are pinged before use
+    # (``models.pool_ping``), the most recently used handed out first.
+    engine = create_async_engine(url, pool_size=12, max_overflow=8, pool_use_lifo=True)
+    ping_when_idle(engine)
+    return engine
 
 
 def private_file(path: Path) -> None:

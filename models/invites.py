@@ -8,8 +8,9 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
-from sqlalchemy import lambda_stmt, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -124,25 +125,31 @@ async def find_person(session: AsyncSession, channel: str, external_id: str) -> 
     """The person behind ``channel``'s ``external_id`` with their identities, memberships
     (organization, unit) and chat state on ``channel``, in one statement: it runs
     before every message."""
-    external = str(external_id)
-    # A lambda statement is built once and then only given its values.
     result = await session.scalars(
-        lambda_stmt(
-            lambda: select(Person)
-            .join(Identity, Identity.person_id == Person.id)
-            .where(Identity.channel == channel, Identity.external_id == external)
-            .options(
-                joinedload(Person.memberships).joinedload(Membership.organization),
-                joinedload(Person.memberships).joinedload(Membership.unit),
-                joinedload(Person.identities),
-                joinedload(Person.chat_states.and_(ChatState.channel == channel)),
-            )
-        )
+        _person_statement(), {"channel": channel, "external": str(external_id)}
     )
     person = result.unique().first()
     for state in person.chat_states if person is not None else ():
         keep_chat_state(session, state)  # the message's chat state: no second statement
     return person
+
+
+@cache
+def _person_statement() -> Select:
+    """``find_person``'s statement, built once per process and given its values (building
+    it, or a lambda statement's tracking of its values, cost more than running it)."""
+    channel = bindparam("channel")
+    return (
+        select(Person)
+        .join(Identity, Identity.person_id == Person.id)
+        .where(Identity.channel == channel, Identity.external_id == bindparam("external"))
+        .options(
+            joinedload(Person.memberships).joinedload(Membership.organization),
+            joinedload(Person.memberships).joinedload(Membership.unit),
+            joinedload(Person.identities),
+            joinedload(Person.chat_states.and_(ChatState.channel == channel)),
+        )
+    )
 
 
 async def create_person(
@@ -164,7 +171,9 @@ async def create_person(
     session.add(person)
     await session.flush()
     session.add(
-        Identity(person_id=person.id, channel=channel, external_id=str(external_id), chat_id=chat_id)
+        Identity(
+            person_id=person.id, channel=channel, external_id=str(external_id), chat_id=chat_id
+        )
     )
     await session.flush()
     found = await find_person(session, channel, external_id)

@@ -38,7 +38,7 @@ from models.progress import (
     classify,
     in_scope,
 )
-from models.progress_statements import facts_statements, kept_status, newest_row, task_ids
+from models.progress_statements import facts_statement, kept_status, newest_row, task_ids
 from models.queries import current_plans
 
 
@@ -182,17 +182,19 @@ async def plan_facts(
     the statuses from the history even for today (the tests compare both ways)."""
     cut = day_end(as_of, timezone)
     await session.flush()  # the rows below are read past the ORM
-    facts_query, units_query = facts_statements(unit_ids is not None)
+    query = facts_statement(unit_ids is not None, with_units)
     values = {"plan_ids": list(plan_ids), "unit_ids": list(unit_ids or ())}
-    rows = (await (await session.connection()).execute(facts_query, values)).all()
+    rows = (await (await session.connection()).execute(query, values)).all()
+    leads: dict[int, list[str]] = defaultdict(list)
+    if with_units:  # one row per lead unit: keep each task's first row, gather the names
+        for row in rows:
+            if row[15] is not None:
+                leads[row[1]].append(row[15])
+        rows = [row for i, row in enumerate(rows) if i == 0 or rows[i - 1][1] != row[1]]
     fast = not history and (not rows or rows[0][14] is None or rows[0][14] < cut)
     # An extension approved after ``as_of`` had not moved the date yet.
     extended = {row[1]: row[9] for row in rows if row[9] is not None}
     moved = await dues_on(session, extended, cut)
-    leads: dict[int, list[str]] = defaultdict(list)
-    if with_units:
-        for task_id, name in await session.execute(units_query, values):
-            leads[task_id].append(name)
     zone = ZoneInfo(timezone)
     due_of = {row[1]: moved.get(row[1], row[7]) for row in rows}
     if fast:
@@ -217,7 +219,7 @@ async def plan_facts(
     else:
         done_days = await completion_days(session, late) if late else {}
     out = []
-    for org_id, task_id, number, numeral, note, kind, start, _due, every, *_rest in rows:
+    for org_id, task_id, number, numeral, note, kind, start, _due, every, *_ in rows:
         status = standing[task_id][0] if task_id in standing else "not_started"
         done_on = None
         if status == "done":

@@ -40,40 +40,41 @@ def _counted(plans: object, units: object | None) -> Select:
 
 
 @cache
-def facts_statements(by_units: bool) -> tuple[Select, Select]:
-    """``plan_facts``' two statements, built once per process (building them cost more
-    than running them on a commune): the plans and units are expanding parameters."""
+def facts_statement(by_units: bool, with_units: bool) -> Select:
+    """``plan_facts``' statement, built once per process (building it cost more than
+    running it on a commune): the plans and units are expanding parameters. With
+    ``with_units`` each lead unit's name comes as a last column, one row per lead unit
+    in their order (a task with none: one row, no name) — one statement, not two."""
     ids = _counted(
         bindparam("plan_ids", expanding=True),
         bindparam("unit_ids", expanding=True) if by_units else None,
     )
+    columns = [
+        Plan.organization_id,
+        Task.id,
+        Task.number,
+        Section.numeral,
+        Task.lead_note,
+        Task.deadline_kind,
+        Task.deadline_start,
+        Task.deadline_due,
+        Task.deadline_every,
+        Task.original_due,
+        kept_status(),
+        Task.status_at,
+        Task.status_row,
+        Task.done_on,
+        newest_row(),
+    ]
+    order = [Plan.organization_id, Section.order, Task.position]
     facts = (
-        select(
-            Plan.organization_id,
-            Task.id,
-            Task.number,
-            Section.numeral,
-            Task.lead_note,
-            Task.deadline_kind,
-            Task.deadline_start,
-            Task.deadline_due,
-            Task.deadline_every,
-            Task.original_due,
-            kept_status(),
-            Task.status_at,
-            Task.status_row,
-            Task.done_on,
-            newest_row(),
-        )
+        select(*columns, *([Unit.name] if with_units else []))
         .join(Section, Task.section_id == Section.id)
         .join(Plan, Task.plan_id == Plan.id)
         .where(Task.id.in_(ids))
-        .order_by(Plan.organization_id, Section.order, Task.position)
     )
-    units = (
-        select(TaskUnit.task_id, Unit.name)
-        .join(Unit, TaskUnit.unit_id == Unit.id)
-        .where(TaskUnit.task_id.in_(ids), TaskUnit.role == "lead")
-        .order_by(TaskUnit.task_id, TaskUnit.position)
-    )
-    return facts, units
+    if with_units:
+        lead = (TaskUnit.task_id == Task.id) & (TaskUnit.role == "lead")
+        facts = facts.outerjoin(TaskUnit, lead).outerjoin(Unit, TaskUnit.unit_id == Unit.id)
+        order.append(TaskUnit.position)
+    return facts.order_by(*order)

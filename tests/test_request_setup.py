@@ -1,6 +1,6 @@
 """What every message costs before its feature runs (issue 24, point 4): the person, their
 identities, memberships and the chat state of the message's channel come in one
-statement; a commune's /tiendo reads in four. Counted statements, never time."""
+statement; a commune's /tiendo reads in three. Counted statements, never time."""
 
 from __future__ import annotations
 
@@ -57,7 +57,7 @@ async def test_the_chat_state_read_with_the_person_is_the_messages_channels(engi
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-async def test_a_communes_progress_reads_in_four_statements(engine, sessions, clock) -> None:  # noqa: ANN001
+async def test_a_communes_progress_reads_in_three_statements(engine, sessions, clock) -> None:  # noqa: ANN001
     bot = Harness(sessions, clock)
     await bot.import_sample()
     await bot.register("trinh", "leader")
@@ -67,5 +67,5 @@ async def test_a_communes_progress_reads_in_four_statements(engine, sessions, cl
             Incoming(channel="console", user_id="trinh", chat_id="trinh", text="/tiendo")
         )
     assert "Hoàn thành" in replies[0].text
-    # The person (with their chat state), the plans, the tasks' facts, their lead units.
-    assert statements.count("SELECT") == 4, statements
+    # The person (with their chat state), the plans, the tasks' facts with their lead units.
+    assert statements.count("SELECT") == 3, statements
