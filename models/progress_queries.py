@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Row, Select, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -187,10 +187,12 @@ async def plan_facts(
     rows = (await (await session.connection()).execute(query, values)).all()
     leads: dict[int, list[str]] = defaultdict(list)
     if with_units:  # one row per lead unit: keep each task's first row, gather the names
+        first: dict[int, Row] = {}
         for row in rows:
+            first.setdefault(row[1], row)
             if row[15] is not None:
                 leads[row[1]].append(row[15])
-        rows = [row for i, row in enumerate(rows) if i == 0 or rows[i - 1][1] != row[1]]
+        rows = list(first.values())
     fast = not history and (not rows or rows[0][14] is None or rows[0][14] < cut)
     # An extension approved after ``as_of`` had not moved the date yet.
     extended = {row[1]: row[9] for row in rows if row[9] is not None}

@@ -76,5 +76,5 @@ def facts_statement(by_units: bool, with_units: bool) -> Select:
     if with_units:
         lead = (TaskUnit.task_id == Task.id) & (TaskUnit.role == "lead")
         facts = facts.outerjoin(TaskUnit, lead).outerjoin(Unit, TaskUnit.unit_id == Unit.id)
-        order.append(TaskUnit.position)
+        order += [Task.id, TaskUnit.position]  # (tasks of two plans may share a place)
     return facts.order_by(*order)

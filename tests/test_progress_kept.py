@@ -21,8 +21,8 @@ from sqlalchemy import select, text
 
 from models import progress_queries, status_store
 from models.db import make_engine, session_factory, upgrade
-from models.people import Organization
-from models.plans import Plan, Section, Task
+from models.people import Organization, Unit
+from models.plans import Plan, Section, Task, TaskUnit
 from models.progress import quarter_end, tally
 from models.progress_queries import day_end, history_before, overview, plan_facts
 from models.status_store_kept import refill
@@ -196,3 +196,36 @@ def url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 def test_kept_status_counts_like_the_history(url: str, history: tuple, past: int) -> None:
     deadlines, ops = history
     asyncio.run(check(url, deadlines, ops, past))
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_lead_units_come_with_their_task_once_in_order(engine, sessions) -> None:  # noqa: ANN001
+    """The facts statement brings each lead unit as a row of its own: two plans whose
+    tasks share a section's order and a place still give each task once, with its lead
+    units in their order and no cooperating unit."""
+    moment = datetime(2026, 1, 5, 9, tzinfo=TZ)
+    async with sessions() as session, session.begin():
+        org = Organization(name="Xã hai kế hoạch", timezone="Asia/Ho_Chi_Minh", created_at=moment)
+        session.add(org)
+        await session.flush()
+        units = [Unit(organization_id=org.id, name=n, normalized_name=n.lower(), aliases=[]) for n in ("Văn phòng", "Công an", "Phòng Kinh tế")]
+        session.add_all(units)
+        plans = [Plan(organization_id=org.id, title=f"Kế hoạch {i}", year=2026, imported_at=moment) for i in (1, 2)]
+        session.add_all(plans)
+        await session.flush()
+        ids = []
+        for plan, leads in zip(plans, ([2, 0], [1]), strict=True):
+            section = Section(plan_id=plan.id, numeral="I", title="Mục I", order=0)
+            session.add(section)
+            await session.flush()
+            task = Task(plan_id=plan.id, section_id=section.id, number="1", position=0, content="Việc", deadline_kind="unknown", updated_at=moment)
+            session.add(task)
+            await session.flush()
+            ids.append(task.id)
+            for place, unit in enumerate(leads):
+                session.add(TaskUnit(task_id=task.id, unit_id=units[unit].id, role="lead", position=place))
+            session.add(TaskUnit(task_id=task.id, unit_id=units[1 - leads[0] % 2].id, role="cooperating", position=9))
+    async with sessions() as session:
+        facts = await plan_facts(session, [p.id for p in plans], NOW, "Asia/Ho_Chi_Minh")
+    by_task = {f.task_id: f.lead_units for _, f in facts}
+    assert len(facts) == 2 and by_task == {ids[0]: ("Phòng Kinh tế", "Văn phòng"), ids[1]: ("Công an",)}
