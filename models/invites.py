@@ -9,8 +9,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cache
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import Select, bindparam, select
+from sqlalchemy import Engine, Select, bindparam, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -121,31 +122,53 @@ async def person_id_of(session: AsyncSession, channel: str, external_id: str) ->
     )
 
 
+CROWDED = 20  # memberships past which a person's are read by a statement of their own
+
+
 async def find_person(session: AsyncSession, channel: str, external_id: str) -> Person | None:
     """The person behind ``channel``'s ``external_id`` with their identities, memberships
     (organization, unit) and chat state on ``channel``, in one statement: it runs
-    before every message."""
+    before every message. A person with many memberships (a province's viewer: one in
+    each of 480 communes) has them read in a second statement instead, once seen:
+    joined, each membership row came again for each identity, chat state columns and all."""
+    key = (channel, str(external_id))
+    seen = _crowded(session)
+    crowded = key in seen
     result = await session.scalars(
-        _person_statement(), {"channel": channel, "external": str(external_id)}
+        _person_statement(crowded), {"channel": channel, "external": key[1]}
     )
     person = result.unique().first()
     for state in person.chat_states if person is not None else ():
         keep_chat_state(session, state)  # the message's chat state: no second statement
+    if person is not None and not crowded and len(person.memberships) > CROWDED:
+        if len(seen) < 1000:
+            seen.add(key)  # (a hint: both statements give the same person)
     return person
 
 
+def _crowded(session: AsyncSession) -> set[tuple[str, str]]:
+    """The (channel, external id) of the people seen with many memberships, per database."""
+    return _hints().setdefault(session.bind.sync_engine, set())
+
+
 @cache
-def _person_statement() -> Select:
+def _hints() -> WeakKeyDictionary[Engine, set[tuple[str, str]]]:
+    return WeakKeyDictionary()
+
+
+@cache
+def _person_statement(crowded: bool) -> Select:
     """``find_person``'s statement, built once per process and given its values (building
     it, or a lambda statement's tracking of its values, cost more than running it)."""
     channel = bindparam("channel")
+    memberships = selectinload if crowded else joinedload
     return (
         select(Person)
         .join(Identity, Identity.person_id == Person.id)
         .where(Identity.channel == channel, Identity.external_id == bindparam("external"))
         .options(
-            joinedload(Person.memberships).joinedload(Membership.organization),
-            joinedload(Person.memberships).joinedload(Membership.unit),
+            memberships(Person.memberships).joinedload(Membership.organization),
+            memberships(Person.memberships).joinedload(Membership.unit),
             joinedload(Person.identities),
             joinedload(Person.chat_states.and_(ChatState.channel == channel)),
         )

@@ -13,9 +13,10 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from handlers.messages import Incoming
+from models import invites
 from models.conversation import ChatState, chat_state
 from models.invites import find_person
-from models.people import Identity, Person
+from models.people import Identity, Membership, Organization, Person
 from tests.conftest import BACKENDS
 from tests.harness import Harness
 
@@ -69,3 +70,35 @@ async def test_a_communes_progress_reads_in_three_statements(engine, sessions, c
     assert "Hoàn thành" in replies[0].text
     # The person (with their chat state), the plans, the tasks' facts with their lead units.
     assert statements.count("SELECT") == 3, statements
+
+
+@pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
+async def test_a_person_in_many_organizations_is_read_in_two_statements_once_seen(engine, sessions) -> None:  # noqa: ANN001
+    """A province's viewer (a membership in each commune) with two identities: joined,
+    each membership came twice. Once seen, their memberships come by a second statement
+    — the same person, organizations and chat state either way."""
+    many = invites.CROWDED + 5
+    async with sessions() as session, session.begin():
+        person = Person(display_name="Tỉnh", language="vi", created_at=NOW)
+        session.add(person)
+        orgs = [Organization(name=f"Xã {i}", created_at=NOW) for i in range(many)]
+        session.add_all(orgs)
+        await session.flush()
+        session.add_all(Membership(person_id=person.id, organization_id=o.id, role="viewer") for o in orgs)
+        for channel in ("telegram", "zalo"):
+            session.add(Identity(person_id=person.id, channel=channel, external_id=f"{channel}-9"))
+        session.add(ChatState(person_id=person.id, channel="zalo", task_id=None, choices=["7"], updated_at=NOW))
+    seen = []
+    for _ in range(2):
+        async with sessions() as session, session.begin():
+            with counted(engine) as statements:
+                found = await find_person(session, "zalo", "zalo-9")
+                state = await chat_state(session, found.id, "zalo", NOW)
+            seen.append((
+                sorted(m.organization.name for m in found.memberships),
+                sorted(i.channel for i in found.identities),
+                state.choices,
+                len(statements),
+            ))  # fmt: skip
+    names = sorted(f"Xã {i}" for i in range(many))
+    assert seen == [(names, ["telegram", "zalo"], ["7"], 1), (names, ["telegram", "zalo"], ["7"], 2)]
