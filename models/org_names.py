@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from models.unit_names import fold
 
@@ -72,6 +73,7 @@ def _tidy_case(place: str) -> str:
     return place
 
 
+@lru_cache(maxsize=4096)  # a province's /tiendo names its 480 communes on every call
 def org_name(typed: str) -> OrgName:
     """The forms of an organization's name from what was typed (see the module)."""
     text = " ".join(unicodedata.normalize("NFC", typed).split()).strip(" ,.;:-")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -102,6 +102,7 @@ async def latest_plan(session: AsyncSession, org: Organization) -> Plan | None:
     return await session.get(Plan, plan_id) if plan_id is not None else None
 
 
+@lru_cache(maxsize=4096)  # asked of every commune's plans on a province's /tiendo
 def is_city_assigned(title: str) -> bool:
     """A plan listing tasks assigned by the city ("Nhiệm vụ UBND thành phố giao …")."""
     words = f" {' '.join(fold(title).split())} "
