@@ -23,11 +23,12 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from sqlalchemy import Float, String, text
+from sqlalchemy import Float, Row, String, text
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 from sqlalchemy.orm import Mapped, mapped_column
 
 from models.base import Base
+from models.pool_ping import again_if_lost
 
 PRUNE_AFTER = 60.0  # seconds a budget's moment has passed before its row goes
 
@@ -61,9 +62,12 @@ _TAKE = text(
 async def take_place(engine: AsyncEngine, key: str, gap: float) -> float:
     """Take the next place of budget ``key`` (places ``gap`` seconds apart); returns
     how many seconds to wait before sending (0 or more)."""
-    async with _autocommit(engine) as connection:
-        wait = (await connection.execute(_TAKE, {"key": key[:80], "gap": gap})).scalar_one()
-    return max(0.0, float(wait))
+
+    async def take() -> float:
+        async with _autocommit(engine) as connection:
+            return (await connection.execute(_TAKE, {"key": key[:80], "gap": gap})).scalar_one()
+
+    return max(0.0, float(await again_if_lost(take)))
 
 
 _PRUNE = text(
@@ -101,13 +105,19 @@ async def take_slot(
     send is still in flight does not: None, ask again soon). Returns the slot (for
     ``free_slot``) and how many seconds to wait before sending (0 or more)."""
     pattern = key[:70] + "#%"
-    async with _autocommit(engine) as connection:
-        found = {"pattern": pattern, "horizon": horizon, "hold": HOLD}
-        row = (await connection.execute(_TAKE_SLOT, found)).first()
-        if row is None and (await connection.scalar(_SLOTS, {"pattern": pattern})) < capacity:
-            rows = [{"key": f"{key[:70]}#{n}"} for n in range(capacity)]  # the first use
-            await connection.execute(_MAKE_SLOT, rows)
+
+    async def take() -> Row | None:
+        async with _autocommit(engine) as connection:
+            found = {"pattern": pattern, "horizon": horizon, "hold": HOLD}
             row = (await connection.execute(_TAKE_SLOT, found)).first()
+            if row is None and (await connection.scalar(_SLOTS, {"pattern": pattern})) < capacity:
+                rows = [{"key": f"{key[:70]}#{n}"} for n in range(capacity)]  # the first use
+                await connection.execute(_MAKE_SLOT, rows)
+                row = (await connection.execute(_TAKE_SLOT, found)).first()
+        return row
+
+    # (a slot taken by a try whose answer was lost frees itself after ``HOLD``)
+    row = await again_if_lost(take)
     if row is None:
         return None
     slot, held, wait = row
@@ -118,8 +128,12 @@ async def free_slot(engine: AsyncEngine, slot: tuple[str, float], window: float)
     """The send of ``slot`` answered (or failed): the slot is free ``window`` seconds
     from now (unless it was given to another send meanwhile, after ``HOLD``)."""
     key, held = slot
-    async with _autocommit(engine) as connection:
-        await connection.execute(_FREE_SLOT, {"key": key, "held": held, "window": window})
+
+    async def free() -> None:
+        async with _autocommit(engine) as connection:
+            await connection.execute(_FREE_SLOT, {"key": key, "held": held, "window": window})
+
+    await again_if_lost(free)
 
 
 async def prune(engine: AsyncEngine, after: float = PRUNE_AFTER) -> int:
