@@ -1,5 +1,7 @@
 """Shared test fixtures: a migrated database on SQLite, and again on PostgreSQL when
-``DONDOC_TEST_POSTGRES_URL`` is set (``.ci/run`` sets it), and a frozen clock."""
+``DONDOC_TEST_POSTGRES_URL`` is set (``.ci/run`` sets it), a frozen clock, the fake Bot
+API and Zalo servers, dondoc with the sample plan polling the fake Bot API, and a
+headless Chromium."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import os
 from collections.abc import AsyncIterator
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +20,9 @@ from models.db import make_engine, session_factory, upgrade
 from scheduler.clock import Clock
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
+
+if TYPE_CHECKING:
+    from tests.harness import Harness
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -80,3 +86,27 @@ async def zalo() -> AsyncIterator[FakeZalo]:
     """The fake Zalo Bot API (a test file may define its own)."""
     async with FakeZalo() as fake:
         yield fake
+
+
+@pytest.fixture
+async def running(tg: FakeTelegram, sessions: async_sessionmaker[AsyncSession], clock: Clock) -> AsyncIterator[Harness]:
+    """dondoc with the sample plan, its Telegram channel polling ``tg`` (started as a run
+    starts it, no pause between two messages to one chat)."""
+    # imported here: the harness and the channel helpers import this module
+    from tests.harness import Harness
+    from tests.telegram_support import polling
+
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    async with polling(tg, harness, post_init=True, per_chat_interval=0):
+        yield harness
+
+
+@pytest.fixture
+async def browser() -> AsyncIterator[object]:
+    """Chromium through Playwright (``tests/browser_support.py``; a module using it is
+    skipped without them)."""
+    from tests.browser_support import chromium  # imported here: it skips without Playwright
+
+    async with chromium() as found:
+        yield found

@@ -123,3 +123,13 @@ async def status_rows(bot: Harness, number: str) -> list[StatusUpdate]:
             select(StatusUpdate).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)
         )
         return list(found)
+
+
+async def team(sessions: async_sessionmaker[AsyncSession], clock: Clock, *, head: str = "leader") -> Harness:
+    """The sample plan on Telegram with Trinh (``head``: its role, leader or admin) and
+    Lan, an officer of Phòng Văn hóa - Xã hội: the people of the report tests."""
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    await harness.register("trinh", head)
+    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    return harness

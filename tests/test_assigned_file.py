@@ -19,7 +19,8 @@ from models.outbox import OutboxItem
 from models.plans import Plan, Task
 from tests.conftest import BACKENDS, TZ
 from tests.harness import SAMPLE_DOCX, Harness, text_of
-from tests.test_assigned_channels import buttons, register, telegram  # noqa: F401 - the fixture
+from tests.telegram_support import buttons, register
+from tests.test_assigned_channels import telegram  # noqa: F401 - the fixture
 
 HEADER = ["STT", "Đơn vị thực hiện", "Nội dung nhiệm vụ", "Thời hạn", "Văn bản giao"]
 SOURCE = "Công văn số 1500/UBND-NV ngày 02/12/2026 của UBND thành phố"

@@ -22,6 +22,7 @@ from telegram.ext import (
 )
 
 from tests.fakes import FakeTelegram
+from tests.telegram_support import started
 
 ALICE = 1001
 
@@ -47,27 +48,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 @pytest.fixture
-async def tg():
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def app(tg: FakeTelegram):
     application = (ApplicationBuilder().token(tg.token).base_url(tg.base_url)
                    .base_file_url(tg.base_file_url).build())  # fmt: skip
     application.add_handler(CommandHandler("start", on_start))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.Document.ALL, on_document))
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with started(application):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
 
 async def test_command_keyboard_and_callback(tg: FakeTelegram, app: Application) -> None:

@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.zalo import ZaloChannel
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
-from tests.telegram_support import polling
+from tests.telegram_support import buttons, polling
 from tests.test_many_plans import import_cds, task_of
-from tests.test_telegram_channel import buttons
-from tests.test_zalo_channel import LAN, config, say
+from tests.test_zalo_channel import LAN
+from tests.zalo_support import config, say, serving
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 
@@ -52,9 +51,7 @@ async def test_telegram_asks_with_a_tap_per_plan(tg: FakeTelegram, sessions, clo
 
 async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "zalo")
-    channel = ZaloChannel(harness.conversation, config(zalo))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo)):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         assert "Đăng ký thành công" in await say(zalo, LAN, f"/dangky {code}")
         asked = await say(zalo, LAN, "6 đang thực hiện 40%")
@@ -66,5 +63,3 @@ async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # 
         assert (await task_of(harness, "CĐS", "6")).status == "not_started"
         listing = await say(zalo, LAN, "/viec")
         assert "CCHC 6." in listing and "CĐS 6." in listing  # named with the plan's code
-    finally:
-        await channel.stop()

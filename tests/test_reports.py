@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -34,11 +32,10 @@ from models.progress_queries import task_facts
 from models.queries import list_tasks
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, SAMPLE_DOCX, Harness, text_of
+from tests.harness import ORG, SAMPLE_DOCX, Harness, team, text_of
 
 D = date
 MARCH_END = D(2026, 3, 31)
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TITLE = (
     "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính xã Nguyễn Bình Khiêm"
     " 6 tháng đầu năm 2026"
@@ -153,11 +150,7 @@ def test_parse_period(args: str, expected: tuple | None) -> None:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await team(sessions, clock)
 
 
 STORY = [
@@ -395,22 +388,6 @@ async def test_city_assigned_tasks_fill_form_row_4(bot: Harness) -> None:
     assert (
         form["2.1."][3] == 39 and form["2."][3] == "3/39 = 7,7%"
     )  # the CCHC plan, not the city list
-
-
-def page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    if shutil.which("pdfinfo"):
-        out = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", "999", str(pdf)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return [
-            (float(w), float(h))
-            for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)
-        ]
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
-    return [(float(w), float(h)) for w, h in boxes]
 
 
 async def test_cli_report_writes_files(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001

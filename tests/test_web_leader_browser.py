@@ -17,22 +17,12 @@ from sqlalchemy import select
 
 from handlers.messages import Attachment
 from models.plans import StatusUpdate, Task
+from tests.browser_support import needs_chromium, shots
 from tests.harness import text_of
 from tests.score_sheet import sheet_docx, sheet_rows
-from tests.test_web_browser import ARGS, CHROMIUM, playwright_api, shots
 from tests.web_support import Site, build_site
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed: apt-get install -y chromium (.ci/run does)"
-)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    async with playwright_api.async_playwright() as p:
-        found = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield found
-        await found.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ import pytest
 from handlers.messages import Attachment
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
-from tests.test_telegram_channel import running, tg  # noqa: F401  (fixtures)
 
 READABLE = 300  # characters of one review line on a phone
 LONG_LEAD = "Các phòng, ban, ngành " + "và đơn vị liên quan " * 100  # no unit named
@@ -43,8 +42,8 @@ async def test_review_lines_never_echo_a_whole_cell(admin: Harness) -> None:
 
 
 async def test_telegram_document_over_20_mb_is_too_large_not_empty(
-    tg: FakeTelegram,  # noqa: F811
-    running: Harness,  # noqa: F811
+    tg: FakeTelegram,
+    running: Harness,
 ) -> None:
     code = await running.invite("admin")
     tg.send_text(11, f"/dangky {code}")

@@ -19,8 +19,8 @@ from scheduler.clock import Clock
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.test_runner import TZ, config_for, free_port, listening, seed
-from tests.test_zalo_channel import SECRET as ZALO_SECRET
-from tests.test_zalo_channel import STRANGER, harness, webhook, zalo  # noqa: F401  (fixtures)
+from tests.test_zalo_channel import STRANGER, harness, webhook  # noqa: F401  (fixtures)
+from tests.zalo_support import SECRET as ZALO_SECRET
 
 SECRET = "webhook-secret-of-the-commune-0123456789"  # ≥ 32 characters
 GARBAGE = [b"{not json", b"\xff\xfe\x00", b"[1, 2, 3]", b'{"update_id": "x"}',
