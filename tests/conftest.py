@@ -1,7 +1,7 @@
 """Shared test fixtures: a migrated database on SQLite, and again on PostgreSQL when
 ``DONDOC_TEST_POSTGRES_URL`` is set (``.ci/run`` sets it), a frozen clock, the fake Bot
-API and Zalo servers, dondoc with the sample plan polling the fake Bot API, and a
-headless Chromium."""
+API and Zalo servers, dondoc with the sample plan polling the fake Bot API, the web
+view, and a headless Chromium."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ from tests.fakes.zalo_api import FakeZalo
 
 if TYPE_CHECKING:
     from tests.harness import Harness
+    from tests.web_support import Site
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
@@ -36,6 +37,17 @@ async def _reset_postgres(engine: AsyncEngine) -> None:
     async with engine.begin() as conn:
         await conn.execute(text("DROP SCHEMA public CASCADE"))
         await conn.execute(text("CREATE SCHEMA public"))
+
+
+@pytest.fixture(autouse=True)
+def reading_takes_its_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plan files are read in a worker process with a 9 s limit (``documents.worker``),
+    and the first read of a test process starts that worker: on a loaded machine the
+    start alone passed 9 s and the sample plan was refused. Tests do not measure time,
+    so reading has two minutes here; the tests of the limit set their own."""
+    from documents import worker
+
+    monkeypatch.setattr(worker, "TIMEOUT", 120.0)
 
 
 @pytest.fixture
@@ -110,3 +122,15 @@ async def browser() -> AsyncIterator[object]:
 
     async with chromium() as found:
         yield found
+
+
+@pytest.fixture
+async def site(sessions: async_sessionmaker[AsyncSession], clock: Clock) -> AsyncIterator[Site]:
+    """The web view over the sample commune (``tests/web_support.py``); closed after."""
+    from tests.web_support import (
+        build_site,  # imported here: it imports the harness, which imports this
+    )
+
+    built = await build_site(sessions, clock)
+    yield built
+    await built.client.close()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from bot.channels.lanes import ChatLanes
 from models.plans import Task
 from tests.fakes.telegram_api import FakeTelegram
-from tests.harness import Harness
+from tests.harness import Harness, sample_harness
 from tests.telegram_support import polling, register
 
 
@@ -24,9 +24,7 @@ def running(tg: FakeTelegram, harness: Harness, per_chat: float):  # noqa: ANN20
 
 @pytest.fixture
 async def harness(sessions, clock) -> Harness:  # noqa: ANN001
-    bot = Harness(sessions, clock, channel="telegram")
-    await bot.import_sample()
-    return bot
+    return await sample_harness(sessions, clock, "telegram")
 
 
 async def test_one_chat_in_order_while_other_chats_run_at_once(tg: FakeTelegram, harness: Harness) -> None:

@@ -25,7 +25,7 @@ from models.plans import StatusUpdate, Task
 from scheduler.clock import Clock
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, Harness, task_row, text_of
+from tests.harness import ORG, Harness, sample_harness, task_row, text_of
 from tests.test_reminders import Inbox, setup
 from tests.test_reports import docx_rows
 
@@ -155,10 +155,7 @@ def said(inbox: Inbox, who: str, words: str) -> list[str]:
 
 @pytest.fixture
 async def bot(sessions, clock: Clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    await harness.register("trinh", "leader")
+    harness = await sample_harness(sessions, clock, "console", ("lan", "officer", VHXH), ("trinh", "leader"))
     clock.move_to(MONDAY)
     return harness
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
 
 import aiohttp
 import pytest
@@ -106,12 +105,12 @@ async def test_photo_from_user_can_be_downloaded(tg: FakeTelegram) -> None:
 
 async def test_long_polling_wakes_on_update_and_offset_confirms(tg: FakeTelegram) -> None:
     async with Bot(tg.token, base_url=tg.base_url) as bot:
-        started = time.monotonic()
-        poll = asyncio.create_task(bot.get_updates(timeout=5, allowed_updates=["message"]))
-        await asyncio.sleep(0.05)  # let the long poll reach the server (timing only, not correctness)
+        poll = asyncio.create_task(bot.get_updates(timeout=60, allowed_updates=["message"]))
+        while not tg.polls:  # the long poll reached the server, with nothing to answer yet
+            await asyncio.sleep(0.01)
         tg.send_text(ALICE, "xin chào")
-        (update,) = await poll
-        assert update.message.text == "xin chào" and time.monotonic() - started < 2
+        (update,) = await asyncio.wait_for(poll, 30)  # woken by the update, not its 60 s
+        assert update.message.text == "xin chào"
         assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
         assert tg.pending_updates == []
 

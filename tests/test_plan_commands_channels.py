@@ -10,9 +10,8 @@ import pytest
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.telegram_support import buttons, polling
-from tests.test_many_plans import task_of
-from tests.test_many_plans_channels import two_plans
+from tests.telegram_support import buttons, polling, register
+from tests.test_many_plans import task_of, two_plans
 from tests.test_plan_commands import kinds
 from tests.test_zalo_channel import LAN
 from tests.zalo_support import config, say, serving
@@ -23,9 +22,7 @@ pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_telegram_command_asks_with_a_tap_and_runs_after_it(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "telegram")
     async with polling(tg, harness, post_init=True, per_chat_interval=0):
-        code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
-        tg.send_text(42, f"/dangky {code}", first_name="Lan")
-        await tg.wait_for("Đăng ký thành công")
+        await register(tg, harness, 42, "officer", "Phòng Văn hóa - Xã hội", "Lan")
         mark = len(tg.sent)
         tg.send_text(42, "/capnhat 6 đang thực hiện 60%, đã số hóa 300 hồ sơ")
         asked = await tg.wait_for(lambda m: m.chat_id == 42 and "Có 2 nhiệm vụ số 6" in (m.text or ""), since=mark)

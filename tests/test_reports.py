@@ -393,42 +393,20 @@ async def test_city_assigned_tasks_fill_form_row_4(bot: Harness) -> None:
 async def test_cli_report_writes_files(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     await tell_story(bot)
     url = bot.sessions.kw["bind"].url.render_as_string(hide_password=False)
+
+    async def report(out: Path, as_of: str, *more: str) -> int:
+        argv = ["report", "--db", url, "--org", ORG, "--format", out.suffix[1:], "--out", str(out), "--as-of", as_of]
+        return await asyncio.to_thread(cli_main, [*argv, *more])
+
     out = tmp_path / "phu-luc.xlsx"
-    argv = [
-        "report",
-        "--db",
-        url,
-        "--org",
-        ORG,
-        "--format",
-        "xlsx",
-        "--out",
-        str(out),
-        "--as-of",
-        "2026-06-09",
-    ]
-    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert await report(out, "2026-06-09") == 0
     assert "Tỷ lệ hoàn thành: 3/39 = 7,7%" in capsys.readouterr().out
     form = {
         r[0]: r for r in load_workbook(out)["Biểu mẫu 1"].iter_rows(min_row=7, values_only=True)
     }
     assert (form["2.1."][3], form["2.2."][3]) == (39, 3)
     docx = tmp_path / "phu-luc.docx"
-    argv = [
-        "report",
-        "--db",
-        url,
-        "--org",
-        ORG,
-        "--format",
-        "docx",
-        "--out",
-        str(docx),
-        "--as-of",
-        "2026-03-31",
-        "--json",
-    ]
-    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert await report(docx, "2026-03-31", "--json") == 0
     assert '"rate": "2/39 = 5,1%"' in capsys.readouterr().out  # task 6 was done on 09/04
     assert "quý I năm 2026" in "\n".join(p.text for p in Document(docx).paragraphs)
 

@@ -16,14 +16,13 @@ from openpyxl import load_workbook
 from sqlalchemy import select
 
 from bot.reminders import ReminderService
-from handlers.imports.any_file import import_any
 from models.evidence import EvidenceFile
 from models.evidence_store import EvidenceSettings
 from models.scores import ScoreItem
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.harness import ORG, Harness
-from tests.score_sheet import sheet_docx, sheet_rows, sheet_xlsx
+from tests.harness import Harness
+from tests.score_sheet import import_empty_sheet, sheet_rows, sheet_xlsx
 from tests.telegram_support import buttons, polling, register
 from tests.test_evidence import PDF_BYTES
 from tests.test_reminders import TZ
@@ -76,9 +75,7 @@ async def test_scores_on_telegram(tg: FakeTelegram, running: Harness) -> None:
 async def test_scores_on_zalo(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = Harness(sessions, clock, channel="zalo")
     await harness.import_sample()
-    async with harness.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(harness)
     async with serving(harness, config(zalo)):
         code = await harness.invite("officer", TT)
         await say(zalo, MAI, f"/dangky {code}", display_name="Chị Mai")
@@ -97,9 +94,7 @@ async def bot_and_channel(tg: FakeTelegram, sessions, clock, tmp_path):  # noqa:
     reminder is the score reminder alone), and its channel for the dispatcher."""
     harness = Harness(sessions, clock, channel="telegram", evidence=EvidenceSettings(folder=tmp_path / "ev"))
     clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
-    async with harness.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(harness)
     async with polling(tg, harness, post_init=True, per_chat_interval=0) as channel:
         yield harness, channel
 

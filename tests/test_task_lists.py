@@ -13,16 +13,14 @@ from handlers.tasks.listing import OPEN, ListArgs, compact_deadline, page_of, pa
 from models.plans import Task
 from scheduler.workdays import WorkCalendar
 from tests.conftest import TZ
-from tests.harness import Harness, task_row, text_of
+from tests.harness import Harness, sample_harness, task_row, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    return harness
+    return await sample_harness(sessions, clock, "telegram")
 
 
 def labels(message) -> list[str]:  # noqa: ANN001

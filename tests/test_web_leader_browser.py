@@ -6,12 +6,10 @@ with screenshots (``DONDOC_TEST_SHOTS``). Skipped, saying why, without Chromium.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from docx import Document
 from sqlalchemy import select
 
@@ -20,16 +18,9 @@ from models.plans import StatusUpdate, Task
 from tests.browser_support import needs_chromium, shots
 from tests.harness import text_of
 from tests.score_sheet import sheet_docx, sheet_rows
-from tests.web_support import Site, build_site
+from tests.web_support import Site
 
 pytestmark = needs_chromium
-
-
-@pytest.fixture
-async def site(sessions, clock) -> AsyncIterator[Site]:  # noqa: ANN001
-    built = await build_site(sessions, clock)
-    yield built
-    await built.client.close()
 
 
 async def signed_in(site: Site, browser, user: str, width: int = 360):  # noqa: ANN001, ANN201

@@ -22,7 +22,7 @@ from models.invites import find_person
 from models.plans import StatusUpdate
 from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
 from tests.fakes.zalo_api import FakeZalo
-from tests.harness import Harness, task_row
+from tests.harness import Harness, sample_harness, task_row
 from tests.zalo_support import SECRET, config, say, serving
 
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
@@ -31,9 +31,7 @@ LAN, TRINH, STRANGER = "5a1b2c3d4e5f6071", "7e6d5c4b3a291807", "0f0e0d0c0b0a0908
 
 @pytest.fixture
 async def harness(sessions, clock) -> Harness:  # noqa: ANN001
-    bot = Harness(sessions, clock, channel="zalo")
-    await bot.import_sample()
-    return bot
+    return await sample_harness(sessions, clock, "zalo")
 
 
 @pytest.fixture
