@@ -106,8 +106,7 @@ async def test_photo_from_user_can_be_downloaded(tg: FakeTelegram) -> None:
 async def test_long_polling_wakes_on_update_and_offset_confirms(tg: FakeTelegram) -> None:
     async with Bot(tg.token, base_url=tg.base_url) as bot:
         poll = asyncio.create_task(bot.get_updates(timeout=60, allowed_updates=["message"]))
-        while not tg.polls:  # the long poll reached the server, with nothing to answer yet
-            await asyncio.sleep(0.01)
+        await tg.wait_until(lambda: tg.polls, timeout=30, what="the long poll at the server")  # nothing to answer yet
         tg.send_text(ALICE, "xin chào")
         (update,) = await asyncio.wait_for(poll, 30)  # woken by the update, not its 60 s
         assert update.message.text == "xin chào"
