@@ -123,3 +123,21 @@ async def status_rows(bot: Harness, number: str) -> list[StatusUpdate]:
             select(StatusUpdate).where(StatusUpdate.task_id == task.id).order_by(StatusUpdate.id)
         )
         return list(found)
+
+
+async def sample_harness(
+    sessions: async_sessionmaker[AsyncSession], clock: Clock, channel: str = "console", *people: tuple[str, ...]
+) -> Harness:
+    """A harness on the sample plan, with ``people`` registered in order, each
+    ``(user, role)`` or ``(user, role, unit)``."""
+    harness = Harness(sessions, clock, channel=channel)
+    await harness.import_sample()
+    for person in people:
+        await harness.register(*person)
+    return harness
+
+
+async def team(sessions: async_sessionmaker[AsyncSession], clock: Clock, *, head: str = "leader") -> Harness:
+    """The sample plan on Telegram with Trinh (``head``: its role, leader or admin) and
+    Lan, an officer of Phòng Văn hóa - Xã hội: the people of the report tests."""
+    return await sample_harness(sessions, clock, "telegram", ("trinh", head), ("lan", "officer", "Phòng Văn hóa - Xã hội"))

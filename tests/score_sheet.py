@@ -13,6 +13,9 @@ from docx.enum.section import WD_ORIENT
 from docx.shared import Mm
 from openpyxl import Workbook
 
+from handlers.imports.any_file import import_any
+from tests.harness import ORG, Harness
+
 HEADER = ["TT", "Nội dung tiêu chí", "Điểm chuẩn", "Đơn vị chủ trì", "Đơn vị phối hợp",
           "Tài liệu minh chứng", "Kết quả thực hiện", "Điểm tự đánh giá"]  # fmt: skip
 TITLE = "BẢNG TỰ ĐÁNH GIÁ KẾT QUẢ THỰC HIỆN MÔ HÌNH “CHÍNH QUYỀN THÂN THIỆN” 6 THÁNG ĐẦU NĂM 2026"
@@ -157,3 +160,10 @@ def sheet_xlsx(rows: list[list[str]], *, numbers: bool = True) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
+
+
+async def import_empty_sheet(bot: Harness) -> None:
+    """The score sheet with no unit's figures yet, imported into the sample commune now."""
+    async with bot.sessions() as session, session.begin():
+        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
+                         organization=ORG, now=bot.clock.now())  # fmt: skip

@@ -12,16 +12,14 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.telegram import TelegramChannel
-from bot.channels.zalo import ZaloChannel
-from bot.config import TelegramConfig
 from bot.reminders import ReminderService
 from models.plans import Plan, StatusUpdate, Task
 from tests.conftest import TZ
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
-from tests.test_zalo_channel import config as zalo_config
-from tests.test_zalo_channel import say
+from tests.telegram_support import buttons, polling, register
+from tests.zalo_support import config, say, serving
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -42,36 +40,13 @@ async def task_where(harness: Harness, *, number: str, kind: str) -> Task:
         )
 
 
-def buttons(message) -> dict[str, str]:  # noqa: ANN001
-    rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
-
-
 @pytest.fixture
 async def telegram(sessions, clock) -> AsyncIterator[tuple[FakeTelegram, Harness, TelegramChannel]]:  # noqa: ANN001
     clock.move_to(datetime(2026, 12, 1, 9, 0, tzinfo=TZ))
     harness = Harness(sessions, clock, channel="telegram")
     await harness.import_sample()
-    async with FakeTelegram() as tg:
-        config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-        channel = TelegramChannel(harness.conversation, config)
-        app = channel.build()
-        await app.initialize()
-        await app.start()
-        await app.updater.start_polling(poll_interval=0.0, timeout=1)
-        try:
-            yield tg, harness, channel
-        finally:
-            await app.updater.stop()
-            await app.stop()
-            await app.shutdown()
-
-
-async def register(tg: FakeTelegram, harness: Harness, chat: int, role: str, unit: str | None, name: str) -> None:
-    code = await harness.invite(role, unit)
-    mark = len(tg.sent)
-    tg.send_text(chat, f"/dangky {code}", first_name=name)
-    await tg.wait_for(lambda m: m.chat_id == chat and "Đăng ký thành công" in (m.text or ""), since=mark)
+    async with FakeTelegram() as tg, polling(tg, harness, per_chat_interval=0) as channel:
+        yield tg, harness, channel
 
 
 async def test_letter_given_and_instruction_on_telegram(telegram) -> None:  # noqa: ANN001
@@ -136,9 +111,7 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
     await harness.import_sample()
     lan, trinh = "5a1b2c3d4e5f6071", "7e6d5c4b3a291807"
     async with FakeZalo() as zalo:
-        channel = ZaloChannel(harness.conversation, zalo_config(zalo))
-        await channel.start()
-        try:
+        async with serving(harness, config(zalo)) as channel:
             assert "Đăng ký thành công" in await say(zalo, lan, f"/dangky {await harness.invite('officer', VHXH)}", display_name="Lan")
             assert "Đăng ký thành công" in await say(zalo, trinh, f"/dangky {await harness.invite('leader')}", display_name="Trinh")
             service = ReminderService(harness.conversation.services, {"zalo": channel.send_reminder})
@@ -176,5 +149,3 @@ async def test_giao_and_instruction_on_zalo(sessions, clock) -> None:  # noqa: A
             async with harness.sessions() as session:
                 kinds = list(await session.scalars(select(StatusUpdate.kind).where(StatusUpdate.text.like("nhiệm vụ %rõ hơn"))))
             assert kinds == ["note", "note"]
-        finally:
-            await channel.stop()

@@ -16,10 +16,11 @@ from sqlalchemy import select
 
 from handlers.messages import Attachment
 from models.outbox import OutboxItem
-from models.plans import Plan, Task
 from tests.conftest import BACKENDS, TZ
 from tests.harness import SAMPLE_DOCX, Harness, text_of
-from tests.test_assigned_channels import buttons, register, telegram  # noqa: F401 - the fixture
+from tests.telegram_support import buttons, register
+from tests.test_assigned import given
+from tests.test_assigned_channels import telegram  # noqa: F401 - the fixture
 
 HEADER = ["STT", "Đơn vị thực hiện", "Nội dung nhiệm vụ", "Thời hạn", "Văn bản giao"]
 SOURCE = "Công văn số 1500/UBND-NV ngày 02/12/2026 của UBND thành phố"
@@ -53,15 +54,6 @@ def docx_list() -> bytes:
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
-
-
-async def given(bot: Harness) -> list[Task]:
-    async with bot.sessions() as session:
-        return list(
-            await session.scalars(
-                select(Task).join(Plan, Task.plan_id == Plan.id).where(Plan.kind == "assigned").order_by(Task.id)
-            )
-        )
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)

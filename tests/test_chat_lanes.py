@@ -7,7 +7,6 @@ waiting is counted in messages, not measured in wall time."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import select
@@ -15,14 +14,8 @@ from sqlalchemy import select
 from bot.channels.lanes import ChatLanes
 from models.plans import Task
 from tests.fakes.telegram_api import FakeTelegram
-from tests.harness import Harness
-from tests.telegram_support import polling
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
+from tests.harness import Harness, sample_harness
+from tests.telegram_support import polling, register
 
 
 def running(tg: FakeTelegram, harness: Harness, per_chat: float):  # noqa: ANN201
@@ -31,15 +24,7 @@ def running(tg: FakeTelegram, harness: Harness, per_chat: float):  # noqa: ANN20
 
 @pytest.fixture
 async def harness(sessions, clock) -> Harness:  # noqa: ANN001
-    bot = Harness(sessions, clock, channel="telegram")
-    await bot.import_sample()
-    return bot
-
-
-async def register(tg: FakeTelegram, harness: Harness, chat: int, role: str, unit: str | None = None) -> None:
-    code = await harness.invite(role, unit)
-    tg.send_text(chat, f"/dangky {code}")
-    await tg.wait_for(lambda m: m.chat_id == chat and "Đăng ký thành công" in (m.text or ""))
+    return await sample_harness(sessions, clock, "telegram")
 
 
 async def test_one_chat_in_order_while_other_chats_run_at_once(tg: FakeTelegram, harness: Harness) -> None:

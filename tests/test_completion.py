@@ -13,7 +13,7 @@ from models.progress import tally
 from models.progress_queries import task_facts
 from scheduler.workdays import WorkCalendar
 from tests.conftest import TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, sample_harness, text_of
 
 D = date
 NOV_3 = D(2026, 11, 3)
@@ -45,10 +45,7 @@ def test_completion_in_future() -> None:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    return harness
+    return await sample_harness(sessions, clock, "telegram", ("trinh", "leader"))
 
 
 async def categories(bot: Harness, day: date) -> dict[str, int]:

@@ -10,21 +10,12 @@ from handlers.features import build_router
 from handlers.messages import Attachment
 from models.plans import StatusUpdate, Task
 from tests.conftest import BACKENDS
-from tests.harness import SAMPLE_DOCX, Harness, text_of
+from tests.harness import SAMPLE_DOCX, Harness, sample_harness, task_row, text_of
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    return harness
-
-
-async def task_row(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
+    return await sample_harness(sessions, clock, "telegram")
 
 
 def test_parse_command() -> None:

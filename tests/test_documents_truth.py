@@ -22,16 +22,12 @@ from models.people import Organization
 from models.progress import TaskFacts
 from scheduler.workdays import WorkCalendar
 from tests.conftest import TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, team, text_of
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await team(sessions, clock)
 
 
 async def say_at(bot: Harness, moment: datetime, user: str, text: str) -> str:

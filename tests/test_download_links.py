@@ -16,7 +16,6 @@ import pytest
 from docx import Document
 from openpyxl import load_workbook
 
-from bot.channels.zalo import ZaloChannel
 from bot.config import ConfigError, load_config
 from bot.download_links import DownloadShelf, LinkRefused, check_token, derive_secret, make_token
 from bot.file_server import FileServer
@@ -24,7 +23,7 @@ from bot.wiring import download_shelf, public_url_of
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness, text_of
 from tests.test_reports import tell_story
-from tests.test_zalo_channel import SECRET, config
+from tests.zalo_support import SECRET, config, serving
 
 KEY = derive_secret("khoa-ky-lien-ket-cua-xa-nguyen-binh-khiem")
 assert KEY is not None
@@ -182,16 +181,12 @@ async def test_the_zalo_webhook_server_serves_the_links(
     shelf = DownloadShelf(tmp_path, "", KEY, clock)
     bot.conversation.services.downloads = shelf
     async with FakeZalo() as zalo:
-        channel = ZaloChannel(bot.conversation, config(zalo, mode="webhook"), downloads=shelf)
-        await channel.start()
-        try:
+        async with serving(bot, config(zalo, mode="webhook"), downloads=shelf) as channel:
             shelf.public_url = f"http://127.0.0.1:{channel.webhook_port}/tep"
             link = LINK.findall(text_of(await bot.say("trinh", "/baocao")))[0]
             async with httpx.AsyncClient() as http:
                 got = await http.get(link)
             assert got.status_code == 200 and got.content.startswith(b"PK")
-        finally:
-            await channel.stop()
 
 
 def write(tmp_path: Path, text: str) -> Path:

@@ -14,47 +14,24 @@ import pytest
 from sqlalchemy import select
 
 from bot.channels.console import ConsoleChannel, ConsolePerson
-from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
 from handlers.imports.plans import import_plan_file
 from models.evidence import EvidenceFile
 from models.evidence_store import EvidenceSettings
 from models.plans import Plan, Task
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import SAMPLE_DOCX, Harness
+from tests.telegram_support import buttons, polling, register
 from tests.test_evidence import JPEG_BYTES, PDF_BYTES, REPORT
 
 VHXH = "Phòng Văn hóa - Xã hội"
 
 
 @pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def running(tg: FakeTelegram, sessions, clock, tmp_path: Path) -> AsyncIterator[Harness]:  # noqa: ANN001
     harness = Harness(sessions, clock, channel="telegram", evidence=EvidenceSettings(folder=tmp_path / "ev"))
     await harness.import_sample()
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    channel = TelegramChannel(harness.conversation, config)
-    app = channel.build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(tg, harness, post_init=True, per_chat_interval=0):
         yield harness
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-
-
-def buttons(message) -> dict[str, str]:  # noqa: ANN001
-    rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
 async def rows(harness: Harness) -> list[EvidenceFile]:
@@ -62,15 +39,8 @@ async def rows(harness: Harness) -> list[EvidenceFile]:
         return list(await session.scalars(select(EvidenceFile).order_by(EvidenceFile.id)))
 
 
-async def register(tg: FakeTelegram, harness: Harness, user: int, role: str, unit: str | None = None) -> None:
-    code = await harness.invite(role, unit)
-    mark = len(tg.sent)
-    tg.send_text(user, f"/dangky {code}", first_name=f"U{user}")
-    await tg.wait_for(lambda m: m.chat_id == user and "Đăng ký thành công" in (m.text or ""), since=mark)
-
-
 async def test_telegram_evidence_is_kept_and_a_leader_downloads_it(tg: FakeTelegram, running: Harness) -> None:
-    await register(tg, running, 42, "officer", VHXH)
+    await register(tg, running, 42, "officer", VHXH, "U42")
     mark = len(tg.sent)
     tg.send_text(42, "/viec 1")
     card = await tg.wait_for(lambda m: m.chat_id == 42 and (m.text or "").startswith("Nhiệm vụ 1:"), since=mark)
@@ -89,7 +59,7 @@ async def test_telegram_evidence_is_kept_and_a_leader_downloads_it(tg: FakeTeleg
     pdf_row, photo_row = await rows(running)
     assert (pdf_row.channel, pdf_row.channel_ref[:9], photo_row.content_type) == ("telegram", "telegram:", "image/jpeg")
 
-    await register(tg, running, 7, "leader")
+    await register(tg, running, 7, "leader", name="U7")
     mark = len(tg.sent)
     tg.send_text(7, "/viec 1")
     leader_card = await tg.wait_for(lambda m: m.chat_id == 7 and "Tệp minh chứng (2):" in (m.text or ""), since=mark)
@@ -121,7 +91,7 @@ async def test_telegram_evidence_is_kept_and_a_leader_downloads_it(tg: FakeTeleg
         refusal = await tg.wait_for(lambda m: m.chat_id == 7, since=mark)
         assert refusal.method == "sendMessage" and "Không tìm thấy tệp minh chứng này" in refusal.text, forged
     # an officer of another unit may not fetch the first one either
-    await register(tg, running, 55, "officer", "Phòng Kinh tế")
+    await register(tg, running, 55, "officer", "Phòng Kinh tế", "U55")
     mark = len(tg.sent)
     tg.send_text(55, "/viec 1")
     await tg.wait_for(lambda m: m.chat_id == 55, since=mark)

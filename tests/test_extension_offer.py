@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from language.extension_dates import check_extension, year_offer
-from models.plans import StatusUpdate, Task
-from tests.harness import Harness
+from models.plans import StatusUpdate
+from tests.harness import Harness, task_row
 
 JAN = date(2026, 1, 12)
 DUE = date(2026, 9, 30)
@@ -39,13 +39,6 @@ def test_no_offer_for_what_would_be_refused_anyway(text: str, until: date) -> No
     assert offered is None
 
 
-async def _task(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
-
-
 async def _requests(bot: Harness, task_id: int) -> list[StatusUpdate]:
     async with bot.sessions() as session:
         rows = await session.scalars(
@@ -61,7 +54,7 @@ async def test_giahan_far_date_without_year_is_one_tap(sessions, clock, channel:
     bot = Harness(sessions, clock, channel=channel)
     await bot.import_sample()
     await bot.register("lan", "officer", "Phòng Văn hóa - Xã hội")  # today is 05/01/2026
-    task = await _task(bot, "38")
+    task = await task_row(bot, "38")
     assert task.deadline_due == DUE
     asked = await bot.say("lan", "/giahan 38 15/11 chờ giảng viên")
     assert "15/11/2026" in asked[0].text

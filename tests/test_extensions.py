@@ -25,7 +25,7 @@ from models.plans import StatusUpdate, Task
 from scheduler.clock import Clock
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, sample_harness, task_row, text_of
 from tests.test_reminders import Inbox, setup
 from tests.test_reports import docx_rows
 
@@ -133,13 +133,6 @@ def test_longest_extension_is_configured(tmp_path) -> None:  # noqa: ANN001
 # --- helpers ------------------------------------------------------------------------
 
 
-async def task_row(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
-
-
 async def rows(bot: Harness, number: str, kind: str | None = None) -> list[StatusUpdate]:
     task = await task_row(bot, number)
     async with bot.sessions() as session:
@@ -162,10 +155,7 @@ def said(inbox: Inbox, who: str, words: str) -> list[str]:
 
 @pytest.fixture
 async def bot(sessions, clock: Clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    await harness.register("trinh", "leader")
+    harness = await sample_harness(sessions, clock, "console", ("lan", "officer", VHXH), ("trinh", "leader"))
     clock.move_to(MONDAY)
     return harness
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import socket
-import time
 
 import aiohttp
 import pytest
@@ -22,6 +21,7 @@ from telegram.ext import (
 )
 
 from tests.fakes import FakeTelegram
+from tests.telegram_support import started
 
 ALICE = 1001
 
@@ -47,27 +47,14 @@ async def on_document(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 @pytest.fixture
-async def tg():
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
 async def app(tg: FakeTelegram):
     application = (ApplicationBuilder().token(tg.token).base_url(tg.base_url)
                    .base_file_url(tg.base_file_url).build())  # fmt: skip
     application.add_handler(CommandHandler("start", on_start))
     application.add_handler(CallbackQueryHandler(on_button))
     application.add_handler(MessageHandler(filters.Document.ALL, on_document))
-    await application.initialize()
-    await application.start()
-    await application.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with started(application):
         yield application
-    finally:
-        await application.updater.stop()
-        await application.stop()
-        await application.shutdown()
 
 
 async def test_command_keyboard_and_callback(tg: FakeTelegram, app: Application) -> None:
@@ -118,12 +105,11 @@ async def test_photo_from_user_can_be_downloaded(tg: FakeTelegram) -> None:
 
 async def test_long_polling_wakes_on_update_and_offset_confirms(tg: FakeTelegram) -> None:
     async with Bot(tg.token, base_url=tg.base_url) as bot:
-        started = time.monotonic()
-        poll = asyncio.create_task(bot.get_updates(timeout=5, allowed_updates=["message"]))
-        await asyncio.sleep(0.05)  # let the long poll reach the server (timing only, not correctness)
+        poll = asyncio.create_task(bot.get_updates(timeout=60, allowed_updates=["message"]))
+        await tg.wait_until(lambda: tg.polls, timeout=30, what="the long poll at the server")  # nothing to answer yet
         tg.send_text(ALICE, "xin chào")
-        (update,) = await poll
-        assert update.message.text == "xin chào" and time.monotonic() - started < 2
+        (update,) = await asyncio.wait_for(poll, 30)  # woken by the update, not its 60 s
+        assert update.message.text == "xin chào"
         assert await bot.get_updates(offset=update.update_id + 1, timeout=0) == ()
         assert tg.pending_updates == []
 

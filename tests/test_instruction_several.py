@@ -16,7 +16,8 @@ from models.outbox import OutboxItem
 from models.plans import Plan, StatusUpdate, Task
 from tests.conftest import TZ
 from tests.harness import Harness, text_of
-from tests.test_assigned_channels import buttons, register, telegram  # noqa: F401 - the fixture
+from tests.telegram_support import buttons, register
+from tests.test_assigned_channels import telegram  # noqa: F401 - the fixture
 from tests.test_reminders import Inbox
 
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")

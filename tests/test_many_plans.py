@@ -49,12 +49,17 @@ async def history_count(bot: Harness, code: str) -> int:
         )
 
 
-@pytest.fixture
-async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
+async def two_plans(sessions, clock, channel: str = "console") -> Harness:  # noqa: ANN001
+    """The sample commune with two plans: the sample CCHC plan and the CĐS plan."""
+    harness = Harness(sessions, clock, channel=channel)
     await harness.import_sample()
     await import_cds(harness)
     return harness
+
+
+@pytest.fixture
+async def bot(sessions, clock) -> Harness:  # noqa: ANN001
+    return await two_plans(sessions, clock)
 
 
 async def test_two_plans_stay_apart(bot: Harness) -> None:

@@ -7,32 +7,21 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.zalo import ZaloChannel
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.harness import Harness
-from tests.telegram_support import polling
-from tests.test_many_plans import import_cds, task_of
-from tests.test_telegram_channel import buttons
-from tests.test_zalo_channel import LAN, config, say
+from tests.telegram_support import buttons, polling, register
+from tests.test_many_plans import task_of, two_plans
+from tests.test_zalo_channel import LAN
+from tests.zalo_support import config, say, serving
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
-
-
-async def two_plans(sessions, clock, channel: str) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel=channel)
-    await harness.import_sample()
-    await import_cds(harness)
-    return harness
 
 
 async def test_telegram_asks_with_a_tap_per_plan(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "telegram")
     async with polling(tg, harness, post_init=True, per_chat_interval=0):
-        code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
-        tg.send_text(42, f"/dangky {code}", first_name="Lan")
-        await tg.wait_for("Đăng ký thành công")
+        await register(tg, harness, 42, "officer", "Phòng Văn hóa - Xã hội", "Lan")
         mark = len(tg.sent)
         tg.send_text(42, "6 hoàn thành, đã ban hành kế hoạch")
         asked = await tg.wait_for(lambda m: m.chat_id == 42 and "Có 2 nhiệm vụ số 6" in (m.text or ""), since=mark)
@@ -52,9 +41,7 @@ async def test_telegram_asks_with_a_tap_per_plan(tg: FakeTelegram, sessions, clo
 
 async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "zalo")
-    channel = ZaloChannel(harness.conversation, config(zalo))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo)):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         assert "Đăng ký thành công" in await say(zalo, LAN, f"/dangky {code}")
         asked = await say(zalo, LAN, "6 đang thực hiện 40%")
@@ -66,5 +53,3 @@ async def test_zalo_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # 
         assert (await task_of(harness, "CĐS", "6")).status == "not_started"
         listing = await say(zalo, LAN, "/viec")
         assert "CCHC 6." in listing and "CĐS 6." in listing  # named with the plan's code
-    finally:
-        await channel.stop()

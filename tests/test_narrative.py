@@ -29,7 +29,7 @@ from models.progress_queries import task_facts
 from models.queries import list_tasks
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, team, text_of
 
 D = date
 KEEP = os.environ.get("DONDOC_KEEP_RENDER")  # a folder to keep the draft in, to look at
@@ -82,10 +82,7 @@ def test_documents_written_out_with_number_and_date_as_recorded() -> None:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
+    harness = await team(sessions, clock)
     await harness.register("ha", "admin")
     for moment, user, text in STORY:
         harness.clock.move_to(moment)

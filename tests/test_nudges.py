@@ -20,7 +20,7 @@ from models.plans import StatusUpdate, Task
 from models.queries import list_tasks
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, task_row, text_of
 from tests.test_reminders import Inbox, run_until
 
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -35,13 +35,6 @@ async def setup(sessions, clock, channel: str) -> tuple[Harness, ReminderService
     await bot.register("trinh", "leader")
     inbox = Inbox(clock)
     return bot, ReminderService(bot.conversation.services, {channel: inbox}), inbox
-
-
-async def task_row(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
 
 
 def buttons(message) -> dict[str, str]:  # noqa: ANN001

@@ -14,25 +14,18 @@ and skipped when it is missing.
 
 from __future__ import annotations
 
-import asyncio
-import os
-import re
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from handlers.messages import Attachment
 from tests.conftest import SAMPLES
-from tests.harness import Harness, text_of
-from tests.test_reports import SOFFICE, tell_story
+from tests.harness import Harness, team, text_of
+from tests.render_support import needs_libreoffice, page_texts, squeeze, to_pdf
+from tests.test_reports import tell_story
 
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None or shutil.which("pdfinfo") is None,
-    reason="LibreOffice and poppler-utils (pdfinfo) are needed to count printed pages",
-)
-KEEP = os.environ.get("DONDOC_KEEP_RENDER")  # a folder to keep the files in, to look at
+pytestmark = needs_libreoffice
 SCORE_SHEET = SAMPLES / "bang-diem-chinh-quyen-than-thien-6thang-2026.docx"
 PLAN = SAMPLES / "ke-hoach-cchc-2026-mau.docx"
 
@@ -44,39 +37,17 @@ FIGURES = "SỐ LIỆU THEO ĐƠN VỊ VÀ THEO MỤC"
 
 async def pages(path: Path, tmp_path: Path) -> list[str]:
     """The printed pages' texts, without white space."""
-    out = tmp_path / "pdf" / path.suffix.lstrip(".")
-    command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(out), str(path)]  # fmt: skip
-    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, timeout=240)
-    pdf = out / f"{path.stem}.pdf"
-    if path.suffix == ".xlsx" and b"could not be loaded" in done.stderr:
-        pytest.skip("LibreOffice Calc is not installed (libreoffice-calc-nogui)")
-    assert done.returncode == 0 and pdf.exists(), done.stderr
-    if KEEP:
-        shutil.copy(pdf, Path(KEEP) / f"{path.name}.pdf")
-        shutil.copy(path, Path(KEEP) / path.name)
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    count = int(info.split("Pages:", 1)[1].split()[0])
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    texts = [re.sub(r"\s+", "", page) for page in text.split("\f")][:count]
-    assert len(texts) == count
-    return texts
+    return page_texts(await to_pdf(path, tmp_path))
 
 
 def first_page_with(texts: list[str], fragment: str) -> int:
-    squeezed = re.sub(r"\s+", "", fragment)
+    squeezed = squeeze(fragment)
     return next(i for i, page in enumerate(texts) if squeezed in page)
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "admin")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await team(sessions, clock, head="admin")
 
 
 async def save(tmp_path: Path, attachment: Attachment, name: str) -> Path:

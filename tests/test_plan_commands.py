@@ -16,7 +16,7 @@ from models.evidence import EvidenceFile
 from models.plans import StatusUpdate
 from tests.conftest import BACKENDS
 from tests.harness import Harness, text_of
-from tests.test_many_plans import import_cds, task_of
+from tests.test_many_plans import task_of, two_plans
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -24,10 +24,7 @@ PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await import_cds(harness)
-    return harness
+    return await two_plans(sessions, clock)
 
 
 async def kinds(bot: Harness, code: str, number: str) -> list[str]:

@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import pytest
 
-from bot.channels.zalo import ZaloChannel
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.telegram_support import polling
-from tests.test_many_plans import task_of
-from tests.test_many_plans_channels import two_plans
+from tests.telegram_support import buttons, polling, register
+from tests.test_many_plans import task_of, two_plans
 from tests.test_plan_commands import kinds
-from tests.test_telegram_channel import buttons
-from tests.test_zalo_channel import LAN, config, say
+from tests.test_zalo_channel import LAN
+from tests.zalo_support import config, say, serving
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 
@@ -24,9 +22,7 @@ pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 async def test_telegram_command_asks_with_a_tap_and_runs_after_it(tg: FakeTelegram, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "telegram")
     async with polling(tg, harness, post_init=True, per_chat_interval=0):
-        code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
-        tg.send_text(42, f"/dangky {code}", first_name="Lan")
-        await tg.wait_for("Đăng ký thành công")
+        await register(tg, harness, 42, "officer", "Phòng Văn hóa - Xã hội", "Lan")
         mark = len(tg.sent)
         tg.send_text(42, "/capnhat 6 đang thực hiện 60%, đã số hóa 300 hồ sơ")
         asked = await tg.wait_for(lambda m: m.chat_id == 42 and "Có 2 nhiệm vụ số 6" in (m.text or ""), since=mark)
@@ -43,9 +39,7 @@ async def test_telegram_command_asks_with_a_tap_and_runs_after_it(tg: FakeTelegr
 
 async def test_zalo_command_asks_by_number(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = await two_plans(sessions, clock, "zalo")
-    channel = ZaloChannel(harness.conversation, config(zalo))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo)):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         assert "Đăng ký thành công" in await say(zalo, LAN, f"/dangky {code}")
         asked = await say(zalo, LAN, "/giahan 6 15/9/2026 chờ kinh phí")
@@ -55,5 +49,3 @@ async def test_zalo_command_asks_by_number(zalo: FakeZalo, sessions, clock) -> N
         assert "gia hạn" in chosen, chosen
         assert await kinds(harness, "CCHC", "6") == ["extension_request"], chosen
         assert await kinds(harness, "CĐS", "6") == []
-    finally:
-        await channel.stop()

@@ -185,7 +185,7 @@ async def test_zalo_is_polled_by_one_channel_at_a_time(engine, database_url, ses
     from bot.channels.zalo import ZaloChannel
     from tests.fakes.zalo_api import FakeZalo
     from tests.harness import Harness
-    from tests.test_zalo_channel import config
+    from tests.zalo_support import config
 
     harness = Harness(sessions, clock, channel="zalo")
     inside: dict[str, int] = {"a": 0, "b": 0}

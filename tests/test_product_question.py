@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.replies.product_ask import SKIP, example_of, names_product, product_kinds, should_ask
-from tests.harness import Harness, status_rows, task_row, text_of
+from tests.harness import Harness, sample_harness, status_rows, task_row, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 ASKED = "Sản phẩm của nhiệm vụ là «Kế hoạch của UBND xã»"
@@ -15,11 +15,7 @@ ASKED = "Sản phẩm của nhiệm vụ là «Kế hoạch của UBND xã»"
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    await harness.register("trinh", "leader")
-    return harness
+    return await sample_harness(sessions, clock, "telegram", ("lan", "officer", VHXH), ("trinh", "leader"))
 
 def labels(message) -> list[str]:  # noqa: ANN001
     return [b.label for row in message.buttons for b in row]

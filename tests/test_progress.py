@@ -32,7 +32,7 @@ from models.progress_queries import task_facts
 from models.queries import is_city_assigned
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, sample_harness, text_of
 
 D = date
 MARCH_END = D(2026, 3, 31)
@@ -228,10 +228,7 @@ def test_city_assigned_plan_titles() -> None:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    return harness
+    return await sample_harness(sessions, clock, "console", ("trinh", "leader"))
 
 
 async def at(bot: Harness, moment: datetime, user: str, text: str) -> str:

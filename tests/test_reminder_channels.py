@@ -12,7 +12,6 @@ from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, Time
 from bot.channels.telegram import TelegramChannel, reminder_error
 from bot.channels.zalo import dispatcher_error
 from bot.channels.zalo_client import ZaloApiError
-from bot.config import TelegramConfig
 from handlers.messages import Outgoing
 from scheduler.dispatcher import (
     MaybeSent,
@@ -22,6 +21,7 @@ from scheduler.dispatcher import (
     Unreachable,
 )
 from tests.fakes.telegram_api import FakeTelegram
+from tests.telegram_support import telegram_config
 
 
 def _timed_out(cause: Exception) -> TimedOut:
@@ -61,7 +61,7 @@ async def test_outage_and_slow_acknowledgements_over_http(sessions, clock) -> No
     from handlers.conversation import Conversation
 
     async with FakeTelegram() as tg:
-        config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
+        config = telegram_config(tg, per_chat_interval=0)
         channel = TelegramChannel(Conversation(Services(sessions=sessions, clock=clock)), config, reminder_ack_timeout=0.5)
         app = channel.build()
         await app.initialize()

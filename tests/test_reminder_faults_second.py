@@ -296,6 +296,7 @@ async def test_idle_budgets_are_pruned_and_busy_ones_kept(engine) -> None:  # no
 async def test_a_start_during_an_outage_waits_and_then_sends(sessions, database_url, tmp_path) -> None:  # noqa: ANN001
     if not database_url.startswith("sqlite"):
         pytest.skip("one SQLite file shared with the subprocess")
+    import math
     import signal
 
     from scheduler.clock import Clock
@@ -305,12 +306,16 @@ async def test_a_start_during_an_outage_waits_and_then_sends(sessions, database_
 
     await seed(sessions, Clock.starting_at(datetime(2026, 1, 2, 9, 0, tzinfo=TZ), frozen=True), telegram_ids={42: OFFICERS[42]})
     async with FakeTelegram() as tg:
-        tg.dark(4)  # every method answers 502 for 4 s, getMe too
+        tg.dark(math.inf)  # every method answers 502, getMe too, until the test ends it
         process = await start_run(write_config(tmp_path, tg, database_url), "2026-01-13T08:00")
         try:
-            await asyncio.sleep(3)
+            # Seen waiting: refused once, still running, it tries again (however slowly
+            # the process started); only then does the platform come back.
+            tries = lambda: sum(1 for name, _params in tg.calls if name.lower() == "getme")  # noqa: E731
+            await tg.wait_until(lambda: tries() >= 2, timeout=120, what="a second try at getMe during the outage")
             assert process.returncode is None  # waiting, not exited
-            await tg.wait_for(lambda m: m.chat_id == 42, timeout=40)
+            tg.dark(0)
+            await tg.wait_for(lambda m: m.chat_id == 42, timeout=60)
             process.send_signal(signal.SIGTERM)
             assert await asyncio.wait_for(process.wait(), 20) == 0
         finally:

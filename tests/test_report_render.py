@@ -5,59 +5,30 @@ Biểu mẫu 1 on a single page."""
 
 from __future__ import annotations
 
-import asyncio
-import os
-import re
-import shutil
-import subprocess
 from io import BytesIO
 from pathlib import Path
 
 import pytest
 from docx import Document
 
-from tests.harness import Harness
-from tests.test_reports import SOFFICE, page_sizes, tell_story
+from tests.harness import Harness, team
+from tests.render_support import needs_libreoffice, page_sizes, page_texts, squeeze, to_pdf
+from tests.test_reports import tell_story
 
-pytestmark = pytest.mark.skipif(
-    SOFFICE is None or shutil.which("pdftotext") is None,
-    reason="LibreOffice and poppler-utils are needed; .ci/run installs them",
-)
-KEEP = os.environ.get("DONDOC_KEEP_RENDER")  # a folder to keep the files in, to look at
+pytestmark = needs_libreoffice
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await team(sessions, clock)
 
 
 async def render(path: Path, tmp_path: Path) -> list[str]:
-    """The PDF's pages as text without any white space (cells wrap anywhere)."""
-    out = path.parent / path.suffix.lstrip(".")
-    command = [SOFFICE, f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}", "--headless",
-               "--convert-to", "pdf", "--outdir", str(out), str(path)]  # fmt: skip
-    done = await asyncio.to_thread(subprocess.run, command, capture_output=True, timeout=240)
-    pdf = out / f"{path.stem}.pdf"
-    if path.suffix == ".xlsx" and b"could not be loaded" in done.stderr:
-        pytest.skip("LibreOffice Calc is not installed (libreoffice-calc-nogui)")
-    assert done.returncode == 0 and pdf.exists(), done.stderr
+    """The PDF's pages (A4 landscape) as text without any white space; no empty page."""
+    pdf = await to_pdf(path, tmp_path)
     for width, height in page_sizes(pdf):
         assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
-    if KEEP:
-        shutil.copy(pdf, Path(KEEP) / f"{path.name}.pdf")
-        shutil.copy(path, Path(KEEP) / path.name)
-    text = subprocess.run(
-        ["pdftotext", "-raw", str(pdf), "-"], capture_output=True, text=True, check=True
-    ).stdout
-    return [re.sub(r"\s+", "", page) for page in text.split("\f") if page.strip()]
-
-
-def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text)
+    return [page for page in page_texts(pdf) if page]
 
 
 def page_of(pages: list[str], fragment: str) -> set[int]:

@@ -31,7 +31,7 @@ from documents.report_rows import date_line, day_month, official_date, place_nam
 from handlers.reports.request import parse_report_args
 from models.progress import Reported, TaskFacts, percent_text, rate_text
 from tests.conftest import TZ
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, team, text_of
 from tests.test_reports import review_rows, tell_story
 
 D = date
@@ -135,11 +135,7 @@ def test_appendix_number() -> None:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await team(sessions, clock)
 
 
 async def test_number_and_date_reach_both_files(bot: Harness) -> None:

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass
 from datetime import date, datetime
 from io import BytesIO
@@ -34,11 +32,10 @@ from models.progress_queries import task_facts
 from models.queries import list_tasks
 from scheduler.workdays import WorkCalendar
 from tests.conftest import BACKENDS, TZ
-from tests.harness import ORG, SAMPLE_DOCX, Harness, text_of
+from tests.harness import ORG, SAMPLE_DOCX, Harness, team, text_of
 
 D = date
 MARCH_END = D(2026, 3, 31)
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 TITLE = (
     "Kết quả thực hiện nhiệm vụ công tác cải cách hành chính xã Nguyễn Bình Khiêm"
     " 6 tháng đầu năm 2026"
@@ -153,11 +150,7 @@ def test_parse_period(args: str, expected: tuple | None) -> None:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("trinh", "leader")
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await team(sessions, clock)
 
 
 STORY = [
@@ -397,61 +390,23 @@ async def test_city_assigned_tasks_fill_form_row_4(bot: Harness) -> None:
     )  # the CCHC plan, not the city list
 
 
-def page_sizes(pdf: Path) -> list[tuple[float, float]]:
-    if shutil.which("pdfinfo"):
-        out = subprocess.run(
-            ["pdfinfo", "-f", "1", "-l", "999", str(pdf)],
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-        return [
-            (float(w), float(h))
-            for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", out)
-        ]
-    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes())
-    return [(float(w), float(h)) for w, h in boxes]
-
-
 async def test_cli_report_writes_files(bot: Harness, tmp_path: Path, capsys) -> None:  # noqa: ANN001
     await tell_story(bot)
     url = bot.sessions.kw["bind"].url.render_as_string(hide_password=False)
+
+    async def report(out: Path, as_of: str, *more: str) -> int:
+        argv = ["report", "--db", url, "--org", ORG, "--format", out.suffix[1:], "--out", str(out), "--as-of", as_of]
+        return await asyncio.to_thread(cli_main, [*argv, *more])
+
     out = tmp_path / "phu-luc.xlsx"
-    argv = [
-        "report",
-        "--db",
-        url,
-        "--org",
-        ORG,
-        "--format",
-        "xlsx",
-        "--out",
-        str(out),
-        "--as-of",
-        "2026-06-09",
-    ]
-    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert await report(out, "2026-06-09") == 0
     assert "Tỷ lệ hoàn thành: 3/39 = 7,7%" in capsys.readouterr().out
     form = {
         r[0]: r for r in load_workbook(out)["Biểu mẫu 1"].iter_rows(min_row=7, values_only=True)
     }
     assert (form["2.1."][3], form["2.2."][3]) == (39, 3)
     docx = tmp_path / "phu-luc.docx"
-    argv = [
-        "report",
-        "--db",
-        url,
-        "--org",
-        ORG,
-        "--format",
-        "docx",
-        "--out",
-        str(docx),
-        "--as-of",
-        "2026-03-31",
-        "--json",
-    ]
-    assert await asyncio.to_thread(cli_main, argv) == 0
+    assert await report(docx, "2026-03-31", "--json") == 0
     assert '"rate": "2/39 = 5,1%"' in capsys.readouterr().out  # task 6 was done on 09/04
     assert "quý I năm 2026" in "\n".join(p.text for p in Document(docx).paragraphs)
 

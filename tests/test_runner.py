@@ -5,7 +5,9 @@ webhook refusing a wrong secret; a 429 and a blocked user on the way out."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
+from collections.abc import AsyncIterator
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -73,6 +75,25 @@ def config_for(tg: FakeTelegram, database_url: str, **telegram: object) -> Confi
     return config
 
 
+@contextlib.asynccontextmanager
+async def on_webhook(tg: FakeTelegram, database_url: str, clock: Clock, secret: str) -> AsyncIterator[str]:
+    """``run_bot`` taking Telegram's updates on a webhook (a free port, ``secret``); yields
+    its URL once the webhook is set and the port listens; stopped after, cleanly (0)."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}/"
+    config = config_for(tg, database_url, mode="webhook", webhook_url=url, webhook_port=port, webhook_secret=secret)
+    stop = asyncio.Event()
+    runner = asyncio.create_task(run_bot(config, clock, stop=stop))
+    try:
+        await tg.wait_until(lambda: tg.webhook, timeout=10, what="setWebhook")
+        await listening(port)
+        yield url
+    finally:
+        stop.set()
+        code = await asyncio.wait_for(runner, 20)
+    assert code == 0
+
+
 async def test_run_with_now_sends_the_reminder_due_then(sessions, database_url) -> None:  # noqa: ANN001
     start = Clock.starting_at(datetime(2026, 1, 2, 9, 0, tzinfo=TZ), frozen=True)
     await seed(sessions, start, telegram_ids={42: ("officer", "Phòng Văn hóa - Xã hội")})
@@ -97,26 +118,17 @@ async def test_run_with_now_sends_the_reminder_due_then(sessions, database_url) 
 async def test_webhook_refuses_a_wrong_secret(sessions, database_url) -> None:  # noqa: ANN001
     clock = Clock.starting_at(datetime(2026, 1, 5, 9, 0, tzinfo=TZ), frozen=True)
     await seed(sessions, clock, telegram_ids={})
-    port = free_port()
-    async with FakeTelegram() as tg:
-        config = config_for(tg, database_url, mode="webhook", webhook_url=f"http://127.0.0.1:{port}/", webhook_port=port, webhook_secret="s3cret-token")
-        stop = asyncio.Event()
-        runner = asyncio.create_task(run_bot(config, clock, stop=stop))
-        try:
-            await tg.wait_until(lambda: tg.webhook, timeout=10, what="setWebhook")
-            assert tg.webhook["secret_token"] == "s3cret-token"
-            update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "from": {"id": 7, "is_bot": False, "first_name": "A"}, "text": "/start"}}
-            await listening(port)
-            assert await tg.post_webhook(f"http://127.0.0.1:{port}/", "wrong", update) == 403
-            assert await tg.post_webhook(f"http://127.0.0.1:{port}/", None, update) == 403
-            await asyncio.sleep(0.2)
-            assert not tg.messages_to(7)
-            assert await tg.post_webhook(f"http://127.0.0.1:{port}/", "s3cret-token", update) == 200
-            reply = await tg.wait_for(lambda m: m.chat_id == 7, timeout=10)
-            assert "/dangky" in reply.text
-        finally:
-            stop.set()
-            await asyncio.wait_for(runner, 20)
+    async with FakeTelegram() as tg, on_webhook(tg, database_url, clock, "s3cret-token") as url:
+        assert tg.webhook["secret_token"] == "s3cret-token"
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"}, "from": {"id": 7, "is_bot": False, "first_name": "A"}, "text": "/start"}}
+        assert await tg.post_webhook(url, "wrong", update) == 403
+        assert await tg.post_webhook(url, None, update) == 403
+        assert await tg.post_webhook(url, "s3cret-token", update) == 200
+        reply = await tg.wait_for(lambda m: m.chat_id == 7, timeout=10)
+        assert "/dangky" in reply.text
+        # one chat is answered in order: a refused update handled after all would
+        # have been answered before this one
+        assert tg.messages_to(7) == [reply]
 
 
 async def test_429_waits_and_blocked_user_is_reported_to_admin(sessions, database_url) -> None:  # noqa: ANN001

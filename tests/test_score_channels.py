@@ -7,7 +7,6 @@ the file after it kept as the item's evidence. The database is checked after eac
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime
 from decimal import Decimal
 from io import BytesIO
@@ -16,23 +15,18 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from bot.channels.telegram import TelegramChannel
-from bot.channels.zalo import ZaloChannel
-from bot.config import TelegramConfig
 from bot.reminders import ReminderService
-from handlers.imports.any_file import import_any
 from models.evidence import EvidenceFile
 from models.evidence_store import EvidenceSettings
 from models.scores import ScoreItem
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.harness import ORG, Harness
-from tests.score_sheet import sheet_docx, sheet_rows, sheet_xlsx
+from tests.harness import Harness
+from tests.score_sheet import import_empty_sheet, sheet_rows, sheet_xlsx
+from tests.telegram_support import buttons, polling, register
 from tests.test_evidence import PDF_BYTES
 from tests.test_reminders import TZ
-from tests.test_telegram_channel import running, tg  # noqa: F401 - fixtures
-from tests.test_zalo_channel import config as zalo_config
-from tests.test_zalo_channel import say
+from tests.zalo_support import config, say, serving
 
 MAI = "6b2c3d4e5f607182"
 TT = "Trung tâm phục vụ hành chính công xã"
@@ -43,18 +37,14 @@ async def item(harness: Harness, ref: str) -> ScoreItem:
         return await session.scalar(select(ScoreItem).where(ScoreItem.ref == ref))
 
 
-async def test_scores_on_telegram(tg: FakeTelegram, running: Harness) -> None:  # noqa: F811
-    code = await running.invite("admin")
-    tg.send_text(11, f"/dangky {code}", first_name="Trinh")
-    await tg.wait_for(lambda m: m.chat_id == 11)
+async def test_scores_on_telegram(tg: FakeTelegram, running: Harness) -> None:
+    await register(tg, running, 11, "admin", name="Trinh")
     mark = len(tg.sent)
     tg.send_document(11, "bang-diem.xlsx", sheet_xlsx(sheet_rows(filled=False)), caption="/nhap")
     summary = await tg.wait_for(lambda m: m.chat_id == 11, since=mark, timeout=10)
     assert "Đã nhập bảng điểm" in summary.text and "22 mục chấm điểm" in summary.text
 
-    code = await running.invite("officer", TT)
-    tg.send_text(42, f"/dangky {code}", first_name="Mai")
-    await tg.wait_for("Đăng ký thành công")
+    await register(tg, running, 42, "officer", TT, "Mai")
     mark = len(tg.sent)
     tg.send_text(42, "/điểm 9.1 tự chấm 6,5")
     refused = await tg.wait_for(lambda m: m.chat_id == 42 and "Không ghi nhận" in (m.text or ""), since=mark)
@@ -82,21 +72,11 @@ async def test_scores_on_telegram(tg: FakeTelegram, running: Harness) -> None:  
     assert rows["TIÊU CHÍ 4: CHÍNH QUYỀN XANH, VĂN MINH, HIỆN ĐẠI"][2] == 25
 
 
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
-
-
 async def test_scores_on_zalo(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = Harness(sessions, clock, channel="zalo")
     await harness.import_sample()
-    async with harness.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
-    channel = ZaloChannel(harness.conversation, zalo_config(zalo))
-    await channel.start()
-    try:
+    await import_empty_sheet(harness)
+    async with serving(harness, config(zalo)):
         code = await harness.invite("officer", TT)
         await say(zalo, MAI, f"/dangky {code}", display_name="Chị Mai")
         assert "tối đa 1 điểm" in await say(zalo, MAI, "/diem 1.1 dat 2 diem")
@@ -106,44 +86,22 @@ async def test_scores_on_zalo(zalo: FakeZalo, sessions, clock) -> None:  # noqa:
         figures = await say(zalo, MAI, "/diem")
         assert "Trung tâm Phục vụ hành chính công: 1/25 — 5 mục chưa báo cáo" in figures
         assert len(figures) <= 2000 or "Chưa báo cáo" in figures
-    finally:
-        await channel.stop()
 
 
 @pytest.fixture
-async def bot_and_channel(tg: FakeTelegram, sessions, clock, tmp_path):  # noqa: ANN001, ANN201, F811
+async def bot_and_channel(tg: FakeTelegram, sessions, clock, tmp_path):  # noqa: ANN001, ANN201
     """A dondoc on the fake Bot API with only the empty score sheet (no plan: the
     reminder is the score reminder alone), and its channel for the dispatcher."""
     harness = Harness(sessions, clock, channel="telegram", evidence=EvidenceSettings(folder=tmp_path / "ev"))
     clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
-    async with harness.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    channel = TelegramChannel(harness.conversation, config)
-    app = channel.build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    await import_empty_sheet(harness)
+    async with polling(tg, harness, post_init=True, per_chat_interval=0) as channel:
         yield harness, channel
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
-def buttons(message) -> dict[str, str]:  # noqa: ANN001
-    rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
-
-
-async def test_a_reply_to_the_score_reminder_on_telegram(tg: FakeTelegram, bot_and_channel) -> None:  # noqa: ANN001, F811
+async def test_a_reply_to_the_score_reminder_on_telegram(tg: FakeTelegram, bot_and_channel) -> None:  # noqa: ANN001
     harness, channel = bot_and_channel
-    code = await harness.invite("officer", TT)
-    tg.send_text(42, f"/dangky {code}", first_name="Mai")
-    await tg.wait_for("Đăng ký thành công")
+    await register(tg, harness, 42, "officer", TT, "Mai")
     harness.clock.move_to(datetime(2026, 6, 3, 8, 0, tzinfo=TZ))
     service = ReminderService(harness.conversation.services, {"telegram": channel.send_reminder})
     mark = len(tg.sent)

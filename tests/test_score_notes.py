@@ -13,9 +13,8 @@ from io import BytesIO
 from docx import Document
 from openpyxl import load_workbook
 
-from handlers.imports.any_file import import_any
-from tests.harness import ORG, text_of
-from tests.score_sheet import sheet_docx, sheet_rows
+from tests.harness import text_of
+from tests.score_sheet import import_empty_sheet
 from tests.test_reminders import TZ, run_until, setup
 from tests.test_score_replies import item
 
@@ -25,9 +24,7 @@ CHAT = "chiều nay họp lúc mấy giờ vậy?"
 async def test_chat_after_diem_never_becomes_the_items_result(sessions, clock) -> None:  # noqa: ANN001
     bot, _service, _inbox = await setup(sessions, clock)
     clock.move_to(datetime(2026, 6, 3, 9, 0, tzinfo=TZ))
-    async with bot.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(bot)
     said = text_of(await bot.say("u0", "/diem 8.1 tự chấm 7,5 đã cử 15 lượt"))
     assert "Đã ghi nhận mục 8.1" in said, said
     answer = text_of(await bot.say("u0", CHAT))
@@ -48,9 +45,7 @@ async def test_chat_after_diem_never_becomes_the_items_result(sessions, clock) -
 async def test_the_compilers_note_is_kept_shown_and_told(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     clock.move_to(datetime(2026, 6, 3, 9, 0, tzinfo=TZ))
-    async with bot.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(bot)
     await bot.say("u0", "/diem 8.1 7,5 đã cử 15 lượt")
     answer = text_of(await bot.say("admin", "/chamdiem 8.1 7 thiếu ảnh minh chứng"))
     assert "Ghi chú: thiếu ảnh minh chứng" in answer and "Phòng Văn hóa - Xã hội" in answer

@@ -7,11 +7,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
-from handlers.imports.any_file import import_any
 from scheduler.score_reminders import ScoreReminderSettings, send_days
 from scheduler.workdays import WorkCalendar
-from tests.harness import ORG
-from tests.score_sheet import sheet_docx, sheet_rows
+from tests.score_sheet import import_empty_sheet
 from tests.test_reminders import TZ, run_until, setup
 
 NOTICE = "Nhắc tự chấm điểm"
@@ -29,9 +27,7 @@ def test_send_days_are_working_days_before_the_date() -> None:
 async def test_units_are_reminded_before_the_self_assessment_date(sessions, clock) -> None:  # noqa: ANN001
     bot, service, inbox = await setup(sessions, clock)
     clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
-    async with bot.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(bot)
     # u4 (Trung tâm Dịch vụ sự nghiệp công) leads one item, and scores it at once.
     assert "Đã ghi nhận mục 10" in "".join(r.text for r in await bot.say("u4", "/diem 10 9 Công sở sạch đẹp"))
     await run_until(service, clock, datetime(2026, 6, 11, 7, 0, tzinfo=TZ))

@@ -14,15 +14,14 @@ from decimal import Decimal as D
 import pytest
 from sqlalchemy import select
 
-from handlers.imports.any_file import import_any
 from handlers.messages import Attachment
 from models.conversation import Question
 from models.evidence import EvidenceFile
 from models.evidence_store import read
 from models.scores import ScoreEntry, ScoreItem
 from tests.conftest import BACKENDS
-from tests.harness import ORG, text_of
-from tests.score_sheet import sheet_docx, sheet_rows
+from tests.harness import text_of
+from tests.score_sheet import import_empty_sheet
 from tests.test_evidence import PDF_BYTES
 from tests.test_reminders import TZ, run_until, setup
 
@@ -33,9 +32,7 @@ async def reminded(sessions, clock):  # noqa: ANN001, ANN201
     """The bot with an empty sheet imported and the reminders of 03/06 sent."""
     bot, service, inbox = await setup(sessions, clock)
     clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
-    async with bot.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(bot)
     await run_until(service, clock, datetime(2026, 6, 3, 9, 0, tzinfo=TZ))
     clock.move_to(datetime(2026, 6, 3, 9, 30, tzinfo=TZ))
     return bot, service, inbox
@@ -159,9 +156,7 @@ async def test_a_file_alone_after_a_reminder_of_several_items_is_asked_about(ses
 
     clock.move_to(datetime(2026, 6, 1, 7, 0, tzinfo=TZ))
     bot = Harness(sessions, clock, channel="console")  # no plan: the reminder lists items only
-    async with bot.sessions() as session, session.begin():
-        await import_any(session, data=sheet_docx(sheet_rows(filled=False)), filename="a.docx",
-                         organization=ORG, now=clock.now())  # fmt: skip
+    await import_empty_sheet(bot)
     await bot.register("mai", "officer", "Trung tâm phục vụ hành chính công xã")
     inbox = Inbox(clock)
     service = ReminderService(bot.conversation.services, {"console": inbox})

@@ -30,7 +30,7 @@ from models.score_queries import load_sheet
 from models.score_tree import format_points, totals
 from models.scores import ScoreEntry, ScoreItem
 from tests.conftest import BACKENDS
-from tests.harness import ORG, Harness, text_of
+from tests.harness import ORG, Harness, sample_harness, text_of
 from tests.score_sheet import LEAVES, sheet_docx, sheet_rows, sheet_xlsx
 
 D = Decimal
@@ -39,10 +39,7 @@ TT = "Trung tâm phục vụ hành chính công xã"
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()  # the commune, its units and its plan
-    await harness.register("trinh", "admin")
-    return harness
+    return await sample_harness(sessions, clock, "telegram", ("trinh", "admin"))  # the commune, its units and its plan
 
 
 async def send_sheet(bot: Harness, user: str, data: bytes, name: str) -> str:

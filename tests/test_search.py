@@ -11,16 +11,14 @@ from sqlalchemy.orm import selectinload
 from handlers.tasks.search_rank import Haystack, Query, rank, read_query
 from models.plans import Task, TaskUnit
 from tests.conftest import BACKENDS
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    return harness
+    return await sample_harness(sessions, clock, "telegram")
 
 
 async def numbers_with(bot: Harness, words: str) -> set[str]:

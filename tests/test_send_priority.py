@@ -14,7 +14,7 @@ import pytest
 
 from bot.channels.telegram_pacing import BACKLOG, NORMAL, URGENT, ChatPacer, Turns
 from tests.fakes.telegram_api import FakeTelegram
-from tests.harness import Harness
+from tests.harness import Harness, sample_harness
 from tests.telegram_support import polling
 
 RATE = 5  # messages a second overall, on both sides: a small flood fills it
@@ -107,9 +107,7 @@ async def tg() -> AsyncIterator[FakeTelegram]:
 
 @pytest.fixture
 async def harness(sessions, clock) -> Harness:  # noqa: ANN001
-    bot = Harness(sessions, clock, channel="telegram")
-    await bot.import_sample()
-    return bot
+    return await sample_harness(sessions, clock, "telegram")
 
 
 def running(tg: FakeTelegram, harness: Harness):  # noqa: ANN201

@@ -8,29 +8,19 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from sqlalchemy import select
 
 from handlers.tasks.listing import OPEN, ListArgs, compact_deadline, page_of, parse_list_args
 from models.plans import Task
 from scheduler.workdays import WorkCalendar
 from tests.conftest import TZ
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, task_row, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    return harness
-
-
-async def task_row(bot: Harness, number: str) -> Task:
-    async with bot.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
+    return await sample_harness(sessions, clock, "telegram")
 
 
 def labels(message) -> list[str]:  # noqa: ANN001

@@ -4,52 +4,18 @@ reply to a task message → /tiendo → refusals; plus the menu, long messages a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 
-from bot.channels.telegram import TelegramChannel
 from bot.channels.text_split import split_text
-from bot.config import TelegramConfig
 from models.plans import Task
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import SAMPLE_DOCX, Harness
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
-
-
-@pytest.fixture
-async def running(tg: FakeTelegram, sessions, clock) -> AsyncIterator[Harness]:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    channel = TelegramChannel(harness.conversation, config)
-    app = channel.build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield harness
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+from tests.telegram_support import buttons
 
 
 async def status_of(harness: Harness, number: str) -> str:
     async with harness.sessions() as session:
         return (await session.scalar(select(Task).where(Task.number == number))).status
-
-
-def buttons(message) -> dict[str, str]:  # noqa: ANN001
-    rows = (message.reply_markup or {}).get("inline_keyboard", [])
-    return {b["text"]: b["callback_data"] for row in rows for b in row}
 
 
 async def test_whole_story(tg: FakeTelegram, running: Harness) -> None:

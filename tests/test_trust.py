@@ -24,7 +24,7 @@ from models.conversation import Question
 from models.outbox import OutboxItem
 from models.plans import StatusUpdate, Task
 from scheduler.clock import Clock
-from tests.harness import Harness, task_row, text_of
+from tests.harness import Harness, sample_harness, task_row, text_of
 from tests.harness import status_rows as history
 
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -32,11 +32,7 @@ VHXH = "Phòng Văn hóa - Xã hội"
 
 @pytest.fixture
 async def bot(sessions, clock: Clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    await harness.register("trinh", "leader")
-    return harness
+    return await sample_harness(sessions, clock, "console", ("lan", "officer", VHXH), ("trinh", "leader"))
 
 
 # --- pure rules ---------------------------------------------------------------------

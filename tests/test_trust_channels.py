@@ -4,21 +4,18 @@ against the fake Zalo server). The database is checked after each step."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
-import pytest
 from sqlalchemy import select
 
-from bot.channels.zalo import ZaloChannel
 from models.plans import StatusUpdate, Task
 from tests.fakes.telegram_api import FakeTelegram
+from tests.fakes.telegram_types import SentMessage
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
-from tests.test_telegram_channel import buttons, running, tg  # noqa: F401 - fixtures
-from tests.test_zalo_channel import config as zalo_config
-from tests.test_zalo_channel import say
+from tests.telegram_support import buttons, register
+from tests.zalo_support import config, say, serving
 
 LAN = "5a1b2c3d4e5f6071"
+VHXH = "Phòng Văn hóa - Xã hội"
 
 
 async def task_state(harness: Harness, number: str) -> tuple[str, int | None]:
@@ -35,16 +32,19 @@ async def last_row(harness: Harness, number: str) -> StatusUpdate:
         )
 
 
-async def test_backward_move_confirmed_with_a_button_on_telegram(tg: FakeTelegram, running: Harness) -> None:  # noqa: F811
-    code = await running.invite("officer", "Phòng Văn hóa - Xã hội")
-    tg.send_text(42, f"/dangky {code}", first_name="Lan")
-    await tg.wait_for("Đăng ký thành công")
+async def asked_backward_move(tg: FakeTelegram, harness: Harness) -> SentMessage:
+    """Lan (chat 42) marks task 1 done, then says it is in progress: dondoc's question."""
+    await register(tg, harness, 42, "officer", VHXH, "Lan")
     mark = len(tg.sent)
     tg.send_text(42, "/capnhat 1 Hoàn thành, KH số 03/KH-UBND")
-    await tg.wait_for("Đã ghi nhận nhiệm vụ 1", since=mark)
+    await tg.wait_for(lambda m: m.chat_id == 42 and "Đã ghi nhận nhiệm vụ 1" in (m.text or ""), since=mark)
     mark = len(tg.sent)
     tg.send_text(42, "nhiệm vụ 1 đang thực hiện 50%")
-    asked = await tg.wait_for(lambda m: m.chat_id == 42 and "đang ghi «Hoàn thành»" in (m.text or ""), since=mark)
+    return await tg.wait_for(lambda m: m.chat_id == 42 and "đang ghi «Hoàn thành»" in (m.text or ""), since=mark)
+
+
+async def test_backward_move_confirmed_with_a_button_on_telegram(tg: FakeTelegram, running: Harness) -> None:
+    asked = await asked_backward_move(tg, running)
     assert set(buttons(asked)) == {"Ghi: Đang thực hiện 50%", "Không phải"}
     assert await task_state(running, "1") == ("done", 100)
     assert (await last_row(running, "1")).kind == "note"
@@ -62,18 +62,10 @@ async def test_backward_move_confirmed_with_a_button_on_telegram(tg: FakeTelegra
     assert len(tg.sent) == mark  # nothing said twice in the chat (tests/security/test_stale_buttons.py)
 
 
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
-
-
 async def test_backward_move_confirmed_with_a_number_on_zalo(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = Harness(sessions, clock, channel="zalo")
     await harness.import_sample()
-    channel = ZaloChannel(harness.conversation, zalo_config(zalo))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo)):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         await say(zalo, LAN, f"/dangky {code}", display_name="Chị Lan")
         await say(zalo, LAN, "/capnhat 2 đang thực hiện 70%")
@@ -90,14 +82,10 @@ async def test_backward_move_confirmed_with_a_number_on_zalo(zalo: FakeZalo, ses
         done = await say(zalo, LAN, "1")
         assert "Đã ghi nhận nhiệm vụ 2" in done
         assert await task_state(harness, "2") == ("in_progress", 30)
-    finally:
-        await channel.stop()
 
 
-async def test_accented_commands_through_telegram(tg: FakeTelegram, running: Harness) -> None:  # noqa: F811
-    code = await running.invite("officer", "Phòng Văn hóa - Xã hội")
-    tg.send_text(42, f"/dangky {code}", first_name="Lan")
-    await tg.wait_for("Đăng ký thành công")
+async def test_accented_commands_through_telegram(tg: FakeTelegram, running: Harness) -> None:
+    await register(tg, running, 42, "officer", VHXH, "Lan")
     for typed, expected in [("/việc", "nhiệm vụ đang mở"), ("/Tiến độ", "Hoàn thành:"), ("/tiến độ quý 1", "Hoàn thành:")]:
         mark = len(tg.sent)
         tg.send_text(42, typed)

@@ -17,7 +17,7 @@ from handlers.messages import Attachment
 from models.deadline_readings import DeadlineReading
 from models.plans import Plan, Task
 from tests.conftest import BACKENDS
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 
@@ -49,10 +49,7 @@ async def trial_task(bot: Harness, number: str) -> Task:
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("ha", "admin")
-    return harness
+    return await sample_harness(sessions, clock, "console", ("ha", "admin"))
 
 
 async def test_cells_asked_one_by_one_kept_and_not_asked_again(bot: Harness) -> None:

@@ -10,15 +10,14 @@ from datetime import date
 
 import pytest
 
-from bot.channels.zalo import ZaloChannel
 from tests.conftest import BACKENDS
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
-from tests.telegram_support import polling
-from tests.test_telegram_channel import buttons
+from tests.telegram_support import buttons, polling
 from tests.test_unread_cells import plan_text, trial_task
-from tests.test_zalo_channel import LAN, config
+from tests.test_zalo_channel import LAN
+from tests.zalo_support import config, serving
 
 pytestmark = pytest.mark.parametrize("database_url", BACKENDS, indirect=True)
 
@@ -70,9 +69,7 @@ async def test_telegram_a_tap_per_cell(tg: FakeTelegram, sessions, clock) -> Non
 
 async def test_zalo_a_number_per_cell(zalo: FakeZalo, sessions, clock) -> None:  # noqa: ANN001
     harness = await sample(sessions, clock, "zalo")
-    channel = ZaloChannel(harness.conversation, config(zalo))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo)):
         code = await harness.invite("admin")
         zalo.send_text(LAN, f"/dangky {code}")
         await zalo.wait_for(lambda m: m.chat_id == LAN)
@@ -96,5 +93,3 @@ async def test_zalo_a_number_per_cell(zalo: FakeZalo, sessions, clock) -> None: 
         asked = await zalo.wait_for(asking("30/9/2026 hoặc sớm hơn"), since=mark, timeout=10)
         assert "Có 1 ô thời hạn" in "\n".join(m.text or "" for m in zalo.sent[mark:])
         assert asked and not [m for m in zalo.sent[mark:] if "«Đầu quý III/2026»" in (m.text or "")]
-    finally:
-        await channel.stop()

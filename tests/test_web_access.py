@@ -6,7 +6,6 @@ commune, task or file is checked against the chat's permissions."""
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,19 +18,11 @@ from tests.harness import ORG
 from tests.web_support import (
     BOT_TOKEN,
     Site,
-    build_site,
     follow_other_commune,
     init_data,
     person_id,
 )
 from web.security import Refused, check_init_data
-
-
-@pytest.fixture
-async def site(sessions, clock) -> AsyncIterator[Site]:  # noqa: ANN001
-    built = await build_site(sessions, clock)
-    yield built
-    await built.client.close()
 
 
 async def org_id(site: Site) -> int:

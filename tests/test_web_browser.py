@@ -10,38 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
-import subprocess
-import sys
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
-from tests.harness import ORG
+from tests.browser_support import cli_progress, needs_chromium, shots
 from tests.web_support import Site, build_site, init_data
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed: apt-get install -y chromium (.ci/run does)"
-)
-playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')")
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    async with playwright_api.async_playwright() as p:
-        found = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield found
-        await found.close()
+pytestmark = needs_chromium
 
 
 @pytest.fixture
@@ -53,21 +30,6 @@ async def site(sessions, clock, database_url) -> AsyncIterator[Site]:  # noqa: A
     built.database_url = database_url  # type: ignore[attr-defined]
     yield built
     await built.client.close()
-
-
-def shots() -> Path:
-    folder = Path(os.environ.get("DONDOC_TEST_SHOTS") or "/tmp/dondoc-web-shots")
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def cli_progress(database_url: str, as_of: str) -> dict[str, object]:
-    """``dondoc progress --json``, run as the command it is."""
-    out = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "--db", database_url, "--json", "progress", "--org", ORG, "--as-of", as_of],
-        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
-    )
-    return json.loads(out.stdout)
 
 
 async def test_the_link_the_figures_a_task_and_screenshots(site: Site, browser) -> None:  # noqa: ANN001

@@ -18,23 +18,13 @@ from handlers.imports.plans import import_plan_file
 from models.invites import find_person
 from models.people import Membership, Organization
 from models.unit_names import fold
+from tests.browser_support import cli_progress, needs_chromium, shots
 from tests.harness import ORG, SAMPLE_DOCX
-from tests.test_web_browser import ARGS, CHROMIUM, cli_progress, shots
 from tests.web_support import Site, build_site
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed: apt-get install -y chromium (.ci/run does)"
-)
+pytestmark = needs_chromium
 playwright_api = pytest.importorskip("playwright.async_api", reason="playwright is not installed (pip install -e '.[dev]')")
 OTHERS = ("Phường Hòa Bình", "Xã Đông Hưng")
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    async with playwright_api.async_playwright() as p:
-        found = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield found
-        await found.close()
 
 
 @pytest.fixture

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-from collections.abc import AsyncIterator
 from datetime import date
 
 import pytest
@@ -20,16 +19,9 @@ from models.plans import StatusUpdate, Task
 from models.queries import list_tasks
 from tests.conftest import BACKENDS
 from tests.harness import ORG
-from tests.web_support import Site, build_site, follow_other_commune
+from tests.web_support import Site, follow_other_commune
 
 TASK = "6"  # led by Phòng Văn hóa - Xã hội (Lan's unit), due 31/03/2026
-
-
-@pytest.fixture
-async def site(sessions, clock) -> AsyncIterator[Site]:  # noqa: ANN001
-    built = await build_site(sessions, clock)
-    yield built
-    await built.client.close()
 
 
 async def task_of(site: Site, number: str) -> Task:

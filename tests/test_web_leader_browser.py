@@ -6,40 +6,21 @@ with screenshots (``DONDOC_TEST_SHOTS``). Skipped, saying why, without Chromium.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from io import BytesIO
 from pathlib import Path
 
-import pytest
 from docx import Document
 from sqlalchemy import select
 
 from handlers.messages import Attachment
 from models.plans import StatusUpdate, Task
+from tests.browser_support import needs_chromium, shots
 from tests.harness import text_of
 from tests.score_sheet import sheet_docx, sheet_rows
-from tests.test_web_browser import ARGS, CHROMIUM, playwright_api, shots
-from tests.web_support import Site, build_site
+from tests.web_support import Site
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Chromium is not installed: apt-get install -y chromium (.ci/run does)"
-)
-
-
-@pytest.fixture
-async def browser() -> AsyncIterator[object]:
-    async with playwright_api.async_playwright() as p:
-        found = await p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        yield found
-        await found.close()
-
-
-@pytest.fixture
-async def site(sessions, clock) -> AsyncIterator[Site]:  # noqa: ANN001
-    built = await build_site(sessions, clock)
-    yield built
-    await built.client.close()
+pytestmark = needs_chromium
 
 
 async def signed_in(site: Site, browser, user: str, width: int = 360):  # noqa: ANN001, ANN201

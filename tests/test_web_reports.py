@@ -7,7 +7,6 @@ nobody another commune's."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import unquote
@@ -22,20 +21,13 @@ from models.scores import ScoreSheet
 from tests.conftest import BACKENDS
 from tests.harness import ORG, text_of
 from tests.score_sheet import sheet_docx, sheet_rows
-from tests.web_support import Site, build_site, follow_other_commune
+from tests.web_support import Site, follow_other_commune
 
 ROW = re.compile(
     r'<tr class="l\d" data-ref="([^"]+)">.*?data-col="max">([^<]*)</td>\s*'
     r'<td class="n" data-col="self">([^<]*)</td>\s*<td class="n" data-col="confirmed">([^<]*)</td>',
     re.S,
 )
-
-
-@pytest.fixture
-async def site(sessions, clock) -> AsyncIterator[Site]:  # noqa: ANN001
-    built = await build_site(sessions, clock)
-    yield built
-    await built.client.close()
 
 
 async def scored(site: Site) -> None:

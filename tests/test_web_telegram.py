@@ -11,19 +11,12 @@ import pytest
 from telegram import Bot, MenuButtonDefault, MenuButtonWebApp, WebAppInfo
 from telegram.error import BadRequest
 
-from bot.channels.telegram import TelegramChannel
-from bot.config import TelegramConfig
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
+from tests.telegram_support import polling, register
 from web.gate import Gate, WebSettings
 
 SECRET = b"m" * 32
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[FakeTelegram]:
-    async with FakeTelegram() as fake:
-        yield fake
 
 
 async def running(tg: FakeTelegram, sessions, clock, public_url: str) -> AsyncIterator[Harness]:  # noqa: ANN001
@@ -31,18 +24,8 @@ async def running(tg: FakeTelegram, sessions, clock, public_url: str) -> AsyncIt
     await harness.import_sample()
     services = harness.conversation.services
     services.web = Gate(WebSettings(public_url, SECRET, tg.token), services.sessions, services.clock)
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    app = TelegramChannel(harness.conversation, config).build()
-    await app.initialize()
-    await app.post_init(app)
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
+    async with polling(tg, harness, post_init=True, per_chat_interval=0):
         yield harness
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
 
 
 @pytest.fixture
@@ -57,17 +40,11 @@ async def plain(tg: FakeTelegram, sessions, clock) -> AsyncIterator[Harness]:  #
         yield harness
 
 
-async def register(tg: FakeTelegram, harness: Harness) -> None:
-    code = await harness.invite("leader")
-    tg.send_text(42, f"/dangky {code}", first_name="Hùng")
-    await tg.wait_for("Đăng ký thành công")
-
-
 async def test_over_https_the_menu_and_web_open_the_mini_app(tg: FakeTelegram, https: Harness) -> None:
     assert tg.menu_buttons[""] == {
         "type": "web_app", "text": "dondoc", "web_app": {"url": "https://dondoc.example.vn/web/app"},
     }  # fmt: skip
-    await register(tg, https)
+    await register(tg, https, 42, "leader", name="Hùng")
     mark = len(tg.sent)
     tg.send_text(42, "/web")
     answer = await tg.wait_for("Mở trang tiến độ: https://dondoc.example.vn/web/vao/", since=mark)
@@ -77,7 +54,7 @@ async def test_over_https_the_menu_and_web_open_the_mini_app(tg: FakeTelegram, h
 
 async def test_over_http_there_is_no_mini_app(tg: FakeTelegram, plain: Harness) -> None:
     assert tg.menu_buttons[""] == {"type": "default"}
-    await register(tg, plain)
+    await register(tg, plain, 42, "leader", name="Hùng")
     mark = len(tg.sent)
     tg.send_text(42, "/web")
     answer = await tg.wait_for("Mở trang tiến độ: http://127.0.0.1:8080/web/vao/", since=mark)

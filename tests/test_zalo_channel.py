@@ -5,11 +5,9 @@ several messages; the webhook: a wrong or missing secret refused, a good one han
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator
 from datetime import datetime
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,74 +15,35 @@ from sqlalchemy import select
 
 from bot.channels.zalo import ZaloChannel, to_incoming
 from bot.channels.zalo_client import MAX_TEXT
-from bot.config import ZaloConfig
 from handlers.messages import Attachment, Outgoing
 from models.evidence import EvidenceFile
 from models.evidence_store import read
 from models.invites import find_person
-from models.plans import StatusUpdate, Task
+from models.plans import StatusUpdate
 from scheduler.dispatcher import RateLimited, TemporaryFailure, Unreachable
 from tests.fakes.zalo_api import FakeZalo
-from tests.harness import Harness
+from tests.harness import Harness, sample_harness, task_row
+from tests.zalo_support import SECRET, config, say, serving
 
-SECRET = "bi-mat-cua-xa-nguyen-binh-khiem"
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + bytes(range(256)) * 4
 LAN, TRINH, STRANGER = "5a1b2c3d4e5f6071", "7e6d5c4b3a291807", "0f0e0d0c0b0a0908"
 
 
-def config(zalo: FakeZalo, **overrides: Any) -> ZaloConfig:
-    settings: dict[str, Any] = {
-        "token": zalo.token, "base_url": zalo.base_url, "poll_timeout": 1,
-        "webhook_secret": SECRET, "webhook_port": 0,
-    }  # fmt: skip
-    return ZaloConfig(**{**settings, **overrides})
-
-
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
-
-
 @pytest.fixture
 async def harness(sessions, clock) -> Harness:  # noqa: ANN001
-    bot = Harness(sessions, clock, channel="zalo")
-    await bot.import_sample()
-    return bot
+    return await sample_harness(sessions, clock, "zalo")
 
 
 @pytest.fixture
 async def polling(zalo: FakeZalo, harness: Harness) -> AsyncIterator[ZaloChannel]:
-    channel = ZaloChannel(harness.conversation, config(zalo))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo)) as channel:
         yield channel
-    finally:
-        await channel.stop()
 
 
 @pytest.fixture
 async def webhook(zalo: FakeZalo, harness: Harness) -> AsyncIterator[ZaloChannel]:
-    channel = ZaloChannel(harness.conversation, config(zalo, mode="webhook"))
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo, mode="webhook")) as channel:
         yield channel
-    finally:
-        await channel.stop()
-
-
-async def task_row(harness: Harness, number: str) -> Task:
-    async with harness.sessions() as session:
-        task = await session.scalar(select(Task).where(Task.number == number))
-        assert task is not None
-        return task
-
-
-async def say(zalo: FakeZalo, user: str, text: str, **kwargs: Any) -> str:
-    """Send ``text`` as ``user``; the text of the first answer."""
-    mark = len(zalo.sent)
-    zalo.send_text(user, text, **kwargs)
-    return (await zalo.wait_for(lambda m: m.chat_id == user, since=mark)).text or ""
 
 
 async def test_whole_story(zalo: FakeZalo, harness: Harness, polling: ZaloChannel) -> None:
@@ -182,9 +141,7 @@ async def test_picture_that_cannot_be_fetched_says_so(
 async def test_picture_over_the_limit_is_not_downloaded_whole(
     zalo: FakeZalo, harness: Harness
 ) -> None:
-    channel = ZaloChannel(harness.conversation, config(zalo), max_download=1024)
-    await channel.start()
-    try:
+    async with serving(harness, config(zalo), max_download=1024):
         code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
         await say(zalo, LAN, f"/dangky {code}")
         await say(zalo, LAN, "/viec 1")
@@ -192,8 +149,6 @@ async def test_picture_over_the_limit_is_not_downloaded_whole(
         mark = len(zalo.sent)
         zalo.send_image(LAN, url)
         answer = await zalo.wait_for(lambda m: m.chat_id == LAN, since=mark)
-    finally:
-        await channel.stop()
     assert "lớn hơn mức 20 MB" in (answer.text or "") and "chưa lưu" in answer.text
     async with harness.sessions() as session:
         assert (await session.scalars(select(EvidenceFile))).all() == []
@@ -208,9 +163,9 @@ async def test_long_answer_arrives_in_several_messages(
     harness.clock.move_to(datetime(2027, 1, 15, 9, 0, tzinfo=ZoneInfo("Asia/Ho_Chi_Minh")))
     mark = len(zalo.sent)
     zalo.send_text(TRINH, "/quahan")
-    await zalo.wait_until(lambda: len(zalo.messages_to(TRINH)[1:]) >= 2, what="the overdue list")
-    await asyncio.sleep(0.2)  # let the last pieces arrive
-    pieces = [m.text or "" for m in zalo.sent[mark:] if m.chat_id == TRINH]
+    zalo.send_text(TRINH, "/tiendoo")  # one chat is answered in order: this comes after every piece
+    after = await zalo.wait_for(lambda m: m.chat_id == TRINH and "Ý anh/chị là /tiendo?" in (m.text or ""), since=mark)
+    pieces = [m.text or "" for m in zalo.sent[mark : zalo.sent.index(after)] if m.chat_id == TRINH]
     assert len(pieces) >= 2 and all(len(p) <= MAX_TEXT for p in pieces)
     assert "nhiệm vụ quá hạn" in pieces[0] and sum(map(len, pieces)) > MAX_TEXT
     assert not zalo.rejected  # nothing was refused for its length

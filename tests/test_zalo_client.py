@@ -15,12 +15,6 @@ from bot.channels.zalo_client import MAX_TEXT, NETWORK_ERROR, ZaloApiError, Zalo
 from tests.fakes.zalo_api import FakeZalo
 
 
-@pytest.fixture
-async def zalo() -> AsyncIterator[FakeZalo]:
-    async with FakeZalo() as fake:
-        yield fake
-
-
 class Sleeps:
     """Records the backoff delays instead of sleeping."""
 

@@ -213,7 +213,8 @@ class FakeTelegram(Waiting[SentMessage]):
         self._hang_until, self._hang_delay = time.monotonic() + seconds, delay
 
     def dark(self, seconds: float) -> None:
-        """For ``seconds`` from now, answer 502 to every method, getMe and getUpdates too."""
+        """For ``seconds`` from now, answer 502 to every method, getMe and getUpdates too
+        (``math.inf``: until ``dark(0)``)."""
         self._dark_until = time.monotonic() + seconds
 
     def block_user(self, chat_id: int) -> None:

@@ -16,7 +16,7 @@ from bot.file_server import content_disposition
 from handlers.evidence.rules import PDF, TXT, ZIP, file_type, offered_name, shown_name
 from handlers.messages import Attachment
 from models.evidence import EvidenceFile
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 
 PDF_WITH_SCRIPT = b"%PDF-1.4\n<script>alert(1)</script>\n" + b"x" * 300 + b"\n%%EOF"
 RLO = "\u202e"
@@ -24,10 +24,7 @@ RLO = "\u202e"
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    await harness.register("trinh", "leader")
+    harness = await sample_harness(sessions, clock, "console", ("lan", "officer", "Phòng Văn hóa - Xã hội"), ("trinh", "leader"))
     await harness.say("lan", "/viec 1")
     return harness
 

@@ -8,8 +8,7 @@ import pytest
 
 from handlers.messages import Attachment
 from tests.fakes.telegram_api import FakeTelegram
-from tests.harness import Harness
-from tests.test_telegram_channel import running, tg  # noqa: F401  (fixtures)
+from tests.harness import Harness, sample_harness
 
 READABLE = 300  # characters of one review line on a phone
 LONG_LEAD = "Các phòng, ban, ngành " + "và đơn vị liên quan " * 100  # no unit named
@@ -18,10 +17,7 @@ LONG_DEADLINE = "Chưa xác định " + "thời điểm cụ thể " * 100  # no
 
 @pytest.fixture
 async def admin(sessions, clock) -> Harness:  # noqa: ANN001
-    bot = Harness(sessions, clock, channel="console")
-    await bot.import_sample()
-    await bot.register("ha", "admin")
-    return bot
+    return await sample_harness(sessions, clock, "console", ("ha", "admin"))
 
 
 async def test_review_lines_never_echo_a_whole_cell(admin: Harness) -> None:
@@ -43,8 +39,8 @@ async def test_review_lines_never_echo_a_whole_cell(admin: Harness) -> None:
 
 
 async def test_telegram_document_over_20_mb_is_too_large_not_empty(
-    tg: FakeTelegram,  # noqa: F811
-    running: Harness,  # noqa: F811
+    tg: FakeTelegram,
+    running: Harness,
 ) -> None:
     code = await running.invite("admin")
     tg.send_text(11, f"/dangky {code}")

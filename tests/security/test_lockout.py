@@ -14,7 +14,7 @@ from models import attempts
 from models.attempts import COOLDOWN, PER_ACCOUNT, AttemptCounter, account_cooldown
 from models.people import Identity, Person
 from tests.conftest import BACKENDS
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 from tests.test_linking import code_in, incoming
 
 VHXH = "Phòng Văn hóa - Xã hội"
@@ -22,10 +22,7 @@ VHXH = "Phòng Văn hóa - Xã hội"
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="telegram")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    return harness
+    return await sample_harness(sessions, clock, "telegram", ("lan", "officer", VHXH))
 
 
 async def count(bot: Harness, table: type) -> int:

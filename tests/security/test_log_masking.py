@@ -17,7 +17,7 @@ from bot.runner import run_bot
 from scheduler.clock import Clock
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.test_runner import TZ, config_for, free_port, listening, seed
+from tests.test_runner import TZ, config_for, on_webhook, seed
 
 TOKEN = "7355608123:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsaw1"  # Telegram's shape
 SECRET = "the-webhook-secret-of-xa-nguyen-binh-khiem"
@@ -54,28 +54,16 @@ async def test_a_run_at_debug_logs_no_token_and_no_secret(
 ) -> None:
     clock = Clock.starting_at(datetime(2026, 1, 5, 9, 0, tzinfo=TZ), frozen=True)
     await seed(sessions, clock, telegram_ids={})
-    port = free_port()
-    async with FakeTelegram(token=TOKEN) as tg:
-        url = f"http://127.0.0.1:{port}/"
-        config = config_for(tg, database_url, mode="webhook", webhook_url=url, webhook_port=port,
-                            webhook_secret=SECRET)  # fmt: skip
-        stop = asyncio.Event()
-        runner = asyncio.create_task(run_bot(config, clock, stop=stop))
+    async with FakeTelegram(token=TOKEN) as tg, on_webhook(tg, database_url, clock, SECRET) as url:
+        update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"},
+                  "from": {"id": 7, "is_bot": False, "first_name": "A"}, "text": "/start"}}  # fmt: skip
+        assert await tg.post_webhook(url, SECRET, update) == 200
+        await tg.wait_for(lambda m: m.chat_id == 7, timeout=10)
+        # a library's error with the token in its traceback
         try:
-            await tg.wait_until(lambda: tg.webhook, timeout=10, what="setWebhook")
-            await listening(port)
-            update = {"update_id": 1, "message": {"message_id": 1, "date": 0, "chat": {"id": 7, "type": "private"},
-                      "from": {"id": 7, "is_bot": False, "first_name": "A"}, "text": "/start"}}  # fmt: skip
-            assert await tg.post_webhook(url, SECRET, update) == 200
-            await tg.wait_for(lambda m: m.chat_id == 7, timeout=10)
-            # a library's error with the token in its traceback
-            try:
-                raise RuntimeError(f"POST http://127.0.0.1/bot{TOKEN}/sendMessage failed")
-            except RuntimeError:
-                logging.getLogger("httpx").exception("request to %s failed", f"/bot{TOKEN}/x")
-        finally:
-            stop.set()
-            assert await asyncio.wait_for(runner, 20) == 0
+            raise RuntimeError(f"POST http://127.0.0.1/bot{TOKEN}/sendMessage failed")
+        except RuntimeError:
+            logging.getLogger("httpx").exception("request to %s failed", f"/bot{TOKEN}/x")
     log = captured.getvalue()
     assert "getMe" in log and "setWebhook" in log  # the libraries' DEBUG lines are there
     assert TOKEN not in log and TOKEN.split(":")[1] not in log

@@ -16,12 +16,12 @@ from sqlalchemy import func, select, update
 
 from bot.channels.telegram import TelegramChannel
 from bot.channels.telegram_buttons import refused_text, stale_text
-from bot.config import TelegramConfig
 from models.conversation import Question
 from models.plans import StatusUpdate, Task
 from tests.fakes.telegram_api import FakeTelegram
 from tests.harness import Harness
-from tests.test_telegram_channel import buttons, running, tg  # noqa: F401 - fixtures
+from tests.telegram_support import buttons, polling
+from tests.test_trust_channels import asked_backward_move
 
 STALE = "Việc này đã được xử lý rồi ạ."
 
@@ -35,19 +35,6 @@ async def status_rows(harness: Harness, number: str) -> int:
         )  # fmt: skip
 
 
-async def asked_backward_move(tg: FakeTelegram, harness: Harness):  # noqa: ANN201, F811
-    """Lan marks task 1 done, then says it is in progress: dondoc asks with two buttons."""
-    code = await harness.invite("officer", "Phòng Văn hóa - Xã hội")
-    tg.send_text(42, f"/dangky {code}", first_name="Lan")
-    await tg.wait_for("Đăng ký thành công")
-    mark = len(tg.sent)
-    tg.send_text(42, "/capnhat 1 Hoàn thành, KH số 03/KH-UBND")
-    await tg.wait_for("Đã ghi nhận nhiệm vụ 1", since=mark)
-    mark = len(tg.sent)
-    tg.send_text(42, "nhiệm vụ 1 đang thực hiện 50%")
-    return await tg.wait_for(lambda m: m.chat_id == 42 and bool(m.reply_markup), since=mark)
-
-
 def no_traceback(caplog: pytest.LogCaptureFixture) -> None:
     errors = [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
     assert not errors, [r.getMessage() for r in errors]
@@ -58,7 +45,7 @@ def test_the_toast_is_translated() -> None:
 
 
 async def test_double_tap_is_answered_and_recorded_once(
-    tg: FakeTelegram, running: Harness, caplog: pytest.LogCaptureFixture  # noqa: F811
+    tg: FakeTelegram, running: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     asked = await asked_backward_move(tg, running)
     rows = await status_rows(running, "1")
@@ -84,7 +71,7 @@ async def test_double_tap_is_answered_and_recorded_once(
 
 
 async def test_tap_on_an_old_message_after_the_question_was_answered(
-    tg: FakeTelegram, running: Harness, caplog: pytest.LogCaptureFixture  # noqa: F811
+    tg: FakeTelegram, running: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     asked = await asked_backward_move(tg, running)
     rows = await status_rows(running, "1")
@@ -114,25 +101,15 @@ async def test_tap_on_an_old_message_after_the_question_was_answered(
 
 
 @pytest.fixture
-async def channel(tg: FakeTelegram, sessions, clock) -> AsyncIterator[tuple[TelegramChannel, Harness]]:  # noqa: ANN001, F811
+async def channel(tg: FakeTelegram, sessions, clock) -> AsyncIterator[tuple[TelegramChannel, Harness]]:  # noqa: ANN001
     harness = Harness(sessions, clock, channel="telegram")
     await harness.import_sample()
-    config = TelegramConfig(token=tg.token, base_url=tg.base_url, base_file_url=tg.base_file_url, per_chat_interval=0)
-    channel = TelegramChannel(harness.conversation, config)
-    app = channel.build()
-    await app.initialize()
-    await app.start()
-    await app.updater.start_polling(poll_interval=0.0, timeout=1)
-    try:
-        yield channel, harness
-    finally:
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
+    async with polling(tg, harness, per_chat_interval=0) as telegram:
+        yield telegram, harness
 
 
 async def test_a_press_refused_by_a_full_lane_is_answered(
-    tg: FakeTelegram, channel: tuple[TelegramChannel, Harness]  # noqa: F811
+    tg: FakeTelegram, channel: tuple[TelegramChannel, Harness]
 ) -> None:
     telegram, harness = channel
     asked = await asked_backward_move(tg, harness)

@@ -14,15 +14,12 @@ from sqlalchemy import func, select
 
 from models.people import Person
 from models.plans import StatusUpdate, Task
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", "Phòng Văn hóa - Xã hội")
-    return harness
+    return await sample_harness(sessions, clock, "console", ("lan", "officer", "Phòng Văn hóa - Xã hội"))
 
 
 async def people(bot: Harness) -> int:

@@ -5,7 +5,6 @@ get the same 403; garbage with the right secret gets a 400, not a 500. The same 
 
 from __future__ import annotations
 
-import asyncio
 import hmac
 from collections.abc import AsyncIterator
 from datetime import datetime
@@ -14,13 +13,12 @@ import aiohttp
 import pytest
 
 from bot.channels.zalo import ZaloChannel
-from bot.runner import run_bot
 from scheduler.clock import Clock
 from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
-from tests.test_runner import TZ, config_for, free_port, listening, seed
-from tests.test_zalo_channel import SECRET as ZALO_SECRET
-from tests.test_zalo_channel import STRANGER, harness, webhook, zalo  # noqa: F401  (fixtures)
+from tests.test_runner import TZ, on_webhook, seed
+from tests.test_zalo_channel import STRANGER, harness, webhook  # noqa: F401  (fixtures)
+from tests.zalo_support import SECRET as ZALO_SECRET
 
 SECRET = "webhook-secret-of-the-commune-0123456789"  # ≥ 32 characters
 GARBAGE = [b"{not json", b"\xff\xfe\x00", b"[1, 2, 3]", b'{"update_id": "x"}',
@@ -37,20 +35,8 @@ async def post(url: str, header: str, secret: str | None, body: bytes) -> tuple[
 async def telegram_webhook(sessions, database_url) -> AsyncIterator[tuple[FakeTelegram, str]]:  # noqa: ANN001
     clock = Clock.starting_at(datetime(2026, 1, 5, 9, 0, tzinfo=TZ), frozen=True)
     await seed(sessions, clock, telegram_ids={})
-    port = free_port()
-    async with FakeTelegram() as tg:
-        url = f"http://127.0.0.1:{port}/"
-        config = config_for(tg, database_url, mode="webhook", webhook_url=url, webhook_port=port,
-                            webhook_secret=SECRET)  # fmt: skip
-        stop = asyncio.Event()
-        runner = asyncio.create_task(run_bot(config, clock, stop=stop))
-        try:
-            await tg.wait_until(lambda: tg.webhook, timeout=10, what="setWebhook")
-            await listening(port)
-            yield tg, url
-        finally:
-            stop.set()
-            await asyncio.wait_for(runner, 20)
+    async with FakeTelegram() as tg, on_webhook(tg, database_url, clock, SECRET) as url:
+        yield tg, url
 
 
 async def test_telegram_webhook_secret(

@@ -10,7 +10,8 @@ from bot.channels.zalo import ZaloChannel
 from bot.channels.zalo_client import ZaloApiError, ZaloClient
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
-from tests.test_zalo_channel import JPEG_BYTES, LAN, STRANGER, harness, polling, say, zalo  # noqa: F401
+from tests.test_zalo_channel import JPEG_BYTES, LAN, STRANGER, harness, polling  # noqa: F401
+from tests.zalo_support import say
 
 
 async def test_a_strangers_picture_is_never_fetched(zalo: FakeZalo, harness: Harness, polling: ZaloChannel) -> None:  # noqa: F811
