@@ -111,7 +111,7 @@ def intro(tasks: int, now: datetime, resumed: bool) -> str:
         _("• /thoat hoặc Ctrl-C: thoát"),
     ]
     if not resumed:
-        lines.append(_("Dữ liệu demo chỉ có trong lần chạy này; thoát là xoá."))
+        lines.append(_("Dữ liệu demo chỉ có trong lần chạy này; thoát là xóa."))
     return "\n".join(lines) + "\n"
 
 

@@ -332,7 +332,7 @@ async def test_undo_withdraws_the_request(sessions, clock) -> None:  # noqa: ANN
     assert "Đã hoàn tác" in undone and "Đề nghị gia hạn đã được rút lại." in undone
     await service.tick()
     told = said(inbox, "leader", "đã được rút lại")
-    assert len(told) == 1 and "người đề nghị đã hoàn tác đề nghị" in told[0]
+    assert len(told) == 1 and "người đề nghị không xin gia hạn nữa" in told[0]
     assert [w.reason for w in await rows(bot, "1", "extension_withdrawn")] == ["undone"]
     assert "Hiện không có đề nghị" in text_of(await bot.say("leader", "/duyet"))
     card = text_of(await bot.say("u0", "/viec 1"))
@@ -432,7 +432,7 @@ async def test_leaders_who_saw_a_replaced_request_hear_when_its_successor_goes(
     await service.tick()
     assert not said(inbox, "leader", "đến 25/01/2026")
     told = said(inbox, "leader", "đã được rút lại")
-    assert len(told) == 1 and "đến 20/01/2026" in told[0] and "đã hoàn tác" in told[0]
+    assert len(told) == 1 and "đến 20/01/2026" in told[0] and "không xin gia hạn nữa" in told[0]
     assert "Hiện không có đề nghị" in text_of(await bot.say("leader", "/duyet"))
 
 

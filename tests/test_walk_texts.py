@@ -6,10 +6,12 @@ MÃ_MỜI, "Toàn Xã", a file's line after the advice, "08:31 13/01/2026")."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 
 import pytest
 
 from bot.channels.console import INDENT, ConsoleChannel
+from bot.channels.console_input import parse_jump
 from handlers.messages import Attachment
 from tests.harness import Harness, text_of
 
@@ -115,3 +117,34 @@ async def test_a_file_with_words_says_it_is_kept_before_the_advice(bot: Harness)
     lines = answer.split("\n")
     kept = next(i for i, line in enumerate(lines) if line.startswith("Đã lưu tệp «kh.pdf»"))
     assert kept == 1, answer  # right under what was recorded, before "Anh/chị có thể trả lời…"
+
+
+async def test_undoing_a_request_says_it_is_withdrawn_before_where_the_task_stands(bot: Harness) -> None:
+    await bot.say("lan", "/giahan 25 thêm 1 tháng chờ hướng dẫn")
+    assert text_of(await bot.say("lan", "/hoantac")) == (
+        "Đã hoàn tác. Đề nghị gia hạn đã được rút lại. Nhiệm vụ 25 chưa có báo cáo nào."
+    )
+
+
+async def test_progress_of_a_fifth_quarter_or_an_unknown_unit_says_what_to_type(bot: Harness) -> None:
+    # was "Không tìm thấy đơn vị «quy5»."
+    assert text_of(await bot.say("trinh", "/tiendo quy5")) == (
+        "Một năm có 4 quý: anh/chị nhắn /tiendo quy1, quy2, quy3 hoặc quy4."
+    )
+    assert text_of(await bot.say("trinh", "/tiendo Phòng Tư pháp")) == (
+        "Không tìm thấy đơn vị «Phòng Tư pháp». Anh/chị nhắn tên đơn vị như trong kế hoạch,"
+        " ví dụ: /tiendo Phòng Kinh tế."
+    )
+
+
+async def test_plans_list_names_the_commune_inside_its_sentence(bot: Harness) -> None:
+    assert text_of(await bot.say("trinh", "/kehoach")).startswith(
+        "Các kế hoạch năm 2026 của xã Nguyễn Bình Khiêm:"
+    )
+
+
+def test_the_demo_clock_moves_by_hours_and_minutes_too() -> None:
+    now = datetime(2026, 1, 14, 7, 59)
+    assert parse_jump("2 giờ", now) == now + timedelta(hours=2)  # was "Cách dùng: /tua …"
+    assert parse_jump("1 tieng", now) == now + timedelta(hours=1)
+    assert parse_jump("30 phút", now) == now + timedelta(minutes=30)

@@ -289,7 +289,7 @@ class ConsoleChannel:
         if moment is None:
             self.say(
                 _(
-                    "Cách dùng: /tua 06/03/2026 08:00, /tua 2026-03-06, /tua 3 ngày, /tua 2 tuần hoặc /tua 1 tháng."
+                    "Cách dùng: /tua 06/03/2026 08:00, /tua 2026-03-06, /tua 2 giờ, /tua 3 ngày, /tua 2 tuần hoặc /tua 1 tháng."
                 )
             )
             return

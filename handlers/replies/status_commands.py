@@ -115,17 +115,18 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
         request.session, task, request.now, request.services.planning, request.services.calendar
     )
     after = status_label(task.status, task.percent)
-    text = undo_text(task.number, update.kind, before, after, task.status_row is not None)
-    if withdrawn:
-        text += " " + withdrawn
+    text = undo_text(task.number, update.kind, before, after, task.status_row is not None, withdrawn)
     return [Outgoing(text, task_id=task.id, edit=True)]
 
 
-def undo_text(number: str, kind: str, before: str, after: str, reported: bool) -> str:
-    """What an undo says: where the task stands now, in words that fit what was undone.
-    "trở lại: Chưa thực hiện" after undoing a "Chưa thực hiện" read as if nothing had
-    happened, so a task left with no report says so, and one whose status did not move
-    says it still stands from the report before."""
+def undo_text(
+    number: str, kind: str, before: str, after: str, reported: bool, withdrawn: str = ""
+) -> str:
+    """What an undo says: what it did (``withdrawn``: the request taken back), then where
+    the task stands now, in words that fit what was undone. "trở lại: Chưa thực hiện"
+    after undoing a "Chưa thực hiện" read as if nothing had happened, so a task left
+    with no report says so, and one whose status did not move says it still stands
+    from the report before."""
     head = _("Đã hoàn tác ghi chú vừa rồi.") if kind == "note" else _("Đã hoàn tác.")
     if not reported:
         tail = _("Nhiệm vụ {number} chưa có báo cáo nào.")
@@ -135,7 +136,7 @@ def undo_text(number: str, kind: str, before: str, after: str, reported: bool) -
         tail = _("Nhiệm vụ {number} vẫn ghi «{status}» theo báo cáo trước.")
     else:
         tail = _("Nhiệm vụ {number} vẫn ghi «{status}».")
-    return head + " " + tail.format(number=number, status=after)
+    return " ".join(part for part in (head, withdrawn, tail.format(number=number, status=after)) if part)
 
 
 async def undo_button(request: Request, kind: str, rest: str) -> list[Outgoing]:
