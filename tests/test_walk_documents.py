@@ -5,6 +5,7 @@ asked for the document's number and date instead)."""
 
 from __future__ import annotations
 
+import re
 from io import BytesIO
 
 import pytest
@@ -116,3 +117,14 @@ async def test_the_outlook_says_an_extended_tasks_new_date(bot: Harness) -> None
     line = next(w for w in outlook if "Kế hoạch tuyên truyền cải cách hành chính" in w)
     # was "(thời hạn: Quý I/2026)" under the second quarter
     assert line.endswith("(thời hạn: Quý I/2026, đã gia hạn đến 30/4/2026).")
+
+
+async def test_a_task_not_started_but_extended_says_so_in_its_result(bot: Harness) -> None:
+    await bot.say("lan", "nhiệm vụ 6 xin gia hạn đến 30/4 vì chờ kinh phí")
+    await bot.say("trinh", "/duyet 6")
+    replies = await bot.say("trinh", "/baocao quy1")
+    unreported = re.search(r"chưa ai báo cáo kết quả: nhiệm vụ ([\d, ]+)", text_of(replies))
+    assert unreported and "6" not in unreported.group(1).replace(" ", "").split(",")
+    table = Document(BytesIO(next(r.document.data for r in replies if r.document))).tables[1]
+    row = [c.text for c in next(r for r in table.rows if r.cells[0].text == "6").cells]
+    assert row[4:] == ["Quý I/2026\n(Gia hạn đến 30/04/2026)", "Chưa thực hiện, đã được gia hạn đến 30/04/2026"]
