@@ -148,3 +148,11 @@ def test_the_demo_clock_moves_by_hours_and_minutes_too() -> None:
     assert parse_jump("2 giờ", now) == now + timedelta(hours=2)  # was "Cách dùng: /tua …"
     assert parse_jump("1 tieng", now) == now + timedelta(hours=1)
     assert parse_jump("30 phút", now) == now + timedelta(minutes=30)
+
+
+async def test_usage_lines_ask_for_nothing_odd_to_type(bot: Harness) -> None:
+    odd = re.compile(r"[A-ZĐ]+_[A-ZĐ]+|\[|\||\]")
+    await bot.register("ha", "admin")
+    for user, command in (("trinh", "/giao"), ("ha", "/chamdiem"), ("ha", "/kehoach")):
+        answer = text_of(await bot.say(user, command))
+        assert not odd.search(answer), (command, answer)

@@ -34,7 +34,7 @@ async def plans_command(request: Request, args: str) -> list[Outgoing]:
             )
         )
     if is_admin(request.grants, org.id):
-        lines.append(_("Đổi mã một kế hoạch: /kehoach MÃ_CŨ MÃ_MỚI, ví dụ /kehoach {code} KH2.").format(
+        lines.append(_("Đổi mã một kế hoạch: nhắn /kehoach, mã cũ rồi mã mới, ví dụ /kehoach {code} KH2.").format(
             code=plans[0].code))  # fmt: skip
     return [Outgoing("\n".join(lines))]
 

@@ -297,7 +297,7 @@ async def _overview(
                 org=name, done=done_line(t), overdue=t.counts["overdue"]
             )
         )
-    lines.append(_("Nhắn /tiendo TÊN_XÃ để xem chi tiết một xã/phường."))
+    lines.append(_("Nhắn /tiendo kèm tên một xã/phường ở trên để xem chi tiết."))
     reply = Outgoing("\n".join(lines))
     if can_send_pictures(request) and rows:
         picture = await chart(rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS)))
