@@ -197,7 +197,14 @@ def _results(ws: Worksheet, report: Report) -> None:
         report,
         TABLE_WIDTHS,
         [
-            (" - ".join(report.issuer) if report.units else " ".join(report.issuer), BOLD),
+            # A unit's heading on two lines, as the .docx has it: the commune's committee
+            # (not bold) over the unit (bold); "… KHIÊM - PHÒNG VĂN HÓA - XÃ HỘI" on one
+            # line read as one name.
+            *(
+                [(report.issuer[0], PLAIN), (report.issuer[1], BOLD)]
+                if report.units
+                else [(" ".join(report.issuer), BOLD)]
+            ),
             (f"PHỤ LỤC {report.appendix}".strip(), BOLD),
             (report.title, BOLD),
             (report.attached_to, ITALIC),

@@ -128,3 +128,14 @@ async def test_a_task_not_started_but_extended_says_so_in_its_result(bot: Harnes
     table = Document(BytesIO(next(r.document.data for r in replies if r.document))).tables[1]
     row = [c.text for c in next(r for r in table.rows if r.cells[0].text == "6").cells]
     assert row[4:] == ["Quý I/2026\n(Gia hạn đến 30/04/2026)", "Chưa thực hiện, đã được gia hạn đến 30/04/2026"]
+
+
+async def test_a_units_workbook_heads_with_its_commune_over_the_unit(bot: Harness) -> None:
+    sheet = load_workbook(BytesIO((await files(bot, "lan", "/baocao quy1"))["xlsx"]))["Kết quả thực hiện"]
+    heading = [(sheet.cell(row, 1).value, bool(sheet.cell(row, 1).font.b)) for row in (1, 2, 3)]
+    # was one line: "ỦY BAN NHÂN DÂN XÃ NGUYỄN BÌNH KHIÊM - PHÒNG VĂN HÓA - XÃ HỘI"
+    assert heading == [
+        ("ỦY BAN NHÂN DÂN XÃ NGUYỄN BÌNH KHIÊM", False),
+        ("PHÒNG VĂN HÓA - XÃ HỘI", True),
+        ("PHỤ LỤC 01", True),
+    ]

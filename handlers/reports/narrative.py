@@ -115,7 +115,7 @@ def summary_text(text: Narrative, scope: str, as_of: date, rate: str) -> str:
     if text.to_review:
         lines.append(
             _(
-                "Có {count} câu có ghi chú «Cần xem lại» (không in ra) cần anh/chị xem lại: gõ không dấu, lý do chưa duyệt hoặc còn để trống."
+                "Có {count} câu cần anh/chị xem lại (ghi chú «Cần xem lại» trong tệp, không in ra): chỗ còn để trống, lời gõ không dấu hoặc lý do chưa được xác nhận."
             ).format(count=text.to_review)
         )
     lines.append(_("Phần «Đề xuất, kiến nghị» để trống cho anh/chị viết."))
