@@ -156,3 +156,15 @@ async def test_usage_lines_ask_for_nothing_odd_to_type(bot: Harness) -> None:
     for user, command in (("trinh", "/giao"), ("ha", "/chamdiem"), ("ha", "/kehoach")):
         answer = text_of(await bot.say(user, command))
         assert not odd.search(answer), (command, answer)
+
+
+def test_after_a_jump_the_officer_sees_the_reminder_to_answer(tmp_path) -> None:  # noqa: ANN001
+    from tests.test_demo import run_script  # noqa: PLC0415 (a subprocess demo, as test_demo runs it)
+
+    out = run_script(tmp_path, "/tua 2026-01-16 08:00\n1\n").stdout
+    assert "Đã nhập kế hoạch mẫu «Kế hoạch CCHC năm 2026» của xã Nguyễn Bình Khiêm: 39 nhiệm vụ." in out
+    after = out.split("Tin gần nhất dondoc gửi cho anh/chị trong lúc tua:\n", 1)
+    assert len(after) == 2, out  # was only "• Nguyễn Thị Lan (Phòng VH-XH): nhắc NV 1; quá hạn NV 1"
+    assert after[1].startswith("dondoc: Nhiệm vụ đã quá hạn:\n   Nhiệm vụ 1: Ban hành Kế hoạch")
+    assert "Đã ghi nhận nhiệm vụ 1 «Ban hành Kế hoạch cải cách hành chính năm 2026»: Hoàn thành." in after[1]
+

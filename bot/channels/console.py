@@ -92,6 +92,7 @@ class ConsoleChannel:
         self._counter = 0
         self.quiet = False  # while time jumps, reminders are counted, not printed
         self.muted: dict[str, int] = {}
+        self.held: dict[str, Outgoing] = {}  # the last message each person got while muted
         self.files_dir = files_dir
         self.width = width if width is not None else _terminal_width(stdout)
         self.lines = LineReader(stdin)
@@ -179,6 +180,7 @@ class ConsoleChannel:
         self._counter += 1
         if self.quiet:
             self.muted[chat_id] = self.muted.get(chat_id, 0) + 1
+            self.held[chat_id] = outgoing
         elif self._at_prompt:  # it came while nobody typed: under the prompt, then again
             print(file=self.stdout)
             self.show(outgoing, to=chat_id)
