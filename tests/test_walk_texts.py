@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from io import BytesIO
 
 import pytest
+from docx import Document
 
 from bot.channels.console import INDENT, ConsoleChannel
 from bot.channels.console_input import parse_jump
@@ -168,3 +170,16 @@ def test_after_a_jump_the_officer_sees_the_reminder_to_answer(tmp_path) -> None:
     assert after[1].startswith("dondoc: Nhiệm vụ đã quá hạn:\n   Nhiệm vụ 1: Ban hành Kế hoạch")
     assert "Đã ghi nhận nhiệm vụ 1 «Ban hành Kế hoạch cải cách hành chính năm 2026»: Hoàn thành." in after[1]
 
+
+
+async def test_not_started_without_a_reason_asks_for_one_once(bot: Harness) -> None:
+    said = text_of(await bot.say("lan", "6 chưa thực hiện"))
+    assert said.endswith(
+        ": Chưa thực hiện.\nAnh/chị nhắn thêm lý do để ghi vào phụ lục, ví dụ «Chưa thực hiện, lý do: chờ hướng dẫn»."
+        "\nTrả lời 1 = Hoàn tác"
+    )
+    given = text_of(await bot.say("lan", "Chưa thực hiện, lý do: chờ hướng dẫn của cấp trên"))
+    assert "Lý do: chờ hướng dẫn của cấp trên" in given and "nhắn thêm lý do" not in given
+    docx = next(r.document.data for r in await bot.say("lan", "/baocao quy1") if r.document)
+    row = next(r for r in Document(BytesIO(docx)).tables[1].rows if r.cells[0].text == "6")
+    assert row.cells[5].text == "Chưa thực hiện. Lý do: Chờ hướng dẫn của cấp trên"
