@@ -34,7 +34,7 @@ from bot.demo_terminal import (
     own_terminal,
     stop_on_signals,
 )
-from bot.demo_travel import after_travel, travel
+from bot.demo_travel import after_travel, show_my_last, travel
 from bot.reminders import ReminderService
 from bot.wiring import build_services
 from handlers.conversation import Conversation
@@ -42,6 +42,7 @@ from handlers.imports.plans import import_plan_file
 from locales import N_, _, ngettext
 from models.db import open_database
 from models.invites import create_person, find_person
+from models.org_names import org_name
 from models.outbox import OutboxItem
 from models.people import Membership
 from models.plan_store import find_organization, resolve_unit
@@ -96,7 +97,7 @@ def intro(tasks: int, now: datetime, resumed: bool) -> str:
     )
     lines = [
         _("══ dondoc — chạy thử trên dòng lệnh ══"),
-        loaded.format(org=DEMO_ORG, tasks=tasks),
+        loaded.format(org=org_name(DEMO_ORG).of_whom, tasks=tasks),
         _("Đồng hồ demo: {day} {moment}.").format(
             day=_(WEEKDAYS[local.weekday()]), moment=local.strftime("%d/%m/%Y %H:%M")
         ),
@@ -111,7 +112,7 @@ def intro(tasks: int, now: datetime, resumed: bool) -> str:
         _("• /thoat hoặc Ctrl-C: thoát"),
     ]
     if not resumed:
-        lines.append(_("Dữ liệu demo chỉ có trong lần chạy này; thoát là xoá."))
+        lines.append(_("Dữ liệu demo chỉ có trong lần chạy này; thoát là xóa."))
     return "\n".join(lines) + "\n"
 
 
@@ -218,6 +219,7 @@ async def _demo(
         async def jump(_before: datetime, after: datetime) -> list[str]:
             for line in await travel(reminders, channel, clock, after, labels):
                 channel.say(line)
+            show_my_last(channel)
             await after_travel(reminders)
             return []
 
@@ -225,7 +227,7 @@ async def _demo(
         # What was due earlier on the starting day went out "before" the demo began.
         channel.quiet = True
         await reminders.tick()
-        channel.quiet, channel.muted = False, {}
+        channel.quiet, channel.muted, channel.held = False, {}, {}
         channel.say(intro(tasks, clock.now(), resumed))
         channel.who()
         ticking = asyncio.ensure_future(keep_ticking(reminders, channel, stopped))

@@ -160,7 +160,7 @@ async def travel(
     (not printed), then print what is due at the moment reached. Returns the summary of
     what went out on the way, printed before those."""
     start = clock.now()
-    channel.quiet, channel.muted = True, {}
+    channel.quiet, channel.muted, channel.held = True, {}, {}
     try:
         lower = start
         first = True
@@ -189,6 +189,15 @@ async def travel(
     clock.move_to(target)
     sent = await sent_between(reminders, start, target)
     return sent_summary(sent, who)
+
+
+def show_my_last(channel: ConsoleChannel) -> None:
+    """The last message the person you are got during the jump, in full: a summary line
+    "nhắc NV 1" gave nothing to answer."""
+    last = channel.held.pop(channel.me.key, None)
+    if last is not None:
+        channel.say(_("Tin gần nhất dondoc gửi cho anh/chị trong lúc tua:"))
+        channel.show(last)
 
 
 async def after_travel(reminders: ReminderService) -> None:

@@ -36,7 +36,7 @@ from documents.narrative_words import (
 )
 from documents.report_review import typed_without_diacritics
 from documents.report_rows import official_date
-from documents.result_words import account_of, continuing_row
+from documents.result_words import account_of, continuing_row, names_a_file
 from locales import DEFAULT_LANGUAGE, _, language, ngettext
 from models.progress import Reported, Tally
 from models.unit_names import fold
@@ -83,7 +83,8 @@ def _task_sentences(
         if task.facts.status != "done" and report.on < since:  # type: ignore[operator]
             continue  # a continuing task: only what was issued in this period
         for item in report.evidence:
-            documents.append((item, report))
+            if not names_a_file(item):  # a file name is no citation: the appendix flags it
+                documents.append((item, report))
     # A task nobody reported is named from the figures only: the compiler checks it.
     sentences = [Sentence(f"{task.content}: {head}.", not task.reports)]
     by_committee, others, unmarked = [], [], False

@@ -114,6 +114,12 @@ def ahead_blocks(data: NarrativeData) -> list[Block]:
             words = _("{content} (quá hạn từ {date}).").format(
                 content=task.content, date=official_date(facts.due)
             )
+        elif task.extended_to is not None and start <= task.extended_to <= end:
+            # "(thời hạn: Quý I/2026)" under the next quarter read as a mistake: the
+            # plan's words, then the date the leaders moved it to.
+            words = _("{content} (thời hạn: {deadline}, đã gia hạn đến {date}).").format(
+                content=task.content, deadline=task.deadline_text, date=official_date(task.extended_to)
+            )
         elif has_deadline(facts) and facts.due is not None and start <= facts.due <= end:
             words = _("{content} (thời hạn: {deadline}).").format(
                 content=task.content, deadline=task.deadline_text

@@ -3,8 +3,9 @@
 A row needs a look when nobody reported the task and its time has come (its result cell
 is left blank), when the officer's words were typed without diacritics (never put
 silently into an official document), when the result is longer than an appendix cell
-should be, or when the words contradict the recorded status ("Hoàn thành" recorded,
-"chưa thực hiện" written). Pure rules; ``report_rows`` attaches the reasons to each row
+should be, when the words contradict the recorded status ("Hoàn thành" recorded,
+"chưa thực hiện" written), or when a finished task's only evidence is a file (its
+name is no citation: the document's number and date are wanted). Pure rules; ``report_rows`` attaches the reasons to each row
 and the /baocao command and ``dondoc report --check`` list them.
 """
 
@@ -14,21 +15,24 @@ import re
 from collections.abc import Sequence
 
 from documents.accent_phrases import left_unaccented
+from documents.result_words import names_a_file
 from locales import N_
 from models.progress import Reported, TaskFacts
 from models.unit_names import fold
 
-UNREPORTED, NO_DIACRITICS, TOO_LONG, CONTRADICTS = (
+UNREPORTED, NO_DIACRITICS, TOO_LONG, CONTRADICTS, FILE_ONLY = (
     "unreported",
     "no_diacritics",
     "too_long",
     "contradicts",
+    "file_only",
 )
 LABELS: dict[str, str] = {
     UNREPORTED: N_("chưa ai báo cáo kết quả"),
     NO_DIACRITICS: N_("gõ không dấu"),
     TOO_LONG: N_("nội dung quá dài"),
     CONTRADICTS: N_("nội dung trái với tình trạng đã ghi"),
+    FILE_ONLY: N_("chỉ có tệp minh chứng, chưa ghi số, ngày văn bản"),
 }
 LONG = 600  # characters; a longer result fills more than half a page of the column
 
@@ -77,6 +81,9 @@ def review_reasons(facts: TaskFacts, reports: Sequence[Reported], result: str) -
     statuses = [r for r in reports if r.status != "note"]
     if statuses and contradicts(facts.status, statuses[-1].text):
         reasons.append(CONTRADICTS)
+    evidence = [item for r in reports for item in r.evidence]
+    if facts.status == "done" and evidence and all(map(names_a_file, evidence)):
+        reasons.append(FILE_ONLY)  # the cell leaves the file name out: the number is wanted
     return tuple(reasons)
 
 

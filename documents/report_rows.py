@@ -232,6 +232,11 @@ def task_row(
     result = wording or result_text(
         facts, reports, year, as_of, deadline_end=deadline_end, period_end=period_end
     )
+    original = getattr(task, "original_due", None)
+    if not result and facts.status == "not_started" and original and facts.due and facts.due != original:
+        # Not started, but the leaders moved its deadline: that is the result to date,
+        # not a blank row nobody reported.
+        result = f"Chưa thực hiện, đã được gia hạn đến {vn_date(facts.due)}"
     return Row(
         None,
         (

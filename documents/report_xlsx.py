@@ -15,6 +15,7 @@ also a visible apostrophe, so the text stays inert even copied out to a CSV.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from io import BytesIO
 
@@ -196,7 +197,14 @@ def _results(ws: Worksheet, report: Report) -> None:
         report,
         TABLE_WIDTHS,
         [
-            (" - ".join(report.issuer) if report.units else " ".join(report.issuer), BOLD),
+            # A unit's heading on two lines, as the .docx has it: the commune's committee
+            # (not bold) over the unit (bold); "… KHIÊM - PHÒNG VĂN HÓA - XÃ HỘI" on one
+            # line read as one name.
+            *(
+                [(report.issuer[0], PLAIN), (report.issuer[1], BOLD)]
+                if report.units
+                else [(" ".join(report.issuer), BOLD)]
+            ),
             (f"PHỤ LỤC {report.appendix}".strip(), BOLD),
             (report.title, BOLD),
             (report.attached_to, ITALIC),
@@ -255,26 +263,54 @@ def _breakdown(ws: Worksheet, report: Report) -> None:
     )
     row = header
 
+    def line(name: str, t: Tally, font: Font = PLAIN) -> None:
+        nonlocal row
+        row += 1
+        counts = (t.counts[key] for key, _ in CATEGORY_LABELS)
+        values = (name, t.total, *counts, rate_text(t.done, t.total))
+        write_grid_row(ws, row, values, font=font)
+        fit_row_height(ws, row, values, widths, bold=bool(font.b))
+        for column in range(2, len(values) + 1):
+            ws.cell(row, column).alignment = TOP_CENTER
+
     def block(title: str, items: dict[str, Tally]) -> None:
         nonlocal row
         labels = (title, *columns[1:])
         write_grid_row(ws, row, labels, font=BOLD, align=CENTER)
         fit_row_height(ws, row, labels, widths)  # the two-line labels must not overlap
         for name, t in items.items():
-            row += 1
-            counts = (t.counts[key] for key, _ in CATEGORY_LABELS)
-            values = (name, t.total, *counts, rate_text(t.done, t.total))
-            write_grid_row(ws, row, values)
-            fit_row_height(ws, row, values, widths)
-            for column in range(2, len(values) + 1):
-                ws.cell(row, column).alignment = TOP_CENTER
+            line(name, t)
+        line(total_label(items.values(), overall), overall, BOLD)
         row += 2
 
+    overall = report.progress.overall
     first = row
     block("Đơn vị chủ trì", report.progress.by_unit)
-    block("Mục", {f"Mục {k}": v for k, v in report.progress.by_section.items()})
+    block("Mục", section_names(report))
     set_widths(ws, widths)
     print_setup(ws, f"{first}:{first}", one_page=True)  # a few lines: one page
+
+
+def total_label(parts: Iterable[Tally], overall: Tally) -> str:
+    """The total row's name: "Tổng cộng" when the rows add up to it; a task several
+    units lead is counted once per unit above it, and once in the whole plan."""
+    if sum(t.total for t in parts) == overall.total:
+        return "Tổng cộng"
+    return "Cả kế hoạch (mỗi nhiệm vụ tính một lần)"
+
+
+def section_names(report: Report) -> dict[str, Tally]:
+    """Each section's figures under its name as the appendix writes it ("I. CẢI CÁCH
+    THỂ CHẾ"), not a bare "Mục I" the reader has to look up."""
+    titles = {}
+    for row in report.rows:
+        if row.section is not None:
+            numeral, dot, _title = row.section.partition(". ")
+            titles.setdefault(numeral if dot else row.section, row.section)
+    return {
+        titles.get(key) or (f"Mục {key}" if key else "(không có mục)"): tally
+        for key, tally in report.progress.by_section.items()
+    }
 
 
 def report_xlsx(report: Report) -> bytes:

@@ -11,10 +11,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 
 from documents.accent_phrases import restore_accents
 from documents.result_measures import latest_state
 from language.english_replies import in_vietnamese, is_english
+from locales import LANGUAGES, _, language
 from models.progress import (
     DeadlineEnd,
     Reported,
@@ -100,6 +102,8 @@ def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
     items = latest_state(items)[-3:]  # a later figure replaces an earlier one
     for report in reports:
         for item in map(in_vietnamese, report.evidence):
+            if names_a_file(item):
+                continue  # the review asks for the document's number and date instead
             if any(fold(item) in fold(seen) for seen in items):
                 continue
             fuller = [i for i, seen in enumerate(items) if fold(seen) in fold(item)]
@@ -108,6 +112,22 @@ def _items(reports: Sequence[Reported], *, latest_only: bool) -> list[str]:
             else:
                 items.append(item)
     return items
+
+
+def names_a_file(item: str) -> bool:
+    """Is this evidence only the name of a file sent with a report ("Tệp đính kèm:
+    kh.pdf", written in the officer's language)? A signed appendix cites a document by
+    its number and date, never by a file name."""
+    return fold(item).startswith(_file_prefixes())
+
+
+@cache
+def _file_prefixes() -> tuple[str, ...]:
+    prefixes = []
+    for lang in LANGUAGES:
+        with language(lang):
+            prefixes.append(fold(_("Tệp đính kèm: {name}").format(name="")))
+    return tuple(prefixes)
 
 
 def _lines(head: str, items: Sequence[str]) -> str:

@@ -13,7 +13,7 @@ def not_registered() -> list[Outgoing]:
     return [
         Outgoing(
             _(
-                "Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI (mã do văn phòng cấp)."
+                "Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky kèm mã mời do văn phòng cấp, ví dụ: /dangky ABCD2345."
             )
         )
     ]

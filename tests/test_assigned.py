@@ -131,7 +131,7 @@ async def test_each_part_missing_in_turn(sessions, clock) -> None:  # noqa: ANN0
     tasks = await given(bot)
     assert [t.number for t in tasks] == ["1", "2", "3", "4", "5", "6"]
     assert [t.source for t in tasks][-2:] == [None, "Thông báo số 77/TB-UBND ngày 30/11/2026 của UBND thành phố"]
-    assert text_of(await bot.say("trinh", "/giao")).startswith("Cách dùng: /giao ĐƠN_VỊ: nội dung")
+    assert text_of(await bot.say("trinh", "/giao")).startswith("Cách dùng: /giao tên đơn vị: nội dung")
 
 
 @pytest.mark.parametrize("database_url", BACKENDS, indirect=True)

@@ -44,7 +44,7 @@ async def test_register_says_org_unit_and_role(bot: Harness) -> None:
     code = await bot.invite("officer", "Phòng VH-XH")
     replies = await bot.say("lan", f"/dangky {code}")
     assert "Phòng Văn hóa - Xã hội" in replies[0].text or "Phòng Văn hoá" in replies[0].text
-    assert "Xã Nguyễn Bình Khiêm" in replies[0].text and "cán bộ phụ trách" in replies[0].text
+    assert "Phòng Văn hóa - Xã hội, xã Nguyễn Bình Khiêm" in replies[0].text and "cán bộ phụ trách" in replies[0].text
     again = await bot.say("other", f"/dangky {code}")
     assert "hết lượt" in again[0].text
     assert "không đúng" in (await bot.say("other", "/dangky ZZZZZZZZ"))[0].text

@@ -211,7 +211,7 @@ def test_a_kept_database_goes_on_where_it_was(tmp_path: Path) -> None:
     assert first.returncode == 0, first.stderr[-2000:]
     again = run_script(tmp_path, "/viec\n/thoat\n", "--db", db)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert "Tiếp tục với dữ liệu demo đã có của Xã Nguyễn Bình Khiêm: 39 nhiệm vụ." in again.stdout
+    assert "Tiếp tục với dữ liệu demo đã có của xã Nguyễn Bình Khiêm: 39 nhiệm vụ." in again.stdout
     assert "Anh/chị có 15 nhiệm vụ đang mở" in again.stdout  # task 1 stays done
     # Its time goes on from its last message or report, never back to the start.
     found = re.search(r"Đồng hồ demo: .* (\d\d)/01/2026 ", again.stdout)

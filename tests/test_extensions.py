@@ -179,10 +179,10 @@ async def test_duyet_lists_pending_requests_with_numbered_choices(bot: Harness) 
     text = listing.text
     assert text.startswith("Đề nghị gia hạn đang chờ duyệt (2):")
     assert "• NV 1 «Ban hành Kế hoạch cải cách hành chính năm 2026»\n" in text
-    assert f"  {VHXH}; Lan gửi lúc 09:00 05/01/2026\n" in text
+    assert f"  {VHXH}; Lan gửi lúc 09:00 ngày 05/01/2026\n" in text
     assert "  Xin đến 20/01/2026 (hạn hiện tại 14/01/2026)\n  Lý do: chờ Sở Nội vụ góp ý." in text
     assert (
-        f"  {VHXH}; Lan gửi lúc 10:30 05/01/2026\n  Xin đến 20/04/2026 (hạn hiện tại 31/03/2026)"
+        f"  {VHXH}; Lan gửi lúc 10:30 ngày 05/01/2026\n  Xin đến 20/04/2026 (hạn hiện tại 31/03/2026)"
         in text
     )
     assert text.index("NV 1 ") < text.index("NV 6 ")  # the longest waiting first
@@ -322,7 +322,7 @@ async def test_undo_withdraws_the_request(sessions, clock) -> None:  # noqa: ANN
     assert "Đã hoàn tác" in undone and "Đề nghị gia hạn đã được rút lại." in undone
     await service.tick()
     told = said(inbox, "leader", "đã được rút lại")
-    assert len(told) == 1 and "người đề nghị đã hoàn tác đề nghị" in told[0]
+    assert len(told) == 1 and "người đề nghị không xin gia hạn nữa" in told[0]
     assert [w.reason for w in await rows(bot, "1", "extension_withdrawn")] == ["undone"]
     assert "Hiện không có đề nghị" in text_of(await bot.say("leader", "/duyet"))
     card = text_of(await bot.say("u0", "/viec 1"))
@@ -371,7 +371,7 @@ async def test_repeating_the_same_request_sends_no_second_notice(sessions, clock
     clock.move_to(datetime(2026, 1, 5, 14, 0, tzinfo=TZ))
     again = text_of(await bot.say("u0", "/giahan 1 20/1 chờ Sở Nội vụ góp ý"))
     assert (
-        "đã được gửi lúc 09:00 05/01/2026 và đang chờ lãnh đạo xem xét; tôi không gửi lại" in again
+        "đã được gửi lúc 09:00 ngày 05/01/2026 và đang chờ lãnh đạo xem xét; tôi không gửi lại" in again
     )
     await bot.say("u0", "xin gia hạn nhiệm vụ 1 đến 20/01 vì chờ Sở Nội vụ góp ý")
     await service.tick()
@@ -422,7 +422,7 @@ async def test_leaders_who_saw_a_replaced_request_hear_when_its_successor_goes(
     await service.tick()
     assert not said(inbox, "leader", "đến 25/01/2026")
     told = said(inbox, "leader", "đã được rút lại")
-    assert len(told) == 1 and "đến 20/01/2026" in told[0] and "đã hoàn tác" in told[0]
+    assert len(told) == 1 and "đến 20/01/2026" in told[0] and "không xin gia hạn nữa" in told[0]
     assert "Hiện không có đề nghị" in text_of(await bot.say("leader", "/duyet"))
 
 

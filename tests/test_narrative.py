@@ -247,7 +247,7 @@ async def test_draft_from_what_was_recorded(bot: Harness) -> None:
     assert marked("hướng dẫn của Sở Nội vụ")
     assert not marked("12/QĐ-UBND ngày 09/01/2026")
     assert marked(f"{content['31']}: chưa thực hiện, đã quá hạn.")  # nobody reported it
-    assert "câu có ghi chú «Cần xem lại» (không in ra)" in replies[-3].text
+    assert "câu cần anh/chị xem lại (ghi chú «Cần xem lại» trong tệp, không in ra)" in replies[-3].text
 
 
 async def test_decision_set_by_the_admin_cli_and_text_channels(

@@ -94,14 +94,14 @@ async def test_text_channels_say_how_to_open_and_page_long_lists(sessions, clock
     first = await bot.say("trinh", "/viec")
     assert len(first) == 1 and first[0].buttons == []
     text = first[0].text
-    assert text.startswith("Toàn Xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở.\nGồm: 39 chưa thực hiện\n")
+    assert text.startswith("Toàn xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở.\nGồm: 39 chưa thực hiện\n")
     assert "\nHạn gần nhất trước (trang 1/5):\n" in text
     assert "Còn 31 nhiệm vụ: /viec trang 2" in text and "/viec quahan" not in text  # none overdue
     assert text.endswith("Nhắn /viec SỐ để mở một nhiệm vụ.")
     assert len(text) < 2000 and "Trả lời 1 =" not in text
     lines_fit(text)
     second = (await bot.say("trinh", "/viec trang 2"))[0].text
-    assert second.startswith("Toàn Xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở, trang 2/5:")
+    assert second.startswith("Toàn xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở, trang 2/5:")
     assert "Theo đơn vị chủ trì" not in second and "Còn 23 nhiệm vụ: /viec trang 3" in second
     numbers = lambda t: {line.split(".")[0].lstrip("❗⏳") for line in t.split("\n")[1:] if line[:1].isdigit()}  # noqa: E731
     assert len(numbers(text)) == 8 and not numbers(text) & numbers(second)
@@ -187,7 +187,7 @@ async def test_leaders_and_admins_see_the_organization_and_the_nudge(sessions, c
     bot = Harness(sessions, clock, channel="console")
     await bot.import_sample()
     await bot.register("ha", "admin", "Văn phòng HĐND và UBND")
-    assert (await bot.say("ha", "/viec"))[0].text.startswith("Toàn Xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở.")
+    assert (await bot.say("ha", "/viec"))[0].text.startswith("Toàn xã Nguyễn Bình Khiêm: 39 nhiệm vụ đang mở.")
     clock.move_to(datetime(2026, 1, 20, 9, 0, tzinfo=TZ))
     overdue = (await bot.say("ha", "/viec quahan"))[0].text
     assert overdue.startswith("1 nhiệm vụ quá hạn:") and "Nhắc lại cán bộ phụ trách: /nhac SỐ." in overdue

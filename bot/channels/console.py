@@ -45,6 +45,22 @@ INDENT = "   "  # the continuation of an answer, under "dondoc: "
 _MARKER = re.compile(r" *(?:[•+-]|\d{1,3}[.)]|\d{1,2} =) +(?=\S)")
 
 
+class _PathWrapper(textwrap.TextWrapper):
+    """Words are kept whole, except one too long for a line (a file's full path): it
+    breaks after a "/" or "-", so its rows keep the indentation instead of being folded
+    by the terminal at the screen's edge."""
+
+    def _split(self, text: str) -> list[str]:
+        room = self.width - len(self.subsequent_indent)
+        out: list[str] = []
+        for chunk in super()._split(text):
+            out.extend(_PATH_PIECE.findall(chunk) if len(chunk) > room else [chunk])
+        return out
+
+
+_PATH_PIECE = re.compile(r"[^/-]*[/-]|[^/-]+")
+
+
 @dataclass(frozen=True)
 class ConsolePerson:
     key: str
@@ -76,6 +92,7 @@ class ConsoleChannel:
         self._counter = 0
         self.quiet = False  # while time jumps, reminders are counted, not printed
         self.muted: dict[str, int] = {}
+        self.held: dict[str, Outgoing] = {}  # the last message each person got while muted
         self.files_dir = files_dir
         self.width = width if width is not None else _terminal_width(stdout)
         self.lines = LineReader(stdin)
@@ -105,16 +122,13 @@ class ConsoleChannel:
             # An emoji ("❗", "⏳") takes two columns but counts one: without this the
             # terminal breaks the line again and leaves a lone "…" on a row of its own.
             wide = sum(unicodedata.east_asian_width(ch) in "WF" for ch in line)
-            out.append(
-                textwrap.fill(
-                    line,
-                    max(self.width - wide, 20),
-                    subsequent_indent=more,
-                    break_long_words=False,
-                    break_on_hyphens=False,
-                )
-                or line
+            wrapper = _PathWrapper(
+                max(self.width - wide, 20),
+                subsequent_indent=more,
+                break_long_words=False,
+                break_on_hyphens=False,
             )
+            out.append(wrapper.fill(line) or line)
         return "\n".join(out)
 
     def prompt(self) -> str:
@@ -166,6 +180,7 @@ class ConsoleChannel:
         self._counter += 1
         if self.quiet:
             self.muted[chat_id] = self.muted.get(chat_id, 0) + 1
+            self.held[chat_id] = outgoing
         elif self._at_prompt:  # it came while nobody typed: under the prompt, then again
             print(file=self.stdout)
             self.show(outgoing, to=chat_id)
@@ -276,7 +291,7 @@ class ConsoleChannel:
         if moment is None:
             self.say(
                 _(
-                    "Cách dùng: /tua 06/03/2026 08:00, /tua 2026-03-06, /tua 3 ngày, /tua 2 tuần hoặc /tua 1 tháng."
+                    "Cách dùng: /tua 06/03/2026 08:00, /tua 2026-03-06, /tua 2 giờ, /tua 3 ngày, /tua 2 tuần hoặc /tua 1 tháng."
                 )
             )
             return

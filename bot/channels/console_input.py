@@ -116,17 +116,20 @@ def plan_attachment(text: str) -> Attachment | str:
 
 WEEKDAYS = (N_("thứ Hai"), N_("thứ Ba"), N_("thứ Tư"), N_("thứ Năm"), N_("thứ Sáu"), N_("thứ Bảy"), N_("Chủ nhật"))  # fmt: skip
 _UNITS = {"ngay": 1, "ngày": 1, "tuan": 7, "tuần": 7}
+_HOURS = {"gio": 60, "giờ": 60, "tieng": 60, "tiếng": 60, "phut": 1, "phút": 1}  # in minutes
 
 
 def parse_jump(text: str, now: datetime) -> datetime | None:
     """Where ``/tua`` goes: a moment ("06/03/2026 08:00", "6/3", "2026-03-06 08:00"; a
-    day alone is 08:00) or a span from now ("3 ngày", "2 tuần", "1 tháng"); ``now`` is
+    day alone is 08:00) or a span from now ("3 ngày", "2 tuần", "1 tháng", "2 giờ", "30 phút"); ``now`` is
     local time and so is the answer. None: not understood."""
     words = text.strip().lower().lstrip("+").split()
     if len(words) == 2 and words[0].isdigit() and 0 < int(words[0]) <= 400:
         n, unit = int(words[0]), words[1]
         if unit in _UNITS:
             return now + timedelta(days=n * _UNITS[unit])
+        if unit in _HOURS:  # "/tua 2 giờ": to the 08:00 reminders from 07:59 and such
+            return now + timedelta(minutes=n * _HOURS[unit])
         if unit in ("thang", "tháng"):
             month = now.month - 1 + n
             year, month = now.year + month // 12, month % 12 + 1

@@ -41,7 +41,7 @@ EXAMPLE = N_(
 
 def usage() -> str:
     return _(
-        "Cách dùng: /giao ĐƠN_VỊ: nội dung, hạn …, theo Công văn số … — ví dụ:\n{example}\nCũng có thể trả lời tin có nội dung công văn bằng /giao ĐƠN_VỊ."
+        "Cách dùng: /giao tên đơn vị: nội dung, hạn …, theo Công văn số … — ví dụ:\n{example}\nCũng có thể trả lời tin có nội dung công văn bằng /giao và tên đơn vị."
     ).format(example=_(EXAMPLE))
 
 

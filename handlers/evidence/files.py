@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
+from documents import result_words
 from handlers.context import Request
 from handlers.evidence.rules import (
     FileType,
@@ -238,6 +239,6 @@ def file_lines(
 
 
 def names_a_file(item: str) -> bool:
-    """Is this evidence text the "Tệp đính kèm: NAME" a report with a file wrote?"""
-    prefix = _("Tệp đính kèm: {name}").format(name="")
-    return item.startswith(prefix)
+    """Is this evidence text the "Tệp đính kèm: NAME" a report with a file wrote (in
+    any language: the appendix's rule, one place)?"""
+    return result_words.names_a_file(item)

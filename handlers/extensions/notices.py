@@ -192,7 +192,7 @@ def withdrawal_cause(cause: str | None) -> str:
     return {
         "done": _("nhiệm vụ đã được ghi nhận hoàn thành"),
         "not_applicable": _("nhiệm vụ được ghi là không phát sinh"),
-        "undone": _("người đề nghị đã hoàn tác đề nghị"),
+        "undone": _("người đề nghị không xin gia hạn nữa"),
         "replaced": _("người đề nghị đã gửi đề nghị mới thay thế"),
     }.get(cause or "", _("đề nghị không còn hiệu lực"))
 

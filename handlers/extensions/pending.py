@@ -14,7 +14,7 @@ from handlers.messages import Button, Outgoing
 from handlers.permissions import can_decide_extension
 from handlers.short_text import short
 from handlers.tasks.view import lead_names
-from language.formats import format_date
+from language.formats import format_date, format_moment
 from locales import _, ngettext
 from models.extension_store import Pending, pending_requests
 
@@ -44,7 +44,7 @@ def entry(pending: Pending, zone: ZoneInfo) -> str:
         + _("{unit}; {who} gửi lúc {when}").format(
             unit=unit_of(pending),
             who=who_of(pending),
-            when=row.created_at.astimezone(zone).strftime("%H:%M %d/%m/%Y"),
+            when=format_moment(row.created_at.astimezone(zone)),
         ),
         "  " + asked,
     ]

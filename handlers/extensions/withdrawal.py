@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from handlers.context import Request
 from handlers.extensions.notices import cancel_unsent, notice_time, queue_withdrawn_notices
-from language.formats import format_date
+from language.formats import format_date, format_moment
 from locales import _
 from models import extension_store, status_store
 from models.plans import StatusUpdate, Task
@@ -85,5 +85,5 @@ async def repeated(request: Request, task: Task, until: date | None) -> str | No
     ).format(
         number=task.number,
         date=format_date(until),
-        when=row.created_at.astimezone(zone).strftime("%H:%M %d/%m/%Y"),
+        when=format_moment(row.created_at.astimezone(zone)),
     )

@@ -14,6 +14,7 @@ from handlers.imports.any_file import store_parsed_sheet
 from handlers.imports.confirm import offer, read_file
 from handlers.messages import Attachment, Outgoing
 from locales import _
+from models.org_names import org_name
 
 
 async def import_plan(request: Request, args: str) -> list[Outgoing]:
@@ -32,7 +33,7 @@ async def import_plan(request: Request, args: str) -> list[Outgoing]:
             Outgoing(
                 _(
                     "Anh/chị gửi tệp kế hoạch (.docx, .xlsx hoặc .csv) vào đây, tôi sẽ nhập cho {org}."
-                ).format(org=org.name)
+                ).format(org=org_name(org.name).of_whom)
             )
         ]
     try:

@@ -10,6 +10,7 @@ from handlers.messages import Outgoing
 from handlers.permissions import is_admin
 from language.plan_codes import fold_code, valid_code
 from locales import _, ngettext
+from models.org_names import org_name
 from models.queries import active_plans, organization_plans, plan_by_ref, plan_counts
 
 
@@ -24,7 +25,7 @@ async def plans_command(request: Request, args: str) -> list[Outgoing]:
     if not plans:
         return [Outgoing(_("{org} chưa có kế hoạch nào được nhập.").format(org=org.name))]
     counts = await plan_counts(request.session, [p.id for p in plans])
-    lines = [_("Các kế hoạch năm {year} của {org}:").format(year=plans[0].year, org=org.name)]
+    lines = [_("Các kế hoạch năm {year} của {org}:").format(year=plans[0].year, org=org_name(org.name).of_whom)]
     for plan in plans:
         total, done = counts[plan.id]
         lines.append(
@@ -33,7 +34,7 @@ async def plans_command(request: Request, args: str) -> list[Outgoing]:
             )
         )
     if is_admin(request.grants, org.id):
-        lines.append(_("Đổi mã một kế hoạch: /kehoach MÃ_CŨ MÃ_MỚI, ví dụ /kehoach {code} KH2.").format(
+        lines.append(_("Đổi mã một kế hoạch: nhắn /kehoach, mã cũ rồi mã mới, ví dụ /kehoach {code} KH2.").format(
             code=plans[0].code))  # fmt: skip
     return [Outgoing("\n".join(lines))]
 

@@ -59,7 +59,7 @@ async def invite(request: Request, args: str) -> list[Outgoing]:
         return [
             Outgoing(
                 _(
-                    "Cách dùng: /moi ĐƠN_VỊ [canbo|lanhdao|quantri|theodoi], ví dụ: /moi Phòng Kinh tế canbo"
+                    "Cách dùng: /moi tên đơn vị và vai (canbo: cán bộ, lanhdao: lãnh đạo, quantri: quản trị, theodoi: người theo dõi), ví dụ: /moi Phòng Kinh tế canbo"
                 )
             )
         ]

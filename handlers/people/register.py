@@ -12,6 +12,7 @@ from locales import LANGUAGES, N_, _
 from locales import set_language as use_language
 from models.attempts import Scope, forget, locked_until, record_failure, scopes_for
 from models.invites import InviteProblem, redeem_invite
+from models.org_names import org_name
 from models.outbox import request_replan
 
 ROLE_NAMES = {
@@ -52,7 +53,7 @@ def help_text(request: Request) -> str:
     lines = [_("Các lệnh của dondoc:")]
     lines.append(_("/viec — nhiệm vụ của tôi, hạn gần nhất trước; /viec SỐ — xem một nhiệm vụ"))
     lines.append(
-        _("/viec quahan — chỉ việc quá hạn; /tim TỪ_KHÓA — tìm nhiệm vụ, ví dụ: /tim dan chu")
+        _("/viec quahan — chỉ việc quá hạn; /tim và từ khóa — tìm nhiệm vụ, ví dụ: /tim dan chu")
     )
     lines.append(
         _(
@@ -61,15 +62,15 @@ def help_text(request: Request) -> str:
     )
     lines.append(
         _(
-            "/quahan — nhiệm vụ quá hạn; /tiendo [ĐƠN_VỊ|quy1…quy4] — tiến độ; /baocao [quy|6thang|nam] — phụ lục kết quả"
+            "/quahan — nhiệm vụ quá hạn; /tiendo — tiến độ (ví dụ: /tiendo quy1, /tiendo Phòng Kinh tế); /baocao — phụ lục kết quả (ví dụ: /baocao 6thang, /baocao nam)"
         )
     )
     lines.append(
         _(
-            "/baocao baocao [quy|6thang|nam] — dự thảo báo cáo kèm phụ lục; /diem — bảng điểm tự đánh giá; /diem SỐ ĐIỂM kết quả — báo điểm một mục"
+            "/baocao baocao — dự thảo báo cáo kèm phụ lục (ví dụ: /baocao baocao 6thang); /diem — bảng điểm tự đánh giá; /diem SỐ ĐIỂM kết quả — báo điểm một mục"
         )
     )
-    lines.append(_("/giahan SỐ NGÀY_MỚI lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
+    lines.append(_("/giahan SỐ, ngày mới và lý do — xin gia hạn, ví dụ: /giahan 12 20/12 chờ kinh phí"))
     lines.append(
         _(
             "/kehoach — các kế hoạch đang theo dõi và mã của từng kế hoạch; khi có nhiều kế hoạch, ghi mã trước số nhiệm vụ, ví dụ: /capnhat CĐS6 Hoàn thành"
@@ -84,20 +85,20 @@ def help_text(request: Request) -> str:
         lines.append(_("Lãnh đạo: /nhac SỐ — nhắc lại cán bộ phụ trách nhiệm vụ quá hạn"))
         lines.append(
             _(
-                "Lãnh đạo: /giao ĐƠN_VỊ: nội dung, hạn …, theo Công văn số … — giao nhiệm vụ UBND thành phố giao"
+                "Lãnh đạo: /giao tên đơn vị: nội dung, hạn …, theo Công văn số … — giao nhiệm vụ UBND thành phố giao"
             )
         )
     lines.append(_("/hoantac — hoàn tác lần cập nhật vừa rồi"))
-    lines.append(_("/dangky MÃ — đăng ký bằng mã mời; /ngonngu vi|en — đổi ngôn ngữ"))
+    lines.append(_("/dangky và mã mời — đăng ký; /ngonngu en hoặc /ngonngu vi — đổi ngôn ngữ (English, tiếng Việt)"))
     lines.append(
         _(
-            "/lienket — dùng dondoc trên cả Telegram và Zalo; /kenh telegram|zalo — chọn nơi nhận lời nhắc"
+            "/lienket — dùng dondoc trên cả Telegram và Zalo; /kenh zalo hoặc /kenh telegram — chọn nơi nhận lời nhắc"
         )
     )
     if request.role == "admin":
         lines.append(
             _(
-                "Quản trị: /nhap (gửi kèm tệp kế hoạch hoặc bảng điểm), /moi ĐƠN_VỊ [vai_trò] — tạo mã mời, /ketqua SỐ nội dung — sửa lời ghi vào phụ lục, /chamdiem SỐ ĐIỂM — chấm điểm một mục, /kehoach MÃ_CŨ MÃ_MỚI — đổi mã một kế hoạch"
+                "Quản trị: /nhap (gửi kèm tệp kế hoạch hoặc bảng điểm), /moi tên đơn vị và vai — tạo mã mời (ví dụ: /moi Phòng Kinh tế canbo), /ketqua SỐ nội dung — sửa lời ghi vào phụ lục, /chamdiem SỐ ĐIỂM — chấm điểm một mục, /kehoach mã cũ mã mới — đổi mã một kế hoạch (ví dụ: /kehoach KH1 CCHC)"
             )
         )
     lines.append(
@@ -161,7 +162,7 @@ async def register(request: Request, args: str) -> list[Outgoing]:
     await forget(request.session, scopes[0])
     membership = redeemed.membership
     await request_replan(request.session, membership.organization_id, request.now)  # remind them at once
-    where = membership.organization.name
+    where = org_name(membership.organization.name).of_whom  # "xã X" inside a sentence
     if membership.unit is not None:
         where = f"{membership.unit.name}, {where}"
     if redeemed.already_member:
@@ -202,7 +203,7 @@ async def set_language(request: Request, args: str) -> list[Outgoing]:
 
 def unknown_for_stranger(name: str) -> list[Outgoing]:
     text = _("Tôi chưa hiểu lệnh /{name}.").format(name=name[:30])
-    return [Outgoing(text + " " + _("Để bắt đầu, nhắn /dangky MÃ_MỜI."))]
+    return [Outgoing(text + " " + _("Để bắt đầu, anh/chị nhắn /dangky kèm mã mời do văn phòng cấp."))]
 
 
 async def unknown_command(request: Request, name: str, near: str | None) -> list[Outgoing]:

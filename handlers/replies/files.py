@@ -171,5 +171,8 @@ def _add(out: list[Outgoing], lines: list[str]) -> list[Outgoing]:
     if not own:
         return [*out, Outgoing("\n".join(lines))]
     target = next((m for m in reversed(own) if m.task_id or m.task_ids), own[-1])
-    target.text = "\n".join([target.text, *lines]) if target.text else "\n".join(lines)
+    # Right under what was recorded, before any advice or question that follows it:
+    # "the file is kept" after "you could reply «Hoàn thành»…" read as an afterthought.
+    first, sep, rest = target.text.partition("\n")
+    target.text = "\n".join([first, *lines, rest] if sep else [first, *lines] if first else lines)
     return out

@@ -174,6 +174,12 @@ async def record_reading(
         asked = None
         if kind == "status" and reading.status == "done":
             asked = await product_ask.question(request, task, reading.text, evidence, was_done)
+        if kind == "status" and reading.status == "not_started" and not reading.reason and via != BUTTON:
+            # The appendix prints "Chưa thực hiện. Lý do: …": ask for it once (a tap on
+            # "Chưa thực hiện" asks in its own words).
+            line += "\n" + _(
+                "Anh/chị nhắn thêm lý do để ghi vào phụ lục, ví dụ «Chưa thực hiện, lý do: chờ hướng dẫn»."
+            )
         return Result(task, line, undo, update, product=asked)
     if decided == CONFIRM:
         return await _ask_to_confirm(request, task, update, reading, attachment)

@@ -59,7 +59,9 @@ async def extension_command(request: Request, args: str) -> list[Outgoing]:
     if len(parts) < 2:
         return [
             Outgoing(
-                _("Cách dùng: /giahan SỐ NGÀY_MỚI lý do, ví dụ: /giahan 12 20/12 chờ kinh phí")
+                _(
+                    "Cách dùng: /giahan số nhiệm vụ, ngày mới và lý do, ví dụ: /giahan 12 20/12 chờ kinh phí"
+                )
             )
         ]
     task, problem = await task_by_number(request, parts[0])
@@ -100,6 +102,7 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
     if update.id in await status_store.undone_ids(request.session, task):
         return [Outgoing(_("Cập nhật này đã được hoàn tác rồi."))]
     withdrawn = await extension_withdrawal.before_undo(request, task, update)
+    before = status_label(task.status, task.percent)
     await status_store.undo(
         request.session,
         task,
@@ -111,12 +114,29 @@ async def _undo(request: Request, update: StatusUpdate) -> list[Outgoing]:
     await replan_task(
         request.session, task, request.now, request.services.planning, request.services.calendar
     )
-    text = _("Đã hoàn tác. Nhiệm vụ {number} trở lại: {status}.").format(
-        number=task.number, status=status_label(task.status, task.percent)
-    )
-    if withdrawn:
-        text += " " + withdrawn
+    after = status_label(task.status, task.percent)
+    text = undo_text(task.number, update.kind, before, after, task.status_row is not None, withdrawn)
     return [Outgoing(text, task_id=task.id, edit=True)]
+
+
+def undo_text(
+    number: str, kind: str, before: str, after: str, reported: bool, withdrawn: str = ""
+) -> str:
+    """What an undo says: what it did (``withdrawn``: the request taken back), then where
+    the task stands now, in words that fit what was undone. "trở lại: Chưa thực hiện"
+    after undoing a "Chưa thực hiện" read as if nothing had happened, so a task left
+    with no report says so, and one whose status did not move says it still stands
+    from the report before."""
+    head = _("Đã hoàn tác ghi chú vừa rồi.") if kind == "note" else _("Đã hoàn tác.")
+    if not reported:
+        tail = _("Nhiệm vụ {number} chưa có báo cáo nào.")
+    elif after != before:
+        tail = _("Nhiệm vụ {number} trở lại: {status}.")
+    elif kind == "status":
+        tail = _("Nhiệm vụ {number} vẫn ghi «{status}» theo báo cáo trước.")
+    else:
+        tail = _("Nhiệm vụ {number} vẫn ghi «{status}».")
+    return " ".join(part for part in (head, withdrawn, tail.format(number=number, status=after)) if part)
 
 
 async def undo_button(request: Request, kind: str, rest: str) -> list[Outgoing]:

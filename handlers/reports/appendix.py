@@ -24,7 +24,7 @@ from handlers.guards import admin_only
 from handlers.messages import Attachment, Outgoing
 from handlers.reports.delivery import ReportFile, deliver
 from handlers.reports.progress import category_lines
-from handlers.reports.request import file_stem, hint, report_ask, review_text
+from handlers.reports.request import file_stem, hint, named_in, report_ask, review_text
 from handlers.short_text import short
 from handlers.tasks.access import task_by_number
 from language.formats import format_date
@@ -36,13 +36,14 @@ from models.queries import APPENDIX_AUTO, APPENDIX_TEXT
 MAX_WORDING = 2000  # characters of a compiler's wording for one row
 
 
-
 def summary_text(report: Report) -> str:
     scope = "; ".join(report.units) or org_name(report.organization).display
+    if named_in(scope, report.title):  # «… của Phòng Kinh tế quý I» names it already
+        first = _("Phụ lục «{title}», số liệu đến ngày {date}:")
+    else:
+        first = _("Phụ lục «{title}» — {scope}, số liệu đến ngày {date}:")
     lines = [
-        _("Phụ lục «{title}» — {scope}, số liệu đến ngày {date}:").format(
-            title=report.title, scope=scope, date=format_date(report.as_of)
-        ),
+        first.format(title=report.title, scope=scope, date=format_date(report.as_of)),
         # The whole plan, to date: /tiendo quy1 says how its quarter's total differs.
         _("Tỷ lệ hoàn thành: {rate} (cả kế hoạch, lũy kế)").format(rate=report.rate),
         *category_lines(report.progress.overall),

@@ -21,7 +21,7 @@ from handlers.guards import admin_only, not_registered
 from handlers.messages import Attachment, Outgoing
 from handlers.reports.delivery import ReportFile, deliver
 from handlers.reports.plan_choice import ask_which, one_plan
-from handlers.reports.request import DECISION, file_stem, report_ask, review_text
+from handlers.reports.request import DECISION, file_stem, named_in, report_ask, review_text
 from language.formats import format_date
 from locales import _
 from models.org_names import org_name
@@ -104,16 +104,18 @@ async def set_decision(request: Request, args: str) -> list[Outgoing]:
 
 
 def summary_text(text: Narrative, scope: str, as_of: date, rate: str) -> str:
+    if named_in(scope, text.subject):
+        first = _("Dự thảo báo cáo «{subject}», số liệu đến ngày {date}.")
+    else:
+        first = _("Dự thảo báo cáo «{subject}» — {scope}, số liệu đến ngày {date}.")
     lines = [
-        _("Dự thảo báo cáo «{subject}» — {scope}, số liệu đến ngày {date}.").format(
-            subject=text.subject, scope=scope, date=format_date(as_of)
-        ),
+        first.format(subject=text.subject, scope=scope, date=format_date(as_of)),
         _("Tỷ lệ hoàn thành: {rate}").format(rate=rate),
     ]
     if text.to_review:
         lines.append(
             _(
-                "Có {count} câu có ghi chú «Cần xem lại» (không in ra) cần anh/chị xem lại: gõ không dấu, lý do chưa duyệt hoặc còn để trống."
+                "Có {count} câu cần anh/chị xem lại (ghi chú «Cần xem lại» trong tệp, không in ra): chỗ còn để trống, lời gõ không dấu hoặc lý do chưa được xác nhận."
             ).format(count=text.to_review)
         )
     lines.append(_("Phần «Đề xuất, kiến nghị» để trống cho anh/chị viết."))

@@ -50,6 +50,18 @@ def _quarter(word: str) -> int | None:
     return int(value) if value.isdigit() else ROMAN.index(value.upper()) + 1
 
 
+_QUARTER_LIKE = re.compile(r"^(?:quy|quý|q)\.?\s*\d+$", re.IGNORECASE)
+
+
+def unknown_unit_text(words: str) -> str:
+    """The answer to /tiendo with words that name no unit: "quy5" was a quarter."""
+    if _QUARTER_LIKE.match(words.strip()):
+        return _("Một năm có 4 quý: anh/chị nhắn /tiendo quy1, quy2, quy3 hoặc quy4.")
+    return _(
+        "Không tìm thấy đơn vị «{name}». Anh/chị nhắn tên đơn vị như trong kế hoạch, ví dụ: /tiendo Phòng Kinh tế."
+    ).format(name=words)
+
+
 def parse_quarter(args: str) -> tuple[int | None, str]:
     """The quarter named in ``args`` and the rest: "quy3 Phòng Kinh tế" → (3, "Phòng
     Kinh tế"); "quý III", "q3" and "Q.3" too."""
@@ -163,7 +175,7 @@ async def org_progress(
     if unit_text:
         unit = await resolve_unit(session, org, unit_text)
         if unit is None:
-            return [Outgoing(_("Không tìm thấy đơn vị «{name}».").format(name=unit_text))]
+            return [Outgoing(unknown_unit_text(unit_text))]
         if not leader_view and unit.id not in officer_units(request.grants, org.id):
             return [Outgoing(_("Anh/chị chỉ xem được tiến độ của đơn vị mình."))]
         unit_ids, scope = [unit.id], unit.name
@@ -285,7 +297,7 @@ async def _overview(
                 org=name, done=done_line(t), overdue=t.counts["overdue"]
             )
         )
-    lines.append(_("Nhắn /tiendo TÊN_XÃ để xem chi tiết một xã/phường."))
+    lines.append(_("Nhắn /tiendo kèm tên một xã/phường ở trên để xem chi tiết."))
     reply = Outgoing("\n".join(lines))
     if can_send_pictures(request) and rows:
         picture = await chart(rows, _("{n} xã/phường chậm nhất").format(n=min(len(rows), CHART_ROWS)))

@@ -105,6 +105,12 @@ def parse_period(args: str) -> tuple[str | None, int | None] | None:
     return None
 
 
+def named_in(scope: str, title: str) -> bool:
+    """Whether a title already names the scope ("Xã X" in "… xã X quý I"), so a summary
+    does not say it twice."""
+    return " ".join(fold(scope).split()) in " ".join(fold(title).split())
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", fold(text)).strip("-")
 

@@ -107,7 +107,7 @@ def overview_text(rows: list[tuple[str, SheetView | None]]) -> str:
         lines.append(ngettext("{org}: {points} điểm, {scored}/{items} mục đã báo cáo", "{org}: {points} điểm, {scored}/{items} mục đã báo cáo", got.leaves).format(
             org=name, points=_of(got.points, view.sheet.max_points or got.max_points),
             scored=got.scored, items=got.leaves))
-    lines.append(_("Nhắn /diem TÊN_XÃ để xem chi tiết một xã/phường."))
+    lines.append(_("Nhắn /diem kèm tên một xã/phường ở trên để xem chi tiết."))
     return "\n".join(lines)
 
 
@@ -278,7 +278,7 @@ async def confirm(request: Request, args: str) -> list[Outgoing]:
     org = request.organization
     words = parse_score_words(args)
     if words is None or words.points is None:
-        return [Outgoing(_("Cách dùng: /chamdiem SỐ ĐIỂM [ghi chú], ví dụ /chamdiem 1.2 2,5"))]
+        return [Outgoing(_("Cách dùng: /chamdiem SỐ ĐIỂM, có thể kèm ghi chú, ví dụ /chamdiem 1.2 2,5 hoặc /chamdiem 1.2 2,5 thiếu ảnh minh chứng"))]
     view = await load_sheet(request.session, org)
     if view is None:
         return [_no_sheet(org)]

@@ -98,7 +98,9 @@ async def tasks_by_ref(request: Request, text: str) -> tuple[list[Task], str | N
     not see."""
     org = request.organization
     if org is None:
-        return [], _("Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky MÃ_MỜI.")
+        return [], _(
+            "Anh/chị chưa đăng ký với dondoc. Vui lòng nhắn /dangky kèm mã mời do văn phòng cấp, ví dụ: /dangky ABCD2345."
+        )
     ref = read_task_ref(text, await plan_codes(request)) or TaskRef(None, text.strip())
     in_org = await find_tasks_by_number(
         request.session, org, ref.number, code=ref.code, today=request.today()

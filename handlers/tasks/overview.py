@@ -13,6 +13,7 @@ from datetime import date
 from handlers.tasks.listing import OVERDUE_MARK, PENDING_MARK, WIDTH, shorten
 from handlers.tasks.view import is_overdue, lead_names, sort_key
 from locales import _, ngettext
+from models.org_names import org_name
 from models.plans import Task
 from scheduler.workdays import WorkCalendar
 
@@ -84,6 +85,7 @@ def leader_header(
     total = ngettext("{n} nhiệm vụ đang mở", "{n} nhiệm vụ đang mở", len(tasks)).format(
         n=len(tasks)
     )
+    org = org_name(org).of_whom  # "Toàn xã X", not "Toàn Xã X"
     if page > 1:
         return _("Toàn {org}: {total}, trang {page}/{pages}:").format(
             org=org, total=total, page=page, pages=pages
