@@ -12,11 +12,19 @@ pictures and reports, answers sent outside it, a polite word to a person who flo
 webhook answers 200 at once and handles the update in the background; a request
 without the right ``X-Bot-Api-Secret-Token`` gets 403; a delivery Zalo repeats (same
 message id) is handled once.
+
+Zalo's ``getUpdates`` has no offset: an update counts as received once handed over, so
+each is kept (``bot.channels.inbox``, by message id) before it is queued, and marked
+when handled. A stop (``quiet``) lets what is handled finish within ``STOP_GRACE``; the
+rest is handled first at the next start (``resume``). Only an update between Zalo's
+answer and its keeping (milliseconds) can be lost to a kill -9: Zalo offers no way to
+confirm later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hmac
 import json
 import logging
@@ -25,6 +33,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.inbox import Inbox, source_of
 from bot.channels.lanes import HANDLERS, ChatLanes
 from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
 from bot.download_links import DownloadShelf
@@ -132,6 +141,8 @@ class ZaloChannel:
             on_busy=lambda chat: self._notice(chat, busy_text()),
             on_dropped=lambda chat: self._notice(chat, dropped_text()),
         )
+        services = conversation.services
+        self.inbox = Inbox(services.sessions, source_of("zalo", config.token), services.clock.now)
         self.bot: dict[str, Any] = {}
         self.downloads = downloads  # served on the webhook's server (bot.file_server)
 
@@ -148,6 +159,7 @@ class ZaloChannel:
             self.config.mode,
         )
         if self.config.mode == "webhook":
+            await self.resume()
             await self._start_webhook()
         elif poll:
             await self.start_polling()
@@ -159,21 +171,28 @@ class ZaloChannel:
             await self.client.delete_webhook()
         except ZaloApiError as err:
             log.info("Zalo deleteWebhook: %s", err)
+        await self.resume()
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop_polling(self) -> None:
-        """Stop asking for updates; the ones already taken are still handled."""
+        """Stop asking for updates, then handling: what is handled gets ``STOP_GRACE``,
+        the updates taken and not handled stay kept for the next poller."""
         if self._poller is not None:
             self._poller.cancel()
             await asyncio.gather(self._poller, return_exceptions=True)
             self._poller = None
+        await self.lanes.close(STOP_GRACE)
 
-    async def stop(self) -> None:
+    async def quiet(self) -> None:
+        """Stop receiving (polling or the webhook) and handling, within the grace."""
         await self.stop_polling()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
         await self.lanes.close(STOP_GRACE)
+
+    async def stop(self) -> None:
+        await self.quiet()
         if self._own_client:
             await self.client.aclose()
 
@@ -200,27 +219,57 @@ class ZaloChannel:
                 continue
             failures = 0
             for update in updates:
-                self.dispatch(update)
+                await self.receive(update)
 
-    def dispatch(self, update: dict[str, Any]) -> bool:
-        """Handle ``update`` in the background, after earlier updates of the same chat;
-        False when it is not handled (not a message, a repeat, a chat that floods)."""
+    async def receive(self, update: dict[str, Any]) -> bool:
+        """Keep ``update``, then handle it in the background, after earlier updates of
+        the same chat; False when it is not handled (not a message, a repeat, a chat
+        that floods). A malformed update raises before anything is kept."""
         incoming = to_incoming(update)
         if incoming is None:
             log.info("Zalo update ignored: %s", update.get("event_name"))
             return False
-        if incoming.message_id:
-            if incoming.message_id in self._seen:
-                log.info("Zalo message %s delivered again: ignored", incoming.message_id)
+        key = incoming.message_id
+        if key and key not in self._seen:
+            if not await self.inbox.keep(key, incoming.chat_id, json.dumps(update)):
+                self._seen.append(key)  # kept before: handled, or queued by ``resume``
+        return await self._queue(incoming)
+
+    async def _queue(self, incoming: Incoming) -> bool:
+        key = incoming.message_id
+        if key:
+            if key in self._seen:
+                log.info("Zalo message %s delivered again: ignored", key)
                 return False
-            self._seen.append(incoming.message_id)
-        return self.lanes.submit(incoming.chat_id, lambda: self._in_turn(incoming))
+            self._seen.append(key)
+        if self.lanes.closed:  # stopping: kept, handled at the next start
+            return False
+        if self.lanes.submit(incoming.chat_id, lambda: self._in_turn(incoming)):
+            return True
+        if key:  # refused (the chat floods), and the chat was told
+            await self.inbox.handled(key)
+        return False
+
+    async def resume(self) -> None:
+        """Before receiving: take work again; queue first what a stop left unhandled."""
+        self.lanes.reopen()
+        waiting = await self.inbox.waiting()
+        for payload in waiting:
+            incoming = to_incoming(json.loads(payload))
+            if incoming is not None:
+                with contextlib.suppress(ValueError):
+                    self._seen.remove(incoming.message_id or "")  # to be handled now
+                await self._queue(incoming)
+        if waiting:
+            log.info("Zalo: %d tin nhận trước khi dừng được xử lý tiếp", len(waiting))
 
     async def _in_turn(self, incoming: Incoming) -> None:
         try:
             await self.handle(incoming)
-        except Exception as exc:
+        except Exception as exc:  # failed: handling it again would fail again
             log.error("Zalo message %s failed: %s", incoming.message_id, mask(str(exc)))
+        if incoming.message_id:  # not when cancelled at the end of a stop's grace
+            await self.inbox.handled(incoming.message_id)
 
     async def _notice(self, chat_id: str, text: str) -> None:
         """A word to a chat that floods (``ChatLanes``), sent out of turn."""
@@ -330,7 +379,7 @@ class ZaloChannel:
             update = json.loads(await request.read())
             if not isinstance(update, dict):
                 raise ValueError("not an update")
-            self.dispatch(update)  # reads the update at once: a malformed one raises here
+            await self.receive(update)  # reads the update at once: a malformed one raises
         except Exception as error:  # garbage with the right secret: the caller's mistake
             log.warning("Zalo webhook: a body that is not an update (%s)", type(error).__name__)
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)

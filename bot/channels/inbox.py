@@ -1,0 +1,72 @@
+"""What a channel took from its platform is kept before the platform counts it as
+received, and marked when handled (``models.inbox``), so that a stop never loses it.
+
+Telegram confirms the updates a bot fetched at its next ``getUpdates`` (PTB's updater
+asks again at once, and once more when it stops), and a webhook's updates when it
+answers 200; Zalo's ``getUpdates`` confirms each update as it hands it over. So a
+message fetched but not yet handled exists only here: it is written to the inbox
+before PTB asks for more (``bot.channels.telegram_inbox``: PTB's update queue, whose
+``put`` keeps first) or before Zalo's next poll. A graceful stop lets what is being handled finish
+within a grace and leaves the rest in the inbox; the next start (this process or the
+one that polls next) hands those over first, in the order they came. A kill -9 repeats
+only what was being handled. An update kept before (delivered again after a crash,
+a webhook retried) is not queued again.
+
+If the database cannot be written, the update is still handled (logged): a person's
+message is never held back for the sake of keeping it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from models.inbox import keep_update, mark_handled, prune_handled, unhandled_updates
+
+log = logging.getLogger(__name__)
+
+PRUNE_EVERY = 1000  # handled updates between two prunes of old handled rows
+
+
+def source_of(channel: str, token: str) -> str:
+    """The inbox's name for a channel's bot: a digest of its token, never the token."""
+    return f"{channel}:" + hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+class Inbox:
+    """One channel's (and bot's) kept updates: ``source`` is e.g. ``telegram:123``."""
+
+    def __init__(
+        self, sessions: async_sessionmaker[AsyncSession], source: str, now: Callable[[], datetime]
+    ) -> None:
+        self.sessions, self.source, self.now = sessions, source, now
+        self._marks = 0
+
+    async def keep(self, key: str, chat: str, payload: str) -> bool:
+        """Keep an update before it is confirmed; False for a repeat of one kept before."""
+        try:
+            async with self.sessions() as session, session.begin():
+                return await keep_update(session, self.source, key, chat, payload, self.now())
+        except Exception as error:  # noqa: BLE001 - handled all the same, only not kept
+            log.warning("%s: update %s not kept (%s); handled anyway", self.source, key, error)
+            return True
+
+    async def handled(self, key: str) -> None:
+        try:
+            async with self.sessions() as session, session.begin():
+                await mark_handled(session, self.source, key, self.now())
+                self._marks += 1
+                if self._marks % PRUNE_EVERY == 0:
+                    await prune_handled(session, self.source, self.now())
+        except Exception as error:  # noqa: BLE001 - it may be handled again after a restart
+            log.warning("%s: update %s not marked handled (%s)", self.source, key, error)
+
+    async def waiting(self) -> list[str]:
+        """The kept updates not handled yet (payloads, oldest first); prunes old ones."""
+        async with self.sessions() as session, session.begin():
+            await prune_handled(session, self.source, self.now())
+            return await unhandled_updates(session, self.source)
