@@ -24,7 +24,6 @@ confirm later.
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import hmac
 import json
 import logging
@@ -134,6 +133,7 @@ class ZaloChannel:
             config.token, config.base_url, picture_hosts=config.picture_hosts
         )
         self._poller: asyncio.Task[None] | None = None
+        self._receiving: asyncio.Future[bool] | None = None  # the update being kept
         self._runner: web.AppRunner | None = None
         self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)
         self.lanes = ChatLanes(
@@ -179,7 +179,8 @@ class ZaloChannel:
         the updates taken and not handled stay kept for the next poller."""
         if self._poller is not None:
             self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
+            taken = (self._poller, self._receiving)
+            await asyncio.gather(*(t for t in taken if t is not None), return_exceptions=True)
             self._poller = None
         await self.lanes.close(STOP_GRACE)
 
@@ -218,8 +219,9 @@ class ZaloChannel:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            for update in updates:
-                await self.receive(update)
+            for update in updates:  # Zalo counts it received: a stop waits until it is kept
+                self._receiving = asyncio.ensure_future(self.receive(update))
+                await asyncio.shield(self._receiving)
 
     async def receive(self, update: dict[str, Any]) -> bool:
         """Keep ``update``, then handle it in the background, after earlier updates of
@@ -235,9 +237,9 @@ class ZaloChannel:
                 self._seen.append(key)  # kept before: handled, or queued by ``resume``
         return await self._queue(incoming)
 
-    async def _queue(self, incoming: Incoming) -> bool:
+    async def _queue(self, incoming: Incoming, *, kept: bool = False) -> bool:
         key = incoming.message_id
-        if key:
+        if key and not kept:  # ``kept``: from the inbox, to be handled whatever was seen
             if key in self._seen:
                 log.info("Zalo message %s delivered again: ignored", key)
                 return False
@@ -255,11 +257,8 @@ class ZaloChannel:
         self.lanes.reopen()
         waiting = await self.inbox.waiting()
         for payload in waiting:
-            incoming = to_incoming(json.loads(payload))
-            if incoming is not None:
-                with contextlib.suppress(ValueError):
-                    self._seen.remove(incoming.message_id or "")  # to be handled now
-                await self._queue(incoming)
+            if (incoming := to_incoming(json.loads(payload))) is not None:
+                await self._queue(incoming, kept=True)
         if waiting:
             log.info("Zalo: %d tin nhận trước khi dừng được xử lý tiếp", len(waiting))
 
