@@ -54,6 +54,27 @@ async def keep_update(
     return bool(result.rowcount)
 
 
+async def keep_updates(
+    session: AsyncSession, source: str, rows: list[tuple[str, str, str]], now: datetime
+) -> set[str]:
+    """Keep a batch of updates (key, chat, payload) in one statement; the keys that were
+    new (the others are repeats)."""
+    if not rows:
+        return set()
+    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
+    values = [
+        {"source": source, "key": key, "chat": chat, "payload": payload, "received_at": now}
+        for key, chat, payload in rows
+    ]
+    statement = (
+        insert(InboxUpdate)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["source", "key"])
+        .returning(InboxUpdate.key)
+    )
+    return set((await session.scalars(statement)).all())
+
+
 async def mark_handled(session: AsyncSession, source: str, key: str, now: datetime) -> None:
     await session.execute(
         update(InboxUpdate)

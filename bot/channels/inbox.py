@@ -25,7 +25,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.inbox import keep_update, mark_handled, prune_handled, unhandled_updates
+from models.inbox import keep_update, keep_updates, mark_handled, prune_handled, unhandled_updates
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +54,17 @@ class Inbox:
         except Exception as error:  # noqa: BLE001 - handled all the same, only not kept
             log.warning("%s: update %s not kept (%s); handled anyway", self.source, key, error)
             return True
+
+    async def keep_many(self, rows: list[tuple[str, str, str]]) -> set[str]:
+        """Keep a batch (key, chat, payload) at once; the keys not kept before."""
+        try:
+            async with self.sessions() as session, session.begin():
+                return await keep_updates(session, self.source, rows, self.now())
+        except Exception as error:  # noqa: BLE001 - handled all the same, only not kept
+            log.warning(
+                "%s: %d updates not kept (%s); handled anyway", self.source, len(rows), error
+            )
+            return {key for key, _chat, _payload in rows}
 
     async def handled(self, key: str) -> None:
         try:

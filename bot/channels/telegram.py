@@ -40,7 +40,7 @@ from bot.channels.telegram_buttons import (
     shows_buttons,
     stale_text,
 )
-from bot.channels.telegram_inbox import KeptQueue
+from bot.channels.telegram_inbox import KeptFirst, KeptQueue
 from bot.channels.telegram_lanes import STOP_GRACE, LaneProcessor
 from bot.channels.telegram_markup import keyboard, menu_commands, set_menu_button
 from bot.channels.telegram_pacing import (
@@ -102,7 +102,7 @@ class TelegramChannel:
         )
         services, source = conversation.services, source_of("telegram", config.token)
         self.inbox = Inbox(services.sessions, source, services.clock.now)
-        self.queue = KeptQueue(self.inbox)
+        self.queue = KeptQueue(self.inbox, keep_in_put=config.mode == "webhook")
         self.processor = LaneProcessor(self.lanes, self.inbox)
         self.settled = SettledMessages()  # messages whose buttons were answered here
         self.app: Application | None = None
@@ -124,6 +124,7 @@ class TelegramChannel:
                 )
             )
             .update_queue(self.queue)
+            .get_updates_request(KeptFirst(self.queue))  # confirms only what is kept
             .concurrent_updates(self.processor)
             .post_init(self._post_init)
             .build()
@@ -152,6 +153,7 @@ class TelegramChannel:
     async def stop_handling(self, grace: float = STOP_GRACE) -> None:
         """After receiving stopped: finish what is handled within ``grace``; the rest
         stays kept for the next start."""
+        await self.queue.kept()
         await self.processor.drain(grace)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -13,17 +13,17 @@ webhook answers 200 at once and handles the update in the background; a request
 without the right ``X-Bot-Api-Secret-Token`` gets 403; a delivery Zalo repeats (same
 message id) is handled once.
 
-Zalo's ``getUpdates`` has no offset: an update counts as received once handed over, so
-each is kept (``bot.channels.inbox``, by message id) before it is queued, and marked
-when handled. A stop (``quiet``) lets what is handled finish within ``STOP_GRACE``; the
-rest is handled first at the next start (``resume``). Only an update between Zalo's
-answer and its keeping (milliseconds) can be lost to a kill -9: Zalo offers no way to
-confirm later.
+Zalo's ``getUpdates`` has no offset (an update counts as received once handed over):
+each is kept (``bot.channels.inbox``) before it is queued, marked when handled. A stop
+(``quiet``) lets what is handled finish within ``STOP_GRACE``; the rest goes first at
+the next start (``resume``). A kill -9 between Zalo's answer and the keeping (ms) loses
+that update: Zalo offers no way to confirm later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
 import logging
@@ -141,10 +141,13 @@ class ZaloChannel:
             on_busy=lambda chat: self._notice(chat, busy_text()),
             on_dropped=lambda chat: self._notice(chat, dropped_text()),
         )
-        services = conversation.services
-        self.inbox = Inbox(services.sessions, source_of("zalo", config.token), services.clock.now)
         self.bot: dict[str, Any] = {}
         self.downloads = downloads  # served on the webhook's server (bot.file_server)
+
+    @functools.cached_property
+    def inbox(self) -> Inbox:
+        services = self.conversation.services
+        return Inbox(services.sessions, source_of("zalo", self.config.token), services.clock.now)
 
     # -- lifecycle --------------------------------------------------------------------------
 
@@ -187,10 +190,9 @@ class ZaloChannel:
     async def quiet(self) -> None:
         """Stop receiving (polling or the webhook) and handling, within the grace."""
         await self.stop_polling()
-        if self._runner is not None:
+        if self._runner is not None:  # (the lanes are closed: what comes is kept)
             await self._runner.cleanup()
             self._runner = None
-        await self.lanes.close(STOP_GRACE)
 
     async def stop(self) -> None:
         await self.quiet()
