@@ -6,6 +6,7 @@ days. The stop in a real backlog is in ``test_stop_backlog_processes``."""
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import timedelta
 
 import pytest
@@ -16,8 +17,10 @@ from bot.channels.telegram_inbox import KeptQueue
 from bot.channels.zalo import ZaloChannel
 from models.inbox import KEEP_HANDLED
 from tests.conftest import BACKENDS
+from tests.fakes.telegram_api import FakeTelegram
 from tests.fakes.zalo_api import FakeZalo
 from tests.harness import Harness
+from tests.telegram_support import polling
 from tests.test_zalo_channel import SECRET, STRANGER, config
 
 
@@ -82,3 +85,23 @@ async def test_zalo_delivery_repeated_after_a_restart_is_answered_once(sessions,
             finally:
                 await channel.stop()
         assert len(zalo.messages_to(STRANGER)) == 1
+
+
+async def test_a_stop_while_an_answer_is_sent_neither_handles_it_again_nor_loses_the_next(sessions, clock) -> None:  # noqa: ANN001
+    """The first message is handled and its answer hangs on the wire when the stop's
+    grace ends: it counts as handled (the next start does not handle it again); the
+    second, queued behind it in the same chat, never ran and stays kept."""
+    harness = Harness(sessions, clock, channel="telegram")
+    await harness.import_sample()
+    async with FakeTelegram() as tg:
+        tg.hang_sends(30, 3.0)  # every answer held 3 s, then 504
+        async with polling(tg, harness) as channel:
+            tg.send_text(1001, "xin chào")
+            tg.send_text(1001, "cho tôi hỏi")
+            deadline = asyncio.get_running_loop().time() + 10
+            while len(waiting := await channel.inbox.waiting()) != 1:  # the first handled
+                assert asyncio.get_running_loop().time() < deadline, waiting
+                await asyncio.sleep(0.05)
+            await channel.stop_handling(grace=0.2)  # the first's answer is still on the wire
+            left = [Update.de_json(json.loads(p), None) for p in await channel.inbox.waiting()]
+            assert [u.message.text for u in left] == ["cho tôi hỏi"]

@@ -45,6 +45,7 @@ class Inbox:
     ) -> None:
         self.sessions, self.source, self.now = sessions, source, now
         self._marks = 0
+        self._marked: set[str] = set()  # marked as soon as handled, before the answers went
 
     async def keep(self, key: str, chat: str, payload: str) -> bool:
         """Keep an update before it is confirmed; False for a repeat of one kept before."""
@@ -67,6 +68,19 @@ class Inbox:
             return {key for key, _chat, _payload in rows}
 
     async def handled(self, key: str) -> None:
+        """Mark ``key`` handled: the conversation has answered it (its transaction is
+        committed); a stop during the sending of the answers does not handle it again."""
+        self._marked.add(key)
+        await self._mark(key)
+
+    async def settled(self, key: str) -> None:
+        """The update's turn ended: marked, unless ``handled`` already did it."""
+        if key in self._marked:
+            self._marked.discard(key)
+        else:
+            await self._mark(key)
+
+    async def _mark(self, key: str) -> None:
         try:
             async with self.sessions() as session, session.begin():
                 await mark_handled(session, self.source, key, self.now())

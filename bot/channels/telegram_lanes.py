@@ -4,7 +4,8 @@ lane, in order, different chats side by side. PTB's own bound only counts update
 in lanes; the handling pools of the lanes bound the work.
 
 Each update was kept in the inbox when it came (``bot.channels.inbox``); it is marked
-handled once its handling ended (or it was refused, with a word to the person). At a
+handled once answered (the channel marks it before sending the answers), or when its
+turn ended otherwise (nothing to answer, a failure, refused with a word to the person). At a
 stop (``drain``) the lanes finish what runs within a grace; the updates still queued
 are let go unrun and unmarked, so that the next start handles them: PTB's
 ``Application.stop`` then waits for nothing more (it would otherwise wait for the
@@ -87,7 +88,7 @@ class LaneProcessor(BaseUpdateProcessor):
 
     async def _handled(self, update: object) -> None:
         if self.inbox is not None and isinstance(update, Update):
-            await self.inbox.handled(str(update.update_id))
+            await self.inbox.settled(str(update.update_id))
 
     async def drain(self, grace: float = STOP_GRACE) -> None:
         """Stop: finish what runs within ``grace``; let the queued updates go unrun."""

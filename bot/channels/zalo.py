@@ -178,8 +178,7 @@ class ZaloChannel:
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop_polling(self) -> None:
-        """Stop asking for updates, then handling: what is handled gets ``STOP_GRACE``,
-        the updates taken and not handled stay kept for the next poller."""
+        """Stop polling, then handling (``STOP_GRACE``): the rest stays kept."""
         if self._poller is not None:
             self._poller.cancel()
             taken = (self._poller, self._receiving)
@@ -226,9 +225,8 @@ class ZaloChannel:
                 await asyncio.shield(self._receiving)
 
     async def receive(self, update: dict[str, Any]) -> bool:
-        """Keep ``update``, then handle it in the background, after earlier updates of
-        the same chat; False when it is not handled (not a message, a repeat, a chat
-        that floods). A malformed update raises before anything is kept."""
+        """Keep ``update``, then queue it in its chat's lane; False when it is not
+        handled (not a message, a repeat, a flood). A malformed one raises first."""
         incoming = to_incoming(update)
         if incoming is None:
             log.info("Zalo update ignored: %s", update.get("event_name"))
@@ -270,7 +268,7 @@ class ZaloChannel:
         except Exception as exc:  # failed: handling it again would fail again
             log.error("Zalo message %s failed: %s", incoming.message_id, mask(str(exc)))
         if incoming.message_id:  # not when cancelled at the end of a stop's grace
-            await self.inbox.handled(incoming.message_id)
+            await self.inbox.settled(incoming.message_id)
 
     async def _notice(self, chat_id: str, text: str) -> None:
         """A word to a chat that floods (``ChatLanes``), sent out of turn."""
@@ -288,6 +286,8 @@ class ZaloChannel:
         async with self.lanes.handling(heavy=heavy):
             incoming = await self.fetch_picture(incoming)
             replies = await self.conversation.handle(incoming)
+        if incoming.message_id:  # handled: a stop while sending does not handle it again
+            await self.inbox.handled(incoming.message_id)
         for reply in replies:
             last = await self.send(reply.chat_id or incoming.chat_id, reply)
             if last:
