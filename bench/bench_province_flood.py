@@ -265,10 +265,10 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
         print(
             f"  dondoc run chưa dừng sau SIGTERM {vn(STOP_WAIT)} s (còn trả lời dở cơn dồn tin): đã kill -9"
         )
-    else:
-        print(f"  SIGTERM ở cuối (cơn dồn tin có thể còn dở): thoát sau {vn(round(stopping, 1))} s")
     elif code not in (0, -15):
         print(f"  dondoc run thoát mã {code}: " + " | ".join(log[-5:]))
+    if stopping is not None:
+        print(f"  SIGTERM ở cuối (cơn dồn tin có thể còn dở): thoát sau {vn(round(stopping, 1))} s")
     failed = sum(1 for row in log if "failed" in row)
     if failed:
         print(f"  nhật ký của dondoc run: {failed} dòng báo một tin xử lý hoặc gửi lỗi")

@@ -302,7 +302,9 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
             quiet.append(_quiet_zalo(zalo, zalo_turn))
         if telegram is not None:
             quiet.append(telegram.quiet())
-        await asyncio.gather(*quiet)
+        for failed in await asyncio.gather(*quiet, return_exceptions=True):
+            if isinstance(failed, Exception):  # the rest of the stop goes on
+                log.warning("dừng không gọn: %s", failed, exc_info=failed)
         await ops.stop()
         if site is not None:
             await site.stop()
