@@ -45,7 +45,7 @@ class Inbox:
     ) -> None:
         self.sessions, self.source, self.now = sessions, source, now
         self._marks = 0
-        self._marked: set[str] = set()  # marked as soon as handled, before the answers went
+        self._answered: set[str] = set()  # answered, the answers not all sent yet
 
     async def keep(self, key: str, chat: str, payload: str) -> bool:
         """Keep an update before it is confirmed; False for a repeat of one kept before."""
@@ -67,18 +67,22 @@ class Inbox:
             )
             return {key for key, _chat, _payload in rows}
 
-    async def handled(self, key: str) -> None:
-        """Mark ``key`` handled: the conversation has answered it (its transaction is
-        committed); a stop during the sending of the answers does not handle it again."""
-        self._marked.add(key)
-        await self._mark(key)
+    def answered(self, key: str) -> None:
+        """The conversation has answered ``key`` (its transaction is committed); the
+        answers are still to be sent. Marked when its turn ends (``settled``), or by a
+        stop that cut the sending (``stopped``): a graceful stop never handles it again,
+        a kill -9 does (it was in flight)."""
+        self._answered.add(key)
 
     async def settled(self, key: str) -> None:
-        """The update's turn ended: marked, unless ``handled`` already did it."""
-        if key in self._marked:
-            self._marked.discard(key)
-        else:
-            await self._mark(key)
+        """The update's turn ended (answered and sent, nothing to answer, refused)."""
+        self._answered.discard(key)
+        await self._mark(key)
+
+    async def stopped(self) -> None:
+        """After a stop's grace: the updates answered whose sending was cut are handled."""
+        while self._answered:
+            await self._mark(self._answered.pop())
 
     async def _mark(self, key: str) -> None:
         try:

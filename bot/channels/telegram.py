@@ -225,7 +225,7 @@ class TelegramChannel:
         async with self.lanes.handling(heavy=heavy):
             incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
             replies = await self.conversation.handle(incoming)
-        await self.inbox.handled(str(update.update_id))  # a stop while sending: not again
+        self.inbox.answered(str(update.update_id))  # a stop while sending: not again
         await self.deliver(incoming, replies)  # paced per chat, outside the handling pool
 
     async def _notice(self, chat_id: str, text: str) -> None:
@@ -258,7 +258,7 @@ class TelegramChannel:
                     callback=query.data or "",
                 )
                 replies = await self.conversation.handle(incoming)
-            await self.inbox.handled(str(update.update_id))
+            self.inbox.answered(str(update.update_id))
         finally:
             await answer_query(query, toast)
         await self.deliver(incoming, replies, pressed=pressed)

@@ -4,8 +4,8 @@ lane, in order, different chats side by side. PTB's own bound only counts update
 in lanes; the handling pools of the lanes bound the work.
 
 Each update was kept in the inbox when it came (``bot.channels.inbox``); it is marked
-handled once answered (the channel marks it before sending the answers), or when its
-turn ended otherwise (nothing to answer, a failure, refused with a word to the person). At a
+handled when its turn ended (answered, nothing to answer, a failure, refused with a
+word to the person), or at a stop that cut the sending of its answers. At a
 stop (``drain``) the lanes finish what runs within a grace; the updates still queued
 are let go unrun and unmarked, so that the next start handles them: PTB's
 ``Application.stop`` then waits for nothing more (it would otherwise wait for the
@@ -93,6 +93,8 @@ class LaneProcessor(BaseUpdateProcessor):
     async def drain(self, grace: float = STOP_GRACE) -> None:
         """Stop: finish what runs within ``grace``; let the queued updates go unrun."""
         await self.lanes.close(grace)
+        if self.inbox is not None:
+            await self.inbox.stopped()
         for done, coroutine in list(self._waiting.items()):
             if not done.done():
                 _never_run(coroutine)

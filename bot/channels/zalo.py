@@ -156,11 +156,8 @@ class ZaloChannel:
         ``poll`` False: the caller starts polling when this process's turn comes
         (``bot.poll_turn``: one poller per bot on a shared PostgreSQL database)."""
         self.bot = await self.client.get_me()
-        log.info(
-            "Zalo bot %s ready (%s)",
-            self.bot.get("account_name") or self.bot.get("id"),
-            self.config.mode,
-        )
+        name = self.bot.get("account_name") or self.bot.get("id")
+        log.info("Zalo bot %s ready (%s)", name, self.config.mode)
         if self.config.mode == "webhook":
             await self.resume()
             await self._start_webhook()
@@ -181,10 +178,12 @@ class ZaloChannel:
         """Stop polling, then handling (``STOP_GRACE``): the rest stays kept."""
         if self._poller is not None:
             self._poller.cancel()
-            taken = (self._poller, self._receiving)
-            await asyncio.gather(*(t for t in taken if t is not None), return_exceptions=True)
+            await asyncio.gather(
+                self._poller, self._receiving or self._poller, return_exceptions=True
+            )
             self._poller = None
         await self.lanes.close(STOP_GRACE)
+        await self.inbox.stopped()
 
     async def quiet(self) -> None:
         """Stop receiving (polling or the webhook) and handling, within the grace."""
@@ -249,7 +248,7 @@ class ZaloChannel:
         if self.lanes.submit(incoming.chat_id, lambda: self._in_turn(incoming)):
             return True
         if key:  # refused (the chat floods), and the chat was told
-            await self.inbox.handled(key)
+            await self.inbox.settled(key)
         return False
 
     async def resume(self) -> None:
@@ -286,8 +285,8 @@ class ZaloChannel:
         async with self.lanes.handling(heavy=heavy):
             incoming = await self.fetch_picture(incoming)
             replies = await self.conversation.handle(incoming)
-        if incoming.message_id:  # handled: a stop while sending does not handle it again
-            await self.inbox.handled(incoming.message_id)
+        if incoming.message_id:  # a stop while sending does not handle it again
+            self.inbox.answered(incoming.message_id)
         for reply in replies:
             last = await self.send(reply.chat_id or incoming.chat_id, reply)
             if last:
