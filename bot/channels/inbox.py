@@ -4,13 +4,12 @@ received, and marked when handled (``models.inbox``), so that a stop never loses
 Telegram confirms the updates a bot fetched at its next ``getUpdates`` (PTB's updater
 asks again at once, and once more when it stops), and a webhook's updates when it
 answers 200; Zalo's ``getUpdates`` confirms each update as it hands it over. So a
-message fetched but not yet handled exists only here: it is written to the inbox
-before PTB asks for more (``bot.channels.telegram_inbox``: PTB's update queue, whose
-``put`` keeps first) or before Zalo's next poll. A graceful stop lets what is being handled finish
-within a grace and leaves the rest in the inbox; the next start (this process or the
-one that polls next) hands those over first, in the order they came. A kill -9 repeats
-only what was being handled. An update kept before (delivered again after a crash,
-a webhook retried) is not queued again.
+message fetched but not yet handled exists only here: it is kept before PTB asks for
+more (``bot.channels.telegram_inbox``) or before Zalo's next poll. A graceful stop lets
+what is being handled finish within a grace and leaves the rest kept; the next start
+(this process or the one that polls next) hands those over first, in the order they
+came. A kill -9 repeats only what was being handled. An update kept before (delivered
+again after a crash, a webhook retried) is not queued again.
 
 If the database cannot be written, the update is still handled (logged): a person's
 message is never held back for the sake of keeping it.
@@ -38,7 +37,7 @@ def source_of(channel: str, token: str) -> str:
 
 
 class Inbox:
-    """One channel's (and bot's) kept updates: ``source`` is e.g. ``telegram:123``."""
+    """One channel's (and bot's) kept updates (``source``: ``source_of``)."""
 
     def __init__(
         self, sessions: async_sessionmaker[AsyncSession], source: str, now: Callable[[], datetime]
