@@ -16,8 +16,9 @@ being answered (Telegram's 30/s drains one round's 1,860 answers in a minute): t
 rounds are the harsher. Then, once every stranger heard something: what the strangers
 and the viewer got (each must hear something: an answer, or "đang xử lý"), and the
 429s. A quiet baseline (the same ``/viec``, nothing else) gives the ratio. The process
-gets SIGTERM at the end and ``kill -9`` after 20 s (said when it happens: PTB's stop
-waits for every update taken, the flood's backlog too).
+gets SIGTERM at the end, the time it took to exit is printed (the messages not handled
+stay kept for the next start; ``bench_stop_flood`` counts them answered after a
+restart), and ``kill -9`` after 20 s (said when it happens).
 
 ``flood(url)`` is what ``bench_province.main`` calls, on a database ``bench_province.build``
 made (planned or not: a never planned organization is marked planned, see
@@ -266,6 +267,8 @@ async def flood(url: str, rounds: int = ROUNDS) -> dict:
         )
     elif code not in (0, -15):
         print(f"  dondoc run thoát mã {code}: " + " | ".join(log[-5:]))
+    if stopping is not None:
+        print(f"  SIGTERM ở cuối (cơn dồn tin có thể còn dở): thoát sau {vn(round(stopping, 1))} s")
     failed = sum(1 for row in log if "failed" in row)
     if failed:
         print(f"  nhật ký của dondoc run: {failed} dòng báo một tin xử lý hoặc gửi lỗi")

@@ -14,7 +14,8 @@ For floods (``bench_province_flood``): ``flood FIRST USERS EACH TEXT`` (users FI
 FIRST+USERS-1 each write TEXT EACH times, queued at once, taking turns), ``mark USER
 TEXT`` (a person writes, and the message is timed: when ``getUpdates`` first offered it
 to the bot, when the bot's first message to that chat after it arrived), ``marks`` (one
-JSON line: the timed messages), ``count`` (one JSON line: messages the bot sent, 429s)
+JSON line: the timed messages), ``count`` (one JSON line: messages the bot sent, 429s),
+``lines FIRST LAST`` (every message's first line per chat, repeats too)
 and ``chats FIRST LAST`` (one JSON line: per chat in that range, the bot's messages by
 method and their distinct first lines).
 """
@@ -129,6 +130,14 @@ def chats(tg: FakeTelegram, first: int, last: int) -> dict:
     return found
 
 
+def lines(tg: FakeTelegram, first: int, last: int) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for m in tg.sent:
+        if first <= m.chat_id <= last:
+            found.setdefault(str(m.chat_id), []).append((m.text or m.filename or "").split("\n", 1)[0][:90])
+    return found
+
+
 def flood(tg: FakeTelegram, first: int, users: int, each: int, text: str) -> None:
     for _ in range(each):
         for user in range(first, first + users):
@@ -169,6 +178,8 @@ async def main() -> None:
             print(json.dumps(timed(tg, marks)), flush=True)
         elif words[:1] == ["count"]:
             print(json.dumps({"sent": len(tg.sent), "requests_429": tg.requests_429}), flush=True)
+        elif words[:1] == ["lines"]:  # lines FIRST LAST: every message's first line, per chat
+            print(json.dumps(lines(tg, int(words[1]), int(words[2]))), flush=True)
         elif words[:1] == ["chats"]:
             print(json.dumps(chats(tg, int(words[1]), int(words[2]))), flush=True)
         elif words[:1] == ["stats"]:

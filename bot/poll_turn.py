@@ -11,7 +11,10 @@ holds (the database restarted, the session was ended) stops its polling. A proce
 wins the lock waits one interval before polling, so a holder that lost its session
 without dying has noticed and stopped by then; a takeover takes one to two intervals.
 A graceful stop stops polling first and frees the lock after, so two processes never
-poll at once on the way out either.
+poll at once on the way out either. The ``stop`` given also ends the handling (the
+messages being handled get a grace; ``bot.channels.inbox`` keeps the others), so the
+next poller, which handles first what was kept and not handled, never handles one this
+process is still handling.
 """
 
 from __future__ import annotations

@@ -8,7 +8,10 @@ the platform rejects ends the run with one line and exit code 3, not a traceback
 
 A stop (Ctrl-C, SIGTERM) closes the reminders first, while the channels can still send:
 no new send starts, the sends on the wire get ``[reminders] stop_timeout`` seconds to be
-answered and recorded (the others are recorded as maybe sent), the rest given back. On
+answered and recorded (the others are recorded as maybe sent), the rest given back.
+Then the channels stop receiving; the messages being handled get a few seconds' grace,
+and those taken but not handled stay kept (``bot.channels.inbox``) and are handled
+first at the next start: a stop during a flood takes seconds, not the flood's length. On
 SQLite a lock on the database file refuses a second ``dondoc run`` on it, whatever path
 leads there. A platform unreachable at start is waited for (``bot.patient_start``);
 on PostgreSQL the processes share Telegram's budgets (``SharedBudget``), and a polled
@@ -97,6 +100,7 @@ class TelegramRunner:
             await app.post_init(app)
         await app.start()
         if tg.mode == "webhook":  # our endpoint checks the secret (telegram_webhook.py)
+            await self.channel.resume()
             self.webhook = TelegramWebhook(
                 app, secret=tg.webhook_secret, listen=tg.webhook_listen, port=tg.webhook_port
             )
@@ -109,24 +113,34 @@ class TelegramRunner:
     async def _poll(self) -> None:
         assert self.app.updater is not None
         if not self.app.updater.running:
+            await self.channel.resume()  # what a stop left unhandled goes first
             await self.app.updater.start_polling(
                 drop_pending_updates=False, error_callback=_polling_error
             )
 
     async def _stop_polling(self) -> None:
-        """Stop polling; PTB's last getUpdates confirms what this process took, so the
-        next poller does not get it again."""
+        """Stop polling, then handling: PTB's last getUpdates confirms what this process
+        took (all of it kept), the updates being handled get a grace, the others stay
+        kept for the next poller; only then may the lock go (``bot.poll_turn``)."""
         if self.app.updater and self.app.updater.running:
             await self.app.updater.stop()
+        await self.channel.stop_handling()
 
-    async def stop(self) -> None:
-        app = self.app
-        if self.turn is not None:  # polling stops before the lock goes
+    async def quiet(self) -> None:
+        """Stop receiving and handling, bounded whatever the backlog: what is handled
+        gets a grace, the rest stays kept for the next start."""
+        if self.turn is not None:  # polling and handling stop before the lock goes
             await self.turn.end()
         if self.webhook is not None:
             await self.webhook.stop()
-        if app.updater and app.updater.running:
-            await app.updater.stop()
+            self.webhook = None
+        await self._stop_polling()
+
+    async def stop(self) -> None:
+        """After ``quiet``: PTB's ``Application.stop`` waits for every update queued,
+        and finds them all let go."""
+        app = self.app
+        await self.quiet()
         if app.running:
             await app.stop()
         await app.shutdown()
@@ -281,20 +295,33 @@ async def _run(config: Config, clock: Clock, stop: asyncio.Event | None, *, excl
         for task in starting:
             task.cancel()
         await asyncio.gather(*starting, return_exceptions=True)
-        await reminders.close()  # before the channels: in-flight sends still need them
+        # Side by side, while the channels can still send: the reminders' sends on the
+        # wire finish, the channels stop receiving and finish what they handle (a grace).
+        quiet: list[Awaitable[None]] = [reminders.close()]
+        if zalo is not None:
+            quiet.append(_quiet_zalo(zalo, zalo_turn))
+        if telegram is not None:
+            quiet.append(telegram.quiet())
+        for failed in await asyncio.gather(*quiet, return_exceptions=True):
+            if isinstance(failed, Exception):  # the rest of the stop goes on
+                log.warning("dừng không gọn: %s", failed, exc_info=failed)
         await ops.stop()
         if site is not None:
             await site.stop()
         if files is not None:
             await files.stop()
-        if zalo_turn is not None:  # polling stops before the lock goes
-            await zalo_turn.end()
         if zalo is not None:
             await zalo.stop()
         if telegram is not None:
             await telegram.stop()
         await engine.dispose()
     return code
+
+
+async def _quiet_zalo(zalo: ZaloChannel, turn: PollTurn | None) -> None:
+    if turn is not None:  # polling and handling stop before the lock goes
+        await turn.end()
+    await zalo.quiet()
 
 
 async def _start_zalo(zalo: ZaloChannel, turn: PollTurn | None) -> None:

@@ -5,6 +5,7 @@ from models.base import Base
 from models.conversation import ChatState, Question, SentMessage
 from models.deadline_readings import DeadlineReading
 from models.evidence import EvidenceFile
+from models.inbox import InboxUpdate
 from models.linking import LinkCode
 from models.outbox import DispatcherProcess, OutboxItem, ReplanRequest
 from models.pending_imports import PendingImport
@@ -23,6 +24,7 @@ __all__ = [
     "SentMessage",
     "EvidenceFile",
     "Identity",
+    "InboxUpdate",
     "Invite",
     "LinkCode",
     "Membership",

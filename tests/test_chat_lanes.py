@@ -106,7 +106,42 @@ async def test_lanes_bound_heavy_work_and_refuse_a_flood_politely() -> None:
         assert lanes.submit("flood", job) is (index < 6)
         await asyncio.sleep(0)  # the lane's worker takes the first one
     gate.set()
-    await lanes.close()
+    await asyncio.wait_for(lanes.idle(), 5)
     assert order == [0, 1, 2, 3, 4, 5] and heavy_most == 2
     assert sorted(told) == [("busy", "flood"), ("dropped", "flood")]
     assert lanes.busy_chats == 0
+
+
+async def test_a_stop_finishes_what_runs_within_the_grace_and_runs_nothing_queued() -> None:
+    """``close``: the job running in each lane finishes (or is cancelled when the grace
+    ends); the queued ones never start, and nothing new is taken until ``reopen``."""
+    lanes = ChatLanes()
+    gate, stuck = asyncio.Event(), asyncio.Event()
+    ran: list[str] = []
+    cancelled: list[str] = []
+
+    async def quick(name: str) -> None:
+        await gate.wait()
+        ran.append(name)
+
+    async def hangs() -> None:
+        try:
+            await stuck.wait()
+        except asyncio.CancelledError:
+            cancelled.append("hangs")
+            raise
+
+    for index in range(3):
+        assert lanes.submit("a", lambda index=index: quick(f"a{index}"))
+    assert lanes.submit("b", hangs)
+    await asyncio.sleep(0)  # both lanes start their first job
+    closing = asyncio.ensure_future(lanes.close(grace=0.2))
+    await asyncio.sleep(0)
+    assert lanes.closed and not lanes.submit("c", lambda: quick("c0"))
+    gate.set()
+    await asyncio.wait_for(closing, 2)
+    assert ran == ["a0"] and cancelled == ["hangs"] and lanes.busy_chats == 0
+    lanes.reopen()
+    assert lanes.submit("a", lambda: quick("again"))
+    await asyncio.wait_for(lanes.idle(), 2)
+    assert ran == ["a0", "again"]

@@ -13,6 +13,11 @@ A person who floods: when ``busy_after`` messages wait in their lane, ``on_busy`
 once (the channel says "đang xử lý" politely); beyond ``max_waiting`` the new messages are
 not queued and ``on_dropped`` is told once (the channel asks to send them again later).
 Both reset when the lane has drained.
+
+A stop (``close``): no job starts any more; those running get a grace, then are
+cancelled; the jobs still queued are never run (the channel kept their updates, which
+the next start hands over again: ``bot.channels.inbox``). ``reopen`` takes work again
+(a poller that stopped and later polls again).
 """
 
 from __future__ import annotations
@@ -54,6 +59,7 @@ class ChatLanes:
         self._told_busy: set[str] = set()
         self._told_dropped: set[str] = set()
         self._notices: set[asyncio.Task[None]] = set()
+        self.closed = False  # stopping: nothing new starts (``close``)
 
     def waiting(self, chat: str) -> int:
         """Messages of ``chat`` queued behind the one being handled."""
@@ -64,7 +70,10 @@ class ChatLanes:
         return len(self._workers)
 
     def submit(self, chat: str, job: Job) -> bool:
-        """Queue ``job`` in ``chat``'s lane; False if the lane is full (the job is not run)."""
+        """Queue ``job`` in ``chat``'s lane; False if the lane is full or the lanes are
+        closed (the job is not run; only a full lane tells the chat)."""
+        if self.closed:
+            return False
         lane = self._lanes.setdefault(chat, deque())
         if len(lane) >= self.max_waiting:
             if chat not in self._told_dropped:
@@ -93,7 +102,7 @@ class ChatLanes:
 
     async def _work(self, chat: str, lane: deque[Job]) -> None:
         try:
-            while lane:
+            while lane and not self.closed:  # closed: the queued jobs wait for the next start
                 job = lane.popleft()
                 try:
                     await job()
@@ -120,7 +129,9 @@ class ChatLanes:
         task.add_done_callback(self._notices.discard)
 
     async def close(self, grace: float = 5.0) -> None:
-        """Let the lanes finish for ``grace`` seconds, then cancel what is left."""
+        """Start nothing more; let the jobs running finish for ``grace`` seconds, then
+        cancel them. The queued jobs are dropped unrun."""
+        self.closed = True
         running = [*self._workers.values(), *self._notices]
         if not running:
             return
@@ -128,3 +139,11 @@ class ChatLanes:
         for task in late:
             task.cancel()
         await asyncio.gather(*late, return_exceptions=True)
+
+    async def idle(self) -> None:
+        """Wait until every lane has drained (tests, benches)."""
+        while self._workers:
+            await asyncio.gather(*self._workers.values(), return_exceptions=True)
+
+    def reopen(self) -> None:
+        self.closed = False

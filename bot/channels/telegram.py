@@ -1,7 +1,9 @@
 """The Telegram channel: python-telegram-bot's ``Application`` (polling or webhook)
 translating updates into ``Incoming`` and ``Outgoing`` into Bot API calls, and nothing
 else. Pacing: PTB's ``AIORateLimiter`` keeps the global limits; our own per-chat gap
-keeps about one message per second to each private chat, which it does not do."""
+keeps about one message per second to each private chat, which it does not do. Every
+update is kept until handled (``bot.channels.telegram_inbox``): a stop hands the ones
+not handled to the next start (``resume``, ``stop_handling``)."""
 
 from __future__ import annotations
 
@@ -29,6 +31,7 @@ from telegram.ext import (
 )
 
 from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.inbox import Inbox, source_of
 from bot.channels.lanes import ChatLanes
 from bot.channels.telegram_buttons import (
     SettledMessages,
@@ -37,7 +40,8 @@ from bot.channels.telegram_buttons import (
     shows_buttons,
     stale_text,
 )
-from bot.channels.telegram_lanes import LaneProcessor
+from bot.channels.telegram_inbox import KeptFirst, KeptQueue
+from bot.channels.telegram_lanes import STOP_GRACE, LaneProcessor
 from bot.channels.telegram_markup import keyboard, menu_commands, set_menu_button
 from bot.channels.telegram_pacing import (
     BACKLOG,
@@ -96,6 +100,10 @@ class TelegramChannel:
             on_busy=lambda chat: self._notice(chat, busy_text()),
             on_dropped=lambda chat: self._notice(chat, dropped_text()),
         )
+        services, source = conversation.services, source_of("telegram", config.token)
+        self.inbox = Inbox(services.sessions, source, services.clock.now)
+        self.queue = KeptQueue(self.inbox, keep_in_put=config.mode == "webhook")
+        self.processor = LaneProcessor(self.lanes, self.inbox)
         self.settled = SettledMessages()  # messages whose buttons were answered here
         self.app: Application | None = None
 
@@ -115,7 +123,9 @@ class TelegramChannel:
                     self.overall, shared=self.shared, connection_pool_size=100, pool_timeout=30
                 )
             )
-            .concurrent_updates(LaneProcessor(self.lanes))
+            .update_queue(self.queue)
+            .get_updates_request(KeptFirst(self.queue))  # confirms only what is kept
+            .concurrent_updates(self.processor)
             .post_init(self._post_init)
             .build()
         )
@@ -132,6 +142,19 @@ class TelegramChannel:
         await set_menu_button(app.bot, self.conversation.services.web)
         if self.on_start is not None:  # the reminder scheduler starts here, not at import
             self.on_start()
+
+    async def resume(self) -> None:
+        """Before receiving: take work again, and queue first what a stop left."""
+        assert self.app is not None
+        await self.queue.join()  # what a former drain let go has left the queue
+        self.lanes.reopen()
+        await self.queue.requeue(self.app.bot)
+
+    async def stop_handling(self, grace: float = STOP_GRACE) -> None:
+        """After receiving stopped: finish what is handled within ``grace``; the rest
+        stays kept for the next start."""
+        await self.queue.kept()
+        await self.processor.drain(grace)
 
     async def _on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("Telegram update failed: %s", context.error, exc_info=context.error)
@@ -202,6 +225,7 @@ class TelegramChannel:
         async with self.lanes.handling(heavy=heavy):
             incoming = await self._incoming(message, user_id=user.id, name=user.full_name)
             replies = await self.conversation.handle(incoming)
+        self.inbox.answered(str(update.update_id))  # a stop while sending: not again
         await self.deliver(incoming, replies)  # paced per chat, outside the handling pool
 
     async def _notice(self, chat_id: str, text: str) -> None:
@@ -234,6 +258,7 @@ class TelegramChannel:
                     callback=query.data or "",
                 )
                 replies = await self.conversation.handle(incoming)
+            self.inbox.answered(str(update.update_id))
         finally:
             await answer_query(query, toast)
         await self.deliver(incoming, replies, pressed=pressed)

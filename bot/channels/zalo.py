@@ -12,11 +12,18 @@ pictures and reports, answers sent outside it, a polite word to a person who flo
 webhook answers 200 at once and handles the update in the background; a request
 without the right ``X-Bot-Api-Secret-Token`` gets 403; a delivery Zalo repeats (same
 message id) is handled once.
+
+Zalo's ``getUpdates`` has no offset (an update counts as received once handed over):
+each is kept (``bot.channels.inbox``) before it is queued, marked when handled. A stop
+(``quiet``) lets what is handled finish within ``STOP_GRACE``; the rest goes first at
+the next start (``resume``). A kill -9 between Zalo's answer and the keeping (ms) loses
+that update: Zalo offers no way to confirm later.
 """
 
 from __future__ import annotations
 
 import asyncio
+import functools
 import hmac
 import json
 import logging
@@ -25,6 +32,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.channels.busy import busy_text, dropped_text, is_heavy
+from bot.channels.inbox import Inbox, source_of
 from bot.channels.lanes import HANDLERS, ChatLanes
 from bot.channels.zalo_client import MAYBE_SENT, TooLarge, ZaloApiError, ZaloClient, mask
 from bot.download_links import DownloadShelf
@@ -125,6 +133,7 @@ class ZaloChannel:
             config.token, config.base_url, picture_hosts=config.picture_hosts
         )
         self._poller: asyncio.Task[None] | None = None
+        self._receiving: asyncio.Future[bool] | None = None  # the update being kept
         self._runner: web.AppRunner | None = None
         self._seen: deque[str] = deque(maxlen=REMEMBERED_IDS)
         self.lanes = ChatLanes(
@@ -135,6 +144,11 @@ class ZaloChannel:
         self.bot: dict[str, Any] = {}
         self.downloads = downloads  # served on the webhook's server (bot.file_server)
 
+    @functools.cached_property
+    def inbox(self) -> Inbox:
+        services = self.conversation.services
+        return Inbox(services.sessions, source_of("zalo", self.config.token), services.clock.now)
+
     # -- lifecycle --------------------------------------------------------------------------
 
     async def start(self, *, poll: bool = True) -> None:
@@ -142,12 +156,10 @@ class ZaloChannel:
         ``poll`` False: the caller starts polling when this process's turn comes
         (``bot.poll_turn``: one poller per bot on a shared PostgreSQL database)."""
         self.bot = await self.client.get_me()
-        log.info(
-            "Zalo bot %s ready (%s)",
-            self.bot.get("account_name") or self.bot.get("id"),
-            self.config.mode,
-        )
+        name = self.bot.get("account_name") or self.bot.get("id")
+        log.info("Zalo bot %s ready (%s)", name, self.config.mode)
         if self.config.mode == "webhook":
+            await self.resume()
             await self._start_webhook()
         elif poll:
             await self.start_polling()
@@ -159,21 +171,29 @@ class ZaloChannel:
             await self.client.delete_webhook()
         except ZaloApiError as err:
             log.info("Zalo deleteWebhook: %s", err)
+        await self.resume()
         self._poller = asyncio.create_task(self._poll(), name="zalo-poll")
 
     async def stop_polling(self) -> None:
-        """Stop asking for updates; the ones already taken are still handled."""
+        """Stop polling, then handling (``STOP_GRACE``): the rest stays kept."""
         if self._poller is not None:
             self._poller.cancel()
-            await asyncio.gather(self._poller, return_exceptions=True)
+            await asyncio.gather(
+                self._poller, self._receiving or self._poller, return_exceptions=True
+            )
             self._poller = None
+        await self.lanes.close(STOP_GRACE)
+        await self.inbox.stopped()
 
-    async def stop(self) -> None:
+    async def quiet(self) -> None:
+        """Stop receiving (polling or the webhook) and handling, within the grace."""
         await self.stop_polling()
-        if self._runner is not None:
+        if self._runner is not None:  # (the lanes are closed: what comes is kept)
             await self._runner.cleanup()
             self._runner = None
-        await self.lanes.close(STOP_GRACE)
+
+    async def stop(self) -> None:
+        await self.quiet()
         if self._own_client:
             await self.client.aclose()
 
@@ -199,28 +219,55 @@ class ZaloChannel:
                 await asyncio.sleep(delay)
                 continue
             failures = 0
-            for update in updates:
-                self.dispatch(update)
+            for update in updates:  # Zalo counts it received: a stop waits until it is kept
+                self._receiving = asyncio.ensure_future(self.receive(update))
+                await asyncio.shield(self._receiving)
 
-    def dispatch(self, update: dict[str, Any]) -> bool:
-        """Handle ``update`` in the background, after earlier updates of the same chat;
-        False when it is not handled (not a message, a repeat, a chat that floods)."""
+    async def receive(self, update: dict[str, Any]) -> bool:
+        """Keep ``update``, then queue it in its chat's lane; False when it is not
+        handled (not a message, a repeat, a flood). A malformed one raises first."""
         incoming = to_incoming(update)
         if incoming is None:
             log.info("Zalo update ignored: %s", update.get("event_name"))
             return False
-        if incoming.message_id:
-            if incoming.message_id in self._seen:
-                log.info("Zalo message %s delivered again: ignored", incoming.message_id)
+        key = incoming.message_id
+        if key and key not in self._seen:
+            if not await self.inbox.keep(key, incoming.chat_id, json.dumps(update)):
+                self._seen.append(key)  # kept before: handled, or queued by ``resume``
+        return await self._queue(incoming)
+
+    async def _queue(self, incoming: Incoming, *, kept: bool = False) -> bool:
+        key = incoming.message_id
+        if key and not kept:  # ``kept``: from the inbox, to be handled whatever was seen
+            if key in self._seen:
+                log.info("Zalo message %s delivered again: ignored", key)
                 return False
-            self._seen.append(incoming.message_id)
-        return self.lanes.submit(incoming.chat_id, lambda: self._in_turn(incoming))
+            self._seen.append(key)
+        if self.lanes.closed:  # stopping: kept, handled at the next start
+            return False
+        if self.lanes.submit(incoming.chat_id, lambda: self._in_turn(incoming)):
+            return True
+        if key:  # refused (the chat floods), and the chat was told
+            await self.inbox.settled(key)
+        return False
+
+    async def resume(self) -> None:
+        """Before receiving: take work again; queue first what a stop left unhandled."""
+        self.lanes.reopen()
+        waiting = await self.inbox.waiting()
+        for payload in waiting:
+            if (incoming := to_incoming(json.loads(payload))) is not None:
+                await self._queue(incoming, kept=True)
+        if waiting:
+            log.info("Zalo: %d tin nhận trước khi dừng được xử lý tiếp", len(waiting))
 
     async def _in_turn(self, incoming: Incoming) -> None:
         try:
             await self.handle(incoming)
-        except Exception as exc:
+        except Exception as exc:  # failed: handling it again would fail again
             log.error("Zalo message %s failed: %s", incoming.message_id, mask(str(exc)))
+        if incoming.message_id:  # not when cancelled at the end of a stop's grace
+            await self.inbox.settled(incoming.message_id)
 
     async def _notice(self, chat_id: str, text: str) -> None:
         """A word to a chat that floods (``ChatLanes``), sent out of turn."""
@@ -238,6 +285,8 @@ class ZaloChannel:
         async with self.lanes.handling(heavy=heavy):
             incoming = await self.fetch_picture(incoming)
             replies = await self.conversation.handle(incoming)
+        if incoming.message_id:  # a stop while sending does not handle it again
+            self.inbox.answered(incoming.message_id)
         for reply in replies:
             last = await self.send(reply.chat_id or incoming.chat_id, reply)
             if last:
@@ -330,7 +379,7 @@ class ZaloChannel:
             update = json.loads(await request.read())
             if not isinstance(update, dict):
                 raise ValueError("not an update")
-            self.dispatch(update)  # reads the update at once: a malformed one raises here
+            await self.receive(update)  # reads the update at once: a malformed one raises
         except Exception as error:  # garbage with the right secret: the caller's mistake
             log.warning("Zalo webhook: a body that is not an update (%s)", type(error).__name__)
             return web.json_response({"ok": False, "description": "Bad Request"}, status=400)
