@@ -109,16 +109,18 @@ class BatchPlan:
 def plan_batch(
     tasks: list[TaskFacts], organization_id: int, people: People, known: dict[str, Known],
     reminders: Reminders, now: datetime, since: datetime, horizon: timedelta,
+    out: BatchPlan | None = None,
 ) -> BatchPlan:  # fmt: skip
     """The rows ``tasks`` (in this order) owe from ``since`` to the horizon, and those
     of their rows owed no more. Each task keeps every row the policy still owes, earlier
     ones too: a reminder missed while dondoc was down waits for the next allowed moment
     and must survive a re-plan; one quoting an old deadline is owed no more and goes.
     A notice shared by several tasks (a unit with no one) takes the time the last of
-    them owes it at, as re-planning task after task always did."""
+    them owes it at, as re-planning task after task always did. ``out``: a plan of the
+    batch's earlier tasks, added to."""
     until = now + horizon
     has_rows = {row.task_id for row in known.values()}
-    out = BatchPlan()
+    out = BatchPlan() if out is None else out
     for task in tasks:
         if task.status in CLOSED or task.withdrawn:
             if task.id in has_rows:

@@ -26,11 +26,14 @@ from models.outbox_write import write_owed
 from models.people import Organization
 from models.plans import Task
 from scheduler.plan_due import fingerprint, mark_planned
-from scheduler.plan_owed import Reminders, owed_digests, plan_batch
+from scheduler.plan_owed import BatchPlan, Reminders, owed_digests, plan_batch
 from scheduler.plan_reads import People, TaskFacts, read_people, read_tasks, task_ids_to_plan
 from scheduler.reminder_policy import ReminderSettings
 from scheduler.score_reminders import ScoreReminderSettings, plan_scores
 from scheduler.workdays import WorkCalendar
+
+
+_COMPUTED = 10  # tasks computed between two turns of the event loop (a few ms)
 
 
 @dataclass(frozen=True)
@@ -66,7 +69,10 @@ async def _plan_tasks(
     """Bring the rows of ``tasks`` in line with their status and deadline: one read of
     their rows, the differences written; returns the new rows."""
     known = await rows_of_tasks(session, org.id, [t.id for t in tasks])
-    plan = plan_batch(tasks, org.id, people, known, reminders, now, since, horizon)
+    plan = BatchPlan()
+    for start in range(0, len(tasks), _COMPUTED):
+        plan_batch(tasks[start : start + _COMPUTED], org.id, people, known, reminders, now, since, horizon, plan)
+        await asyncio.sleep(0)  # people's messages go first
     entries += plan.entries
     added = await write_owed(session, plan.wanted, known)
     await cancel_known(session, plan.cancel)
