@@ -33,7 +33,7 @@ from scheduler.score_reminders import ScoreReminderSettings, plan_scores
 from scheduler.workdays import WorkCalendar
 
 
-_COMPUTED = 10  # tasks computed between two turns of the event loop (a few ms)
+TASKS_PER_TURN = 10  # tasks computed between two turns of the event loop (a few ms)
 
 
 @dataclass(frozen=True)
@@ -70,8 +70,8 @@ async def _plan_tasks(
     their rows, the differences written; returns the new rows."""
     known = await rows_of_tasks(session, org.id, [t.id for t in tasks])
     plan = BatchPlan()
-    for start in range(0, len(tasks), _COMPUTED):
-        plan_batch(tasks[start : start + _COMPUTED], org.id, people, known, reminders, now, since, horizon, plan)
+    for start in range(0, len(tasks), TASKS_PER_TURN):
+        plan_batch(tasks[start : start + TASKS_PER_TURN], org.id, people, known, reminders, now, since, horizon, plan)
         await asyncio.sleep(0)  # people's messages go first
     entries += plan.entries
     added = await write_owed(session, plan.wanted, known)
