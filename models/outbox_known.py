@@ -5,6 +5,7 @@ over tasks whose reminders did not change reads and writes nothing more."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 from typing import NamedTuple
@@ -70,15 +71,21 @@ async def rows_of_keys(session: AsyncSession, keys: Iterable[str]) -> dict[str, 
     return found
 
 
-def to_cancel(known: dict[str, Known], task_id: int, keep: Collection[str]) -> list[int]:
-    """The task's pending (or claimed, not yet sent) planned rows not in ``keep``."""
+def by_task(known: dict[str, Known]) -> dict[int | None, list[Known]]:
+    """The rows read, by their task (None: task-less notices)."""
+    found: dict[int | None, list[Known]] = defaultdict(list)
+    for row in known.values():
+        found[row.task_id].append(row)
+    return found
+
+
+def to_cancel(rows: Iterable[Known], keep: Collection[str]) -> list[int]:
+    """Among one task's ``rows``, the pending (or claimed, not yet sent) planned ones not
+    in ``keep``."""
     return [
         row.id
-        for row in known.values()
-        if row.task_id == task_id
-        and row.state in _OPEN
-        and row.kind in _PLANNED
-        and row.key not in keep
+        for row in rows
+        if row.state in _OPEN and row.kind in _PLANNED and row.key not in keep
     ]
 
 

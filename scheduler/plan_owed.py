@@ -17,16 +17,15 @@ from zoneinfo import ZoneInfo
 
 from language.deadlines import Deadline
 from models.outbox import Owed
-from models.outbox_known import Known, to_cancel
+from models.outbox_known import Known, by_task, to_cancel
 from models.outbox_write import earliest
 from scheduler.plan_reads import People, TaskFacts
-from scheduler.reminder_policy import SILENT_STATUSES, ReminderSettings, reminder_times
+from scheduler.reminder_policy import HORIZON_DAYS, SILENT_STATUSES, ReminderSettings, reminder_times
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 CLOSED = SILENT_STATUSES  # done, not applicable: reminded no more
 EPOCH = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))  # before any plan's reminders
-HORIZON_DAYS = 400  # ``plan_reminders``' own: overdue reminders up to this far ahead
 
 
 def useful_until(kind: str, occurrence: str, send_at: datetime, zone: ZoneInfo) -> datetime:
@@ -119,21 +118,20 @@ def plan_batch(
     them owes it at, as re-planning task after task always did. ``out``: a plan of the
     batch's earlier tasks, added to."""
     until = now + horizon
-    has_rows = {row.task_id for row in known.values()}
+    rows = by_task(known)
     out = BatchPlan() if out is None else out
     for task in tasks:
         if task.status in CLOSED or task.withdrawn:
-            if task.id in has_rows:
-                out.cancel += to_cancel(known, task.id, ())
+            out.cancel += to_cancel(rows.get(task.id, ()), ())
             continue
         timed = reminders.of(task)
         out.entries += [at - horizon for _, _, at, _, _ in timed if at > until][:1]
         owed = owed_for_task(task, organization_id, people, timed, since, until)
         out.wanted.update(earliest(o for o in owed if o.task_id == task.id))
         out.wanted.update(earliest(o for o in owed if o.task_id != task.id))
-        if task.id in has_rows:  # its rows owed no more (earlier ones included) go
+        if task.id in rows:  # its rows owed no more (earlier ones included) go
             still = owed_for_task(task, organization_id, people, timed, EPOCH, until)
-            out.cancel += to_cancel(known, task.id, {o.key for o in still if o.task_id == task.id})
+            out.cancel += to_cancel(rows[task.id], {o.key for o in still if o.task_id == task.id})
     return out
 
 

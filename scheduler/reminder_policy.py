@@ -50,6 +50,7 @@ REPORTED_KINDS = frozenset({"continuous", "period", "recurring", "on_request", "
 DEADLINE_KINDS = frozenset({"due", "period", "recurring"})
 LATE_LIMIT_DAYS = 90  # overdue reminders stop this many days after the plan year ends
 WEEK = 5  # working days between two weekly overdue reminders
+HORIZON_DAYS = 400  # weekly overdue reminders are planned up to this many days ahead
 
 
 @dataclass(frozen=True)
@@ -210,7 +211,7 @@ def plan_reminders(
     settings: ReminderSettings,
     calendar: WorkCalendar,
     tz: str = "Asia/Ho_Chi_Minh",
-    horizon_days: int = 400,
+    horizon_days: int = HORIZON_DAYS,
 ) -> list[PlannedReminder]:
     """Every reminder of ``task`` in its plan year, sorted by ``send_at``.
 
