@@ -96,7 +96,9 @@ async def cancel_known(session: AsyncSession, ids: Sequence[int]) -> int:
     for start in range(0, len(ids), _CHUNK):
         result = await session.execute(
             update(OutboxItem)
-            .where(OutboxItem.id.in_(list(ids[start : start + _CHUNK])), OutboxItem.state.in_(_OPEN))
+            .where(
+                OutboxItem.id.in_(list(ids[start : start + _CHUNK])), OutboxItem.state.in_(_OPEN)
+            )
             .values(state=CANCELLED)
             .execution_options(synchronize_session=False)
         )

@@ -69,7 +69,9 @@ _MOVE = (
 )
 
 
-async def write_owed(session: AsyncSession, wanted: dict[str, Owed], known: dict[str, Known]) -> int:
+async def write_owed(
+    session: AsyncSession, wanted: dict[str, Owed], known: dict[str, Known]
+) -> int:
     """Insert the rows of ``wanted`` (by key, ``earliest``) not in ``known``; move the
     send time of pending ones that changed; make cancelled ones pending again. Sent,
     claimed, failed and folded rows stay as they are. Returns the number of new rows."""
@@ -80,7 +82,9 @@ async def write_owed(session: AsyncSession, wanted: dict[str, Owed], known: dict
         if row is None:
             new.append(_row(key, item))
         elif row.state == CANCELLED or (row.state == PENDING and row.send_at != item.send_at):
-            moves.append({"row_id": row.id, "was": row.state, "at": item.send_at, "until": item.useful_until})
+            moves.append(
+                {"row_id": row.id, "was": row.state, "at": item.send_at, "until": item.useful_until}
+            )
     added = 0
     for start in range(0, len(new), CHUNK):
         result = await session.execute(_insert(session), new[start : start + CHUNK])

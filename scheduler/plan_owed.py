@@ -20,7 +20,12 @@ from models.outbox import Owed
 from models.outbox_known import Known, by_task, to_cancel
 from models.outbox_write import earliest
 from scheduler.plan_reads import People, TaskFacts
-from scheduler.reminder_policy import HORIZON_DAYS, SILENT_STATUSES, ReminderSettings, reminder_times
+from scheduler.reminder_policy import (
+    HORIZON_DAYS,
+    SILENT_STATUSES,
+    ReminderSettings,
+    reminder_times,
+)
 from scheduler.workdays import WorkCalendar
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -50,7 +55,9 @@ class Reminders:
     """The policy's reminders of each deadline, read once per organization: tasks with
     the same deadline share them (``reminder_policy.reminder_times`` is cached too)."""
 
-    def __init__(self, now: datetime, tz: str, settings: ReminderSettings, calendar: WorkCalendar) -> None:
+    def __init__(
+        self, now: datetime, tz: str, settings: ReminderSettings, calendar: WorkCalendar
+    ) -> None:
         self.zone, self.tz = ZoneInfo(tz), tz
         self.today = now.astimezone(self.zone).date()
         self.settings, self.calendar = settings, calendar
@@ -63,7 +70,9 @@ class Reminders:
             times = reminder_times(
                 task.deadline, task.plan_year, self.today, self.settings, self.calendar, self.tz, HORIZON_DAYS
             )  # fmt: skip
-            found = [(k, o, at, lead, useful_until(k, o, at, self.zone)) for k, o, at, lead in times]
+            found = [
+                (k, o, at, lead, useful_until(k, o, at, self.zone)) for k, o, at, lead in times
+            ]
             self._seen[(task.deadline, task.plan_year)] = found
         return found
 
@@ -88,9 +97,15 @@ def owed_for_task(
             continue
         owed += [Owed(org, task.id, kind, occ, p, at, last) for p in recipients]
         for unit_id in empty:
-            owed += [Owed(org, None, "no_recipient", f"unit{unit_id}", a, at, detail=str(unit_id)) for a in people.admins]
+            owed += [
+                Owed(org, None, "no_recipient", f"unit{unit_id}", a, at, detail=str(unit_id))
+                for a in people.admins
+            ]
         if not leads:
-            owed += [Owed(org, task.id, "no_recipient", f"task{task.id}", a, at, detail=task.lead_note) for a in people.admins]
+            owed += [
+                Owed(org, task.id, "no_recipient", f"task{task.id}", a, at, detail=task.lead_note)
+                for a in people.admins
+            ]
         if kind == "due_day":
             owed += [Owed(org, task.id, "cooperating_note", occ, p, at, last) for p in notes]
     return owed
@@ -160,7 +175,15 @@ def owed_digests(
 ) -> dict[str, Owed]:  # fmt: skip
     """The leaders' weekly digests between ``since`` and ``until``, by key."""
     return earliest(
-        Owed(organization_id, None, "weekly_digest", week, leader, moment, useful_until=moment + timedelta(days=1))
+        Owed(
+            organization_id,
+            None,
+            "weekly_digest",
+            week,
+            leader,
+            moment,
+            useful_until=moment + timedelta(days=1),
+        )
         for week, moment in digest_times(since, until, zone, weekday, at, calendar)
         for leader in leaders
     )

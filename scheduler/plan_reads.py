@@ -77,7 +77,9 @@ async def read_people(session: AsyncSession, organization_id: int) -> People:
     return People(dict(by_unit), sorted(leaders), sorted(admins))
 
 
-async def task_ids_to_plan(session: AsyncSession, org: Organization, today: date) -> list[int] | None:
+async def task_ids_to_plan(
+    session: AsyncSession, org: Organization, today: date
+) -> list[int] | None:
     """The ids of the tasks of the organization's active plans, not withdrawn, in the
     order ``list_tasks`` gives them (each plan's own first, by year, plan, section and
     position); None when the organization has no active plan."""
@@ -99,9 +101,18 @@ async def read_tasks(session: AsyncSession, task_ids: Sequence[int]) -> list[Tas
     """The facts of ``task_ids`` (those still there), by id, in one statement."""
     rows = await session.execute(
         select(
-            Task.id, Task.status, Task.withdrawn, Task.deadline_kind, Task.deadline_start,
-            Task.deadline_due, Task.deadline_every, Task.deadline_text, Plan.year, Task.lead_note,
-            TaskUnit.unit_id, TaskUnit.role,
+            Task.id,
+            Task.status,
+            Task.withdrawn,
+            Task.deadline_kind,
+            Task.deadline_start,
+            Task.deadline_due,
+            Task.deadline_every,
+            Task.deadline_text,
+            Plan.year,
+            Task.lead_note,
+            TaskUnit.unit_id,
+            TaskUnit.role,
         )  # fmt: skip
         .join(Plan, Plan.id == Task.plan_id)
         .outerjoin(TaskUnit, TaskUnit.task_id == Task.id)
@@ -119,8 +130,25 @@ async def read_tasks(session: AsyncSession, task_ids: Sequence[int]) -> list[Tas
             coops.append(row.unit_id)
     return [
         TaskFacts(
-            task_id, status, withdrawn, Deadline(kind, start, due, every, words), year, note,
-            tuple(leads), tuple(coops),
+            task_id,
+            status,
+            withdrawn,
+            Deadline(kind, start, due, every, words),
+            year,
+            note,
+            tuple(leads),
+            tuple(coops),
         )  # fmt: skip
-        for (task_id, status, withdrawn, kind, start, due, every, words, year, note), leads, coops in found.values()
+        for (
+            task_id,
+            status,
+            withdrawn,
+            kind,
+            start,
+            due,
+            every,
+            words,
+            year,
+            note,
+        ), leads, coops in found.values()
     ]

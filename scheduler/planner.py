@@ -32,7 +32,6 @@ from scheduler.reminder_policy import ReminderSettings
 from scheduler.score_reminders import ScoreReminderSettings, plan_scores
 from scheduler.workdays import WorkCalendar
 
-
 TASKS_PER_TURN = 10  # tasks computed between two turns of the event loop (a few ms)
 
 
@@ -71,7 +70,17 @@ async def _plan_tasks(
     known = await rows_of_tasks(session, org.id, [t.id for t in tasks])
     plan = BatchPlan()
     for start in range(0, len(tasks), TASKS_PER_TURN):
-        plan_batch(tasks[start : start + TASKS_PER_TURN], org.id, people, known, reminders, now, since, horizon, plan)
+        plan_batch(
+            tasks[start : start + TASKS_PER_TURN],
+            org.id,
+            people,
+            known,
+            reminders,
+            now,
+            since,
+            horizon,
+            plan,
+        )
         await asyncio.sleep(0)  # people's messages go first
     entries += plan.entries
     added = await write_owed(session, plan.wanted, known)
@@ -134,14 +143,20 @@ async def plan_in_steps(
                 since = _since(org, now)
                 reminders = Reminders(now, org.timezone, settings.reminders, calendar)
                 people = await read_people(session, organization_id)
-                ids = await task_ids_to_plan(session, org, now.astimezone(ZoneInfo(org.timezone)).date())
+                ids = await task_ids_to_plan(
+                    session, org, now.astimezone(ZoneInfo(org.timezone)).date()
+                )
                 batches = [ids[i : i + size] for i in range(0, len(ids), size)] if ids else []
             if step < len(batches):
                 tasks = await read_tasks(session, batches[step])
-                added += await _plan_tasks(session, org, tasks, people, reminders, now, since, settings.horizon, entries)
+                added += await _plan_tasks(
+                    session, org, tasks, people, reminders, now, since, settings.horizon, entries
+                )
             step += 1
             if step >= len(batches):  # the last (or only) transaction
-                added += await _plan_rest(session, org, people, now, since, settings, calendar, digests=ids is not None)
+                added += await _plan_rest(
+                    session, org, people, now, since, settings, calendar, digests=ids is not None
+                )
                 mark_planned(org, now, entries, fingerprint(settings, calendar))
     return added
 
@@ -159,7 +174,9 @@ async def replan_task(
     people = await read_people(session, org.id)
     entries: list[datetime] = []
     reminders = Reminders(now, org.timezone, settings.reminders, calendar)
-    await _plan_tasks(session, org, [TaskFacts.of(task)], people, reminders, now, now, settings.horizon, entries)
+    await _plan_tasks(
+        session, org, [TaskFacts.of(task)], people, reminders, now, now, settings.horizon, entries
+    )
     if entries and org.plan_due_at is not None and entries[0] < org.plan_due_at:
         org.plan_due_at = entries[0]  # its new deadline's reminders enter the window sooner
 

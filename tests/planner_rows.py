@@ -69,7 +69,13 @@ def _task(task_id: int, plan_id: int, section_id: int, n: int, spec: tuple, year
 
 def _rows() -> dict[type, list[dict]]:  # noqa: C901 - one straight-line data generator
     rows: dict[type, list[dict]] = {m: [] for m in (Organization, Unit, Person, Membership, Plan, Section, Task, TaskUnit, ScoreSheet, ScoreItem, ScoreItemUnit)}  # fmt: skip
-    zones = ["Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minh", "Asia/Tokyo", "Asia/Ho_Chi_Minh", "Asia/Ho_Chi_Minh"]
+    zones = [
+        "Asia/Ho_Chi_Minh",
+        "Asia/Ho_Chi_Minh",
+        "Asia/Tokyo",
+        "Asia/Ho_Chi_Minh",
+        "Asia/Ho_Chi_Minh",
+    ]
     person = task_id = link = 0
 
     def add_person(org: int, unit: int | None, role: str, *, gone: bool = False) -> None:
@@ -77,10 +83,20 @@ def _rows() -> dict[type, list[dict]]:  # noqa: C901 - one straight-line data ge
         person += 1
         rows[Person].append({"id": person, "display_name": f"P{person}", "language": "vi", "created_at": MADE,
                              "unreachable_since": MADE if gone else None})  # fmt: skip
-        rows[Membership].append({"id": person, "person_id": person, "organization_id": org, "unit_id": unit, "role": role})
+        rows[Membership].append(
+            {
+                "id": person,
+                "person_id": person,
+                "organization_id": org,
+                "unit_id": unit,
+                "role": role,
+            }
+        )
 
     for org, zone in enumerate(zones, 1):
-        rows[Organization].append({"id": org, "name": f"Xã {org}", "timezone": zone, "created_at": MADE})
+        rows[Organization].append(
+            {"id": org, "name": f"Xã {org}", "timezone": zone, "created_at": MADE}
+        )
         units = [org * 10 + i for i in range(1, 5)]
         rows[Unit] += [{"id": u, "organization_id": org, "name": f"Phòng {u}", "normalized_name": f"phòng {u}", "aliases": []} for u in units]  # fmt: skip
         for unit, role in ((0, "officer"), (1, "officer"), (2, "officer"), (1, "leader")):
@@ -100,7 +116,9 @@ def _rows() -> dict[type, list[dict]]:  # noqa: C901 - one straight-line data ge
     for plan_id, org, year, kind in plans:
         rows[Plan].append({"id": plan_id, "organization_id": org, "title": f"Kế hoạch {plan_id}", "year": year,
                            "code": "", "imported_at": MADE, "kind": kind})  # fmt: skip
-        rows[Section].append({"id": plan_id, "plan_id": plan_id, "numeral": "I", "title": "Mục I", "order": 0})
+        rows[Section].append(
+            {"id": plan_id, "plan_id": plan_id, "numeral": "I", "title": "Mục I", "order": 0}
+        )
         if org in (1, 2) and kind == "plan":
             specs = TASKS
         elif org == 3:
@@ -108,7 +126,11 @@ def _rows() -> dict[type, list[dict]]:  # noqa: C901 - one straight-line data ge
         elif kind == "assigned":
             specs = [TASKS[1], TASKS[4], TASKS[8]]
         else:  # last year's plan carried on by an undone task due this year; next year's waits
-            specs = [("Trước ngày 30/6/2026", "in_progress", [1], [2], "", False), TASKS[2], TASKS[7]]
+            specs = [
+                ("Trước ngày 30/6/2026", "in_progress", [1], [2], "", False),
+                TASKS[2],
+                TASKS[7],
+            ]
         units = [org * 10 + i for i in range(1, 5)]
         shift = org - 1  # the organizations' tasks go to different units
         for n, spec in enumerate(specs, 1):
@@ -132,7 +154,9 @@ def _rows() -> dict[type, list[dict]]:  # noqa: C901 - one straight-line data ge
                                     "ref": str(i), "position": i, "content": f"Tiêu chí {i}", "self_points": scored,
                                     "needs_review": False, "updated_at": MADE})  # fmt: skip
             if unit is not None:
-                rows[ScoreItemUnit].append({"id": item, "item_id": item, "unit_id": org * 10 + unit, "role": "lead"})
+                rows[ScoreItemUnit].append(
+                    {"id": item, "item_id": item, "unit_id": org * 10 + unit, "role": "lead"}
+                )
     return rows
 
 
@@ -143,7 +167,9 @@ async def build(sessions: async_sessionmaker[AsyncSession]) -> None:
         if session.bind.dialect.name == "postgresql":  # explicit ids: move the sequences on
             for model in _rows():
                 table = model.__table__.name
-                await session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1000)"))
+                await session.execute(
+                    text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1000)")
+                )
 
 
 def _moment(value: datetime | None) -> str:
@@ -191,7 +217,9 @@ async def story(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
         async with sessions() as session:
             now = await snapshot(session)
         lines.append(f"{name}\tadded\t{added}")
-        lines.extend(f"{name}\t{key}\t{now[key]}" for key in sorted(now) if before.get(key) != now[key])
+        lines.extend(
+            f"{name}\t{key}\t{now[key]}" for key in sorted(now) if before.get(key) != now[key]
+        )
         lines.extend(f"{name}\t{key}\tgone" for key in sorted(set(before) - set(now)))
         before = now
 
@@ -211,8 +239,18 @@ async def story(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
         session.add(Person(id=900, display_name="P900", language="vi", created_at=now))
         await session.flush()
         session.add(Membership(person_id=900, organization_id=1, unit_id=14, role="officer"))
-    async with sessions() as session, session.begin():  # a status recorded: its task re-planned at once
-        task = await session.get(Task, 19, options=[selectinload(Task.plan), selectinload(Task.unit_links).selectinload(TaskUnit.unit)])
+    async with (
+        sessions() as session,
+        session.begin(),
+    ):  # a status recorded: its task re-planned at once
+        task = await session.get(
+            Task,
+            19,
+            options=[
+                selectinload(Task.plan),
+                selectinload(Task.unit_links).selectinload(TaskUnit.unit),
+            ],
+        )
         task.status = "done"
         await session.flush()
         await replan_task(session, task, now, settings, calendar)
@@ -220,7 +258,9 @@ async def story(sessions: async_sessionmaker[AsyncSession]) -> list[str]:
 
     now += timedelta(hours=1)
     await _change(sessions, update(Task).where(Task.id == 1).values(status="in_progress"))  # undone
-    later = replace(settings, reminders=replace(settings.reminders, send_time=time(7, 0), before_due=(5, 1)))
+    later = replace(
+        settings, reminders=replace(settings.reminders, send_time=time(7, 0), before_due=(5, 1))
+    )
     await step("3 other settings", await _plan_all(sessions, now, later, calendar))
 
     now = START + timedelta(days=95)  # the six-month score sheet's notices too

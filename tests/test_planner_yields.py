@@ -12,7 +12,9 @@ from scheduler.workdays import WorkCalendar
 from tests.planner_rows import START, build
 
 
-async def test_the_pass_yields_between_computations_and_organizations(sessions, monkeypatch) -> None:  # noqa: ANN001
+async def test_the_pass_yields_between_computations_and_organizations(
+    sessions, monkeypatch
+) -> None:  # noqa: ANN001
     await build(sessions)
     turns = 0
     done = False
@@ -38,9 +40,14 @@ async def test_the_pass_yields_between_computations_and_organizations(sessions, 
     starts = []
     for org_id in ids:
         starts.append(turns)
-        assert await plan_in_steps(sessions, org_id, START, PlanningSettings(batch=20), WorkCalendar()) >= 0
+        assert (
+            await plan_in_steps(sessions, org_id, START, PlanningSettings(batch=20), WorkCalendar())
+            >= 0
+        )
     done = True
     await runner
     assert len(seen) >= 6 and all(0 < n <= planner.TASKS_PER_TURN for _, n in seen)
-    assert all(a[0] < b[0] for a, b in zip(seen, seen[1:])), seen  # the other task ran between
-    assert all(a < b for a, b in zip(starts, starts[1:])), starts
+    assert all(a[0] < b[0] for a, b in zip(seen, seen[1:], strict=False)), (
+        seen
+    )  # the other task ran between
+    assert all(a < b for a, b in zip(starts, starts[1:], strict=False)), starts
