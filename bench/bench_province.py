@@ -9,7 +9,8 @@ Prints, each a median of repeated runs measured in this one run:
   beside the same counts read from the status kept on each task (one statement over
   ``task``, checked equal too). ``/tiendo`` of one commune (60 tasks), target ≤ 5 ms.
 - the reminder planning pass: the first (everything planned), then one with nothing
-  changed (target: no write at all), its statements and CPU time.
+  changed (target: no write at all), its statements, CPU and wall time, and the longest
+  stretch it kept the event loop from people's messages.
 
 The rest of the province's measures run beside it in ``make bench``, each in its own file:
 ``bench_province_storm.py`` (the 08:00 storm: share of 30/s, 429s, repeats, peak memory;
@@ -164,9 +165,42 @@ async def plan_facts_one(sessions) -> object:  # noqa: ANN001
         return await plan_facts(session, [1], city.NOW.date(), "Asia/Ho_Chi_Minh")
 
 
+class Stretches:
+    """The longest stretch the event loop ran without coming back to its other tasks
+    (people's messages wait that long behind planning): a ticker asks for a 5 ms sleep
+    and notes how late it woke, in wall time and in CPU time of the loop's thread (the
+    CPU figure leaves out what other processes of a busy machine took)."""
+
+    TICK = 0.005
+
+    def __init__(self) -> None:
+        self.wall = self.cpu = 0.0
+        self._running = False
+        self._task: asyncio.Task[None] | None = None
+
+    async def _tick(self) -> None:
+        while self._running:
+            wall, cpu = time.perf_counter(), time.thread_time()
+            await asyncio.sleep(self.TICK)
+            self.wall = max(self.wall, time.perf_counter() - wall - self.TICK)
+            self.cpu = max(self.cpu, time.thread_time() - cpu)
+
+    async def __aenter__(self) -> Stretches:
+        self._running = True
+        self._task = asyncio.create_task(self._tick())
+        await asyncio.sleep(0)
+        return self
+
+    async def __aexit__(self, *_exc: object) -> None:
+        self._running = False
+        if self._task is not None:
+            await self._task
+
+
 async def planning(engine, sessions) -> None:  # noqa: ANN001
     """The first planning pass (everything), then the hourly one an hour later, when
-    nothing changed: statements (writes apart) and CPU seconds of this process."""
+    nothing changed: statements (writes apart), CPU seconds of this process, wall time,
+    and the longest stretch without giving the event loop back."""
     from bot.reminders import ReminderService
 
     clock = Clock.starting_at(city.NOW.replace(hour=9), frozen=True)
@@ -180,12 +214,15 @@ async def planning(engine, sessions) -> None:  # noqa: ANN001
     event.listen(engine.sync_engine, "before_cursor_execute", count)
     for name, due_only in (("lần đầu (lập tất cả)", False), ("mỗi giờ, không có gì đổi", True)):
         counted.clear()
-        cpu = time.process_time()
-        added = await service.plan(only_if_due=due_only)
-        cpu = time.process_time() - cpu
+        async with Stretches() as longest:
+            cpu, wall = time.process_time(), time.perf_counter()
+            added = await service.plan(only_if_due=due_only)
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
         writes = sum(counted.get(w, 0) for w in ("INSERT", "UPDATE", "DELETE"))
         print(f"  lập lịch nhắc {name}: {vn(sum(counted.values()))} câu lệnh, {vn(writes)} câu ghi,"
-              f" {vn(added)} dòng mới, CPU {vn(round(cpu, 2))} s")  # fmt: skip
+              f" {vn(added)} dòng mới, CPU {vn(round(cpu, 2))} s, {vn(round(wall, 2))} s đồng hồ;"
+              f" lâu nhất không nhường vòng sự kiện {vn(round(longest.wall * 1000))} ms"
+              f" (CPU {vn(round(longest.cpu * 1000))} ms)")  # fmt: skip
         clock.move_to(clock.now() + timedelta(hours=1))
     event.remove(engine.sync_engine, "before_cursor_execute", count)
 

@@ -21,8 +21,8 @@ for the next dispatcher tick.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import (
     Boolean,
@@ -113,9 +113,9 @@ class ReplanRequest(Base):
     requested_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
-@dataclass(frozen=True)
-class Owed:
-    """One message the planner says is owed."""
+class Owed(NamedTuple):
+    """One message the planner says is owed (a tuple: a province's first pass makes
+    hundreds of thousands, each a few times cheaper than a frozen dataclass)."""
 
     organization_id: int
     task_id: int | None
@@ -132,21 +132,19 @@ class Owed:
         return f"{self.task_id or '-'}:{self.kind}:{self.occurrence}:{self.recipient_id}"
 
 
-async def upsert(
-    session: AsyncSession, owed: Iterable[Owed], known: dict[str, OutboxItem] | None = None
-) -> int:
+async def upsert(session: AsyncSession, owed: Iterable[Owed]) -> int:
     """Insert the rows not yet in the outbox; move the send time of pending ones that
     changed. Returns the number of new rows. Sent, failed and folded rows stay as they are.
-    ``known``: every existing row of these keys, read by the caller (``rows_of_tasks``):
-    nothing is read again, and nothing is written when nothing changed."""
+    (A few notices at a time, through the session's objects; planning writes its many
+    rows set-based: ``models.outbox_write``.)"""
     wanted: dict[str, Owed] = {}
     for o in owed:  # a notice owed by several reminders goes at the earliest
         if o.key not in wanted or o.send_at < wanted[o.key].send_at:
             wanted[o.key] = o
     if not wanted:
         return 0
-    existing: dict[str, OutboxItem] = dict(known) if known is not None else {}
-    keys = list(wanted) if known is None else []
+    existing: dict[str, OutboxItem] = {}
+    keys = list(wanted)
     for start in range(0, len(keys), 500):
         rows = await session.scalars(
             select(OutboxItem).where(OutboxItem.key.in_(keys[start : start + 500]))
@@ -189,11 +187,6 @@ async def upsert(
                 .on_conflict_do_nothing(index_elements=["key"])
             )
             added += result.rowcount if result.rowcount and result.rowcount > 0 else 0
-        if known is not None:  # later tasks of the caller's batch see these rows too
-            for row in await session.scalars(
-                select(OutboxItem).where(OutboxItem.key.in_([n["key"] for n in new]))
-            ):
-                known[row.key] = row
     if session.dirty or new:
         await session.flush()
         queued(session)  # the dispatcher looks at once after the commit

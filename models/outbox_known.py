@@ -1,26 +1,53 @@
 """The outbox rows a planning batch already knows: read once per batch of tasks
-(``rows_of_tasks``), compared in memory, and only what differs written
-(``models.outbox.upsert`` with ``known``, ``cancel_known``): a planning pass over tasks
-whose reminders did not change reads and writes nothing more."""
+(``rows_of_tasks``, only the columns compared), compared in memory, and only what
+differs written (``models.outbox_write.write_owed``, ``cancel_known``): a planning pass
+over tasks whose reminders did not change reads and writes nothing more."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm.attributes import set_committed_value
 
-from models.outbox import CANCELLED, PENDING, PLANNED_KINDS, SENDING, OutboxItem, cancel_pending
+from models.outbox import CANCELLED, PENDING, PLANNED_KINDS, SENDING, OutboxItem
+
+_PLANNED = frozenset(PLANNED_KINDS)
+_OPEN = (PENDING, SENDING)
+_CHUNK = 500  # keys per IN (...) list
+
+
+class Known(NamedTuple):
+    """What planning needs of an existing outbox row."""
+
+    id: int
+    key: str
+    task_id: int | None
+    kind: str
+    state: str
+    send_at: datetime
+
+
+_COLUMNS = (
+    OutboxItem.id,
+    OutboxItem.key,
+    OutboxItem.task_id,
+    OutboxItem.kind,
+    OutboxItem.state,
+    OutboxItem.send_at,
+)
 
 
 async def rows_of_tasks(
     session: AsyncSession, organization_id: int, task_ids: Sequence[int]
-) -> dict[str, OutboxItem]:
+) -> dict[str, Known]:
     """Every outbox row of ``task_ids`` and the organization's task-less notices, by key,
     in one read: what a planning batch compares its wishes with."""
-    rows = await session.scalars(
-        select(OutboxItem).where(
+    rows = await session.execute(
+        select(*_COLUMNS).where(
             or_(
                 OutboxItem.task_id.in_(list(task_ids)),
                 (OutboxItem.organization_id == organization_id)
@@ -29,45 +56,51 @@ async def rows_of_tasks(
             )
         )
     )
-    return {row.key: row for row in rows}
+    return {row.key: Known(*row) for row in rows}
 
 
-async def cancel_known(
-    session: AsyncSession, known: dict[str, OutboxItem], task_id: int, keep: Sequence[str]
-) -> int:
-    """``cancel_pending`` for a task whose rows are in ``known``: one UPDATE of the rows
-    to cancel, none when there are none."""
-    kept = set(keep)
-    ids = [
-        row.id
-        for row in known.values()
-        if row.task_id == task_id
-        and row.state in (PENDING, SENDING)
-        and row.kind in PLANNED_KINDS
-        and row.key not in kept
-    ]
-    if not ids:
-        return 0
-    result = await session.execute(
-        update(OutboxItem)
-        .where(OutboxItem.id.in_(ids), OutboxItem.state.in_((PENDING, SENDING)))
-        .values(state=CANCELLED)
-        .execution_options(synchronize_session=False)
-    )
+async def rows_of_keys(session: AsyncSession, keys: Iterable[str]) -> dict[str, Known]:
+    """The existing rows of ``keys`` (a few hundred keys a statement)."""
+    wanted = list(keys)
+    found: dict[str, Known] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        rows = await session.execute(
+            select(*_COLUMNS).where(OutboxItem.key.in_(wanted[start : start + _CHUNK]))
+        )
+        found.update({row.key: Known(*row) for row in rows})
+    return found
+
+
+def by_task(known: dict[str, Known]) -> dict[int | None, list[Known]]:
+    """The rows read, by their task (None: task-less notices)."""
+    found: dict[int | None, list[Known]] = defaultdict(list)
     for row in known.values():
-        if row.id in ids:  # as the database has it now, without a second UPDATE
-            set_committed_value(row, "state", CANCELLED)
-    return result.rowcount or 0
+        found[row.task_id].append(row)
+    return found
 
 
-async def cancel_not_kept(
-    session: AsyncSession,
-    task_id: int,
-    keep: Sequence[str],
-    known: dict[str, OutboxItem] | None = None,
-) -> int:
-    """Cancel the task's planned rows not in ``keep``: from ``known`` when the caller read
-    them (``cancel_known``), else in one UPDATE (``cancel_pending``)."""
-    if known is None:
-        return await cancel_pending(session, task_id, keep=keep)
-    return await cancel_known(session, known, task_id, keep)
+def to_cancel(rows: Iterable[Known], keep: Collection[str]) -> list[int]:
+    """Among one task's ``rows``, the pending (or claimed, not yet sent) planned ones not
+    in ``keep``."""
+    return [
+        row.id
+        for row in rows
+        if row.state in _OPEN and row.kind in _PLANNED and row.key not in keep
+    ]
+
+
+async def cancel_known(session: AsyncSession, ids: Sequence[int]) -> int:
+    """Cancel the rows ``ids`` (found by ``to_cancel``) still pending or claimed, in one
+    UPDATE a few hundred at a time; none when there are none."""
+    cancelled = 0
+    for start in range(0, len(ids), _CHUNK):
+        result = await session.execute(
+            update(OutboxItem)
+            .where(
+                OutboxItem.id.in_(list(ids[start : start + _CHUNK])), OutboxItem.state.in_(_OPEN)
+            )
+            .values(state=CANCELLED)
+            .execution_options(synchronize_session=False)
+        )
+        cancelled += result.rowcount or 0
+    return cancelled

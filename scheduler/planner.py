@@ -1,48 +1,38 @@
-"""Planning: turn the reminder policy into outbox rows for the right people.
+"""Planning: turn the reminder policy into outbox rows for the right people
+(``scheduler.plan_owed`` says who is owed what).
 
-For each open task of an organization's current plan, the policy's reminders between
-the organization's ``planned_through`` watermark and the horizon become rows for:
-the members of the task's lead units; the leaders for escalations; the cooperating
-units' members for one note on the due day. A lead unit with no registered member
-gets the admins one "no one to remind" notice (its key makes it once, not every run).
-Leaders also get the weekly digest. Closed tasks lose their pending rows.
-
-``plan_in_steps`` does this in short transactions (a batch of tasks each), so that
-officers writing meanwhile never wait long for the database.
+``plan_in_steps`` plans an organization in short transactions of ``batch`` tasks, so
+that officers writing meanwhile never wait long for the database, and set-based: a batch
+reads its tasks with their units in one statement and its existing rows in another,
+computes in memory, and writes only the differences, the new rows in one multi-row
+INSERT (``models.outbox_write``). Between two batches it gives way to the event loop
+(and, with ``pause``, to the dispatcher). ``replan_task`` plans one task at once, in the
+transaction of the change. Closed tasks lose their pending rows.
 """
 
 from __future__ import annotations
 
-import re
-from collections import defaultdict
+import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlalchemy.orm import selectinload
 
-from language.deadlines import Deadline
-from models.outbox import OutboxItem, Owed, upsert
-from models.outbox_known import cancel_not_kept, rows_of_tasks
-from models.people import Membership, Organization
-from models.plans import Task, TaskUnit
-from models.queries import active_plans, list_tasks
+from models.outbox_known import cancel_known, rows_of_keys, rows_of_tasks
+from models.outbox_write import write_owed
+from models.people import Organization
+from models.plans import Task
 from scheduler.plan_due import fingerprint, mark_planned
-from scheduler.reminder_policy import (
-    PlannedReminder,
-    ReminderSettings,
-    TaskTiming,
-    plan_reminders,
-)
+from scheduler.plan_owed import BatchPlan, Reminders, owed_digests, plan_batch
+from scheduler.plan_reads import People, TaskFacts, read_people, read_tasks, task_ids_to_plan
+from scheduler.reminder_policy import ReminderSettings
 from scheduler.score_reminders import ScoreReminderSettings, plan_scores
 from scheduler.workdays import WorkCalendar
 
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
-CLOSED = ("done", "not_applicable")
-_EPOCH = datetime(2000, 1, 1, tzinfo=ZoneInfo("UTC"))
+TASKS_PER_TURN = 10  # tasks computed between two turns of the event loop (a few ms)
 
 
 @dataclass(frozen=True)
@@ -55,193 +45,6 @@ class PlanningSettings:
     scores: ScoreReminderSettings = field(default_factory=ScoreReminderSettings)
 
 
-@dataclass
-class People:
-    """Who is who in one organization, for choosing recipients."""
-
-    by_unit: dict[int, list[int]]
-    leaders: list[int]
-    admins: list[int]
-
-    @classmethod
-    def from_memberships(cls, memberships: list[Membership]) -> People:
-        by_unit: dict[int, list[int]] = defaultdict(list)
-        leaders, admins = [], []
-        for m in memberships:
-            if m.person.unreachable_since is not None:
-                continue
-            if m.unit_id is not None and m.role in ("officer", "leader", "admin"):
-                by_unit[m.unit_id].append(m.person_id)
-            if m.role == "leader":
-                leaders.append(m.person_id)
-            if m.role == "admin":
-                admins.append(m.person_id)
-        return cls(dict(by_unit), sorted(set(leaders)), sorted(set(admins)))
-
-
-def deadline_of(task: Task) -> Deadline:
-    return Deadline(
-        task.deadline_kind,
-        task.deadline_start,
-        task.deadline_due,
-        task.deadline_every,
-        task.deadline_text,
-    )
-
-
-def useful_until(reminder: PlannedReminder, zone: ZoneInfo) -> datetime:
-    """Until when a missed reminder is still worth sending: before the due moment
-    (the end of the due day, or the report date) for reminders that look ahead; the
-    end of its own day for overdue ones."""
-    found = _DATE.search(reminder.occurrence)
-    if reminder.kind in ("before_due", "due_day") and found:
-        day = date.fromisoformat(found.group()) + timedelta(days=1)
-    elif reminder.kind == "report" and found:
-        day = date.fromisoformat(found.group())
-    else:
-        day = reminder.send_at.astimezone(zone).date() + timedelta(days=1)
-    return datetime.combine(day, time(0, 0), tzinfo=zone)
-
-
-def owed_for_task(
-    task: Task,
-    org: Organization,
-    people: People,
-    reminders: list[PlannedReminder],
-    since: datetime,
-    until: datetime,
-) -> list[Owed]:
-    zone = ZoneInfo(org.timezone)
-    leads = [u.id for u in task.units("lead")]
-    coops = [u.id for u in task.units("cooperating")]
-    owed: list[Owed] = []
-    for r in reminders:
-        if not (since <= r.send_at <= until):
-            continue
-        common = dict(
-            organization_id=org.id,
-            task_id=task.id,
-            send_at=r.send_at,
-            useful_until=useful_until(r, zone),
-        )
-        if r.to_leaders:
-            owed += [
-                Owed(
-                    kind=r.kind, occurrence=r.occurrence, recipient_id=p, to_leaders=True, **common
-                )
-                for p in people.leaders
-            ]
-            continue
-        recipients = sorted({p for u in leads for p in people.by_unit.get(u, [])})
-        owed += [
-            Owed(kind=r.kind, occurrence=r.occurrence, recipient_id=p, **common) for p in recipients
-        ]
-        for unit_id in leads:
-            if not people.by_unit.get(unit_id):
-                owed += [
-                    Owed(
-                        org.id,
-                        None,
-                        "no_recipient",
-                        f"unit{unit_id}",
-                        a,
-                        r.send_at,
-                        detail=str(unit_id),
-                    )
-                    for a in people.admins
-                ]
-        if not leads:
-            owed += [
-                Owed(
-                    org.id,
-                    task.id,
-                    "no_recipient",
-                    f"task{task.id}",
-                    a,
-                    r.send_at,
-                    detail=task.lead_note,
-                )
-                for a in people.admins
-            ]
-        if r.kind == "due_day":
-            notes = sorted({p for u in coops for p in people.by_unit.get(u, [])} - set(recipients))
-            owed += [
-                Owed(kind="cooperating_note", occurrence=r.occurrence, recipient_id=p, **common)
-                for p in notes
-            ]
-    return owed
-
-
-def digest_times(
-    since: datetime,
-    until: datetime,
-    zone: ZoneInfo,
-    settings: PlanningSettings,
-    calendar: WorkCalendar,
-) -> list[tuple[str, datetime]]:
-    """(ISO week, send time) of the leaders' weekly digests between ``since`` and ``until``."""
-    out = []
-    day = since.astimezone(zone).date() - timedelta(days=7)
-    day -= timedelta(days=(day.weekday() - settings.digest_weekday) % 7)
-    while True:
-        send_day = day if calendar.is_working_day(day) else calendar.next_working_day(day)
-        moment = datetime.combine(send_day, settings.digest_time, tzinfo=zone)
-        if moment > until:
-            return out
-        # A week whose digest day falls in a long holiday (Tết) is covered by the next one.
-        if moment >= since and send_day < day + timedelta(days=7):
-            year, week, _ = day.isocalendar()
-            out.append((f"{year}-W{week:02d}", moment))
-        day += timedelta(days=7)
-
-
-async def _members(session: AsyncSession, org: Organization) -> People:
-    rows = await session.scalars(
-        select(Membership)
-        .where(Membership.organization_id == org.id)
-        .options(selectinload(Membership.person))
-    )
-    return People.from_memberships(list(rows))
-
-
-async def plan_task(
-    session: AsyncSession,
-    task: Task,
-    org: Organization,
-    people: People,
-    now: datetime,
-    settings: PlanningSettings,
-    calendar: WorkCalendar,
-    since: datetime,
-    *,
-    known: dict[str, OutboxItem] | None = None,
-    entries: list[datetime] | None = None,
-) -> int:
-    """Bring one task's outbox rows in line with its status and deadline. ``known``: the
-    task's rows read beforehand (``rows_of_tasks``), so that nothing unchanged is read
-    or written; ``entries`` receives when the task's next reminder enters the window."""
-    until = now + settings.horizon
-    if task.status in CLOSED or task.withdrawn:
-        await cancel_not_kept(session, task.id, [], known)
-        return 0
-    timing = TaskTiming(task.id, deadline_of(task), task.status, task.plan.year)
-    reminders = plan_reminders(
-        timing, now, settings=settings.reminders, calendar=calendar, tz=org.timezone
-    )
-    if entries is not None:
-        entries += [r.send_at - settings.horizon for r in reminders if r.send_at > until][:1]
-    # Keep every row the policy still owes, earlier ones too: a reminder missed while
-    # dondoc was down waits for the next allowed moment and must survive a re-plan;
-    # one quoting an old deadline is owed no more and goes.
-    still = owed_for_task(task, org, people, reminders, _EPOCH, until)
-    owed = [o for o in still if o.send_at >= since]
-    added = await upsert(session, [o for o in owed if o.task_id == task.id], known)
-    await upsert(session, [o for o in owed if o.task_id != task.id], known)
-    keep = [o.key for o in still if o.task_id == task.id]
-    await cancel_not_kept(session, task.id, keep, known)
-    return added
-
-
 def _since(org: Organization, now: datetime) -> datetime:
     # The first run owes today's reminders too (a plan imported at 10:00 still gets the
     # 08:00 ones), but nothing from before today.
@@ -251,33 +54,41 @@ def _since(org: Organization, now: datetime) -> datetime:
     )
 
 
-async def _plan_digests(
+async def _plan_tasks(
     session: AsyncSession,
     org: Organization,
+    tasks: list[TaskFacts],
     people: People,
+    reminders: Reminders,
     now: datetime,
     since: datetime,
-    settings: PlanningSettings,
-    calendar: WorkCalendar,
+    horizon: timedelta,
+    entries: list[datetime],
 ) -> int:
-    zone = ZoneInfo(org.timezone)
-    digests = [
-        Owed(
+    """Bring the rows of ``tasks`` in line with their status and deadline: one read of
+    their rows, the differences written; returns the new rows."""
+    known = await rows_of_tasks(session, org.id, [t.id for t in tasks])
+    plan = BatchPlan()
+    for start in range(0, len(tasks), TASKS_PER_TURN):
+        plan_batch(
+            tasks[start : start + TASKS_PER_TURN],
             org.id,
-            None,
-            "weekly_digest",
-            week,
-            leader,
-            moment,
-            useful_until=moment + timedelta(days=1),
+            people,
+            known,
+            reminders,
+            now,
+            since,
+            horizon,
+            plan,
         )
-        for week, moment in digest_times(since, now + settings.horizon, zone, settings, calendar)
-        for leader in people.leaders
-    ]
-    return await upsert(session, digests)
+        await asyncio.sleep(0)  # people's messages go first
+    entries += plan.entries
+    added = await write_owed(session, plan.wanted, known)
+    await cancel_known(session, plan.cancel)
+    return added
 
 
-async def _plan_score_sheets(
+async def _plan_rest(
     session: AsyncSession,
     org: Organization,
     people: People,
@@ -285,37 +96,22 @@ async def _plan_score_sheets(
     since: datetime,
     settings: PlanningSettings,
     calendar: WorkCalendar,
+    *,
+    digests: bool,
 ) -> int:
-    """The reminders before the score sheets' self-assessment dates
-    (``scheduler.score_reminders``)."""
-    return await plan_scores(
-        session, org, people.by_unit, now, since, now + settings.horizon, calendar, settings.scores
+    """The leaders' weekly digests (with ``digests``: when the organization has a plan)
+    and the reminders before the score sheets' dates (``scheduler.score_reminders``)."""
+    added = 0
+    until = now + settings.horizon
+    if digests and people.leaders:
+        wanted = owed_digests(
+            org.id, ZoneInfo(org.timezone), people.leaders, since, until,
+            settings.digest_weekday, settings.digest_time, calendar,
+        )  # fmt: skip
+        added += await write_owed(session, wanted, await rows_of_keys(session, wanted))
+    return added + await plan_scores(
+        session, org, people.by_unit, now, since, until, calendar, settings.scores
     )
-
-
-async def plan_organization(
-    session: AsyncSession,
-    org: Organization,
-    now: datetime,
-    settings: PlanningSettings,
-    calendar: WorkCalendar,
-) -> int:
-    """Plan every task of the organization's active plans (those of its newest year, the
-    lists of tasks the city gave among them) in the caller's transaction;
-    returns the new rows. (A running bot uses ``plan_in_steps``.)"""
-    since = _since(org, now)
-    today = now.astimezone(ZoneInfo(org.timezone)).date()
-    plans = await active_plans(session, org, today)
-    people = await _members(session, org)
-    added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-    if not plans:
-        org.planned_through = now
-        return added
-    for task in await list_tasks(session, org, today=today):
-        added += await plan_task(session, task, org, people, now, settings, calendar, since)
-    added += await _plan_digests(session, org, people, now, since, settings, calendar)
-    org.planned_through = now
-    return added
 
 
 async def plan_in_steps(
@@ -326,56 +122,42 @@ async def plan_in_steps(
     calendar: WorkCalendar,
     pause: Callable[[], Awaitable[None]] | None = None,
 ) -> int:
-    """``plan_organization`` in short transactions: the task list; each ``settings.batch``
-    tasks (only differences written; ``pause`` first, which waits while reminders go out);
-    the digests and the watermarks last (a crash half-way plans again, harmless by keys)."""
-    async with sessions() as session, session.begin():
-        org = await session.get(Organization, organization_id)
-        if org is None:
-            return 0
-        since = _since(org, now)
-        today = now.astimezone(ZoneInfo(org.timezone)).date()
-        plans = await active_plans(session, org, today)
-        if not plans:
-            people = await _members(session, org)
-            added = await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-            mark_planned(org, now, [], fingerprint(settings, calendar))
-            return added
-        task_ids = [t.id for t in await list_tasks(session, org, today=today)]
-    added = 0
-    entries: list[datetime] = []
-    for start in range(0, len(task_ids), max(settings.batch, 1)):
-        batch = task_ids[start : start + max(settings.batch, 1)]
-        if pause is not None:
+    """Plan every task of the organization's active plans (those of the year, the lists
+    of tasks the city gave among them) in short transactions: the task list and the
+    first ``settings.batch`` tasks; each next batch (``pause`` first, which waits while
+    reminders go out); the digests, score sheets and watermarks with the last batch (a
+    crash half-way plans again, harmless by keys). Returns the new rows."""
+    size = max(settings.batch, 1)
+    added, entries = 0, []
+    batches: list[list[int]] | None = None
+    step = 0
+    while batches is None or step < len(batches):
+        if step and pause is not None:
             await pause()
+        await asyncio.sleep(0)  # people's messages go first
         async with sessions() as session, session.begin():
             org = await session.get(Organization, organization_id)
             if org is None:
                 return added
-            people = await _members(session, org)
-            known = await rows_of_tasks(session, organization_id, batch)
-            tasks = await session.scalars(
-                select(Task)
-                .where(Task.id.in_(batch))
-                .options(
-                    selectinload(Task.unit_links).selectinload(TaskUnit.unit),
-                    selectinload(Task.plan),
+            if batches is None:
+                since = _since(org, now)
+                reminders = Reminders(now, org.timezone, settings.reminders, calendar)
+                people = await read_people(session, organization_id)
+                ids = await task_ids_to_plan(
+                    session, org, now.astimezone(ZoneInfo(org.timezone)).date()
                 )
-                .order_by(Task.id)
-            )
-            for task in tasks:
-                added += await plan_task(
-                    session, task, org, people, now, settings, calendar, since,
-                    known=known, entries=entries,
-                )  # fmt: skip
-    async with sessions() as session, session.begin():
-        org = await session.get(Organization, organization_id)
-        if org is None:
-            return added
-        people = await _members(session, org)
-        added += await _plan_digests(session, org, people, now, since, settings, calendar)
-        added += await _plan_score_sheets(session, org, people, now, since, settings, calendar)
-        mark_planned(org, now, entries, fingerprint(settings, calendar))
+                batches = [ids[i : i + size] for i in range(0, len(ids), size)] if ids else []
+            if step < len(batches):
+                tasks = await read_tasks(session, batches[step])
+                added += await _plan_tasks(
+                    session, org, tasks, people, reminders, now, since, settings.horizon, entries
+                )
+            step += 1
+            if step >= len(batches):  # the last (or only) transaction
+                added += await _plan_rest(
+                    session, org, people, now, since, settings, calendar, digests=ids is not None
+                )
+                mark_planned(org, now, entries, fingerprint(settings, calendar))
     return added
 
 
@@ -389,9 +171,12 @@ async def replan_task(
     """After a status change or a new deadline: only future reminders are (re)made."""
     org = await session.get(Organization, task.plan.organization_id)
     assert org is not None
-    people = await _members(session, org)
+    people = await read_people(session, org.id)
     entries: list[datetime] = []
-    await plan_task(session, task, org, people, now, settings, calendar, since=now, entries=entries)
+    reminders = Reminders(now, org.timezone, settings.reminders, calendar)
+    await _plan_tasks(
+        session, org, [TaskFacts.of(task)], people, reminders, now, now, settings.horizon, entries
+    )
     if entries and org.plan_due_at is not None and entries[0] < org.plan_due_at:
         org.plan_due_at = entries[0]  # its new deadline's reminders enter the window sooner
 

@@ -37,6 +37,7 @@ from calendar import monthrange
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,7 @@ REPORTED_KINDS = frozenset({"continuous", "period", "recurring", "on_request", "
 DEADLINE_KINDS = frozenset({"due", "period", "recurring"})
 LATE_LIMIT_DAYS = 90  # overdue reminders stop this many days after the plan year ends
 WEEK = 5  # working days between two weekly overdue reminders
+HORIZON_DAYS = 400  # weekly overdue reminders are planned up to this many days ahead
 
 
 @dataclass(frozen=True)
@@ -189,11 +191,11 @@ def _overdue_slots(due: date, stop: date, s: ReminderSettings, cal: WorkCalendar
 
 
 def _report_slots(
-    task: TaskTiming, windows: list[tuple[date, date]], s: ReminderSettings, cal: WorkCalendar
+    plan_year: int, windows: list[tuple[date, date]], s: ReminderSettings, cal: WorkCalendar
 ) -> list[_Slot]:
     first = windows[0][0] if windows else None
     slots: list[_Slot] = []
-    for report in report_dates(task.plan_year, s):
+    for report in report_dates(plan_year, s):
         if first is not None and report < first:
             continue  # the task has not started yet: nothing to report
         for n in sorted({n for n in s.report_days_before if n >= 0}, reverse=True):
@@ -209,7 +211,7 @@ def plan_reminders(
     settings: ReminderSettings,
     calendar: WorkCalendar,
     tz: str = "Asia/Ho_Chi_Minh",
-    horizon_days: int = 400,
+    horizon_days: int = HORIZON_DAYS,
 ) -> list[PlannedReminder]:
     """Every reminder of ``task`` in its plan year, sorted by ``send_at``.
 
@@ -220,24 +222,41 @@ def plan_reminders(
         return []
     zone = ZoneInfo(tz)
     today = (now.astimezone(zone) if now.tzinfo else now.replace(tzinfo=zone)).date()
+    times = reminder_times(task.deadline, task.plan_year, today, settings, calendar, tz, horizon_days)
+    return [PlannedReminder(task.task_id, *timed) for timed in times]
+
+
+@lru_cache(maxsize=4096)
+def reminder_times(
+    deadline: Deadline,
+    plan_year: int,
+    today: date,
+    settings: ReminderSettings,
+    calendar: WorkCalendar,
+    tz: str,
+    horizon_days: int,
+) -> tuple[tuple[str, str, datetime, bool], ...]:
+    """(kind, occurrence, send time, to leaders) of every reminder of a task with this
+    deadline, sorted as ``plan_reminders`` returns them: the same for every task with the
+    same deadline and plan year on one day, so a province's tasks share the work (the
+    arguments are all immutable; the calendar is counted once per deadline and day)."""
+    zone = ZoneInfo(tz)
     stop = min(
         today + timedelta(days=horizon_days),
-        date(task.plan_year, 12, 31) + timedelta(days=LATE_LIMIT_DAYS),
+        date(plan_year, 12, 31) + timedelta(days=LATE_LIMIT_DAYS),
     )
-    kind = task.deadline.kind
-    windows = occurrences(task.deadline, task.plan_year) if kind in DEADLINE_KINDS else []
+    kind = deadline.kind
+    windows = occurrences(deadline, plan_year) if kind in DEADLINE_KINDS else []
     slots: list[_Slot] = []
     for i, (_start, due) in enumerate(windows):
         # A recurring task's overdue reminders stop when its next occurrence starts.
         until = windows[i + 1][0] - timedelta(days=1) if i + 1 < len(windows) else stop
         slots += _deadline_slots(due, min(until, stop), settings, calendar)
     if kind in REPORTED_KINDS:
-        slots += _report_slots(task, windows, settings, calendar)
+        slots += _report_slots(plan_year, windows, settings, calendar)
     at = effective_send_time(settings)
     planned = {
-        (kind_, occ): PlannedReminder(
-            task.task_id, kind_, occ, datetime.combine(day, at, tzinfo=zone), leaders
-        )
+        (kind_, occ): (kind_, occ, datetime.combine(day, at, tzinfo=zone), leaders)
         for kind_, occ, day, leaders in slots
     }
-    return sorted(planned.values(), key=lambda r: (r.send_at, r.kind, r.occurrence))
+    return tuple(sorted(planned.values(), key=lambda r: (r[2], r[0], r[1])))
