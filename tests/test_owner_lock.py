@@ -16,19 +16,23 @@ from tests.conftest import BACKENDS
 from tests.test_reminder_faults import at, rows, run_until, setup
 
 
-@pytest.mark.parametrize("database_url", [BACKENDS[1]], indirect=True)
-async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> None:  # noqa: ANN001
+async def a_process_sending(sessions, clock):  # noqa: ANN001, ANN201
+    """The 08:00 reminders due, and a first dispatcher holding its lock that claimed them."""
     bot, service, inbox = await setup(sessions, clock)
     await run_until(service, clock, at(2026, 1, 5, 7, 0))
     clock.move_to(at(2026, 1, 5, 8, 0))
     first = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
     await first.owner_lock.hold()
     async with sessions() as session, session.begin():
-        from models.outbox_processes import heartbeat
-
         await heartbeat(session, first.owner, clock.now())
         claimed = await claim_due(session, clock.now(), 1000, first.owner)
     assert claimed
+    return bot, inbox, first, claimed
+
+
+@pytest.mark.parametrize("database_url", [BACKENDS[1]], indirect=True)
+async def test_a_killed_process_claims_come_back_at_once(sessions, clock) -> None:  # noqa: ANN001
+    bot, inbox, first, claimed = await a_process_sending(sessions, clock)
     second = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
     clock.move_to(at(2026, 1, 5, 8, 0, 20))
     await second.tick()  # the first is alive: its claims stay its own
@@ -66,15 +70,7 @@ async def test_a_live_process_takes_its_lock_again_after_losing_its_connection(s
     """A database restart ends the lock's connection (here: ``pg_terminate_backend``);
     the live process takes its lock again at its next tick, so another process does not
     take it for dead and re-queue its claims."""
-    bot, service, inbox = await setup(sessions, clock)
-    await run_until(service, clock, at(2026, 1, 5, 7, 0))
-    clock.move_to(at(2026, 1, 5, 8, 0))
-    first = ReminderService(bot.conversation.services, {"console": inbox}).dispatcher
-    await first.owner_lock.hold()
-    async with sessions() as session, session.begin():
-        await heartbeat(session, first.owner, clock.now())
-        claimed = await claim_due(session, clock.now(), 1000, first.owner)
-    assert claimed
+    bot, inbox, first, claimed = await a_process_sending(sessions, clock)
     pid = await first.owner_lock.connection.scalar(text("SELECT pg_backend_pid()"))
     async with sessions() as session:
         assert await session.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})

@@ -13,7 +13,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from handlers.messages import Attachment
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 PDF_BYTES = b"%PDF-1.7\n" + b"ke hoach tuyen truyen " * 50 + b"\n%%EOF"
@@ -21,11 +21,7 @@ PDF_BYTES = b"%PDF-1.7\n" + b"ke hoach tuyen truyen " * 50 + b"\n%%EOF"
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    await harness.register("trinh", "leader")
-    return harness
+    return await sample_harness(sessions, clock, "console", ("lan", "officer", VHXH), ("trinh", "leader"))
 
 
 async def files(bot: Harness, user: str, command: str) -> dict[str, bytes]:

@@ -15,7 +15,7 @@ from docx import Document
 from bot.channels.console import INDENT, ConsoleChannel
 from bot.channels.console_input import parse_jump
 from handlers.messages import Attachment
-from tests.harness import Harness, text_of
+from tests.harness import Harness, sample_harness, text_of
 
 VHXH = "Phòng Văn hóa - Xã hội"
 PDF_BYTES = b"%PDF-1.7\n" + b"ke hoach tuyen truyen " * 50 + b"\n%%EOF"
@@ -23,11 +23,7 @@ PDF_BYTES = b"%PDF-1.7\n" + b"ke hoach tuyen truyen " * 50 + b"\n%%EOF"
 
 @pytest.fixture
 async def bot(sessions, clock) -> Harness:  # noqa: ANN001
-    harness = Harness(sessions, clock, channel="console")
-    await harness.import_sample()
-    await harness.register("lan", "officer", VHXH)
-    await harness.register("trinh", "leader")
-    return harness
+    return await sample_harness(sessions, clock, "console", ("lan", "officer", VHXH), ("trinh", "leader"))
 
 
 async def test_undo_says_where_the_task_stands_in_words_that_fit(bot: Harness) -> None:
