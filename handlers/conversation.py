@@ -30,7 +30,7 @@ from models.conversation import remember_sent
 from models.invites import create_person, find_person, keep_private_chat, person_id_of
 from models.outbox import request_replan
 from models.people import Person
-from models.pool_ping import ATTEMPTS, is_disconnect
+from models.pool_ping import again_if_lost
 
 log = logging.getLogger(__name__)
 
@@ -51,17 +51,12 @@ class Conversation:
 
     async def handle(self, incoming: Incoming) -> list[Outgoing]:
         set_language("vi")
-        for attempt in range(1, ATTEMPTS + 1):
-            try:
-                return await self._handle(incoming)
-            except Exception as error:
-                if attempt < ATTEMPTS and is_disconnect(error):
-                    # The database restarted under a pooled connection: nothing was
-                    # written; the pool has dropped its old connections, so again.
-                    log.warning("the database connection was lost; handling the message again")
-                    continue
-                log.exception("handling a message failed (attempt %d)", attempt)
-                break
+        try:
+            # A connection lost under the message (a database restart) rolled it back:
+            # it is handled again on a fresh one (``again_if_lost``).
+            return await again_if_lost(lambda: self._handle(incoming))
+        except Exception:
+            log.exception("handling a message failed")
         return [
             Outgoing(
                 _(

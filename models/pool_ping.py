@@ -7,8 +7,8 @@ server restarted in that moment, so only one idle for ``IDLE_PING_SECONDS`` is p
 a dead one is replaced before the request sees it (the pool's documented
 ``DisconnectionError`` retry). A server that restarted within that moment fails the
 statement instead, SQLAlchemy then invalidates the pool's older connections, and the
-conversation answers the message again on a fresh one (``is_disconnect``); the
-statements of the shared send budget do the same (``again_if_lost``).
+work is done again on a fresh one (``again_if_lost``: a message's transaction, the
+shared send budget's statements).
 
 The pool hands out its most recently used connection first (``use_lifo``), so under a
 steady load the connections in use stay fresh and a quiet pool's extras are the ones
@@ -17,6 +17,7 @@ pinged.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import TypeVar
@@ -25,6 +26,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DBAPIError, DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+log = logging.getLogger(__name__)
 IDLE_PING_SECONDS = 2.0
 ATTEMPTS = 3  # connections lost at once are found one by one by concurrent work
 T = TypeVar("T")
@@ -39,20 +41,18 @@ def ping_when_idle(engine: AsyncEngine) -> None:
     event.listen(pool, "checkout", _checked_out)
 
 
-def is_disconnect(error: BaseException) -> bool:
-    """Whether ``error`` is a lost database connection (the pool has dropped it)."""
-    return isinstance(error, DBAPIError) and error.connection_invalidated
-
-
 async def again_if_lost(work: Callable[[], Awaitable[T]]) -> T:
     """``work`` (a transaction, or one statement that is atomic alone), done again on a
-    fresh connection when its connection was lost, up to ``ATTEMPTS`` times."""
+    fresh connection when its connection was lost, up to ``ATTEMPTS`` times. (A loss
+    at the very commit cannot be told from one before it: done again, as the person
+    would send the message again after an error.)"""
     for attempt in range(1, ATTEMPTS + 1):
         try:
             return await work()
         except DBAPIError as error:
             if attempt == ATTEMPTS or not error.connection_invalidated:
                 raise
+            log.warning("the database connection was lost; doing the work again")
     raise AssertionError("unreachable")
 
 

@@ -11,8 +11,10 @@ what is being handled finish within a grace and leaves the rest kept; the next s
 came. A kill -9 repeats only what was being handled. An update kept before (delivered
 again after a crash, a webhook retried) is not queued again.
 
-If the database cannot be written, the update is still handled (logged): a person's
-message is never held back for the sake of keeping it.
+A connection lost under a write (a database restart) is replaced and the write done
+again (``models.pool_ping.again_if_lost``). If the database cannot be written, the
+update is still handled (logged): a person's message is never held back for the sake
+of keeping it.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from datetime import datetime
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from models.inbox import keep_update, keep_updates, mark_handled, prune_handled, unhandled_updates
+from models.pool_ping import again_if_lost
 
 log = logging.getLogger(__name__)
 
@@ -48,18 +51,26 @@ class Inbox:
 
     async def keep(self, key: str, chat: str, payload: str) -> bool:
         """Keep an update before it is confirmed; False for a repeat of one kept before."""
-        try:
+
+        async def keep() -> bool:
             async with self.sessions() as session, session.begin():
                 return await keep_update(session, self.source, key, chat, payload, self.now())
+
+        try:
+            return await again_if_lost(keep)
         except Exception as error:  # noqa: BLE001 - handled all the same, only not kept
             log.warning("%s: update %s not kept (%s); handled anyway", self.source, key, error)
             return True
 
     async def keep_many(self, rows: list[tuple[str, str, str]]) -> set[str]:
         """Keep a batch (key, chat, payload) at once; the keys not kept before."""
-        try:
+
+        async def keep() -> set[str]:
             async with self.sessions() as session, session.begin():
                 return await keep_updates(session, self.source, rows, self.now())
+
+        try:
+            return await again_if_lost(keep)
         except Exception as error:  # noqa: BLE001 - handled all the same, only not kept
             log.warning(
                 "%s: %d updates not kept (%s); handled anyway", self.source, len(rows), error
@@ -84,12 +95,15 @@ class Inbox:
             await self._mark(self._answered.pop())
 
     async def _mark(self, key: str) -> None:
-        try:
+        async def mark() -> None:
             async with self.sessions() as session, session.begin():
                 await mark_handled(session, self.source, key, self.now())
-                self._marks += 1
-                if self._marks % PRUNE_EVERY == 0:
+                if (self._marks + 1) % PRUNE_EVERY == 0:
                     await prune_handled(session, self.source, self.now())
+            self._marks += 1
+
+        try:
+            await again_if_lost(mark)
         except Exception as error:  # noqa: BLE001 - it may be handled again after a restart
             log.warning("%s: update %s not marked handled (%s)", self.source, key, error)
 
