@@ -40,20 +40,6 @@ class InboxUpdate(Base):
     handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
 
-async def keep_update(
-    session: AsyncSession, source: str, key: str, chat: str, payload: str, now: datetime
-) -> bool:
-    """Keep one update; False when it was kept before (a repeat: handled or queued)."""
-    insert = pg_insert if session.bind.dialect.name == "postgresql" else sqlite_insert
-    statement = (
-        insert(InboxUpdate)
-        .values(source=source, key=key, chat=chat, payload=payload, received_at=now)
-        .on_conflict_do_nothing(index_elements=["source", "key"])
-    )
-    result = await session.execute(statement)
-    return bool(result.rowcount)
-
-
 async def keep_updates(
     session: AsyncSession, source: str, rows: list[tuple[str, str, str]], now: datetime
 ) -> set[str]:

@@ -26,7 +26,7 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.inbox import keep_update, keep_updates, mark_handled, prune_handled, unhandled_updates
+from models.inbox import keep_updates, mark_handled, prune_handled, unhandled_updates
 from models.pool_ping import again_if_lost
 
 log = logging.getLogger(__name__)
@@ -51,16 +51,7 @@ class Inbox:
 
     async def keep(self, key: str, chat: str, payload: str) -> bool:
         """Keep an update before it is confirmed; False for a repeat of one kept before."""
-
-        async def keep() -> bool:
-            async with self.sessions() as session, session.begin():
-                return await keep_update(session, self.source, key, chat, payload, self.now())
-
-        try:
-            return await again_if_lost(keep)
-        except Exception as error:  # noqa: BLE001 - handled all the same, only not kept
-            log.warning("%s: update %s not kept (%s); handled anyway", self.source, key, error)
-            return True
+        return key in await self.keep_many([(key, chat, payload)])
 
     async def keep_many(self, rows: list[tuple[str, str, str]]) -> set[str]:
         """Keep a batch (key, chat, payload) at once; the keys not kept before."""
