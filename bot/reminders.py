@@ -260,8 +260,7 @@ class ReminderService:
 
     async def read_ahead(self, batches: list[Batch]) -> None:
         """A claim's reads, once for all its messages (``bot.reminder_reads``)."""
-        zone = ZoneInfo(self.services.timezone)
-        await self.ahead.read(batches, self.services.clock.now().astimezone(zone).date())
+        await self.ahead.read(batches, self.services.clock.today(self.services.timezone))
 
     async def deliver(self, batch: Batch) -> Delivered | None:
         now = self.services.clock.now()

@@ -24,10 +24,10 @@ _TABLE = OutboxItem.__table__
 CHUNK = 400
 
 
-def earliest(owed: Iterable[Owed], into: dict[str, Owed] | None = None) -> dict[str, Owed]:
+def earliest(owed: Iterable[Owed]) -> dict[str, Owed]:
     """By key, the earliest of the messages owed under one key (a notice owed by
     several reminders goes at the earliest)."""
-    wanted: dict[str, Owed] = {} if into is None else into
+    wanted: dict[str, Owed] = {}
     for o in owed:
         key = o.key
         if key not in wanted or o.send_at < wanted[key].send_at:
@@ -85,9 +85,9 @@ async def write_owed(
             moves.append(
                 {"row_id": row.id, "was": row.state, "at": item.send_at, "until": item.useful_until}
             )
-    added = 0
+    added, insert = 0, _insert(session)
     for start in range(0, len(new), CHUNK):
-        result = await session.execute(_insert(session), new[start : start + CHUNK])
+        result = await session.execute(insert, new[start : start + CHUNK])
         added += len(result.all())
     if moves:
         await session.execute(_MOVE, moves)

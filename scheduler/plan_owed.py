@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from language.deadlines import Deadline
 from models.outbox import Owed
-from models.outbox_known import Known, by_task, to_cancel
+from models.outbox_known import Known, to_cancel
 from models.outbox_write import earliest
 from scheduler.plan_reads import People, TaskFacts
 from scheduler.reminder_policy import (
@@ -121,19 +121,18 @@ class BatchPlan:
 
 
 def plan_batch(
-    tasks: list[TaskFacts], organization_id: int, people: People, known: dict[str, Known],
+    tasks: list[TaskFacts], organization_id: int, people: People, rows: dict[int | None, list[Known]],
     reminders: Reminders, now: datetime, since: datetime, horizon: timedelta,
     out: BatchPlan | None = None,
 ) -> BatchPlan:  # fmt: skip
     """The rows ``tasks`` (in this order) owe from ``since`` to the horizon, and those
-    of their rows owed no more. Each task keeps every row the policy still owes, earlier
+    of their rows owed no more (``rows``: the rows read, by task: ``by_task``). Each task keeps every row the policy still owes, earlier
     ones too: a reminder missed while dondoc was down waits for the next allowed moment
     and must survive a re-plan; one quoting an old deadline is owed no more and goes.
     A notice shared by several tasks (a unit with no one) takes the time the last of
     them owes it at, as re-planning task after task always did. ``out``: a plan of the
     batch's earlier tasks, added to."""
     until = now + horizon
-    rows = by_task(known)
     out = BatchPlan() if out is None else out
     for task in tasks:
         if task.status in CLOSED or task.withdrawn:
@@ -141,12 +140,13 @@ def plan_batch(
             continue
         timed = reminders.of(task)
         out.entries += [at - horizon for _, _, at, _, _ in timed if at > until][:1]
-        owed = owed_for_task(task, organization_id, people, timed, since, until)
-        out.wanted.update(earliest(o for o in owed if o.task_id == task.id))
-        out.wanted.update(earliest(o for o in owed if o.task_id != task.id))
         if task.id in rows:  # its rows owed no more (earlier ones included) go
             still = owed_for_task(task, organization_id, people, timed, EPOCH, until)
             out.cancel += to_cancel(rows[task.id], {o.key for o in still if o.task_id == task.id})
+            owed = [o for o in still if o.send_at >= since]
+        else:
+            owed = owed_for_task(task, organization_id, people, timed, since, until)
+        out.wanted.update(earliest(owed))
     return out
 
 

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.outbox_known import cancel_known, rows_of_keys, rows_of_tasks
+from models.outbox_known import by_task, cancel_known, rows_of_keys, rows_of_tasks
 from models.outbox_write import write_owed
 from models.people import Organization
 from models.plans import Task
@@ -68,13 +68,13 @@ async def _plan_tasks(
     """Bring the rows of ``tasks`` in line with their status and deadline: one read of
     their rows, the differences written; returns the new rows."""
     known = await rows_of_tasks(session, org.id, [t.id for t in tasks])
-    plan = BatchPlan()
+    plan, rows = BatchPlan(), by_task(known)
     for start in range(0, len(tasks), TASKS_PER_TURN):
         plan_batch(
             tasks[start : start + TASKS_PER_TURN],
             org.id,
             people,
-            known,
+            rows,
             reminders,
             now,
             since,

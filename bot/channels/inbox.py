@@ -100,6 +100,14 @@ class Inbox:
 
     async def waiting(self) -> list[str]:
         """The kept updates not handled yet (payloads, oldest first); prunes old ones."""
-        async with self.sessions() as session, session.begin():
-            await prune_handled(session, self.source, self.now())
-            return await unhandled_updates(session, self.source)
+
+        async def read() -> list[str]:
+            async with self.sessions() as session, session.begin():
+                await prune_handled(session, self.source, self.now())
+                return await unhandled_updates(session, self.source)
+
+        try:
+            return await again_if_lost(read)
+        except Exception as error:  # noqa: BLE001 - receiving starts all the same
+            log.warning("%s: the kept updates could not be read (%s)", self.source, error)
+            return []

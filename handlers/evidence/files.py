@@ -16,7 +16,6 @@ import logging
 from dataclasses import dataclass, replace
 from zoneinfo import ZoneInfo
 
-from documents import result_words
 from handlers.context import Request
 from handlers.evidence.rules import (
     FileType,
@@ -236,9 +235,3 @@ def file_lines(
         for row in shown
     ]
     return lines, buttons
-
-
-def names_a_file(item: str) -> bool:
-    """Is this evidence text the "Tệp đính kèm: NAME" a report with a file wrote (in
-    any language: the appendix's rule, one place)?"""
-    return result_words.names_a_file(item)

@@ -8,6 +8,7 @@ from collections import defaultdict
 from dataclasses import replace
 from zoneinfo import ZoneInfo
 
+from documents.result_words import names_a_file
 from handlers.context import Request
 from handlers.evidence import files as evidence_files
 from handlers.guards import not_registered
@@ -278,7 +279,7 @@ async def task_message(request: Request, task: Task) -> list[Outgoing]:
     file_lines, file_buttons = await evidence_files.card(request, task)
     evidence = await evidence_of(request.session, task)
     if file_lines:  # the files are listed below: not again as "Tệp đính kèm: …"
-        evidence = [item for item in evidence if not evidence_files.names_a_file(item)]
+        evidence = [item for item in evidence if not names_a_file(item)]
     if evidence:
         lines.append(_("Minh chứng: {items}").format(items="; ".join(evidence)))
     lines += file_lines
